@@ -1,0 +1,23 @@
+// One jest configuration for every workspace (native ESM: middy is ESM only).
+// Run through scripts/jest.mjs, which sets the Node flags jest needs for ESM.
+const swc = [
+  '@swc/jest',
+  {
+    jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+    module: { type: 'es6' },
+    sourceMaps: 'inline',
+  },
+];
+
+export default {
+  rootDir: import.meta.dirname,
+  testEnvironment: 'node',
+  extensionsToTreatAsEsm: ['.ts'],
+  transform: { '^.+\\.ts$': swc },
+  moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  testMatch: ['<rootDir>/{packages,functions,infra,test,bench}/**/*.test.ts'],
+  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdktf.out/'],
+  watchman: false,
+  // Servers, SQLite and DuckDB hold real resources: keep workers few on 2-core machines.
+  maxWorkers: 2,
+};
