@@ -7,7 +7,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest.js');
+const jestBin = createRequire(import.meta.url).resolve('jest/bin/jest');
 const args = process.argv.slice(2);
 const cwd = process.cwd();
 // From inside a workspace, restrict the run to that workspace's files.
