@@ -1,0 +1,143 @@
+/**
+ * Builds the staging document from a message view (see docs/hl7v2-staging-json.md):
+ * segment keys lower-case, fields by dictionary key, arrays decided by the dictionary only.
+ */
+import type { Dictionary, ElementDef, SegmentDef } from '../dictionary/types';
+import { schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { segmentLayout } from './layout';
+import { repetitionValue, type JsonObject, type JsonValue, type Separators } from './staging-values';
+import type { StructureResolution } from './structure';
+import { firstLeaf, type FieldValue, type MessageView, type SegmentView } from './view';
+
+export interface StagingMeta {
+  /** MSH-12 as sent (first component), null when absent. */
+  version: string | null;
+  /** Dictionary version used for the names. */
+  dictionaryVersion: string;
+  /** Message structure used for the layout, null for the generic layout. */
+  structure: string | null;
+  warnings: Diagnostic[];
+}
+
+export interface StagingDocument {
+  _meta: StagingMeta;
+  [segment: string]: JsonObject | JsonObject[] | StagingMeta;
+}
+
+const FIELD_KEYS = Array.from({ length: 128 }, (_, i) => `field_${i}`);
+const fieldKey = (n: number): string => FIELD_KEYS[n] ?? `field_${n}`;
+
+export function buildStaging(
+  view: MessageView,
+  dict: Dictionary,
+  resolution: StructureResolution,
+  warnings: Diagnostic[],
+): StagingDocument {
+  const seps: Separators = { component: view.componentSeparator, subcomponent: view.subcomponentSeparator };
+  const layout = segmentLayout(dict, resolution.structure);
+  const doc: StagingDocument = {
+    _meta: {
+      version: resolution.version.sent ?? null,
+      dictionaryVersion: resolution.dictionaryVersion,
+      structure: resolution.structure ?? null,
+      warnings,
+    },
+  };
+  const seen = new Map<string, number>();
+  for (const seg of view.segments) {
+    const n = (seen.get(seg.id) ?? 0) + 1;
+    seen.set(seg.id, n);
+    const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings);
+    const key = seg.id.toLowerCase();
+    const repeats = layout.repeats.get(seg.id) ?? true;
+    if (repeats) {
+      const arr = doc[key] as JsonObject[] | undefined;
+      if (arr === undefined) doc[key] = [obj];
+      else arr.push(obj);
+    } else if (n === 1) {
+      doc[key] = obj;
+    } else {
+      const extraKey = `${key}_extra`;
+      const arr = doc[extraKey] as JsonObject[] | undefined;
+      if (arr === undefined) doc[extraKey] = [obj];
+      else arr.push(obj);
+      warnings.push(
+        schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${seg.id} occurs more than once but ${resolution.structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
+          line: seg.line,
+          segment: seg.id,
+          segmentRepetition: n,
+        }),
+      );
+    }
+  }
+  return doc;
+}
+
+function segmentObject(
+  seg: SegmentView,
+  segRep: number,
+  def: SegmentDef | undefined,
+  dict: Dictionary,
+  seps: Separators,
+  warnings: Diagnostic[],
+): JsonObject {
+  const out: JsonObject = {};
+  const fields = seg.fields;
+  const defs = def?.fields;
+  let variesType: string | undefined;
+  for (let n = 1; n < fields.length; n++) {
+    const f = fields[n];
+    if (f === undefined) continue;
+    const fd: ElementDef | undefined = defs?.[n];
+    if (fd === undefined) {
+      const v = unknownField(f, seps);
+      if (v !== undefined) out[fieldKey(n)] = v;
+      continue;
+    }
+    let type = fd.type;
+    if (type !== undefined && type.kind === 'varies' && seg.id === 'OBX') {
+      variesType ??= firstLeaf(fields[2]).trim().toUpperCase();
+      type = variesType === '' ? undefined : (dict.datatype(variesType) ?? undefined);
+    }
+    if (fd.repeats) {
+      const arr: JsonValue[] = [];
+      for (const rep of f) {
+        const v = repetitionValue(rep, type, seps);
+        if (v !== undefined) arr.push(v);
+      }
+      if (arr.length > 0) out[fd.key] = arr;
+      continue;
+    }
+    const v = repetitionValue(f[0] as FieldValue[number], type, seps);
+    if (v !== undefined) out[fd.key] = v;
+    if (f.length > 1) {
+      const extra: JsonValue[] = [];
+      for (let r = 1; r < f.length; r++) {
+        const x = repetitionValue(f[r] as FieldValue[number], type, seps);
+        if (x !== undefined) extra.push(x);
+      }
+      if (extra.length > 0) {
+        out[`${fd.key}_extra`] = extra;
+        warnings.push(
+          schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
+            line: seg.line,
+            segment: seg.id,
+            segmentRepetition: segRep,
+            field: n,
+          }),
+        );
+      }
+    }
+  }
+  return out;
+}
+
+function unknownField(f: FieldValue, seps: Separators): JsonValue | undefined {
+  if (f.length === 1) return repetitionValue(f[0] as FieldValue[number], undefined, seps);
+  const arr: JsonValue[] = [];
+  for (const rep of f) {
+    const v = repetitionValue(rep, undefined, seps);
+    if (v !== undefined) arr.push(v);
+  }
+  return arr.length > 0 ? arr : undefined;
+}

@@ -1,0 +1,194 @@
+/**
+ * Dictionary validation rules over a message view. Severity policy (the lake sends a message
+ * to the error zone when any diagnostic is an error), chosen against the corpus so that real
+ * traffic stages and deliberately broken input does not:
+ *
+ * errors  ENCODING_CHARACTERS_INVALID  MSH-2 cannot be a set of delimiters: 1-2 or more than 5
+ *                                      characters, a character outside printable ASCII, a digit,
+ *                                      `"` (it would clash with the explicit null), the field
+ *                                      separator, or a repeated character (a doubled escape
+ *                                      character `\\` is tolerated: a common quoting mistake)
+ *         NON_SEGMENT_LINES            two or more lines in one message that are not segments
+ *                                      (one stray line is tolerated, as senders wrap text)
+ *         ENVELOPE_SEGMENT_IN_MESSAGE  MSH/FHS/BHS/BTS/FTS inside a message body
+ *         EMPTY_MESSAGE                only an MSH with MSH-3..MSH-11 all empty
+ * warnings everything else: unknown segment (non Z), segment not in the structure, required
+ *         segment or field missing, value not in an HL7 table, field repeated when it may not,
+ *         field position unknown, version/type/structure unresolved, MSH-2 not the usual 4.
+ */
+import type { Dictionary, StructureNode } from '../dictionary/types';
+import { schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { segmentLayout } from './layout';
+import type { StructureResolution } from './structure';
+import { isEmptyField, type FieldValue, type MessageView, type SegmentView } from './view';
+
+const ENVELOPE = new Set(['MSH', 'FHS', 'BHS', 'BTS', 'FTS']);
+
+export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): void {
+  const fieldSep = leafText(msh.fields[1]);
+  const enc = leafText(msh.fields[2]);
+  const loc = { line: msh.line, segment: 'MSH', segmentRepetition: 1, field: 2 };
+  if (enc.length === 0) {
+    out.push(schemaDiagnostic('ENCODING_CHARACTERS_MISSING', 'warning', 'MSH-2 is empty; default delimiters ^~\\& assumed', loc));
+    return;
+  }
+  let problem: string | undefined;
+  if (enc.length < 3) problem = `MSH-2 has ${enc.length} character(s), at least 3 are needed`;
+  else if (enc.length > 5) problem = `MSH-2 has ${enc.length} characters, at most 5 are defined`;
+  else {
+    const seen = new Set<string>();
+    for (let i = 0; i < enc.length && problem === undefined; i++) {
+      const ch = enc[i] as string;
+      const code = ch.charCodeAt(0);
+      if (code < 0x20 || code > 0x7e) problem = `MSH-2 character ${i + 1} is not printable ASCII`;
+      else if (ch >= '0' && ch <= '9') problem = `MSH-2 character ${i + 1} is a digit`;
+      else if (ch === '"') problem = `MSH-2 character ${i + 1} is '"', which marks the explicit null`;
+      else if (ch === fieldSep) problem = `MSH-2 character ${i + 1} repeats the field separator`;
+      else if (seen.has(ch) && !(ch === '\\' && enc[i - 1] === '\\')) problem = `MSH-2 character ${i + 1} repeats another delimiter`;
+      seen.add(ch);
+    }
+  }
+  if (problem !== undefined) out.push(schemaDiagnostic('ENCODING_CHARACTERS_INVALID', 'error', problem, loc));
+  else if (enc.length !== 4 && !(enc.length === 5 && enc.startsWith('^~\\&'))) {
+    out.push(schemaDiagnostic('ENCODING_CHARACTERS_UNUSUAL', 'warning', `MSH-2 has ${enc.length} characters instead of 4`, loc));
+  }
+}
+
+export function checkMessageShape(view: MessageView, nonSegmentLines: readonly number[], out: Diagnostic[]): void {
+  const segs = view.segments;
+  for (let i = 1; i < segs.length; i++) {
+    const s = segs[i] as SegmentView;
+    if (ENVELOPE.has(s.id)) {
+      out.push(schemaDiagnostic('ENVELOPE_SEGMENT_IN_MESSAGE', 'error', `${s.id} segment inside a message body`, { line: s.line, segment: s.id }));
+    }
+  }
+  if (nonSegmentLines.length >= 2) {
+    out.push(
+      schemaDiagnostic('NON_SEGMENT_LINES', 'error', `${nonSegmentLines.length} lines in the message are not segments`, {
+        line: nonSegmentLines[1] as number,
+      }),
+    );
+  }
+  const msh = segs[0];
+  if (msh !== undefined && segs.length === 1) {
+    let any = false;
+    for (let n = 3; n <= 11 && !any; n++) if (!isEmptyField(msh.fields[n])) any = true;
+    if (!any) out.push(schemaDiagnostic('EMPTY_MESSAGE', 'error', 'the message has no segment after MSH and MSH-3..MSH-11 are empty', { line: msh.line, segment: 'MSH' }));
+  }
+}
+
+export function checkStructure(view: MessageView, dict: Dictionary, res: StructureResolution, out: Diagnostic[]): void {
+  const msh = view.segments[0];
+  const line = msh?.line ?? 1;
+  for (const w of res.warnings) {
+    const field = w === 'VERSION_MISSING' || w === 'VERSION_UNKNOWN' ? 12 : 9;
+    const text: Record<typeof w, string> = {
+      VERSION_MISSING: `MSH-12 is empty; dictionary ${res.dictionaryVersion} used`,
+      VERSION_UNKNOWN: `MSH-12 is not an HL7 v2 version; dictionary ${res.dictionaryVersion} used`,
+      MESSAGE_TYPE_MISSING: 'MSH-9 message type is empty',
+      STRUCTURE_UNKNOWN: `MSH-9.3 is not a message structure of HL7 ${res.dictionaryVersion}`,
+      STRUCTURE_GENERIC: 'no message structure found for MSH-9; generic layout used',
+    };
+    out.push(schemaDiagnostic(w, 'warning', text[w], { line, segment: 'MSH', segmentRepetition: 1, field }));
+  }
+  const layout = segmentLayout(dict, res.structure);
+  const present = new Set<string>();
+  for (const s of view.segments) {
+    present.add(s.id);
+    const known = dict.segment(s.id) !== undefined;
+    if (!known && !s.id.startsWith('Z')) {
+      out.push(schemaDiagnostic('UNKNOWN_SEGMENT', 'warning', `${s.id} is not a segment of HL7 ${dict.version}`, { line: s.line, segment: s.id }));
+    } else if (known && res.structure !== undefined && !layout.anySegment && !layout.listed.has(s.id)) {
+      out.push(schemaDiagnostic('SEGMENT_NOT_IN_STRUCTURE', 'warning', `${s.id} is not part of ${res.structure}`, { line: s.line, segment: s.id }));
+    }
+  }
+  const structure = res.structure === undefined ? undefined : dict.structure(res.structure);
+  if (structure !== undefined) requiredSegments(structure.children, present, res.structure as string, line, out);
+}
+
+function requiredSegments(nodes: readonly StructureNode[], present: ReadonlySet<string>, structure: string, line: number, out: Diagnostic[]): void {
+  for (const n of nodes) {
+    if (n.min < 1) continue;
+    if (n.kind === 'segment') {
+      if (n.id !== 'ANYHL7SEGMENT' && !present.has(n.id)) {
+        out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${structure} requires a ${n.id} segment`, { line }));
+      }
+    } else if (!n.choice) {
+      requiredSegments(n.children, present, structure, line, out);
+    }
+  }
+}
+
+export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
+  const seen = new Map<string, number>();
+  for (const seg of view.segments) {
+    const rep = (seen.get(seg.id) ?? 0) + 1;
+    seen.set(seg.id, rep);
+    const def = dict.segment(seg.id);
+    if (def === undefined) continue;
+    const loc = { line: seg.line, segment: seg.id, segmentRepetition: rep };
+    const defs = def.fields;
+    for (let n = seg.id === 'MSH' ? 3 : 1; n < defs.length; n++) {
+      const fd = defs[n];
+      if (fd === undefined || fd.min < 1 || fd.max === 0) continue;
+      if (isEmptyField(seg.fields[n])) {
+        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${seg.id}-${n} (${fd.key}) is required`, { ...loc, field: n }));
+      }
+    }
+    for (let n = 1; n < seg.fields.length; n++) {
+      const f = seg.fields[n];
+      if (f === undefined || isEmptyField(f)) continue;
+      const fd = defs[n];
+      if (fd === undefined) {
+        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${seg.id}-${n} is not defined in HL7 ${dict.version}`, { ...loc, field: n }));
+        continue;
+      }
+      if (!fd.repeats && f.length > 1 && seg.id !== 'MSH') {
+        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} (${fd.key}) does not repeat`, { ...loc, field: n, repetition: 2 }));
+      }
+      if (n > 2 || seg.id !== 'MSH') checkTables(f, fd.table, fd.type, dict, { ...loc, field: n }, out);
+    }
+  }
+}
+
+type FieldLoc = { line: number; segment: string; segmentRepetition: number; field: number };
+
+function checkTables(
+  f: FieldValue,
+  table: string | undefined,
+  type: import('../dictionary/types').DatatypeDef | undefined,
+  dict: Dictionary,
+  loc: FieldLoc,
+  out: Diagnostic[],
+): void {
+  for (let r = 0; r < f.length; r++) {
+    const rep = f[r] as FieldValue[number];
+    if (type === undefined || type.kind !== 'composite') {
+      if (table !== undefined) checkValue(first(rep[0]), table, dict, { ...loc, repetition: r + 1 }, out);
+      continue;
+    }
+    for (let c = 0; c < rep.length; c++) {
+      const cd = type.components[c];
+      if (cd?.table === undefined || cd.type?.kind === 'composite') continue;
+      checkValue(first(rep[c]), cd.table, dict, { ...loc, repetition: r + 1, component: c + 1 }, out);
+    }
+  }
+}
+
+function first(c: FieldValue[number][number] | undefined): string {
+  if (c === undefined || c === null) return '';
+  return typeof c === 'string' ? c : (c[0] ?? '');
+}
+
+function checkValue(value: string, table: string, dict: Dictionary, loc: FieldLoc & { repetition: number; component?: number }, out: Diagnostic[]): void {
+  if (value === '') return;
+  const values = dict.table(table);
+  if (values === undefined || values.size === 0 || values.has(value)) return;
+  out.push(schemaDiagnostic('TABLE_VALUE_UNKNOWN', 'warning', `value is not in HL7 table ${table}`, loc));
+}
+
+function leafText(f: FieldValue | undefined): string {
+  const c = f?.[0]?.[0];
+  if (c === undefined || c === null) return '';
+  return typeof c === 'string' ? c : c.join('');
+}
