@@ -51,17 +51,21 @@ function decodeElements(
     raw.map(([seq, name, , , max]) => ({ seq, name, max })),
     kind,
   );
-  return raw.map(([seq, name, datatype, min, max, table], i) => ({
-    seq,
-    name,
-    key: keys[i] ?? `${kind}_${seq}`,
-    datatype,
-    type: datatype === '' ? undefined : datatypes.get(datatype),
-    min,
-    max,
-    repeats: max === -1 || max > 1,
-    table: table === undefined || table === '' ? undefined : table,
-  }));
+  return raw.map(([seq, name, datatype, min, max, table], i) => {
+    const key = keys[i] ?? `${kind}_${seq}`;
+    return {
+      seq,
+      name,
+      key,
+      jsonKey: `${JSON.stringify(key)}:`,
+      datatype,
+      type: datatype === '' ? undefined : datatypes.get(datatype),
+      min,
+      max,
+      repeats: max === -1 || max > 1,
+      table: table === undefined || table === '' ? undefined : table,
+    };
+  });
 }
 
 function decodeVersion(p: EncodedPool, v: EncodedVersion): Dictionary {

@@ -7,6 +7,8 @@ export interface ElementDef {
   readonly name: string;
   /** JSON key used in staging JSON: `name` made safe and unique within its parent (see keys.ts). */
   readonly key: string;
+  /** `key` as JSON text followed by `:` (precomputed for the staging JSON writer). */
+  readonly jsonKey: string;
   /** Datatype id (`XPN`, `ST`, `varies`); `''` when the source gives none. */
   readonly datatype: string;
   /** Resolved datatype, undefined when the source gives none. */

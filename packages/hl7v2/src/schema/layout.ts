@@ -59,3 +59,12 @@ function build(children: readonly StructureNode[]): SegmentLayout {
   for (const [id, c] of count) if (c > 1) repeats.set(id, true);
   return { repeats, listed: new Set(count.keys()), anySegment };
 }
+
+/**
+ * Staging key of a segment: its id in lower case; an all-digit id (only in broken input)
+ * becomes `segment_<id>` so that JSON key order stays the message order.
+ */
+export function segmentKey(id: string): string {
+  const key = id.toLowerCase();
+  return /^\d+$/.test(key) ? `segment_${key}` : key;
+}

@@ -4,7 +4,7 @@
  */
 import type { Dictionary, ElementDef, SegmentDef } from '../dictionary/types';
 import { schemaDiagnostic, type Diagnostic } from './diagnostics';
-import { segmentLayout } from './layout';
+import { segmentKey, segmentLayout } from './layout';
 import { repetitionValue, type JsonObject, type JsonValue, type Separators } from './staging-values';
 import type { StructureResolution } from './structure';
 import { firstLeaf, type FieldValue, type MessageView, type SegmentView } from './view';
@@ -48,7 +48,7 @@ export function buildStaging(
     const n = (seen.get(seg.id) ?? 0) + 1;
     seen.set(seg.id, n);
     const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings);
-    const key = seg.id.toLowerCase();
+    const key = segmentKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
     if (repeats) {
       const arr = doc[key] as JsonObject[] | undefined;
