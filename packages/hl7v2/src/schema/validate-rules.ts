@@ -10,7 +10,8 @@
  *                                      character `\\` is tolerated: a common quoting mistake)
  *         NON_SEGMENT_LINES            two or more lines in one message that are not segments
  *                                      (one stray line is tolerated, as senders wrap text)
- *         ENVELOPE_SEGMENT_IN_MESSAGE  MSH/FHS/BHS/BTS/FTS inside a message body
+ *         ENVELOPE_SEGMENT_IN_MESSAGE  MSH/FHS/BHS after the first segment, or BTS/FTS followed
+ *                                      by message segments
  *         EMPTY_MESSAGE                only an MSH with MSH-3..MSH-11 all empty
  * warnings everything else: unknown segment (non Z), segment not in the structure, required
  *         segment or field missing, value not in an HL7 table, field repeated when it may not,
@@ -21,8 +22,6 @@ import { schemaDiagnostic, type Diagnostic } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
 import { isEmptyField, type FieldValue, type MessageView, type SegmentView } from './view';
-
-const ENVELOPE = new Set(['MSH', 'FHS', 'BHS', 'BTS', 'FTS']);
 
 export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): void {
   const fieldSep = leafText(msh.fields[1]);
@@ -56,11 +55,16 @@ export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): vo
 
 export function checkMessageShape(view: MessageView, nonSegmentLines: readonly number[], out: Diagnostic[]): void {
   const segs = view.segments;
-  for (let i = 1; i < segs.length; i++) {
+  let bodyAfter = false;
+  for (let i = segs.length - 1; i >= 1; i--) {
     const s = segs[i] as SegmentView;
-    if (ENVELOPE.has(s.id)) {
-      out.push(schemaDiagnostic('ENVELOPE_SEGMENT_IN_MESSAGE', 'error', `${s.id} segment inside a message body`, { line: s.line, segment: s.id }));
+    // Headers never belong inside a message; trailers (BTS/FTS) only at its end.
+    const header = s.id === 'MSH' || s.id === 'FHS' || s.id === 'BHS';
+    const trailer = s.id === 'BTS' || s.id === 'FTS';
+    if (header || (trailer && bodyAfter)) {
+      out.unshift(schemaDiagnostic('ENVELOPE_SEGMENT_IN_MESSAGE', 'error', `${s.id} segment inside a message body`, { line: s.line, segment: s.id }));
     }
+    if (!trailer) bodyAfter = true;
   }
   if (nonSegmentLines.length >= 2) {
     out.push(
