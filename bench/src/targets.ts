@@ -1,0 +1,60 @@
+/** The issue's speed and memory targets, checked against one benchmark run. */
+import type { ChildResult } from './child';
+import type { MemoryResult } from './memory-child';
+import type { Runner } from './runners/types';
+
+export interface Row {
+  runner: Runner;
+  result: ChildResult;
+}
+
+export interface TargetCheck {
+  name: string;
+  status: 'PASS' | 'FAIL' | 'N/A';
+  detail: string;
+}
+
+export function rate(result: ChildResult): number | undefined {
+  if (!result.ok || result.messages === undefined || result.seconds === undefined || result.seconds <= 0) return undefined;
+  return result.messages / result.seconds;
+}
+
+/** The fastest peer that ran, with its rate. */
+export function fastestPeer(rows: readonly Row[]): { row: Row; rate: number } | undefined {
+  let best: { row: Row; rate: number } | undefined;
+  for (const row of rows) {
+    const r = rate(row.result);
+    if (row.runner.kind === 'peer' && r !== undefined && (best === undefined || r > best.rate)) best = { row, rate: r };
+  }
+  return best;
+}
+
+function rateOf(rows: readonly Row[], kind: Row['runner']['kind']): number | undefined {
+  const row = rows.find((r) => r.runner.kind === kind);
+  return row === undefined ? undefined : rate(row.result);
+}
+
+function check(name: string, value: number | undefined, ok: (v: number) => boolean, detail: (v: number) => string, missing: string): TargetCheck {
+  if (value === undefined) return { name, status: 'N/A', detail: missing };
+  return { name, status: ok(value) ? 'PASS' : 'FAIL', detail: detail(value) };
+}
+
+export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: number; results: readonly MemoryResult[] } | undefined): TargetCheck[] {
+  const ours = rateOf(rows, 'ours');
+  const staging = rateOf(rows, 'staging');
+  const reference = rateOf(rows, 'reference');
+  const peer = fastestPeer(rows);
+  const streamed = memory?.results.find((r) => r.mode === 'ours' && r.ok);
+  const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
+  return [
+    check('full parse >= 4x the fastest npm peer', ours !== undefined && peer !== undefined ? ours / peer.rate : undefined, (v) => v >= 4,
+      (v) => `${v.toFixed(2)}x ${peer?.row.runner.id ?? ''} (${fmt(ours ?? 0)} vs ${fmt(peer?.rate ?? 0)} msgs/s)`, 'ours or every peer did not run'),
+    check('full parse >= 40,000 msgs/s', ours, (v) => v >= 40_000, (v) => `${fmt(v)} msgs/s`, 'ours did not run'),
+    check('full parse >= 40% of the scan+slice reference', ours !== undefined && reference !== undefined ? ours / reference : undefined, (v) => v >= 0.4,
+      (v) => `${(v * 100).toFixed(1)}% (${fmt(ours ?? 0)} vs ${fmt(reference ?? 0)} msgs/s)`, 'ours or the reference did not run'),
+    check('staging JSON >= 15,000 msgs/s', staging, (v) => v >= 15_000, (v) => `${fmt(v)} msgs/s`, 'staging did not run'),
+    check('streaming peak RSS < 2x input', streamed !== undefined && memory !== undefined ? streamed.peakRss / memory.inputBytes : undefined, (v) => v < 2,
+      (v) => `${v.toFixed(2)}x (${Math.round((streamed?.peakRss ?? 0) / 2 ** 20)} MB peak for ${Math.round((memory?.inputBytes ?? 0) / 2 ** 20)} MB input)`,
+      memory === undefined ? 'memory check skipped (--batch 0)' : 'our streaming run failed'),
+  ];
+}
