@@ -1,0 +1,38 @@
+/** Escaping of values written into an ACK, with the delimiters of the message acknowledged. */
+
+export interface AckDelimiters {
+  field: string;
+  component: string;
+  repetition: string;
+  escape: string;
+  subcomponent: string;
+  /** v2.7+ truncation character, when the message declares one. */
+  truncation?: string;
+}
+
+export const DEFAULT_DELIMITERS: AckDelimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
+
+/**
+ * Escapes one leaf value: delimiters become \F\ \S\ \R\ \E\ \T\ (\P\ for the truncation
+ * character) and CR/LF become \X0D\ / \X0A\ so a value can never end a segment.
+ */
+export function escapeValue(value: string, d: AckDelimiters): string {
+  let out = '';
+  for (const ch of value) {
+    if (ch === d.escape) out += `${d.escape}E${d.escape}`;
+    else if (ch === d.field) out += `${d.escape}F${d.escape}`;
+    else if (ch === d.component) out += `${d.escape}S${d.escape}`;
+    else if (ch === d.repetition) out += `${d.escape}R${d.escape}`;
+    else if (ch === d.subcomponent) out += `${d.escape}T${d.escape}`;
+    else if (d.truncation !== undefined && ch === d.truncation) out += `${d.escape}P${d.escape}`;
+    else if (ch === '\r') out += `${d.escape}X0D${d.escape}`;
+    else if (ch === '\n') out += `${d.escape}X0A${d.escape}`;
+    else out += ch;
+  }
+  return out;
+}
+
+/** The MSH-2 encoding characters for these delimiters. */
+export function encodingCharacters(d: AckDelimiters): string {
+  return `${d.component}${d.repetition}${d.escape}${d.subcomponent}${d.truncation ?? ''}`;
+}
