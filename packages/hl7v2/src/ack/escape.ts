@@ -17,6 +17,7 @@ export const DEFAULT_DELIMITERS: AckDelimiters = { field: '|', component: '^', r
  * character) and CR/LF become \X0D\ / \X0A\ so a value can never end a segment.
  */
 export function escapeValue(value: string, d: AckDelimiters): string {
+  if (d.escape === '') return withoutDelimiters(value, d);
   let out = '';
   for (const ch of value) {
     if (ch === d.escape) out += `${d.escape}E${d.escape}`;
@@ -35,4 +36,14 @@ export function escapeValue(value: string, d: AckDelimiters): string {
 /** The MSH-2 encoding characters for these delimiters. */
 export function encodingCharacters(d: AckDelimiters): string {
   return `${d.component}${d.repetition}${d.escape}${d.subcomponent}${d.truncation ?? ''}`;
+}
+
+/** Without an escape character (MSH-2 may omit it) delimiters cannot be escaped: they become spaces. */
+function withoutDelimiters(value: string, d: AckDelimiters): string {
+  let out = '';
+  for (const ch of value) {
+    const isDelimiter = ch === d.field || ch === d.component || ch === d.repetition || ch === d.subcomponent || ch === d.truncation || ch === '\r' || ch === '\n';
+    out += isDelimiter ? ' ' : ch;
+  }
+  return out;
 }

@@ -145,6 +145,7 @@ describe('ack helpers', () => {
   it('escapes every delimiter, the escape character and line breaks', () => {
     expect(escapeValue('a|b^c~d\\e&f\rg\nh', DEFAULT_DELIMITERS)).toBe('a\\F\\b\\S\\c\\R\\d\\E\\e\\T\\f\\X0D\\g\\X0A\\h');
     expect(escapeValue('x#y', { ...DEFAULT_DELIMITERS, truncation: '#' })).toBe('x\\P\\y');
+    expect(escapeValue('a|b^c', { ...DEFAULT_DELIMITERS, escape: '' })).toBe('a b c');
   });
 
   it('orders versions and formats UTC timestamps', () => {
