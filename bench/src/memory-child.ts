@@ -1,9 +1,9 @@
 /**
  * Child process entry for the streaming memory check: reads the batch file as a stream and
- * materializes every message one at a time. argv: <mode: ours|reference> <path>.
+ * materializes every message one at a time. argv: <mode: ours|reference|simple-hl7> <path>.
  * Prints one `RESULT {json}` line with the peak RSS of this process.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, readFileSync } from 'node:fs';
 import { scanAndSlice } from './runners/reference';
 
 export interface MemoryResult {
@@ -46,6 +46,25 @@ async function reference(path: string): Promise<{ messages: number; leaves: numb
   return { messages, leaves };
 }
 
+/**
+ * How a peer without a streaming API is used on a batch file: read it whole, split it into
+ * messages, parse each (simple-hl7, the fastest peer, materializing every leaf).
+ */
+async function simpleHl7WholeFile(path: string): Promise<{ messages: number; leaves: number }> {
+  const { simpleHl7Runner } = await import('./runners/peers');
+  const parse = await simpleHl7Runner.load();
+  const text = readFileSync(path, 'utf8');
+  const chunks = text.split(/\r(?=MSH\|)/);
+  let messages = 0;
+  let leaves = 0;
+  for (const chunk of chunks) {
+    if (!chunk.startsWith('MSH')) continue;
+    leaves += parse(chunk.replace(/\r(BTS|FTS)\|[^\r]*/g, ''));
+    messages++;
+  }
+  return { messages, leaves };
+}
+
 async function ours(path: string): Promise<{ messages: number; leaves: number }> {
   const { streamOurs } = await import('./runners/ours');
   return streamOurs(createReadStream(path, { highWaterMark: 1 << 16 }));
@@ -56,7 +75,7 @@ async function main(): Promise<void> {
   const start = performance.now();
   let result: MemoryResult;
   try {
-    const counts = mode === 'reference' ? await reference(path) : await ours(path);
+    const counts = mode === 'reference' ? await reference(path) : mode === 'simple-hl7' ? await simpleHl7WholeFile(path) : await ours(path);
     result = { mode, ok: true, ...counts, seconds: (performance.now() - start) / 1000, peakRss: process.resourceUsage().maxRSS * 1024 };
   } catch (error) {
     const reason = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error);

@@ -59,7 +59,7 @@ async function runMemory(options: BenchOptions): Promise<{ inputBytes: number; r
   process.stderr.write(`  writing a ${options.batch}-message batch file ...\n`);
   const file = await ensureBatchFile(options.batch, options.seed);
   const results: MemoryResult[] = [];
-  for (const mode of ['reference', 'ours']) {
+  for (const mode of ['reference', 'simple-hl7', 'ours']) {
     process.stderr.write(`  streaming it with ${mode} ...\n`);
     try {
       results.push(await runChild<MemoryResult>(MEMORY_CHILD, [mode, file.path]));
@@ -95,9 +95,15 @@ async function main(): Promise<number> {
   if (memory !== undefined) {
     console.log('');
     console.log(`Streaming memory: ${options.batch} messages, input file ${mb(memory.inputBytes)} MB`);
+    const labels: Record<string, string> = {
+      reference: 'reference (hand-split stream + scan)',
+      'simple-hl7': 'simple-hl7 (whole file read, split, parse)',
+      ours: '@hcdl/hl7v2 streamMessages',
+    };
     for (const r of memory.results) {
-      if (!r.ok) console.log(`  ${r.mode.padEnd(10)} could not run: ${r.reason ?? ''}`);
-      else console.log(`  ${r.mode.padEnd(10)} ${r.messages} messages in ${r.seconds.toFixed(1)}s (${Math.round(r.messages / r.seconds)} msgs/s), peak RSS ${mb(r.peakRss)} MB = ${(r.peakRss / memory.inputBytes).toFixed(2)} x input`);
+      const label = (labels[r.mode] ?? r.mode).padEnd(44);
+      if (!r.ok) console.log(`  ${label} could not run: ${r.reason ?? ''}`);
+      else console.log(`  ${label} ${r.messages} messages in ${r.seconds.toFixed(1)}s (${Math.round(r.messages / r.seconds)} msgs/s), peak RSS ${mb(r.peakRss)} MB = ${(r.peakRss / memory.inputBytes).toFixed(2)} x input`);
     }
   }
   console.log('');
