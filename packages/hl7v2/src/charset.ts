@@ -1,0 +1,80 @@
+/**
+ * Decoding of message bytes per MSH-18. The bytes are first scanned as latin-1 (one char per
+ * byte) to read MSH-18, then decoded with the named character set. ISO 8859-1 is decoded as
+ * Windows-1252, the superset senders actually emit (smart quotes, euro sign in 0x80-0x9F).
+ * Invalid UTF-8 falls back to Windows-1252 with a CHARSET_FALLBACK warning.
+ */
+export const Charset = {
+  Utf8: 'utf-8',
+  Windows1252: 'windows-1252',
+  Latin9: 'iso-8859-15',
+  Ascii: 'ascii',
+} as const;
+export type Charset = (typeof Charset)[keyof typeof Charset];
+
+const NAMES: Record<string, Charset> = {
+  'UNICODE UTF-8': Charset.Utf8,
+  'UTF-8': Charset.Utf8,
+  UTF8: Charset.Utf8,
+  UNICODE: Charset.Utf8,
+  ASCII: Charset.Ascii,
+  'US-ASCII': Charset.Ascii,
+  'ISO IR6': Charset.Ascii,
+  'ISO_IR 6': Charset.Ascii,
+  '8859/1': Charset.Windows1252,
+  '8859-1': Charset.Windows1252,
+  'ISO-8859-1': Charset.Windows1252,
+  'ISO IR100': Charset.Windows1252,
+  'ISO_IR 100': Charset.Windows1252,
+  LATIN1: Charset.Windows1252,
+  'WINDOWS-1252': Charset.Windows1252,
+  CP1252: Charset.Windows1252,
+  '8859/15': Charset.Latin9,
+  'ISO-8859-15': Charset.Latin9,
+};
+
+/** Maps an MSH-18 value (first repetition) to a decoder name; undefined when unknown. */
+export function charsetOf(msh18: string | undefined): Charset | undefined {
+  if (msh18 === undefined || msh18 === '') return Charset.Utf8;
+  return NAMES[msh18.trim().toUpperCase()];
+}
+
+let utf8Strict: InstanceType<typeof TextDecoder> | undefined;
+const decoders = new Map<string, InstanceType<typeof TextDecoder>>();
+
+function decoder(name: string): InstanceType<typeof TextDecoder> {
+  let d = decoders.get(name);
+  if (d === undefined) {
+    d = new TextDecoder(name);
+    decoders.set(name, d);
+  }
+  return d;
+}
+
+export interface DecodeResult {
+  text: string;
+  charset: Charset;
+  /** True when the bytes were not valid in the named charset and Windows-1252 was used. */
+  fellBack: boolean;
+}
+
+/** Decodes bytes with a charset; UTF-8 and ASCII fall back to Windows-1252 on invalid bytes. */
+export function decodeBytes(bytes: Uint8Array, charset: Charset): DecodeResult {
+  if (charset === Charset.Utf8 || charset === Charset.Ascii) {
+    utf8Strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    try {
+      return { text: utf8Strict.decode(bytes), charset, fellBack: false };
+    } catch {
+      return { text: decoder('windows-1252').decode(bytes), charset: Charset.Windows1252, fellBack: true };
+    }
+  }
+  return { text: decoder(charset).decode(bytes), charset, fellBack: false };
+}
+
+/** Latin-1 view of bytes (one char per byte), used to find MSH-18 before decoding. */
+export function bytesAsLatin1(bytes: Uint8Array, limit = bytes.length): string {
+  let s = '';
+  const end = Math.min(limit, bytes.length);
+  for (let i = 0; i < end; i += 8192) s += String.fromCharCode(...bytes.subarray(i, Math.min(end, i + 8192)));
+  return s;
+}

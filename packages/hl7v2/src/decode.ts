@@ -1,0 +1,58 @@
+import { bytesAsLatin1, Charset, charsetOf, decodeBytes } from './charset';
+import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
+
+export interface DecodedInput {
+  text: string;
+  charset: Charset;
+  diagnostics: Diagnostic[];
+}
+
+/** Finds MSH-18 (first repetition, first component) in text; undefined when not sent. */
+export function findMsh18(text: string): { value: string | undefined; line: number } {
+  let at = text.startsWith('MSH') ? 0 : -1;
+  if (at < 0) {
+    const re = /[\r\n\u000b\ufeff]MSH/g;
+    const m = re.exec(text);
+    if (m === null) return { value: undefined, line: 1 };
+    at = m.index + 1;
+  }
+  let line = 1;
+  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  const fs = text.charAt(at + 3);
+  let end = text.length;
+  const cr = text.indexOf('\r', at);
+  const lf = text.indexOf('\n', at);
+  if (cr >= 0) end = cr;
+  if (lf >= 0 && lf < end) end = lf;
+  if (fs === '') return { value: undefined, line };
+  const fields = text.slice(at, end).split(fs);
+  // fields[0] = 'MSH', fields[1] = MSH-2, so MSH-n is fields[n - 1].
+  const v = fields[17];
+  if (v === undefined) return { value: undefined, line };
+  const enc = fields[1] ?? '';
+  let first = v;
+  for (const sep of [enc.charAt(1), enc.charAt(0)]) if (sep !== '' && first.includes(sep)) first = first.slice(0, first.indexOf(sep));
+  return { value: first === '' ? undefined : first, line };
+}
+
+/** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */
+export function decodeInput(input: string | Uint8Array): DecodedInput {
+  const diagnostics: Diagnostic[] = [];
+  const probe = typeof input === 'string' ? input : bytesAsLatin1(input, 65536);
+  const msh18 = findMsh18(probe);
+  let charset = charsetOf(msh18.value);
+  if (charset === undefined) {
+    diagnostics.push(
+      diagnostic(ParseCode.UnknownCharset, 'warning', `MSH-18 character set '${msh18.value}' is not known; UTF-8 is used`, { line: msh18.line, segment: 'MSH', field: 18 }),
+    );
+    charset = Charset.Utf8;
+  }
+  if (typeof input === 'string') return { text: input, charset, diagnostics };
+  const out = decodeBytes(input, charset);
+  if (out.fellBack) {
+    diagnostics.push(
+      diagnostic(ParseCode.CharsetFallback, 'warning', 'the bytes are not valid UTF-8; decoded as Windows-1252', { line: msh18.line, segment: 'MSH', field: 18 }),
+    );
+  }
+  return { text: out.text, charset: out.charset, diagnostics };
+}

@@ -1,0 +1,107 @@
+import { Charset, decodeBytes } from './charset';
+import type { Delimiters } from './delimiters';
+
+/**
+ * HL7 escape sequences (chapter 2.7):
+ * - `\F\ \S\ \T\ \R\ \E\` (and `\P\` when MSH-2 names a truncation character) decode to the
+ *   separator they stand for;
+ * - `\Xhhhh\` decodes its hex bytes with the message's character set;
+ * - formatting and character-set commands (`\.br\`, `\.sp\`, `\.in\`, `\.ti\`, `\.sk\`,
+ *   `\.ce\`, `\.fi\`, `\.nf\`, `\H\`, `\N\`, `\Zxxx\`, `\Cxxyy\`, `\Mxxyyzz\`) are kept in the
+ *   decoded value verbatim, written with a backslash whatever the message's escape character;
+ * - anything else (unknown or unterminated) is kept literally and reported as BAD_ESCAPE.
+ * The message's escape character is given as `d.escape` ('' when the sender declared none).
+ */
+const FORMATTING = /^(?:\.(?:br|sp|in|ti|sk|ce|fi|nf)[+-]?\d*|H|N|Z.*|C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{4,6})$/;
+const HEX = /^X(?:[0-9A-Fa-f]{2})+$/;
+
+export interface DecodeOutcome {
+  value: string;
+  /** Offset in the input of the first malformed escape, -1 when none. */
+  badAt: number;
+}
+
+function hexBytes(hex: string): Uint8Array {
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(i * 2, i * 2 + 2), 16);
+  return out;
+}
+
+export function decodeEscapes(text: string, d: Delimiters, charset: Charset): DecodeOutcome {
+  const esc = d.escape;
+  if (esc === '') return { value: text, badAt: -1 };
+  let out = '';
+  let from = 0;
+  let badAt = -1;
+  let i = text.indexOf(esc);
+  while (i >= 0) {
+    const close = text.indexOf(esc, i + 1);
+    if (close < 0) {
+      if (badAt < 0) badAt = i;
+      break;
+    }
+    const body = text.slice(i + 1, close);
+    let rep: string | undefined;
+    switch (body) {
+      case 'F':
+        rep = d.field;
+        break;
+      case 'S':
+        rep = d.component;
+        break;
+      case 'T':
+        rep = d.subcomponent;
+        break;
+      case 'R':
+        rep = d.repetition;
+        break;
+      case 'E':
+        rep = esc;
+        break;
+      case 'P':
+        rep = d.truncation !== '' ? d.truncation : undefined;
+        break;
+      default:
+        if (HEX.test(body)) rep = decodeBytes(hexBytes(body.slice(1)), charset).text;
+        else if (FORMATTING.test(body)) rep = `\\${body}\\`;
+    }
+    if (rep === undefined || rep === '') {
+      // Unknown sequence: keep the escape character literally and go on after it.
+      if (badAt < 0) badAt = i;
+      out += text.slice(from, i + 1);
+      from = i + 1;
+      i = text.indexOf(esc, i + 1);
+      continue;
+    }
+    out += text.slice(from, i) + rep;
+    from = close + 1;
+    i = text.indexOf(esc, from);
+  }
+  return { value: from === 0 ? text : out + text.slice(from), badAt };
+}
+
+/**
+ * Escapes a decoded value for the message's separators (the inverse of the five basic
+ * escapes). The v2.7 truncation character is not escaped: senders of earlier versions that
+ * declare one in MSH-2 still send it as data.
+ */
+export function encodeEscapes(value: string, d: Delimiters): string {
+  const esc = d.escape;
+  if (esc === '') return value;
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < value.length; i++) {
+    const ch = value[i] as string;
+    let rep: string | undefined;
+    if (ch === esc) rep = 'E';
+    else if (ch === d.field) rep = 'F';
+    else if (ch === d.component) rep = 'S';
+    else if (ch === d.subcomponent) rep = 'T';
+    else if (ch === d.repetition) rep = 'R';
+    if (rep !== undefined) {
+      out += value.slice(from, i) + esc + rep + esc;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? value : out + value.slice(from);
+}

@@ -1,0 +1,63 @@
+import type { Delimiters } from './delimiters';
+import type { Segment } from './model';
+
+/** What the lake needs from MSH without walking the whole message. */
+export interface MessageHeader {
+  delimiters: Delimiters;
+  controlId?: string;
+  /** MSH-9 as `CODE^EVENT` (`ADT^A01`), or the code alone when no event was sent. */
+  messageType?: string;
+  messageCode?: string;
+  triggerEvent?: string;
+  /** MSH-9.3 when sent. */
+  structureId?: string;
+  /** MSH-12.1 */
+  version?: string;
+  sendingApplication?: string;
+  sendingFacility?: string;
+  receivingApplication?: string;
+  receivingFacility?: string;
+  /** MSH-18 (first repetition) as sent. */
+  charset?: string;
+  processingId?: string;
+  /** MSH-7.1 */
+  dateTime?: string;
+}
+
+const text = (seg: Segment, field: number, component = 1): string | undefined => {
+  const v = seg.leaf(field, 1, component, 1);
+  return v === null || v === undefined || v === '' ? undefined : v;
+};
+
+/** HD fields (MSH-3..6) as sent: namespace id, or `ns^universal id^type` when more is given. */
+function hd(seg: Segment, field: number): string | undefined {
+  const rep = seg.fields[field]?.[0];
+  if (rep === undefined) return undefined;
+  const parts = rep.map((c) => (c === null ? '""' : typeof c === 'string' ? c : c.join('&')));
+  while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
+  const s = parts.join('^');
+  return s === '' ? undefined : s;
+}
+
+export function headerOf(msh: Segment, delimiters: Delimiters): MessageHeader {
+  const h: MessageHeader = { delimiters };
+  const set = <K extends keyof MessageHeader>(k: K, v: MessageHeader[K] | undefined): void => {
+    if (v !== undefined) h[k] = v;
+  };
+  set('controlId', text(msh, 10));
+  const code = text(msh, 9, 1);
+  const event = text(msh, 9, 2);
+  set('messageCode', code);
+  set('triggerEvent', event);
+  if (code !== undefined) h.messageType = event !== undefined ? `${code}^${event}` : code;
+  set('structureId', text(msh, 9, 3));
+  set('version', text(msh, 12));
+  set('sendingApplication', hd(msh, 3));
+  set('sendingFacility', hd(msh, 4));
+  set('receivingApplication', hd(msh, 5));
+  set('receivingFacility', hd(msh, 6));
+  set('charset', text(msh, 18));
+  set('processingId', text(msh, 11));
+  set('dateTime', text(msh, 7));
+  return h;
+}

@@ -1,0 +1,158 @@
+import type { Charset } from './charset';
+import type { Delimiters } from './delimiters';
+import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
+import { decodeEscapes } from './escape';
+import { Segment, type ComponentValue, type FieldValue, type LeafValue, type RepetitionValue } from './model';
+import { encodeField } from './serialize';
+
+/** Parsing context of one message: separators as char codes, charset, diagnostics sink. */
+export interface SegmentContext {
+  d: Delimiters;
+  charset: Charset;
+  diagnostics: Diagnostic[];
+  fs: number;
+  rs: number;
+  cs: number;
+  ss: number;
+  es: number;
+}
+
+export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[]): SegmentContext {
+  const code = (s: string): number => (s === '' ? -1 : s.charCodeAt(0));
+  return { d, charset, diagnostics, fs: code(d.field), rs: code(d.repetition), cs: code(d.component), ss: code(d.subcomponent), es: code(d.escape) };
+}
+
+const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
+
+/**
+ * Parses one segment line in a single pass: every separator is found by one charCodeAt scan,
+ * every leaf is sliced once, and escapes are decoded only in leaves that contain the escape
+ * character.
+ */
+export function parseSegment(text: string, line: number, segmentRepetition: number, ctx: SegmentContext): Segment {
+  const id = text.slice(0, 3);
+  const fields: (FieldValue | undefined)[] = [undefined];
+  let originals: (string | undefined)[] | undefined;
+  let start = 4;
+  if (isHeader(id)) {
+    fields.push([[ctx.d.field]]);
+    const enc = text.indexOf(ctx.d.field, 4);
+    const encEnd = enc < 0 ? text.length : enc;
+    fields.push(encEnd > 4 ? [[text.slice(4, encEnd)]] : undefined);
+    if (enc < 0) return new Segment(id, line, fields);
+    start = encEnd + 1;
+  } else if (text.length <= 3) {
+    return new Segment(id, line, fields);
+  }
+  const { fs, rs, cs, ss, es } = ctx;
+  const len = text.length;
+  let fieldStart = start;
+  let leafStart = start;
+  let reps: RepetitionValue[] | undefined;
+  let comps: ComponentValue[] | undefined;
+  let subs: LeafValue[] | undefined;
+  let leafEsc = false;
+  let fieldEsc = false;
+  let plain = true;
+  for (let i = start; i <= len; i++) {
+    const c = i < len ? text.charCodeAt(i) : fs;
+    if (c !== fs && c !== rs && c !== cs && c !== ss) {
+      if (c === es) leafEsc = true;
+      continue;
+    }
+    if (c === fs && plain) {
+      // Fast path: a field with no repetition, component or subcomponent separator.
+      if (i === fieldStart) fields.push(undefined);
+      else {
+        const v = leafValue(text, fieldStart, i, leafEsc, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
+        fields.push([[v]]);
+        if (leafEsc) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
+      }
+      fieldStart = leafStart = i + 1;
+      leafEsc = false;
+      continue;
+    }
+    plain = false;
+    const fieldNo = fields.length;
+    const repNo = (reps?.length ?? 0) + 1;
+    const compNo = (comps?.length ?? 0) + 1;
+    const v = leafValue(text, leafStart, i, leafEsc, ctx, line, id, segmentRepetition, fieldNo, repNo, compNo, (subs?.length ?? 0) + 1);
+    fieldEsc ||= leafEsc;
+    leafEsc = false;
+    leafStart = i + 1;
+    if (c === ss) {
+      (subs ??= []).push(v);
+      continue;
+    }
+    let comp: ComponentValue = v;
+    if (subs !== undefined) {
+      subs.push(v);
+      comp = subs;
+      subs = undefined;
+    }
+    (comps ??= []).push(comp);
+    if (c === cs) continue;
+    (reps ??= []).push(comps);
+    comps = undefined;
+    if (c === rs) continue;
+    fields.push(reps);
+    if (fieldEsc) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
+    reps = undefined;
+    fieldEsc = false;
+    plain = true;
+    fieldStart = i + 1;
+  }
+  return new Segment(id, line, fields, originals);
+}
+
+function leafValue(
+  text: string,
+  from: number,
+  to: number,
+  esc: boolean,
+  ctx: SegmentContext,
+  line: number,
+  segment: string,
+  segmentRepetition: number,
+  field: number,
+  repetition: number,
+  component: number,
+  subcomponent: number,
+): LeafValue {
+  if (to - from === 2 && text.charCodeAt(from) === 34 && text.charCodeAt(from + 1) === 34) return null;
+  const raw = text.slice(from, to);
+  if (!esc) return raw;
+  const out = decodeEscapes(raw, ctx.d, ctx.charset);
+  if (out.badAt >= 0) {
+    ctx.diagnostics.push(
+      diagnostic(ParseCode.BadEscape, 'warning', 'malformed or unknown escape sequence kept as sent', {
+        line,
+        column: from + out.badAt + 1,
+        segment,
+        segmentRepetition,
+        field,
+        repetition,
+        component,
+        subcomponent,
+      }),
+    );
+  }
+  return out.value;
+}
+
+/** Keeps the sent text of a field with escapes when re-escaping its value would not give it back. */
+function keepOriginal(
+  originals: (string | undefined)[] | undefined,
+  fields: (FieldValue | undefined)[],
+  text: string,
+  from: number,
+  to: number,
+  ctx: SegmentContext,
+): (string | undefined)[] | undefined {
+  const sent = text.slice(from, to);
+  const n = fields.length - 1;
+  if (encodeField(fields[n], ctx.d) === sent) return originals;
+  const out = originals ?? [];
+  out[n] = sent;
+  return out;
+}

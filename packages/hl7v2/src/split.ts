@@ -1,0 +1,182 @@
+import { decodeInput } from './decode';
+import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
+import { Hl7FatalError } from './errors';
+import { isEnvelopeId, isMshLine, isSegmentLine, joinLines, splitLines, type Line } from './lines';
+import type { Message } from './model';
+import { noMsh, parseLines } from './parse';
+
+export interface MessageChunk {
+  /** The message as normalized ER7: its lines joined by CR, with a trailing CR. */
+  text: string;
+  /** 1-based position of the message in the input. */
+  index: number;
+  /** 1-based input line of its MSH segment. */
+  line: number;
+}
+
+/** A part of a file, in input order: a message, an envelope segment (FHS/BHS/BTS/FTS) or other text. */
+export type BatchPart = { kind: 'message'; chunk: MessageChunk } | { kind: 'envelope'; id: string; text: string; line: number } | { kind: 'other'; text: string; line: number };
+
+export interface SplitResult {
+  messages: MessageChunk[];
+  envelope: { fhs?: string; bhs?: string; bts?: string; fts?: string };
+  parts: BatchPart[];
+  diagnostics: Diagnostic[];
+}
+
+function envelopeId(text: string): string | undefined {
+  const id = text.slice(0, 3);
+  return isEnvelopeId(id) && text.length >= 4 ? id : undefined;
+}
+
+/**
+ * Splits a file into messages by segment: a message starts at a line that is an MSH segment
+ * and ends before the next MSH or envelope segment. "MSH|" inside a field never splits.
+ * Throws Hl7FatalError when there is no MSH segment at all (an envelope alone is an empty
+ * batch: no messages and an EMPTY_BATCH warning).
+ */
+export function splitMessages(input: string | Uint8Array): SplitResult {
+  const decoded = decodeInput(input);
+  const lines = splitLines(decoded.text);
+  const result: SplitResult = { messages: [], envelope: {}, parts: [], diagnostics: decoded.diagnostics };
+  let current: Line[] | undefined;
+  let fs = '|';
+  const flush = (): void => {
+    if (current === undefined) return;
+    const chunk: MessageChunk = { text: joinLines(current), index: result.messages.length + 1, line: (current[0] as Line).line };
+    result.messages.push(chunk);
+    result.parts.push({ kind: 'message', chunk });
+    current = undefined;
+  };
+  for (const l of lines) {
+    if (isMshLine(l.text)) {
+      flush();
+      fs = l.text.charAt(3);
+      current = [l];
+      continue;
+    }
+    const env = envelopeId(l.text);
+    if (env !== undefined && (current === undefined || isSegmentLine(l.text, fs))) {
+      flush();
+      const key = env.toLowerCase() as 'fhs' | 'bhs' | 'bts' | 'fts';
+      result.envelope[key] ??= l.text;
+      result.parts.push({ kind: 'envelope', id: env, text: l.text, line: l.line });
+      continue;
+    }
+    if (current !== undefined) current.push(l);
+    else {
+      result.parts.push({ kind: 'other', text: l.text, line: l.line });
+      result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment of a message; kept as sent', { line: l.line }));
+    }
+  }
+  flush();
+  if (result.messages.length === 0) {
+    // An envelope with no message (FHS/BHS/BTS/FTS only) is a valid, empty batch.
+    if (result.parts.some((p) => p.kind === 'envelope')) {
+      result.diagnostics.push(diagnostic('EMPTY_BATCH', 'warning', 'the batch envelope holds no message', { line: (lines[0] as Line).line }));
+      return result;
+    }
+    throw noMsh(lines);
+  }
+  return result;
+}
+
+/** The whole file again from its parts (normalized: CR terminators). */
+export function serializeBatch(split: SplitResult): string {
+  let out = '';
+  for (const p of split.parts) out += p.kind === 'message' ? p.chunk.text : `${p.text}\r`;
+  return out;
+}
+
+/**
+ * Parses every message of a file in order, one at a time. A message whose own delimiters are
+ * unusable is yielded as the Hl7FatalError it raised, so one bad message does not stop a batch.
+ */
+export function* iterateMessages(input: string | Uint8Array): Generator<Message | Hl7FatalError> {
+  const decoded = decodeInput(input);
+  const lines = splitLines(decoded.text);
+  let i = 0;
+  let seen = false;
+  while (i < lines.length) {
+    if (!isMshLine((lines[i] as Line).text)) {
+      i++;
+      continue;
+    }
+    seen = true;
+    const diagnostics = [...decoded.diagnostics];
+    try {
+      const { message, next } = parseLines(lines, i, decoded.charset, diagnostics);
+      i = next;
+      yield message;
+    } catch (err) {
+      if (!(err instanceof Hl7FatalError)) throw err;
+      i++;
+      yield err;
+    }
+  }
+  if (!seen) throw noMsh(lines);
+}
+
+const MSH = [0x4d, 0x53, 0x48];
+
+/** Index of the next byte that starts an MSH line at or after `from` (line start = after CR/LF/0x0B). */
+function nextMshStart(buf: Uint8Array, from: number): number {
+  for (let i = Math.max(from, 1); i + 3 < buf.length; i++) {
+    const p = buf[i - 1];
+    if ((p === 0x0d || p === 0x0a || p === 0x0b) && buf[i] === MSH[0] && buf[i + 1] === MSH[1] && buf[i + 2] === MSH[2]) return i;
+  }
+  return -1;
+}
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  if (a.length === 0) return b;
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Streams a large file message by message: bytes are cut at MSH line starts and each
+ * message is decoded (per its own MSH-18) and parsed alone, so memory stays bounded by the
+ * largest message, not the file. Line numbers are relative to each message.
+ */
+export async function* streamMessages(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Message | Hl7FatalError> {
+  const enc = new TextEncoder();
+  let pending: Uint8Array = new Uint8Array(0);
+  let scanFrom = 1;
+  let any = false;
+  for await (const part of source) {
+    pending = concat(pending, typeof part === 'string' ? enc.encode(part) : part);
+    for (;;) {
+      const at = nextMshStart(pending, scanFrom);
+      if (at < 0) {
+        scanFrom = Math.max(1, pending.length - 3);
+        break;
+      }
+      const head = pending.subarray(0, at);
+      pending = pending.subarray(at);
+      scanFrom = 1;
+      for (const m of chunkMessages(head)) {
+        any = true;
+        yield m;
+      }
+    }
+  }
+  for (const m of chunkMessages(pending)) {
+    any = true;
+    yield m;
+  }
+  if (!any) throw noMsh([]);
+}
+
+function* chunkMessages(bytes: Uint8Array): Generator<Message | Hl7FatalError> {
+  if (bytes.length === 0) return;
+  try {
+    yield* iterateMessages(bytes);
+  } catch (err) {
+    // A part with no MSH (envelope header or trailer lines alone) holds no message.
+    if (!(err instanceof Hl7FatalError)) throw err;
+  }
+}
+
