@@ -17,6 +17,11 @@ export interface MessageChunk {
 /** A part of a file, in input order: a message, an envelope segment (FHS/BHS/BTS/FTS) or other text. */
 export type BatchPart = { kind: 'message'; chunk: MessageChunk } | { kind: 'envelope'; id: string; text: string; line: number } | { kind: 'other'; text: string; line: number };
 
+/**
+ * `diagnostics` holds the file-level findings; an 'error' among them (a segment outside any
+ * message, as in a batch whose MSH is missing or whose BHS/FHS stands inside a message)
+ * means the file is not a well-formed batch even if some messages are.
+ */
 export interface SplitResult {
   messages: MessageChunk[];
   envelope: { fhs?: string; bhs?: string; bts?: string; fts?: string };
@@ -66,7 +71,13 @@ export function splitMessages(input: string | Uint8Array): SplitResult {
     if (current !== undefined) current.push(l);
     else {
       result.parts.push({ kind: 'other', text: l.text, line: l.line });
-      result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment of a message; kept as sent', { line: l.line }));
+      if (isSegmentLine(l.text, fs)) {
+        // A segment with no MSH before it: the file is not a well-formed batch.
+        const id = l.text.slice(0, 3);
+        result.diagnostics.push(diagnostic('SEGMENT_OUTSIDE_MESSAGE', 'error', `${id} segment is not inside any message (no MSH before it)`, { line: l.line, segment: id }));
+      } else {
+        result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment; kept as sent', { line: l.line }));
+      }
     }
   }
   flush();

@@ -2,24 +2,9 @@
  * Diagnostics raised by the schema layer (same shape as the core's Diagnostic).
  * Messages describe, never quote free-text or identifier values; coded table values may be quoted.
  */
-/**
- * Same shape as the core's Diagnostic (API contract); kept local until the core's type is
- * importable, structurally identical so either can be used.
- */
-export interface Diagnostic {
-  code: string;
-  severity: 'error' | 'warning';
-  message: string;
-  location: string;
-  line: number;
-  column: number;
-  segment?: string;
-  segmentRepetition?: number;
-  field?: number;
-  repetition?: number;
-  component?: number;
-  subcomponent?: number;
-}
+import type { Diagnostic } from '../diagnostics';
+
+export type { Diagnostic };
 
 export interface SchemaLocation {
   readonly line: number;

@@ -109,6 +109,12 @@ export async function runParse(args: string[], io: CliIo): Promise<number> {
     try {
       for await (const message of streamMessages(createReadStream(file))) {
         index++;
+        if (message instanceof Hl7Error) {
+          // One unusable message in a batch is reported; the rest of the file goes on.
+          totals.fatal++;
+          await write(io.stderr, `hcdl parse: ${file} message ${index}: fatal: ${reasonOf(message)}\n`);
+          continue;
+        }
         await handleMessage(message, file, index, options, io, totals);
       }
     } catch (error) {

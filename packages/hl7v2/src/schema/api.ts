@@ -1,0 +1,44 @@
+/**
+ * The schema layer's entry points over a parsed Message: dictionary validation and the
+ * staging JSON (object and text forms). See docs/hl7v2-staging-json.md.
+ */
+import { getDictionary } from '../dictionary/load';
+import type { Diagnostic } from '../diagnostics';
+import type { Message } from '../model';
+import { buildStaging, type StagingDocument } from './staging-build';
+import { writeStagingText } from './staging-text';
+import { resolveStructure, type StructureResolution } from './structure';
+import { checkEncodingCharacters, checkFields, checkMessageShape, checkStructure } from './validate-rules';
+
+/** The dictionary structure resolution of a parsed message (MSH-9, MSH-12). */
+export function structureOf(message: Message): StructureResolution {
+  return resolveStructure(message.header);
+}
+
+/**
+ * Every diagnostic of a message: the parser's structural ones, then the dictionary's
+ * (encoding characters, message shape, structure, required fields, table values).
+ * A message is stageable when none has severity 'error' (`isStageable`).
+ */
+export function validateMessage(message: Message, resolution: StructureResolution = structureOf(message)): Diagnostic[] {
+  const out: Diagnostic[] = [...message.diagnostics];
+  const dict = getDictionary(resolution.dictionaryVersion);
+  const msh = message.segments[0];
+  if (msh !== undefined) checkEncodingCharacters(msh, out);
+  checkMessageShape(message, message.nonSegmentLines, out);
+  checkStructure(message, dict, resolution, out);
+  checkFields(message, dict, out);
+  return out;
+}
+
+/** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
+export function toStagingJson(message: Message): StagingDocument {
+  const resolution = structureOf(message);
+  return buildStaging(message, getDictionary(resolution.dictionaryVersion), resolution, validateMessage(message, resolution));
+}
+
+/** The same document as JSON text, written directly (faster than JSON.stringify of the object). */
+export function toStagingJsonText(message: Message): string {
+  const resolution = structureOf(message);
+  return writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, validateMessage(message, resolution));
+}
