@@ -1,15 +1,34 @@
 /**
- * @hcdl/hl7v2: parseMessage with every leaf value decoded and materialized, and the
- * staging path (parse + toStagingJson + JSON.stringify).
+ * @hcdl/hl7v2: parseMessage with every leaf value decoded and materialized (the tree is
+ * built at parse time; the walk counts the leaves so nothing is left to the optimizer), and
+ * the staging path (parse + staging JSON text).
  */
+import type { Message } from '@hcdl/hl7v2';
 import type { ParseAll, Runner } from './types';
+
+/** Counts every leaf of the parsed tree (fields, repetitions, components, subcomponents). */
+function countLeaves(message: Message): number {
+  let leaves = 0;
+  for (const seg of message.segments) {
+    const fields = seg.fields;
+    for (let f = 1; f < fields.length; f++) {
+      const field = fields[f];
+      if (field === undefined) continue;
+      for (const rep of field) {
+        for (const comp of rep) leaves += comp === null || typeof comp === 'string' ? 1 : comp.length;
+      }
+    }
+  }
+  return leaves;
+}
 
 export const oursRunner: Runner = {
   id: 'ours',
   label: '@hcdl/hl7v2 parseMessage',
   kind: 'ours',
   async load(): Promise<ParseAll> {
-    throw new Error('parseMessage is not available yet');
+    const { parseMessage } = await import('@hcdl/hl7v2');
+    return (message) => countLeaves(parseMessage(message));
   },
 };
 
@@ -18,11 +37,20 @@ export const stagingRunner: Runner = {
   label: '@hcdl/hl7v2 staging JSON',
   kind: 'staging',
   async load(): Promise<ParseAll> {
-    throw new Error('toStagingJson is not available yet');
+    const { parseMessage, toStagingJsonText } = await import('@hcdl/hl7v2');
+    return (message) => toStagingJsonText(parseMessage(message)).length;
   },
 };
 
-/** Streams a batch with streamMessages, materializing every message (pending the core API). */
-export async function streamOurs(_source: AsyncIterable<Uint8Array | string>): Promise<{ messages: number; leaves: number }> {
-  throw new Error('streamMessages is not available yet');
+/** Streams a batch with streamMessages, materializing every message. */
+export async function streamOurs(source: AsyncIterable<Uint8Array | string>): Promise<{ messages: number; leaves: number }> {
+  const { streamMessages, Hl7Error } = await import('@hcdl/hl7v2');
+  let messages = 0;
+  let leaves = 0;
+  for await (const m of streamMessages(source)) {
+    if (m instanceof Hl7Error) continue;
+    messages++;
+    leaves += countLeaves(m);
+  }
+  return { messages, leaves };
 }
