@@ -1,0 +1,43 @@
+/** Base of the domain's errors; adapters translate their SDK errors into these. */
+export class LakeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LakeError';
+  }
+}
+
+export class NotFoundError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** A conditional write lost: the item exists, or its status was not the expected one. */
+export class CatalogConflictError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CatalogConflictError';
+  }
+}
+
+export class ObjectAlreadyExistsError extends LakeError {
+  constructor(key: string, options?: { cause?: unknown }) {
+    super(`object already exists: ${key}`, options);
+    this.name = 'ObjectAlreadyExistsError';
+  }
+}
+
+export class AccessDeniedError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AccessDeniedError';
+  }
+}
+
+export class ValidationError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ValidationError';
+  }
+}

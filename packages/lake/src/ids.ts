@@ -1,0 +1,58 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Message ids are ULIDs (docs/adr/0001-message-ids.md): 48-bit millisecond time + 80 random
+ * bits in Crockford base32, 26 characters, lexicographic order = time order. Within one
+ * millisecond the random part is incremented, so ids of one process are strictly increasing.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+let lastTime = -1;
+let lastRandom: number[] = [];
+
+function randomDigits(): number[] {
+  const bytes = randomBytes(16);
+  return Array.from({ length: 16 }, (_, i) => (bytes[i] as number) & 31);
+}
+
+function increment(digits: number[]): number[] {
+  const out = digits.slice();
+  for (let i = out.length - 1; i >= 0; i--) {
+    if ((out[i] as number) < 31) {
+      out[i] = (out[i] as number) + 1;
+      return out;
+    }
+    out[i] = 0;
+  }
+  return randomDigits();
+}
+
+export function newMessageId(now: number = Date.now()): string {
+  if (now <= lastTime) {
+    lastRandom = increment(lastRandom);
+    now = lastTime;
+  } else {
+    lastTime = now;
+    lastRandom = randomDigits();
+  }
+  let time = '';
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET.charAt(t % 32) + time;
+    t = Math.floor(t / 32);
+  }
+  return time + lastRandom.map((d) => ALPHABET.charAt(d)).join('');
+}
+
+const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export function isMessageId(id: string): boolean {
+  return ULID.test(id);
+}
+
+/** Milliseconds since the epoch encoded in an id. */
+export function messageIdTime(id: string): number {
+  let t = 0;
+  for (let i = 0; i < 10; i++) t = t * 32 + ALPHABET.indexOf(id.charAt(i));
+  return t;
+}
