@@ -1,0 +1,76 @@
+import { matchesFilterPolicy, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
+
+export interface DeadLetter {
+  subscription: string;
+  event: HubEvent;
+  error: string;
+  at: string;
+}
+
+export interface InProcessHubOptions {
+  /** Delivery attempts per subscriber before the event is dead-lettered (default 3). */
+  maxAttempts?: number;
+  /** Base backoff between attempts in ms, doubled each time (default 50). */
+  backoffMs?: number;
+  onDeadLetter?: (letter: DeadLetter) => void;
+}
+
+/**
+ * Pub/sub hub inside one process: each subscription's SNS filter policy (the same
+ * declaration the cloud stack uses) is evaluated on the event attributes, and matching
+ * subscribers get the event asynchronously, with retries and a dead-letter record, as SNS
+ * does with a DLQ. Delivery is at-least-once within the process; work lost with the process
+ * is resumed from the catalog at start (see the runtime).
+ */
+export class InProcessHub implements Hub {
+  private readonly subscriptions: Subscription[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  readonly deadLetters: DeadLetter[] = [];
+  private closed = false;
+
+  constructor(private readonly options: InProcessHubOptions = {}) {}
+
+  subscribe(subscription: Subscription): void {
+    this.subscriptions.push(subscription);
+  }
+
+  async publish(event: HubEvent): Promise<void> {
+    if (this.closed) throw new Error('hub is closed');
+    for (const s of this.subscriptions) {
+      if (!matchesFilterPolicy(s.filterPolicy, event.attributes as unknown as Record<string, string>)) continue;
+      const p = this.deliver(s, event).finally(() => this.inFlight.delete(p));
+      this.inFlight.add(p);
+    }
+  }
+
+  private async deliver(s: Subscription, event: HubEvent): Promise<void> {
+    const max = this.options.maxAttempts ?? 3;
+    let wait = this.options.backoffMs ?? 50;
+    await Promise.resolve();
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await s.handle(event);
+        return;
+      } catch (err) {
+        if (attempt >= max || this.closed) {
+          const letter: DeadLetter = { subscription: s.name, event, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), at: new Date().toISOString() };
+          this.deadLetters.push(letter);
+          this.options.onDeadLetter?.(letter);
+          return;
+        }
+        await new Promise((r) => setTimeout(r, wait));
+        wait *= 2;
+      }
+    }
+  }
+
+  /** Resolves when no delivery is in flight (including deliveries those deliveries caused). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+  }
+
+  async close(): Promise<void> {
+    await this.idle();
+    this.closed = true;
+  }
+}

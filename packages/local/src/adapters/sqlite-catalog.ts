@@ -1,0 +1,160 @@
+import type Database from 'better-sqlite3';
+import {
+  CatalogConflictError,
+  NotFoundError,
+  type Catalog,
+  type ErrorQuery,
+  type ErrorRecord,
+  type MessageQuery,
+  type MessageRecord,
+  type MessageStatus,
+  type Page,
+  type PatientIdentifierRecord,
+} from '@hcdl/lake';
+
+/** Columns besides the JSON document, kept for indexed queries. */
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS messages (
+  message_id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  status TEXT NOT NULL,
+  message_type TEXT,
+  received_at TEXT NOT NULL,
+  patient_id TEXT,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS messages_source_received ON messages (source, received_at, message_id);
+CREATE INDEX IF NOT EXISTS messages_status ON messages (status, message_id);
+CREATE INDEX IF NOT EXISTS messages_patient ON messages (patient_id, message_id);
+CREATE TABLE IF NOT EXISTS errors (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  message_id TEXT NOT NULL,
+  code TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS errors_message ON errors (message_id, seq);
+CREATE TABLE IF NOT EXISTS patient_identifiers (
+  identifier TEXT PRIMARY KEY,
+  patient_id TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS patient_identifiers_patient ON patient_identifiers (patient_id, identifier);
+`;
+
+const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
+const decodeCursor = <T>(c: string): T => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as T;
+const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
+
+/**
+ * Catalog on SQLite (better-sqlite3, WAL, synchronous=FULL so a committed row survives a
+ * power cut before the front door answers 2xx). Rows keep the full record as JSON plus the
+ * columns the queries filter on.
+ */
+export class SqliteCatalog implements Catalog {
+  constructor(private readonly db: Database.Database) {
+    db.exec(SCHEMA);
+  }
+
+  async putMessage(record: MessageRecord): Promise<void> {
+    try {
+      this.db
+        .prepare('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(record.messageId, record.source, record.status, record.messageType ?? null, record.receivedAt, record.patientId ?? null, JSON.stringify(record));
+    } catch (err) {
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new CatalogConflictError(`message ${record.messageId} exists`, { cause: err });
+      throw err;
+    }
+  }
+
+  async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const row = this.db.prepare('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord);
+  }
+
+  async updateMessage(messageId: string, patch: Partial<MessageRecord>, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+    const tx = this.db.transaction((): MessageRecord => {
+      const row = this.db.prepare('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
+      if (row === undefined) throw new NotFoundError(`message ${messageId} not found`);
+      const current = JSON.parse(row.doc) as MessageRecord;
+      if (expectedStatus !== undefined && current.status !== expectedStatus) {
+        throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${expectedStatus}`);
+      }
+      const next: MessageRecord = { ...current, ...patch, messageId: current.messageId, source: current.source, receivedAt: current.receivedAt };
+      this.db
+        .prepare('UPDATE messages SET status = ?, message_type = ?, patient_id = ?, doc = ? WHERE message_id = ?')
+        .run(next.status, next.messageType ?? null, next.patientId ?? null, JSON.stringify(next), messageId);
+      return next;
+    });
+    return tx();
+  }
+
+  async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    const sources = list(q.source);
+    if (sources !== undefined) {
+      where.push(`source IN (${sources.map(() => '?').join(',')})`);
+      args.push(...sources);
+    }
+    if (q.messageType !== undefined) (where.push('message_type = ?'), args.push(q.messageType));
+    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
+    if (q.patientId !== undefined) (where.push('patient_id = ?'), args.push(q.patientId));
+    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(q.since));
+    if (q.until !== undefined) (where.push('received_at < ?'), args.push(q.until));
+    if (q.cursor !== undefined) (where.push('message_id > ?'), args.push(decodeCursor<string>(q.cursor)));
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const rows = this.db
+      .prepare(`SELECT message_id, doc FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY message_id LIMIT ?`)
+      .all(...args, limit + 1) as { message_id: string; doc: string }[];
+    const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as MessageRecord);
+    const page: Page<MessageRecord> = { items };
+    if (rows.length > limit) page.cursor = encodeCursor(items[items.length - 1]?.messageId);
+    return page;
+  }
+
+  async putErrors(records: ErrorRecord[]): Promise<void> {
+    const insert = this.db.prepare('INSERT INTO errors (message_id, code, at, doc) VALUES (?, ?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of records) insert.run(r.messageId, r.code, r.at, JSON.stringify(r));
+    })();
+  }
+
+  async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.messageId !== undefined) (where.push('e.message_id = ?'), args.push(q.messageId));
+    if (q.code !== undefined) (where.push('e.code = ?'), args.push(q.code));
+    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(q.since));
+    const sources = list(q.source);
+    if (sources !== undefined) {
+      where.push(`m.source IN (${sources.map(() => '?').join(',')})`);
+      args.push(...sources);
+    }
+    if (q.cursor !== undefined) (where.push('e.seq > ?'), args.push(decodeCursor<number>(q.cursor)));
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const rows = this.db
+      .prepare(`SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`)
+      .all(...args, limit + 1) as { seq: number; doc: string }[];
+    const page: Page<ErrorRecord> = { items: rows.slice(0, limit).map((r) => JSON.parse(r.doc) as ErrorRecord) };
+    if (rows.length > limit) page.cursor = encodeCursor(rows[limit - 1]?.seq);
+    return page;
+  }
+
+  async getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {
+    const row = this.db.prepare('SELECT patient_id FROM patient_identifiers WHERE identifier = ?').get(identifier) as { patient_id: string } | undefined;
+    return row?.patient_id;
+  }
+
+  async listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
+    const rows = this.db.prepare('SELECT doc FROM patient_identifiers WHERE patient_id = ? ORDER BY identifier').all(patientId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as PatientIdentifierRecord);
+  }
+
+  async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
+    const insert = this.db.prepare('INSERT OR IGNORE INTO patient_identifiers (identifier, patient_id, doc) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      for (const r of records) insert.run(r.identifier, r.patientId, JSON.stringify(r));
+    })();
+  }
+}
