@@ -8,3 +8,4 @@ export * from './abac';
 export * from './dedup';
 export * from './filter-policy';
 export * from './event-builders';
+export * from './sns-envelope';

@@ -1,0 +1,217 @@
+import {
+  contentHash,
+  dayOf,
+  errorKey,
+  errorReportKey,
+  ingestedEvent,
+  MessageStatus,
+  rawKey,
+  stagingKey,
+  type Catalog,
+  type ErrorRecord,
+  type ErrorStage,
+  type Hub,
+  type HubEvent,
+  type MessageRecord,
+  type ObjectStore,
+} from '@hcdl/lake';
+import type { Diagnostic, MessageHeader } from '@hcdl/hl7v2';
+import type { LogPort } from './logger';
+
+export interface CoreDeps {
+  objectStore: ObjectStore;
+  catalog: Catalog;
+  hub: Hub;
+  logger: LogPort;
+  now?: () => Date;
+}
+
+export interface IngestInput {
+  messageId: string;
+  source: string;
+  /** The bytes to keep in the raw zone (the message as received). */
+  bytes: Uint8Array;
+  /** The normalized message text (dedup and content hash are computed on it). */
+  normalized: string;
+  header: MessageHeader;
+  submittedBy?: string;
+  batchId?: string;
+  batchIndex?: number;
+}
+
+export interface RejectInput {
+  messageId: string;
+  source: string;
+  bytes: Uint8Array;
+  stage: ErrorStage;
+  diagnostics: readonly Diagnostic[];
+  submittedBy?: string;
+}
+
+/** At most this many diagnostics are kept per attempt (errors first). */
+export const MAX_DIAGNOSTICS = 100;
+
+export function selectDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const warnings = diagnostics.filter((d) => d.severity !== 'error');
+  return [...errors, ...warnings].slice(0, MAX_DIAGNOSTICS);
+}
+
+/**
+ * Core: the only writer of the zones and the catalog. `ingest` makes a message durable
+ * (raw object, then catalog row) before the front door answers; `applyStaged`/`applyFailed`
+ * record the staging outcome.
+ */
+export function createCore(deps: CoreDeps) {
+  const now = (): string => (deps.now?.() ?? new Date()).toISOString();
+
+  async function publishIngested(record: MessageRecord): Promise<void> {
+    try {
+      await deps.hub.publish(ingestedEvent(record, now()));
+    } catch (err) {
+      // The row stays 'ingested'; the pipeline re-publishes such rows when it resumes.
+      deps.logger.warn('publishing ingested failed; the message will be resumed', { messageId: record.messageId, error: (err as Error).name });
+    }
+  }
+
+  async function ingest(input: IngestInput): Promise<MessageRecord> {
+    const key = rawKey(input.source, input.messageId);
+    const hash = contentHash(input.normalized);
+    await deps.objectStore.put({
+      key,
+      body: input.bytes,
+      contentType: 'application/hl7-v2',
+      metadata: { messageId: input.messageId, source: input.source, contentHash: hash },
+      ifNoneMatch: true,
+    });
+    const at = now();
+    const h = input.header;
+    const record: MessageRecord = {
+      messageId: input.messageId,
+      source: input.source,
+      protocol: 'hl7v2',
+      format: 'er7',
+      status: MessageStatus.Ingested,
+      receivedAt: at,
+      updatedAt: at,
+      contentHash: hash,
+      size: input.bytes.byteLength,
+      rawKey: key,
+      attempts: 0,
+    };
+    const optional: Partial<MessageRecord> = {
+      controlId: h.controlId,
+      messageType: h.messageType,
+      version: h.version,
+      sendingApplication: h.sendingApplication,
+      sendingFacility: h.sendingFacility,
+      submittedBy: input.submittedBy,
+      batchId: input.batchId,
+      batchIndex: input.batchIndex,
+    };
+    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (record as unknown as Record<string, unknown>)[k] = v;
+    await deps.catalog.putMessage(record);
+    deps.logger.info('message ingested', { messageId: record.messageId, source: record.source, size: record.size });
+    await publishIngested(record);
+    return record;
+  }
+
+  async function writeError(record: MessageRecord, attempt: number, stage: ErrorStage, diagnostics: readonly Diagnostic[], raw: Uint8Array): Promise<MessageRecord> {
+    const kept = selectDiagnostics(diagnostics);
+    const at = now();
+    const eKey = errorKey(record.source, record.messageId);
+    await deps.objectStore.put({ key: eKey, body: raw, contentType: 'application/hl7-v2', tags: { data_src: record.rawKey } });
+    await deps.objectStore.put({
+      key: errorReportKey(record.source, record.messageId),
+      body: JSON.stringify({ messageId: record.messageId, source: record.source, attempt, stage, at, data_src: record.rawKey, diagnostics: kept }),
+      contentType: 'application/json',
+      tags: { data_src: record.rawKey },
+    });
+    const rows: ErrorRecord[] = kept.map((d) => {
+      const r: ErrorRecord = { messageId: record.messageId, attempt, stage, severity: d.severity, code: d.code, message: d.message, location: d.location, line: d.line, column: d.column, at };
+      return r;
+    });
+    await deps.catalog.putErrors(rows);
+    const updated = await deps.catalog.updateMessage(record.messageId, { status: MessageStatus.Error, errorKey: eKey, attempts: attempt, updatedAt: at });
+    deps.logger.info('message kept in the error zone', { messageId: record.messageId, stage, diagnostics: kept.length });
+    return updated;
+  }
+
+  /** Input that is not HL7 at all: kept in the raw and error zones with its diagnostics, status error. */
+  async function ingestRejected(input: RejectInput): Promise<MessageRecord> {
+    const key = rawKey(input.source, input.messageId);
+    await deps.objectStore.put({ key, body: input.bytes, contentType: 'application/octet-stream', metadata: { messageId: input.messageId, source: input.source }, ifNoneMatch: true });
+    const at = now();
+    const record: MessageRecord = {
+      messageId: input.messageId,
+      source: input.source,
+      protocol: 'hl7v2',
+      format: 'er7',
+      status: MessageStatus.Ingested,
+      receivedAt: at,
+      updatedAt: at,
+      contentHash: contentHash(input.bytes),
+      size: input.bytes.byteLength,
+      rawKey: key,
+      attempts: 0,
+    };
+    if (input.submittedBy !== undefined) record.submittedBy = input.submittedBy;
+    await deps.catalog.putMessage(record);
+    return writeError(record, 1, input.stage, input.diagnostics, input.bytes);
+  }
+
+  async function recordOf(event: HubEvent): Promise<MessageRecord> {
+    const record = await deps.catalog.getMessage(event.body.messageId);
+    if (record === undefined) throw new Error(`catalog has no message ${event.body.messageId}`);
+    return record;
+  }
+
+  /** `staged`: move the staging JSON from the work area into the staging zone, tagged with its raw key. */
+  async function applyStaged(event: HubEvent): Promise<MessageRecord> {
+    const record = await recordOf(event);
+    const workKey = String(event.body.workKey);
+    const work = await deps.objectStore.get(workKey);
+    if (work === undefined) {
+      if (record.status === MessageStatus.Staged) return record; // redelivery after success
+      throw new Error(`staging output missing for ${record.messageId}`);
+    }
+    const structure = typeof event.body.structure === 'string' ? event.body.structure : undefined;
+    const key = stagingKey(record.source, structure, record.messageId);
+    await deps.objectStore.put({ key, body: work.body, contentType: 'application/json', tags: { data_src: record.rawKey }, metadata: { messageId: record.messageId } });
+    const patch: Partial<MessageRecord> = { status: MessageStatus.Staged, stagingKey: key, attempts: Number(event.body.attempt ?? 1), updatedAt: now() };
+    if (structure !== undefined) patch.structure = structure;
+    const updated = await deps.catalog.updateMessage(record.messageId, patch);
+    await deps.objectStore.delete(workKey);
+    deps.logger.info('message staged', { messageId: record.messageId, dt: dayOf(record.messageId) });
+    return updated;
+  }
+
+  /** `failed`: raw bytes and diagnostics to the error zone, errors to the catalog. */
+  async function applyFailed(event: HubEvent): Promise<MessageRecord> {
+    const record = await recordOf(event);
+    const raw = await deps.objectStore.get(record.rawKey);
+    if (raw === undefined) throw new Error(`raw object missing for ${record.messageId}`);
+    const diagnostics = Array.isArray(event.body.diagnostics) ? (event.body.diagnostics as Diagnostic[]) : [];
+    return writeError(record, Number(event.body.attempt ?? 1), (event.body.stage as ErrorStage) ?? 'parse', diagnostics, raw.body);
+  }
+
+  /** Re-publishes `ingested` for every row still waiting for staging (after a crash or restart). */
+  async function resume(): Promise<number> {
+    let n = 0;
+    let cursor: string | undefined;
+    do {
+      const page = await deps.catalog.listMessages({ status: MessageStatus.Ingested, limit: 500, ...(cursor ? { cursor } : {}) });
+      for (const r of page.items) {
+        await deps.hub.publish(ingestedEvent(r, now()));
+        n++;
+      }
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    if (n > 0) deps.logger.info('resumed messages waiting for staging', { count: n });
+    return n;
+  }
+
+  return { ingest, ingestRejected, applyStaged, applyFailed, resume, publishIngested };
+}
+
+export type Core = ReturnType<typeof createCore>;

@@ -1,0 +1,48 @@
+import { failedEvent, stagedEvent, workStagingKey, type Catalog, type Hub, type HubEvent, type ObjectStore } from '@hcdl/lake';
+import { normalizeStep, parseStep } from './steps';
+
+/** The logging the function needs (Powertools Logger satisfies it). Never pass message content. */
+export interface LogPort {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+export interface StagingDeps {
+  /** Read access to the raw zone and write access to the work/ hand-off area only. */
+  objectStore: ObjectStore;
+  /** Read access, to put the catalog row into the outcome events. */
+  catalog: Pick<Catalog, 'getMessage'>;
+  hub: Hub;
+  logger: LogPort;
+}
+
+/**
+ * Runs normalize then parse on one `ingested` event and publishes `staged` (the staging
+ * JSON handed to core through the work/ area: core alone writes the zones) or `failed`
+ * with the diagnostics.
+ */
+export function createStaging(deps: StagingDeps) {
+  return async function stage(event: HubEvent): Promise<'staged' | 'failed'> {
+    const { messageId } = event.body;
+    const record = await deps.catalog.getMessage(messageId);
+    if (record === undefined) throw new Error(`catalog has no message ${messageId}`);
+    const attempt = Number(event.body.attempt ?? record.attempts + 1);
+    const raw = await deps.objectStore.get(record.rawKey);
+    if (raw === undefined) throw new Error(`raw object missing for ${messageId}`);
+    const { text } = normalizeStep(raw.body);
+    const outcome = parseStep(text);
+    if (!outcome.ok) {
+      await deps.hub.publish(failedEvent(record, { attempt, stage: 'parse', diagnostics: outcome.diagnostics.slice(0, 100) }));
+      deps.logger.info('staging failed', { messageId, diagnostics: outcome.diagnostics.length });
+      return 'failed';
+    }
+    const workKey = workStagingKey(messageId, attempt);
+    await deps.objectStore.put({ key: workKey, body: outcome.stagingJson, contentType: 'application/json' });
+    const pointers: { workKey: string; attempt: number; structure?: string } = { workKey, attempt };
+    if (outcome.structure !== undefined) pointers.structure = outcome.structure;
+    await deps.hub.publish(stagedEvent(record, pointers));
+    deps.logger.info('staging done', { messageId, warnings: outcome.warnings });
+    return 'staged';
+  };
+}

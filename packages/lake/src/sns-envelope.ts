@@ -1,0 +1,29 @@
+import type { HubEvent, HubEventAttributes, HubEventBody } from './events';
+import { ValidationError } from './errors';
+
+/** The parts of an SNS record (Lambda SNS event) a hub event travels in. */
+export interface SnsRecordLike {
+  Sns: { Message: string; MessageAttributes?: Record<string, { Type?: string; Value?: string }> };
+}
+
+/** SNS MessageAttributes of a hub event (all String). */
+export function snsAttributesOf(attributes: HubEventAttributes): Record<string, { DataType: 'String'; StringValue: string }> {
+  const out: Record<string, { DataType: 'String'; StringValue: string }> = {};
+  for (const [k, v] of Object.entries(attributes)) out[k] = { DataType: 'String', StringValue: String(v) };
+  return out;
+}
+
+/** Reads a hub event back from an SNS record delivered to Lambda. */
+export function hubEventFromSns(record: SnsRecordLike): HubEvent {
+  const a = record.Sns.MessageAttributes ?? {};
+  const value = (k: string): string => a[k]?.Value ?? '';
+  let body: HubEventBody;
+  try {
+    body = JSON.parse(record.Sns.Message) as HubEventBody;
+  } catch (err) {
+    throw new ValidationError('SNS message is not a hub event body', { cause: err });
+  }
+  if (typeof body.messageId !== 'string') throw new ValidationError('hub event body has no messageId');
+  const attributes = { event: value('event'), protocol: value('protocol'), format: value('format'), source: value('source'), messageType: value('messageType') } as HubEventAttributes;
+  return { attributes, body };
+}
