@@ -19,7 +19,7 @@ export interface SubmitDeps {
   objectStore: ObjectStore;
   dedup: (input: DedupInput, ingest: () => Promise<IngestResult>) => Promise<DedupOutcome>;
   maxBodyBytes: number;
-  logger: { info(m: string, e?: Record<string, unknown>): void; warn(m: string, e?: Record<string, unknown>): void };
+  logger: { info(m: string, ...e: Record<string, unknown>[]): void; warn(m: string, ...e: Record<string, unknown>[]): void };
 }
 
 type Entry = { status: 'ingested' | 'duplicate'; messageId: string; controlId?: string; messageType?: string };

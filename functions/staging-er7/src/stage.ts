@@ -3,9 +3,9 @@ import { normalizeStep, parseStep } from './steps';
 
 /** The logging the function needs (Powertools Logger satisfies it). Never pass message content. */
 export interface LogPort {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
 export interface StagingDeps {

@@ -1,0 +1,22 @@
+import { readConfig } from '../../runtime/env';
+import { openLocalLake } from '../../runtime/lake';
+import { startServer } from '../../runtime/server';
+import type { CliIo } from './io';
+
+/** `hcdl serve`: the lake on its embedded defaults until SIGINT/SIGTERM. */
+export async function runServe(_args: string[], io: CliIo): Promise<number> {
+  const config = readConfig();
+  const lake = await openLocalLake(config);
+  const server = await startServer(lake);
+  io.stderr.write(`HCDL lake listening on ${server.url} (data: ${config.dataDir})\n`);
+  if (lake.devIssuer !== undefined) io.stderr.write(`dev OIDC issuer ${lake.devIssuer.issuer}; get a token with: pnpm hcdl token --write <sources> --read <sources>\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  await lake.idle();
+  await lake.close();
+  return 0;
+}

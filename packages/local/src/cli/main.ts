@@ -1,0 +1,62 @@
+#!/usr/bin/env node
+import type { CliIo } from './commands/io';
+
+const USAGE = `usage: hcdl <command> [options]
+  serve                      start the lake (HCDL_PORT, default 8080; HCDL_DATA_DIR, default .lake)
+  token --write S --read S   print a JWT from the embedded dev issuer
+  parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
+  query "<sql>"              SQL over the lake (when available)
+  replay <id...|--errors>    re-run staging for error messages (when available)
+  compact                    write staging to Parquet (when available)`;
+
+type Command = (args: string[], io: CliIo) => Promise<number>;
+
+/** Each command loads only its own module (the parser alone for `parse`, no SQLite). */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  serve: async () => (await import('./commands/serve')).runServe,
+  token: async () => (await import('./commands/token')).runToken,
+  parse: async () => (await import('./commands/parse')).runParse,
+  query: () => optional('./commands/query', 'runQuery'),
+  replay: () => optional('./commands/replay', 'runReplay'),
+  compact: () => optional('./commands/compact', 'runCompact'),
+};
+
+async function optional(modulePath: string, name: string): Promise<Command> {
+  const mod = (await import(modulePath)) as Record<string, Command>;
+  const fn = mod[name];
+  if (fn === undefined) throw new Error(`${modulePath} does not export ${name}`);
+  return fn;
+}
+
+export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help') {
+    io.stdout.write(`${USAGE}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const load = COMMANDS[name];
+  if (load === undefined) {
+    io.stderr.write(`hcdl: unknown command '${name}'\n${USAGE}\n`);
+    return 2;
+  }
+  let command: Command;
+  try {
+    command = await load();
+  } catch {
+    io.stderr.write(`hcdl: the '${name}' command is not available in this build\n`);
+    return 2;
+  }
+  return command(args, io);
+}
+
+if (process.argv[1] !== undefined && /cli[\\/]main\.(ts|js|mjs)$/.test(process.argv[1])) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`hcdl: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
