@@ -23,8 +23,14 @@ export type DedupOutcome = { duplicate: false; result: IngestResult } | { duplic
  * (a duplicate: its id differs from the candidate id). A concurrent duplicate finds the
  * record in progress: it waits for the winner's result, so exactly one request wins.
  */
-export function createDedup(store: BasePersistenceLayer, windowSeconds: number, waitMs = 15000) {
+export function createDedup(store: BasePersistenceLayer, windowSeconds: number, options: { waitMs?: number; inProgressBudgetMs?: number } = {}) {
+  const waitMs = options.waitMs ?? 15000;
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'dedupKey', expiresAfterSeconds: windowSeconds, throwOnNoIdempotencyKey: true });
+  // Powertools sets the in-progress expiry from the Lambda's remaining time. Give it a fixed
+  // budget (longer than any ingest) so a record left in progress by a crash is taken over
+  // after that, instead of blocking the message for the whole window.
+  const budget = options.inProgressBudgetMs ?? 60000;
+  config.registerLambdaContext({ getRemainingTimeInMillis: () => budget } as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
   return async function dedup(input: DedupInput, ingest: () => Promise<IngestResult>): Promise<DedupOutcome> {
     const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config });
     const started = Date.now();

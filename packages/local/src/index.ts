@@ -3,3 +3,8 @@ export * from './adapters/sqlite-catalog';
 export * from './adapters/in-process-hub';
 export * from './adapters/sqlite-persistence-layer';
 export * from './adapters/local-adapters';
+export * from './runtime/env';
+export * from './runtime/lake';
+export * from './runtime/server';
+export * from './runtime/dev-issuer';
+export * from './runtime/jwt';

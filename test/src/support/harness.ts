@@ -1,0 +1,94 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openLocalLake, readConfig, startServer, openDevIssuer, type LocalLake, type RunningServer } from '@hcdl/local';
+
+export const REPO = path.resolve(import.meta.dirname, '../../..');
+export const CORPUS = path.join(REPO, 'test/fixtures/corpus');
+
+/** Environment of a test lake: free port, its own data folder, no log output. */
+export function lakeEnv(dataDir: string): NodeJS.ProcessEnv {
+  return { HCDL_PORT: '0', HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PUBLIC_URL: 'http://localhost:8080' };
+}
+
+export interface TestLake {
+  url: string;
+  dataDir: string;
+  lake: LocalLake;
+  token(claims: { sub?: string; write?: string; read?: string }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A lake on a temp folder, started in this process, with the HTTP server on a free port. */
+export async function startTestLake(): Promise<TestLake> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-e2e-'));
+  const lake = await openLocalLake(readConfig(lakeEnv(dataDir)));
+  const server: RunningServer = await startServer(lake);
+  return {
+    url: server.url,
+    dataDir,
+    lake,
+    token: (c) => (lake.devIssuer as NonNullable<LocalLake['devIssuer']>).sign({ sub: c.sub ?? 'tester', ...c }),
+    async close() {
+      await server.close();
+      await lake.idle();
+      await lake.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A token signed with the dev issuer keys of a data folder (for a lake in a child process). */
+export async function tokenFor(dataDir: string, claims: { sub?: string; write?: string; read?: string }): Promise<string> {
+  const config = readConfig(lakeEnv(dataDir));
+  const issuer = await openDevIssuer(dataDir, config.oidc.issuer, config.oidc.audience);
+  return issuer.sign({ sub: claims.sub ?? 'tester', ...claims });
+}
+
+export interface PostOptions {
+  token?: string;
+  contentType?: string;
+  accept?: string;
+  query?: string;
+}
+
+export async function post(url: string, body: Uint8Array | string, o: PostOptions = {}): Promise<{ status: number; body: string; json: () => any }> {
+  const headers: Record<string, string> = { 'content-type': o.contentType ?? 'application/hl7-v2' };
+  if (o.token !== undefined) headers.authorization = `Bearer ${o.token}`;
+  if (o.accept !== undefined) headers.accept = o.accept;
+  const res = await fetch(`${url}/hl7v2/er7${o.query ?? ''}`, { method: 'POST', headers, body });
+  const text = await res.text();
+  return { status: res.status, body: text, json: () => JSON.parse(text) };
+}
+
+export async function getJson(url: string, pathName: string, token?: string): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${url}${pathName}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
+  return { status: res.status, json: await res.json() };
+}
+
+/** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. */
+export async function spawnLake(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'packages/local/src/cli/main.ts'), 'serve'], {
+    cwd: REPO,
+    env: { ...process.env, ...lakeEnv(dataDir), NODE_OPTIONS: '' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let err = '';
+    const timer = setTimeout(() => reject(new Error(`lake did not start: ${err}`)), 30000);
+    child.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`lake exited with ${code}: ${err}`));
+    });
+  });
+  return { child, url };
+}
