@@ -15,7 +15,7 @@ import {
   type MessageRecord,
   type ObjectStore,
 } from '@hcdl/lake';
-import type { Diagnostic, MessageHeader } from '@hcdl/hl7v2';
+import { errorsFirst, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
 import type { LogPort } from './logger';
 
 export interface CoreDeps {
@@ -51,11 +51,6 @@ export interface RejectInput {
 /** At most this many diagnostics are kept per attempt (errors first). */
 export const MAX_DIAGNOSTICS = 100;
 
-export function selectDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
-  const errors = diagnostics.filter((d) => d.severity === 'error');
-  const warnings = diagnostics.filter((d) => d.severity !== 'error');
-  return [...errors, ...warnings].slice(0, MAX_DIAGNOSTICS);
-}
 
 /**
  * Core: the only writer of the zones and the catalog. `ingest` makes a message durable
@@ -117,7 +112,7 @@ export function createCore(deps: CoreDeps) {
   }
 
   async function writeError(record: MessageRecord, attempt: number, stage: ErrorStage, diagnostics: readonly Diagnostic[], raw: Uint8Array): Promise<MessageRecord> {
-    const kept = selectDiagnostics(diagnostics);
+    const kept = errorsFirst(diagnostics, MAX_DIAGNOSTICS);
     const at = now();
     const eKey = errorKey(record.source, record.messageId);
     await deps.objectStore.put({ key: eKey, body: raw, contentType: 'application/hl7-v2', tags: { data_src: record.rawKey } });

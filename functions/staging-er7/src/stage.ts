@@ -1,5 +1,9 @@
 import { failedEvent, stagedEvent, workStagingKey, type Catalog, type Hub, type HubEvent, type ObjectStore } from '@hcdl/lake';
+import { errorsFirst } from '@hcdl/hl7v2';
 import { normalizeStep, parseStep } from './steps';
+
+/** Diagnostics carried by a `failed` event (errors first), well under SNS's 256 KB. */
+export const MAX_EVENT_DIAGNOSTICS = 100;
 
 /** The logging the function needs (Powertools Logger satisfies it). Never pass message content. */
 export interface LogPort {
@@ -33,7 +37,7 @@ export function createStaging(deps: StagingDeps) {
     const { text } = normalizeStep(raw.body);
     const outcome = parseStep(text);
     if (!outcome.ok) {
-      await deps.hub.publish(failedEvent(record, { attempt, stage: 'parse', diagnostics: outcome.diagnostics.slice(0, 100) }));
+      await deps.hub.publish(failedEvent(record, { attempt, stage: 'parse', diagnostics: errorsFirst(outcome.diagnostics, MAX_EVENT_DIAGNOSTICS) }));
       deps.logger.info('staging failed', { messageId, diagnostics: outcome.diagnostics.length });
       return 'failed';
     }

@@ -64,3 +64,10 @@ export function diagnostic(code: string, severity: 'error' | 'warning', message:
   if (loc.subcomponent !== undefined) d.subcomponent = loc.subcomponent;
   return d;
 }
+
+/** Errors first, then warnings, at most `max` of them: what a store or an event keeps. */
+export function errorsFirst(diagnostics: readonly Diagnostic[], max: number): Diagnostic[] {
+  const errors = diagnostics.filter((d) => d.severity === 'error');
+  const warnings = diagnostics.filter((d) => d.severity !== 'error');
+  return [...errors, ...warnings].slice(0, max);
+}
