@@ -24,5 +24,6 @@ try {
   failed = Math.max(1, failed);
 }
 const code = run.status === 0 && failed === 0 ? 0 : 1;
-console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
+if (skipped) console.log(`${skipped} skipped`);
+console.log(`${passed} passed, ${failed} failed`);
 process.exit(code);
