@@ -17,6 +17,13 @@ function noMsh(lines: readonly Line[]): Hl7FatalError {
   if (lines.length === 0) {
     return new Hl7FatalError(FatalCode.EmptyInput, 'the input is empty', [diagnostic(FatalCode.EmptyInput, 'error', 'the input holds no line of text', { line: 1 })]);
   }
+  // A line that starts with MSH but was not taken as a header has an unusable field separator.
+  const header = lines.find((l) => l.text.startsWith('MSH'));
+  if (header !== undefined) {
+    return new Hl7FatalError(FatalCode.BadDelimiters, 'MSH has no usable field separator', [
+      diagnostic(FatalCode.BadDelimiters, 'error', 'MSH-1 field separator is missing or is a letter, digit or blank', { line: header.line, column: 4, segment: 'MSH', field: 1 }),
+    ]);
+  }
   return new Hl7FatalError(FatalCode.NoMsh, 'the input has no MSH segment', [
     diagnostic(FatalCode.NoMsh, 'error', `none of the ${lines.length} line(s) is an MSH segment`, { line: (lines[0] as Line).line }),
   ]);
