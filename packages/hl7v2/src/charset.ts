@@ -65,10 +65,27 @@ export function decodeBytes(bytes: Uint8Array, charset: Charset): DecodeResult {
     try {
       return { text: utf8Strict.decode(bytes), charset, fellBack: false };
     } catch {
-      return { text: decoder('windows-1252').decode(bytes), charset: Charset.Windows1252, fellBack: true };
+      return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
     }
   }
+  if (charset === Charset.Windows1252) return { text: decodeWindows1252(bytes), charset, fellBack: false };
   return { text: decoder(charset).decode(bytes), charset, fellBack: false };
+}
+
+/** Windows-1252 0x80-0x9F; the five unassigned codes stay C1 controls, as in the WHATWG table. */
+const CP1252_80_9F =
+  '\u20ac\u0081\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u008d\u017d\u008f' +
+  '\u0090\u2018\u2019\u201c\u201d\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u009d\u017e\u0178';
+
+/**
+ * Windows-1252 decoding done here: Node 20's TextDecoder('windows-1252') decodes as
+ * ISO-8859-1 (0x80 gives U+0080, not the euro sign). A leading UTF-8 BOM (EF BB BF) is
+ * dropped: it is never data at the start of a message.
+ */
+function decodeWindows1252(bytes: Uint8Array): string {
+  const from = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  const s = bytesAsLatin1(from === 0 ? bytes : bytes.subarray(from));
+  return s.replace(/[\u0080-\u009f]/g, (c) => CP1252_80_9F.charAt(c.charCodeAt(0) - 0x80));
 }
 
 /** Latin-1 view of bytes (one char per byte), used to find MSH-18 before decoding. */
