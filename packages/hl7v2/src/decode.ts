@@ -38,7 +38,9 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
 /** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */
 export function decodeInput(input: string | Uint8Array): DecodedInput {
   const diagnostics: Diagnostic[] = [];
-  const probe = typeof input === 'string' ? input : bytesAsLatin1(input, 65536);
+  // In the latin-1 probe a UTF-8 BOM reads as 'ï»¿' and would hide an MSH on the first line.
+  const bom = typeof input !== 'string' && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
+  const probe = typeof input === 'string' ? input : bytesAsLatin1(bom ? input.subarray(3) : input, 65536);
   const msh18 = findMsh18(probe);
   let charset = charsetOf(msh18.value);
   if (charset === undefined) {
