@@ -8,3 +8,4 @@ export * from './runtime/lake';
 export * from './runtime/server';
 export * from './runtime/dev-issuer';
 export * from './runtime/jwt';
+export * from './mllp';

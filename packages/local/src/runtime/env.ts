@@ -11,6 +11,8 @@ export interface LocalConfig {
   maxBodyBytes: number;
   dedupWindowSeconds: number;
   logLevel: string;
+  /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
+  mllp?: { host: string; port: number; source: string };
 }
 
 export class ConfigError extends Error {
@@ -38,7 +40,14 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
   };
   if (env.HCDL_OIDC_JWKS_URL) oidc.jwksUrl = env.HCDL_OIDC_JWKS_URL;
   if (env.HCDL_OIDC_ISSUER && !env.HCDL_OIDC_JWKS_URL) throw new ConfigError('HCDL_OIDC_ISSUER needs HCDL_OIDC_JWKS_URL (the issuer\'s JWKS endpoint)');
+  let mllp: LocalConfig['mllp'];
+  if (env.HCDL_MLLP_PORT !== undefined && env.HCDL_MLLP_PORT !== '') {
+    const source = env.HCDL_MLLP_SOURCE ?? '';
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(source)) throw new ConfigError('HCDL_MLLP_PORT needs HCDL_MLLP_SOURCE, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")');
+    mllp = { host: env.HCDL_MLLP_HOST ?? host, port: int(env, 'HCDL_MLLP_PORT', 0), source };
+  }
   return {
+    ...(mllp !== undefined ? { mllp } : {}),
     port,
     host,
     dataDir: path.resolve(env.HCDL_DATA_DIR ?? '.lake'),

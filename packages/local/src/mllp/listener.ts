@@ -1,0 +1,137 @@
+import net from 'node:net';
+import { buildAck, Hl7Error, readHeader, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
+import type { HttpResult, SubmitRequest } from '@hcdl/fn-front-door';
+import { MllpDecoder, mllpFrame, type MllpEvent } from './framing';
+
+/**
+ * MLLP listener: the adapter that lets an interface engine send over TCP/MLLP instead of
+ * REST. Each frame goes through the same front door as `POST /hl7v2/er7` (limits, batch
+ * split, dedup, durable ingest before the answer) and the sender gets an HL7 ACK:
+ *
+ * | front door | ACK | why |
+ * |---|---|---|
+ * | 201 | AA `accepted as <id>` | stored |
+ * | 409 | AA `duplicate of message <id>; already stored` | nothing to resend: an AE would make engines retry or alert forever |
+ * | 400 not HL7, 413 | AR with the diagnostics | the frame cannot be taken as sent |
+ * | anything else | AR `not stored, send again` | nothing was acknowledged as durable |
+ *
+ * MLLP has no authentication of its own: a listener writes for one configured source and
+ * should be bound to a private interface (or put behind a TLS terminator).
+ */
+export interface MllpListenerOptions {
+  host: string;
+  port: number;
+  /** The source every message of this listener is recorded under. */
+  source: string;
+  maxFrameBytes: number;
+  submit: (req: SubmitRequest) => Promise<HttpResult>;
+  logger: { info(m: string, ...e: Record<string, unknown>[]): void; warn(m: string, ...e: Record<string, unknown>[]): void; error(m: string, ...e: Record<string, unknown>[]): void };
+}
+
+export interface MllpListener {
+  port: number;
+  close(): Promise<void>;
+}
+
+type Submitted = { status?: string; messageId?: string; messages?: { status: string; messageId: string }[]; error?: { code: string; message: string; details?: { diagnostics?: Diagnostic[] } } };
+
+function headerOf(bytes: Uint8Array): MessageHeader | undefined {
+  try {
+    return readHeader(bytes);
+  } catch (err) {
+    if (err instanceof Hl7Error) return undefined;
+    throw err;
+  }
+}
+
+/** The ACK for one frame, from the front door's JSON answer. */
+export function ackForResult(result: HttpResult, header: MessageHeader | undefined): { ack: string; code: 'AA' | 'AR' } {
+  const h = header ?? {};
+  let body: Submitted = {};
+  try {
+    body = JSON.parse(result.body) as Submitted;
+  } catch {
+    // Not JSON: handled as an unexpected answer below.
+  }
+  if (result.status === 201 || result.status === 409) {
+    let text: string;
+    if (body.messages !== undefined) {
+      const fresh = body.messages.filter((m) => m.status === 'ingested').length;
+      text = `${fresh} of ${body.messages.length} messages accepted, ${body.messages.length - fresh} duplicates already stored`;
+    } else if (result.status === 201) text = `accepted as ${body.messageId}`;
+    else text = `duplicate of message ${body.messageId}; already stored`;
+    return { ack: buildAck(h, { code: 'AA', text }), code: 'AA' };
+  }
+  if (result.status === 400 || result.status === 413) {
+    const diagnostics = (body.error?.details?.diagnostics ?? []).map((d) => ({ ...d, severity: 'error' as const }));
+    return { ack: buildAck(h, { code: 'AR', text: body.error?.message ?? 'rejected', diagnostics }), code: 'AR' };
+  }
+  return { ack: buildAck(h, { code: 'AR', text: 'the message was not stored; send it again' }), code: 'AR' };
+}
+
+export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
+  const { logger } = options;
+  const claims = { sub: `mllp:${options.source}`, 'custom:write': options.source };
+  const sockets = new Set<net.Socket>();
+  const inFlight = new Set<Promise<void>>();
+
+  async function answer(socket: net.Socket, event: MllpEvent): Promise<void> {
+    if (event.kind === 'noise' || event.kind === 'truncated') {
+      logger.warn('mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
+      return;
+    }
+    let reply: { ack: string; code: 'AA' | 'AR' };
+    if (event.kind === 'oversize') {
+      reply = { ack: buildAck({}, { code: 'AR', text: `the message exceeds ${options.maxFrameBytes} bytes` }), code: 'AR' };
+    } else {
+      try {
+        const result = await options.submit({ claims, headers: { 'content-type': 'application/hl7-v2' }, query: {}, body: event.bytes });
+        reply = ackForResult(result, headerOf(event.bytes));
+      } catch (err) {
+        logger.error('mllp message failed', { error: (err as Error).name });
+        reply = ackForResult({ status: 500, headers: {}, body: '' }, headerOf(event.bytes));
+      }
+    }
+    logger.info('mllp message answered', { ack: reply.code, size: event.kind === 'frame' ? event.bytes.length : event.size });
+    if (!socket.destroyed) socket.write(mllpFrame(reply.ack));
+  }
+
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.setKeepAlive(true);
+    const decoder = new MllpDecoder(options.maxFrameBytes);
+    // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence.
+    let chain: Promise<void> = Promise.resolve();
+    const enqueue = (events: MllpEvent[]): void => {
+      for (const e of events) {
+        chain = chain.then(() => answer(socket, e));
+        const p = chain;
+        inFlight.add(p);
+        void p.finally(() => inFlight.delete(p));
+      }
+    };
+    socket.on('data', (chunk: Buffer) => enqueue(decoder.push(chunk)));
+    socket.on('end', () => {
+      enqueue(decoder.end());
+      void chain.finally(() => socket.end());
+    });
+    socket.on('error', (err) => logger.warn('mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
+    socket.on('close', () => sockets.delete(socket));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as net.AddressInfo;
+  return {
+    port: address.port,
+    async close() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      await Promise.allSettled([...inFlight]);
+      for (const s of sockets) s.end();
+      for (const s of sockets) s.destroy();
+      await closed;
+    },
+  };
+}
