@@ -69,9 +69,11 @@ export class FolderObjectStore implements ObjectStore {
     try {
       st = await stat(file);
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
       throw err;
     }
+    // A folder is only a prefix of other keys, not an object (as in S3).
+    if (!st.isFile()) return undefined;
     let side: Sidecar = { metadata: {}, tags: {} };
     try {
       side = JSON.parse(await readFile(`${file}${SIDECAR}`, 'utf8')) as Sidecar;
