@@ -9,3 +9,4 @@ export * from './dedup';
 export * from './filter-policy';
 export * from './event-builders';
 export * from './sns-envelope';
+export * from './patient-index/index';

@@ -1,10 +1,14 @@
 import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../records';
+import type { PatientLinkRecord, PatientMergeRecord } from '../patient-index/records';
 
 export interface MessageQuery {
   source?: string | string[];
   messageType?: string;
   status?: MessageStatus;
-  /** ISO instants, inclusive lower bound / exclusive upper bound on receivedAt. */
+  /**
+   * ISO instants, inclusive lower bound / exclusive upper bound on receivedAt. Compared as
+   * instants: `2024-01-02T03:04:05Z` and `2024-01-02T03:04:05.000Z` are the same bound.
+   */
   since?: string;
   until?: string;
   patientId?: string;
@@ -38,19 +42,49 @@ export interface Catalog {
   /**
    * Applies a partial update; when `expectedStatus` is given the update only happens if the
    * current status matches (else CatalogConflictError). Returns the updated row.
+   * messageId, source and receivedAt never change. Unknown id: NotFoundError.
    */
   updateMessage(
     messageId: string,
     patch: Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receivedAt'>>,
     expectedStatus?: MessageStatus,
   ): Promise<MessageRecord>;
+  /**
+   * Rows matching every given filter, oldest first: ascending messageId, which is receive
+   * order (ids are ULIDs). Pages hold at most `limit` rows; pass `cursor` back with the same
+   * query for the next page; no cursor means the end (a last page may be empty).
+   */
   listMessages(query: MessageQuery): Promise<Page<MessageRecord>>;
+  /** Appends diagnostics; an empty list is a no-op. */
   putErrors(records: ErrorRecord[]): Promise<void>;
+  /**
+   * Diagnostics matching every filter (`source` is the source of their message). The errors
+   * of one message come in the order they were put; paging as for listMessages.
+   */
   listErrors(query: ErrorQuery): Promise<Page<ErrorRecord>>;
 
   /** Patient identifiers, both directions. */
   getPatientIdByIdentifier(identifier: string): Promise<string | undefined>;
+  /** Rows of one patient ordered by identifier; [] for an unknown patient. */
   listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]>;
   /** Inserts rows whose identifier is not yet known; existing identifiers are left as they are. */
   putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void>;
+
+  /**
+   * Records a link between two patients a message bridged (kept for review, never merged).
+   * One link per unordered pair {patientId, linkedPatientId}: when the pair is already linked
+   * (in either direction) the existing record is kept and this call does nothing.
+   */
+  putPatientLink(record: PatientLinkRecord): Promise<void>;
+  /** The links of a patient in either direction (as patientId or linkedPatientId), oldest first (by `at`). */
+  listPatientLinks(patientId: string): Promise<PatientLinkRecord[]>;
+  /**
+   * Records that `mergedPatientId` was merged into `survivorPatientId`. A patient is merged at
+   * most once: when a merge of `mergedPatientId` exists, it is kept and this call does nothing.
+   */
+  putPatientMerge(record: PatientMergeRecord): Promise<void>;
+  /** The merge that retired `mergedPatientId`, or undefined when that patient was never merged. */
+  getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined>;
+  /** Merges a patient took part in, as merged or as survivor, oldest first (by `at`). */
+  listPatientMerges(patientId: string): Promise<PatientMergeRecord[]>;
 }

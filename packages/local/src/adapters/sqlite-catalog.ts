@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import {
   CatalogConflictError,
   NotFoundError,
+  ValidationError,
   type Catalog,
   type ErrorQuery,
   type ErrorRecord,
@@ -10,6 +11,8 @@ import {
   type MessageStatus,
   type Page,
   type PatientIdentifierRecord,
+  type PatientLinkRecord,
+  type PatientMergeRecord,
 } from '@hcdl/lake';
 
 /** Columns besides the JSON document, kept for indexed queries. */
@@ -40,10 +43,34 @@ CREATE TABLE IF NOT EXISTS patient_identifiers (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS patient_identifiers_patient ON patient_identifiers (patient_id, identifier);
+CREATE TABLE IF NOT EXISTS patient_links (
+  patient_a TEXT NOT NULL,
+  patient_b TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (patient_a, patient_b)
+);
+CREATE INDEX IF NOT EXISTS patient_links_b ON patient_links (patient_b, patient_a);
+CREATE TABLE IF NOT EXISTS patient_merges (
+  merged_patient_id TEXT PRIMARY KEY,
+  survivor_patient_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS patient_merges_survivor ON patient_merges (survivor_patient_id, at);
 `;
 
 const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
 const decodeCursor = <T>(c: string): T => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as T;
+/**
+ * Bounds are compared as text against `toISOString()` values, so spell them the same way:
+ * `...:05Z` would otherwise sort after `...:05.000Z` and drop rows at that very instant.
+ */
+function instant(v: string, name: string): string {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new ValidationError(`${name} is not an ISO instant`);
+  return new Date(ms).toISOString();
+}
 const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
 /**
@@ -100,8 +127,8 @@ export class SqliteCatalog implements Catalog {
     if (q.messageType !== undefined) (where.push('message_type = ?'), args.push(q.messageType));
     if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
     if (q.patientId !== undefined) (where.push('patient_id = ?'), args.push(q.patientId));
-    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(q.since));
-    if (q.until !== undefined) (where.push('received_at < ?'), args.push(q.until));
+    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(instant(q.since, 'since')));
+    if (q.until !== undefined) (where.push('received_at < ?'), args.push(instant(q.until, 'until')));
     if (q.cursor !== undefined) (where.push('message_id > ?'), args.push(decodeCursor<string>(q.cursor)));
     const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
     const rows = this.db
@@ -125,7 +152,7 @@ export class SqliteCatalog implements Catalog {
     const args: unknown[] = [];
     if (q.messageId !== undefined) (where.push('e.message_id = ?'), args.push(q.messageId));
     if (q.code !== undefined) (where.push('e.code = ?'), args.push(q.code));
-    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(q.since));
+    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(instant(q.since, 'since')));
     const sources = list(q.source);
     if (sources !== undefined) {
       where.push(`m.source IN (${sources.map(() => '?').join(',')})`);
@@ -156,5 +183,34 @@ export class SqliteCatalog implements Catalog {
     this.db.transaction(() => {
       for (const r of records) insert.run(r.identifier, r.patientId, JSON.stringify(r));
     })();
+  }
+
+  async putPatientLink(record: PatientLinkRecord): Promise<void> {
+    // The pair is stored ordered (a < b) so that A-B and B-A are one row.
+    const [a, b] = record.patientId < record.linkedPatientId ? [record.patientId, record.linkedPatientId] : [record.linkedPatientId, record.patientId];
+    this.db.prepare('INSERT OR IGNORE INTO patient_links (patient_a, patient_b, at, doc) VALUES (?, ?, ?, ?)').run(a, b, record.at, JSON.stringify(record));
+  }
+
+  async listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
+    const rows = this.db.prepare('SELECT doc FROM patient_links WHERE patient_a = ? OR patient_b = ? ORDER BY at, patient_a, patient_b').all(patientId, patientId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as PatientLinkRecord);
+  }
+
+  async putPatientMerge(record: PatientMergeRecord): Promise<void> {
+    this.db
+      .prepare('INSERT OR IGNORE INTO patient_merges (merged_patient_id, survivor_patient_id, at, doc) VALUES (?, ?, ?, ?)')
+      .run(record.mergedPatientId, record.survivorPatientId, record.at, JSON.stringify(record));
+  }
+
+  async getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined> {
+    const row = this.db.prepare('SELECT doc FROM patient_merges WHERE merged_patient_id = ?').get(mergedPatientId) as { doc: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.doc) as PatientMergeRecord);
+  }
+
+  async listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
+    const rows = this.db
+      .prepare('SELECT doc FROM patient_merges WHERE merged_patient_id = ? OR survivor_patient_id = ? ORDER BY at, merged_patient_id')
+      .all(patientId, patientId) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as PatientMergeRecord);
   }
 }

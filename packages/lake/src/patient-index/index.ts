@@ -1,0 +1,4 @@
+export * from './records';
+export * from './identifiers';
+export * from './resolve';
+export * from './index-message';
