@@ -30,3 +30,5 @@
  */
 export * from './support';
 export * from './object-store-contract';
+export * from './catalog-fixtures';
+export * from './catalog-contract';

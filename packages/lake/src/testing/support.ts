@@ -30,3 +30,16 @@ export async function settleAll<T>(promises: Promise<T>[]): Promise<{ fulfilled:
 
 /** Plain sorted copy (code-unit order, which is byte order for the ASCII keys used here). */
 export const sorted = (items: readonly string[]): string[] => [...items].sort();
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * A message id (ULID) for a given millisecond, with a random tail. Unlike newMessageId it
+ * does not clamp to the process's last id time, so suites can place records in the past.
+ */
+export function messageIdAt(ms: number): string {
+  let time = '';
+  for (let i = 0, t = ms; i < 10; i++, t = Math.floor(t / 32)) time = CROCKFORD.charAt(t % 32) + time;
+  const tail = Array.from(randomBytes(16), (b) => CROCKFORD.charAt(b & 31)).join('');
+  return time + tail;
+}

@@ -1,0 +1,31 @@
+import { afterEach, beforeEach, describe } from '@jest/globals';
+import type { Catalog } from '../ports/catalog';
+import { describeCatalogErrorsAndPatients } from './catalog-errors-contract';
+import { describeCatalogMessages } from './catalog-messages-contract';
+
+export interface CatalogHarness {
+  catalog: Catalog;
+  close?: () => Promise<void>;
+}
+
+export type CatalogFactory = () => Promise<CatalogHarness>;
+
+/**
+ * Contract of the Catalog port (ports/catalog.ts). Sources and patient ids are random per
+ * test, so a factory may share one table between tests; only the status-only query reads
+ * rows of other tests, and it checks just its own rows among them.
+ */
+export function catalogContract(name: string, factory: CatalogFactory): void {
+  describe(`Catalog contract: ${name}`, () => {
+    let harness: CatalogHarness;
+    beforeEach(async () => {
+      harness = await factory();
+    });
+    afterEach(async () => {
+      await harness.close?.();
+    });
+    const catalog = (): Catalog => harness.catalog;
+    describeCatalogMessages(catalog);
+    describeCatalogErrorsAndPatients(catalog);
+  });
+}
