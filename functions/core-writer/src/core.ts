@@ -1,5 +1,7 @@
 import {
+  CatalogConflictError,
   contentHash,
+  createPatientIndex,
   dayOf,
   errorKey,
   errorReportKey,
@@ -15,7 +17,7 @@ import {
   type MessageRecord,
   type ObjectStore,
 } from '@hcdl/lake';
-import { errorsFirst, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
+import { errorsFirst, Hl7Error, parseMessage, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
 import type { LogPort } from './logger';
 
 export interface CoreDeps {
@@ -59,6 +61,31 @@ export const MAX_DIAGNOSTICS = 100;
  */
 export function createCore(deps: CoreDeps) {
   const now = (): string => (deps.now?.() ?? new Date()).toISOString();
+  const indexPatient = createPatientIndex(deps.catalog);
+
+  /**
+   * Patient cross-reference of a staged message, from its raw bytes (the staging JSON is
+   * schema-named; the index reads PID/MRG by position). Idempotent, so a redelivered
+   * `staged` event gives the same patient. Returns the patient of the first PID.
+   */
+  async function patientOf(record: MessageRecord): Promise<string | undefined> {
+    const raw = await deps.objectStore.get(record.rawKey);
+    if (raw === undefined) throw new Error(`raw object missing for ${record.messageId}`);
+    let message;
+    try {
+      message = parseMessage(raw.body);
+    } catch (err) {
+      if (!(err instanceof Hl7Error)) throw err;
+      deps.logger.warn('patient index skipped: message not parseable', { messageId: record.messageId, error: err.name });
+      return undefined;
+    }
+    const input = { messageId: record.messageId, source: record.source, at: now(), ...(record.messageType !== undefined ? { messageType: record.messageType } : {}) };
+    const outcome = await indexPatient(message, input);
+    if (outcome.links.length > 0 || outcome.merges.length > 0) {
+      deps.logger.info('patient index updated', { messageId: record.messageId, links: outcome.links.length, merges: outcome.merges.length });
+    }
+    return outcome.patientId;
+  }
 
   async function publishIngested(record: MessageRecord): Promise<void> {
     try {
@@ -173,8 +200,10 @@ export function createCore(deps: CoreDeps) {
     const structure = typeof event.body.structure === 'string' ? event.body.structure : undefined;
     const key = stagingKey(record.source, structure, record.messageId);
     await deps.objectStore.put({ key, body: work.body, contentType: 'application/json', tags: { data_src: record.rawKey }, metadata: { messageId: record.messageId } });
+    const patientId = await patientOf(record);
     const patch: Partial<MessageRecord> = { status: MessageStatus.Staged, stagingKey: key, attempts: Number(event.body.attempt ?? 1), updatedAt: now() };
     if (structure !== undefined) patch.structure = structure;
+    if (patientId !== undefined) patch.patientId = patientId;
     const updated = await deps.catalog.updateMessage(record.messageId, patch);
     await deps.objectStore.delete(workKey);
     deps.logger.info('message staged', { messageId: record.messageId, dt: dayOf(record.messageId) });
@@ -206,7 +235,54 @@ export function createCore(deps: CoreDeps) {
     return n;
   }
 
-  return { ingest, ingestRejected, applyStaged, applyFailed, resume, publishIngested };
+  /**
+   * Replay: re-runs staging for a message in status `error` from its raw bytes, without
+   * re-ingesting. The row goes back to `ingested` (conditionally, so two concurrent replays
+   * of one message run it once) and `ingested` is published again with the next attempt
+   * number; staging then answers `staged` or `failed` as for a new message. Every attempt's
+   * errors stay in the catalog. A crash after the status change is covered by `resume`.
+   */
+  async function replay(messageId: string): Promise<ReplayResult> {
+    const record = await deps.catalog.getMessage(messageId);
+    if (record === undefined) return { messageId, outcome: 'not-found' };
+    if (record.status !== MessageStatus.Error) return { messageId, outcome: 'not-in-error', status: record.status };
+    let updated: MessageRecord;
+    try {
+      updated = await deps.catalog.updateMessage(messageId, { status: MessageStatus.Ingested, updatedAt: now() }, MessageStatus.Error);
+    } catch (err) {
+      if (err instanceof CatalogConflictError) return { messageId, outcome: 'not-in-error' };
+      throw err;
+    }
+    deps.logger.info('message replayed', { messageId, attempt: updated.attempts + 1 });
+    await publishIngested(updated);
+    return { messageId, outcome: 'replayed', attempt: updated.attempts + 1 };
+  }
+
+  /** Replays every message in status `error`, optionally received since an instant and from some sources. */
+  async function replayErrors(filter: { since?: string; source?: string | string[] } = {}): Promise<ReplayResult[]> {
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await deps.catalog.listMessages({ ...filter, status: MessageStatus.Error, limit: 500, ...(cursor ? { cursor } : {}) });
+      ids.push(...page.items.map((r) => r.messageId));
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    const out: ReplayResult[] = [];
+    for (const id of ids) out.push(await replay(id));
+    return out;
+  }
+
+  return { ingest, ingestRejected, applyStaged, applyFailed, resume, publishIngested, replay, replayErrors };
 }
 
 export type Core = ReturnType<typeof createCore>;
+
+/** What `replay` did with one message id. */
+export interface ReplayResult {
+  messageId: string;
+  /** `replayed`: staging runs again with `attempt`; otherwise nothing was done. */
+  outcome: 'replayed' | 'not-found' | 'not-in-error';
+  attempt?: number;
+  /** The status found when the message was not in error. */
+  status?: string;
+}
