@@ -32,3 +32,4 @@ export * from './support';
 export * from './object-store-contract';
 export * from './catalog-fixtures';
 export * from './catalog-contract';
+export * from './idempotency-contract';
