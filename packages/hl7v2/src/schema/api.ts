@@ -5,6 +5,7 @@
 import { getDictionary } from '../dictionary/load';
 import type { Diagnostic } from '../diagnostics';
 import type { Message } from '../model';
+import { matchStructure, type MatchedNode } from './group-match';
 import { buildStaging, type StagingDocument } from './staging-build';
 import { writeStagingText } from './staging-text';
 import { resolveStructure, type StructureResolution } from './structure';
@@ -29,6 +30,18 @@ export function validateMessage(message: Message, resolution: StructureResolutio
   checkStructure(message, dict, resolution, out);
   checkFields(message, dict, out);
   return out;
+}
+
+/**
+ * The message's segments placed in the groups of its dictionary structure (OBX under their
+ * OBR), by index into `message.segments`; nothing is dropped. With no known structure every
+ * segment stays at the top level.
+ */
+export function groupMessage(message: Message, resolution: StructureResolution = structureOf(message)): MatchedNode[] {
+  const ids = message.segments.map((s) => s.id);
+  const structure = resolution.structure === undefined ? undefined : getDictionary(resolution.dictionaryVersion).structure(resolution.structure);
+  if (structure === undefined) return ids.map((id, index) => ({ kind: 'segment', id, index, unexpected: false }));
+  return matchStructure(structure.children, ids);
 }
 
 /** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
