@@ -1,0 +1,91 @@
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { Construct } from 'constructs';
+import { thresholdAlarm } from './alarm';
+import { bundleDir, type BundleSource } from './bundle';
+import { allow, assumeRolePolicy, policyDocument, type PolicyStatement } from './policy';
+
+/** The Lambda settings every HCDL function shares. */
+export const LAMBDA_RUNTIME = 'nodejs22.x';
+export const LAMBDA_ARCHITECTURE = 'arm64';
+
+export interface LakeFunctionProps {
+  /** Full function name (already env-prefixed), also the log group and role name. */
+  functionName: string;
+  /** Workspace folder under functions/ whose dist/ is deployed. */
+  bundleName: string;
+  bundles: BundleSource;
+  /** Exported handler in dist/index.mjs, e.g. `index.handler`. */
+  handler: string;
+  description: string;
+  environment: Record<string, string>;
+  /** What this function may do besides writing its own logs and traces. */
+  statements: PolicyStatement[];
+  logRetentionDays: number;
+  memorySize?: number;
+  timeout?: number;
+  /** Asynchronous invocations that still fail after Lambda's retries land here. */
+  deadLetterQueueArn?: string;
+}
+
+/**
+ * One HCDL Lambda: Node 22 on arm64 with X-Ray, its own log group with retention, its own
+ * role with an inline least-privilege policy, and an alarm on its Errors metric.
+ */
+export class LakeFunction extends Construct {
+  readonly fn: LambdaFunction;
+  readonly role: IamRole;
+  readonly logGroup: CloudwatchLogGroup;
+  readonly policy: IamRolePolicy;
+
+  constructor(scope: Construct, id: string, props: LakeFunctionProps) {
+    super(scope, id);
+    const code = new TerraformAsset(this, 'code', { path: bundleDir(props.bundles, props.bundleName), type: AssetType.ARCHIVE });
+    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+      name: `/aws/lambda/${props.functionName}`,
+      retentionInDays: props.logRetentionDays,
+    });
+    this.role = new IamRole(this, 'role', {
+      name: props.functionName,
+      assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
+    });
+    const statements: PolicyStatement[] = [
+      // The log group is created above, so the function only needs to write streams into it.
+      allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.arn}:*`], 'WriteOwnLogs'),
+      // X-Ray trace upload has no resource-level permissions: AWS requires Resource "*".
+      allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*'], 'XRayTracing'),
+      ...(props.deadLetterQueueArn !== undefined ? [allow(['sqs:SendMessage'], [props.deadLetterQueueArn], 'DeadLetters')] : []),
+      ...props.statements,
+    ];
+    this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyDocument(statements) });
+    this.fn = new LambdaFunction(this, 'function', {
+      functionName: props.functionName,
+      description: props.description,
+      role: this.role.arn,
+      runtime: LAMBDA_RUNTIME,
+      architectures: [LAMBDA_ARCHITECTURE],
+      handler: props.handler,
+      filename: code.path,
+      sourceCodeHash: code.assetHash,
+      memorySize: props.memorySize ?? 512,
+      timeout: props.timeout ?? 30,
+      tracingConfig: { mode: 'Active' },
+      environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...props.environment } },
+      loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
+      ...(props.deadLetterQueueArn !== undefined ? { deadLetterConfig: { targetArn: props.deadLetterQueueArn } } : {}),
+      dependsOn: [this.logGroup, this.policy],
+    });
+    thresholdAlarm(this, 'errors-alarm', {
+      alarmName: `${props.functionName}-errors`,
+      description: `${props.functionName} reported errors.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Errors',
+      dimensions: { FunctionName: this.fn.functionName },
+      statistic: 'Sum',
+      threshold: 1,
+    });
+  }
+}

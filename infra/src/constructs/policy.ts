@@ -1,0 +1,38 @@
+/** IAM policy documents written as plain data, rendered with JSON.stringify (tokens resolve inside strings). */
+
+export interface PolicyStatement {
+  Sid?: string;
+  Effect: 'Allow' | 'Deny';
+  Action: string | string[];
+  Resource?: string | string[];
+  Principal?: Record<string, string | string[]> | '*';
+  Condition?: Record<string, Record<string, string | string[] | boolean>>;
+}
+
+export function policyDocument(statements: readonly PolicyStatement[]): string {
+  return JSON.stringify({ Version: '2012-10-17', Statement: statements });
+}
+
+export function allow(actions: string[], resources: string[], sid?: string): PolicyStatement {
+  return { ...(sid !== undefined ? { Sid: sid } : {}), Effect: 'Allow', Action: actions, Resource: resources };
+}
+
+/** Trust policy letting one AWS service assume a role. */
+export function assumeRolePolicy(service: string): string {
+  return policyDocument([{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }]);
+}
+
+/** Object ARNs under given prefixes of a bucket, e.g. `raw/`. */
+export function objectArns(bucketArn: string, prefixes: readonly string[]): string[] {
+  return prefixes.map((prefix) => `${bucketArn}/${prefix}*`);
+}
+
+/** A table and its indexes (Query on a GSI is authorized against `table/index/<name>`). */
+export function tableAndIndexArns(tableArn: string): string[] {
+  return [tableArn, `${tableArn}/index/*`];
+}
+
+/** Use of the customer-managed key for data in S3 (bucket key), DynamoDB, SNS and SQS. */
+export function kmsUse(keyArn: string): PolicyStatement {
+  return allow(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], [keyArn], 'UseLakeKey');
+}

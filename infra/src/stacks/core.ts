@@ -1,0 +1,145 @@
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
+import type { Construct } from 'constructs';
+import { isProtected, resourceName, type InfraConfig } from '../config';
+import type { BundleSource } from '../constructs/bundle';
+import { LakeFunction } from '../constructs/lake-function';
+import { allow, kmsUse, objectArns, tableAndIndexArns } from '../constructs/policy';
+import { DeadLetterQueue } from '../constructs/queue';
+import { SecureBucket } from '../constructs/secure-bucket';
+import { HubSubscription } from '../constructs/subscription';
+import { ZonePrefix } from '../zones';
+import { createCatalogTable } from './catalog-table';
+import { createLakeKey } from './kms';
+import { LakeStack } from './lake-stack';
+
+export interface CoreStackProps {
+  config: InfraConfig;
+  bundles: BundleSource;
+}
+
+/** The environment variables naming core's resources, as the functions' env.ts reads them. */
+export interface LakeEnvironment {
+  HCDL_LAKE_BUCKET: string;
+  HCDL_KMS_KEY_ID: string;
+  HCDL_CATALOG_TABLE: string;
+  HCDL_IDEMPOTENCY_TABLE: string;
+  HCDL_HUB_TOPIC_ARN: string;
+}
+
+/**
+ * core: the lake's data and its only writer. KMS key, lake and artifact buckets, catalog and
+ * idempotency tables, the hub topic and the core-writer function subscribed to staging outcomes.
+ * Other stacks receive these resources as attributes of this stack.
+ */
+export class CoreStack extends LakeStack {
+  readonly key: KmsKey;
+  readonly lakeBucket: S3Bucket;
+  readonly artifactBucket: S3Bucket;
+  readonly catalogTable: DynamodbTable;
+  readonly idempotencyTable: DynamodbTable;
+  readonly hubTopic: SnsTopic;
+  readonly coreWriter: LakeFunction;
+  readonly coreWriterDlq: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: CoreStackProps) {
+    super(scope, id, props.config);
+    const { config } = props;
+    const protect = isProtected(config.env);
+    const name = (n: string) => resourceName(config.env, n);
+    const account = new DataAwsCallerIdentity(this, 'account');
+    const partition = new DataAwsPartition(this, 'partition');
+
+    this.key = createLakeKey(this, { alias: name('lake'), accountId: account.accountId, partition: partition.partition, protect }).key;
+    this.lakeBucket = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect }).bucket;
+    this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketPrefix: name('artifacts-'), kmsKeyArn: this.key.arn, protect }).bucket;
+    new S3BucketLifecycleConfiguration(this, 'lake-lifecycle', {
+      bucket: this.lakeBucket.id,
+      rule: [
+        {
+          id: 'raw-to-cheaper-storage',
+          status: 'Enabled',
+          filter: [{ prefix: ZonePrefix.Raw }],
+          transition: [{ days: config.rawTransitionDays, storageClass: config.rawTransitionStorageClass }],
+        },
+        {
+          id: 'work-expires-after-a-day',
+          status: 'Enabled',
+          filter: [{ prefix: ZonePrefix.Work }],
+          expiration: [{ days: 1 }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+        },
+        {
+          id: 'abort-incomplete-uploads',
+          status: 'Enabled',
+          filter: [{ prefix: '' }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+
+    const tableProtection = {
+      billingMode: 'PAY_PER_REQUEST',
+      pointInTimeRecovery: { enabled: true },
+      serverSideEncryption: { enabled: true, kmsKeyArn: this.key.arn },
+      deletionProtectionEnabled: protect,
+    } as const;
+    this.catalogTable = createCatalogTable(this, 'catalog', { ...tableProtection, name: name('catalog') });
+    this.idempotencyTable = new DynamodbTable(this, 'idempotency', {
+      ...tableProtection,
+      name: name('idempotency'),
+      hashKey: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      ttl: { enabled: true, attributeName: 'expiration' },
+    });
+    this.hubTopic = new SnsTopic(this, 'hub', { name: name('hub'), kmsMasterKeyId: this.key.arn });
+
+    this.coreWriterDlq = new DeadLetterQueue(this, 'core-writer-dlq', { queueName: name('core-writer-dlq'), kmsKeyArn: this.key.arn });
+    this.coreWriter = new LakeFunction(this, 'core-writer', {
+      functionName: name('core-writer'),
+      bundleName: 'core-writer',
+      bundles: props.bundles,
+      handler: 'index.handler',
+      description: 'HCDL core: writes staging JSON or error records and updates the catalog',
+      environment: { ...this.lakeEnvironment() },
+      logRetentionDays: config.logRetentionDays,
+      deadLetterQueueArn: this.coreWriterDlq.queue.arn,
+      statements: [
+        // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.
+        allow(['s3:GetObject', 's3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Work]), 'ReadHandOff'),
+        allow(['s3:GetObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Raw]), 'ReadRaw'),
+        // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
+        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
+        allow(
+          ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchGetItem'],
+          tableAndIndexArns(this.catalogTable.arn),
+          'WriteCatalog',
+        ),
+        kmsUse(this.key.arn),
+      ],
+    });
+    new HubSubscription(this, 'core-writer-subscription', {
+      topicArn: this.hubTopic.arn,
+      fn: this.coreWriter.fn,
+      filterPolicy: CORE_WRITER_SUBSCRIPTION.filterPolicy,
+      deadLetterQueue: this.coreWriterDlq.queue,
+    });
+  }
+
+  /** HCDL_* variables every function of the lake receives. */
+  lakeEnvironment(): LakeEnvironment {
+    return {
+      HCDL_LAKE_BUCKET: this.lakeBucket.bucket,
+      HCDL_KMS_KEY_ID: this.key.arn,
+      HCDL_CATALOG_TABLE: this.catalogTable.name,
+      HCDL_IDEMPOTENCY_TABLE: this.idempotencyTable.name,
+      HCDL_HUB_TOPIC_ARN: this.hubTopic.arn,
+    };
+  }
+}

@@ -1,0 +1,17 @@
+/**
+ * Key prefixes of the lake bucket, as laid out by packages/lake/src/zones.ts (IAM policies,
+ * lifecycle rules and Glue locations are scoped by them).
+ */
+export const ZonePrefix = {
+  Raw: 'raw/',
+  Staging: 'staging/',
+  Error: 'error/',
+  Refined: 'refined/',
+  /** Hand-off area between staging and core: not a zone, expired after a day. */
+  Work: 'work/',
+  /** Staging compacted to Parquet (`hcdl compact`), same partitions as staging/. */
+  Parquet: 'parquet/staging/',
+} as const;
+
+/** Athena query results in the artifact bucket. */
+export const ATHENA_RESULTS_PREFIX = 'athena-results/';
