@@ -13,3 +13,4 @@ export function createHandler(deps: StagingDeps) {
     for (const record of event.Records) await stage(hubEventFromSns(record));
   });
 }
+export * from './workflow';

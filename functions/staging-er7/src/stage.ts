@@ -1,6 +1,6 @@
-import { failedEvent, stagedEvent, workStagingKey, type Catalog, type Hub, type HubEvent, type ObjectStore } from '@hcdl/lake';
+import { failedEvent, stagedEvent, workStagingKey, type Catalog, type Hub, type HubEvent, type MessageRecord, type ObjectStore } from '@hcdl/lake';
 import { errorsFirst } from '@hcdl/hl7v2';
-import { normalizeStep, parseStep } from './steps';
+import { normalizeStep, parseStep, type ParseOutcome } from './steps';
 
 /** Diagnostics carried by a `failed` event (errors first), well under SNS's 256 KB. */
 export const MAX_EVENT_DIAGNOSTICS = 100;
@@ -12,6 +12,9 @@ export interface LogPort {
   error(message: string, ...extra: Record<string, unknown>[]): void;
 }
 
+/** What a staging run ended with (the pointers are those of the `staged` event). */
+export type StagingOutcome = { outcome: 'failed' } | { outcome: 'staged'; workKey: string; attempt: number; structure?: string };
+
 export interface StagingDeps {
   /** Read access to the raw zone and write access to the work/ hand-off area only. */
   objectStore: ObjectStore;
@@ -22,11 +25,35 @@ export interface StagingDeps {
 }
 
 /**
+ * The end of a staging run: hands the staging JSON to core through the work/ area (core
+ * alone writes the zones) and publishes `staged`, or publishes `failed` with the
+ * diagnostics. Shared by the in-process run below and the AWS parse step.
+ */
+export function createOutcomePublisher(deps: StagingDeps) {
+  return async function publishOutcome(record: MessageRecord, attempt: number, outcome: ParseOutcome): Promise<StagingOutcome> {
+    const { messageId } = record;
+    if (!outcome.ok) {
+      await deps.hub.publish(failedEvent(record, { attempt, stage: 'parse', diagnostics: errorsFirst(outcome.diagnostics, MAX_EVENT_DIAGNOSTICS) }));
+      deps.logger.info('staging failed', { messageId, diagnostics: outcome.diagnostics.length });
+      return { outcome: 'failed' };
+    }
+    const workKey = workStagingKey(messageId, attempt);
+    await deps.objectStore.put({ key: workKey, body: outcome.stagingJson, contentType: 'application/json' });
+    const pointers: { workKey: string; attempt: number; structure?: string } = { workKey, attempt };
+    if (outcome.structure !== undefined) pointers.structure = outcome.structure;
+    await deps.hub.publish(stagedEvent(record, pointers));
+    deps.logger.info('staging done', { messageId, warnings: outcome.warnings });
+    return { outcome: 'staged', ...pointers };
+  };
+}
+
+/**
  * Runs normalize then parse on one `ingested` event and publishes `staged` (the staging
  * JSON handed to core through the work/ area: core alone writes the zones) or `failed`
  * with the diagnostics.
  */
 export function createStaging(deps: StagingDeps) {
+  const publishOutcome = createOutcomePublisher(deps);
   return async function stage(event: HubEvent): Promise<'staged' | 'failed'> {
     const { messageId } = event.body;
     const record = await deps.catalog.getMessage(messageId);
@@ -35,18 +62,6 @@ export function createStaging(deps: StagingDeps) {
     const raw = await deps.objectStore.get(record.rawKey);
     if (raw === undefined) throw new Error(`raw object missing for ${messageId}`);
     const { text } = normalizeStep(raw.body);
-    const outcome = parseStep(text);
-    if (!outcome.ok) {
-      await deps.hub.publish(failedEvent(record, { attempt, stage: 'parse', diagnostics: errorsFirst(outcome.diagnostics, MAX_EVENT_DIAGNOSTICS) }));
-      deps.logger.info('staging failed', { messageId, diagnostics: outcome.diagnostics.length });
-      return 'failed';
-    }
-    const workKey = workStagingKey(messageId, attempt);
-    await deps.objectStore.put({ key: workKey, body: outcome.stagingJson, contentType: 'application/json' });
-    const pointers: { workKey: string; attempt: number; structure?: string } = { workKey, attempt };
-    if (outcome.structure !== undefined) pointers.structure = outcome.structure;
-    await deps.hub.publish(stagedEvent(record, pointers));
-    deps.logger.info('staging done', { messageId, warnings: outcome.warnings });
-    return 'staged';
+    return (await publishOutcome(record, attempt, parseStep(text))).outcome;
   };
 }

@@ -1,0 +1,2 @@
+export * from './lambda-env';
+export * from './lazy-handler';

@@ -1,0 +1,148 @@
+/**
+ * The Lambda functions' configuration: one reader shared by every function. It never touches
+ * `process.env` itself; each function's `src/env.ts` passes the environment in (the only
+ * place a process reads it), with the settings that function cannot run without.
+ */
+
+/** Environment variable of each setting. */
+export const LAMBDA_ENV = {
+  region: 'AWS_REGION',
+  lakeBucket: 'HCDL_LAKE_BUCKET',
+  kmsKeyId: 'HCDL_KMS_KEY_ID',
+  catalogTable: 'HCDL_CATALOG_TABLE',
+  idempotencyTable: 'HCDL_IDEMPOTENCY_TABLE',
+  hubTopicArn: 'HCDL_HUB_TOPIC_ARN',
+  stagingStateMachineArn: 'HCDL_STAGING_STATE_MACHINE_ARN',
+  dedupWindowSeconds: 'HCDL_DEDUP_WINDOW_SECONDS',
+  maxBodyBytes: 'HCDL_MAX_BODY_BYTES',
+  logLevel: 'HCDL_LOG_LEVEL',
+} as const;
+
+/** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
+export const ENDPOINT_ENV = {
+  s3: 'HCDL_AWS_ENDPOINT_S3',
+  dynamodb: 'HCDL_AWS_ENDPOINT_DYNAMODB',
+  sns: 'HCDL_AWS_ENDPOINT_SNS',
+  sfn: 'HCDL_AWS_ENDPOINT_SFN',
+} as const;
+
+export const DEFAULT_DEDUP_WINDOW_SECONDS = 365 * 24 * 3600;
+export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+/** Settings a function may declare it needs (the rest are optional or have defaults). */
+export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingStateMachineArn';
+
+export interface AwsEndpoints {
+  s3?: string;
+  dynamodb?: string;
+  sns?: string;
+  sfn?: string;
+}
+
+export interface LambdaEnv {
+  region: string;
+  lakeBucket?: string;
+  kmsKeyId?: string;
+  catalogTable?: string;
+  idempotencyTable?: string;
+  hubTopicArn?: string;
+  stagingStateMachineArn?: string;
+  dedupWindowSeconds: number;
+  maxBodyBytes: number;
+  logLevel: string;
+  endpoints: AwsEndpoints;
+}
+
+/** A LambdaEnv whose required settings are known to be present. */
+export type LambdaEnvWith<K extends ResourceSetting> = LambdaEnv & { [P in K]-?: string };
+
+/** Missing or malformed configuration; the message names the variable, never a value. */
+export class LambdaConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, message: string) {
+    super(message);
+    this.name = 'LambdaConfigError';
+    this.variable = variable;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function text(env: Env, name: string): string | undefined {
+  const v = env[name]?.trim();
+  return v === undefined || v === '' ? undefined : v;
+}
+
+function positiveInt(env: Env, name: string, fallback: number): number {
+  const v = text(env, name);
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new LambdaConfigError(name, `${name} must be a positive integer`);
+  return n;
+}
+
+function endpoint(env: Env, name: string): string | undefined {
+  const v = text(env, name);
+  if (v === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new LambdaConfigError(name, `${name} must be an http(s) URL`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new LambdaConfigError(name, `${name} must be an http(s) URL`);
+  return v;
+}
+
+const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
+
+/**
+ * Reads and validates the configuration. Every setting listed in `required` must be set;
+ * ARNs must look like ARNs; numbers must be positive integers. All problems are reported at
+ * once, each naming its variable.
+ */
+export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: readonly K[]): LambdaEnvWith<K> {
+  const problems: LambdaConfigError[] = [];
+  const attempt = <T>(read: () => T): T | undefined => {
+    try {
+      return read();
+    } catch (err) {
+      if (err instanceof LambdaConfigError) problems.push(err);
+      else throw err;
+      return undefined;
+    }
+  };
+  const region = text(env, LAMBDA_ENV.region);
+  if (region === undefined) problems.push(new LambdaConfigError(LAMBDA_ENV.region, `${LAMBDA_ENV.region} is not set`));
+  const out: LambdaEnv = {
+    region: region ?? '',
+    dedupWindowSeconds: attempt(() => positiveInt(env, LAMBDA_ENV.dedupWindowSeconds, DEFAULT_DEDUP_WINDOW_SECONDS)) ?? DEFAULT_DEDUP_WINDOW_SECONDS,
+    maxBodyBytes: attempt(() => positiveInt(env, LAMBDA_ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES)) ?? DEFAULT_MAX_BODY_BYTES,
+    logLevel: text(env, LAMBDA_ENV.logLevel) ?? 'INFO',
+    endpoints: {},
+  };
+  for (const key of Object.keys(ENDPOINT_ENV) as (keyof AwsEndpoints)[]) {
+    const v = attempt(() => endpoint(env, ENDPOINT_ENV[key]));
+    if (v !== undefined) out.endpoints[key] = v;
+  }
+  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingStateMachineArn'];
+  for (const key of resources) {
+    const name = LAMBDA_ENV[key];
+    const v = text(env, name);
+    if (v === undefined) {
+      if ((required as readonly ResourceSetting[]).includes(key)) problems.push(new LambdaConfigError(name, `${name} is not set`));
+      continue;
+    }
+    if ((key === 'hubTopicArn' || key === 'stagingStateMachineArn') && !ARN.test(v)) {
+      problems.push(new LambdaConfigError(name, `${name} must be an ARN`));
+      continue;
+    }
+    out[key] = v;
+  }
+  if (problems.length === 1) throw problems[0] as LambdaConfigError;
+  if (problems.length > 1) {
+    const err = new LambdaConfigError(problems.map((p) => p.variable).join(', '), `configuration errors: ${problems.map((p) => p.message).join('; ')}`);
+    throw err;
+  }
+  return out as LambdaEnvWith<K>;
+}

@@ -1,0 +1,21 @@
+/**
+ * Lambda entry points build their clients, adapters and Middy handler on the first
+ * invocation (never at import time) and keep them for the container's life. A build that
+ * throws (e.g. a configuration error) is not kept: the next invocation tries again.
+ */
+export function lazyHandler<E, R, C = unknown>(build: () => (event: E, context?: C) => Promise<R>): (event: E, context?: C) => Promise<R> {
+  let built: ((event: E, context?: C) => Promise<R>) | undefined;
+  return (event: E, context?: C): Promise<R> => {
+    built ??= build();
+    return built(event, context);
+  };
+}
+
+/** A value built once, on first use (clients and adapters shared by several handlers). */
+export function lazy<T>(build: () => T): () => T {
+  let value: { v: T } | undefined;
+  return (): T => {
+    value ??= { v: build() };
+    return value.v;
+  };
+}

@@ -1,0 +1,91 @@
+#!/usr/bin/env node
+// Bundles a Lambda function with esbuild: src/handler.ts -> dist/index.mjs (+ .map).
+// ESM, platform node, target node22, minified, source maps; the AWS SDK v3 stays external
+// (the Lambda nodejs22.x runtime provides it). Prints each bundle's size and fails when one
+// is over the budget (250 KB minified).
+//
+//   cd functions/<name> && node ../../scripts/bundle.mjs     (one function: the cwd)
+//   node scripts/bundle.mjs --all                            (every functions/* with src/handler.ts)
+//   node scripts/bundle.mjs functions/front-door ...         (the named folders)
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+export const MAX_BUNDLE_BYTES = 250 * 1024;
+
+const root = path.resolve(import.meta.dirname, '..');
+
+// CommonJS dependencies bundled into an ESM file call require(); give them one.
+const BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:module'; const require = __hcdlCreateRequire(import.meta.url);";
+
+/** esbuild as installed for the function (each function has it as a devDependency). */
+async function loadEsbuild(dir) {
+  const require = createRequire(path.join(dir, 'package.json'));
+  const resolved = require.resolve('esbuild');
+  const mod = await import(resolved.startsWith('/') ? `file://${resolved}` : resolved);
+  return mod.build ? mod : mod.default;
+}
+
+/**
+ * Builds one function folder into `<outDir>/index.mjs` (+ .map); outDir defaults to
+ * `<dir>/dist`. Returns { name, bytes, outfile }; the caller judges the size budget.
+ */
+export async function bundleFunction(dir, outDir = path.join(dir, 'dist')) {
+  const entry = path.join(dir, 'src', 'handler.ts');
+  if (!existsSync(entry)) throw new Error(`${path.relative(root, dir) || dir}: no src/handler.ts`);
+  const esbuild = await loadEsbuild(dir);
+  const outfile = path.join(outDir, 'index.mjs');
+  const result = await esbuild.build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    minify: true,
+    sourcemap: true,
+    sourcesContent: false,
+    legalComments: 'none',
+    external: ['@aws-sdk/*'],
+    mainFields: ['module', 'main'],
+    conditions: ['module', 'import'],
+    banner: { js: BANNER },
+    logLevel: 'warning',
+  });
+  if (result.errors.length > 0) throw new Error(`${dir}: esbuild failed`);
+  const bytes = statSync(outfile).size;
+  return { name: path.basename(dir), bytes, outfile };
+}
+
+function functionDirs() {
+  const base = path.join(root, 'functions');
+  return readdirSync(base, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(path.join(base, d.name, 'src', 'handler.ts')))
+    .map((d) => path.join(base, d.name))
+    .sort();
+}
+
+const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
+
+async function main(argv) {
+  const dirs = argv.includes('--all') ? functionDirs() : argv.length > 0 ? argv.map((a) => path.resolve(a)) : [process.cwd()];
+  if (dirs.length === 0) throw new Error('no function with src/handler.ts found');
+  let failed = 0;
+  for (const dir of dirs) {
+    const { name, bytes } = await bundleFunction(dir);
+    const over = bytes > MAX_BUNDLE_BYTES;
+    if (over) failed++;
+    console.log(`${name.padEnd(16)} dist/index.mjs ${kb(bytes).padStart(9)}${over ? `  OVER the ${kb(MAX_BUNDLE_BYTES)} budget` : ''}`);
+  }
+  if (failed > 0) {
+    console.error(`${failed} bundle(s) over ${kb(MAX_BUNDLE_BYTES)} minified`);
+    process.exitCode = 1;
+  }
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+  main(process.argv.slice(2)).catch((err) => {
+    console.error(err instanceof Error ? err.message : err);
+    process.exitCode = 1;
+  });
+}
