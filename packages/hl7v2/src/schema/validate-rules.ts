@@ -17,8 +17,8 @@
  *         segment or field missing, value not in an HL7 table, field repeated when it may not,
  *         field position unknown, version/type/structure unresolved, MSH-2 not the usual 4.
  */
-import type { Dictionary, StructureNode } from '../dictionary/types';
-import { schemaDiagnostic, type Diagnostic } from './diagnostics';
+import type { DatatypeDef, Dictionary, ElementDef, SegmentDef, StructureNode } from '../dictionary/types';
+import { schemaDiagnostic, type Diagnostic, type SchemaLocation } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
 import { isEmptyField, type FieldValue, type MessageView, type SegmentView } from './view';
@@ -123,58 +123,100 @@ function requiredSegments(nodes: readonly StructureNode[], present: ReadonlySet<
   }
 }
 
+/** Field positions a segment definition requires (min >= 1 and not withdrawn), cached per definition. */
+const requiredCache = new WeakMap<SegmentDef, readonly number[]>();
+
+function requiredFields(def: SegmentDef, from: number): readonly number[] {
+  let list = requiredCache.get(def);
+  if (list === undefined) {
+    const out: number[] = [];
+    const defs = def.fields;
+    for (let n = 1; n < defs.length; n++) {
+      const fd = defs[n];
+      if (fd !== undefined && fd.min >= 1 && fd.max !== 0) out.push(n);
+    }
+    list = out;
+    requiredCache.set(def, list);
+  }
+  return from === 1 ? list : list.filter((n) => n >= from);
+}
+
+/** Components of a composite datatype bound to a table (composite components excluded), cached per datatype. */
+const tableComponentsCache = new WeakMap<DatatypeDef, readonly (readonly [number, string])[]>();
+
+function tableComponents(type: DatatypeDef): readonly (readonly [number, string])[] {
+  let list = tableComponentsCache.get(type);
+  if (list === undefined) {
+    const out: [number, string][] = [];
+    const comps = type.components;
+    for (let c = 0; c < comps.length; c++) {
+      const cd = comps[c];
+      if (cd?.table === undefined || cd.type?.kind === 'composite') continue;
+      out.push([c, cd.table]);
+    }
+    list = out;
+    tableComponentsCache.set(type, list);
+  }
+  return list;
+}
+
 export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
   const seen = new Map<string, number>();
   for (const seg of view.segments) {
-    const rep = (seen.get(seg.id) ?? 0) + 1;
-    seen.set(seg.id, rep);
-    const def = dict.segment(seg.id);
+    const id = seg.id;
+    const rep = (seen.get(id) ?? 0) + 1;
+    seen.set(id, rep);
+    const def = dict.segment(id);
     if (def === undefined) continue;
-    const loc = { line: seg.line, segment: seg.id, segmentRepetition: rep };
+    const isMsh = id === 'MSH';
     const defs = def.fields;
-    for (let n = seg.id === 'MSH' ? 3 : 1; n < defs.length; n++) {
-      const fd = defs[n];
-      if (fd === undefined || fd.min < 1 || fd.max === 0) continue;
-      if (isEmptyField(seg.fields[n])) {
-        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${seg.id}-${n} (${fd.key}) is required`, { ...loc, field: n }));
+    const fields = seg.fields;
+    for (const n of requiredFields(def, isMsh ? 3 : 1)) {
+      if (isEmptyField(fields[n])) {
+        const fd = defs[n] as ElementDef;
+        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: rep, field: n }));
       }
     }
-    for (let n = 1; n < seg.fields.length; n++) {
-      const f = seg.fields[n];
+    for (let n = 1; n < fields.length; n++) {
+      const f = fields[n];
       if (f === undefined || isEmptyField(f)) continue;
       const fd = defs[n];
       if (fd === undefined) {
-        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${seg.id}-${n} is not defined in HL7 ${dict.version}`, { ...loc, field: n }));
+        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: rep, field: n }));
         continue;
       }
-      if (!fd.repeats && f.length > 1 && seg.id !== 'MSH') {
-        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} (${fd.key}) does not repeat`, { ...loc, field: n, repetition: 2 }));
+      if (!fd.repeats && f.length > 1 && !isMsh) {
+        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: rep, field: n, repetition: 2 }));
       }
-      if (n > 2 || seg.id !== 'MSH') checkTables(f, fd.table, fd.type, dict, { ...loc, field: n }, out);
+      if (n > 2 || !isMsh) checkTables(f, fd.table, fd.type, dict, seg, rep, n, out);
     }
   }
 }
 
-type FieldLoc = { line: number; segment: string; segmentRepetition: number; field: number };
-
 function checkTables(
   f: FieldValue,
   table: string | undefined,
-  type: import('../dictionary/types').DatatypeDef | undefined,
+  type: DatatypeDef | undefined,
   dict: Dictionary,
-  loc: FieldLoc,
+  seg: SegmentView,
+  segRep: number,
+  field: number,
   out: Diagnostic[],
 ): void {
+  if (type === undefined || type.kind !== 'composite') {
+    if (table === undefined) return;
+    for (let r = 0; r < f.length; r++) {
+      checkValue(first((f[r] as FieldValue[number])[0]), table, dict, seg, segRep, field, r + 1, undefined, out);
+    }
+    return;
+  }
+  const comps = tableComponents(type);
+  if (comps.length === 0) return;
   for (let r = 0; r < f.length; r++) {
     const rep = f[r] as FieldValue[number];
-    if (type === undefined || type.kind !== 'composite') {
-      if (table !== undefined) checkValue(first(rep[0]), table, dict, { ...loc, repetition: r + 1 }, out);
-      continue;
-    }
-    for (let c = 0; c < rep.length; c++) {
-      const cd = type.components[c];
-      if (cd?.table === undefined || cd.type?.kind === 'composite') continue;
-      checkValue(first(rep[c]), cd.table, dict, { ...loc, repetition: r + 1, component: c + 1 }, out);
+    for (const [c, t] of comps) {
+      if (c >= rep.length) break;
+      checkValue(first(rep[c]), t, dict, seg, segRep, field, r + 1, c + 1, out);
     }
   }
 }
@@ -184,10 +226,23 @@ function first(c: FieldValue[number][number] | undefined): string {
   return typeof c === 'string' ? c : (c[0] ?? '');
 }
 
-function checkValue(value: string, table: string, dict: Dictionary, loc: FieldLoc & { repetition: number; component?: number }, out: Diagnostic[]): void {
+function checkValue(
+  value: string,
+  table: string,
+  dict: Dictionary,
+  seg: SegmentView,
+  segRep: number,
+  field: number,
+  repetition: number,
+  component: number | undefined,
+  out: Diagnostic[],
+): void {
   if (value === '') return;
   const values = dict.table(table);
   if (values === undefined || values.size === 0 || values.has(value)) return;
+  const loc: SchemaLocation = component === undefined
+    ? { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition }
+    : { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition, component };
   out.push(schemaDiagnostic('TABLE_VALUE_UNKNOWN', 'warning', `value is not in HL7 table ${table}`, loc));
 }
 

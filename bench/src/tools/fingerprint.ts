@@ -1,0 +1,44 @@
+/**
+ * Behaviour fingerprint for performance work: parses every generated bench message and every
+ * corpus file and hashes everything the parser and the staging writer produce (tree, header,
+ * diagnostics, serialization, staging JSON in both forms). The hash must not change when an
+ * optimisation lands: `npx tsx bench/src/tools/fingerprint.ts`.
+ */
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Hl7Error, parseMessage, serialize, splitMessages, toStagingJson, toStagingJsonText, validateMessage } from '@hcdl/hl7v2';
+import { generateMessages } from '../generator';
+
+const corpus = fileURLToPath(new URL('../../../test/fixtures/corpus/', import.meta.url));
+const inputs: (string | Uint8Array)[] = generateMessages(500, 20240601);
+for (const entry of readdirSync(corpus, { recursive: true, withFileTypes: true }).sort((a, b) => `${a.parentPath}/${a.name}`.localeCompare(`${b.parentPath}/${b.name}`))) {
+  if (!entry.isFile() || entry.name.endsWith('.tsv') || entry.name.endsWith('.md')) continue;
+  inputs.push(readFileSync(`${entry.parentPath}/${entry.name}`));
+}
+const hash = createHash('sha256');
+const parts = { parse: createHash('sha256'), staging: createHash('sha256'), split: createHash('sha256') };
+for (const input of inputs) {
+  try {
+    const m = parseMessage(input);
+    const tree = JSON.stringify({ s: m.segments.map((s) => [s.id, s.line, s.fields, s.originals]), h: m.header, x: m.extraLines, d: m.diagnostics });
+    const ser = serialize(m);
+    parts.parse.update(tree).update(ser);
+    const text = toStagingJsonText(m);
+    const obj = JSON.stringify(toStagingJson(m));
+    parts.staging.update(text).update(obj).update(JSON.stringify(validateMessage(m)));
+    hash.update(tree).update(ser).update(text).update(obj);
+  } catch (error) {
+    const s = error instanceof Hl7Error ? `${error.name}:${error.message}` : `UNEXPECTED ${String(error)}`;
+    parts.parse.update(s);
+    hash.update(s);
+  }
+  try {
+    const r = splitMessages(input);
+    parts.split.update(JSON.stringify(r));
+  } catch (error) {
+    parts.split.update(error instanceof Hl7Error ? error.message : `UNEXPECTED ${String(error)}`);
+  }
+}
+const hex = (h: ReturnType<typeof createHash>): string => h.digest('hex').slice(0, 16);
+process.stdout.write(`inputs ${inputs.length} parse ${hex(parts.parse)} staging ${hex(parts.staging)} split ${hex(parts.split)} all ${hex(hash)}\n`);
