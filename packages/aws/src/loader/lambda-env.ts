@@ -56,13 +56,18 @@ export interface LambdaEnv {
 /** A LambdaEnv whose required settings are known to be present. */
 export type LambdaEnvWith<K extends ResourceSetting> = LambdaEnv & { [P in K]-?: string };
 
-/** Missing or malformed configuration; the message names the variable, never a value. */
+/**
+ * Missing or malformed configuration; the message names the variable(s), never a value.
+ * `variable` is the variable at fault (several joined by ', '), `variables` lists them.
+ */
 export class LambdaConfigError extends Error {
   readonly variable: string;
-  constructor(variable: string, message: string) {
+  readonly variables: readonly string[];
+  constructor(variable: string | readonly string[], message: string) {
     super(message);
     this.name = 'LambdaConfigError';
-    this.variable = variable;
+    this.variables = typeof variable === 'string' ? [variable] : [...variable];
+    this.variable = this.variables.join(', ');
   }
 }
 
@@ -141,8 +146,10 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
   }
   if (problems.length === 1) throw problems[0] as LambdaConfigError;
   if (problems.length > 1) {
-    const err = new LambdaConfigError(problems.map((p) => p.variable).join(', '), `configuration errors: ${problems.map((p) => p.message).join('; ')}`);
-    throw err;
+    throw new LambdaConfigError(
+      problems.flatMap((p) => p.variables),
+      `configuration errors: ${problems.map((p) => p.message).join('; ')}`,
+    );
   }
   return out as LambdaEnvWith<K>;
 }
