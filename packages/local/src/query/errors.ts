@@ -1,0 +1,29 @@
+/** Errors of the SQL query side (DuckDB over the local lake). */
+export class QueryError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'QueryError';
+  }
+}
+
+/** DuckDB refused the SQL (parser, binder, catalog or conversion error): the user's to fix. */
+export class SqlError extends QueryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'SqlError';
+  }
+}
+
+/** Writing the Parquet zone failed; the previous compaction (if any) is left in place. */
+export class CompactError extends QueryError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'CompactError';
+  }
+}
+
+/** First line of a DuckDB error, without the "Possible solutions" advice that follows. */
+export function firstLine(err: unknown): string {
+  const text = err instanceof Error ? err.message : String(err);
+  return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
+}
