@@ -26,6 +26,10 @@ export const ENDPOINT_ENV = {
   sfn: 'HCDL_AWS_ENDPOINT_SFN',
 } as const;
 
+/** Log levels of Powertools Logger (HCDL_LOG_LEVEL, any case). */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LambdaLogLevel = (typeof LOG_LEVELS)[number];
+
 export const DEFAULT_DEDUP_WINDOW_SECONDS = 365 * 24 * 3600;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -49,7 +53,7 @@ export interface LambdaEnv {
   stagingStateMachineArn?: string;
   dedupWindowSeconds: number;
   maxBodyBytes: number;
-  logLevel: string;
+  logLevel: LambdaLogLevel;
   endpoints: AwsEndpoints;
 }
 
@@ -99,6 +103,14 @@ function endpoint(env: Env, name: string): string | undefined {
   return v;
 }
 
+function logLevel(env: Env, name: string): LambdaLogLevel {
+  const v = text(env, name)?.toUpperCase();
+  if (v === undefined) return 'INFO';
+  const level = LOG_LEVELS.find((l) => l === v);
+  if (level === undefined) throw new LambdaConfigError(name, `${name} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:[a-z0-9-]*:\d{12}:.+$/;
 
 /**
@@ -123,7 +135,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     region: region ?? '',
     dedupWindowSeconds: attempt(() => positiveInt(env, LAMBDA_ENV.dedupWindowSeconds, DEFAULT_DEDUP_WINDOW_SECONDS)) ?? DEFAULT_DEDUP_WINDOW_SECONDS,
     maxBodyBytes: attempt(() => positiveInt(env, LAMBDA_ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES)) ?? DEFAULT_MAX_BODY_BYTES,
-    logLevel: text(env, LAMBDA_ENV.logLevel) ?? 'INFO',
+    logLevel: attempt(() => logLevel(env, LAMBDA_ENV.logLevel)) ?? 'INFO',
     endpoints: {},
   };
   for (const key of Object.keys(ENDPOINT_ENV) as (keyof AwsEndpoints)[]) {

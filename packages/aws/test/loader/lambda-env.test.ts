@@ -56,7 +56,7 @@ describe('readLambdaEnv', () => {
         ...full,
         HCDL_DEDUP_WINDOW_SECONDS: ' 3600 ',
         HCDL_MAX_BODY_BYTES: '1048576',
-        HCDL_LOG_LEVEL: 'DEBUG',
+        HCDL_LOG_LEVEL: 'debug',
         HCDL_AWS_ENDPOINT_S3: 'http://127.0.0.1:4569',
         HCDL_AWS_ENDPOINT_DYNAMODB: 'http://127.0.0.1:4567',
         HCDL_AWS_ENDPOINT_SNS: '',
@@ -104,6 +104,7 @@ describe('readLambdaEnv', () => {
     ['HCDL_AWS_ENDPOINT_S3', 'localhost:4569'],
     ['HCDL_AWS_ENDPOINT_DYNAMODB', 'ftp://127.0.0.1:21'],
     ['HCDL_HUB_TOPIC_ARN', 'hcdl-hub'],
+    ['HCDL_LOG_LEVEL', 'LOUD'],
     ['HCDL_STAGING_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:12345:stateMachine:x'],
   ])('names a malformed %s (%s) without echoing its value', (variable, value) => {
     const err = configError(() => readLambdaEnv({ ...full, [variable]: value }, []));
