@@ -8,7 +8,9 @@ import type { InfraConfig } from './config';
 export function configureBackend(stack: TerraformStack, stackName: string, config: InfraConfig): void {
   const remote = config.stateBackend;
   if (remote === undefined) {
-    new LocalBackend(stack, { path: `terraform.${config.env}.${stackName}.tfstate` });
+    // Terraform runs in cdktf.out/stacks/<stack>: the path is relative to that folder, so the
+    // state lands beside cdktf.json and every stack's remote-state lookups find the same file.
+    new LocalBackend(stack, { path: `../../../terraform.${config.env}.${stackName}.tfstate` });
     return;
   }
   const backend = new S3Backend(stack, {

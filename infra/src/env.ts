@@ -5,12 +5,23 @@ type Env = Record<string, string | undefined>;
 
 const STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'] as const;
 
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
 function positiveInt(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new InfraConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
+}
+
+export interface LoadInfraConfigOptions {
+  /** The environment variables; default `process.env`. */
+  environment?: Env;
+  /** cdktf context: `hcdlEnv` picks dev/prod when HCDL_ENV is not set. */
+  context?: { env?: string | undefined };
 }
 
 /**
@@ -20,8 +31,9 @@ function positiveInt(env: Env, name: string, fallback: number): number {
  * HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES (comma separated),
  * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT.
  */
-export function loadInfraConfig(env: Env = process.env): InfraConfig {
-  const envName = env.HCDL_ENV ?? DeploymentEnv.Dev;
+export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConfig {
+  const env = options.environment ?? process.env;
+  const envName = nonEmpty(env.HCDL_ENV) ?? nonEmpty(options.context?.env) ?? DeploymentEnv.Dev;
   if (envName !== DeploymentEnv.Dev && envName !== DeploymentEnv.Prod) {
     throw new InfraConfigError(`HCDL_ENV must be "dev" or "prod", got "${envName}"`);
   }

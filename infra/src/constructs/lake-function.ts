@@ -2,10 +2,9 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { AssetType, TerraformAsset } from 'cdktf';
+import type { TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { thresholdAlarm } from './alarm';
-import { bundleDir, type BundleSource } from './bundle';
 import { allow, assumeRolePolicy, policyDocument, type PolicyStatement } from './policy';
 
 /** The Lambda settings every HCDL function shares. */
@@ -15,9 +14,8 @@ export const LAMBDA_ARCHITECTURE = 'arm64';
 export interface LakeFunctionProps {
   /** Full function name (already env-prefixed), also the log group and role name. */
   functionName: string;
-  /** Workspace folder under functions/ whose dist/ is deployed. */
-  bundleName: string;
-  bundles: BundleSource;
+  /** The zipped dist/ folder of the function's bundle (bundleAsset in ./bundle). */
+  code: TerraformAsset;
   /** Exported handler in dist/index.mjs, e.g. `index.handler`. */
   handler: string;
   description: string;
@@ -43,7 +41,7 @@ export class LakeFunction extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeFunctionProps) {
     super(scope, id);
-    const code = new TerraformAsset(this, 'code', { path: bundleDir(props.bundles, props.bundleName), type: AssetType.ARCHIVE });
+    const { code } = props;
     this.logGroup = new CloudwatchLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,

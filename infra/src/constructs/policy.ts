@@ -36,3 +36,32 @@ export function tableAndIndexArns(tableArn: string): string[] {
 export function kmsUse(keyArn: string): PolicyStatement {
   return allow(['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], [keyArn], 'UseLakeKey');
 }
+
+/** Catalog reads: single items, queries on the table and its GSIs, batched gets. */
+export function catalogRead(tableArn: string, sid = 'ReadCatalog'): PolicyStatement {
+  return allow(['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'], tableAndIndexArns(tableArn), sid);
+}
+
+/** Catalog writes (conditional puts, updates, transactions' condition checks) plus the reads they need. */
+export function catalogWrite(tableArn: string, sid = 'WriteCatalog'): PolicyStatement {
+  return allow(
+    ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
+    tableAndIndexArns(tableArn),
+    sid,
+  );
+}
+
+/** What the Powertools DynamoDB persistence layer calls on the idempotency table. */
+export function idempotencyUse(tableArn: string): PolicyStatement {
+  return allow(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], [tableArn], 'IdempotencyRecords');
+}
+
+/** Publishing hub events (the topic is KMS-encrypted: add kmsUse too). */
+export function publishToHub(topicArn: string): PolicyStatement {
+  return allow(['sns:Publish'], [topicArn], 'PublishHubEvents');
+}
+
+/** Reading data encrypted with the customer-managed key (readers never encrypt). */
+export function kmsDecrypt(keyArn: string): PolicyStatement {
+  return allow(['kms:Decrypt'], [keyArn], 'DecryptWithLakeKey');
+}

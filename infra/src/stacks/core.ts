@@ -8,9 +8,10 @@ import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
 import type { Construct } from 'constructs';
 import { isProtected, resourceName, type InfraConfig } from '../config';
-import type { BundleSource } from '../constructs/bundle';
+import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, kmsUse, objectArns, tableAndIndexArns } from '../constructs/policy';
+import { LAMBDAS } from '../handlers';
+import { allow, catalogWrite, kmsUse, objectArns } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { HubSubscription } from '../constructs/subscription';
@@ -34,11 +35,26 @@ export interface LakeEnvironment {
 }
 
 /**
+ * What core hands on to the other stacks (front-door, staging, analytics): they receive these
+ * constructs as props and reference their attributes; cdktf turns each cross-stack reference
+ * into an output of core and a remote-state lookup in the consumer.
+ */
+export interface CoreResources {
+  readonly key: KmsKey;
+  readonly lakeBucket: S3Bucket;
+  readonly artifactBucket: S3Bucket;
+  readonly catalogTable: DynamodbTable;
+  readonly idempotencyTable: DynamodbTable;
+  readonly hubTopic: SnsTopic;
+  lakeEnvironment(): LakeEnvironment;
+}
+
+/**
  * core: the lake's data and its only writer. KMS key, lake and artifact buckets, catalog and
  * idempotency tables, the hub topic and the core-writer function subscribed to staging outcomes.
  * Other stacks receive these resources as attributes of this stack.
  */
-export class CoreStack extends LakeStack {
+export class CoreStack extends LakeStack implements CoreResources {
   readonly key: KmsKey;
   readonly lakeBucket: S3Bucket;
   readonly artifactBucket: S3Bucket;
@@ -103,9 +119,8 @@ export class CoreStack extends LakeStack {
     this.coreWriterDlq = new DeadLetterQueue(this, 'core-writer-dlq', { queueName: name('core-writer-dlq'), kmsKeyArn: this.key.arn });
     this.coreWriter = new LakeFunction(this, 'core-writer', {
       functionName: name('core-writer'),
-      bundleName: 'core-writer',
-      bundles: props.bundles,
-      handler: 'index.handler',
+      code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
+      handler: LAMBDAS.coreWriter.handler,
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
       environment: { ...this.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
@@ -116,11 +131,7 @@ export class CoreStack extends LakeStack {
         allow(['s3:GetObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Raw]), 'ReadRaw'),
         // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
-        allow(
-          ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchGetItem'],
-          tableAndIndexArns(this.catalogTable.arn),
-          'WriteCatalog',
-        ),
+        catalogWrite(this.catalogTable.arn),
         kmsUse(this.key.arn),
       ],
     });

@@ -1,0 +1,27 @@
+/**
+ * The contract routes of the HTTP API (ARCHITECTURE.md, "Contracts") and the function that
+ * answers each. Every route but the health probe needs a valid JWT; ABAC on the
+ * `custom:read` / `custom:write` claims is applied by the functions themselves.
+ */
+export const ApiTarget = { FrontDoor: 'frontDoor', QueryApi: 'queryApi' } as const;
+export type ApiTarget = (typeof ApiTarget)[keyof typeof ApiTarget];
+
+export interface ApiRoute {
+  routeKey: string;
+  target: ApiTarget;
+  /** false only for the unauthenticated health probe. */
+  authorized: boolean;
+}
+
+export const API_ROUTES: readonly ApiRoute[] = [
+  { routeKey: 'POST /hl7v2/er7', target: ApiTarget.FrontDoor, authorized: true },
+  { routeKey: 'GET /health', target: ApiTarget.FrontDoor, authorized: false },
+  { routeKey: 'GET /hl7v2/messages', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/messages/{id}', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/messages/{id}/raw', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/messages/{id}/staging', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/messages/{id}/lineage', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/errors', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /patients', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /patients/{id}', target: ApiTarget.QueryApi, authorized: true },
+];

@@ -1,0 +1,87 @@
+import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { isProtected, resourceName, type InfraConfig } from '../config';
+import { bundleAsset, type BundleSource } from '../constructs/bundle';
+import { LakeHttpApi } from '../constructs/http-api';
+import { LakeFunction } from '../constructs/lake-function';
+import { allow, catalogRead, catalogWrite, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub } from '../constructs/policy';
+import { LakeUserPool } from '../constructs/user-pool';
+import { LAMBDAS } from '../handlers';
+import { API_ROUTES } from '../routes';
+import { ZonePrefix } from '../zones';
+import type { CoreResources } from './core';
+import { LakeStack } from './lake-stack';
+
+export interface FrontDoorStackProps {
+  config: InfraConfig;
+  bundles: BundleSource;
+  core: CoreResources;
+}
+
+/**
+ * front-door: who may call the lake and how. Cognito user pool (custom:read / custom:write)
+ * and its app client, the HTTP API with a JWT authorizer and the contract routes, the
+ * front-door function (ingest) and the query-api function (reads).
+ */
+export class FrontDoorStack extends LakeStack {
+  readonly userPool: LakeUserPool;
+  readonly httpApi: LakeHttpApi;
+  readonly frontDoor: LakeFunction;
+  readonly queryApi: LakeFunction;
+
+  constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
+    super(scope, id, props.config);
+    const { config, core } = props;
+    const name = (n: string) => resourceName(config.env, n);
+    const lake = core.lakeBucket.arn;
+
+    this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: isProtected(config.env) });
+
+    this.frontDoor = new LakeFunction(this, 'front-door', {
+      functionName: name('front-door'),
+      code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
+      handler: LAMBDAS.frontDoor.handler,
+      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, ingest)',
+      environment: { ...core.lakeEnvironment() },
+      logRetentionDays: config.logRetentionDays,
+      statements: [
+        // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
+        // the error record) are durable before the 2xx. No other zone is writable here.
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Raw]), 'IngestRaw'),
+        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(lake, [ZonePrefix.Error]), 'KeepRejected'),
+        catalogWrite(core.catalogTable.arn, 'IngestCatalogRows'),
+        idempotencyUse(core.idempotencyTable.arn),
+        publishToHub(core.hubTopic.arn),
+        kmsUse(core.key.arn),
+      ],
+    });
+
+    this.queryApi = new LakeFunction(this, 'query-api', {
+      functionName: name('query-api'),
+      code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
+      handler: LAMBDAS.queryApi.handler,
+      description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',
+      environment: { ...core.lakeEnvironment() },
+      logRetentionDays: config.logRetentionDays,
+      statements: [
+        allow(['s3:GetObject'], objectArns(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error]), 'ReadZones'),
+        catalogRead(core.catalogTable.arn),
+        kmsDecrypt(core.key.arn),
+      ],
+    });
+
+    this.httpApi = new LakeHttpApi(this, 'http', {
+      name: name('api'),
+      issuer: this.userPool.issuer(config.region),
+      audience: [this.userPool.client.id],
+      routes: API_ROUTES,
+      functions: { frontDoor: this.frontDoor.fn, queryApi: this.queryApi.fn },
+      throttle: config.throttle,
+      logRetentionDays: config.logRetentionDays,
+    });
+
+    new TerraformOutput(this, 'api_url', { value: this.httpApi.url, description: 'Base URL of the HCDL API' });
+    new TerraformOutput(this, 'user_pool_id', { value: this.userPool.pool.id });
+    new TerraformOutput(this, 'user_pool_client_id', { value: this.userPool.client.id });
+  }
+}
