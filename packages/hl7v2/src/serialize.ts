@@ -6,7 +6,8 @@ const leaf = (v: LeafValue, d: Delimiters): string => (v === null ? '""' : encod
 
 function component(c: ComponentValue, d: Delimiters): string {
   if (c === null || typeof c === 'string') return leaf(c, d);
-  let s = leaf(c[0] ?? '', d);
+  // c[0] may be null (the explicit null): only an empty array (built in code) writes nothing.
+  let s = c.length === 0 ? '' : leaf(c[0] as LeafValue, d);
   for (let i = 1; i < c.length; i++) s += d.subcomponent + leaf(c[i] as LeafValue, d);
   return s;
 }

@@ -1,0 +1,33 @@
+/**
+ * Bugs found by the property tests (test/property), each pinned by a plain example.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { parseMessage, readHeader, serialize } from '../../src/index';
+
+describe('explicit null as the first subcomponent', () => {
+  it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {
+    const er7 = 'MSH|^~\\&|A|B|||20240101||ADT^A01|1|P|2.5\rPID|""&x||""&""^\r';
+    const m = parseMessage(er7);
+    expect(m.segments[1]?.field(1)).toEqual([[[null, 'x']]]);
+    expect(m.segments[1]?.field(3)).toEqual([[[null, null], '']]);
+    expect(serialize(m)).toBe(er7);
+  });
+});
+
+describe('MSH-18 holding a separator character', () => {
+  // With '/' as subcomponent separator, a sender must write 8859/1 as 8859\T\1.
+  const er7 = 'MSH|^~\\/|A|B|||20240101||ADT^A01|1|P|2.5||||||8859\\T\\1\rPID|1||||Ren\\XE9\\e\r';
+
+  it('is read with its escapes decoded: no UNKNOWN_CHARSET, latin-1 bytes decoded', () => {
+    const bytes = Uint8Array.from(er7.replace('Ren', 'Caf\u00e9 Ren'), (c) => c.charCodeAt(0));
+    const m = parseMessage(bytes);
+    expect(m.diagnostics).toEqual([]);
+    expect(m.get('PID-5')).toBe('Caf\u00e9 Ren\u00e9e');
+    expect(m.get('MSH-18')).toBe('8859/1');
+    expect(readHeader(bytes).charset).toBe('8859/1');
+  });
+
+  it('and round-trips as sent', () => {
+    expect(serialize(parseMessage(er7))).toBe(er7);
+  });
+});
