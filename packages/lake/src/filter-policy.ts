@@ -9,57 +9,73 @@ import type { FilterCondition, FilterPolicy } from './ports/hub';
  *   (value, list, or `{prefix}`/`{suffix}`), `numeric` (`=`, `<`, `<=`, `>`, `>=` pairs) and
  *   `exists`. A missing attribute only matches `exists: false`; anything-but needs the
  *   attribute to be present.
+ * Attribute values are typed as in SNS: a JS string is a `String` attribute, a number a
+ * `Number` attribute and an array a `String.Array`. String conditions (exact string, prefix,
+ * suffix, equals-ignore-case) match strings only and numeric ones (exact number, numeric)
+ * numbers only, so `"42"` is not `42`. An array matches a condition when one of its elements
+ * does; `anything-but` matches an array holding at least one value it does not exclude.
  */
-export type Attributes = Readonly<Record<string, string | number | undefined>>;
+export type AttributeValue = string | number | readonly (string | number)[];
+export type Attributes = Readonly<Record<string, AttributeValue | undefined>>;
 
-function asNumber(v: string | number): number | undefined {
-  const n = typeof v === 'number' ? v : Number(v);
-  return typeof v === 'string' && v.trim() === '' ? undefined : Number.isFinite(n) ? n : undefined;
-}
+type Scalar = string | number;
 
-function numericMatch(ops: readonly (string | number)[], v: string | number): boolean {
-  const n = asNumber(v);
-  if (n === undefined) return false;
-  for (let i = 0; i + 1 < ops.length; i += 2) {
-    const op = ops[i];
-    const x = Number(ops[i + 1]);
-    const ok = op === '=' ? n === x : op === '<' ? n < x : op === '<=' ? n <= x : op === '>' ? n > x : op === '>=' ? n >= x : false;
-    if (!ok) return false;
+const OPERATORS: Record<string, (n: number, x: number) => boolean> = {
+  '=': (n, x) => n === x,
+  '<': (n, x) => n < x,
+  '<=': (n, x) => n <= x,
+  '>': (n, x) => n > x,
+  '>=': (n, x) => n >= x,
+};
+
+function numericMatch(ops: readonly (string | number)[], n: number): boolean {
+  if (ops.length < 2 || ops.length % 2 !== 0) return false;
+  for (let i = 0; i < ops.length; i += 2) {
+    const compare = OPERATORS[String(ops[i])];
+    const x = ops[i + 1];
+    if (compare === undefined || typeof x !== 'number' || !compare(n, x)) return false;
   }
-  return ops.length >= 2;
+  return true;
 }
 
-function anythingBut(arg: unknown, v: string | number): boolean {
-  if (Array.isArray(arg)) return !arg.some((a) => a === v || (typeof a === 'number' && asNumber(v) === a));
+/** Whether `anything-but` lets one scalar value through. */
+function notExcluded(arg: unknown, v: Scalar): boolean {
+  if (Array.isArray(arg)) return !arg.includes(v);
   if (arg !== null && typeof arg === 'object') {
-    const o = arg as { prefix?: string; suffix?: string };
-    if (o.prefix !== undefined) return !String(v).startsWith(o.prefix);
-    if (o.suffix !== undefined) return !String(v).endsWith(o.suffix);
+    if (typeof v !== 'string') return false;
+    const o = arg as { prefix?: unknown; suffix?: unknown };
+    if (typeof o.prefix === 'string') return !v.startsWith(o.prefix);
+    if (typeof o.suffix === 'string') return !v.endsWith(o.suffix);
     return false;
   }
-  if (typeof arg === 'number') return asNumber(v) !== arg;
   return v !== arg;
 }
 
-function conditionMatches(c: FilterCondition, v: string | number | undefined): boolean {
-  if (c !== null && typeof c === 'object' && 'exists' in c) return c.exists === (v !== undefined);
-  if (v === undefined) return false;
-  if (c === null) return false;
-  if (typeof c === 'string') return typeof v === 'string' ? v === c : String(v) === c;
-  if (typeof c === 'number') return asNumber(v) === c;
-  if ('prefix' in c) return String(v).startsWith(c.prefix);
-  if ('suffix' in c) return String(v).endsWith(c.suffix);
-  if ('equals-ignore-case' in c) return String(v).toLowerCase() === c['equals-ignore-case'].toLowerCase();
-  if ('anything-but' in c) return anythingBut(c['anything-but'], v);
-  if ('numeric' in c) return numericMatch(c.numeric, v);
+function scalarMatches(c: Exclude<FilterCondition, null | { exists: boolean } | { 'anything-but': unknown }>, v: Scalar): boolean {
+  if (typeof c === 'string') return v === c;
+  if (typeof c === 'number') return v === c;
+  if ('numeric' in c) return typeof v === 'number' && numericMatch(c.numeric, v);
+  if (typeof v !== 'string') return false;
+  if ('prefix' in c) return v.startsWith(c.prefix);
+  if ('suffix' in c) return v.endsWith(c.suffix);
+  if ('equals-ignore-case' in c) return v.toLowerCase() === c['equals-ignore-case'].toLowerCase();
   return false;
+}
+
+function conditionMatches(c: FilterCondition, v: AttributeValue | undefined): boolean {
+  if (c !== null && typeof c === 'object' && 'exists' in c) return c.exists === (v !== undefined);
+  if (v === undefined || c === null) return false;
+  const values: readonly Scalar[] = typeof v === 'object' ? v : [v];
+  if (typeof c === 'object' && 'anything-but' in c) return values.some((x) => notExcluded(c['anything-but'], x));
+  return values.some((x) => scalarMatches(c, x));
 }
 
 export function matchesFilterPolicy(policy: FilterPolicy, attributes: Attributes): boolean {
   for (const [key, conditions] of Object.entries(policy)) {
     if (key === '$or') continue;
     const list = conditions as FilterCondition[];
-    if (!list.some((c) => conditionMatches(c, attributes[key]))) return false;
+    const value = Object.hasOwn(attributes, key) ? attributes[key] : undefined;
+    if (!list.some((c) => conditionMatches(c, value))) return false;
   }
   const alternatives = policy.$or;
   if (alternatives !== undefined && !alternatives.some((p) => matchesFilterPolicy(p, attributes))) return false;

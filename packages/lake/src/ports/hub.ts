@@ -32,4 +32,8 @@ export type FilterCondition =
   | { numeric: (string | number)[] }
   | { exists: boolean };
 
-export type FilterPolicy = { [attribute: string]: FilterCondition[] } & { $or?: FilterPolicy[] };
+/** `$or` is the one key that is not an attribute (the index signature must admit its type). */
+export interface FilterPolicy {
+  [attribute: string]: FilterCondition[] | FilterPolicy[] | undefined;
+  $or?: FilterPolicy[];
+}

@@ -24,12 +24,18 @@
  * });
  *
  * hubContract('in-process', async () => {
- *   const hub = new InProcessHub({ backoffMs: 1 });
+ *   const hub = new InProcessHub({ maxAttempts: 3, backoffMs: 1 });
  *   return { hub, subscribe: (s) => hub.subscribe(s), settle: () => hub.idle(), close: () => hub.close() };
- * }, { routes: [{ subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] }] });
+ * }, {
+ *   maxAttempts: 3,
+ *   deadLetters: (h) => (h.hub as InProcessHub).deadLetters,
+ *   routes: [{ subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] }],
+ * });
  */
 export * from './support';
 export * from './object-store-contract';
 export * from './catalog-fixtures';
 export * from './catalog-contract';
 export * from './idempotency-contract';
+export * from './hub-fixtures';
+export * from './hub-contract';

@@ -1,4 +1,4 @@
-import { matchesFilterPolicy, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
+import { matchesFilterPolicy, type Attributes, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
 
 export interface DeadLetter {
   subscription: string;
@@ -19,8 +19,11 @@ export interface InProcessHubOptions {
  * Pub/sub hub inside one process: each subscription's SNS filter policy (the same
  * declaration the cloud stack uses) is evaluated on the event attributes, and matching
  * subscribers get the event asynchronously, with retries and a dead-letter record, as SNS
- * does with a DLQ. Delivery is at-least-once within the process; work lost with the process
- * is resumed from the catalog at start (see the runtime).
+ * does with a DLQ. Like SNS, the hub carries the event as JSON: it is serialized when
+ * published and every delivery attempt gets its own copy, so neither the publisher nor a
+ * subscriber changing its object later changes what others receive. Delivery is
+ * at-least-once within the process; work lost with the process is resumed from the catalog
+ * at start (see the runtime).
  */
 export class InProcessHub implements Hub {
   private readonly subscriptions: Subscription[] = [];
@@ -36,24 +39,25 @@ export class InProcessHub implements Hub {
 
   async publish(event: HubEvent): Promise<void> {
     if (this.closed) throw new Error('hub is closed');
+    const wire = JSON.stringify(event);
     for (const s of this.subscriptions) {
-      if (!matchesFilterPolicy(s.filterPolicy, event.attributes as unknown as Record<string, string>)) continue;
-      const p = this.deliver(s, event).finally(() => this.inFlight.delete(p));
+      if (!matchesFilterPolicy(s.filterPolicy, event.attributes as unknown as Attributes)) continue;
+      const p = this.deliver(s, wire).finally(() => this.inFlight.delete(p));
       this.inFlight.add(p);
     }
   }
 
-  private async deliver(s: Subscription, event: HubEvent): Promise<void> {
+  private async deliver(s: Subscription, wire: string): Promise<void> {
     const max = this.options.maxAttempts ?? 3;
     let wait = this.options.backoffMs ?? 50;
     await Promise.resolve();
     for (let attempt = 1; ; attempt++) {
       try {
-        await s.handle(event);
+        await s.handle(JSON.parse(wire) as HubEvent);
         return;
       } catch (err) {
         if (attempt >= max || this.closed) {
-          const letter: DeadLetter = { subscription: s.name, event, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), at: new Date().toISOString() };
+          const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), at: new Date().toISOString() };
           this.deadLetters.push(letter);
           this.options.onDeadLetter?.(letter);
           return;
