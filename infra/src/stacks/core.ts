@@ -11,7 +11,7 @@ import { isProtected, resourceName, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
 import { LAMBDAS } from '../handlers';
-import { allow, catalogWrite, kmsUse, objectArns } from '../constructs/policy';
+import { allow, catalogWrite, kmsUse, objectArns, publishToHub } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { HubSubscription } from '../constructs/subscription';
@@ -132,6 +132,8 @@ export class CoreStack extends LakeStack implements CoreResources {
         // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
         catalogWrite(this.catalogTable.arn),
+        // Replays of error messages re-publish `ingested`.
+        publishToHub(this.hubTopic.arn),
         kmsUse(this.key.arn),
       ],
     });

@@ -47,8 +47,7 @@ export class FrontDoorStack extends LakeStack {
       statements: [
         // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
         // the error record) are durable before the 2xx. No other zone is writable here.
-        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Raw]), 'IngestRaw'),
-        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(lake, [ZonePrefix.Error]), 'KeepRejected'),
+        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(lake, [ZonePrefix.Raw, ZonePrefix.Error]), 'IngestRawAndRejected'),
         catalogWrite(core.catalogTable.arn, 'IngestCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
         publishToHub(core.hubTopic.arn),
