@@ -3,6 +3,7 @@
  * same version), MSA echoing MSH-10, and version-appropriate ERR segments carrying the
  * diagnostics' locations. Output: ER7 text, segments ended by CR.
  */
+import { Hl7Error } from '../errors';
 import type { Diagnostic } from '../schema/diagnostics';
 import { hl7ErrorCodeFor, HL7_ERROR_CODES, type Hl7ErrorCode } from './error-codes';
 import { encodingCharacters, escapeValue, type AckDelimiters } from './escape';
@@ -32,10 +33,10 @@ export interface AckOptions {
   now?: Date;
 }
 
-/** Thrown for an invalid acknowledgment code (the only input buildAck can refuse). */
-export class Hl7AckError extends Error {
+/** Thrown for an invalid acknowledgment code (the only input buildAck can refuse); an Hl7Error. */
+export class Hl7AckError extends Hl7Error {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('BAD_ACK_CODE', message, [], options);
     this.name = 'Hl7AckError';
   }
 }

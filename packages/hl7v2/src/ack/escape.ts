@@ -8,6 +8,8 @@ export interface AckDelimiters {
   subcomponent: string;
   /** v2.7+ truncation character, when the message declares one. */
   truncation?: string;
+  /** MSH-2 of the acknowledged message as sent (a parsed message's delimiters carry it). */
+  encodingCharacters?: string;
 }
 
 export const DEFAULT_DELIMITERS: AckDelimiters = { field: '|', component: '^', repetition: '~', escape: '\\', subcomponent: '&' };
@@ -33,8 +35,12 @@ export function escapeValue(value: string, d: AckDelimiters): string {
   return out;
 }
 
-/** The MSH-2 encoding characters for these delimiters. */
+/**
+ * The MSH-2 encoding characters: the message's own MSH-2 when known (a blank for an undeclared
+ * escape character stays), else built from the delimiters.
+ */
 export function encodingCharacters(d: AckDelimiters): string {
+  if (d.encodingCharacters !== undefined && d.encodingCharacters !== '') return d.encodingCharacters;
   return `${d.component}${d.repetition}${d.escape}${d.subcomponent}${d.truncation ?? ''}`;
 }
 

@@ -1,9 +1,14 @@
 /**
  * What the ACK builder reads from the acknowledged message: its delimiters and the MSH
- * fields it echoes or swaps. Sender/receiver values are kept as raw ER7 (still escaped with
- * the message's own delimiters) so HD components travel unchanged into the ACK.
+ * fields it echoes or swaps. Sender/receiver values become ER7 in the message's own
+ * delimiters: from a parsed Message, MSH-3..6 as sent; from a header alone, its HD summaries
+ * (`ns^id^type`, see MessageHeader) re-encoded and escaped, so a decoded separator can never
+ * shift the ACK's fields.
  */
-import { DEFAULT_DELIMITERS, type AckDelimiters } from './escape';
+import type { Delimiters } from '../delimiters';
+import type { Segment } from '../model';
+import { encodeField } from '../serialize';
+import { DEFAULT_DELIMITERS, escapeValue, type AckDelimiters } from './escape';
 
 export interface AckSource {
   delimiters: AckDelimiters;
@@ -40,13 +45,39 @@ function delimitersOf(d: Partial<AckDelimiters> | undefined): AckDelimiters {
   return out;
 }
 
+const HD_FIELDS = [
+  ['sendingApplication', 3],
+  ['sendingFacility', 4],
+  ['receivingApplication', 5],
+  ['receivingFacility', 6],
+] as const;
+
+/**
+ * A header's HD summary (`ns^universal id^type`, subcomponents joined by `&`, values decoded)
+ * written as ER7 with the acknowledged message's delimiters, each value escaped.
+ */
+function hdAsEr7(summary: string, d: AckDelimiters): string {
+  return summary
+    .split('^')
+    .map((c) => c.split('&').map((v) => (v === '""' ? v : escapeValue(v, d))).join(d.subcomponent))
+    .join(d.component);
+}
+
 export function ackSourceOf(input: AckInput): AckSource {
   const header: AckHeaderLike = 'header' in input && typeof input.header === 'object' && input.header !== null ? input.header : (input as AckHeaderLike);
   const src: AckSource = { delimiters: delimitersOf(header.delimiters) };
-  const keys = ['controlId', 'triggerEvent', 'version', 'processingId', 'sendingApplication', 'sendingFacility', 'receivingApplication', 'receivingFacility'] as const;
+  const keys = ['controlId', 'triggerEvent', 'version', 'processingId'] as const;
   for (const key of keys) {
     const v = header[key];
     if (typeof v === 'string' && v !== '') src[key] = v;
+  }
+  const msh = 'segments' in input ? (input as { segments?: readonly Segment[] }).segments?.[0] : undefined;
+  for (const [key, n] of HD_FIELDS) {
+    // From a parsed message: MSH-3..6 exactly as sent. From a header alone: its summary re-encoded.
+    const raw = msh?.id === 'MSH' && header.delimiters !== undefined ? (msh.originals?.[n] ?? encodeField(msh.fields[n], header.delimiters as Delimiters)) : undefined;
+    const summary = header[key];
+    const v = raw ?? (typeof summary === 'string' ? hdAsEr7(summary, src.delimiters) : undefined);
+    if (v !== undefined && v !== '') src[key] = v;
   }
   return src;
 }

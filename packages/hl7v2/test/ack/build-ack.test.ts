@@ -105,7 +105,7 @@ describe('buildAck: MSH and MSA', () => {
   });
 
   it('writes with the message own delimiters', () => {
-    const custom = { ...header, delimiters: { field: '#', component: '!', repetition: '*', escape: '$', subcomponent: '%' }, sendingApplication: 'APP!X' };
+    const custom = { ...header, delimiters: { field: '#', component: '!', repetition: '*', escape: '$', subcomponent: '%' }, sendingApplication: 'APP^X' };
     const out = segments(buildAck(custom, { code: 'AE', diagnostics: [deepEscape], text: 'a#b', now: NOW }));
     expect(out[0]?.startsWith('MSH#!*$%#RECVAPP#RECVFAC#APP!X#')).toBe(true);
     expect(out[1]).toBe('MSA#AE#CTRL123#a$F$b');
