@@ -1,0 +1,153 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CATALOG_TABLE_SCHEMA } from '@hcdl/aws/catalog-schema';
+import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
+import { Testing } from 'cdktf';
+import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
+
+let synth: SynthResult;
+let core: TfJson;
+
+beforeAll(() => {
+  synth = synthAll({ HCDL_RAW_TRANSITION_DAYS: '45', HCDL_RAW_STORAGE_CLASS: 'GLACIER_IR', HCDL_LOG_RETENTION_DAYS: '30' });
+  core = synth.json.core;
+});
+afterAll(() => synth.cleanup());
+
+const bucketNamed = (prefix: string) => findResource(core, 'aws_s3_bucket', (b) => b.bucket_prefix === prefix);
+
+describe('core stack: KMS and buckets', () => {
+  it('has one customer-managed key with rotation and an alias', () => {
+    expect(Object.keys(resourcesOf(core, 'aws_kms_key'))).toHaveLength(1);
+    expect(Testing.toHaveResourceWithProperties(synth.text('core'), 'aws_kms_key', { enable_key_rotation: true, deletion_window_in_days: 7 })).toBe(true);
+    expect(Testing.toHaveResourceWithProperties(synth.text('core'), 'aws_kms_alias', { name: 'alias/hcdl-dev-lake' })).toBe(true);
+  });
+
+  it.each(['hcdl-dev-lake-', 'hcdl-dev-artifacts-'])('bucket %s: SSE-KMS with the lake key and a bucket key, versioned, private, TLS only', (prefix) => {
+    const bucket = bucketNamed(prefix);
+    const id = refTo(core, 'aws_s3_bucket', bucket, 'id');
+    const arn = refTo(core, 'aws_s3_bucket', bucket, 'arn');
+    const key = `\${aws_kms_key.${Object.keys(resourcesOf(core, 'aws_kms_key'))[0]}.arn}`;
+    const sse = findResource(core, 'aws_s3_bucket_server_side_encryption_configuration', (c) => c.bucket === id);
+    expect(sse.rule).toEqual([{ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: key }, bucket_key_enabled: true }]);
+    expect(findResource(core, 'aws_s3_bucket_versioning', (v) => v.bucket === id).versioning_configuration).toEqual({ status: 'Enabled' });
+    expect(findResource(core, 'aws_s3_bucket_public_access_block', (p) => p.bucket === id)).toMatchObject({
+      block_public_acls: true,
+      block_public_policy: true,
+      ignore_public_acls: true,
+      restrict_public_buckets: true,
+    });
+    expect(findResource(core, 'aws_s3_bucket_ownership_controls', (o) => o.bucket === id).rule).toEqual({ object_ownership: 'BucketOwnerEnforced' });
+    const policy = JSON.parse(findResource(core, 'aws_s3_bucket_policy', (p) => p.bucket === id).policy as string) as { Statement: unknown[] };
+    expect(policy.Statement).toEqual([
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ]);
+    // dev buckets can be destroyed with their content; prod ones cannot (see the prod test)
+    expect(bucket).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
+  });
+
+  it('moves raw/ to the configured storage class after the configured age, expires work/', () => {
+    const id = refTo(core, 'aws_s3_bucket', bucketNamed('hcdl-dev-lake-'), 'id');
+    const rules = findResource(core, 'aws_s3_bucket_lifecycle_configuration', (l) => l.bucket === id).rule as Record<string, unknown>[];
+    expect(rules).toContainEqual({ id: 'raw-to-cheaper-storage', status: 'Enabled', filter: [{ prefix: 'raw/' }], transition: [{ days: 45, storage_class: 'GLACIER_IR' }] });
+    expect(rules.find((r) => r.id === 'work-expires-after-a-day')).toMatchObject({ filter: [{ prefix: 'work/' }], expiration: [{ days: 1 }] });
+  });
+});
+
+describe('core stack: tables and hub', () => {
+  it('builds the catalog table from the schema the DynamoDB adapter declares, with PITR and KMS', () => {
+    const table = findResource(core, 'aws_dynamodb_table', (t) => t.name === 'hcdl-dev-catalog');
+    expect(table).toMatchObject({
+      hash_key: CATALOG_TABLE_SCHEMA.partitionKey,
+      range_key: CATALOG_TABLE_SCHEMA.sortKey,
+      billing_mode: 'PAY_PER_REQUEST',
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+      deletion_protection_enabled: false,
+    });
+    expect(table.attribute).toEqual(CATALOG_TABLE_SCHEMA.attributes.map((a) => ({ name: a.name, type: a.type })));
+    const gsis = table.global_secondary_index as { name: string; hash_key: string; range_key?: string; projection_type: string }[];
+    expect(gsis.map((g) => [g.name, g.hash_key, g.range_key])).toEqual(CATALOG_TABLE_SCHEMA.globalSecondaryIndexes.map((g) => [g.indexName, g.partitionKey, g.sortKey]));
+    if (CATALOG_TABLE_SCHEMA.ttlAttribute !== undefined) expect(table.ttl).toEqual({ enabled: true, attribute_name: CATALOG_TABLE_SCHEMA.ttlAttribute });
+  });
+
+  it('idempotency table: key `id`, TTL on `expiration`, PITR and KMS', () => {
+    expect(findResource(core, 'aws_dynamodb_table', (t) => t.name === 'hcdl-dev-idempotency')).toMatchObject({
+      hash_key: 'id',
+      attribute: [{ name: 'id', type: 'S' }],
+      ttl: { enabled: true, attribute_name: 'expiration' },
+      point_in_time_recovery: { enabled: true },
+      server_side_encryption: { enabled: true },
+    });
+  });
+
+  it('hub topic is encrypted with the lake key', () => {
+    const key = `\${aws_kms_key.${Object.keys(resourcesOf(core, 'aws_kms_key'))[0]}.arn}`;
+    expect(findResource(core, 'aws_sns_topic', () => true)).toMatchObject({ name: 'hcdl-dev-hub', kms_master_key_id: key });
+  });
+
+  it('exposes the lake environment the functions read', () => {
+    expect(Object.keys(synth.stacks.core.lakeEnvironment()).sort()).toEqual(['HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_IDEMPOTENCY_TABLE', 'HCDL_KMS_KEY_ID', 'HCDL_LAKE_BUCKET']);
+  });
+});
+
+describe('core stack: core-writer', () => {
+  const fn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer');
+
+  it('runs Node 22 on arm64 with X-Ray, JSON logs into its own log group with retention', () => {
+    const logGroup = findResource(core, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/lambda/hcdl-dev-core-writer');
+    expect(logGroup.retention_in_days).toBe(30);
+    expect(fn()).toMatchObject({
+      runtime: 'nodejs22.x',
+      architectures: ['arm64'],
+      handler: 'index.handler',
+      tracing_config: { mode: 'Active' },
+      logging_config: { log_format: 'JSON', log_group: refTo(core, 'aws_cloudwatch_log_group', logGroup, 'name') },
+    });
+    expect(String(fn().filename)).toMatch(/^assets\/core-writer-code\/[0-9A-F]+\/archive\.zip$/);
+  });
+
+  it('is subscribed to the hub with the filter policy declared beside the function, with a DLQ', () => {
+    const sub = findResource(core, 'aws_sns_topic_subscription', () => true);
+    expect(JSON.parse(sub.filter_policy as string)).toEqual(CORE_WRITER_SUBSCRIPTION.filterPolicy);
+    expect(sub).toMatchObject({ protocol: 'lambda', filter_policy_scope: 'MessageAttributes', endpoint: refTo(core, 'aws_lambda_function', fn(), 'arn') });
+    const dlq = findResource(core, 'aws_sqs_queue', (q) => q.name === 'hcdl-dev-core-writer-dlq');
+    expect(JSON.parse(sub.redrive_policy as string)).toEqual({ deadLetterTargetArn: refTo(core, 'aws_sqs_queue', dlq, 'arn') });
+    expect(fn().dead_letter_config).toEqual({ target_arn: refTo(core, 'aws_sqs_queue', dlq, 'arn') });
+  });
+
+  it('alarms on its errors and on its DLQ depth', () => {
+    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-errors')).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', threshold: 1 });
+    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-dlq-depth')).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+    });
+  });
+});
+
+describe('core stack: prod', () => {
+  it('protects data: retained buckets, deletion-protected tables, 30-day key deletion window', () => {
+    const prod = synthAll({ HCDL_ENV: 'prod' });
+    try {
+      const json = prod.json.core;
+      for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket'))) expect(bucket).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
+      for (const table of Object.values(resourcesOf(json, 'aws_dynamodb_table'))) expect(table.deletion_protection_enabled).toBe(true);
+      expect(Testing.toHaveResourceWithProperties(prod.text('core'), 'aws_kms_key', { deletion_window_in_days: 30 })).toBe(true);
+      expect(Testing.toHaveResourceWithProperties(prod.text('core'), 'aws_dynamodb_table', { name: 'hcdl-prod-catalog' })).toBe(true);
+    } finally {
+      prod.cleanup();
+    }
+  });
+});
+
+describe('core stack: snapshot', () => {
+  it('matches the reviewed synthesized JSON', () => {
+    expect(core).toMatchSnapshot();
+  });
+});
