@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Catalog } from '../ports/catalog';
 import { describeCatalogErrorsAndPatients } from './catalog-errors-contract';
 import { describeCatalogMessages } from './catalog-messages-contract';
+import { describeCatalogPatients } from './catalog-patients-contract';
+import { describeCatalogQueries } from './catalog-queries-contract';
 
 export interface CatalogHarness {
   catalog: Catalog;
@@ -27,5 +29,7 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     const catalog = (): Catalog => harness.catalog;
     describeCatalogMessages(catalog);
     describeCatalogErrorsAndPatients(catalog);
+    describeCatalogQueries(catalog);
+    describeCatalogPatients(catalog);
   });
 }
