@@ -1,0 +1,143 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Testing } from 'cdktf';
+import { ACCESS_LOG_FORMAT } from '../src/constructs/http-api';
+import { API_ROUTES } from '../src/routes';
+import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
+
+let synth: SynthResult;
+let fd: TfJson;
+
+beforeAll(() => {
+  synth = synthAll({ HCDL_API_RATE_LIMIT: '25', HCDL_API_BURST_LIMIT: '50' });
+  fd = synth.json['front-door'];
+});
+afterAll(() => synth.cleanup());
+
+const pool = () => findResource(fd, 'aws_cognito_user_pool', () => true);
+const client = () => findResource(fd, 'aws_cognito_user_pool_client', () => true);
+const api = () => findResource(fd, 'aws_apigatewayv2_api', () => true);
+const fnNamed = (name: string) => findResource(fd, 'aws_lambda_function', (f) => f.function_name === name);
+
+describe('front-door stack: Cognito', () => {
+  it('declares custom:read and custom:write as string attributes; only administrators create users', () => {
+    const p = pool();
+    expect(p).toMatchObject({ name: 'hcdl-dev-users', admin_create_user_config: { allow_admin_create_user_only: true }, deletion_protection: 'INACTIVE' });
+    const schema = p.schema as { name: string; attribute_data_type: string; mutable: boolean }[];
+    expect(schema.map((s) => [s.name, s.attribute_data_type, s.mutable])).toEqual([
+      ['read', 'String', true],
+      ['write', 'String', true],
+    ]);
+  });
+
+  it('app client reads the ABAC attributes but cannot write them (no self-granted sources)', () => {
+    const c = client();
+    expect(c.user_pool_id).toBe(refTo(fd, 'aws_cognito_user_pool', pool(), 'id'));
+    expect(c.generate_secret).toBe(false);
+    expect(c.read_attributes).toEqual(expect.arrayContaining(['custom:read', 'custom:write']));
+    expect((c.write_attributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
+    expect(c.explicit_auth_flows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+  });
+});
+
+describe('front-door stack: HTTP API', () => {
+  it('has a JWT authorizer trusting the pool as issuer and the app client as audience', () => {
+    const authorizer = findResource(fd, 'aws_apigatewayv2_authorizer', () => true);
+    expect(api()).toMatchObject({ name: 'hcdl-dev-api', protocol_type: 'HTTP' });
+    expect(authorizer).toMatchObject({
+      authorizer_type: 'JWT',
+      identity_sources: ['$request.header.Authorization'],
+      jwt_configuration: {
+        issuer: `https://cognito-idp.eu-west-1.amazonaws.com/${refTo(fd, 'aws_cognito_user_pool', pool(), 'id')}`,
+        audience: [refTo(fd, 'aws_cognito_user_pool_client', client(), 'id')],
+      },
+    });
+  });
+
+  it('routes exactly the contract routes, each to its function, all but /health behind the authorizer', () => {
+    const routes = Object.values(resourcesOf(fd, 'aws_apigatewayv2_route'));
+    expect(routes.map((r) => r.route_key).sort()).toEqual(
+      [
+        'GET /health',
+        'GET /hl7v2/errors',
+        'GET /hl7v2/messages',
+        'GET /hl7v2/messages/{id}',
+        'GET /hl7v2/messages/{id}/lineage',
+        'GET /hl7v2/messages/{id}/raw',
+        'GET /hl7v2/messages/{id}/staging',
+        'GET /patients',
+        'GET /patients/{id}',
+        'POST /hl7v2/er7',
+      ].sort(),
+    );
+    const authorizer = refTo(fd, 'aws_apigatewayv2_authorizer', findResource(fd, 'aws_apigatewayv2_authorizer', () => true), 'id');
+    const integrationOf = (fnName: string) => {
+      const invokeArn = refTo(fd, 'aws_lambda_function', fnNamed(fnName), 'invoke_arn');
+      const integration = findResource(fd, 'aws_apigatewayv2_integration', (i) => i.integration_uri === invokeArn);
+      expect(integration).toMatchObject({ integration_type: 'AWS_PROXY', payload_format_version: '2.0' });
+      return `integrations/${refTo(fd, 'aws_apigatewayv2_integration', integration, 'id')}`;
+    };
+    const targets = { frontDoor: integrationOf('hcdl-dev-front-door'), queryApi: integrationOf('hcdl-dev-query-api') };
+    for (const expected of API_ROUTES) {
+      const route = routes.find((r) => r.route_key === expected.routeKey);
+      expect(route?.target).toBe(targets[expected.target]);
+      if (expected.authorized) expect(route).toMatchObject({ authorization_type: 'JWT', authorizer_id: authorizer });
+      else expect(route).toMatchObject({ authorization_type: 'NONE' });
+      expect(route?.authorizer_id === undefined).toBe(!expected.authorized);
+    }
+    expect(routes.find((r) => r.route_key === 'POST /hl7v2/er7')?.target).toBe(targets.frontDoor);
+    expect(routes.find((r) => r.route_key === 'GET /health')?.authorization_type).toBe('NONE');
+  });
+
+  it('lets API Gateway invoke both functions, from this API only', () => {
+    const sourceArn = `${refTo(fd, 'aws_apigatewayv2_api', api(), 'execution_arn')}/*/*`;
+    for (const name of ['hcdl-dev-front-door', 'hcdl-dev-query-api']) {
+      const fnName = refTo(fd, 'aws_lambda_function', fnNamed(name), 'function_name');
+      expect(findResource(fd, 'aws_lambda_permission', (p) => p.function_name === fnName)).toMatchObject({ principal: 'apigateway.amazonaws.com', source_arn: sourceArn });
+    }
+  });
+
+  it('throttles the default stage and writes JSON access logs without paths, queries or bodies', () => {
+    const logs = findResource(fd, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/apigateway/hcdl-dev-api');
+    const stage = findResource(fd, 'aws_apigatewayv2_stage', () => true);
+    expect(stage).toMatchObject({
+      name: '$default',
+      auto_deploy: true,
+      default_route_settings: { throttling_rate_limit: 25, throttling_burst_limit: 50 },
+      access_log_settings: { destination_arn: refTo(fd, 'aws_cloudwatch_log_group', logs, 'arn'), format: ACCESS_LOG_FORMAT },
+    });
+    expect(logs.retention_in_days).toBe(14);
+    const fields = Object.values(JSON.parse(ACCESS_LOG_FORMAT) as Record<string, string>);
+    expect(fields).toContain('$context.routeKey');
+    for (const leaky of ['$context.path', '$context.http.path', '$request.querystring', '$request.body']) expect(fields.join(' ')).not.toContain(leaky);
+  });
+});
+
+describe('front-door stack: functions', () => {
+  it.each([
+    ['hcdl-dev-front-door', 'front-door'],
+    ['hcdl-dev-query-api', 'query-api'],
+  ])('%s runs its bundle on Node 22 arm64 with X-Ray, logs with retention and an errors alarm', (name, bundle) => {
+    expect(fnNamed(name)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' } });
+    expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
+    expect(Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_log_group', { name: `/aws/lambda/${name}`, retention_in_days: 14 })).toBe(true);
+    expect(Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_metric_alarm', { alarm_name: `${name}-errors`, metric_name: 'Errors' })).toBe(true);
+  });
+
+  it('gives the functions core\'s resources through the lake environment (cross-stack references)', () => {
+    const vars = (fnNamed('hcdl-dev-front-door').environment as { variables: Record<string, string> }).variables;
+    for (const name of ['HCDL_LAKE_BUCKET', 'HCDL_CATALOG_TABLE', 'HCDL_IDEMPOTENCY_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_KMS_KEY_ID']) {
+      expect(vars[name]).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\./);
+    }
+    expect(Object.keys(synth.json.core.output ?? {}).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('outputs the API URL and the Cognito ids the deploy guide uses', () => {
+    expect(Object.keys(fd.output ?? {})).toEqual(expect.arrayContaining(['api_url', 'user_pool_id', 'user_pool_client_id']));
+  });
+});
+
+describe('front-door stack: snapshot', () => {
+  it('matches the reviewed synthesized JSON', () => {
+    expect(fd).toMatchSnapshot();
+  });
+});
