@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { createFrontDoor } from '@hcdl/fn-front-door';
 import { createCoreWriter, CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer';
 import { createStaging, STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7';
+import { createQueryApi, type QueryApi } from '@hcdl/fn-query-api';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
@@ -11,6 +12,8 @@ export interface LocalLake {
   config: LocalConfig;
   adapters: LocalAdapters;
   frontDoor: ReturnType<typeof createFrontDoor>;
+  /** The read routes (messages, lineage, errors, patients), as the query-api Lambda runs them. */
+  queryApi: QueryApi;
   verify: TokenVerifier;
   /** Present when the lake uses its embedded dev issuer (no external OIDC issuer configured). */
   devIssuer?: DevIssuer;
@@ -51,6 +54,7 @@ export async function openLocalLake(config: LocalConfig): Promise<LocalLake> {
     config,
     adapters,
     frontDoor,
+    queryApi: createQueryApi({ catalog: adapters.catalog, objectStore: adapters.objectStore, logger }),
     verify,
     logger,
     idle: () => adapters.hub.idle(),

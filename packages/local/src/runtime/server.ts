@@ -31,7 +31,13 @@ export function createApp(lake: LocalLake): Hono {
     return send(c, await lake.frontDoor.submit({ claims, headers, query: c.req.query(), body }));
   });
 
-  app.get('/hl7v2/messages/:id', async (c) => send(c, await lake.frontDoor.getMessage(await lake.verify(c.req.header('authorization')), c.req.param('id'))));
+  // The read routes (query-api), behind the same token verification as the write path.
+  const read = async (c: Context): Promise<Response> => {
+    const claims = await lake.verify(c.req.header('authorization'));
+    const r = await lake.queryApi.handle({ method: c.req.method, path: c.req.path, query: c.req.query(), claims });
+    return new Response(r.body, { status: r.status, headers: r.headers });
+  };
+  for (const route of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(route, read);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {
