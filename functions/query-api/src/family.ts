@@ -29,22 +29,26 @@ export interface MessagesPage {
 
 /**
  * One page of messages matching `query`, over the given patients one after the other (or
- * the whole catalog when `patients` is undefined). A page never spans two patients, so it may
- * hold fewer than `limit` rows before the end; the end is when no next position is returned.
+ * the whole catalog when `patients` is undefined), filled up to `limit` across patients.
+ * The end is when no next position is returned.
  */
 export async function pageMessages(
   catalog: Pick<QueryCatalog, 'listMessages'>,
   query: Omit<MessageQuery, 'patientId' | 'cursor' | 'limit'>,
   patients: readonly string[] | undefined,
   limit: number,
-  at: CursorState,
+  start: CursorState,
 ): Promise<MessagesPage> {
   const slots = patients === undefined ? 1 : patients.length;
-  if (at.p >= slots) return { items: [] };
-  const q: MessageQuery = { ...query, limit };
-  if (patients !== undefined) q.patientId = patients[at.p] as string;
-  if (at.c !== undefined) q.cursor = at.c;
-  const page = await catalog.listMessages(q);
-  if (page.cursor !== undefined) return { items: page.items, next: { p: at.p, c: page.cursor } };
-  return at.p + 1 < slots ? { items: page.items, next: { p: at.p + 1 } } : { items: page.items };
+  const items: MessageRecord[] = [];
+  let at: CursorState | undefined = start;
+  while (at !== undefined && at.p < slots && items.length < limit) {
+    const q: MessageQuery = { ...query, limit: limit - items.length };
+    if (patients !== undefined) q.patientId = patients[at.p] as string;
+    if (at.c !== undefined) q.cursor = at.c;
+    const page = await catalog.listMessages(q);
+    items.push(...page.items);
+    at = page.cursor !== undefined ? { p: at.p, c: page.cursor } : at.p + 1 < slots ? { p: at.p + 1 } : undefined;
+  }
+  return at === undefined || at.p >= slots ? { items } : { items, next: at };
 }
