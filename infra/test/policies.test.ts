@@ -1,0 +1,142 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { Testing } from 'cdktf';
+import { allow, assumeRolePolicy, policyDocument } from '../src/constructs/policy';
+import { encryptionViolations, grants, grantViolations, policyDocuments, roleStatements, type Statement } from './support/policies';
+import type { SynthResult, TfJson } from './support/synth';
+import { synthAll } from './support/synth';
+
+let synth: SynthResult;
+let stacks: Record<string, TfJson>;
+
+beforeAll(() => {
+  synth = synthAll();
+  stacks = synth.json;
+});
+afterAll(() => synth.cleanup());
+
+const ROLES = {
+  coreWriter: 'hcdl-dev-core-writer',
+  frontDoor: 'hcdl-dev-front-door',
+  queryApi: 'hcdl-dev-query-api',
+  trigger: 'hcdl-dev-staging-trigger',
+  normalize: 'hcdl-dev-staging-normalize',
+  parse: 'hcdl-dev-staging-parse',
+  workflow: 'hcdl-dev-staging-workflow',
+} as const;
+
+const ZONE_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'];
+const CATALOG_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+const zone = (prefix: string) => new RegExp(`/${prefix}/\\*$`);
+// In core a table is `${aws_dynamodb_table.catalog.arn}`, in other stacks a remote-state output named after it.
+const CATALOG = /aws_dynamodb_table\.?catalog/;
+
+describe('every policy document of every stack', () => {
+  it('finds the documents: one inline policy per role, trust policies, bucket, queue and key policies', () => {
+    const found = policyDocuments(stacks);
+    const byType = (t: string) => found.filter((p) => p.resourceType === t).length;
+    expect(byType('aws_iam_role_policy')).toBe(Object.keys(ROLES).length);
+    expect(byType('aws_iam_role')).toBe(Object.keys(ROLES).length);
+    expect(byType('aws_s3_bucket_policy')).toBe(2);
+    expect(byType('aws_sqs_queue_policy')).toBe(2);
+    expect(byType('aws_kms_key')).toBe(1);
+  });
+
+  it('grants no `*` action and no `*` resource on s3, dynamodb, sns, sqs or kms', () => {
+    expect(grantViolations(policyDocuments(stacks))).toEqual([]);
+  });
+
+  it('leaves no bucket, table, topic or queue unencrypted', () => {
+    expect(encryptionViolations(stacks)).toEqual([]);
+  });
+});
+
+describe('who may write what', () => {
+  const statementsOf = (role: keyof typeof ROLES): Statement[] => roleStatements(stacks, ROLES[role]);
+
+  it('only core-writer writes the staging zone, and it writes no raw bytes', () => {
+    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
+      expect([role, grants(statementsOf(role), ZONE_WRITE, zone('staging'))]).toEqual([role, role === 'coreWriter']);
+    }
+    expect(grants(statementsOf('coreWriter'), ZONE_WRITE, zone('raw'))).toBe(false);
+  });
+
+  it('zones and catalog are written only by core code: core-writer, and the front door where core ingest runs before the 2xx', () => {
+    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
+      const writer = role === 'coreWriter' || role === 'frontDoor';
+      for (const prefix of ['raw', 'staging', 'error', 'refined']) {
+        if (!writer) expect([role, prefix, grants(statementsOf(role), ZONE_WRITE, zone(prefix))]).toEqual([role, prefix, false]);
+      }
+      expect([role, grants(statementsOf(role), CATALOG_WRITE, CATALOG)]).toEqual([role, writer]);
+    }
+    expect(grants(statementsOf('frontDoor'), ZONE_WRITE, zone('raw'))).toBe(true);
+  });
+
+  it('the staging steps only touch the work/ hand-off area besides reading raw bytes', () => {
+    expect(grants(statementsOf('normalize'), ['s3:GetObject'], zone('raw'))).toBe(true);
+    expect(grants(statementsOf('normalize'), ['s3:PutObject'], zone('work'))).toBe(true);
+    expect(grants(statementsOf('parse'), ['s3:PutObject', 's3:DeleteObject'], zone('work'))).toBe(true);
+    expect(grants(statementsOf('parse'), ['sns:Publish'], /aws_sns_topic\.?hub/)).toBe(true);
+    expect(statementsOf('trigger').filter((s) => !['WriteOwnLogs', 'XRayTracing', 'DeadLetters'].includes(s.Sid ?? ''))).toEqual([
+      { Sid: 'StartStagingRun', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\./)] },
+    ]);
+  });
+
+  it('the read API reads zones and catalog and writes nothing', () => {
+    const statements = statementsOf('queryApi');
+    expect(grants(statements, ['s3:GetObject'], zone('staging'))).toBe(true);
+    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']));
+    expect(actions.filter((a) => /^(s3:(Put|Delete)|dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey))/.test(a))).toEqual([]);
+  });
+
+  it('only the front door uses the idempotency table', () => {
+    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
+      expect([role, grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/)]).toEqual([role, role === 'frontDoor']);
+    }
+  });
+});
+
+describe('the checks themselves catch what they must', () => {
+  // A deliberately bad stack: the walkers must report every problem in it.
+  const bad = JSON.parse(
+    Testing.synthScope((scope) => {
+      new S3Bucket(scope, 'plain-bucket', { bucket: 'plain' });
+      new DynamodbTable(scope, 'plain-table', { name: 'plain', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }] });
+      new SnsTopic(scope, 'plain-topic', { name: 'plain' });
+      new SqsQueue(scope, 'plain-queue', { name: 'plain' });
+      const role = new IamRole(scope, 'role', { name: 'bad', assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') });
+      new IamRolePolicy(scope, 'policy', {
+        role: role.id,
+        policy: policyDocument([
+          allow(['s3:GetObject'], ['*'], 'AnyObject'),
+          allow(['dynamodb:*'], ['arn:aws:dynamodb:eu-west-1:123456789012:table/t'], 'AnyTableAction'),
+          allow(['*'], ['arn:aws:s3:::b/*'], 'AnyAction'),
+          allow(['sqs:SendMessage'], ['arn:aws:sqs:*:*:*'], 'AnyQueue'),
+          allow(['xray:PutTraceSegments'], ['*'], 'XRayIsFine'),
+          { Sid: 'DenyIsFine', Effect: 'Deny', Action: 's3:*', Resource: '*' },
+        ]),
+      });
+    }),
+  ) as TfJson;
+
+  it('reports wildcard grants on data, not X-Ray or Deny statements', () => {
+    const violations = grantViolations(policyDocuments({ bad }));
+    expect(violations).toEqual([
+      expect.stringContaining('AnyObject: wildcard resource *'),
+      expect.stringContaining('AnyTableAction: wildcard action dynamodb:*'),
+      expect.stringContaining('AnyAction: wildcard action *'),
+      expect.stringContaining('AnyQueue: wildcard resource arn:aws:sqs:*:*:*'),
+    ]);
+  });
+
+  it('reports every unencrypted bucket, table, topic and queue', () => {
+    const violations = encryptionViolations({ bad });
+    expect(violations).toHaveLength(4);
+    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue']) expect(violations.join('\n')).toContain(`${type}.plain`);
+  });
+});
