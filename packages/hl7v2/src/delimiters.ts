@@ -52,7 +52,10 @@ export function readDelimiters(headerLine: string, line: number, warnings?: Diag
   const enc = headerLine.slice(4, end);
   if (enc === '') {
     warnings?.push(diagnostic('ENCODING_CHARACTERS_MISSING', 'warning', `${seg}-2 is empty; the default separators ^~\\& are used`, { line, column: 5, segment: seg, field: 2 }));
-    return { ...DEFAULT_DELIMITERS, field, encodingCharacters: '' };
+    const d: Delimiters = { ...DEFAULT_DELIMITERS, field, encodingCharacters: '' };
+    // A default equal to the field separator (MSH~~...) cannot be used: it would end fields.
+    for (const k of ['component', 'repetition', 'escape', 'subcomponent'] as const) if (d[k] === field) d[k] = '';
+    return d;
   }
   const at = (i: number): string => {
     const c = enc.charAt(i);

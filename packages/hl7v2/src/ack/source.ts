@@ -39,11 +39,17 @@ export interface AckHeaderLike {
 /** A parsed message (has a header) or a header on its own. */
 export type AckInput = AckHeaderLike | { header: AckHeaderLike };
 
+/** A letter or digit as separator would split the ACK's own codes (AE, ACK, HL70357). */
+const unusableInAck = (d: AckDelimiters): boolean =>
+  [d.field, d.component, d.repetition, d.escape, d.subcomponent, d.truncation ?? ''].some((c) => /[A-Za-z0-9]/.test(c));
+
 function delimitersOf(d: Partial<AckDelimiters> | undefined): AckDelimiters {
   const out: AckDelimiters = { ...DEFAULT_DELIMITERS, ...(d ?? {}) };
   if (out.truncation === '') delete out.truncation;
   return out;
 }
+
+const FULL_DEFAULTS: Delimiters = { ...DEFAULT_DELIMITERS, truncation: '', encodingCharacters: '^~\\&' };
 
 const HD_FIELDS = [
   ['sendingApplication', 3],
@@ -65,7 +71,10 @@ function hdAsEr7(summary: string, d: AckDelimiters): string {
 
 export function ackSourceOf(input: AckInput): AckSource {
   const header: AckHeaderLike = 'header' in input && typeof input.header === 'object' && input.header !== null ? input.header : (input as AckHeaderLike);
-  const src: AckSource = { delimiters: delimitersOf(header.delimiters) };
+  const own = delimitersOf(header.delimiters);
+  // A message with such separators is acknowledged with the standard ones (|^~\&) instead.
+  const fallback = unusableInAck(own);
+  const src: AckSource = { delimiters: fallback ? { ...DEFAULT_DELIMITERS } : own };
   const keys = ['controlId', 'triggerEvent', 'version', 'processingId'] as const;
   for (const key of keys) {
     const v = header[key];
@@ -74,7 +83,10 @@ export function ackSourceOf(input: AckInput): AckSource {
   const msh = 'segments' in input ? (input as { segments?: readonly Segment[] }).segments?.[0] : undefined;
   for (const [key, n] of HD_FIELDS) {
     // From a parsed message: MSH-3..6 exactly as sent. From a header alone: its summary re-encoded.
-    const raw = msh?.id === 'MSH' && header.delimiters !== undefined ? (msh.originals?.[n] ?? encodeField(msh.fields[n], header.delimiters as Delimiters)) : undefined;
+    let raw: string | undefined;
+    if (msh?.id === 'MSH' && header.delimiters !== undefined) {
+      raw = fallback ? encodeField(msh.fields[n], FULL_DEFAULTS) : (msh.originals?.[n] ?? encodeField(msh.fields[n], header.delimiters as Delimiters));
+    }
     const summary = header[key];
     const v = raw ?? (typeof summary === 'string' ? hdAsEr7(summary, src.delimiters) : undefined);
     if (v !== undefined && v !== '') src[key] = v;

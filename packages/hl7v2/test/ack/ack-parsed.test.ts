@@ -111,6 +111,18 @@ describe('ACK with the message own delimiters and escaped values', () => {
     expect(fromHeader.get('MSH-9')).toBe('ACK');
   });
 
+  it('letters or digits as separators (fuzzer input) fall back to |^~\\& so the ACK codes stay whole', () => {
+    const msg = parseMessage('MSH|#\\E9&|APP#X|FAC|R|RF|20240101||ADT#A01|C3|P|2.5\r');
+    expect(msg.delimiters.subcomponent).toBe('9');
+    const ack = parseMessage(buildAck(msg, { code: 'AE', now: NOW }));
+    expect(ack.delimiters.encodingCharacters).toBe('^~\\&');
+    expect(ack.get('MSA-1')).toBe('AE');
+    expect(ack.get('MSA-2')).toBe('C3');
+    expect(ack.get('MSH-5')).toBe('APP');
+    expect(ack.get('MSH-5.2')).toBe('X');
+    expect(ack.get('MSH-9.2')).toBe('A01');
+  });
+
   it('a 3-character MSH-2 (no escape character) is kept in the ACK', () => {
     const msg = parseMessage('MSH|^~&|APP|FAC|R|RF|20240101||ORU^R01|C2|P|2.5.1\r');
     const ack = parseMessage(buildAck(msg, { code: 'AA', now: NOW }));

@@ -31,3 +31,17 @@ describe('MSH-18 holding a separator character', () => {
     expect(serialize(parseMessage(er7))).toBe(er7);
   });
 });
+
+describe('an empty MSH-2 with a field separator that is also a default separator', () => {
+  it('MSH~~... keeps every field (the default ~ repetition separator is not used)', () => {
+    const er7 = 'MSH~~A&B~FAC~~~20240101~~ADT^A01~C1\r';
+    const m = parseMessage(er7);
+    expect(m.delimiters.repetition).toBe('');
+    expect(m.get('MSH-3.1.1')).toBe('A');
+    expect(m.get('MSH-3.1.2')).toBe('B');
+    expect(m.get('MSH-9.2')).toBe('A01');
+    expect(m.get('MSH-10')).toBe('C1');
+    expect(m.diagnostics.map((d) => d.code)).toEqual(['ENCODING_CHARACTERS_MISSING']);
+    expect(serialize(m)).toBe(er7);
+  });
+});
