@@ -46,6 +46,7 @@ export function createHandler(deps: QueryApiDeps) {
     }
   };
   return middy(base).use(
-    httpErrorHandler({ fallbackMessage: JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }) }),
+    // logger: false: the failure is logged above by name only (middy would print the stack).
+    httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }) }),
   ) as unknown as (event: ApiGatewayV2Event, context?: unknown) => Promise<ApiGatewayV2Result>;
 }
