@@ -3,8 +3,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { App } from 'cdktf';
 import { buildStacks, StackName, type HcdlStacks } from '../../src/app';
-import type { BundleSource } from '../../src/constructs/bundle';
 import { loadInfraConfig } from '../../src/env';
+import { FIXTURE_BUNDLES } from './fixtures';
 
 /** A synthesized stack: the cdk.tf.json Terraform reads. */
 export interface TfJson {
@@ -26,12 +26,7 @@ export interface SynthResult {
   cleanup(): void;
 }
 
-/**
- * The tests deploy tiny stand-in bundles (test/fixtures/functions/<name>/dist/index.mjs)
- * instead of running esbuild: synth only zips and hashes the folder, so this keeps each
- * test file to about a second while exercising the real asset path.
- */
-export const FIXTURE_BUNDLES: BundleSource = { functionsRoot: path.resolve(import.meta.dirname, '../fixtures/functions') };
+export { FIXTURE_BUNDLES };
 
 /** Default test environment: dev in eu-west-1, local state. */
 export const TEST_ENV = { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1' } as const;
