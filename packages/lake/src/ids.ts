@@ -44,7 +44,8 @@ export function newMessageId(now: number = Date.now()): string {
   return time + lastRandom.map((d) => ALPHABET.charAt(d)).join('');
 }
 
-const ULID = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+/** 26 Crockford characters; the first at most '7' (the time is 48 bits, as the ULID spec says). */
+const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 export function isMessageId(id: string): boolean {
   return ULID.test(id);

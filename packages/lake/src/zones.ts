@@ -6,7 +6,7 @@
  * plus raw/.../format=er7-batch/... for whole batch files and work/ for hand-offs between
  * functions (not a zone: only core writes zones).
  */
-import { messageIdTime } from './ids';
+import { isMessageId, messageIdTime } from './ids';
 import { ValidationError } from './errors';
 
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -17,7 +17,13 @@ export function assertSource(source: string): string {
   return source;
 }
 
-export const dayOf = (messageId: string): string => new Date(messageIdTime(messageId)).toISOString().slice(0, 10);
+/** Message ids are file names in every zone: only a well-formed ULID may become one. */
+export function assertMessageId(messageId: string): string {
+  if (!isMessageId(messageId)) throw new ValidationError('message ids are 26-character ULIDs');
+  return messageId;
+}
+
+export const dayOf = (messageId: string): string => new Date(messageIdTime(assertMessageId(messageId))).toISOString().slice(0, 10);
 
 /** Structure names go into a path: keep letters, digits and '_'. */
 const structurePart = (structure: string | undefined): string => (structure ?? 'UNKNOWN').replace(/[^A-Za-z0-9_]/g, '_') || 'UNKNOWN';
@@ -44,6 +50,8 @@ export function errorReportKey(source: string, messageId: string): string {
 
 /** Scratch hand-off from the staging function to core (expired by lifecycle, never queried). */
 export function workStagingKey(messageId: string, attempt: number): string {
+  if (!Number.isSafeInteger(attempt) || attempt < 1) throw new ValidationError('staging attempts are whole numbers from 1');
+  assertMessageId(messageId);
   return `work/staging/${messageId}.${attempt}.json`;
 }
 
