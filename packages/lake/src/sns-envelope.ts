@@ -6,10 +6,16 @@ export interface SnsRecordLike {
   Sns: { Message: string; MessageAttributes?: Record<string, { Type?: string; Value?: string }> };
 }
 
-/** SNS MessageAttributes of a hub event (all String). */
+/**
+ * SNS MessageAttributes of a hub event (all String). SNS refuses an attribute with an empty
+ * value, so empty ones are left out; hubEventFromSns reads a missing attribute back as ''.
+ */
 export function snsAttributesOf(attributes: HubEventAttributes): Record<string, { DataType: 'String'; StringValue: string }> {
   const out: Record<string, { DataType: 'String'; StringValue: string }> = {};
-  for (const [k, v] of Object.entries(attributes)) out[k] = { DataType: 'String', StringValue: String(v) };
+  for (const [k, v] of Object.entries(attributes)) {
+    const text = v === undefined || v === null ? '' : String(v);
+    if (text !== '') out[k] = { DataType: 'String', StringValue: text };
+  }
   return out;
 }
 
@@ -23,7 +29,9 @@ export function hubEventFromSns(record: SnsRecordLike): HubEvent {
   } catch (err) {
     throw new ValidationError('SNS message is not a hub event body', { cause: err });
   }
-  if (typeof body.messageId !== 'string') throw new ValidationError('hub event body has no messageId');
+  if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.messageId !== 'string') {
+    throw new ValidationError('hub event body has no messageId');
+  }
   const attributes = { event: value('event'), protocol: value('protocol'), format: value('format'), source: value('source'), messageType: value('messageType') } as HubEventAttributes;
   return { attributes, body };
 }

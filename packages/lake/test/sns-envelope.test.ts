@@ -1,0 +1,80 @@
+import { describe, expect, it } from '@jest/globals';
+import { ValidationError } from '../src/errors';
+import { failedEvent, ingestedEvent, stagedEvent } from '../src/event-builders';
+import type { HubEvent } from '../src/events';
+import { hubEventFromSns, snsAttributesOf, type SnsRecordLike } from '../src/sns-envelope';
+import { messageRecord, T0 } from '../src/testing/catalog-fixtures';
+
+/** What SNS hands Lambda for a publish of `Message` + `MessageAttributes` (Type/Value instead of DataType/StringValue). */
+function deliveredBySns(event: HubEvent): SnsRecordLike {
+  const published = snsAttributesOf(event.attributes);
+  const MessageAttributes = Object.fromEntries(Object.entries(published).map(([k, a]) => [k, { Type: a.DataType, Value: a.StringValue }]));
+  return { Sns: { Message: JSON.stringify(event.body), MessageAttributes } };
+}
+
+const record = messageRecord('lab-1', T0, { messageType: 'ORU^R01', attempts: 1 });
+const at = new Date(T0 + 5).toISOString();
+
+describe('SNS envelope of hub events', () => {
+  it.each([
+    ['ingested', ingestedEvent(record, at)],
+    ['staged', stagedEvent(record, { workKey: `work/staging/${record.messageId}.2.json`, structure: 'ORU_R01', attempt: 2 }, at)],
+    ['failed', failedEvent(record, { attempt: 2, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', line: 1, message: 'no "MSH" | ^~\\&' }] }, at)],
+  ])('round-trips a %s event through the SNS record shape', (_name, event) => {
+    expect(hubEventFromSns(deliveredBySns(event))).toEqual(event);
+  });
+
+  it('publishes every attribute as a String', () => {
+    const attrs = snsAttributesOf(ingestedEvent(record, at).attributes);
+    expect(attrs).toEqual({
+      event: { DataType: 'String', StringValue: 'ingested' },
+      protocol: { DataType: 'String', StringValue: 'hl7v2' },
+      format: { DataType: 'String', StringValue: 'er7' },
+      source: { DataType: 'String', StringValue: 'lab-1' },
+      messageType: { DataType: 'String', StringValue: 'ORU^R01' },
+    });
+  });
+
+  it('leaves out empty attributes (SNS refuses them) and reads them back as empty', () => {
+    const event = ingestedEvent({ ...record, messageType: '' }, at);
+    const attrs = snsAttributesOf(event.attributes);
+    expect(Object.keys(attrs)).not.toContain('messageType');
+    for (const a of Object.values(attrs)) expect(a.StringValue).not.toBe('');
+    expect(hubEventFromSns(deliveredBySns(event))).toEqual(event);
+  });
+
+  it('keeps non-ASCII text of the body intact', () => {
+    const event = ingestedEvent(record, at);
+    event.body.note = 'Hôpital Élan — Zoë 日本';
+    expect(hubEventFromSns(deliveredBySns(event)).body.note).toBe('Hôpital Élan — Zoë 日本');
+  });
+
+  it('reads a record without MessageAttributes as empty attributes', () => {
+    const got = hubEventFromSns({ Sns: { Message: JSON.stringify({ messageId: record.messageId, source: 'lab-1', at }) } });
+    expect(got.attributes).toEqual({ event: '', protocol: '', format: '', source: '', messageType: '' });
+    expect(got.body.messageId).toBe(record.messageId);
+  });
+
+  it('ignores attributes that are not hub event attributes', () => {
+    const r = deliveredBySns(ingestedEvent(record, at));
+    r.Sns.MessageAttributes = { ...r.Sns.MessageAttributes, extra: { Type: 'String', Value: 'x' } };
+    expect(Object.keys(hubEventFromSns(r).attributes).sort()).toEqual(['event', 'format', 'messageType', 'protocol', 'source']);
+  });
+
+  it('refuses a body that is not JSON with ValidationError, keeping the cause', () => {
+    const err = (() => {
+      try {
+        hubEventFromSns({ Sns: { Message: 'MSH|^~\\&|not json' } });
+      } catch (e) {
+        return e;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(ValidationError);
+    expect((err as Error).cause).toBeInstanceOf(SyntaxError);
+  });
+
+  it.each(['null', '[]', '"text"', '42', '{}', '{"messageId":42}', '{"source":"lab"}'])('refuses the body %s with ValidationError', (message) => {
+    expect(() => hubEventFromSns({ Sns: { Message: message } })).toThrow(ValidationError);
+  });
+});
