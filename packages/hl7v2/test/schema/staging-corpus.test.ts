@@ -1,0 +1,188 @@
+/**
+ * Staging JSON over the whole corpus:
+ * - NO value is dropped: every non-empty leaf of the parsed tree (and every explicit null)
+ *   is in the staging document, counted, so neither lost subcomponents of non-ST components
+ *   nor lost repetitions of primitive fields (the two hl7apy failure modes) can pass;
+ * - the shape is stable: for one dictionary version and structure, a segment key is always
+ *   an array or always an object, and so is every dictionary-named field.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { Hl7Error, parseMessage, splitMessages, toStagingJson, type Message, type StagingDocument } from '../../src/index';
+import { corpusBytes, corpusMessages } from '../core/support';
+
+interface Parsed {
+  path: string;
+  message: Message;
+}
+
+function corpusParsed(): Parsed[] {
+  const out: Parsed[] = [];
+  for (const row of corpusMessages()) {
+    let chunks: string[];
+    try {
+      chunks = splitMessages(corpusBytes(row.path)).messages.map((c) => c.text);
+    } catch (e) {
+      if (e instanceof Hl7Error) continue;
+      throw e;
+    }
+    for (const text of chunks) {
+      try {
+        out.push({ path: row.path, message: parseMessage(text) });
+      } catch (e) {
+        if (!(e instanceof Hl7Error)) throw e;
+      }
+    }
+  }
+  return out;
+}
+
+const NULL = '""';
+
+/** Every leaf of the tree: non-empty decoded strings, and '""' for each explicit null. */
+function treeLeaves(m: Message): string[] {
+  const out: string[] = [];
+  for (const seg of m.segments) {
+    for (const f of seg.fields) {
+      if (f === undefined) continue;
+      for (const rep of f) {
+        for (const c of rep) {
+          for (const leaf of c === null || typeof c === 'string' ? [c] : c) {
+            if (leaf === null) out.push(NULL);
+            else if (leaf !== '') out.push(leaf);
+          }
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** Every string of the document outside _meta ('""' for null), in document order. */
+function docStrings(doc: StagingDocument): string[] {
+  const out: string[] = [];
+  const walk = (v: unknown): void => {
+    if (v === null) out.push(NULL);
+    else if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) v.forEach(walk);
+    else if (typeof v === 'object') for (const x of Object.values(v as object)) walk(x);
+  };
+  for (const [k, v] of Object.entries(doc)) if (k !== '_meta') walk(v);
+  return out;
+}
+
+/** s split on any of the separator characters (which may be letters, digits or regex syntax). */
+function splitOn(s: string, separators: readonly string[]): string[] {
+  const out: string[] = [];
+  let part = '';
+  for (const ch of s) {
+    if (separators.includes(ch)) {
+      out.push(part);
+      part = '';
+    } else part += ch;
+  }
+  out.push(part);
+  return out;
+}
+
+/**
+ * Leaves of the tree not found in the document. A document string is one leaf, or several
+ * leaves joined with the component/subcomponent separator (a primitive field sent with
+ * components keeps them all that way): it offers itself and its parts. Counted: a value
+ * present twice in the tree must be there twice.
+ */
+function missingLeaves(m: Message, doc: StagingDocument): string[] {
+  const offer = new Map<string, number>();
+  const add = (s: string): void => {
+    offer.set(s, (offer.get(s) ?? 0) + 1);
+  };
+  const { component, subcomponent } = m.delimiters;
+  const strings = docStrings(doc);
+  for (const s of strings) {
+    add(s);
+    const parts = splitOn(s, [component, subcomponent]);
+    if (parts.length > 1) for (const p of parts) if (p !== '') add(p);
+  }
+  const holdsSeparator = (v: string): boolean => (component !== '' && v.includes(component)) || (subcomponent !== '' && v.includes(subcomponent));
+  const missing: string[] = [];
+  for (const leaf of treeLeaves(m)) {
+    const n = offer.get(leaf) ?? 0;
+    if (n > 0) offer.set(leaf, n - 1);
+    // A decoded leaf holding a separator character was joined with others: find it inside one.
+    else if (!(holdsSeparator(leaf) && strings.some((s) => s.includes(leaf)))) missing.push(leaf);
+  }
+  return missing;
+}
+
+describe('corpus staging JSON', () => {
+  const parsed = corpusParsed();
+
+  it('covers the corpus', () => {
+    expect(parsed.length).toBeGreaterThan(450);
+  });
+
+  it('drops no value: every leaf of every message is in its staging document', () => {
+    const failures: { path: string; missing: number }[] = [];
+    let leaves = 0;
+    for (const { path, message } of parsed) {
+      const doc = toStagingJson(message);
+      leaves += treeLeaves(message).length;
+      const missing = missingLeaves(message, doc);
+      // Counts only: never print message values.
+      if (missing.length > 0) failures.push({ path, missing: missing.length });
+    }
+    expect(failures).toEqual([]);
+    expect(leaves).toBeGreaterThan(20_000);
+  });
+
+  it('the leaf check catches the hl7apy failure modes (a lost repetition, a lost subcomponent)', () => {
+    const m = parseMessage('MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5\rPID|1||7^^^X&1.2&ISO~7^^^Y||DOE^J\r');
+    type Cx = { id_number: string; assigning_authority: Record<string, string> };
+    const doc = toStagingJson(m);
+    const ids = (doc['pid'] as unknown as { patient_identifier_list: Cx[] }).patient_identifier_list;
+    expect(ids).toHaveLength(2);
+    expect(missingLeaves(m, doc)).toEqual([]);
+    const lostRepetition = structuredClone(doc);
+    (lostRepetition['pid'] as unknown as { patient_identifier_list: Cx[] }).patient_identifier_list = ids.slice(1);
+    expect(missingLeaves(m, lostRepetition).sort()).toEqual(['1.2', '7', 'ISO', 'X']);
+    const lostSub = structuredClone(doc);
+    delete (lostSub['pid'] as unknown as { patient_identifier_list: Cx[] }).patient_identifier_list[0]?.assigning_authority['universal_id'];
+    expect(missingLeaves(m, lostSub)).toEqual(['1.2']);
+  });
+
+  it('keeps one shape per dictionary version and structure: segments and named fields', () => {
+    // (version|structure) -> path -> 'array' | 'object' | 'value'
+    const shapes = new Map<string, Map<string, string>>();
+    const conflicts = new Set<string>();
+    const kind = (v: unknown): string => (Array.isArray(v) ? 'array' : v !== null && typeof v === 'object' ? 'object' : 'value');
+    let checked = 0;
+    for (const { message } of parsed) {
+      const doc = toStagingJson(message);
+      if (doc._meta.structure === null) continue;
+      const key = `${doc._meta.dictionaryVersion}|${doc._meta.structure}`;
+      const seen = shapes.get(key) ?? new Map<string, string>();
+      shapes.set(key, seen);
+      const note = (path: string, k: string): void => {
+        const before = seen.get(path);
+        if (before === undefined) seen.set(path, k);
+        else if (before !== k) conflicts.add(`${key} ${path}: ${before} / ${k}`);
+      };
+      for (const [seg, v] of Object.entries(doc)) {
+        if (seg === '_meta') continue;
+        note(seg, kind(v) === 'array' ? 'array' : 'object');
+        for (const obj of Array.isArray(v) ? v : [v]) {
+          for (const [field, fv] of Object.entries(obj as Record<string, unknown>)) {
+            // Positional keys (field_<n>) have no dictionary entry to decide their shape.
+            if (/^field_\d+$/.test(field)) continue;
+            // A repeating field is always an array; a non-repeating one never is.
+            note(`${seg}.${field}`, kind(fv) === 'array' ? 'array' : 'not-array');
+            checked++;
+          }
+        }
+      }
+    }
+    expect([...conflicts]).toEqual([]);
+    expect(checked).toBeGreaterThan(5_000);
+    // Several messages share a structure, so the check compared something.
+    expect([...shapes.keys()].length).toBeLessThan(parsed.length);
+  });
+});
