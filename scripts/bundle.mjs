@@ -10,10 +10,12 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const MAX_BUNDLE_BYTES = 250 * 1024;
 
-const root = path.resolve(import.meta.dirname, '..');
+const self = fileURLToPath(import.meta.url);
+const root = path.resolve(path.dirname(self), '..');
 
 // CommonJS dependencies bundled into an ESM file call require(); give them one.
 const BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:module'; const require = __hcdlCreateRequire(import.meta.url);";
@@ -22,7 +24,7 @@ const BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:modul
 async function loadEsbuild(dir) {
   const require = createRequire(path.join(dir, 'package.json'));
   const resolved = require.resolve('esbuild');
-  const mod = await import(resolved.startsWith('/') ? `file://${resolved}` : resolved);
+  const mod = await import(path.isAbsolute(resolved) ? pathToFileURL(resolved).href : resolved);
   return mod.build ? mod : mod.default;
 }
 
@@ -83,7 +85,7 @@ async function main(argv) {
   }
 }
 
-if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === path.resolve(import.meta.filename)) {
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === self) {
   main(process.argv.slice(2)).catch((err) => {
     console.error(err instanceof Error ? err.message : err);
     process.exitCode = 1;

@@ -1,0 +1,18 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import type { SnsRecordLike } from '@hcdl/lake';
+import { readCoreWriterEnv } from './env';
+import { createHandler } from './index';
+
+type Handler = (event: { Records: SnsRecordLike[] }, context: unknown) => Promise<void>;
+
+/**
+ * Lambda entry `index.handler`: the SNS subscription of core-writer (`staged` / `failed`).
+ * Environment, AWS clients and adapters are read and built on the first invocation.
+ */
+export const handler = lazyHandler((): Handler => {
+  const env = readCoreWriterEnv();
+  const logger = new Logger({ serviceName: 'hcdl-core-writer', logLevel: env.logLevel });
+  const { objectStore, catalog, hub } = awsAdaptersFor(env);
+  return withLogContext(logger, createHandler({ objectStore, catalog, hub, logger }));
+});

@@ -1,0 +1,136 @@
+/**
+ * The front-door Lambda bundle (dist/index.mjs, built by scripts/bundle.mjs) invoked with
+ * API Gateway HTTP API payload v2 events, talking real HTTP to s3rver and dynalite on
+ * loopback; SNS publishes captured by aws-sdk-client-mock.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildFunctionBundle, type BuiltBundle } from '../../../packages/aws/test/loader/support/bundles';
+import { apiGatewayV2Event, jwtClaims, lambdaContext, type HttpRequest } from '../../../packages/aws/test/loader/support/events';
+import { startLambdaHarness, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
+
+const CORPUS = path.resolve(import.meta.dirname, '../../../test/fixtures/corpus');
+/** The reference AWS sample's own ADT^A01 (aws-samples/hcls-data-lake test_er7_msg.py). */
+const ADT_A01 = readFileSync(path.join(CORPUS, 'hcls-data-lake/test_er7_msg.py.extracted/01_L25_msg_main.hl7'));
+
+interface HttpResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string;
+  isBase64Encoded?: boolean;
+}
+type Handler = (event: unknown, context: unknown) => Promise<HttpResponse>;
+
+describe('front-door Lambda bundle', () => {
+  let h: LambdaHarness;
+  let bundle: BuiltBundle;
+  let handler: Handler;
+  const invoke = (req: HttpRequest): Promise<HttpResponse> => handler(apiGatewayV2Event(req), lambdaContext('hcdl-dev-front-door'));
+  const writer = jwtClaims({ sub: 'writer-1', write: 'hospital-a' });
+  const post = (body: Uint8Array | string, claims: Record<string, string | number> | undefined = writer, contentType = 'application/hl7-v2') =>
+    invoke({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': contentType }, query: { source: 'hospital-a' }, body, ...(claims ? { claims } : {}) });
+
+  beforeAll(async () => {
+    h = await startLambdaHarness({ idempotency: true });
+    bundle = await buildFunctionBundle('front-door');
+    ({ handler } = await bundle.load<{ handler: Handler }>());
+  }, 60_000);
+  afterAll(async () => {
+    bundle?.remove();
+    await h?.close();
+  });
+
+  it('is an ESM bundle under the 250 KB budget with the AWS SDK left external', () => {
+    expect(bundle.bytes).toBeGreaterThan(10_000);
+    expect(bundle.bytes).toBeLessThan(250 * 1024);
+    expect(bundle.maxBytes).toBe(250 * 1024);
+    const code = readFileSync(bundle.outfile, 'utf8');
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-s3"/);
+    expect(code).not.toMatch(/class S3Client\b/);
+  });
+
+  it('refuses to start without its configuration, naming the variable, then starts once it is there', async () => {
+    const bucket = process.env.HCDL_LAKE_BUCKET;
+    delete process.env.HCDL_LAKE_BUCKET;
+    try {
+      await expect(post(ADT_A01)).rejects.toMatchObject({ name: 'LambdaConfigError', message: expect.stringContaining('HCDL_LAKE_BUCKET') });
+    } finally {
+      process.env.HCDL_LAKE_BUCKET = bucket;
+    }
+    const health = await invoke({ method: 'GET', path: '/health' });
+    expect(health.statusCode).toBe(200);
+  });
+
+  let firstId: string;
+
+  it('POST /hl7v2/er7 answers 201 with the raw bytes in S3, the catalog row in DynamoDB and `ingested` on SNS', async () => {
+    h.resetCalls();
+    const res = await post(ADT_A01);
+    expect(res.statusCode).toBe(201);
+    const body = JSON.parse(res.body) as { messageId: string; status: string; messageType: string; controlId: string };
+    expect(body).toMatchObject({ status: 'ingested', messageType: 'ADT^A01', controlId: 'MSGID10001' });
+    firstId = body.messageId;
+
+    const row = await h.catalog.getMessage(firstId);
+    expect(row).toMatchObject({ messageId: firstId, source: 'hospital-a', status: 'ingested', messageType: 'ADT^A01', submittedBy: 'writer-1' });
+    const raw = await h.getObject(row!.rawKey);
+    expect(raw.key).toMatch(new RegExp(`^raw/source=hospital-a/protocol=hl7v2/format=er7/dt=\\d{4}-\\d{2}-\\d{2}/${firstId}\\.hl7$`));
+    expect(Buffer.from(raw.body).equals(ADT_A01)).toBe(true);
+
+    const events = h.published();
+    expect(events).toHaveLength(1);
+    expect(events[0]!.attributes).toEqual({ event: 'ingested', protocol: 'hl7v2', format: 'er7', source: 'hospital-a', messageType: 'ADT^A01' });
+    expect(events[0]!.body).toMatchObject({ messageId: firstId, rawKey: row!.rawKey, attempt: 1 });
+    expect(h.topicArns()).toEqual([h.env.HCDL_HUB_TOPIC_ARN]);
+  });
+
+  it('answers a resend 409 with the original message id, and stores nothing new', async () => {
+    h.resetCalls();
+    const res = await post(ADT_A01);
+    expect(res.statusCode).toBe(409);
+    expect(JSON.parse(res.body)).toMatchObject({ status: 'duplicate', messageId: firstId });
+    expect(h.published()).toHaveLength(0);
+  });
+
+  it('answers text that is not HL7 400 and keeps it in the error zone with an id', async () => {
+    const text = 'this is a shopping list, not an HL7 message';
+    const res = await post(text, writer, 'text/plain');
+    expect(res.statusCode).toBe(400);
+    const err = JSON.parse(res.body) as { error: { code: string; details: { messageId: string } } };
+    expect(err.error.code).toBe('NOT_HL7');
+    const id = err.error.details.messageId;
+    const row = await h.catalog.getMessage(id);
+    expect(row).toMatchObject({ messageId: id, status: 'error', source: 'hospital-a' });
+    const kept = await h.getObject(row!.errorKey!);
+    expect(kept.key.startsWith('error/source=hospital-a/')).toBe(true);
+    expect(Buffer.from(kept.body).toString('utf8')).toBe(text);
+  });
+
+  it('refuses a caller without a write claim for the source (403) and a request without claims (401)', async () => {
+    const reader = jwtClaims({ sub: 'reader-1', read: 'hospital-a' });
+    expect((await post(ADT_A01, reader)).statusCode).toBe(403);
+    expect((await post(ADT_A01, undefined)).statusCode).toBe(401);
+  });
+
+  it('GET /hl7v2/messages/{id} returns the catalog entry to a reader of the source, 404 to others', async () => {
+    const get = (claims: Record<string, string | number>) =>
+      invoke({ method: 'GET', path: `/hl7v2/messages/${firstId}`, routeKey: 'GET /hl7v2/messages/{id}', pathParameters: { id: firstId }, claims });
+    const ok = await get(jwtClaims({ read: 'hospital-a' }));
+    expect(ok.statusCode).toBe(200);
+    expect(JSON.parse(ok.body)).toMatchObject({ messageId: firstId, status: 'ingested', source: 'hospital-a' });
+    expect((await get(jwtClaims({ read: 'hospital-b' }))).statusCode).toBe(404);
+  });
+
+  it('logs JSON lines with ids and codes, never the message, the patient or its identifiers', () => {
+    const entries = h.logs.entries();
+    expect(entries.length).toBeGreaterThan(0);
+    expect(entries.every((e) => e.service === 'hcdl-front-door')).toBe(true);
+    expect(entries.some((e) => e.messageId === firstId)).toBe(true);
+    expect(entries.some((e) => typeof e.function_request_id === 'string')).toBe(true);
+    const text = h.logs.text();
+    for (const secret of ['DOE', 'JOHN', '100001', '900001', '999999999', 'MSGID10001', 'shopping list', 'PID|', '111 THAT PL']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+});
