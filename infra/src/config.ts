@@ -28,6 +28,11 @@ export interface InfraConfig {
   sources: readonly string[];
   /** API Gateway stage throttling. */
   throttle: { rateLimit: number; burstLimit: number };
+  /**
+   * Folder holding prebuilt bundles as `<name>/dist/index.mjs` (e.g. a CI artifact); undefined:
+   * the repository's functions/, built on demand.
+   */
+  bundlesDir?: string;
 }
 
 /** Per-environment defaults: prod keeps data (deletion protection, retain) and logs longer. */

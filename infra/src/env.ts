@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { DeploymentEnv, defaultsFor, type InfraConfig } from './config';
 import { InfraConfigError } from './errors';
 
@@ -29,7 +30,7 @@ export interface LoadInfraConfigOptions {
  * HCDL_ENV (dev|prod, default dev), AWS_REGION (default us-east-1), TF_STATE_BUCKET
  * (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX), HCDL_RAW_TRANSITION_DAYS,
  * HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES (comma separated),
- * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT.
+ * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_BUNDLES_DIR (prebuilt bundles).
  */
 export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConfig {
   const env = options.environment ?? process.env;
@@ -55,6 +56,8 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
       burstLimit: positiveInt(env, 'HCDL_API_BURST_LIMIT', defaults.throttle.burstLimit),
     },
   };
+  const bundlesDir = nonEmpty(env.HCDL_BUNDLES_DIR);
+  if (bundlesDir !== undefined) config.bundlesDir = path.resolve(bundlesDir);
   const bucket = env.TF_STATE_BUCKET;
   if (bucket !== undefined && bucket !== '') {
     config.stateBackend = {

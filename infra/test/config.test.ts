@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { App, TerraformStack, Testing } from 'cdktf';
 import { configureBackend } from '../src/backend';
@@ -56,6 +57,11 @@ describe('loadInfraConfig', () => {
       keyPrefix: 'lake',
       lockTable: 'locks',
     });
+  });
+
+  it('takes prebuilt bundles from HCDL_BUNDLES_DIR, resolved to an absolute folder', () => {
+    expect(load({}).bundlesDir).toBeUndefined();
+    expect(load({ HCDL_BUNDLES_DIR: 'artifacts/functions' }).bundlesDir).toBe(path.resolve('artifacts/functions'));
   });
 
   it('prefixes every resource name with the environment', () => {
