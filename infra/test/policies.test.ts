@@ -82,7 +82,7 @@ describe('who may write what', () => {
     expect(grants(statementsOf('normalize'), ['s3:PutObject'], zone('work'))).toBe(true);
     expect(grants(statementsOf('parse'), ['s3:PutObject', 's3:DeleteObject'], zone('work'))).toBe(true);
     expect(grants(statementsOf('parse'), ['sns:Publish'], /aws_sns_topic\.?hub/)).toBe(true);
-    expect(statementsOf('trigger').filter((s) => !['WriteOwnLogs', 'XRayTracing', 'DeadLetters'].includes(s.Sid ?? ''))).toEqual([
+    expect(statementsOf('trigger').filter((s) => !['WriteOwnLogs', 'XRayTracing', 'DeadLetters', 'EncryptDeadLetters'].includes(s.Sid ?? ''))).toEqual([
       { Sid: 'StartStagingRun', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\./)] },
     ]);
   });

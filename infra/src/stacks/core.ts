@@ -124,7 +124,7 @@ export class CoreStack extends LakeStack implements CoreResources {
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
       environment: { ...this.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
-      deadLetterQueueArn: this.coreWriterDlq.queue.arn,
+      deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
       statements: [
         // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.
         allow(['s3:GetObject', 's3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Work]), 'ReadHandOff'),

@@ -82,7 +82,7 @@ export class StagingStack extends LakeStack {
       functionName: name('staging-trigger'),
       handler: LAMBDAS.stagingTrigger.handler,
       description: 'HCDL staging trigger: one Express workflow run per ingested HL7 v2 ER7 message',
-      deadLetterQueueArn: this.triggerDlq.queue.arn,
+      deadLetter: { queueArn: this.triggerDlq.queue.arn, kmsKeyArn: core.key.arn },
       statements: [allow(['states:StartExecution'], [this.stateMachine.arn], 'StartStagingRun')],
     });
     new HubSubscription(this, 'trigger-subscription', {
