@@ -108,6 +108,16 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
         expect(await store.head(`${ns}missing`)).toBeUndefined();
       });
 
+      it('keeps keys with spaces, "+", "%", "&" and non-ASCII characters exact (no URL decoding)', async () => {
+        const keys = [`${ns}with space.hl7`, `${ns}plus+sign.hl7`, `${ns}per%20cent.hl7`, `${ns}amp&eq=1.hl7`, `${ns}Hôpital-Élan/数据.hl7`];
+        for (const key of keys) await store.put({ key, body: key });
+        for (const key of keys) expect(text((await store.get(key))?.body ?? new Uint8Array())).toBe(key);
+        expect(await store.head(`${ns}with+space.hl7`)).toBeUndefined();
+        expect(await store.head(`${ns}per cent.hl7`)).toBeUndefined();
+        expect(await collect(store.list(ns))).toEqual(sorted(keys));
+        expect(await collect(store.list(`${ns}Hôpital-Élan/`))).toEqual([`${ns}Hôpital-Élan/数据.hl7`]);
+      });
+
       it('has no object at a key that is only a prefix of other keys', async () => {
         await store.put({ key: `${ns}folder/inner.hl7`, body: 'x' });
         expect(await store.head(`${ns}folder`)).toBeUndefined();
