@@ -15,23 +15,32 @@ export interface Line {
 
 const isFraming = (c: number): boolean => c === 0xfeff || c === 0x0b || c === 0x1c;
 
-function clean(s: string, from: number, to: number): string {
-  while (from < to && isFraming(s.charCodeAt(from))) from++;
-  while (to > from && isFraming(s.charCodeAt(to - 1))) to--;
-  return s.slice(from, to);
+/**
+ * The non-blank lines of a text as offsets into it (no line is sliced): line i is
+ * `text.slice(start[i], end[i])`, framing bytes already trimmed, at 1-based input line
+ * `line[i]`. The parser reads segments straight from `text` with these offsets.
+ */
+export interface LineTable {
+  readonly text: string;
+  readonly count: number;
+  readonly start: readonly number[];
+  readonly end: readonly number[];
+  readonly line: readonly number[];
 }
 
-function isBlank(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
+function isBlankRange(s: string, from: number, to: number): boolean {
+  for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
     if (c !== 0x20 && c !== 0x09) return false;
   }
   return true;
 }
 
-/** Splits text into non-blank lines with their 1-based input line numbers. */
-export function splitLines(s: string): Line[] {
-  const out: Line[] = [];
+/** Scans text into its non-blank lines (see LineTable); CR, LF, CRLF and mixed terminators. */
+export function scanLines(s: string): LineTable {
+  const starts: number[] = [];
+  const ends: number[] = [];
+  const lines: number[] = [];
   const len = s.length;
   let start = 0;
   let lineNo = 1;
@@ -52,12 +61,55 @@ export function splitLines(s: string): Line[] {
       end = lf;
       next = lf + 1;
     }
-    const text = clean(s, start, end);
-    if (text !== '' && !isBlank(text)) out.push({ text, line: lineNo });
+    let from = start;
+    let to = end;
+    while (from < to && isFraming(s.charCodeAt(from))) from++;
+    while (to > from && isFraming(s.charCodeAt(to - 1))) to--;
+    if (from < to && !isBlankRange(s, from, to)) {
+      starts.push(from);
+      ends.push(to);
+      lines.push(lineNo);
+    }
     lineNo++;
     start = next;
   }
+  return { text: s, count: starts.length, start: starts, end: ends, line: lines };
+}
+
+/** Text of line i of a table. */
+export function lineText(t: LineTable, i: number): string {
+  return t.text.slice(t.start[i] as number, t.end[i] as number);
+}
+
+/** The lines of a table as Line objects. */
+export function tableLines(t: LineTable): Line[] {
+  const out: Line[] = [];
+  for (let i = 0; i < t.count; i++) out.push({ text: lineText(t, i), line: t.line[i] as number });
   return out;
+}
+
+/** Splits text into non-blank lines with their 1-based input line numbers. */
+export function splitLines(s: string): Line[] {
+  return tableLines(scanLines(s));
+}
+
+/** isSegmentLine over text[from, to). */
+export function isSegmentAt(text: string, from: number, to: number, fieldSeparator: number): boolean {
+  if (to - from < 3) return false;
+  const a = text.charCodeAt(from);
+  if (!(a >= 0x41 && a <= 0x5a)) return false;
+  for (let i = from + 1; i < from + 3; i++) {
+    const c = text.charCodeAt(i);
+    if (!((c >= 0x41 && c <= 0x5a) || (c >= 0x30 && c <= 0x39))) return false;
+  }
+  return to - from === 3 || text.charCodeAt(from + 3) === fieldSeparator;
+}
+
+/** isMshLine over text[from, to). */
+export function isMshAt(text: string, from: number, to: number): boolean {
+  if (to - from < 4 || text.charCodeAt(from) !== 0x4d || text.charCodeAt(from + 1) !== 0x53 || text.charCodeAt(from + 2) !== 0x48) return false;
+  const c = text.charCodeAt(from + 3);
+  return !(c <= 0x20 || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a));
 }
 
 /** True when the line is a segment: a 3-character id (letter, then letters or digits) then the field separator or the end. */

@@ -4,7 +4,7 @@ import { readDelimiters } from './delimiters';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { FatalCode, Hl7FatalError, Hl7StrictError } from './errors';
 import { headerOf, type MessageHeader } from './header';
-import { isEnvelopeId, isMshLine, isSegmentLine, splitLines, type Line } from './lines';
+import { isEnvelopeId, isMshAt, isSegmentAt, scanLines, tableLines, type Line, type LineTable } from './lines';
 import { Message, type ExtraLine, type Segment } from './model';
 import { parseSegment, segmentContext } from './segment-parser';
 
@@ -30,29 +30,35 @@ function noMsh(lines: readonly Line[]): Hl7FatalError {
 }
 
 /**
- * Parses the message that starts at lines[start] (an MSH line) up to the next MSH or envelope
- * segment. Returns the message and the index of the first line after it.
+ * Parses the message that starts at line `start` of the table (an MSH line) up to the next
+ * MSH or envelope segment. Returns the message and the index of the first line after it.
  */
-export function parseLines(lines: readonly Line[], start: number, charset: Charset, diagnostics: Diagnostic[]): { message: Message; next: number } {
-  const msh = lines[start] as Line;
-  const d = readDelimiters(msh.text, msh.line, diagnostics);
+export function parseLines(t: LineTable, start: number, charset: Charset, diagnostics: Diagnostic[]): { message: Message; next: number } {
+  const text = t.text;
+  const mshFrom = t.start[start] as number;
+  const mshTo = t.end[start] as number;
+  const mshLine = t.line[start] as number;
+  const d = readDelimiters(text.slice(mshFrom, mshTo), mshLine, diagnostics);
   const ctx = segmentContext(d, charset, diagnostics);
-  const segments: Segment[] = [parseSegment(msh.text, msh.line, 1, ctx)];
+  const segments: Segment[] = [parseSegment(text, mshLine, 1, ctx, mshFrom, mshTo)];
   const extra: ExtraLine[] = [];
   const counts = new Map<string, number>();
+  const fs = ctx.fs;
   let i = start + 1;
-  for (; i < lines.length; i++) {
-    const l = lines[i] as Line;
-    if (isMshLine(l.text)) break;
-    if (isSegmentLine(l.text, d.field)) {
-      const id = l.text.slice(0, 3);
+  for (; i < t.count; i++) {
+    const from = t.start[i] as number;
+    const to = t.end[i] as number;
+    const line = t.line[i] as number;
+    if (isMshAt(text, from, to)) break;
+    if (isSegmentAt(text, from, to, fs)) {
+      const id = text.slice(from, from + 3);
       if (isEnvelopeId(id)) break;
       const n = (counts.get(id) ?? 0) + 1;
       counts.set(id, n);
-      segments.push(parseSegment(l.text, l.line, n, ctx));
+      segments.push(parseSegment(text, line, n, ctx, from, to));
     } else {
-      extra.push({ line: l.line, text: l.text, afterSegments: segments.length });
-      diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line: l.line }));
+      extra.push({ line, text: text.slice(from, to), afterSegments: segments.length });
+      diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
     }
   }
   const first = segments[0] as Segment;
@@ -60,20 +66,26 @@ export function parseLines(lines: readonly Line[], start: number, charset: Chars
   return { message: new Message(segments, d, header, diagnostics, extra), next: i };
 }
 
+/** Index of the first MSH line of the table at or after `from`; `t.count` when none. */
+export function nextMshLine(t: LineTable, from: number): number {
+  let i = from;
+  while (i < t.count && !isMshAt(t.text, t.start[i] as number, t.end[i] as number)) i++;
+  return i;
+}
+
 /** Parses one message from bytes or text (see docs/hl7v2-parsing.md). */
 export function parseMessage(input: string | Uint8Array, options: ParseOptions = {}): Message {
   const decoded = decodeInput(input);
-  const lines = splitLines(decoded.text);
-  let start = 0;
-  while (start < lines.length && !isMshLine((lines[start] as Line).text)) start++;
-  if (start === lines.length) throw noMsh(lines);
+  const t = scanLines(decoded.text);
+  const start = nextMshLine(t, 0);
+  if (start === t.count) throw noMsh(tableLines(t));
   const diagnostics = decoded.diagnostics;
   if (start > 0) {
-    diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', `${start} line(s) before the MSH segment are not part of the message`, { line: (lines[0] as Line).line }));
+    diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', `${start} line(s) before the MSH segment are not part of the message`, { line: t.line[0] as number }));
   }
-  const { message, next } = parseLines(lines, start, decoded.charset, diagnostics);
-  if (next < lines.length) {
-    diagnostics.push(diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: (lines[next] as Line).line }));
+  const { message, next } = parseLines(t, start, decoded.charset, diagnostics);
+  if (next < t.count) {
+    diagnostics.push(diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: t.line[next] as number }));
   }
   if (options.strict && diagnostics.length > 0) throw new Hl7StrictError(diagnostics);
   return message;
@@ -82,11 +94,14 @@ export function parseMessage(input: string | Uint8Array, options: ParseOptions =
 /** Reads only the MSH segment (cheap): delimiters and the header fields the lake catalogs. */
 export function readHeader(input: string | Uint8Array): MessageHeader {
   const decoded = decodeInput(input);
-  const lines = splitLines(decoded.text);
-  const msh = lines.find((l) => isMshLine(l.text));
-  if (msh === undefined) throw noMsh(lines);
-  const d = readDelimiters(msh.text, msh.line);
-  return headerOf(parseSegment(msh.text, msh.line, 1, segmentContext(d, decoded.charset, [])), d);
+  const t = scanLines(decoded.text);
+  const i = nextMshLine(t, 0);
+  if (i === t.count) throw noMsh(tableLines(t));
+  const from = t.start[i] as number;
+  const to = t.end[i] as number;
+  const line = t.line[i] as number;
+  const d = readDelimiters(t.text.slice(from, to), line);
+  return headerOf(parseSegment(t.text, line, 1, segmentContext(d, decoded.charset, []), from, to), d);
 }
 
 export { noMsh };

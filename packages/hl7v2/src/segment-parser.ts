@@ -15,37 +15,65 @@ export interface SegmentContext {
   cs: number;
   ss: number;
   es: number;
+  /** Character class by char code (SEPARATOR, ESCAPE or 0) for codes below `cls.length`. */
+  cls: Uint8Array;
+}
+
+const SEPARATOR = 1;
+const ESCAPE = 2;
+
+/** Class tables by separator set (a sender uses one set; a few sets at most per process). */
+const tables = new Map<string, Uint8Array>();
+
+function classTable(fs: number, rs: number, cs: number, ss: number, es: number): Uint8Array {
+  const key = `${fs},${rs},${cs},${ss},${es}`;
+  let t = tables.get(key);
+  if (t === undefined) {
+    t = new Uint8Array(Math.max(128, fs + 1, rs + 1, cs + 1, ss + 1, es + 1));
+    // A separator wins over the escape character when a sender declares the same one twice.
+    if (es >= 0) t[es] = ESCAPE;
+    for (const c of [fs, rs, cs, ss]) if (c >= 0) t[c] = SEPARATOR;
+    if (tables.size >= 64) tables.clear();
+    tables.set(key, t);
+  }
+  return t;
 }
 
 export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[]): SegmentContext {
   const code = (s: string): number => (s === '' ? -1 : s.charCodeAt(0));
-  return { d, charset, diagnostics, fs: code(d.field), rs: code(d.repetition), cs: code(d.component), ss: code(d.subcomponent), es: code(d.escape) };
+  const fs = code(d.field);
+  const rs = code(d.repetition);
+  const cs = code(d.component);
+  const ss = code(d.subcomponent);
+  const es = code(d.escape);
+  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es) };
 }
 
 const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
 
 /**
- * Parses one segment line in a single pass: every separator is found by one charCodeAt scan,
- * every leaf is sliced once, and escapes are decoded only in leaves that contain the escape
- * character.
+ * Parses one segment line, `text` from `from` (default 0) to `to` (default its length), in a
+ * single pass: a class table finds every separator with one load per character, every leaf
+ * is sliced once, and escapes are decoded only in leaves that contain the escape character.
  */
-export function parseSegment(text: string, line: number, segmentRepetition: number, ctx: SegmentContext): Segment {
-  const id = text.slice(0, 3);
+export function parseSegment(text: string, line: number, segmentRepetition: number, ctx: SegmentContext, from = 0, to = text.length): Segment {
+  const id = text.slice(from, from + 3);
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
-  let start = 4;
+  let start = from + 4;
   if (isHeader(id)) {
     fields.push([[ctx.d.field]]);
-    const enc = text.indexOf(ctx.d.field, 4);
-    const encEnd = enc < 0 ? text.length : enc;
-    fields.push(encEnd > 4 ? [[text.slice(4, encEnd)]] : undefined);
+    let enc = text.indexOf(ctx.d.field, start);
+    if (enc >= to) enc = -1;
+    const encEnd = enc < 0 ? to : enc;
+    fields.push(encEnd > start ? [[text.slice(start, encEnd)]] : undefined);
     if (enc < 0) return new Segment(id, line, fields);
     start = encEnd + 1;
-  } else if (text.length <= 3) {
+  } else if (to - from <= 3) {
     return new Segment(id, line, fields);
   }
-  const { fs, rs, cs, ss, es } = ctx;
-  const len = text.length;
+  const { fs, rs, cs, ss, cls } = ctx;
+  const clsLen = cls.length;
   let fieldStart = start;
   let leafStart = start;
   let reps: RepetitionValue[] | undefined;
@@ -54,17 +82,22 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
   let leafEsc = false;
   let fieldEsc = false;
   let plain = true;
-  for (let i = start; i <= len; i++) {
-    const c = i < len ? text.charCodeAt(i) : fs;
-    if (c !== fs && c !== rs && c !== cs && c !== ss) {
-      if (c === es) leafEsc = true;
-      continue;
+  for (let i = start; i <= to; i++) {
+    let c = fs;
+    if (i < to) {
+      c = text.charCodeAt(i);
+      const k = c < clsLen ? (cls[c] as number) : 0;
+      if (k === 0) continue;
+      if (k === ESCAPE) {
+        leafEsc = true;
+        continue;
+      }
     }
     if (c === fs && plain) {
       // Fast path: a field with no repetition, component or subcomponent separator.
       if (i === fieldStart) fields.push(undefined);
       else {
-        const v = leafValue(text, fieldStart, i, leafEsc, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
+        const v = leafValue(text, from, fieldStart, i, leafEsc, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
         fields.push([[v]]);
         if (leafEsc) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
       }
@@ -76,7 +109,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     const fieldNo = fields.length;
     const repNo = (reps?.length ?? 0) + 1;
     const compNo = (comps?.length ?? 0) + 1;
-    const v = leafValue(text, leafStart, i, leafEsc, ctx, line, id, segmentRepetition, fieldNo, repNo, compNo, (subs?.length ?? 0) + 1);
+    const v = leafValue(text, from, leafStart, i, leafEsc, ctx, line, id, segmentRepetition, fieldNo, repNo, compNo, (subs?.length ?? 0) + 1);
     fieldEsc ||= leafEsc;
     leafEsc = false;
     leafStart = i + 1;
@@ -107,6 +140,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
 
 function leafValue(
   text: string,
+  lineStart: number,
   from: number,
   to: number,
   esc: boolean,
@@ -127,7 +161,7 @@ function leafValue(
     ctx.diagnostics.push(
       diagnostic(ParseCode.BadEscape, 'warning', 'malformed or unknown escape sequence kept as sent', {
         line,
-        column: from + out.badAt + 1,
+        column: from - lineStart + out.badAt + 1,
         segment,
         segmentRepetition,
         field,

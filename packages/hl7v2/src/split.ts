@@ -1,9 +1,9 @@
 import { decodeInput } from './decode';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { Hl7FatalError } from './errors';
-import { isEnvelopeId, isMshLine, isSegmentLine, joinLines, splitLines, type Line } from './lines';
+import { isEnvelopeId, isMshLine, isSegmentLine, joinLines, scanLines, splitLines, tableLines, type Line } from './lines';
 import type { Message } from './model';
-import { noMsh, parseLines } from './parse';
+import { nextMshLine, noMsh, parseLines } from './parse';
 
 export interface MessageChunk {
   /** The message as normalized ER7: its lines joined by CR, with a trailing CR. */
@@ -105,27 +105,23 @@ export function serializeBatch(split: SplitResult): string {
  */
 export function* iterateMessages(input: string | Uint8Array): Generator<Message | Hl7FatalError> {
   const decoded = decodeInput(input);
-  const lines = splitLines(decoded.text);
-  let i = 0;
+  const t = scanLines(decoded.text);
+  let i = nextMshLine(t, 0);
   let seen = false;
-  while (i < lines.length) {
-    if (!isMshLine((lines[i] as Line).text)) {
-      i++;
-      continue;
-    }
+  while (i < t.count) {
     seen = true;
     const diagnostics = [...decoded.diagnostics];
     try {
-      const { message, next } = parseLines(lines, i, decoded.charset, diagnostics);
-      i = next;
+      const { message, next } = parseLines(t, i, decoded.charset, diagnostics);
+      i = nextMshLine(t, next);
       yield message;
     } catch (err) {
       if (!(err instanceof Hl7FatalError)) throw err;
-      i++;
+      i = nextMshLine(t, i + 1);
       yield err;
     }
   }
-  if (!seen) throw noMsh(lines);
+  if (!seen) throw noMsh(tableLines(t));
 }
 
 const MSH = [0x4d, 0x53, 0x48];
