@@ -20,12 +20,23 @@ const root = path.resolve(path.dirname(self), '..');
 // CommonJS dependencies bundled into an ESM file call require(); give them one.
 const BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:module'; const require = __hcdlCreateRequire(import.meta.url);";
 
-/** esbuild as installed for the function (each function has it as a devDependency). */
+/**
+ * esbuild as installed for the function (each function has it as a devDependency); a folder
+ * outside functions/ (test fixtures) borrows the first function's.
+ */
 async function loadEsbuild(dir) {
-  const require = createRequire(path.join(dir, 'package.json'));
-  const resolved = require.resolve('esbuild');
-  const mod = await import(path.isAbsolute(resolved) ? pathToFileURL(resolved).href : resolved);
-  return mod.build ? mod : mod.default;
+  const candidates = [dir, ...functionDirs()];
+  for (const from of candidates) {
+    let resolved;
+    try {
+      resolved = createRequire(path.join(from, 'package.json')).resolve('esbuild');
+    } catch {
+      continue;
+    }
+    const mod = await import(pathToFileURL(resolved).href);
+    return mod.build ? mod : mod.default;
+  }
+  throw new Error('esbuild is not installed (run pnpm install)');
 }
 
 /**
@@ -59,6 +70,7 @@ export async function bundleFunction(dir, outDir = path.join(dir, 'dist')) {
   return { name: path.basename(dir), bytes, outfile };
 }
 
+/** Every functions/* folder with a src/handler.ts, sorted. */
 function functionDirs() {
   const base = path.join(root, 'functions');
   return readdirSync(base, { withFileTypes: true })

@@ -1,7 +1,8 @@
 /**
  * Builds a function's Lambda bundle with the project's own bundler (scripts/bundle.mjs) into
- * a fresh folder under that function's dist/ (so the bundle's external `@aws-sdk/*` imports
- * resolve to the very modules the test mocks), and imports it.
+ * a fresh folder under packages/aws/dist/, and imports it. From there the bundle's external
+ * `@aws-sdk/*` imports resolve to packages/aws's SDK clients, the very modules the harness
+ * mocks (as on Lambda, where the runtime provides every client).
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
@@ -31,8 +32,9 @@ export function functionDir(name: string): string {
 export async function buildFunctionBundle(name: string): Promise<BuiltBundle> {
   const script = (await import(pathToFileURL(path.join(root, 'scripts', 'bundle.mjs')).href)) as BundleScript;
   const dir = functionDir(name);
-  mkdirSync(path.join(dir, 'dist'), { recursive: true });
-  const outDir = mkdtempSync(path.join(dir, 'dist', 'test-'));
+  const base = path.join(root, 'packages', 'aws', 'dist');
+  mkdirSync(base, { recursive: true });
+  const outDir = mkdtempSync(path.join(base, `test-${name}-`));
   const { outfile, bytes } = await script.bundleFunction(dir, outDir);
   return {
     outfile,

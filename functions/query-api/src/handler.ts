@@ -1,0 +1,17 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import { readQueryApiEnv } from './env';
+import { createHandler, type ApiGatewayV2Event, type ApiGatewayV2Result } from './index';
+
+type Handler = (event: ApiGatewayV2Event, context: unknown) => Promise<ApiGatewayV2Result>;
+
+/**
+ * Lambda entry `index.handler`: the read routes behind API Gateway's JWT authorizer.
+ * Environment, AWS clients and adapters are read and built on the first invocation.
+ */
+export const handler = lazyHandler((): Handler => {
+  const env = readQueryApiEnv();
+  const logger = new Logger({ serviceName: 'hcdl-query-api', logLevel: env.logLevel });
+  const { objectStore, catalog } = awsAdaptersFor(env);
+  return withLogContext(logger, createHandler({ objectStore, catalog, logger }));
+});

@@ -1,0 +1,105 @@
+/**
+ * scripts/bundle.mjs on generated function folders: the bundle's format and settings, and
+ * the 250 KB budget enforced by the command line (non-zero exit, the function named).
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
+const script = path.join(root, 'scripts', 'bundle.mjs');
+
+interface BundleScript {
+  MAX_BUNDLE_BYTES: number;
+  bundleFunction(dir: string, outDir?: string): Promise<{ name: string; bytes: number; outfile: string }>;
+}
+
+/** A function folder with src/handler.ts (and a helper module, to show bundling). */
+function writeFunction(base: string, name: string, handler: string): string {
+  const dir = path.join(base, name);
+  mkdirSync(path.join(dir, 'src'), { recursive: true });
+  writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name, type: 'module' }));
+  writeFileSync(path.join(dir, 'src', 'greeting.ts'), 'export const greeting = (who: string): string => `hello ${who}`;\n');
+  writeFileSync(path.join(dir, 'src', 'handler.ts'), handler);
+  return dir;
+}
+
+describe('scripts/bundle.mjs', () => {
+  let base: string;
+  let small: string;
+  let big: string;
+  let lib: BundleScript;
+
+  beforeAll(async () => {
+    mkdirSync(path.join(root, 'packages', 'aws', 'dist'), { recursive: true });
+    base = mkdtempSync(path.join(root, 'packages', 'aws', 'dist', 'bundle-script-'));
+    small = writeFunction(
+      base,
+      'small-fn',
+      [
+        "import { S3Client } from '@aws-sdk/client-s3';",
+        "import { greeting } from './greeting';",
+        'export const handler = async (event: { who: string }) => ({ text: greeting(event.who), client: typeof S3Client });',
+        '',
+      ].join('\n'),
+    );
+    // Random text does not minify: ~300 KB of it is over the budget.
+    const blob = randomBytes(225 * 1024).toString('base64');
+    big = writeFunction(base, 'big-fn', `export const handler = async () => ({ blob: ${JSON.stringify(blob)} });\n`);
+    lib = (await import(pathToFileURL(script).href)) as BundleScript;
+  });
+  afterAll(() => rmSync(base, { recursive: true, force: true }));
+
+  it('builds src/handler.ts to dist/index.mjs: ESM, minified, with a source map, the AWS SDK external', async () => {
+    const out = await lib.bundleFunction(small);
+    expect(out).toEqual({ name: 'small-fn', bytes: expect.any(Number), outfile: path.join(small, 'dist', 'index.mjs') });
+    const code = readFileSync(out.outfile, 'utf8');
+    expect(out.bytes).toBe(Buffer.byteLength(code));
+    expect(code).toMatch(/import\{S3Client as \w+\}from"@aws-sdk\/client-s3"/);
+    expect(code).toContain('hello ');
+    expect(code).toMatch(/export\{\w+ as handler\}/);
+    expect(code).not.toMatch(/\n\s+/); // minified: no indented lines
+    expect(code).toMatch(/\/\/# sourceMappingURL=index\.mjs\.map\s*$/);
+    const map = JSON.parse(readFileSync(`${out.outfile}.map`, 'utf8')) as { sources: string[] };
+    expect(map.sources.some((s) => s.endsWith('src/greeting.ts'))).toBe(true);
+  });
+
+  it('writes into another folder when asked, and the bundle runs', async () => {
+    const outDir = path.join(base, 'elsewhere');
+    const out = await lib.bundleFunction(small, outDir);
+    expect(out.outfile).toBe(path.join(outDir, 'index.mjs'));
+    // Run it with plain Node from packages/aws, where @aws-sdk/client-s3 resolves.
+    const run = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); console.log(JSON.stringify(await m.handler({ who: 'lake' })));`],
+      { cwd: path.join(root, 'packages', 'aws'), encoding: 'utf8' },
+    );
+    expect(run.stderr.replace(/^.*(NodeVersionSupportWarning|a\.co|node >=22|upgrade to node|security updates|trace-warnings|versions published|will require).*$/gm, '').trim()).toBe('');
+    expect(JSON.parse(run.stdout)).toEqual({ text: 'hello lake', client: 'function' });
+  });
+
+  it('the command line prints each size and exits non-zero when a bundle is over 250 KB', () => {
+    expect(lib.MAX_BUNDLE_BYTES).toBe(250 * 1024);
+    const run = spawnSync(process.execPath, [script, small, big], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stdout).toMatch(/small-fn\s+dist\/index\.mjs\s+[\d.]+ KB\n/);
+    expect(run.stdout).toMatch(/big-fn\s+dist\/index\.mjs\s+[\d.]+ KB\s+OVER the 250\.0 KB budget/);
+    expect(run.stderr).toContain('1 bundle(s) over 250.0 KB');
+    expect(existsSync(path.join(big, 'dist', 'index.mjs'))).toBe(true);
+  });
+
+  it('the command line builds the current folder and exits 0 when within budget', () => {
+    const run = spawnSync(process.execPath, [script], { cwd: small, encoding: 'utf8' });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toMatch(/^small-fn\s+dist\/index\.mjs/);
+  });
+
+  it('fails with a clear message for a folder without src/handler.ts', () => {
+    const run = spawnSync(process.execPath, [script, base], { cwd: root, encoding: 'utf8' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('no src/handler.ts');
+  });
+});
