@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { loadCatalogTables } from './catalog-tables';
-import { QueryError, SqlError } from './errors';
+import { errorText, QueryError, SqlError } from './errors';
 import { defineStagingView, type StagingViewInfo } from './staging-view';
 
 /** One column of a result: its name and DuckDB type (`JSON` for JSON values). */
@@ -50,8 +50,7 @@ function toValue(v: unknown, t: DuckDBType): unknown {
  * reason and, for parser and binder errors, the `LINE n:` excerpt with its caret.
  */
 export function sqlErrorText(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
-  return text.split(/\n\s*\nPossible solutions:|\nPossible solutions:/)[0]!.trimEnd();
+  return errorText(err).split(/\n\s*\nPossible solutions:|\nPossible solutions:/)[0]!.trimEnd();
 }
 
 /**
@@ -77,6 +76,8 @@ export class QueryEngine {
     let con: DuckDBConnection | undefined;
     try {
       con = await instance.connect();
+      // Instants are UTC in the catalog and in `dt`: days and hours come out in UTC too.
+      await con.run("SET TimeZone = 'UTC'");
       const catalogRows = await loadCatalogTables(con, dataDir);
       const staging = await defineStagingView(con, dataDir);
       return new QueryEngine(instance, con, catalogRows, staging);

@@ -22,8 +22,17 @@ export class CompactError extends QueryError {
   }
 }
 
+/**
+ * Text of an error. DuckDB's native errors may come from another realm (jest's vm contexts),
+ * where `instanceof Error` fails and String() would prefix "Error: ": read `message` instead.
+ */
+export function errorText(err: unknown): string {
+  const message = (err as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(err);
+}
+
 /** First line of a DuckDB error, without the "Possible solutions" advice that follows. */
 export function firstLine(err: unknown): string {
-  const text = err instanceof Error ? err.message : String(err);
+  const text = errorText(err);
   return (text.split('\n').find((l) => l.trim() !== '') ?? text).trim();
 }

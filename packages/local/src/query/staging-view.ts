@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { firstLine, QueryError } from './errors';
+import { errorText, firstLine, QueryError } from './errors';
 import { ident, lit, manifestFile, parquetGenerationGlob, stagingJsonGlob, zonesDir } from './paths';
 
 /**
@@ -47,7 +47,7 @@ export interface StagingViewInfo {
 /** How long after the snapshot a staging write may still be committing (clock and commit lag). */
 const FRESHNESS_MARGIN_MS = 60_000;
 
-const isNoFiles = (err: unknown): boolean => /No files found/i.test(err instanceof Error ? err.message : String(err));
+const isNoFiles = (err: unknown): boolean => /No files found/i.test(errorText(err));
 
 const fileList = (files: readonly string[]): string => (files.length === 1 ? lit(files[0] as string) : `[${files.map(lit).join(', ')}]`);
 

@@ -1,0 +1,52 @@
+import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { openLocalLake, readConfig, type LocalLake } from '../../src';
+import type { CliIo } from '../../src/cli/commands/io';
+
+export const REPO = path.resolve(import.meta.dirname, '../../../..');
+export const CORPUS = path.join(REPO, 'test/fixtures/corpus');
+
+/** Corpus files whose role is `message`, with the source they are sent for (their project). */
+export function corpusMessages(): { file: string; source: string }[] {
+  return readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
+    .split('\n')
+    .slice(1)
+    .filter((l) => l.trim() !== '')
+    .map((l) => l.split('\t'))
+    .filter((c) => c[10] === 'message')
+    .map((c) => ({ file: c[0] as string, source: (c[0] as string).split('/')[0]!.replace(/[^A-Za-z0-9._-]/g, '-') }));
+}
+
+/** A local lake on a temp folder, opened in this process (no HTTP server: the front door is called directly). */
+export async function openTempLake(): Promise<{ dataDir: string; lake: LocalLake }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-query-test-'));
+  const lake = await openLocalLake(readConfig({ HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' }));
+  return { dataDir, lake };
+}
+
+/** Submits bytes through the real front door for a source, as a writer of every source. */
+export async function submit(lake: LocalLake, source: string, body: Uint8Array): Promise<number> {
+  const res = await lake.frontDoor.submit({ claims: { sub: 'query-test', 'custom:write': '*' }, headers: { 'content-type': 'application/hl7-v2' }, query: { source }, body });
+  return res.status;
+}
+
+export async function ingestCorpus(lake: LocalLake): Promise<void> {
+  for (const m of corpusMessages()) await submit(lake, m.source, readFileSync(path.join(CORPUS, m.file)));
+  await lake.idle();
+}
+
+/** CLI io that keeps what a command writes. */
+export function captureIo(): CliIo & { out(): string; err(): string } {
+  const chunks = { out: [] as string[], err: [] as string[] };
+  const sink = (into: string[]) =>
+    new Writable({
+      write(chunk: Buffer | string, _enc, done) {
+        into.push(chunk.toString());
+        done();
+      },
+    });
+  return { stdout: sink(chunks.out), stderr: sink(chunks.err), out: () => chunks.out.join(''), err: () => chunks.err.join('') };
+}
