@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { hubEvent } from '@hcdl/lake/testing';
+import type { HubEvent } from '@hcdl/lake';
+import { InProcessHub, type DeadLetter } from '../../src/adapters/in-process-hub';
+
+// What the in-process hub promises beyond the Hub contract (run in in-process-hub.contract.test.ts).
+describe('InProcessHub specifics', () => {
+  it('reports a dead letter with the subscription, the event and the error name and message', async () => {
+    const letters: DeadLetter[] = [];
+    const hub = new InProcessHub({ maxAttempts: 2, backoffMs: 1, onDeadLetter: (l) => letters.push(l) });
+    hub.subscribe({ name: 'broken', filterPolicy: { event: ['failed'] }, handle: async () => Promise.reject(new RangeError('out of range')) });
+    const e = hubEvent({ event: 'failed' });
+    await hub.publish(e);
+    await hub.idle();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ subscription: 'broken', event: e, error: 'RangeError: out of range' });
+    expect(Number.isNaN(Date.parse(letters[0]?.at ?? ''))).toBe(false);
+    expect(hub.deadLetters).toEqual(letters);
+  });
+
+  it('waits longer between later attempts (backoff doubles)', async () => {
+    const times: number[] = [];
+    const hub = new InProcessHub({ maxAttempts: 3, backoffMs: 40 });
+    hub.subscribe({
+      name: 'flaky',
+      filterPolicy: {},
+      handle: async () => {
+        times.push(performance.now());
+        throw new Error('again');
+      },
+    });
+    await hub.publish(hubEvent());
+    await hub.idle();
+    expect(times).toHaveLength(3);
+    const [first, second, third] = times as [number, number, number];
+    expect(second - first).toBeGreaterThanOrEqual(35);
+    expect(third - second).toBeGreaterThanOrEqual(75);
+  });
+
+  it('close() drains deliveries in flight (retries included), then refuses publishes', async () => {
+    let calls = 0;
+    const hub = new InProcessHub({ maxAttempts: 3, backoffMs: 5 });
+    hub.subscribe({
+      name: 'down',
+      filterPolicy: {},
+      handle: async () => {
+        calls += 1;
+        throw new Error('down');
+      },
+    });
+    await hub.publish(hubEvent());
+    await hub.close();
+    expect(calls).toBe(3);
+    expect(hub.deadLetters.map((l) => l.subscription)).toEqual(['down']);
+    await expect(hub.publish(hubEvent())).rejects.toThrow('hub is closed');
+    expect(calls).toBe(3);
+  });
+
+  it('idle() resolves at once when nothing is in flight', async () => {
+    const hub = new InProcessHub();
+    const received: HubEvent[] = [];
+    hub.subscribe({ name: 'x', filterPolicy: { event: ['staged'] }, handle: async (e) => void received.push(e) });
+    await hub.publish(hubEvent({ event: 'ingested' }));
+    await expect(hub.idle()).resolves.toBeUndefined();
+    expect(received).toEqual([]);
+  });
+});
