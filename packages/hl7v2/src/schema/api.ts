@@ -25,7 +25,8 @@ export function validateMessage(message: Message, resolution: StructureResolutio
   const out: Diagnostic[] = [...message.diagnostics];
   const dict = getDictionary(resolution.dictionaryVersion);
   const msh = message.segments[0];
-  if (msh !== undefined) checkEncodingCharacters(msh, out);
+  // The parser already reports an empty MSH-2 (ENCODING_CHARACTERS_MISSING): not twice.
+  if (msh !== undefined && !message.diagnostics.some((d) => d.code === 'ENCODING_CHARACTERS_MISSING')) checkEncodingCharacters(msh, out);
   checkMessageShape(message, message.nonSegmentLines, out);
   checkStructure(message, dict, resolution, out);
   checkFields(message, dict, out);

@@ -2,7 +2,7 @@
  * Bugs found by the property tests (test/property), each pinned by a plain example.
  */
 import { describe, expect, it } from '@jest/globals';
-import { parseMessage, readHeader, serialize } from '../../src/index';
+import { parseMessage, readHeader, serialize, validateMessage } from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
   it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {
@@ -43,5 +43,14 @@ describe('an empty MSH-2 with a field separator that is also a default separator
     expect(m.get('MSH-10')).toBe('C1');
     expect(m.diagnostics.map((d) => d.code)).toEqual(['ENCODING_CHARACTERS_MISSING']);
     expect(serialize(m)).toBe(er7);
+  });
+});
+
+describe('an empty MSH-2 is reported once', () => {
+  it('validateMessage does not repeat the parser ENCODING_CHARACTERS_MISSING', () => {
+    const m = parseMessage('MSH||A|B|||20240101||ADT^A01|1|P|2.5\rPID|1\r');
+    expect(validateMessage(m).filter((d) => d.code === 'ENCODING_CHARACTERS_MISSING')).toEqual([
+      expect.objectContaining({ severity: 'warning', location: 'MSH[1]-2', line: 1 }),
+    ]);
   });
 });
