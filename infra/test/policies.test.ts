@@ -90,8 +90,18 @@ describe('who may write what', () => {
   it('the read API reads zones and catalog and writes nothing', () => {
     const statements = statementsOf('queryApi');
     expect(grants(statements, ['s3:GetObject'], zone('staging'))).toBe(true);
+    expect(grants(statements, ['s3:GetObjectTagging'], zone('raw'))).toBe(true);
     const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']));
     expect(actions.filter((a) => /^(s3:(Put|Delete)|dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey))/.test(a))).toEqual([]);
+  });
+
+  it('readers of objects that may be missing can list the lake bucket (404, not 403), and only the bucket', () => {
+    const lakeBucket = /aws_s3_bucket\.?lake_bucket_[0-9A-F]+\.?arn\}$/;
+    for (const role of ['coreWriter', 'queryApi', 'normalize', 'parse'] as const) {
+      expect([role, grants(statementsOf(role), ['s3:ListBucket'], lakeBucket)]).toEqual([role, true]);
+    }
+    const listed = Object.values(ROLES).flatMap((name) => roleStatements(stacks, name)).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:ListBucket'));
+    for (const s of listed) for (const r of Array.isArray(s.Resource) ? s.Resource : [s.Resource]) expect(r).toMatch(lakeBucket);
   });
 
   it('only the front door uses the idempotency table', () => {

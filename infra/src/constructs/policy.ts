@@ -65,3 +65,13 @@ export function publishToHub(topicArn: string): PolicyStatement {
 export function kmsDecrypt(keyArn: string): PolicyStatement {
   return allow(['kms:Decrypt'], [keyArn], 'DecryptWithLakeKey');
 }
+
+/**
+ * Reading objects under prefixes: GetObject (get and head) and GetObjectTagging (the S3 store
+ * reads `data_src` tags with each object), plus ListBucket on the bucket itself so that a
+ * missing key answers 404 instead of 403 (the store maps 404 to "no such object"; callers rely
+ * on that, e.g. core-writer on a redelivered `staged` event whose work/ object is gone).
+ */
+export function readObjects(bucketArn: string, prefixes: readonly string[], sid: string): PolicyStatement[] {
+  return [allow(['s3:GetObject', 's3:GetObjectTagging'], objectArns(bucketArn, prefixes), sid), allow(['s3:ListBucket'], [bucketArn], `${sid}MissingIs404`)];
+}

@@ -11,7 +11,7 @@ import { isProtected, resourceName, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
 import { LAMBDAS } from '../handlers';
-import { allow, catalogWrite, kmsUse, objectArns, publishToHub } from '../constructs/policy';
+import { allow, catalogWrite, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { HubSubscription } from '../constructs/subscription';
@@ -127,8 +127,8 @@ export class CoreStack extends LakeStack implements CoreResources {
       deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
       statements: [
         // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.
-        allow(['s3:GetObject', 's3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Work]), 'ReadHandOff'),
-        allow(['s3:GetObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Raw]), 'ReadRaw'),
+        ...readObjects(this.lakeBucket.arn, [ZonePrefix.Work, ZonePrefix.Raw], 'ReadHandOffAndRaw'),
+        allow(['s3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Work]), 'CleanHandOff'),
         // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
         catalogWrite(this.catalogTable.arn),

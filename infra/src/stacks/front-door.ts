@@ -4,7 +4,7 @@ import { isProtected, resourceName, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, catalogRead, catalogWrite, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub } from '../constructs/policy';
+import { allow, catalogRead, catalogWrite, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
 import { LakeUserPool } from '../constructs/user-pool';
 import { LAMBDAS } from '../handlers';
 import { API_ROUTES } from '../routes';
@@ -63,7 +63,7 @@ export class FrontDoorStack extends LakeStack {
       environment: { ...core.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
       statements: [
-        allow(['s3:GetObject'], objectArns(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error]), 'ReadZones'),
+        ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
         catalogRead(core.catalogTable.arn),
         kmsDecrypt(core.key.arn),
       ],

@@ -8,7 +8,7 @@ import { resourceName, type InfraConfig } from '../config';
 import { thresholdAlarm } from '../constructs/alarm';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, assumeRolePolicy, catalogRead, kmsUse, objectArns, policyDocument, publishToHub } from '../constructs/policy';
+import { allow, assumeRolePolicy, catalogRead, kmsUse, objectArns, policyDocument, publishToHub, readObjects } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { HubSubscription } from '../constructs/subscription';
 import { LAMBDAS } from '../handlers';
@@ -53,7 +53,7 @@ export class StagingStack extends LakeStack {
       description: 'HCDL staging step 1: decode and normalize the raw bytes into the work/ area',
       timeout: 60,
       statements: [
-        allow(['s3:GetObject'], objectArns(lake, [ZonePrefix.Raw]), 'ReadRaw'),
+        ...readObjects(lake, [ZonePrefix.Raw], 'ReadRaw'),
         allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
         kmsUse(core.key.arn),
       ],
@@ -65,7 +65,8 @@ export class StagingStack extends LakeStack {
       description: 'HCDL staging step 2: parse, hand the staging JSON to core via work/, publish staged or failed',
       timeout: 60,
       statements: [
-        allow(['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], objectArns(lake, [ZonePrefix.Work]), 'UseHandOff'),
+        ...readObjects(lake, [ZonePrefix.Work], 'ReadHandOff'),
+        allow(['s3:PutObject', 's3:DeleteObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
         catalogRead(core.catalogTable.arn),
         publishToHub(core.hubTopic.arn),
         kmsUse(core.key.arn),
