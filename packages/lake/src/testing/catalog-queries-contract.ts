@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { CatalogConflictError, NotFoundError } from '../errors';
+import { CatalogConflictError, NotFoundError, ValidationError } from '../errors';
 import type { Catalog, ErrorQuery } from '../ports/catalog';
 import type { ErrorRecord, MessageRecord } from '../records';
 import { errorKey, stagingKey } from '../zones';
@@ -100,6 +100,14 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
       expect(ids((await allMessages(catalog(), { source: sources, until: iso(t + 1) })).items)).toEqual(ids(rows.slice(0, 4)));
     });
 
+    it('matches nothing with an empty source list (a reader allowed no source sees nothing)', async () => {
+      const { patientId, type } = await seed();
+      const page = await catalog().listMessages({ source: [], patientId });
+      expect(page.items).toEqual([]);
+      expect(page.cursor).toBeUndefined();
+      expect((await allMessages(catalog(), { source: [], messageType: type })).items).toEqual([]);
+    });
+
     it('finds nothing outside the range: before the first row, after the last, or an inverted range', async () => {
       const { rows, sources } = await seed();
       expect((await allMessages(catalog(), { source: sources, until: at(rows, 0) })).items).toEqual([]);
@@ -134,6 +142,28 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
       expect(got.map((e) => `${e.messageId}/${e.attempt}`).sort()).toEqual(expected.map((e) => `${e.messageId}/${e.attempt}`).sort());
       expect(got).toHaveLength(5);
       expect(await list({ source: sa, code: 'TRUNCATED', since: iso(T0 + 2001) })).toEqual([]);
+    });
+
+    it('matches nothing with an empty source list', async () => {
+      const m = messageRecord(uniqueTag('src-'), T0, { status: 'error' });
+      await catalog().putMessage(m);
+      await catalog().putErrors([errorRecord(m.messageId, 1, 'NO_MSH', iso(T0 + 1))]);
+      expect(await list({ source: [], messageId: m.messageId })).toEqual([]);
+    });
+
+    it('refuses a since that is not an instant with ValidationError', async () => {
+      await expect(catalog().listErrors({ source: uniqueTag('src-'), since: 'last week' })).rejects.toBeInstanceOf(ValidationError);
+    });
+
+    it('compares since as an instant, whatever the ISO spelling', async () => {
+      const m = messageRecord(uniqueTag('src-'), T0, { status: 'error' });
+      await catalog().putMessage(m);
+      const e = errorRecord(m.messageId, 1, 'NO_MSH', iso(T0 + 2000));
+      await catalog().putErrors([e]);
+      const spelled = iso(T0 + 2000).replace('.000Z', 'Z');
+      expect(spelled).not.toBe(e.at);
+      expect(await list({ messageId: m.messageId, since: spelled })).toEqual([e]);
+      expect(await list({ messageId: m.messageId, since: iso(T0 + 2000).replace('.000Z', '.001+00:00') })).toEqual([]);
     });
 
     it('combines messageId and since (a later attempt only)', async () => {
