@@ -5,9 +5,9 @@ const USAGE = `usage: hcdl <command> [options]
   serve                      start the lake (HCDL_PORT, default 8080; HCDL_DATA_DIR, default .lake)
   token --write S --read S   print a JWT from the embedded dev issuer
   parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
-  query "<sql>"              SQL over the lake (when available)
+  query "<sql>"              SQL over the lake (DuckDB, or Athena with --athena); --format table|csv|json
   replay <id...|--errors>    re-run staging for error messages (when available)
-  compact                    write staging to Parquet (when available)`;
+  compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -16,9 +16,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   serve: async () => (await import('./commands/serve')).runServe,
   token: async () => (await import('./commands/token')).runToken,
   parse: async () => (await import('./commands/parse')).runParse,
-  query: () => optional('./commands/query', 'runQuery'),
+  query: async () => (await import('./commands/query')).runQuery,
   replay: () => optional('./commands/replay', 'runReplay'),
-  compact: () => optional('./commands/compact', 'runCompact'),
+  compact: async () => (await import('./commands/compact')).runCompact,
 };
 
 async function optional(modulePath: string, name: string): Promise<Command> {
