@@ -30,7 +30,8 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   return n;
 }
 
-export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
+/** `defaults.logLevel`: the level when HCDL_LOG_LEVEL is not set (commands that print results use WARN). */
+export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { logLevel?: string } = {}): LocalConfig {
   const port = int(env, 'HCDL_PORT', 8080);
   const host = env.HCDL_HOST ?? '127.0.0.1';
   const publicUrl = (env.HCDL_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
@@ -55,6 +56,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): LocalConfig {
     oidc,
     maxBodyBytes: int(env, 'HCDL_MAX_BODY_BYTES', 10 * 1024 * 1024, 1),
     dedupWindowSeconds: int(env, 'HCDL_DEDUP_WINDOW_SECONDS', 365 * 24 * 3600, 1),
-    logLevel: env.HCDL_LOG_LEVEL ?? 'INFO',
+    logLevel: env.HCDL_LOG_LEVEL ?? defaults.logLevel ?? 'INFO',
   };
 }

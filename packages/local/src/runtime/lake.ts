@@ -1,12 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createFrontDoor } from '@hcdl/fn-front-door';
-import { createCoreWriter, CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer';
-import { createStaging, STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7';
 import { createQueryApi, type QueryApi } from '@hcdl/fn-query-api';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
+import { wirePipeline, type PipelineOptions } from './pipeline';
 
 export interface LocalLake {
   config: LocalConfig;
@@ -28,7 +27,7 @@ export interface LocalLake {
  * (with core in-process), and staging-er7 and core-writer subscribed to the in-process hub
  * with the filter policies declared beside them. Then resumes work left in flight.
  */
-export async function openLocalLake(config: LocalConfig): Promise<LocalLake> {
+export async function openLocalLake(config: LocalConfig, options: PipelineOptions = {}): Promise<LocalLake> {
   const logger = new Logger({ serviceName: 'hcdl-local', logLevel: config.logLevel as 'INFO' });
   const adapters = createLocalAdapters({
     dataDir: config.dataDir,
@@ -36,10 +35,7 @@ export async function openLocalLake(config: LocalConfig): Promise<LocalLake> {
   });
   const base = { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger };
   const frontDoor = createFrontDoor({ ...base, idempotencyStore: adapters.idempotencyStore, config: { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds } });
-  const stage = createStaging(base);
-  const writer = createCoreWriter(base);
-  adapters.hub.subscribe({ ...STAGING_SUBSCRIPTION, handle: async (e) => void (await stage(e)) });
-  adapters.hub.subscribe({ ...CORE_WRITER_SUBSCRIPTION, handle: (e) => writer.handleEvent(e) });
+  const pipeline = wirePipeline(adapters, logger, options);
 
   let devIssuer: DevIssuer | undefined;
   let verify: TokenVerifier;
@@ -49,7 +45,7 @@ export async function openLocalLake(config: LocalConfig): Promise<LocalLake> {
     devIssuer = await openDevIssuer(config.dataDir, config.oidc.issuer, config.oidc.audience);
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
-  await writer.core.resume();
+  await pipeline.core.resume();
   const lake: LocalLake = {
     config,
     adapters,

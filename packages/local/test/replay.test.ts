@@ -1,0 +1,139 @@
+/**
+ * `hcdl replay` on a data folder whose server is stopped. "After a parser fix" is simulated
+ * honestly: the lake first runs with an older staging step that rejects ORU^R01 messages
+ * (a genuine `failed` outcome through the hub and core), then `runReplay` re-runs the real
+ * staging-er7 on the kept raw bytes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { existsSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import { createOutcomePublisher, createStaging } from '@hcdl/fn-staging-er7';
+import type { ErrorRecord } from '@hcdl/lake';
+import { openLocalLake } from '../src/runtime/lake';
+import { readConfig } from '../src/runtime/env';
+import type { StagingFactory } from '../src/runtime/pipeline';
+import { runReplay } from '../src/cli/commands/replay';
+
+const ORU = 'MSH|^~\\&|LAB|NORTH|LAKE|HCDL|20240102030405||ORU^R01|ORU-1|P|2.5\rPID|1||MRN-77^^^NORTH^MR||ZEBRA^QUINCY\rOBR|1|||GLU\rOBX|1|NM|GLU||5.5|mmol/L\r';
+const ADT = 'MSH|^~\\&|ADM|NORTH|LAKE|HCDL|20240102030405||ADT^A01|ADT-1|P|2.5\rEVN|A01|20240102\rPID|1||MRN-78^^^NORTH^MR||YAK^PETRA\rPV1|1|I\r';
+const NOT_HL7 = 'hello, this is not HL7 at all';
+
+/** The "older parser": rejects ORU^R01, stages everything else with the real steps. */
+const olderParser: StagingFactory = (deps) => {
+  const real = createStaging(deps);
+  const publish = createOutcomePublisher(deps);
+  return async (event) => {
+    const record = await deps.catalog.getMessage(String(event.body.messageId));
+    if (record?.messageType !== 'ORU^R01') return real(event);
+    const diagnostic = { code: 'UNSUPPORTED_STRUCTURE', severity: 'error' as const, message: 'this parser version does not read ORU^R01', location: 'MSH[1]-9', line: 1, column: 1 };
+    return publish(record, Number(event.body.attempt), { ok: false, diagnostics: [diagnostic] });
+  };
+};
+
+function capture() {
+  const out = new PassThrough();
+  const err = new PassThrough();
+  let stdout = '';
+  let stderr = '';
+  out.on('data', (d: Buffer) => (stdout += d.toString()));
+  err.on('data', (d: Buffer) => (stderr += d.toString()));
+  return { io: { stdout: out, stderr: err }, text: () => ({ stdout, stderr }) };
+}
+
+describe('hcdl replay', () => {
+  let dataDir: string;
+  let env: NodeJS.ProcessEnv;
+  const ids: Record<string, string> = {};
+
+  async function withLake<T>(fn: (lake: Awaited<ReturnType<typeof openLocalLake>>) => Promise<T>): Promise<T> {
+    const lake = await openLocalLake(readConfig(env));
+    try {
+      return await fn(lake);
+    } finally {
+      await lake.idle();
+      await lake.close();
+    }
+  }
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-replay-'));
+    env = { HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' };
+    const lake = await openLocalLake(readConfig(env), { staging: olderParser });
+    const claims = { sub: 'test', 'custom:write': 'north' };
+    for (const [name, body] of Object.entries({ ORU, ADT, NOT_HL7 })) {
+      const r = await lake.frontDoor.submit({ claims, headers: { 'content-type': 'text/plain' }, query: {}, body: Buffer.from(body) });
+      const parsed = JSON.parse(r.body);
+      ids[name] = parsed.messageId ?? parsed.error?.details?.messageId;
+    }
+    await lake.idle();
+    await lake.close();
+  });
+  afterAll(async () => rm(dataDir, { recursive: true, force: true }));
+
+  it('starts from one message rejected by the older parser', async () => {
+    await withLake(async (lake) => {
+      expect((await lake.adapters.catalog.getMessage(ids.ORU!))?.status).toBe('error');
+      expect((await lake.adapters.catalog.getMessage(ids.ADT!))?.status).toBe('staged');
+      expect((await lake.adapters.catalog.getMessage(ids.NOT_HL7!))?.status).toBe('error');
+    });
+  });
+
+  it('re-stages a message by id from its raw bytes and keeps every attempt', async () => {
+    const c = capture();
+    expect(await runReplay([ids.ORU!], c.io, env)).toBe(0);
+    const { stdout } = c.text();
+    expect(stdout).toContain('replayed 1 message(s): 1 staged, 0 still in error');
+    expect(stdout).toContain(`staged   ${ids.ORU} attempt 2`);
+    expect(stdout).not.toMatch(/ZEBRA|MRN-77|QUINCY/);
+    await withLake(async (lake) => {
+      const row = await lake.adapters.catalog.getMessage(ids.ORU!);
+      expect(row).toMatchObject({ status: 'staged', attempts: 2, structure: 'ORU_R01' });
+      expect(row?.patientId).toMatch(/^pat_/);
+      expect(existsSync(path.join(dataDir, 'zones', row!.stagingKey!))).toBe(true);
+      const errors = (await lake.adapters.catalog.listErrors({ messageId: ids.ORU! })).items;
+      expect(errors.map((e: ErrorRecord) => [e.attempt, e.code])).toEqual([[1, 'UNSUPPORTED_STRUCTURE']]);
+      // One catalog row, no second message: nothing was re-ingested.
+      expect((await lake.adapters.catalog.listMessages({ limit: 10 })).items).toHaveLength(3);
+      // Lineage shows both attempts.
+      const lineage = JSON.parse((await lake.queryApi.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, query: {}, claims: { 'custom:read': 'north' } })).body as string);
+      expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([[1, 'error'], [2, 'staged']]);
+    });
+  });
+
+  it('leaves messages not in error alone and reports unknown ids', async () => {
+    const c = capture();
+    const unknown = '01ARZ3NDEKTSV4RRFFQ69G5FAV';
+    expect(await runReplay([ids.ADT!, unknown, '--json'], c.io, env)).toBe(1);
+    expect(JSON.parse(c.text().stdout)).toEqual({ replayed: [], notFound: [unknown], skipped: [{ messageId: ids.ADT, status: 'staged' }] });
+  });
+
+  it('replays every error with --errors; what is still broken stays in error with the new attempt', async () => {
+    const none = capture();
+    expect(await runReplay(['--errors', '--since', '2999-01-01T00:00:00Z'], none.io, env)).toBe(0);
+    expect(none.text().stdout).toContain('replayed 0 message(s)');
+    const c = capture();
+    expect(await runReplay(['--errors', '--source', 'north', '--json'], c.io, env)).toBe(1);
+    const summary = JSON.parse(c.text().stdout);
+    expect(summary.replayed).toEqual([{ messageId: ids.NOT_HL7, status: 'error', attempt: 2, codes: expect.arrayContaining([expect.any(String)]) }]);
+    await withLake(async (lake) => {
+      const attempts = new Set((await lake.adapters.catalog.listErrors({ messageId: ids.NOT_HL7! })).items.map((e: ErrorRecord) => e.attempt));
+      expect([...attempts].sort()).toEqual([1, 2]);
+      expect((await lake.adapters.catalog.getMessage(ids.NOT_HL7!))?.attempts).toBe(2);
+    });
+  });
+
+  it.each([[[]], [['--errors', 'x']], [['not-an-id']], [['--since', '2024-01-01']], [['--errors', '--since', 'soon']], [['--errors', '--source', 'a b']], [['--bogus']]])('answers usage errors with status 2: %j', async (args) => {
+    const c = capture();
+    expect(await runReplay(args, c.io, env)).toBe(2);
+    expect(c.text().stderr).toContain('usage: hcdl replay');
+  });
+
+  it('refuses a folder that holds no lake', async () => {
+    const c = capture();
+    expect(await runReplay(['--errors'], c.io, { ...env, HCDL_DATA_DIR: path.join(dataDir, 'nothing-here') })).toBe(2);
+    expect(c.text().stderr).toContain('no lake in');
+  });
+});
