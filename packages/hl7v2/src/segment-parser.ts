@@ -61,6 +61,10 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
   let start = from + 4;
+  if (to - from <= 3) {
+    // A bare id ('MSH' alone inside a message included): no field at all, not even MSH-1.
+    return new Segment(id, line, fields);
+  }
   if (isHeader(id)) {
     fields.push([[ctx.d.field]]);
     let enc = text.indexOf(ctx.d.field, start);
@@ -69,8 +73,6 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     fields.push(encEnd > start ? [[text.slice(start, encEnd)]] : undefined);
     if (enc < 0) return new Segment(id, line, fields);
     start = encEnd + 1;
-  } else if (to - from <= 3) {
-    return new Segment(id, line, fields);
   }
   const { fs, rs, cs, ss, cls } = ctx;
   const clsLen = cls.length;

@@ -33,7 +33,7 @@ const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id ===
 export function serializeSegment(seg: Segment, d: Delimiters): string {
   let s = seg.id;
   let n = 1;
-  if (isHeader(seg.id)) {
+  if (isHeader(seg.id) && seg.fields.length > 1) {
     const enc = seg.fields[2]?.[0]?.[0];
     s += d.field + (typeof enc === 'string' ? enc : '');
     n = 3;

@@ -153,6 +153,7 @@ export async function* streamMessages(source: AsyncIterable<Uint8Array | string>
   let pending: Uint8Array = new Uint8Array(0);
   let scanFrom = 1;
   let any = false;
+  const skipped: { first?: Hl7FatalError } = {};
   for await (const part of source) {
     pending = concat(pending, typeof part === 'string' ? enc.encode(part) : part);
     for (;;) {
@@ -164,26 +165,28 @@ export async function* streamMessages(source: AsyncIterable<Uint8Array | string>
       const head = pending.subarray(0, at);
       pending = pending.subarray(at);
       scanFrom = 1;
-      for (const m of chunkMessages(head)) {
+      for (const m of chunkMessages(head, skipped)) {
         any = true;
         yield m;
       }
     }
   }
-  for (const m of chunkMessages(pending)) {
+  for (const m of chunkMessages(pending, skipped)) {
     any = true;
     yield m;
   }
-  if (!any) throw noMsh([]);
+  // No message at all: the reason found in the input (NO_MSH, BAD_DELIMITERS), EMPTY_INPUT when empty.
+  if (!any) throw skipped.first ?? noMsh([]);
 }
 
-function* chunkMessages(bytes: Uint8Array): Generator<Message | Hl7FatalError> {
+function* chunkMessages(bytes: Uint8Array, skipped: { first?: Hl7FatalError }): Generator<Message | Hl7FatalError> {
   if (bytes.length === 0) return;
   try {
     yield* iterateMessages(bytes);
   } catch (err) {
     // A part with no MSH (envelope header or trailer lines alone) holds no message.
     if (!(err instanceof Hl7FatalError)) throw err;
+    skipped.first ??= err;
   }
 }
 

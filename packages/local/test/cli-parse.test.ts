@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
+import { spawnSync } from 'node:child_process';
 import { normalize } from '@hcdl/hl7v2';
 import { runParse } from '../src/cli/commands/parse';
 
@@ -156,5 +157,73 @@ describe('hcdl parse failures', () => {
     const help = await run(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('hcdl parse');
+  });
+});
+
+describe('hcdl parse: totals and diagnostics agree across modes', () => {
+  const WARNED = join(CORPUS, 'ruby-hl7/test_data/lotsunknowns.hl7');
+
+  it('--stats counts the same messages and diagnostics the NDJSON carries', async () => {
+    const files = [FIVE, SINGLE, BATCH];
+    const json = await run(files);
+    const docs = lines(json.stdout).map((l) => JSON.parse(l) as { _meta: { warnings: { severity: string }[] } });
+    const all = docs.flatMap((d) => d._meta.warnings);
+    const stats = await run(['--stats', ...files]);
+    expect(stats.code).toBe(0);
+    const totals = JSON.parse(lines(stats.stdout)[0] ?? '{}') as Record<string, number>;
+    expect(totals['messages']).toBe(docs.length);
+    expect(totals['warnings']).toBe(all.filter((w) => w.severity !== 'error').length);
+    expect(totals['errors']).toBe(all.filter((w) => w.severity === 'error').length);
+  });
+
+  it('each NDJSON line is one message with its located diagnostics (code, location, line, column)', async () => {
+    const file = join(dir, 'diag.hl7');
+    writeFileSync(file, 'MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|D1|P|2.5\rEVN||20240601\rPID|1||ID1^^^FAC^MR~ID2^^^FAC&1.2&BAD\\Q\\||DOE^JANE\rPV1|1|I\rQQQ|1\r');
+    const r = await run([file]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(lines(r.stdout)[0] ?? '{}') as { _meta: { warnings: { code: string; location: string; line: number; column: number }[] } };
+    const byCode = new Map(doc._meta.warnings.map((w) => [w.code, w]));
+    expect(byCode.get('BAD_ESCAPE')).toMatchObject({ location: 'PID[1]-3[2].4.3', line: 3 });
+    expect(byCode.get('BAD_ESCAPE')?.column).toBeGreaterThan(1);
+    expect(byCode.get('UNKNOWN_SEGMENT')).toMatchObject({ location: 'QQQ[1]', line: 5 });
+  });
+
+  it('a batch with one message whose delimiters are unusable: the others print, exit 1, reason on stderr', async () => {
+    const file = join(dir, 'batch-bad.hl7');
+    const good = (id: string): string => `MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|${id}|P|2.5\rPID|1||X^^^FAC^MR\r`;
+    // DEL (0x7F) as MSH-1: an MSH line, but no usable field separator.
+    writeFileSync(file, `${good('G1')}MSH\x7f^~\\&\x7fAPP\rPID|1\r${good('G2')}`);
+    const r = await run([file]);
+    const ids = lines(r.stdout).map((l) => (JSON.parse(l) as { msh: { message_control_id: string } }).msh.message_control_id);
+    expect(ids).toEqual(['G1', 'G2']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('BAD_DELIMITERS');
+    expect(r.stderr).toContain('batch-bad.hl7 message 2');
+  });
+
+  it('the file of unknown segments parses with warnings, never an error exit', async () => {
+    const r = await run([WARNED]);
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(lines(r.stdout)[0] ?? '{}') as { _meta: { warnings: unknown[] } };
+    expect(doc._meta.warnings.length).toBeGreaterThan(0);
+  });
+});
+
+describe('hcdl parse as a process', () => {
+  const MAIN = join(import.meta.dirname, '../src/cli/main.ts');
+  const TSX = join(import.meta.dirname, '../../../node_modules/tsx/dist/cli.mjs');
+
+  it('exit code 1 and the reason on stderr for fatal input; 0 and NDJSON for a good file', () => {
+    const bad = join(dir, 'proc-bad.hl7');
+    writeFileSync(bad, 'just some text, no HL7 here\r');
+    const failed = spawnSync(process.execPath, [TSX, MAIN, 'parse', bad], { encoding: 'utf8' });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toBe('');
+    expect(failed.stderr).toContain('proc-bad.hl7');
+    expect(failed.stderr).toContain('NO_MSH');
+    expect(failed.stderr).not.toContain('no HL7 here');
+    const ok = spawnSync(process.execPath, [TSX, MAIN, 'parse', SINGLE], { encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(lines(ok.stdout)).toHaveLength(1);
   });
 });

@@ -2,7 +2,7 @@
  * Bugs found by the property tests (test/property), each pinned by a plain example.
  */
 import { describe, expect, it } from '@jest/globals';
-import { parseMessage, readHeader, serialize, validateMessage } from '../../src/index';
+import { Hl7FatalError, parseMessage, readHeader, serialize, streamMessages, validateMessage } from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
   it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {
@@ -52,5 +52,44 @@ describe('an empty MSH-2 is reported once', () => {
     expect(validateMessage(m).filter((d) => d.code === 'ENCODING_CHARACTERS_MISSING')).toEqual([
       expect.objectContaining({ severity: 'warning', location: 'MSH[1]-2', line: 1 }),
     ]);
+  });
+});
+
+describe('a bare "MSH" line inside a message', () => {
+  it('is a segment with no field (not even MSH-1) and round-trips as sent', () => {
+    const er7 = 'MSH|^~\\&|A|B|||20240101||ADT^A01|1|P|2.5\rMSH\rPID|1\r';
+    const m = parseMessage(er7);
+    expect(m.segments.map((s) => [s.id, s.fieldCount])).toEqual([
+      ['MSH', 12],
+      ['MSH', 0],
+      ['PID', 1],
+    ]);
+    expect(serialize(m)).toBe(er7);
+  });
+});
+
+describe('streamMessages over input with no message', () => {
+  const stream = async (text: string): Promise<unknown> => {
+    async function* source(): AsyncGenerator<string> {
+      yield text;
+    }
+    try {
+      for await (const _ of streamMessages(source())) return 'no error';
+    } catch (e) {
+      return e;
+    }
+    return 'no error';
+  };
+
+  it('text without MSH is NO_MSH located at its first line (was reported as empty input)', async () => {
+    const e = (await stream('\r\nPID|1||X\rOBX|1\r')) as Hl7FatalError;
+    expect(e).toBeInstanceOf(Hl7FatalError);
+    expect(e.code).toBe('NO_MSH');
+    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', line: 2 });
+  });
+
+  it('empty input is EMPTY_INPUT', async () => {
+    expect(await stream('')).toMatchObject({ code: 'EMPTY_INPUT' });
+    expect(await stream('\r\n\r\n')).toMatchObject({ code: 'EMPTY_INPUT' });
   });
 });
