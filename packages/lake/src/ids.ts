@@ -3,7 +3,8 @@ import { randomBytes } from 'node:crypto';
 /**
  * Message ids are ULIDs (docs/adr/0001-message-ids.md): 48-bit millisecond time + 80 random
  * bits in Crockford base32, 26 characters, lexicographic order = time order. Within one
- * millisecond the random part is incremented, so ids of one process are strictly increasing.
+ * millisecond the random part is incremented (and if it overflows, the id moves to the next
+ * millisecond), so ids of one process are strictly increasing.
  */
 const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 
@@ -15,7 +16,8 @@ function randomDigits(): number[] {
   return Array.from({ length: 16 }, (_, i) => (bytes[i] as number) & 31);
 }
 
-function increment(digits: number[]): number[] {
+/** The random part plus one, or undefined when it is already at its maximum. */
+function increment(digits: number[]): number[] | undefined {
   const out = digits.slice();
   for (let i = out.length - 1; i >= 0; i--) {
     if ((out[i] as number) < 31) {
@@ -24,12 +26,15 @@ function increment(digits: number[]): number[] {
     }
     out[i] = 0;
   }
-  return randomDigits();
+  return undefined;
 }
 
 export function newMessageId(now: number = Date.now()): string {
   if (now <= lastTime) {
-    lastRandom = increment(lastRandom);
+    const next = increment(lastRandom);
+    // The random part of this millisecond is used up: borrow the next millisecond.
+    if (next === undefined) lastTime += 1;
+    lastRandom = next ?? randomDigits();
     now = lastTime;
   } else {
     lastTime = now;
