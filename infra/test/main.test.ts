@@ -52,6 +52,6 @@ describe('synth entry point', () => {
     const run = runMain({ HCDL_ENV: 'qa' });
     expect(run.status).toBe(1);
     expect(run.stderr.trim()).toBe('hcdl infra: HCDL_ENV must be "dev" or "prod", got "qa"');
-    expect(existsSync(path.join(run.cwd, 'cdktf.out'))).toBe(false);
+    expect(existsSync(path.join(run.cwd, 'cdktf.out', 'stacks', 'core', 'cdk.tf.json'))).toBe(false);
   }, 60_000);
 });

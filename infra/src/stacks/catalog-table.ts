@@ -7,6 +7,8 @@ type TableSettings = Pick<DynamodbTableConfig, 'name' | 'billingMode' | 'pointIn
 /** The catalog table, with the keys and GSIs the DynamoDB catalog adapter declares. */
 export function createCatalogTable(scope: Construct, id: string, settings: TableSettings): DynamodbTable {
   const schema = CATALOG_TABLE_SCHEMA;
+  // The schema declares a TTL attribute only if catalog items ever expire (today they do not).
+  const ttlAttribute = (schema as { ttlAttribute?: string }).ttlAttribute;
   return new DynamodbTable(scope, id, {
     ...settings,
     hashKey: schema.partitionKey,
@@ -18,5 +20,6 @@ export function createCatalogTable(scope: Construct, id: string, settings: Table
       ...(gsi.sortKey !== undefined ? { rangeKey: gsi.sortKey } : {}),
       projectionType: 'ALL',
     })),
+    ...(ttlAttribute !== undefined ? { ttl: { enabled: true, attributeName: ttlAttribute } } : {}),
   });
 }
