@@ -1,0 +1,165 @@
+import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  CatalogConflictError,
+  NotFoundError,
+  type Catalog,
+  type ErrorQuery,
+  type ErrorRecord,
+  type MessageQuery,
+  type MessageRecord,
+  type MessageStatus,
+  type Page,
+  type PatientIdentifierRecord,
+  type PatientLinkRecord,
+  type PatientMergeRecord,
+} from '@hcdl/lake';
+import { CatalogErrors } from './catalog-errors';
+import { CatalogPatients } from './catalog-patients';
+import { getItem, isConditionFailed } from './conditional';
+import { messageItem, messageKey, messagesOfPatient, messagesOfStatus, recordOf } from './items';
+import { pageLimit, planMessageQuery } from './message-query';
+import { decodeCursor, encodeCursor, orderedQuery } from './ordered-query';
+
+/** Fields a patch may not change (the port keeps them). */
+const FIXED = new Set(['messageId', 'source', 'receivedAt']);
+
+/**
+ * Catalog on one DynamoDB table (layout: catalog-schema.ts). Message rows are created with
+ * a condition (`attribute_not_exists`), status transitions are conditional updates, reads of
+ * one row are strongly consistent; listings go through the GSIs. Errors and the patient
+ * index are in catalog-errors.ts and catalog-patients.ts.
+ */
+export class DynamoCatalog implements Catalog {
+  private readonly errors: CatalogErrors;
+  private readonly patients: CatalogPatients;
+
+  constructor(
+    private readonly doc: DynamoDBDocumentClient,
+    private readonly table: string,
+  ) {
+    this.errors = new CatalogErrors(doc, table);
+    this.patients = new CatalogPatients(doc, table);
+  }
+
+  async putMessage(record: MessageRecord): Promise<void> {
+    try {
+      await this.doc.send(new PutCommand({ TableName: this.table, Item: messageItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
+    } catch (err) {
+      if (isConditionFailed(err)) throw new CatalogConflictError(`message ${record.messageId} exists`, { cause: err });
+      throw err;
+    }
+  }
+
+  async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const item = await getItem(this.doc, this.table, messageKey(messageId));
+    return item === undefined ? undefined : recordOf<MessageRecord>(item);
+  }
+
+  async updateMessage(messageId: string, patch: Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receivedAt'>>, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+    const set: Record<string, unknown> = {};
+    const remove: string[] = [];
+    for (const [k, v] of Object.entries(patch)) {
+      if (FIXED.has(k)) continue;
+      if (v === undefined) remove.push(k);
+      else set[k] = v;
+    }
+    // GSI keys follow the indexed fields.
+    if (typeof set.status === 'string') set.gsi2pk = messagesOfStatus(set.status);
+    if (typeof set.patientId === 'string') Object.assign(set, { gsi3pk: messagesOfPatient(set.patientId), gsi3sk: messageId });
+    if (remove.includes('patientId')) remove.push('gsi3pk', 'gsi3sk');
+    if (Object.keys(set).length === 0 && remove.length === 0) return this.unchanged(messageId, expectedStatus);
+
+    const names: Record<string, string> = {};
+    const values: Record<string, unknown> = {};
+    const name = (k: string): string => {
+      const n = `#a${Object.keys(names).length}`;
+      names[n] = k;
+      return n;
+    };
+    const sets = Object.entries(set).map(([k, v], i) => ((values[`:v${i}`] = v), `${name(k)} = :v${i}`));
+    const removes = remove.map((k) => name(k));
+    let condition = 'attribute_exists(pk)';
+    if (expectedStatus !== undefined) {
+      names['#expected'] = 'status';
+      values[':expected'] = expectedStatus;
+      condition += ' AND #expected = :expected';
+    }
+    const update = [sets.length > 0 ? `SET ${sets.join(', ')}` : '', removes.length > 0 ? `REMOVE ${removes.join(', ')}` : ''].filter(Boolean).join(' ');
+    try {
+      const out = await this.doc.send(
+        new UpdateCommand({
+          TableName: this.table,
+          Key: messageKey(messageId),
+          UpdateExpression: update,
+          ConditionExpression: condition,
+          ExpressionAttributeNames: names,
+          ...(Object.keys(values).length > 0 ? { ExpressionAttributeValues: values } : {}),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return recordOf<MessageRecord>(out.Attributes ?? {});
+    } catch (err) {
+      if (!isConditionFailed(err)) throw err;
+      const current = await this.getMessage(messageId);
+      if (current === undefined) throw new NotFoundError(`message ${messageId} not found`, { cause: err });
+      throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${String(expectedStatus)}`, { cause: err });
+    }
+  }
+
+  /** An empty patch changes nothing but still answers NotFound / conflict as an update would. */
+  private async unchanged(messageId: string, expectedStatus: MessageStatus | undefined): Promise<MessageRecord> {
+    const current = await this.getMessage(messageId);
+    if (current === undefined) throw new NotFoundError(`message ${messageId} not found`);
+    if (expectedStatus !== undefined && current.status !== expectedStatus) throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${expectedStatus}`);
+    return current;
+  }
+
+  async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
+    const limit = pageLimit(q.limit);
+    const plan = planMessageQuery(q, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
+    const page = await orderedQuery(this.doc, this.table, { ...plan, orderKey: (item) => String(item.messageId), limit });
+    const result: Page<MessageRecord> = { items: page.items.map((i) => recordOf<MessageRecord>(i)) };
+    if (page.next !== undefined) result.cursor = encodeCursor(page.next);
+    return result;
+  }
+
+  putErrors(records: ErrorRecord[]): Promise<void> {
+    return this.errors.putErrors(records);
+  }
+
+  listErrors(query: ErrorQuery): Promise<Page<ErrorRecord>> {
+    return this.errors.listErrors(query);
+  }
+
+  getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {
+    return this.patients.getPatientIdByIdentifier(identifier);
+  }
+
+  listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
+    return this.patients.listIdentifiersOfPatient(patientId);
+  }
+
+  putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
+    return this.patients.putPatientIdentifiers(records);
+  }
+
+  putPatientLink(record: PatientLinkRecord): Promise<void> {
+    return this.patients.putPatientLink(record);
+  }
+
+  listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
+    return this.patients.listPatientLinks(patientId);
+  }
+
+  putPatientMerge(record: PatientMergeRecord): Promise<void> {
+    return this.patients.putPatientMerge(record);
+  }
+
+  getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined> {
+    return this.patients.getPatientMerge(mergedPatientId);
+  }
+
+  listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
+    return this.patients.listPatientMerges(patientId);
+  }
+}

@@ -1,0 +1,56 @@
+import { MessageStatus, ValidationError, type MessageQuery } from '@hcdl/lake';
+import { CatalogIndex } from './catalog-schema';
+import { messagesOfPatient, messagesOfSource, messagesOfStatus } from './items';
+import type { Filter, Partition } from './ordered-query';
+
+/**
+ * Plans a listMessages query: picks the narrowest GSI the filters allow (source, then
+ * patient, then status; no filter at all reads every status partition) and turns the other
+ * filters into a FilterExpression. All message GSIs sort by messageId, so partitions merge
+ * into the port's order (ascending messageId) and the cursor is a messageId.
+ */
+export function planMessageQuery(q: MessageQuery, after: string | undefined): { partitions: Partition[]; filter?: Filter } {
+  const sources = q.source === undefined ? undefined : Array.isArray(q.source) ? [...new Set(q.source)] : [q.source];
+  const on = (index: string, n: 1 | 2 | 3, pk: string): Partition => ({ index, pkName: `gsi${n}pk`, skName: `gsi${n}sk`, pk, ...(after !== undefined ? { after } : {}) });
+  const conditions: string[] = [];
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const where = (attribute: string, op: '=' | '>=' | '<', value: string): void => {
+    const n = Object.keys(values).length;
+    names[`#f${n}`] = attribute;
+    values[`:f${n}`] = value;
+    conditions.push(`#f${n} ${op} :f${n}`);
+  };
+
+  let partitions: Partition[];
+  if (sources !== undefined) {
+    partitions = sources.map((s) => on(CatalogIndex.BySource, 1, messagesOfSource(s)));
+    if (q.patientId !== undefined) where('patientId', '=', q.patientId);
+    if (q.status !== undefined) where('status', '=', q.status);
+  } else if (q.patientId !== undefined) {
+    partitions = [on(CatalogIndex.ByPatient, 3, messagesOfPatient(q.patientId))];
+    if (q.status !== undefined) where('status', '=', q.status);
+  } else {
+    const statuses = q.status !== undefined ? [q.status] : Object.values(MessageStatus);
+    partitions = statuses.map((s) => on(CatalogIndex.ByStatus, 2, messagesOfStatus(s)));
+  }
+  if (q.messageType !== undefined) where('messageType', '=', q.messageType);
+  if (q.since !== undefined) where('receivedAt', '>=', instant(q.since, 'since'));
+  if (q.until !== undefined) where('receivedAt', '<', instant(q.until, 'until'));
+  return conditions.length === 0 ? { partitions } : { partitions, filter: { expression: conditions.join(' AND '), names, values } };
+}
+
+/**
+ * A bound in the spelling `toISOString()` gives (the spelling of stored instants), so that
+ * string comparison is instant comparison (`...:05Z` is `...:05.000Z`).
+ */
+export function instant(v: string, name: string): string {
+  const ms = Date.parse(v);
+  if (Number.isNaN(ms)) throw new ValidationError(`${name} is not an ISO instant`);
+  return new Date(ms).toISOString();
+}
+
+/** Page size: 100 by default, between 1 and 1000. */
+export function pageLimit(limit: number | undefined): number {
+  return Math.min(Math.max(Math.trunc(limit ?? 100), 1), 1000);
+}
