@@ -43,6 +43,12 @@ export function schemaDiagnostic(
   return d;
 }
 
+/** True when `code` is already reported for that field (validateMessage runs before staging). */
+export function reportedAt(diagnostics: readonly Diagnostic[], code: string, segment: string, segmentRepetition: number, field: number): boolean {
+  for (const d of diagnostics) if (d.code === code && d.field === field && d.segment === segment && d.segmentRepetition === segmentRepetition) return true;
+  return false;
+}
+
 /** False when any diagnostic has severity 'error' (the lake then sends the message to the error zone). */
 export function isStageable(diagnostics: readonly Diagnostic[]): boolean {
   for (const d of diagnostics) if (d.severity === 'error') return false;

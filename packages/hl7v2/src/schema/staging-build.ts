@@ -3,7 +3,7 @@
  * segment keys lower-case, fields by dictionary key, arrays decided by the dictionary only.
  */
 import type { Dictionary, ElementDef, SegmentDef } from '../dictionary/types';
-import { schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import { repetitionValue, type JsonObject, type JsonValue, type Separators } from './staging-values';
 import type { StructureResolution } from './structure';
@@ -118,14 +118,16 @@ function segmentObject(
       }
       if (extra.length > 0) {
         out[`${fd.key}_extra`] = extra;
-        warnings.push(
-          schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
-            line: seg.line,
-            segment: seg.id,
-            segmentRepetition: segRep,
-            field: n,
-          }),
-        );
+        if (!reportedAt(warnings, 'FIELD_REPEATED', seg.id, segRep, n)) {
+          warnings.push(
+            schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
+              line: seg.line,
+              segment: seg.id,
+              segmentRepetition: segRep,
+              field: n,
+            }),
+          );
+        }
       }
     }
   }

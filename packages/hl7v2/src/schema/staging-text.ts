@@ -5,7 +5,7 @@
  * Every function returns '' for "omitted" (a JSON value is never the empty string).
  */
 import type { DatatypeDef, Dictionary, SegmentDef } from '../dictionary/types';
-import { schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import type { Separators } from './staging-values';
 import type { StructureResolution } from './structure';
@@ -147,14 +147,16 @@ function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefin
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
         out += `${out === '' ? '{' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
-        warnings.push(
-          schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
-            line: seg.line,
-            segment: seg.id,
-            segmentRepetition: segRep,
-            field: n,
-          }),
-        );
+        if (!reportedAt(warnings, 'FIELD_REPEATED', seg.id, segRep, n)) {
+          warnings.push(
+            schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
+              line: seg.line,
+              segment: seg.id,
+              segmentRepetition: segRep,
+              field: n,
+            }),
+          );
+        }
       }
     }
   }
