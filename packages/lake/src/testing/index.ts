@@ -31,6 +31,12 @@
  *   deadLetters: (h) => (h.hub as InProcessHub).deadLetters,
  *   routes: [{ subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] }],
  * });
+ *
+ * // A hub that publishes to SNS is checked on what it sends (no delivery in tests):
+ * hubWireContract('sns', async () => {
+ *   const sns = mockClient(SNSClient).on(PublishCommand).resolves({ MessageId: '1' });
+ *   return { hub: new SnsHub(new SNSClient({}), topicArn), sent: () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input) };
+ * }, { routes: [{ subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] }] });
  */
 export * from './support';
 export * from './object-store-contract';
@@ -39,3 +45,4 @@ export * from './catalog-contract';
 export * from './idempotency-contract';
 export * from './hub-fixtures';
 export * from './hub-contract';
+export * from './hub-wire-contract';
