@@ -20,10 +20,21 @@ export interface TestLake {
   close(): Promise<void>;
 }
 
+/** Options of openLocalLake (e.g. a replaced staging step). */
+export type LakeOptions = NonNullable<Parameters<typeof openLocalLake>[1]>;
+
+export interface TestLakeOptions {
+  /** Open this data folder instead of a fresh temp one (e.g. to restart a lake). */
+  dataDir?: string;
+  /** Keep the data folder on close (default: removed). */
+  keepData?: boolean;
+  lake?: LakeOptions;
+}
+
 /** A lake on a temp folder, started in this process, with the HTTP server on a free port. */
-export async function startTestLake(): Promise<TestLake> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-e2e-'));
-  const lake = await openLocalLake(readConfig(lakeEnv(dataDir)));
+export async function startTestLake(options: TestLakeOptions = {}): Promise<TestLake> {
+  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'hcdl-e2e-')));
+  const lake = await openLocalLake(readConfig(lakeEnv(dataDir)), options.lake);
   const server: RunningServer = await startServer(lake);
   return {
     url: server.url,
@@ -34,7 +45,7 @@ export async function startTestLake(): Promise<TestLake> {
       await server.close();
       await lake.idle();
       await lake.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (options.keepData !== true) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
@@ -65,6 +76,36 @@ export async function post(url: string, body: Uint8Array | string, o: PostOption
 export async function getJson(url: string, pathName: string, token?: string): Promise<{ status: number; json: any }> {
   const res = await fetch(`${url}${pathName}`, { headers: token ? { authorization: `Bearer ${token}` } : {} });
   return { status: res.status, json: await res.json() };
+}
+
+/** Every item of a paged list route (`{ items, cursor? }`), following cursors. */
+export async function getAllItems(url: string, pathName: string, token: string, maxPages = 1000): Promise<any[]> {
+  const items: any[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < maxPages; i++) {
+    const sep = pathName.includes('?') ? '&' : '?';
+    const r = await getJson(url, cursor === undefined ? pathName : `${pathName}${sep}cursor=${encodeURIComponent(cursor)}`, token);
+    if (r.status !== 200) throw new Error(`GET ${pathName} answered ${r.status}`);
+    items.push(...r.json.items);
+    cursor = r.json.cursor;
+    if (cursor === undefined) return items;
+  }
+  throw new Error(`GET ${pathName}: more than ${maxPages} pages`);
+}
+
+/** `pnpm hcdl <args>` in a child process (tsx) on a data folder; resolves with its exit code and output. */
+export async function runCli(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'packages/local/src/cli/main.ts'), ...args], {
+    cwd: REPO,
+    env: { ...process.env, ...lakeEnv(dataDir), NODE_OPTIONS: '' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout?.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  return { code, stdout, stderr };
 }
 
 /** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. */
