@@ -33,6 +33,8 @@ export interface InfraConfig {
    * the repository's functions/, built on demand.
    */
   bundlesDir?: string;
+  /** Where every CloudWatch alarm notifies (and notifies recovery), e.g. an on-call SNS topic. */
+  alarmActions: readonly string[];
 }
 
 /** Per-environment defaults: prod keeps data (deletion protection, retain) and logs longer. */

@@ -6,6 +6,10 @@ type Env = Record<string, string | undefined>;
 
 const STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'] as const;
 
+function list(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+}
+
 function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
@@ -30,7 +34,8 @@ export interface LoadInfraConfigOptions {
  * HCDL_ENV (dev|prod, default dev), AWS_REGION (default us-east-1), TF_STATE_BUCKET
  * (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX), HCDL_RAW_TRANSITION_DAYS,
  * HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES (comma separated),
- * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_BUNDLES_DIR (prebuilt bundles).
+ * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_BUNDLES_DIR (prebuilt bundles),
+ * HCDL_ALARM_ACTIONS (comma-separated ARNs every alarm notifies).
  */
 export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConfig {
   const env = options.environment ?? process.env;
@@ -50,12 +55,15 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
     rawTransitionDays: positiveInt(env, 'HCDL_RAW_TRANSITION_DAYS', defaults.rawTransitionDays),
     rawTransitionStorageClass: storageClass as InfraConfig['rawTransitionStorageClass'],
     logRetentionDays: positiveInt(env, 'HCDL_LOG_RETENTION_DAYS', defaults.logRetentionDays),
-    sources: (env.HCDL_SOURCES ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''),
+    sources: list(env.HCDL_SOURCES),
+    alarmActions: list(env.HCDL_ALARM_ACTIONS),
     throttle: {
       rateLimit: positiveInt(env, 'HCDL_API_RATE_LIMIT', defaults.throttle.rateLimit),
       burstLimit: positiveInt(env, 'HCDL_API_BURST_LIMIT', defaults.throttle.burstLimit),
     },
   };
+  const badTarget = config.alarmActions.find((arn) => !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(arn));
+  if (badTarget !== undefined) throw new InfraConfigError(`HCDL_ALARM_ACTIONS must hold ARNs, got "${badTarget}"`);
   const bundlesDir = nonEmpty(env.HCDL_BUNDLES_DIR);
   if (bundlesDir !== undefined) config.bundlesDir = path.resolve(bundlesDir);
   const bucket = env.TF_STATE_BUCKET;

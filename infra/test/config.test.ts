@@ -43,6 +43,7 @@ describe('loadInfraConfig', () => {
     [{ HCDL_LOG_RETENTION_DAYS: '1.5' }, /HCDL_LOG_RETENTION_DAYS/],
     [{ HCDL_RAW_STORAGE_CLASS: 'DEEP_ARCHIVE' }, /HCDL_RAW_STORAGE_CLASS/],
     [{ TF_STATE_LOCK_TABLE: 'locks' }, /TF_STATE_BUCKET/],
+    [{ HCDL_ALARM_ACTIONS: 'oncall@example.org' }, /HCDL_ALARM_ACTIONS/],
   ])('refuses %j with a typed error naming the variable', (environment, message) => {
     expect(() => load(environment)).toThrow(InfraConfigError);
     expect(() => load(environment)).toThrow(message);
@@ -57,6 +58,14 @@ describe('loadInfraConfig', () => {
       keyPrefix: 'lake',
       lockTable: 'locks',
     });
+  });
+
+  it('reads the alarm targets as a list of ARNs', () => {
+    expect(load({}).alarmActions).toEqual([]);
+    expect(load({ HCDL_ALARM_ACTIONS: 'arn:aws:sns:eu-west-1:123456789012:oncall, arn:aws:sns:eu-west-1:123456789012:ops' }).alarmActions).toEqual([
+      'arn:aws:sns:eu-west-1:123456789012:oncall',
+      'arn:aws:sns:eu-west-1:123456789012:ops',
+    ]);
   });
 
   it('takes prebuilt bundles from HCDL_BUNDLES_DIR, resolved to an absolute folder', () => {

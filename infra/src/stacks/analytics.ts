@@ -1,0 +1,207 @@
+import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
+import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-identity';
+import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
+import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
+import { GlueCatalogTable, type GlueCatalogTableStorageDescriptorColumns } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import { TerraformOutput } from 'cdktf';
+import type { Construct } from 'constructs';
+import { isProtected, resourceName, type InfraConfig } from '../config';
+import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
+import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
+import type { CoreResources } from './core';
+import { LakeStack } from './lake-stack';
+
+/**
+ * Message structures the `type` partition projects over (staging keys use `_meta.structure`,
+ * or UNKNOWN). Athena only sees the values listed: add the structures of your feeds.
+ */
+export const DEFAULT_STRUCTURES = [
+  'ACK', 'ADR_A19', 'ADT_A01', 'ADT_A02', 'ADT_A03', 'ADT_A05', 'ADT_A06', 'ADT_A09', 'ADT_A12', 'ADT_A15', 'ADT_A16', 'ADT_A17', 'ADT_A18',
+  'ADT_A20', 'ADT_A21', 'ADT_A24', 'ADT_A30', 'ADT_A37', 'ADT_A38', 'ADT_A39', 'ADT_A43', 'ADT_A45', 'ADT_A50', 'ADT_A52', 'ADT_A54', 'ADT_A60', 'ADT_A61',
+  'BAR_P01', 'BAR_P02', 'DFT_P03', 'DFT_P11', 'MDM_T01', 'MDM_T02', 'MFN_M02', 'OMG_O19', 'OML_O21', 'OMP_O09', 'ORL_O22', 'ORM_O01', 'ORR_O02',
+  'ORU_R01', 'ORU_R30', 'OUL_R22', 'PPR_PC1', 'QBP_Q11', 'QBP_Q21', 'QRY_A19', 'RDE_O11', 'RAS_O17', 'RSP_K11', 'RSP_K21', 'SIU_S12', 'SRM_S01',
+  'VXU_V04', 'VXR_V03', 'UNKNOWN',
+] as const;
+
+/**
+ * Top-level keys of staging JSON the tables declare (lower-case segment ids). `_meta` and
+ * `msh` have a fixed shape; every other segment is an object in one structure and an array
+ * in another, so it is declared `string` and holds the segment's JSON text (read it with
+ * json_extract / json_extract_scalar).
+ */
+export const SEGMENT_COLUMNS = [
+  'sft', 'evn', 'pid', 'pd1', 'nk1', 'pv1', 'pv2', 'mrg', 'gt1', 'in1', 'in2', 'al1', 'dg1', 'pr1', 'rol', 'orc', 'obr', 'obx', 'nte', 'spm',
+  'tq1', 'rxa', 'rxr', 'rxo', 'rxe', 'ft1', 'txa', 'sch', 'ais', 'aig', 'ail', 'aip', 'rgs', 'qpd', 'qak', 'rcp', 'msa', 'err',
+] as const;
+
+const HD = 'struct<namespace_id:string,universal_id:string,universal_id_type:string>';
+/** The MSH fields whose shape is the same from v2.3 to v2.8 (others: read the raw JSON via staging_parquet or json functions). */
+const MSH = [
+  'struct<field_separator:string',
+  'encoding_characters:string',
+  `sending_application:${HD}`,
+  `sending_facility:${HD}`,
+  `receiving_application:${HD}`,
+  `receiving_facility:${HD}`,
+  'security:string',
+  'message_type:struct<message_code:string,trigger_event:string,message_structure:string,message_type:string>',
+  'message_control_id:string',
+  'processing_id:struct<processing_id:string,processing_mode:string>',
+  'sequence_number:string',
+  'continuation_pointer:string',
+  'accept_acknowledgment_type:string',
+  'application_acknowledgment_type:string',
+  'country_code:string>',
+].join(',');
+const META = 'struct<version:string,dictionaryversion:string,structure:string>';
+
+const col = (name: string, type: string, comment?: string): GlueCatalogTableStorageDescriptorColumns => ({ name, type, ...(comment !== undefined ? { comment } : {}) });
+
+const PARTITION_KEYS = [col('source', 'string', 'source id of the submitter'), col('type', 'string', 'message structure (ADT_A01, ...)'), col('dt', 'string', 'day received, yyyy-MM-dd (UTC)')];
+
+export interface AnalyticsStackProps {
+  config: InfraConfig;
+  /** The lake bucket, its KMS key and the artifact bucket for Athena results come from core. */
+  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key'>;
+  /** Values of the `type` partition projection (default DEFAULT_STRUCTURES). */
+  structures?: readonly string[];
+  /** Athena refuses queries that would scan more than this (default 10 GiB). */
+  bytesScannedCutoffPerQuery?: number;
+}
+
+/**
+ * analytics: SQL over the lake with Athena. A Glue database with two tables over the lake
+ * bucket, `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet
+ * zone), both partitioned by source/type/dt with partition projection (no crawler, no
+ * MSCK REPAIR); an Athena workgroup that enforces its configuration: results under
+ * `athena-results/` of the artifact bucket, encrypted SSE-KMS with the lake key, a scan
+ * cutoff, CloudWatch metrics. `hcdl query --athena` runs in this workgroup and database,
+ * with the managed policy this stack outputs.
+ */
+export class AnalyticsStack extends LakeStack {
+  readonly database: GlueCatalogDatabase;
+  readonly stagingTable: GlueCatalogTable;
+  readonly parquetTable: GlueCatalogTable;
+  readonly workgroup: AthenaWorkgroup;
+  readonly queryPolicy: IamPolicy;
+
+  constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
+    super(scope, id, props.config);
+    const { config, core } = props;
+    const lake = core.lakeBucket;
+    const databaseName = resourceName(config.env, 'lake').replace(/-/g, '_');
+    const partition = new DataAwsPartition(this, 'partition');
+    const account = new DataAwsCallerIdentity(this, 'account');
+
+    this.database = new GlueCatalogDatabase(this, 'database', {
+      name: databaseName,
+      description: 'HCDL lake: staging JSON and its Parquet copy, partitioned by source/type/dt',
+    });
+
+    const sources = config.sources;
+    const projection = (prefix: string, template: string): Record<string, string> => ({
+      'projection.enabled': 'true',
+      ...(sources.length > 0 ? { 'projection.source.type': 'enum', 'projection.source.values': sources.join(',') } : { 'projection.source.type': 'injected' }),
+      'projection.type.type': 'enum',
+      'projection.type.values': (props.structures ?? DEFAULT_STRUCTURES).join(','),
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW',
+      'projection.dt.interval': '1',
+      'projection.dt.interval.unit': 'DAYS',
+      // `$${x}` is Terraform's escape for the literal `${x}` Athena substitutes.
+      'storage.location.template': `s3://${lake.bucket}/${prefix}${template}`,
+    });
+    const segments = SEGMENT_COLUMNS.map((s) => col(s, 'string', 'segment JSON text'));
+
+    this.stagingTable = new GlueCatalogTable(this, 'staging', {
+      databaseName: this.database.name,
+      name: 'staging',
+      description: 'One row per staging JSON document (raw -> staging of the HL7 v2 pipeline)',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        classification: 'json',
+        EXTERNAL: 'TRUE',
+        ...projection(ZonePrefix.Staging, 'source=$${source}/protocol=hl7v2/format=json/type=$${type}/dt=$${dt}/'),
+      },
+      partitionKeys: PARTITION_KEYS,
+      storageDescriptor: {
+        location: `s3://${lake.bucket}/${ZonePrefix.Staging}`,
+        inputFormat: 'org.apache.hadoop.mapred.TextInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat',
+        serDeInfo: {
+          name: 'staging-json',
+          serializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+          // A segment declared string receives its JSON text; `_meta` maps to `meta`.
+          parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'FALSE', 'mapping.meta': '_meta' },
+        },
+        columns: [col('meta', META, '_meta: version, dictionary version, structure'), col('msh', MSH, 'MSH fields stable across versions'), ...segments],
+      },
+    });
+
+    this.parquetTable = new GlueCatalogTable(this, 'staging-parquet', {
+      databaseName: this.database.name,
+      name: 'staging_parquet',
+      description: 'Staging compacted to Parquet (hcdl compact): segments as JSON text',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        classification: 'parquet',
+        EXTERNAL: 'TRUE',
+        'parquet.compression': 'ZSTD',
+        ...projection(ZonePrefix.Parquet, 'source=$${source}/type=$${type}/dt=$${dt}/'),
+      },
+      partitionKeys: PARTITION_KEYS,
+      storageDescriptor: {
+        location: `s3://${lake.bucket}/${ZonePrefix.Parquet}`,
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        serDeInfo: { name: 'staging-parquet', serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', parameters: { 'serialization.format': '1' } },
+        columns: [col('message_id', 'string'), col('_meta', 'string', 'JSON text'), col('msh', 'string', 'JSON text'), ...segments],
+      },
+    });
+
+    const resultsBucket = core.artifactBucket;
+    this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
+      name: resourceName(config.env, 'analytics'),
+      description: 'HCDL SQL over the lake (hcdl query --athena)',
+      state: 'ENABLED',
+      forceDestroy: !isProtected(config.env),
+      configuration: {
+        enforceWorkgroupConfiguration: true,
+        publishCloudwatchMetricsEnabled: true,
+        bytesScannedCutoffPerQuery: props.bytesScannedCutoffPerQuery ?? 10 * 1024 ** 3,
+        engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
+        resultConfiguration: {
+          outputLocation: `s3://${resultsBucket.bucket}/${ATHENA_RESULTS_PREFIX}`,
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: core.key.arn },
+          expectedBucketOwner: account.accountId,
+        },
+      },
+    });
+
+    const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
+    this.queryPolicy = new IamPolicy(this, 'query-policy', {
+      name: resourceName(config.env, 'analytics-query'),
+      description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
+      policy: policyDocument([
+        allow(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'], [this.workgroup.arn], 'RunQueries'),
+        allow(
+          ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
+          [glue('catalog'), glue(`database/${databaseName}`), glue(`table/${databaseName}/staging`), glue(`table/${databaseName}/staging_parquet`)],
+          'ReadLakeTables',
+        ),
+        allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet]), 'ReadStaging'),
+        { Sid: 'ListStaging', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [lake.arn], Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`] } } },
+        allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
+        allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),
+        { Sid: 'ListResults', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: [resultsBucket.arn], Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } } },
+        kmsUse(core.key.arn),
+      ]),
+    });
+
+    new TerraformOutput(this, 'athena-workgroup', { value: this.workgroup.name, description: 'HCDL_ATHENA_WORKGROUP for hcdl query --athena' });
+    new TerraformOutput(this, 'athena-database', { value: this.database.name, description: 'HCDL_ATHENA_DATABASE for hcdl query --athena' });
+    new TerraformOutput(this, 'query-policy-arn', { value: this.queryPolicy.arn, description: 'attach to the analysts who run hcdl query --athena' });
+  }
+}
