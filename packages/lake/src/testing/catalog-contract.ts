@@ -13,9 +13,11 @@ export interface CatalogHarness {
 export type CatalogFactory = () => Promise<CatalogHarness>;
 
 /**
- * Contract of the Catalog port (ports/catalog.ts). Sources and patient ids are random per
- * test, so a factory may share one table between tests; only the status-only query reads
- * rows of other tests, and it checks just its own rows among them.
+ * Contract of the Catalog port (ports/catalog.ts): messages, errors, patient identifiers,
+ * links and merges. Sources, patient ids, identifiers and the message type of the
+ * type-only query are random per test, so a factory may share one table between tests
+ * (e.g. one DynamoDB table on dynalite); only the status-only query reads rows of other
+ * tests, and it checks just its own rows among them.
  */
 export function catalogContract(name: string, factory: CatalogFactory): void {
   describe(`Catalog contract: ${name}`, () => {
