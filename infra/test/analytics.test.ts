@@ -1,0 +1,134 @@
+import { describe, expect, it } from '@jest/globals';
+import { Testing } from 'cdktf';
+import { loadInfraConfig } from '../src/env';
+import { AnalyticsStack, DEFAULT_STRUCTURES } from '../src/stacks/analytics';
+import { CoreStack } from '../src/stacks/core';
+import { grantViolations, policyDocuments } from './support/policies';
+import { FIXTURE_BUNDLES } from './support/fixtures';
+import { findResource, refTo, resourcesOf, type TfJson } from './support/synth';
+
+/** The analytics stack synthesized beside a core stack of the same app (core refs stay `${aws_...}` tokens). */
+function synthAnalytics(environment: Record<string, string>, extra: { structures?: string[] } = {}): { json: TfJson; text: string } {
+  const app = Testing.app();
+  const config = loadInfraConfig({ environment: { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1', ...environment } });
+  const core = new CoreStack(app, 'core', { config, bundles: FIXTURE_BUNDLES });
+  const analytics = new AnalyticsStack(app, 'analytics', { config, core, ...extra });
+  const text = Testing.synth(analytics);
+  return { json: JSON.parse(text) as TfJson, text };
+}
+
+const { json: st, text } = synthAnalytics({ HCDL_SOURCES: 'clinic-a,lab-b' });
+const table = (name: string) => findResource(st, 'aws_glue_catalog_table', (t) => t.name === name);
+const bucketRef = /^\$\{aws_s3_bucket\.[\w-]+\.bucket\}$/;
+
+describe('analytics stack: Glue tables', () => {
+  it('has one database named for the environment', () => {
+    expect(Object.values(resourcesOf(st, 'aws_glue_catalog_database')).map((d) => d.name)).toEqual(['hcdl_dev_lake']);
+  });
+
+  it('reads staging JSON with the OpenX SerDe and projects source/type/dt onto the staging keys', () => {
+    const t = table('staging');
+    const params = t.parameters as Record<string, string>;
+    const sd = t.storage_descriptor as { location: string; input_format: string; ser_de_info: { serialization_library: string; parameters: Record<string, string> }; columns: { name: string; type: string }[] };
+    expect(t.database_name).toBe(refTo(st, 'aws_glue_catalog_database', findResource(st, 'aws_glue_catalog_database', () => true), 'name'));
+    expect(t.table_type).toBe('EXTERNAL_TABLE');
+    expect(sd.ser_de_info.serialization_library).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(sd.ser_de_info.parameters).toMatchObject({ 'mapping.meta': '_meta', 'ignore.malformed.json': 'FALSE' });
+    expect(sd.input_format).toBe('org.apache.hadoop.mapred.TextInputFormat');
+    expect(t.partition_keys).toEqual([
+      expect.objectContaining({ name: 'source', type: 'string' }),
+      expect.objectContaining({ name: 'type', type: 'string' }),
+      expect.objectContaining({ name: 'dt', type: 'string' }),
+    ]);
+    expect(params).toMatchObject({
+      classification: 'json',
+      'projection.enabled': 'true',
+      'projection.source.type': 'enum',
+      'projection.source.values': 'clinic-a,lab-b',
+      'projection.type.type': 'enum',
+      'projection.type.values': DEFAULT_STRUCTURES.join(','),
+      'projection.dt.type': 'date',
+      'projection.dt.format': 'yyyy-MM-dd',
+      'projection.dt.range': '2020-01-01,NOW',
+    });
+    // The same layout as packages/lake/src/zones.ts stagingKey(); `$${x}` is Terraform's literal `${x}`.
+    const [, bucket, rest] = /^s3:\/\/(.+?)\/(staging\/.*)$/.exec(params['storage.location.template'] as string)!;
+    expect(bucket).toMatch(bucketRef);
+    expect(rest).toBe('staging/source=$${source}/protocol=hl7v2/format=json/type=$${type}/dt=$${dt}/');
+    expect(sd.location).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/staging\/$/);
+    // msh is a struct (the sample's msh.message_control_id works); segments whose shape varies are JSON text.
+    const cols = new Map(sd.columns.map((c) => [c.name, c.type]));
+    expect(cols.get('msh')).toContain('message_control_id:string');
+    expect(cols.get('msh')).toMatch(/^struct<.*message_type:struct<message_code:string,trigger_event:string,message_structure:string/);
+    expect(cols.get('pid')).toBe('string');
+    expect(cols.get('obx')).toBe('string');
+  });
+
+  it('declares the Parquet zone with the same partitions', () => {
+    const t = table('staging_parquet');
+    const params = t.parameters as Record<string, string>;
+    const sd = t.storage_descriptor as { ser_de_info: { serialization_library: string }; columns: { name: string; type: string }[]; location: string };
+    expect(sd.ser_de_info.serialization_library).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
+    expect(params['storage.location.template']).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/parquet\/staging\/source=\$\$\{source\}\/type=\$\$\{type\}\/dt=\$\$\{dt\}\/$/);
+    expect(sd.location).toMatch(/\/parquet\/staging\/$/);
+    expect(sd.columns.slice(0, 3)).toEqual([
+      { name: 'message_id', type: 'string' },
+      expect.objectContaining({ name: '_meta', type: 'string' }),
+      expect.objectContaining({ name: 'msh', type: 'string' }),
+    ]);
+  });
+
+  it('uses an injected source when no sources are configured, and custom structures', () => {
+    const { json } = synthAnalytics({}, { structures: ['ADT_A01', 'ORU_R01'] });
+    const params = findResource(json, 'aws_glue_catalog_table', (t) => t.name === 'staging').parameters as Record<string, string>;
+    expect(params['projection.source.type']).toBe('injected');
+    expect(params['projection.source.values']).toBeUndefined();
+    expect(params['projection.type.values']).toBe('ADT_A01,ORU_R01');
+  });
+});
+
+describe('analytics stack: Athena workgroup', () => {
+  it('enforces KMS-encrypted results under athena-results/ of the artifact bucket and a scan cutoff', () => {
+    const wg = findResource(st, 'aws_athena_workgroup', () => true);
+    expect(wg.name).toBe('hcdl-dev-analytics');
+    expect(wg.force_destroy).toBe(true);
+    const c = wg.configuration as { enforce_workgroup_configuration: boolean; bytes_scanned_cutoff_per_query: number; result_configuration: { output_location: string; encryption_configuration: { encryption_option: string; kms_key_arn: string } } };
+    expect(c.enforce_workgroup_configuration).toBe(true);
+    expect(c.bytes_scanned_cutoff_per_query).toBe(10 * 1024 ** 3);
+    expect(c.result_configuration.output_location).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/athena-results\/$/);
+    expect(c.result_configuration.encryption_configuration).toEqual({ encryption_option: 'SSE_KMS', kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/) });
+    // Results go to the artifact bucket, not the lake bucket.
+    expect(c.result_configuration.output_location).toContain('artifacts');
+  });
+
+  it('is protected in prod', () => {
+    const { json } = synthAnalytics({ HCDL_ENV: 'prod' });
+    expect(findResource(json, 'aws_athena_workgroup', () => true)).toMatchObject({ name: 'hcdl-prod-analytics', force_destroy: false });
+  });
+
+  it('outputs what hcdl query --athena needs', () => {
+    expect(Object.keys(st.output ?? {}).sort()).toEqual(['athena-database', 'athena-workgroup', 'query-policy-arn']);
+  });
+});
+
+describe('analytics stack: query policy', () => {
+  const doc = () => JSON.parse(findResource(st, 'aws_iam_policy', () => true).policy as string) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+
+  it('grants only the workgroup, the two tables, the staging prefixes and the results prefix', () => {
+    const bySid = new Map(doc().Statement.map((s) => [s.Sid, s]));
+    expect(bySid.get('RunQueries')!.Resource).toEqual([refTo(st, 'aws_athena_workgroup', findResource(st, 'aws_athena_workgroup', () => true), 'arn')]);
+    expect(bySid.get('ReadLakeTables')!.Resource.map((r) => r.replace(/^.*:glue:eu-west-1:\$\{[^}]+\}:/, ''))).toEqual([
+      'catalog',
+      'database/hcdl_dev_lake',
+      'table/hcdl_dev_lake/staging',
+      'table/hcdl_dev_lake/staging_parquet',
+    ]);
+    expect(bySid.get('ReadStaging')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/staging/*', '/parquet/staging/*']);
+    expect(bySid.get('WriteResults')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/athena-results/*']);
+    expect(bySid.get('ReadStaging')!.Action).toEqual(['s3:GetObject']);
+  });
+
+  it('has no wildcard grants on data', () => {
+    expect(grantViolations(policyDocuments({ analytics: st }))).toEqual([]);
+  });
+});
