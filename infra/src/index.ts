@@ -13,3 +13,4 @@ export * from './stacks/core';
 export * from './stacks/front-door';
 export * from './stacks/staging';
 export * from './stacks/staging-workflow';
+export * from './stacks/analytics';

@@ -28,13 +28,13 @@ function runMain(env: Record<string, string>) {
 }
 
 describe('synth entry point', () => {
-  it('writes cdktf.out/stacks/{core,front-door,staging} as Terraform JSON with their assets, offline', () => {
+  it('writes cdktf.out/stacks/{core,front-door,staging,analytics} as Terraform JSON with their assets, offline', () => {
     const run = runMain({ HCDL_ENV: 'prod' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('HCDL prod (eu-west-1): synthesized');
     const stacksDir = path.join(run.cwd, 'cdktf.out', 'stacks');
-    expect(readdirSync(stacksDir).sort()).toEqual(['core', 'front-door', 'staging']);
+    expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'staging']);
     const core = JSON.parse(readFileSync(path.join(stacksDir, 'core', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name?: string; filename?: string }>> };
     expect(Object.values(core.resource.aws_dynamodb_table ?? {}).map((t) => t.name)).toContain('hcdl-prod-catalog');
     const writer = Object.values(core.resource.aws_lambda_function ?? {})[0];

@@ -37,7 +37,7 @@ const zone = (prefix: string) => new RegExp(`/${prefix}/\\*$`);
 const CATALOG = /aws_dynamodb_table\.?catalog/;
 
 describe('every policy document of every stack', () => {
-  it('finds the documents: one inline policy per role, trust policies, bucket, queue and key policies', () => {
+  it('finds the documents: one inline policy per role, trust policies, bucket, queue, key and managed policies', () => {
     const found = policyDocuments(stacks);
     const byType = (t: string) => found.filter((p) => p.resourceType === t).length;
     expect(byType('aws_iam_role_policy')).toBe(Object.keys(ROLES).length);
@@ -45,6 +45,7 @@ describe('every policy document of every stack', () => {
     expect(byType('aws_s3_bucket_policy')).toBe(2);
     expect(byType('aws_sqs_queue_policy')).toBe(2);
     expect(byType('aws_kms_key')).toBe(1);
+    expect(byType('aws_iam_policy')).toBe(1); // analytics: the managed policy of analysts running hcdl query --athena
   });
 
   it('grants no `*` action and no `*` resource on s3, dynamodb, sns, sqs or kms', () => {
