@@ -28,11 +28,26 @@ function hexBytes(hex: string): Uint8Array {
 }
 
 export function decodeEscapes(text: string, d: Delimiters, charset: Charset): DecodeOutcome {
+  const out = decodeLeafEscapes(text, d, charset);
+  return { value: out.value, badAt: out.badAt };
+}
+
+export interface LeafDecodeOutcome extends DecodeOutcome {
+  /**
+   * True when every sequence was one of the five basic ones (`\F\ \S\ \T\ \R\ \E\`) and
+   * none was malformed: with distinct separators, re-escaping the value gives the text back.
+   */
+  basic: boolean;
+}
+
+/** decodeEscapes for the parser: also tells whether only basic escapes were used. */
+export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset): LeafDecodeOutcome {
   const esc = d.escape;
-  if (esc === '') return { value: text, badAt: -1 };
+  if (esc === '') return { value: text, badAt: -1, basic: true };
   let out = '';
   let from = 0;
   let badAt = -1;
+  let basic = true;
   let i = text.indexOf(esc);
   while (i >= 0) {
     const close = text.indexOf(esc, i + 1);
@@ -59,9 +74,11 @@ export function decodeEscapes(text: string, d: Delimiters, charset: Charset): De
         rep = esc;
         break;
       case 'P':
+        basic = false;
         rep = d.truncation !== '' ? d.truncation : undefined;
         break;
       default:
+        basic = false;
         if (HEX.test(body)) rep = decodeBytes(hexBytes(body.slice(1)), charset).text;
         else if (FORMATTING.test(body)) rep = `\\${body}\\`;
     }
@@ -77,7 +94,7 @@ export function decodeEscapes(text: string, d: Delimiters, charset: Charset): De
     from = close + 1;
     i = text.indexOf(esc, from);
   }
-  return { value: from === 0 ? text : out + text.slice(from), badAt };
+  return { value: from === 0 ? text : out + text.slice(from), badAt, basic: basic && badAt < 0 };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Charset } from './charset';
 import type { Delimiters } from './delimiters';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
-import { decodeEscapes } from './escape';
+import { decodeLeafEscapes, type LeafDecodeOutcome } from './escape';
 import { Segment, type ComponentValue, type FieldValue, type LeafValue, type RepetitionValue } from './model';
 import { encodeField } from './serialize';
 
@@ -17,6 +17,11 @@ export interface SegmentContext {
   es: number;
   /** Character class by char code (SEPARATOR, ESCAPE or 0) for codes below `cls.length`. */
   cls: Uint8Array;
+  /**
+   * The declared separators and escape character are pairwise different, so a field whose
+   * escapes are all basic re-escapes to exactly what was sent (no need to keep the original).
+   */
+  distinct: boolean;
 }
 
 const SEPARATOR = 1;
@@ -46,15 +51,53 @@ export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Dia
   const cs = code(d.component);
   const ss = code(d.subcomponent);
   const es = code(d.escape);
-  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es) };
+  const declared = [fs, rs, cs, ss, es].filter((c) => c >= 0);
+  const distinct = new Set(declared).size === declared.length;
+  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es), distinct };
 }
 
 const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
 
 /**
+ * Scratch stacks for the parts of the value being parsed (parseSegment is synchronous and
+ * never re-entered); each finished part becomes an array of exactly its length.
+ */
+let subStack: LeafValue[] = new Array<LeafValue>(64).fill('');
+let compStack: ComponentValue[] = new Array<ComponentValue>(64).fill('');
+let repStack: RepetitionValue[] = new Array<RepetitionValue>(64).fill([]);
+
+/** The first n items of a stack as a new packed array (literals for the common small sizes). */
+function take<T>(s: T[], n: number): T[] {
+  switch (n) {
+    case 1:
+      return [s[0] as T];
+    case 2:
+      return [s[0] as T, s[1] as T];
+    case 3:
+      return [s[0] as T, s[1] as T, s[2] as T];
+    case 4:
+      return [s[0] as T, s[1] as T, s[2] as T, s[3] as T];
+    case 5:
+      return [s[0] as T, s[1] as T, s[2] as T, s[3] as T, s[4] as T];
+    case 6:
+      return [s[0] as T, s[1] as T, s[2] as T, s[3] as T, s[4] as T, s[5] as T];
+    case 7:
+      return [s[0] as T, s[1] as T, s[2] as T, s[3] as T, s[4] as T, s[5] as T, s[6] as T];
+    default:
+      return s.slice(0, n);
+  }
+}
+
+/** Doubles a full stack. */
+function grow<T>(s: T[]): T[] {
+  return s.concat(s);
+}
+
+/**
  * Parses one segment line, `text` from `from` (default 0) to `to` (default its length), in a
  * single pass: a class table finds every separator with one load per character, every leaf
- * is sliced once, and escapes are decoded only in leaves that contain the escape character.
+ * is sliced once, escapes are decoded only in leaves that contain the escape character, and
+ * every repetition, component and subcomponent array is allocated once at its final size.
  */
 export function parseSegment(text: string, line: number, segmentRepetition: number, ctx: SegmentContext, from = 0, to = text.length): Segment {
   const id = text.slice(from, from + 3);
@@ -78,11 +121,13 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
   const clsLen = cls.length;
   let fieldStart = start;
   let leafStart = start;
-  let reps: RepetitionValue[] | undefined;
-  let comps: ComponentValue[] | undefined;
-  let subs: LeafValue[] | undefined;
+  let nReps = 0;
+  let nComps = 0;
+  let nSubs = 0;
   let leafEsc = false;
   let fieldEsc = false;
+  // False once a leaf of the field used an escape that re-escaping would not give back.
+  let fieldBasic = true;
   let plain = true;
   for (let i = start; i <= to; i++) {
     let c = fs;
@@ -98,54 +143,65 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     if (c === fs && plain) {
       // Fast path: a field with no repetition, component or subcomponent separator.
       if (i === fieldStart) fields.push(undefined);
-      else {
-        const v = leafValue(text, from, fieldStart, i, leafEsc, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
-        fields.push([[v]]);
-        if (leafEsc) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
+      else if (!leafEsc) {
+        fields.push([[i - fieldStart === 2 && text.charCodeAt(fieldStart) === 34 && text.charCodeAt(fieldStart + 1) === 34 ? null : text.slice(fieldStart, i)]]);
+      } else {
+        const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
+        fields.push([[out.value]]);
+        if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
       }
       fieldStart = leafStart = i + 1;
       leafEsc = false;
       continue;
     }
     plain = false;
-    const fieldNo = fields.length;
-    const repNo = (reps?.length ?? 0) + 1;
-    const compNo = (comps?.length ?? 0) + 1;
-    const v = leafValue(text, from, leafStart, i, leafEsc, ctx, line, id, segmentRepetition, fieldNo, repNo, compNo, (subs?.length ?? 0) + 1);
-    fieldEsc ||= leafEsc;
-    leafEsc = false;
+    let v: LeafValue;
+    if (!leafEsc) {
+      v = i - leafStart === 2 && text.charCodeAt(leafStart) === 34 && text.charCodeAt(leafStart + 1) === 34 ? null : text.slice(leafStart, i);
+    } else {
+      const out = decodeLeaf(text, from, leafStart, i, ctx, line, id, segmentRepetition, fields.length, nReps + 1, nComps + 1, nSubs + 1);
+      v = out.value;
+      fieldEsc = true;
+      if (!out.basic) fieldBasic = false;
+      leafEsc = false;
+    }
     leafStart = i + 1;
     if (c === ss) {
-      (subs ??= []).push(v);
+      if (nSubs === subStack.length) subStack = grow(subStack);
+      subStack[nSubs++] = v;
       continue;
     }
     let comp: ComponentValue = v;
-    if (subs !== undefined) {
-      subs.push(v);
-      comp = subs;
-      subs = undefined;
+    if (nSubs > 0) {
+      if (nSubs === subStack.length) subStack = grow(subStack);
+      subStack[nSubs++] = v;
+      comp = take(subStack, nSubs);
+      nSubs = 0;
     }
-    (comps ??= []).push(comp);
+    if (nComps === compStack.length) compStack = grow(compStack);
+    compStack[nComps++] = comp;
     if (c === cs) continue;
-    (reps ??= []).push(comps);
-    comps = undefined;
+    if (nReps === repStack.length) repStack = grow(repStack);
+    repStack[nReps++] = take(compStack, nComps);
+    nComps = 0;
     if (c === rs) continue;
-    fields.push(reps);
-    if (fieldEsc) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
-    reps = undefined;
+    fields.push(take(repStack, nReps));
+    nReps = 0;
+    if (fieldEsc && (!fieldBasic || !ctx.distinct)) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
     fieldEsc = false;
+    fieldBasic = true;
     plain = true;
     fieldStart = i + 1;
   }
   return new Segment(id, line, fields, originals);
 }
 
-function leafValue(
+/** A leaf that holds the escape character, decoded; a malformed escape is reported. */
+function decodeLeaf(
   text: string,
   lineStart: number,
   from: number,
   to: number,
-  esc: boolean,
   ctx: SegmentContext,
   line: number,
   segment: string,
@@ -154,11 +210,8 @@ function leafValue(
   repetition: number,
   component: number,
   subcomponent: number,
-): LeafValue {
-  if (to - from === 2 && text.charCodeAt(from) === 34 && text.charCodeAt(from + 1) === 34) return null;
-  const raw = text.slice(from, to);
-  if (!esc) return raw;
-  const out = decodeEscapes(raw, ctx.d, ctx.charset);
+): LeafDecodeOutcome {
+  const out = decodeLeafEscapes(text.slice(from, to), ctx.d, ctx.charset);
   if (out.badAt >= 0) {
     ctx.diagnostics.push(
       diagnostic(ParseCode.BadEscape, 'warning', 'malformed or unknown escape sequence kept as sent', {
@@ -173,7 +226,7 @@ function leafValue(
       }),
     );
   }
-  return out.value;
+  return out;
 }
 
 /** Keeps the sent text of a field with escapes when re-escaping its value would not give it back. */
