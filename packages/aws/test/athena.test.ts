@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand, StopQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { AthenaQueryError, AthenaSqlError, AthenaTimeoutError, athenaValue, runAthenaQuery } from '../src/athena';
+import { AwsAdapterError } from '../src/errors';
 
 const athena = mockClient(AthenaClient);
 const client = new AthenaClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
@@ -95,6 +96,7 @@ describe('runAthenaQuery', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'CANCELLED' } } });
     const err = await runAthenaQuery(client, SQL, BASE).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AthenaQueryError);
+    expect(err).toBeInstanceOf(AwsAdapterError);
     expect(err).not.toBeInstanceOf(AthenaSqlError);
     expect((err as Error).message).toBe('Athena query q-4 cancelled: query cancelled');
   });

@@ -1,5 +1,7 @@
+import { AwsAdapterError } from '../errors';
+
 /** Errors of running SQL on Athena. `name` starts with `Athena` (the CLI matches on it). */
-export class AthenaQueryError extends Error {
+export class AthenaQueryError extends AwsAdapterError {
   constructor(
     message: string,
     readonly queryExecutionId?: string,
