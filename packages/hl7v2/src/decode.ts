@@ -61,7 +61,8 @@ export function decodeInput(input: string | Uint8Array): DecodedInput {
     charset = Charset.Utf8;
   }
   if (typeof input === 'string') return { text: input, charset, diagnostics };
-  const out = decodeBytes(input, charset);
+  // The BOM is never data: dropped before decoding, whatever MSH-18 names (8859/15 included).
+  const out = decodeBytes(bom ? input.subarray(3) : input, charset);
   if (out.fellBack) {
     diagnostics.push(
       diagnostic(ParseCode.CharsetFallback, 'warning', 'the bytes are not valid UTF-8; decoded as Windows-1252', { line: msh18.line, segment: 'MSH', field: 18 }),

@@ -2,7 +2,7 @@
  * Bugs found by the property tests (test/property), each pinned by a plain example.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Hl7FatalError, parseMessage, readHeader, serialize, streamMessages, toStagingJson, toStagingJsonText, validateMessage } from '../../src/index';
+import { Hl7FatalError, normalize, parseMessage, readHeader, serialize, streamMessages, toStagingJson, toStagingJsonText, validateMessage } from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
   it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {
@@ -102,5 +102,16 @@ describe('repetitions of a non-repeating field are reported once in the staging 
     const text = JSON.parse(toStagingJsonText(m)) as { _meta: { warnings: { code: string }[] }; pid: Record<string, unknown> };
     expect(text._meta.warnings.filter((w) => w.code === 'FIELD_REPEATED')).toHaveLength(1);
     expect(text.pid['administrative_sex_extra']).toEqual(['M']);
+  });
+});
+
+describe('a UTF-8 BOM in front of an ISO 8859-15 message', () => {
+  it('is dropped before decoding (it used to become text and hide the MSH)', () => {
+    const text = 'MSH|^~\\&|A|B|||20240101||ADT^A01|1|P|2.5||||||8859/15\rPID|1||||Price \u00a4\r';
+    const bytes = Uint8Array.from([0xef, 0xbb, 0xbf, ...Array.from(text, (c) => c.charCodeAt(0))]);
+    const m = parseMessage(bytes);
+    expect(m.diagnostics).toEqual([]);
+    expect(m.get('PID-5')).toBe('Price \u20ac');
+    expect(normalize(bytes).startsWith('MSH|')).toBe(true);
   });
 });
