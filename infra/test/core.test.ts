@@ -112,6 +112,7 @@ describe('core stack: core-writer', () => {
       logging_config: { log_format: 'JSON', log_group: refTo(core, 'aws_cloudwatch_log_group', logGroup, 'name') },
     });
     expect(String(fn().filename)).toMatch(/^assets\/core-writer-code\/[0-9A-F]+\/archive\.zip$/);
+    expect(fn().source_code_hash).toBe(`\${filebase64sha256("${String(fn().filename)}")}`);
   });
 
   it('is subscribed to the hub with the filter policy declared beside the function, with a DLQ', () => {

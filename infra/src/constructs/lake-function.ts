@@ -2,7 +2,7 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import type { TerraformAsset } from 'cdktf';
+import { Fn, type TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { thresholdAlarm } from './alarm';
 import { allow, assumeRolePolicy, policyDocument, type PolicyStatement } from './policy';
@@ -75,7 +75,8 @@ export class LakeFunction extends Construct {
       architectures: [LAMBDA_ARCHITECTURE],
       handler: props.handler,
       filename: code.path,
-      sourceCodeHash: code.assetHash,
+      // What the provider compares with the deployed package: base64 SHA-256 of the zip itself.
+      sourceCodeHash: Fn.filebase64sha256(code.path),
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? 30,
       tracingConfig: { mode: 'Active' },
