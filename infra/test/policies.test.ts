@@ -40,6 +40,9 @@ describe('every policy document of every stack', () => {
   it('finds the documents: one inline policy per role, trust policies, bucket, queue, key and managed policies', () => {
     const found = policyDocuments(stacks);
     const byType = (t: string) => found.filter((p) => p.resourceType === t).length;
+    // A new role must be added to ROLES, and so to the who-may-write-what checks below.
+    const roleNames = Object.values(stacks).flatMap((j) => Object.values(j.resource?.aws_iam_role ?? {}).map((r) => r.name));
+    expect(roleNames.sort()).toEqual(Object.values(ROLES).sort());
     expect(byType('aws_iam_role_policy')).toBe(Object.keys(ROLES).length);
     expect(byType('aws_iam_role')).toBe(Object.keys(ROLES).length);
     expect(byType('aws_s3_bucket_policy')).toBe(2);
