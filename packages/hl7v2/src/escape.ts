@@ -99,8 +99,9 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
 
 /**
  * Escapes a decoded value for the message's separators (the inverse of the five basic
- * escapes). The v2.7 truncation character is not escaped: senders of earlier versions that
- * declare one in MSH-2 still send it as data.
+ * escapes); CR and LF become \X0D\ and \X0A\ so a value can never end a segment. The v2.7
+ * truncation character is not escaped: senders of earlier versions that declare one in MSH-2
+ * still send it as data. Without an escape character (MSH-2 `^~&`) nothing can be escaped.
  */
 export function encodeEscapes(value: string, d: Delimiters): string {
   const esc = d.escape;
@@ -115,6 +116,9 @@ export function encodeEscapes(value: string, d: Delimiters): string {
     else if (ch === d.component) rep = 'S';
     else if (ch === d.subcomponent) rep = 'T';
     else if (ch === d.repetition) rep = 'R';
+    // A line break in a value would end the segment: written as a hex escape.
+    else if (ch === '\r') rep = 'X0D';
+    else if (ch === '\n') rep = 'X0A';
     if (rep !== undefined) {
       out += value.slice(from, i) + esc + rep + esc;
       from = i + 1;

@@ -115,3 +115,16 @@ describe('a UTF-8 BOM in front of an ISO 8859-15 message', () => {
     expect(normalize(bytes).startsWith('MSH|')).toBe(true);
   });
 });
+
+describe('a line break in a value set through the tree', () => {
+  it('is written as \\X0D\\ / \\X0A\\, so the segment is not cut', () => {
+    const m = parseMessage('MSH|^~\\&|A|B|||20240101||ORU^R01|1|P|2.5\rOBX|1|TX|||x\r');
+    m.segments[1]?.setField(5, 'line one\r\nline two');
+    const text = serialize(m);
+    expect(text).toBe('MSH|^~\\&|A|B|||20240101||ORU^R01|1|P|2.5\rOBX|1|TX|||line one\\X0D\\\\X0A\\line two\r');
+    const back = parseMessage(text);
+    expect(back.get('OBX-5')).toBe('line one\r\nline two');
+    expect(back.segments).toHaveLength(2);
+    expect(serialize(back)).toBe(text);
+  });
+});

@@ -5,7 +5,8 @@
  * implementation of the encoding rules:
  * - separators: MSH-1 and MSH-2 drawn from the legal characters (not a letter, digit, blank,
  *   CR/LF, DEL or the quote that marks the explicit null), 4 or 5 encoding characters;
- * - a value holding a separator or the escape character is written with \F\ \S\ \T\ \R\ \E\;
+ * - a value holding a separator or the escape character is written with \F\ \S\ \T\ \R\ \E\,
+ *   a line break with \X0D\ / \X0A\;
  * - the explicit null `""` is the model's `null`; an empty field is `undefined`.
  */
 import fc from 'fast-check';
@@ -39,7 +40,7 @@ export const delimitersArb: fc.Arbitrary<Delimiters> = fc
 const valueChar = fc.oneof(
   { weight: 6, arbitrary: fc.constantFrom(...'abcXYZ019 .'.split('')) },
   { weight: 3, arbitrary: fc.constantFrom(...SEPARATOR_POOL) },
-  { weight: 1, arbitrary: fc.constantFrom('"', 'é', 'ß', 'Ω', '中', '😀', '\t', '\u00a0') },
+  { weight: 1, arbitrary: fc.constantFrom('"', 'é', 'ß', 'Ω', '中', '😀', '\t', '\u00a0', '\r', '\n') },
   // Any code point but line breaks and the framing characters normalization strips.
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((s) => !/[\r\n\u000b\u001c\ufeff]/.test(s)) },
 );
@@ -107,7 +108,7 @@ export const messageArb: fc.Arbitrary<ModelMessage> = fc
 /** The test's own ER7 writer (escaping included), independent of src/serialize.ts. */
 export function encodeLeaf(v: LeafValue, d: Delimiters): string {
   if (v === null) return '""';
-  const codes: Record<string, string> = { [d.escape]: 'E', [d.field]: 'F', [d.component]: 'S', [d.subcomponent]: 'T', [d.repetition]: 'R' };
+  const codes: Record<string, string> = { [d.escape]: 'E', [d.field]: 'F', [d.component]: 'S', [d.subcomponent]: 'T', [d.repetition]: 'R', '\r': 'X0D', '\n': 'X0A' };
   return [...v].map((ch) => (codes[ch] !== undefined ? `${d.escape}${codes[ch]}${d.escape}` : ch)).join('');
 }
 
