@@ -1,3 +1,5 @@
+import { QueryError } from './errors';
+
 /** Configuration of `hcdl query --athena`: read here, once per process, and nowhere else. */
 export interface AthenaCliConfig {
   workgroup: string;
@@ -7,7 +9,7 @@ export interface AthenaCliConfig {
   catalog?: string;
 }
 
-export class AthenaConfigError extends Error {
+export class AthenaConfigError extends QueryError {
   constructor(message: string) {
     super(message);
     this.name = 'AthenaConfigError';

@@ -5,3 +5,4 @@ export * from './staging-view';
 export * from './engine';
 export * from './compact';
 export * from './format';
+export * from './env';

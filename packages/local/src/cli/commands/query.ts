@@ -39,15 +39,18 @@ async function runLocal(sql: string, dataDir: string): Promise<QueryResult> {
   }
 }
 
+/** Athena's errors are translated at this boundary into the query side's own family. */
 async function runAthena(sql: string): Promise<QueryResult> {
   const { readAthenaConfig } = await import('../../query/env');
   const config = readAthenaConfig();
-  const { createAthenaClient, runAthenaQuery } = await import('@hcdl/aws');
+  const { AthenaQueryError, AthenaSqlError, createAthenaClient, runAthenaQuery } = await import('@hcdl/aws');
   const client = createAthenaClient(config.region === undefined ? {} : { region: config.region });
   try {
-    const options: Parameters<typeof runAthenaQuery>[2] = { workgroup: config.workgroup, database: config.database };
-    if (config.catalog !== undefined) options.catalog = config.catalog;
-    return await runAthenaQuery(client, sql, options);
+    return await runAthenaQuery(client, sql, { workgroup: config.workgroup, database: config.database, ...(config.catalog !== undefined ? { catalog: config.catalog } : {}) });
+  } catch (err) {
+    if (err instanceof AthenaSqlError) throw new SqlError(err.message, { cause: err });
+    if (err instanceof AthenaQueryError) throw new QueryError(err.message, { cause: err });
+    throw err;
   } finally {
     client.destroy();
   }
@@ -95,11 +98,11 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     io.stdout.write(formatResult(result, format as OutputFormat, { maxCellWidth: maxWidth }));
     return 0;
   } catch (err) {
-    if (err instanceof SqlError || (err instanceof Error && err.name === 'AthenaSqlError')) {
+    if (err instanceof SqlError) {
       io.stderr.write(`hcdl query: SQL error: ${err.message}\n`);
       return 1;
     }
-    if (err instanceof Error && (err instanceof QueryError || err.name.startsWith('Athena'))) {
+    if (err instanceof QueryError) {
       io.stderr.write(`hcdl query: ${err.message}\n`);
       return 1;
     }
