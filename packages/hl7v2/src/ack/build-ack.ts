@@ -131,12 +131,13 @@ function mshSegment(src: AckSource, dl: AckDelimiters, rank: number, options: Ac
     src.receivingFacility ?? '',
     src.sendingApplication ?? '',
     src.sendingFacility ?? '',
-    hl7Timestamp(options.now ?? new Date()),
+    // Escaped like every value: '+' (time zone) or '.' (version) may be a separator here.
+    e(hl7Timestamp(options.now ?? new Date())),
     '',
     messageType,
     e(options.controlId ?? newControlId()),
-    src.processingId ?? 'P',
-    src.version ?? '',
+    e(src.processingId ?? 'P'),
+    e(src.version ?? ''),
   ];
   // MSH-1 is the field separator itself: 'MSH' + '|' + MSH-2 ...
   return join(fields, dl.field);

@@ -165,3 +165,15 @@ describe('corpus: the ACK of every message parses cleanly and swaps sender and r
     expect(n).toBeGreaterThan(450);
   });
 });
+
+describe('ACK values holding the message separators', () => {
+  it("'+' as escape character and '.' as component separator: MSH-7 and MSH-12 are escaped", () => {
+    const msg = parseMessage('MSH|.~+^|APP|FAC|R|RF|20240101||ADT.A01|C4|P|2+S+5\r');
+    expect(msg.get('MSH-12')).toBe('2.5');
+    const ack = parseMessage(buildAck(msg, { code: 'AA', now: NOW }));
+    expect(ack.diagnostics).toEqual([]);
+    expect(ack.get('MSH-7')).toBe('20240601083005+0000');
+    expect(ack.get('MSH-12')).toBe('2.5');
+    expect(ack.get('MSH-9.2')).toBe('A01');
+  });
+});
