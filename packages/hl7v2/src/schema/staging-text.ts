@@ -165,12 +165,26 @@ function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefin
 
 interface Slot {
   array: boolean;
-  parts: string[];
+  /** The segment objects so far, comma-separated (a rope: flattened once, with the document). */
+  text: string;
+}
+
+/** JSON key text (`"pid"`) of a segment id, cached (ids are few and short). */
+const segmentKeys = new Map<string, string>();
+
+function segmentJsonKey(id: string): string {
+  let k = segmentKeys.get(id);
+  if (k === undefined) {
+    k = str(segmentKey(id));
+    if (segmentKeys.size >= 4096) segmentKeys.clear();
+    segmentKeys.set(id, k);
+  }
+  return k;
 }
 
 /**
- * Staging JSON text. `metaPrefix` is the `_meta` object without its closing `warnings`,
- * written last so warnings raised while writing are included.
+ * Staging JSON text. `_meta` is written first but built last, so warnings raised while
+ * writing the segments are included.
  */
 export function writeStagingText(
   view: MessageView,
@@ -186,18 +200,19 @@ export function writeStagingText(
     const n = (seen.get(seg.id) ?? 0) + 1;
     seen.set(seg.id, n);
     const text = segmentText(seg, n, dict.segment(seg.id), dict, seps, warnings);
-    const key = segmentKey(seg.id);
+    const key = segmentJsonKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
     if (repeats || n === 1) {
       const slot = slots.get(key);
-      if (slot === undefined) slots.set(key, { array: repeats, parts: [text] });
-      else slot.parts.push(text);
+      if (slot === undefined) slots.set(key, { array: repeats, text });
+      else slot.text += `,${text}`;
       continue;
     }
-    const extraKey = `${key}_extra`;
-    const slot = slots.get(extraKey);
-    if (slot === undefined) slots.set(extraKey, { array: true, parts: [text] });
-    else slot.parts.push(text);
+    const extraKey = `${segmentKey(seg.id)}_extra`;
+    const extraJsonKey = str(extraKey);
+    const slot = slots.get(extraJsonKey);
+    if (slot === undefined) slots.set(extraJsonKey, { array: true, text });
+    else slot.text += `,${text}`;
     warnings.push(
       schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${seg.id} occurs more than once but ${resolution.structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
         line: seg.line,
@@ -213,8 +228,6 @@ export function writeStagingText(
     warnings,
   };
   let out = `{"_meta":${JSON.stringify(meta)}`;
-  for (const [key, slot] of slots) {
-    out += `,${str(key)}:${slot.array ? `[${slot.parts.join(',')}]` : (slot.parts[0] as string)}`;
-  }
+  for (const [key, slot] of slots) out += slot.array ? `,${key}:[${slot.text}]` : `,${key}:${slot.text}`;
   return `${out}}`;
 }
