@@ -23,7 +23,9 @@ const s3 = mockClient(S3Client);
 const client = (): S3Client => new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const failure = (name: string, status: number): S3ServiceException => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
 
-beforeEach(() => s3.reset());
+beforeEach(() => {
+  s3.reset();
+});
 
 describe('S3ObjectStore requests', () => {
   it('puts with SSE-KMS (key id, bucket key), metadata and the tags as a Tagging query string', async () => {

@@ -15,7 +15,7 @@ import { checkKey, encodeTagging, tagsOf } from './object-keys';
 export interface S3ObjectStoreOptions {
   bucket: string;
   /** KMS key (id, ARN or alias) for SSE-KMS; absent: SSE-KMS with the bucket's default key. */
-  kmsKeyId?: string;
+  kmsKeyId?: string | undefined;
 }
 
 /** Retries of a conditional put that S3 answered 409 (another conditional write in flight). */

@@ -35,7 +35,7 @@ export async function startDynamoCompatProxy(upstream: string, direct: DynamoDBC
           if (Item !== undefined) out = Buffer.from(JSON.stringify({ ...(JSON.parse(up.body.toString('utf8')) as object), Item }));
         }
       }
-      const headers = { ...up.headers, 'content-length': String(out.byteLength) };
+      const headers: Record<string, string | string[] | undefined> = { ...up.headers, 'content-length': String(out.byteLength) };
       delete headers['transfer-encoding'];
       // dynalite signs its responses with a CRC32 of the body; a changed body drops it.
       if (out !== up.body) delete headers['x-amz-crc32'];
