@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from '@jest/globals';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { PublishCommand, SNSClient, type PublishCommandInput } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { hubEventFromSns, matchesFilterPolicy, type Attributes, type HubEvent } from '@hcdl/lake';
 import { hubEvent, policyCases } from '@hcdl/lake/testing';
@@ -45,7 +45,7 @@ describe('SnsHub', () => {
   it('round-trips: the SNS record of what it publishes reads back as the same event', async () => {
     const event = hubEvent({ event: 'staged', messageType: 'ADT^A08' }, { stagingKey: 'staging/source=x/y.json' });
     await hub().publish(event);
-    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
+    const input: PublishCommandInput = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
     expect(hubEventFromSns(deliveredRecord(input))).toEqual(event);
   });
 
@@ -65,7 +65,7 @@ describe('SnsHub', () => {
   it('leaves an empty attribute out (SNS rejects empty values); it reads back as empty', async () => {
     const event = hubEvent({ messageType: '' });
     await hub().publish(event);
-    const input = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
+    const input: PublishCommandInput = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
     expect(Object.keys(input.MessageAttributes ?? {}).sort()).toEqual(['event', 'format', 'protocol', 'source']);
     expect(hubEventFromSns(deliveredRecord(input)).attributes.messageType).toBe('');
   });
