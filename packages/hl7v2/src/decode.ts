@@ -1,5 +1,5 @@
 import { bytesAsLatin1, Charset, charsetOf, decodeBytes } from './charset';
-import type { Delimiters } from './delimiters';
+import { encodingRoles } from './delimiters';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { decodeEscapes } from './escape';
 
@@ -33,17 +33,13 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
   if (v === undefined) return { value: undefined, line };
   const enc = fields[1] ?? '';
   let first = v;
-  for (const sep of [enc.charAt(1), enc.charAt(0)]) if (sep !== '' && first.includes(sep)) first = first.slice(0, first.indexOf(sep));
-  // A name holding one of the message's separators (8859/1 with '/' as a separator) is sent escaped.
-  const esc = enc.length === 3 && enc.charAt(2) === '&' ? '' : enc.charAt(2);
-  if (esc !== '' && first.includes(esc)) first = unescapeName(first, fs, enc, esc);
+  if (enc !== '') {
+    const roles = encodingRoles(enc);
+    for (const sep of [roles.repetition, roles.component]) if (sep !== '' && first.includes(sep)) first = first.slice(0, first.indexOf(sep));
+    // A name holding one of the message's separators (8859/1 with '/' as a separator) is sent escaped.
+    if (roles.escape !== '' && first.includes(roles.escape)) first = decodeEscapes(first, { field: fs, ...roles, encodingCharacters: enc }, Charset.Ascii).value;
+  }
   return { value: first === '' ? undefined : first, line };
-}
-
-/** The five separator escapes of a charset name (no charset is needed for those). */
-function unescapeName(name: string, field: string, enc: string, escape: string): string {
-  const d: Delimiters = { field, component: enc.charAt(0), repetition: enc.charAt(1), escape, subcomponent: enc.charAt(3), truncation: '', encodingCharacters: enc };
-  return decodeEscapes(name, d, Charset.Ascii).value;
 }
 
 /** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */

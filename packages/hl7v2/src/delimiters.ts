@@ -32,12 +32,51 @@ function unusable(ch: string): boolean {
   return c <= 0x20 || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x7f;
 }
 
+const STANDARD = '^~\\&';
+
+/** True when every character of enc is one of ^~\& and they come in the standard order. */
+function standardSubset(enc: string): boolean {
+  let from = 0;
+  for (const ch of enc) {
+    const at = STANDARD.indexOf(ch, from);
+    if (at < 0) return false;
+    from = at + 1;
+  }
+  return true;
+}
+
+/**
+ * The separators MSH-2 declares, by position (component, repetition, escape, subcomponent,
+ * truncation), with two sender habits found in real traffic read as meant:
+ * - three of the standard characters in their standard order stand for their usual roles:
+ *   `^~&` has no escape character, `^\&` no repetition separator;
+ * - `^~\\&` (the backslash doubled, a quoting mistake) is `^~\&`;
+ * - any other 3-character MSH-2 ending in `&` keeps `&` as the subcomponent separator.
+ * A blank never acts as a separator: it means "not declared" ('').
+ */
+export function encodingRoles(enc: string): Omit<Delimiters, 'field' | 'encodingCharacters'> {
+  const read = enc === '^~\\\\&' ? STANDARD : enc;
+  const at = (i: number): string => {
+    const c = read.charAt(i);
+    return c === ' ' || c === '\t' ? '' : c;
+  };
+  if (read.length === 3 && standardSubset(read)) {
+    const role = (ch: string): string => (read.includes(ch) ? ch : '');
+    return { component: role('^'), repetition: role('~'), escape: role('\\'), subcomponent: role('&'), truncation: '' };
+  }
+  const r = { component: at(0), repetition: at(1), escape: at(2), subcomponent: at(3), truncation: at(4) };
+  if (read.length === 3 && read.charAt(2) === '&') {
+    r.escape = '';
+    r.subcomponent = '&';
+  }
+  return r;
+}
+
 /**
  * Reads the delimiters of a header line (`MSH`, `FHS` or `BHS` + field separator + MSH-2).
  * Throws Hl7FatalError when the field separator cannot be used (missing, a letter, a digit
- * or a blank). MSH-2 is read leniently: an empty MSH-2 means the defaults, a blank means
- * "not declared", odd characters are used as sent (the schema validation reports them). `^~&` (no escape character, as some US-realm
- * senders write it) keeps `&` as the subcomponent separator.
+ * or a blank). MSH-2 is read leniently (see encodingRoles): an empty MSH-2 means the
+ * defaults, odd characters are used as sent (the schema validation reports them).
  */
 export function readDelimiters(headerLine: string, line: number, warnings?: Diagnostic[]): Delimiters {
   const seg = headerLine.slice(0, 3);
@@ -57,16 +96,7 @@ export function readDelimiters(headerLine: string, line: number, warnings?: Diag
     for (const k of ['component', 'repetition', 'escape', 'subcomponent'] as const) if (d[k] === field) d[k] = '';
     return d;
   }
-  const at = (i: number): string => {
-    const c = enc.charAt(i);
-    // A blank can never act as a separator: treat it as "not declared".
-    return c === ' ' || c === '\t' ? '' : c;
-  };
-  const d: Delimiters = { field, component: at(0), repetition: at(1), escape: at(2), subcomponent: at(3), truncation: at(4), encodingCharacters: enc };
-  if (enc.length === 3 && enc.charAt(2) === '&') {
-    d.escape = '';
-    d.subcomponent = '&';
-  }
+  const d: Delimiters = { field, ...encodingRoles(enc), encodingCharacters: enc };
   if (enc.length < 4) {
     warnings?.push(diagnostic('ENCODING_CHARACTERS_SHORT', 'warning', `${seg}-2 has ${enc.length} encoding characters; missing separators are not used`, { line, column: 5, segment: seg, field: 2 }));
   }

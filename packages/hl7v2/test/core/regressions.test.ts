@@ -2,6 +2,7 @@
  * Bugs found by the property tests (test/property), each pinned by a plain example.
  */
 import { describe, expect, it } from '@jest/globals';
+import { corpusBytes } from './support';
 import { Hl7FatalError, normalize, parseMessage, readHeader, serialize, streamMessages, toStagingJson, toStagingJsonText, validateMessage } from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
@@ -126,5 +127,30 @@ describe('a line break in a value set through the tree', () => {
     expect(back.get('OBX-5')).toBe('line one\r\nline two');
     expect(back.segments).toHaveLength(2);
     expect(serialize(back)).toBe(text);
+  });
+});
+
+describe('MSH-2 read as senders mean it', () => {
+  it("'^\\&' (ruby-hl7): component, escape and subcomponent, no repetition separator", () => {
+    const m = parseMessage(corpusBytes('ruby-hl7/test_data/adt_a01.hl7'));
+    expect(m.delimiters).toMatchObject({ component: '^', repetition: '', escape: '\\', subcomponent: '&' });
+    const t = parseMessage('MSH|^\\&|A|B|||20240101||ADT^A01|1|P|2.3\rPID|1||A\\T\\B~C&D\r');
+    expect(t.get('PID-3.1.1')).toBe('A&B~C');
+    expect(t.get('PID-3.1.2')).toBe('D');
+    expect(t.diagnostics.map((d) => d.code)).toEqual(['ENCODING_CHARACTERS_SHORT']);
+  });
+
+  it("'^~\\\\&' (LinuxForHealth, the backslash doubled): read as ^~\\&, & separates subcomponents", () => {
+    const m = parseMessage('MSH|^~\\\\&|A|B|||20240101||ADT^A01|1|P|2.6\rPID|1||X^^^H&1.2&ISO||A\\S\\B\r');
+    expect(m.delimiters).toMatchObject({ component: '^', repetition: '~', escape: '\\', subcomponent: '&', truncation: '', encodingCharacters: '^~\\\\&' });
+    expect(m.get('PID-3.4.2')).toBe('1.2');
+    expect(m.get('PID-5')).toBe('A^B');
+    expect(serialize(m)).toBe('MSH|^~\\\\&|A|B|||20240101||ADT^A01|1|P|2.6\rPID|1||X^^^H&1.2&ISO||A\\S\\B\r');
+  });
+
+  it('other short or odd sets stay positional', () => {
+    expect(parseMessage('MSH|@%\\|A\r').delimiters).toMatchObject({ component: '@', repetition: '%', escape: '\\', subcomponent: '' });
+    expect(parseMessage('MSH|^~\\|A\r').delimiters).toMatchObject({ component: '^', repetition: '~', escape: '\\', subcomponent: '' });
+    expect(parseMessage('MSH|^~\\&#|A\r').delimiters).toMatchObject({ escape: '\\', subcomponent: '&', truncation: '#' });
   });
 });
