@@ -14,6 +14,13 @@ beforeEach(() => {
   sns.on(PublishCommand).resolves({ MessageId: 'sns-1' });
 });
 
+/** Input of the first Publish call. */
+function published(): PublishCommandInput {
+  const input = sns.commandCalls(PublishCommand)[0]?.args[0].input;
+  if (input === undefined) throw new Error('no Publish call');
+  return input;
+}
+
 /** The SNS record Lambda would receive for a Publish input (MessageAttributes as Type/Value). */
 function deliveredRecord(input: { Message?: string; MessageAttributes?: Record<string, { DataType?: string; StringValue?: string }> }) {
   const attrs = Object.fromEntries(Object.entries(input.MessageAttributes ?? {}).map(([k, v]) => [k, { Type: v.DataType ?? '', Value: v.StringValue ?? '' }]));
@@ -45,7 +52,7 @@ describe('SnsHub', () => {
   it('round-trips: the SNS record of what it publishes reads back as the same event', async () => {
     const event = hubEvent({ event: 'staged', messageType: 'ADT^A08' }, { stagingKey: 'staging/source=x/y.json' });
     await hub().publish(event);
-    const input: PublishCommandInput = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
+    const input = published();
     expect(hubEventFromSns(deliveredRecord(input))).toEqual(event);
   });
 
@@ -65,7 +72,7 @@ describe('SnsHub', () => {
   it('leaves an empty attribute out (SNS rejects empty values); it reads back as empty', async () => {
     const event = hubEvent({ messageType: '' });
     await hub().publish(event);
-    const input: PublishCommandInput = sns.commandCalls(PublishCommand)[0]?.args[0].input ?? {};
+    const input = published();
     expect(Object.keys(input.MessageAttributes ?? {}).sort()).toEqual(['event', 'format', 'protocol', 'source']);
     expect(hubEventFromSns(deliveredRecord(input)).attributes.messageType).toBe('');
   });
