@@ -18,6 +18,8 @@ export interface ChildResult {
   baselineRss: number;
   /** Peak RSS (bytes) of the whole child process. */
   peakRss: number;
+  /** msgs/s of every round, when the runner ran several (set by the parent). */
+  rounds?: number[];
 }
 
 function peakRss(): number {

@@ -11,6 +11,12 @@ export interface BenchOptions {
   seed: number;
   /** Runner ids to run (empty: all). */
   only: string[];
+  /**
+   * Rounds of every selected runner, interleaved (runner A, B, C, then A, B, C again); each
+   * runner's median round is reported, so a burst of load elsewhere on the machine moves
+   * one round, not the result.
+   */
+  rounds: number;
 }
 
 export const DEFAULT_OPTIONS: BenchOptions = {
@@ -20,6 +26,7 @@ export const DEFAULT_OPTIONS: BenchOptions = {
   batch: 100_000,
   seed: 20240601,
   only: [],
+  rounds: 3,
 };
 
 export const USAGE = `Usage: pnpm --filter @hcdl/bench bench [-- options]
@@ -30,7 +37,8 @@ export const USAGE = `Usage: pnpm --filter @hcdl/bench bench [-- options]
   --seed N       generator seed (default 20240601)
   --only a,b     run only these runners (ids: ours, staging, reference, medplum,
                  node-hl7-client, hl7-standard, simple-hl7)
-  --quick        shorthand for --duration 1 --warmup 0.5 --batch 10000`;
+  --rounds N     interleaved rounds of every runner; the median round is reported (default 3)
+  --quick        shorthand for --duration 1 --warmup 0.5 --batch 10000 --rounds 1`;
 
 function num(flag: string, value: string | undefined): number {
   const n = Number(value);
@@ -64,6 +72,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
       case '--seed':
         o.seed = Math.floor(num(arg, next()));
         break;
+      case '--rounds':
+        o.rounds = Math.max(1, Math.floor(num(arg, next())));
+        break;
       case '--only':
         o.only = (next() ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
         break;
@@ -71,6 +82,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         o.duration = 1;
         o.warmup = 0.5;
         o.batch = 10_000;
+        o.rounds = 1;
         break;
       default:
         throw new Error(`unknown option ${arg ?? ''}`);

@@ -12,7 +12,8 @@ import type { MemoryResult } from './memory-child';
 import { generateMessages } from './generator';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { RUNNERS } from './runners/index';
-import { evaluateTargets, type Row } from './targets';
+import { evaluateTargets, rate, type Row } from './targets';
+import { formatMarkdown } from './markdown';
 import { formatTable, mb } from './report';
 
 const CHILD = fileURLToPath(new URL('./child.ts', import.meta.url));
@@ -38,20 +39,31 @@ function runChild<T>(entry: string, args: readonly string[]): Promise<T> {
   });
 }
 
+/** The round with the median rate (its own figures stay coherent); peak RSS is the highest seen. */
+function medianRound(id: string, results: readonly ChildResult[]): ChildResult {
+  const ok = results.filter((r) => rate(r) !== undefined).sort((a, b) => (rate(a) ?? 0) - (rate(b) ?? 0));
+  const peakRss = Math.max(0, ...results.map((r) => r.peakRss));
+  const median = ok[Math.floor((ok.length - 1) / 2)];
+  if (median === undefined) return results[0] ?? { id, ok: false, reason: 'not run', baselineRss: 0, peakRss };
+  return { ...median, peakRss, rounds: results.map((r) => Math.round(rate(r) ?? 0)) };
+}
+
 async function runThroughput(options: BenchOptions): Promise<Row[]> {
-  const rows: Row[] = [];
   const selected = RUNNERS.filter((r) => options.only.length === 0 || options.only.includes(r.id));
-  for (const runner of selected) {
-    process.stderr.write(`  running ${runner.id} ...\n`);
-    let result: ChildResult;
-    try {
-      result = await runChild<ChildResult>(CHILD, [runner.id, String(options.messages), String(options.duration), String(options.warmup), String(options.seed)]);
-    } catch (error) {
-      result = { id: runner.id, ok: false, reason: error instanceof Error ? error.message : String(error), baselineRss: 0, peakRss: 0 };
+  const results = new Map<string, ChildResult[]>(selected.map((r) => [r.id, []]));
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const runner of selected) {
+      process.stderr.write(`  round ${round}/${options.rounds}: running ${runner.id} ...\n`);
+      let result: ChildResult;
+      try {
+        result = await runChild<ChildResult>(CHILD, [runner.id, String(options.messages), String(options.duration), String(options.warmup), String(options.seed)]);
+      } catch (error) {
+        result = { id: runner.id, ok: false, reason: error instanceof Error ? error.message : String(error), baselineRss: 0, peakRss: 0 };
+      }
+      results.get(runner.id)?.push(result);
     }
-    rows.push({ runner, result });
   }
-  return rows;
+  return selected.map((runner) => ({ runner, result: medianRound(runner.id, results.get(runner.id) ?? []) }));
 }
 
 async function runMemory(options: BenchOptions): Promise<{ inputBytes: number; results: MemoryResult[] } | undefined> {
@@ -87,7 +99,7 @@ async function main(): Promise<number> {
   const cpu = cpus();
   console.log('HCDL HL7 v2 parser benchmark');
   console.log(`  date ${new Date().toISOString()}, node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-  console.log(`  ${sample.length} distinct generated messages (seed ${options.seed}), average ${(totalBytes / sample.length / 1024).toFixed(2)} KB; ${options.warmup}s warm-up + ${options.duration}s timed per runner, each runner in its own process`);
+  console.log(`  ${sample.length} distinct generated messages (seed ${options.seed}), average ${(totalBytes / sample.length / 1024).toFixed(2)} KB; ${options.warmup}s warm-up + ${options.duration}s timed per runner, each runner in its own process, median of ${options.rounds} interleaved round(s)`);
   console.log('');
   const rows = await runThroughput(options);
   const memory = await runMemory(options);
@@ -110,6 +122,11 @@ async function main(): Promise<number> {
   console.log('Targets (issue 3):');
   const targets = evaluateTargets(rows, memory);
   for (const t of targets) console.log(`  ${t.status.padEnd(4)} ${t.name}: ${t.detail}`);
+  const env = { date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown cpu', memoryGiB: Math.round(totalmem() / 2 ** 30), averageKB: totalBytes / sample.length / 1024 };
+  console.log('');
+  console.log('Markdown (for docs/benchmarks.md):');
+  console.log('');
+  console.log(formatMarkdown(env, options, rows, memory, targets));
   return 0;
 }
 
