@@ -123,3 +123,28 @@ describe('null, empty, positional keys, _meta', () => {
     expect(unknownField).toMatchObject({ location: 'PID[1]-40', line: 3 });
   });
 });
+
+describe('one shape per message type, whatever the message holds', () => {
+  const shape = (v: unknown): unknown =>
+    Array.isArray(v) ? ['array'] : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, Array.isArray(x) ? 'array' : typeof x])) : typeof v;
+
+  it('ORU_R01 with one OBX or with two orders of many: the same keys are arrays', () => {
+    const small = stage('MSH|^~\\&|L|H|||20240101||ORU^R01^ORU_R01|1|P|2.5.1\rPID|1||1^^^H^MR||DOE^J\rOBR|1|||X\rOBX|1|NM|A||1\r');
+    const big = stage(
+      'MSH|^~\\&|L|H|||20240101||ORU^R01^ORU_R01|2|P|2.5.1\rPID|1||1^^^H^MR~2^^^H^SS||DOE^J~ROE^K\r' +
+        'OBR|1|||X\rOBX|1|NM|A||1~2\rOBX|2|NM|B||3\rOBR|2|||Y\rOBX|1|NM|C||4\rNTE|1||n\r',
+    );
+    for (const key of ['pid', 'obr', 'obx']) {
+      expect(Array.isArray(small[key])).toBe(true);
+      expect(Array.isArray(big[key])).toBe(true);
+    }
+    expect(Array.isArray(small['msh'])).toBe(false);
+    const pidSmall = (small['pid'] as Json[])[0] as Json;
+    const pidBig = (big['pid'] as Json[])[0] as Json;
+    // Repeating fields are arrays with one repetition as with two.
+    expect(shape(pidSmall)).toEqual(shape(pidBig));
+    expect(pidSmall['patient_name']).toEqual([{ family_name: { surname: 'DOE' }, given_name: 'J' }]);
+    expect(((small['obx'] as Json[])[0] as Json)['observation_value']).toEqual(['1']);
+  });
+});
+
