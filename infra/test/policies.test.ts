@@ -81,6 +81,15 @@ describe('who may write what', () => {
     expect(grants(statementsOf('frontDoor'), ZONE_WRITE, zone('raw'))).toBe(true);
   });
 
+  it('the front door writes only message and error rows of the catalog, never the patient index', () => {
+    const onCatalog = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).some((r) => CATALOG.test(String(r)));
+    const writes = statementsOf('frontDoor').filter((st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))));
+    expect(writes).toHaveLength(1);
+    expect(writes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } });
+    // the table only: no index is ever written directly
+    expect(writes[0]?.Resource).toEqual([expect.stringMatching(/aws_dynamodb_table\.?catalog.*arn\}$/)]);
+  });
+
   it('the staging steps only touch the work/ hand-off area besides reading raw bytes', () => {
     expect(grants(statementsOf('normalize'), ['s3:GetObject'], zone('raw'))).toBe(true);
     expect(grants(statementsOf('normalize'), ['s3:PutObject'], zone('work'))).toBe(true);

@@ -75,3 +75,20 @@ export function kmsDecrypt(keyArn: string): PolicyStatement {
 export function readObjects(bucketArn: string, prefixes: readonly string[], sid: string): PolicyStatement[] {
   return [allow(['s3:GetObject', 's3:GetObjectTagging'], objectArns(bucketArn, prefixes), sid), allow(['s3:ListBucket'], [bucketArn], `${sid}MissingIs404`)];
 }
+
+/**
+ * Partition-key prefix of the catalog's message and error items (`MSG#<messageId>`, see
+ * packages/aws/src/dynamodb/items.ts); patient-index items use other prefixes.
+ */
+export const CATALOG_MESSAGE_KEY_PREFIX = 'MSG#';
+
+/**
+ * Writes of message and error rows only (what core's ingest does): every written item's
+ * partition key must start with `MSG#`, so the patient index stays core-writer's alone.
+ */
+export function catalogWriteMessages(tableArn: string, sid = 'WriteMessageRows'): PolicyStatement {
+  return {
+    ...allow(['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'], [tableArn], sid),
+    Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${CATALOG_MESSAGE_KEY_PREFIX}*`] } },
+  };
+}

@@ -4,7 +4,7 @@ import { isProtected, resourceName, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, catalogRead, catalogWrite, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
+import { allow, catalogRead, catalogWriteMessages, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
 import { LakeUserPool } from '../constructs/user-pool';
 import { LAMBDAS } from '../handlers';
 import { API_ROUTES } from '../routes';
@@ -48,7 +48,8 @@ export class FrontDoorStack extends LakeStack {
         // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
         // the error record) are durable before the 2xx. No other zone is writable here.
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(lake, [ZonePrefix.Raw, ZonePrefix.Error]), 'IngestRawAndRejected'),
-        catalogWrite(core.catalogTable.arn, 'IngestCatalogRows'),
+        catalogRead(core.catalogTable.arn),
+        catalogWriteMessages(core.catalogTable.arn, 'IngestCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
         publishToHub(core.hubTopic.arn),
         kmsUse(core.key.arn),
