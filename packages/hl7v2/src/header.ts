@@ -40,24 +40,32 @@ function hd(seg: Segment, field: number): string | undefined {
 }
 
 export function headerOf(msh: Segment, delimiters: Delimiters): MessageHeader {
+  // Plain property writes (one object shape), in the order the header has always had.
   const h: MessageHeader = { delimiters };
-  const set = <K extends keyof MessageHeader>(k: K, v: MessageHeader[K] | undefined): void => {
-    if (v !== undefined) h[k] = v;
-  };
-  set('controlId', text(msh, 10));
+  const controlId = text(msh, 10);
+  if (controlId !== undefined) h.controlId = controlId;
   const code = text(msh, 9, 1);
   const event = text(msh, 9, 2);
-  set('messageCode', code);
-  set('triggerEvent', event);
+  if (code !== undefined) h.messageCode = code;
+  if (event !== undefined) h.triggerEvent = event;
   if (code !== undefined) h.messageType = event !== undefined ? `${code}^${event}` : code;
-  set('structureId', text(msh, 9, 3));
-  set('version', text(msh, 12));
-  set('sendingApplication', hd(msh, 3));
-  set('sendingFacility', hd(msh, 4));
-  set('receivingApplication', hd(msh, 5));
-  set('receivingFacility', hd(msh, 6));
-  set('charset', text(msh, 18));
-  set('processingId', text(msh, 11));
-  set('dateTime', text(msh, 7));
+  const structureId = text(msh, 9, 3);
+  if (structureId !== undefined) h.structureId = structureId;
+  const version = text(msh, 12);
+  if (version !== undefined) h.version = version;
+  const sendingApplication = hd(msh, 3);
+  if (sendingApplication !== undefined) h.sendingApplication = sendingApplication;
+  const sendingFacility = hd(msh, 4);
+  if (sendingFacility !== undefined) h.sendingFacility = sendingFacility;
+  const receivingApplication = hd(msh, 5);
+  if (receivingApplication !== undefined) h.receivingApplication = receivingApplication;
+  const receivingFacility = hd(msh, 6);
+  if (receivingFacility !== undefined) h.receivingFacility = receivingFacility;
+  const charset = text(msh, 18);
+  if (charset !== undefined) h.charset = charset;
+  const processingId = text(msh, 11);
+  if (processingId !== undefined) h.processingId = processingId;
+  const dateTime = text(msh, 7);
+  if (dateTime !== undefined) h.dateTime = dateTime;
   return h;
 }
