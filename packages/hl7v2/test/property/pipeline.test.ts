@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { buildAck, groupMessage, parseMessage, toStagingJson, toStagingJsonText, type MatchedNode } from '../../src/index';
+import { buildAck, groupMessage, parseMessage, toStagingJson, toStagingJsonText, validateMessage, type MatchedNode } from '../../src/index';
 import { missingLeaves } from '../schema/leaves';
 import { encodeModel, messageArb } from './arbitraries';
 
@@ -23,6 +23,16 @@ describe('random valid messages through the pipeline', () => {
         const doc = toStagingJson(m);
         expect(missingLeaves(m, doc)).toEqual([]);
         expect(JSON.parse(toStagingJsonText(m))).toEqual(JSON.parse(JSON.stringify(doc)));
+      }),
+      RUNS,
+    );
+  });
+
+  it('is stageable: a well-formed message never goes to the error zone (warnings only)', () => {
+    fc.assert(
+      fc.property(messageArb, (model) => {
+        const errors = validateMessage(parseMessage(encodeModel(model))).filter((d) => d.severity === 'error');
+        expect(errors).toEqual([]);
       }),
       RUNS,
     );
