@@ -21,6 +21,11 @@ export interface QueryResult {
 
 export interface QueryEngineOptions {
   dataDir: string;
+  /**
+   * When to define the `staging` view, whose JSON variant reads every staging file to find
+   * the columns: 'lazy' (default) on the first SQL that may use it, 'eager' at open.
+   */
+  staging?: 'lazy' | 'eager';
   /** DuckDB worker threads (default: DuckDB's own, the number of cores). */
   threads?: number;
 }
@@ -54,19 +59,45 @@ export function sqlErrorText(err: unknown): string {
 }
 
 /**
+ * SQL that may read the staging view: names it, or lists or describes what exists. A false
+ * positive only costs the view's definition; a false negative is impossible, as a query can
+ * only reach the view through its name.
+ */
+const MAY_USE_STAGING = /staging|\bshow\b|\bdescribe\b|\bsummarize\b|\bpragma\b|information_schema|duckdb_/i;
+
+/**
  * SQL over the local lake on an in-memory DuckDB: the catalog tables (`messages`, `errors`,
  * `patient_identifiers`, `patient_links`, `patient_merges`) copied from SQLite when the
  * engine opens, and the `staging` view over the staging zone (Parquet when compacted).
  * The engine is a snapshot of the catalog at open; open one per command.
  */
 export class QueryEngine {
+  private stagingInfo: Promise<StagingViewInfo> | undefined;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly con: DuckDBConnection,
+    private readonly dataDir: string,
     /** Rows copied from the catalog, per table. */
     readonly catalogRows: Record<string, number>,
-    readonly staging: StagingViewInfo,
   ) {}
+
+  private defined: StagingViewInfo | undefined;
+
+  /** How the `staging` view reads the zone; undefined while it is not defined yet. */
+  get staging(): StagingViewInfo | undefined {
+    return this.defined;
+  }
+
+  /** Defines the `staging` view if not done yet, and tells how it reads the zone. */
+  ensureStaging(): Promise<StagingViewInfo> {
+    this.stagingInfo ??= defineStagingView(this.con, this.dataDir).then((info) => (this.defined = info)).catch((err: unknown) => {
+      this.stagingInfo = undefined;
+      if (err instanceof QueryError) throw err;
+      throw new QueryError(`cannot define the staging view: ${sqlErrorText(err)}`, { cause: err });
+    });
+    return this.stagingInfo;
+  }
 
   static async open(options: QueryEngineOptions): Promise<QueryEngine> {
     const dataDir = path.resolve(options.dataDir);
@@ -79,8 +110,9 @@ export class QueryEngine {
       // Instants are UTC in the catalog and in `dt`: days and hours come out in UTC too.
       await con.run("SET TimeZone = 'UTC'");
       const catalogRows = await loadCatalogTables(con, dataDir);
-      const staging = await defineStagingView(con, dataDir);
-      return new QueryEngine(instance, con, catalogRows, staging);
+      const engine = new QueryEngine(instance, con, dataDir, catalogRows);
+      if (options.staging === 'eager') await engine.ensureStaging();
+      return engine;
     } catch (err) {
       con?.closeSync();
       instance.closeSync();
@@ -91,6 +123,7 @@ export class QueryEngine {
 
   /** Runs SQL (the last statement's rows are returned); DuckDB's refusals become SqlError. */
   async query(sql: string): Promise<QueryResult> {
+    if (MAY_USE_STAGING.test(sql)) await this.ensureStaging();
     let reader;
     try {
       reader = await this.con.runAndReadAll(sql);
@@ -101,11 +134,6 @@ export class QueryEngine {
     const columns = reader.columnNames().map((name, i) => ({ name, type: isJson(types[i]!) ? 'JSON' : types[i]!.toString() }));
     const rows = reader.getRowsJson().map((row) => row.map((v, i) => toValue(v, types[i]!)));
     return { columns, rows };
-  }
-
-  /** Runs a statement for its effect (used by compaction). */
-  async run(sql: string): Promise<void> {
-    await this.con.run(sql);
   }
 
   close(): void {

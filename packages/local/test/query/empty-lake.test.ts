@@ -21,7 +21,7 @@ describe('a data folder that does not exist yet', () => {
   it('has every view, empty', async () => {
     const engine = await QueryEngine.open({ dataDir: dir });
     try {
-      expect(engine.staging).toEqual({ mode: 'empty', freshFiles: 0 });
+      expect(await engine.ensureStaging()).toEqual({ mode: 'empty', freshFiles: 0 });
       for (const v of VIEWS) expect({ v, rows: (await engine.query(`SELECT count(*) FROM ${v}`)).rows }).toEqual({ v, rows: [[0]] });
       const sample = await engine.query("SELECT msh.message_control_id, pid.patient_name FROM staging WHERE type = 'ADT_A01'");
       expect(sample).toEqual({ columns: [{ name: 'message_control_id', type: 'JSON' }, { name: 'patient_name', type: 'JSON' }], rows: [] });

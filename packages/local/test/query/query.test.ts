@@ -96,8 +96,8 @@ describe('hcdl query over the corpus lake', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
-  it('copies the whole catalog and reads staging JSON', () => {
-    expect(engine.staging).toEqual({ mode: 'json', freshFiles: 0 });
+  it('copies the whole catalog and reads staging JSON', async () => {
+    expect(await engine.ensureStaging()).toEqual({ mode: 'json', freshFiles: 0 });
     expect(engine.catalogRows.messages).toBe(messages.length);
     expect(messages.length).toBeGreaterThan(400);
   });
@@ -164,6 +164,25 @@ describe('hcdl query over the corpus lake', () => {
     expect(answers.typesFromStaging!.rows.map(([s, t, d, n]) => [`${s}\u0000${t}\u0000${d}`, n])).toEqual(expected);
   });
 
+  it('defines staging only for SQL that may use it', async () => {
+    const lazy = await QueryEngine.open({ dataDir });
+    try {
+      expect((await lazy.query('SELECT count(*) FROM messages')).rows).toEqual([[messages.length]]);
+      expect(lazy.staging).toBeUndefined();
+      expect((await lazy.query('SELECT count(*) FROM STAGING')).rows).toEqual([[messages.filter((m) => m.status === 'staged').length]]);
+      expect(lazy.staging).toEqual({ mode: 'json', freshFiles: 0 });
+    } finally {
+      lazy.close();
+    }
+    const listing = await QueryEngine.open({ dataDir });
+    try {
+      const tables = await listing.query('SHOW TABLES');
+      expect(tables.rows.map((r) => r[0])).toEqual(expect.arrayContaining(['messages', 'errors', 'patient_identifiers', 'staging']));
+    } finally {
+      listing.close();
+    }
+  });
+
   it('refuses bad SQL with a located message', async () => {
     const err = await engine.query('SELECT msh.message_control_id FROM stagin').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SqlError);
@@ -222,7 +241,7 @@ describe('hcdl query over the corpus lake', () => {
     afterAll(() => compacted?.close());
 
     it('reads staging from Parquet and gives the same answers', async () => {
-      expect(compacted.staging.mode).toBe('parquet');
+      expect((await compacted.ensureStaging()).mode).toBe('parquet');
       for (const [name, sql] of Object.entries(Q)) expect({ name, result: await compacted.query(sql) }).toEqual({ name, result: answers[name] });
       const files = await compacted.query("SELECT count(*) AS n FROM glob(" + `'${stagingJsonGlob(dataDir)}'` + ')');
       expect(files.rows[0]![0]).toBe(messages.filter((m) => m.status === 'staged').length);
@@ -234,7 +253,7 @@ describe('hcdl query over the corpus lake', () => {
       await lake.idle();
       const fresh = await QueryEngine.open({ dataDir });
       try {
-        expect(fresh.staging).toMatchObject({ mode: 'parquet+json', freshFiles: 1 });
+        expect(await fresh.ensureStaging()).toMatchObject({ mode: 'parquet+json', freshFiles: 1 });
         const rows = await fresh.query("SELECT source, msh.message_control_id, pid.patient_name FROM staging WHERE source = 'fresh-src'");
         expect(rows.rows).toEqual([['fresh-src', expect.stringMatching(/^FRESH-/), [{ family_name: { surname: 'FRESH' }, given_name: 'ONE' }]]]);
         const total = await fresh.query('SELECT count(*) FROM staging');
@@ -242,12 +261,12 @@ describe('hcdl query over the corpus lake', () => {
       } finally {
         fresh.close();
       }
-      const first = compacted.staging.generation;
+      const first = (await compacted.ensureStaging()).generation;
       const second = await compactStaging({ dataDir });
       const third = await compactStaging({ dataDir });
       const again = await QueryEngine.open({ dataDir });
       try {
-        expect(again.staging).toEqual({ mode: 'parquet', freshFiles: 0, generation: third!.generation });
+        expect(await again.ensureStaging()).toEqual({ mode: 'parquet', freshFiles: 0, generation: third!.generation });
         expect((await again.query("SELECT count(*) FROM staging WHERE source = 'fresh-src'")).rows).toEqual([[1]]);
       } finally {
         again.close();
@@ -256,6 +275,6 @@ describe('hcdl query over the corpus lake', () => {
       const kept = readdirSync(parquetStagingDir(dataDir)).filter((f) => f.startsWith('g'));
       expect(kept.sort()).toEqual([second!.generation, third!.generation].sort());
       expect(kept).not.toContain(first);
-    });
+    }, 60_000);
   });
 });
