@@ -22,13 +22,17 @@ describe('core stack: KMS and buckets', () => {
     expect(Testing.toHaveResourceWithProperties(synth.text('core'), 'aws_kms_alias', { name: 'alias/hcdl-dev-lake' })).toBe(true);
   });
 
-  it('key policy: the account administers through IAM (no kms:*), SNS may use it only for this account', () => {
+  it('key policy: the account administers through IAM (no kms:*), SNS and CloudWatch Logs use it only for this account', () => {
     const key = Object.values(resourcesOf(core, 'aws_kms_key'))[0] as Record<string, unknown>;
     const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] }).Statement;
-    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersAndDelegatesToIam', 'SnsDeliversToEncryptedQueues']);
+    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersAndDelegatesToIam', 'SnsDeliversToEncryptedQueues', 'CloudWatchLogsEncryptsLogGroups']);
     for (const st of statements) expect(st.Action).not.toContain('kms:*');
     expect(statements[0]?.Principal).toEqual({ AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/) });
     expect(statements[1]).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } } });
+    expect(statements[2]).toMatchObject({
+      Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
+      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*' } },
+    });
   });
 
   it.each(['hcdl-dev-lake-', 'hcdl-dev-artifacts-'])('bucket %s: SSE-KMS with the lake key and a bucket key, versioned, private, TLS only', (prefix) => {

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
@@ -55,7 +56,7 @@ describe('every policy document of every stack', () => {
     expect(grantViolations(policyDocuments(stacks))).toEqual([]);
   });
 
-  it('leaves no bucket, table, topic or queue unencrypted', () => {
+  it('leaves no bucket, table, topic, queue or log group unencrypted', () => {
     expect(encryptionViolations(stacks)).toEqual([]);
   });
 });
@@ -132,6 +133,7 @@ describe('the checks themselves catch what they must', () => {
       new DynamodbTable(scope, 'plain-table', { name: 'plain', hashKey: 'id', attribute: [{ name: 'id', type: 'S' }] });
       new SnsTopic(scope, 'plain-topic', { name: 'plain' });
       new SqsQueue(scope, 'plain-queue', { name: 'plain' });
+      new CloudwatchLogGroup(scope, 'plain-logs', { name: 'plain' });
       const role = new IamRole(scope, 'role', { name: 'bad', assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com') });
       new IamRolePolicy(scope, 'policy', {
         role: role.id,
@@ -157,9 +159,9 @@ describe('the checks themselves catch what they must', () => {
     ]);
   });
 
-  it('reports every unencrypted bucket, table, topic and queue', () => {
+  it('reports every unencrypted bucket, table, topic, queue and log group', () => {
     const violations = encryptionViolations({ bad });
-    expect(violations).toHaveLength(4);
-    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue']) expect(violations.join('\n')).toContain(`${type}.plain`);
+    expect(violations).toHaveLength(5);
+    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_cloudwatch_log_group']) expect(violations.join('\n')).toContain(`${type}.plain`);
   });
 });

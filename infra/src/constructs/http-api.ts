@@ -3,13 +3,14 @@ import { Apigatewayv2Authorizer } from '@cdktf/provider-aws/lib/apigatewayv2-aut
 import { Apigatewayv2Integration } from '@cdktf/provider-aws/lib/apigatewayv2-integration';
 import { Apigatewayv2Route } from '@cdktf/provider-aws/lib/apigatewayv2-route';
 import { Apigatewayv2Stage } from '@cdktf/provider-aws/lib/apigatewayv2-stage';
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { LambdaPermission } from '@cdktf/provider-aws/lib/lambda-permission';
 import { Construct } from 'constructs';
 import type { ApiRoute, ApiTarget } from '../routes';
 import { InfraError } from '../errors';
 import { thresholdAlarm } from './alarm';
+import { lakeLogGroup } from './log-group';
 
 export interface LakeHttpApiProps {
   /** Full API name (already env-prefixed). */
@@ -21,6 +22,8 @@ export interface LakeHttpApiProps {
   functions: Record<ApiTarget, LambdaFunction>;
   throttle: { rateLimit: number; burstLimit: number };
   logRetentionDays: number;
+  /** Key encrypting the access log group (the lake key). */
+  logsKmsKeyArn: string;
 }
 
 /**
@@ -90,7 +93,7 @@ export class LakeHttpApi extends Construct {
         ...(route.authorized ? { authorizationType: 'JWT', authorizerId: this.authorizer.id } : { authorizationType: 'NONE' }),
       });
     }
-    this.accessLogs = new CloudwatchLogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}`, retentionInDays: props.logRetentionDays });
+    this.accessLogs = lakeLogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}`, retentionInDays: props.logRetentionDays, kmsKeyArn: props.logsKmsKeyArn });
     this.stage = new Apigatewayv2Stage(this, 'stage', {
       apiId: this.api.id,
       name: '$default',

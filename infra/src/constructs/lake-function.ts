@@ -1,10 +1,11 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { Fn, type TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { thresholdAlarm } from './alarm';
+import { lakeLogGroup } from './log-group';
 import { allow, assumeRolePolicy, policyDocument, type PolicyStatement } from './policy';
 
 /** The Lambda settings every HCDL function shares. */
@@ -23,6 +24,8 @@ export interface LakeFunctionProps {
   /** What this function may do besides writing its own logs and traces. */
   statements: PolicyStatement[];
   logRetentionDays: number;
+  /** Key encrypting the function's log group (the lake key). */
+  logsKmsKeyArn: string;
   memorySize?: number;
   timeout?: number;
   /**
@@ -45,9 +48,10 @@ export class LakeFunction extends Construct {
   constructor(scope: Construct, id: string, props: LakeFunctionProps) {
     super(scope, id);
     const { code } = props;
-    this.logGroup = new CloudwatchLogGroup(this, 'logs', {
+    this.logGroup = lakeLogGroup(this, 'logs', {
       name: `/aws/lambda/${props.functionName}`,
       retentionInDays: props.logRetentionDays,
+      kmsKeyArn: props.logsKmsKeyArn,
     });
     this.role = new IamRole(this, 'role', {
       name: props.functionName,

@@ -72,7 +72,7 @@ export class CoreStack extends LakeStack implements CoreResources {
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
 
-    this.key = createLakeKey(this, { alias: name('lake'), accountId: account.accountId, partition: partition.partition, protect }).key;
+    this.key = createLakeKey(this, { alias: name('lake'), accountId: account.accountId, partition: partition.partition, region: config.region, protect }).key;
     this.lakeBucket = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect }).bucket;
     this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketPrefix: name('artifacts-'), kmsKeyArn: this.key.arn, protect }).bucket;
     new S3BucketLifecycleConfiguration(this, 'lake-lifecycle', {
@@ -124,6 +124,7 @@ export class CoreStack extends LakeStack implements CoreResources {
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
       environment: { ...this.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
+      logsKmsKeyArn: this.key.arn,
       deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
       statements: [
         // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.

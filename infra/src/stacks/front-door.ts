@@ -44,6 +44,7 @@ export class FrontDoorStack extends LakeStack {
       description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, ingest)',
       environment: { ...core.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
+      logsKmsKeyArn: core.key.arn,
       statements: [
         // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
         // the error record) are durable before the 2xx. No other zone is writable here.
@@ -63,6 +64,7 @@ export class FrontDoorStack extends LakeStack {
       description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',
       environment: { ...core.lakeEnvironment() },
       logRetentionDays: config.logRetentionDays,
+      logsKmsKeyArn: core.key.arn,
       statements: [
         ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
         catalogRead(core.catalogTable.arn),
@@ -78,6 +80,7 @@ export class FrontDoorStack extends LakeStack {
       functions: { frontDoor: this.frontDoor.fn, queryApi: this.queryApi.fn },
       throttle: config.throttle,
       logRetentionDays: config.logRetentionDays,
+      logsKmsKeyArn: core.key.arn,
     });
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.url, description: 'Base URL of the HCDL API' });

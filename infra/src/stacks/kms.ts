@@ -7,6 +7,7 @@ export interface LakeKeyProps {
   alias: string;
   accountId: string;
   partition: string;
+  region: string;
   /** Prod waits the maximum 30 days before a scheduled deletion; dev 7. */
   protect: boolean;
 }
@@ -21,7 +22,8 @@ const ACCOUNT_ACTIONS = [
 
 /**
  * The lake's customer-managed key (rotation on). A key policy's Resource is always "*"
- * (it means "this key"). SNS may use it to deliver to the encrypted dead-letter queues.
+ * (it means "this key"). SNS may use it to deliver to the encrypted dead-letter queues, and
+ * CloudWatch Logs to encrypt the account's log groups in this region.
  */
 export function createLakeKey(scope: Construct, props: LakeKeyProps): { key: KmsKey; alias: KmsAlias } {
   const key = new KmsKey(scope, 'lake-key', {
@@ -43,6 +45,14 @@ export function createLakeKey(scope: Construct, props: LakeKeyProps): { key: Kms
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+      },
+      {
+        Sid: 'CloudWatchLogsEncryptsLogGroups',
+        Effect: 'Allow',
+        Principal: { Service: `logs.${props.region}.amazonaws.com` },
+        Action: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        Resource: '*',
+        Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
       },
     ]),
   });

@@ -1,4 +1,3 @@
-import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
@@ -8,6 +7,7 @@ import { resourceName, type InfraConfig } from '../config';
 import { thresholdAlarm } from '../constructs/alarm';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
+import { lakeLogGroup } from '../constructs/log-group';
 import { allow, assumeRolePolicy, catalogRead, kmsUse, objectArns, policyDocument, publishToHub, readObjects } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { HubSubscription } from '../constructs/subscription';
@@ -44,7 +44,7 @@ export class StagingStack extends LakeStack {
     const lake = core.lakeBucket.arn;
     // One zip of the staging-er7 bundle, shared by its three handlers.
     const code = bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingNormalize.bundle);
-    const common = { code, environment: { ...core.lakeEnvironment() }, logRetentionDays: config.logRetentionDays };
+    const common = { code, environment: { ...core.lakeEnvironment() }, logRetentionDays: config.logRetentionDays, logsKmsKeyArn: core.key.arn };
 
     this.normalize = new LakeFunction(this, 'normalize', {
       ...common,
@@ -96,7 +96,7 @@ export class StagingStack extends LakeStack {
 
   private createStateMachine(machineName: string, logRetentionDays: number, core: CoreResources): SfnStateMachine {
     // Vended-logs prefix: Step Functions log delivery needs no log resource policy per group.
-    const logs = new CloudwatchLogGroup(this, 'workflow-logs', { name: `/aws/vendedlogs/states/${machineName}`, retentionInDays: logRetentionDays });
+    const logs = lakeLogGroup(this, 'workflow-logs', { name: `/aws/vendedlogs/states/${machineName}`, retentionInDays: logRetentionDays, kmsKeyArn: core.key.arn });
     const role = new IamRole(this, 'workflow-role', { name: `${machineName}-workflow`, assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
     const fns = [this.normalize.fn.arn, this.parse.fn.arn];
     const policy = new IamRolePolicy(this, 'workflow-policy', {

@@ -90,7 +90,7 @@ export function grantViolations(policies: readonly FoundPolicy[]): string[] {
   return out;
 }
 
-/** Buckets, tables, topics and queues of the stacks that are not encrypted with a KMS key. */
+/** Buckets, tables, topics, queues and log groups of the stacks that are not encrypted with a KMS key. */
 export function encryptionViolations(stacks: Record<string, TfJson>): string[] {
   const out: string[] = [];
   for (const [stack, json] of Object.entries(stacks)) {
@@ -114,6 +114,9 @@ export function encryptionViolations(stacks: Record<string, TfJson>): string[] {
     }
     for (const [id, q] of Object.entries(res.aws_sqs_queue ?? {})) {
       if (typeof q.kms_master_key_id !== 'string') out.push(`${stack}: aws_sqs_queue.${id} has no KMS key`);
+    }
+    for (const [id, g] of Object.entries(res.aws_cloudwatch_log_group ?? {})) {
+      if (typeof g.kms_key_id !== 'string') out.push(`${stack}: aws_cloudwatch_log_group.${id} has no KMS key`);
     }
   }
   return out;
