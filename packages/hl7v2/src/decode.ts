@@ -42,12 +42,36 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
   return { value: first === '' ? undefined : first, line };
 }
 
+const PROBE_LIMIT = 65536;
+
+/**
+ * How many bytes the latin-1 probe needs: up to the end of the first MSH line (an `MSH` at
+ * the start or after CR, LF or 0x0B, as findMsh18 looks for it), at most PROBE_LIMIT. Without
+ * an MSH in that range, the whole range.
+ */
+function probeLength(bytes: Uint8Array): number {
+  const end = Math.min(bytes.length, PROBE_LIMIT);
+  for (let i = 0; i + 2 < end; i++) {
+    if (bytes[i] !== 0x4d || bytes[i + 1] !== 0x53 || bytes[i + 2] !== 0x48) continue;
+    const p = i === 0 ? 0x0d : bytes[i - 1];
+    if (p !== 0x0d && p !== 0x0a && p !== 0x0b) continue;
+    for (let j = i + 3; j < end; j++) if (bytes[j] === 0x0d || bytes[j] === 0x0a) return j + 1;
+    return end;
+  }
+  return end;
+}
+
 /** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */
 export function decodeInput(input: string | Uint8Array): DecodedInput {
   const diagnostics: Diagnostic[] = [];
   // In the latin-1 probe a UTF-8 BOM reads as 'ï»¿' and would hide an MSH on the first line.
   const bom = typeof input !== 'string' && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
-  const probe = typeof input === 'string' ? input : bytesAsLatin1(bom ? input.subarray(3) : input, 65536);
+  let probe: string;
+  if (typeof input === 'string') probe = input;
+  else {
+    const body = bom ? input.subarray(3) : input;
+    probe = bytesAsLatin1(body, probeLength(body));
+  }
   const msh18 = findMsh18(probe);
   let charset = charsetOf(msh18.value);
   if (charset === undefined) {
