@@ -10,7 +10,7 @@ import { startDynalite, type DynamoServer } from './support/dynalite';
 // The shared idempotency contract against Powertools' DynamoDBPersistenceLayer talking HTTP
 // to dynalite: the conditional put (`attribute_not_exists(id) OR expiration < now ...`) is
 // evaluated by the server. dynalite lacks two DynamoDB features: it ignores
-// ReturnValuesOnConditionCheckFailure (supplied by a proxy, support/dynamo-compat-proxy.ts)
+// ReturnValuesOnConditionCheckFailure (added in support/dynalite-compat.ts)
 // and never deletes expired items (no TTL sweeper), so the TTL attribute is checked on the
 // stored item and expiry through Powertools' own check in the contract.
 const TABLE = 'hcdl-test-idempotency';
@@ -19,7 +19,7 @@ let server: DynamoServer;
 beforeAll(async () => {
   server = await startDynalite({ returnOldOnConditionFailure: true });
   await createIdempotencyTable(server.clients.dynamoRaw, TABLE);
-  // Warm the connection and the proxy's conflict path once: the contract's concurrency test
+  // Warm the connection and the conflict path once (and check the ALL_OLD item comes back): the concurrency test
   // gives the losing calls 100 ms to see the winner in progress.
   const warm = { TableName: TABLE, Item: { id: { S: 'warm-up' } }, ConditionExpression: 'attribute_not_exists(id)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
   await server.clients.dynamoRaw.send(new PutItemCommand(warm));
