@@ -128,9 +128,14 @@ const MSH = [0x4d, 0x53, 0x48];
 
 /** Index of the next byte that starts an MSH line at or after `from` (line start = after CR/LF/0x0B). */
 function nextMshStart(buf: Uint8Array, from: number): number {
-  for (let i = Math.max(from, 1); i + 3 < buf.length; i++) {
-    const p = buf[i - 1];
-    if ((p === 0x0d || p === 0x0a || p === 0x0b) && buf[i] === MSH[0] && buf[i + 1] === MSH[1] && buf[i + 2] === MSH[2]) return i;
+  // Jump from 'M' to 'M' with the native indexOf (much faster than a loop over every byte).
+  let i = Math.max(from, 1);
+  while (i + 3 < buf.length) {
+    const m = buf.indexOf(MSH[0] as number, i);
+    if (m < 0 || m + 3 >= buf.length) return -1;
+    const p = buf[m - 1];
+    if ((p === 0x0d || p === 0x0a || p === 0x0b) && buf[m + 1] === MSH[1] && buf[m + 2] === MSH[2]) return m;
+    i = m + 1;
   }
   return -1;
 }
