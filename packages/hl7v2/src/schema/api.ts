@@ -6,6 +6,7 @@ import { getDictionary } from '../dictionary/load';
 import type { Diagnostic } from '../diagnostics';
 import type { Message } from '../model';
 import { matchStructure, type MatchedNode } from './group-match';
+import { locateColumns } from './columns';
 import { buildStaging, type StagingDocument } from './staging-build';
 import { writeStagingText } from './staging-text';
 import { resolveStructure, type StructureResolution } from './structure';
@@ -30,6 +31,11 @@ export function validateMessage(message: Message, resolution: StructureResolutio
   checkMessageShape(message, message.nonSegmentLines, out);
   checkStructure(message, dict, resolution, out);
   checkFields(message, dict, out);
+  // The rules locate by path; give their findings the column of that place in the line.
+  if (out.length > message.diagnostics.length) {
+    const parsed = new Set(message.diagnostics);
+    locateColumns(message, out.filter((d) => !parsed.has(d)));
+  }
   return out;
 }
 

@@ -1,0 +1,82 @@
+/**
+ * Columns for dictionary diagnostics. The rules locate a finding by path (segment, field,
+ * repetition, component, subcomponent); this finds where that place starts in the segment's
+ * line, so every diagnostic carries a real column like the parser's own. The segment's ER7
+ * is written again by serializeSegment, which gives back the line as sent (normalized), and
+ * separators never occur inside escape sequences, so counting separators is exact.
+ * Only run for diagnostics that have a field: messages without findings pay nothing.
+ */
+import type { Delimiters } from '../delimiters';
+import type { Diagnostic } from '../diagnostics';
+import type { Message, Segment } from '../model';
+import { serializeSegment } from '../serialize';
+
+const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
+
+/** Index just after the n-th occurrence of sep in text[from, to), or -1. */
+function after(text: string, sep: string, n: number, from: number, to: number): number {
+  let at = from;
+  for (let k = 0; k < n; k++) {
+    const i = sep === '' ? -1 : text.indexOf(sep, at);
+    if (i < 0 || i >= to) return -1;
+    at = i + 1;
+  }
+  return at;
+}
+
+/** End of the part that starts at `from`: the first of the separators, or `to`. */
+function partEnd(text: string, seps: readonly string[], from: number, to: number): number {
+  let end = to;
+  for (const s of seps) {
+    if (s === '') continue;
+    const i = text.indexOf(s, from);
+    if (i >= 0 && i < end) end = i;
+  }
+  return end;
+}
+
+/**
+ * 0-based offset in the segment's line where the place starts; the end of the line when the
+ * field or part was not sent (a missing required field points just past the last character).
+ */
+export function offsetOf(text: string, id: string, d: Delimiters, field: number, repetition?: number, component?: number, subcomponent?: number): number {
+  if (isHeader(id) && field <= 2) return field === 1 ? 3 : 4;
+  // MSH: the separator at offset 3 is MSH-1 and starts MSH-2, so MSH-n follows the (n-1)-th.
+  let at = after(text, d.field, isHeader(id) ? field - 1 : field, 0, text.length);
+  if (at < 0) return text.length;
+  let end = partEnd(text, [d.field], at, text.length);
+  const steps: [string, number | undefined, string[]][] = [
+    [d.repetition, repetition, [d.repetition]],
+    [d.component, component, [d.repetition, d.component]],
+    [d.subcomponent, subcomponent, [d.repetition, d.component, d.subcomponent]],
+  ];
+  for (const [sep, n, ends] of steps) {
+    if (n === undefined || n <= 1) {
+      end = partEnd(text, ends, at, end);
+      continue;
+    }
+    const next = after(text, sep, n - 1, at, end);
+    if (next < 0) return end;
+    at = next;
+    end = partEnd(text, ends, at, end);
+  }
+  return at;
+}
+
+/** Sets the column of every diagnostic in `diagnostics` that names a field of a segment of `message`. */
+export function locateColumns(message: Message, diagnostics: readonly Diagnostic[]): void {
+  let lines: Map<string, string> | undefined;
+  for (const dg of diagnostics) {
+    if (dg.field === undefined || dg.segment === undefined) continue;
+    const seg = message.segments.find((s: Segment) => s.line === dg.line && s.id === dg.segment);
+    if (seg === undefined) continue;
+    lines ??= new Map();
+    const key = `${seg.line}`;
+    let text = lines.get(key);
+    if (text === undefined) {
+      text = serializeSegment(seg, message.delimiters);
+      lines.set(key, text);
+    }
+    dg.column = offsetOf(text, seg.id, message.delimiters, dg.field, dg.repetition, dg.component, dg.subcomponent) + 1;
+  }
+}
