@@ -22,6 +22,8 @@ import { decodeCursor, encodeCursor, orderedQuery } from './ordered-query';
 
 /** Fields a patch may not change (the port keeps them). */
 const FIXED = new Set(['messageId', 'source', 'receivedAt']);
+/** Fields every row has: `undefined` in a patch leaves them as they are (only optional fields are removed). */
+const REQUIRED = new Set(['protocol', 'format', 'status', 'updatedAt', 'contentHash', 'size', 'rawKey', 'attempts']);
 
 /**
  * Catalog on one DynamoDB table (layout: catalog-schema.ts). Message rows are created with
@@ -60,8 +62,8 @@ export class DynamoCatalog implements Catalog {
     const remove: string[] = [];
     for (const [k, v] of Object.entries(patch)) {
       if (FIXED.has(k)) continue;
-      if (v === undefined) remove.push(k);
-      else set[k] = v;
+      if (v !== undefined) set[k] = v;
+      else if (!REQUIRED.has(k)) remove.push(k);
     }
     // GSI keys follow the indexed fields.
     if (typeof set.status === 'string') set.gsi2pk = messagesOfStatus(set.status);

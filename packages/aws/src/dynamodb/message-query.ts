@@ -11,7 +11,9 @@ import type { Filter, Partition } from './ordered-query';
  */
 export function planMessageQuery(q: MessageQuery, after: string | undefined): { partitions: Partition[]; filter?: Filter } {
   const sources = q.source === undefined ? undefined : Array.isArray(q.source) ? [...new Set(q.source)] : [q.source];
-  const on = (index: string, n: 1 | 2 | 3, pk: string): Partition => ({ index, pkName: `gsi${n}pk`, skName: `gsi${n}sk`, pk, ...(after !== undefined ? { after } : {}) });
+  const range = idRange(q, after);
+  const bounds = range !== undefined ? { between: range } : after !== undefined ? { after } : {};
+  const on = (index: string, n: 1 | 2 | 3, pk: string): Partition => ({ index, pkName: `gsi${n}pk`, skName: `gsi${n}sk`, pk, ...bounds });
   const conditions: string[] = [];
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -38,6 +40,38 @@ export function planMessageQuery(q: MessageQuery, after: string | undefined): { 
   if (q.since !== undefined) where('receivedAt', '>=', instant(q.since, 'since'));
   if (q.until !== undefined) where('receivedAt', '<', instant(q.until, 'until'));
   return conditions.length === 0 ? { partitions } : { partitions, filter: { expression: conditions.join(' AND '), names, values } };
+}
+
+/**
+ * How far a message id's time may be from its receivedAt. Ids are ULIDs minted when the
+ * message is received (lake ids.ts: the front door mints it, core-writer stamps receivedAt
+ * moments later), so a day is a wide margin.
+ */
+export const ID_TIME_MARGIN_MS = 24 * 3600 * 1000;
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const MAX_ULID_MS = 2 ** 48 - 1;
+
+/** The 10-character time prefix of a ULID for `ms` (clamped to the ULID range). */
+function ulidTime(ms: number): string {
+  let t = Math.min(Math.max(Math.floor(ms), 0), MAX_ULID_MS);
+  let out = '';
+  for (let i = 0; i < 10; i++, t = Math.floor(t / 32)) out = CROCKFORD.charAt(t % 32) + out;
+  return out;
+}
+
+/**
+ * Sort-key range of a time-bounded listing: since/until widened by ID_TIME_MARGIN_MS and
+ * turned into ULID bounds, so the GSI reads only the ids of that period (the receivedAt
+ * filter then applies the exact bounds). With a cursor the range starts right after it:
+ * `cursor + '0'` is the least 26-character id greater than the cursor.
+ */
+function idRange(q: MessageQuery, after: string | undefined): { from?: string; to?: string } | undefined {
+  if (q.since === undefined && q.until === undefined) return undefined;
+  let from = q.since !== undefined ? `${ulidTime(Date.parse(instant(q.since, 'since')) - ID_TIME_MARGIN_MS)}${'0'.repeat(16)}` : undefined;
+  const to = q.until !== undefined ? `${ulidTime(Date.parse(instant(q.until, 'until')) + ID_TIME_MARGIN_MS)}${'Z'.repeat(16)}` : undefined;
+  if (after !== undefined && (from === undefined || `${after}0` > from)) from = `${after}0`;
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
 
 /**

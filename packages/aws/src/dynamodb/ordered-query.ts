@@ -12,6 +12,8 @@ export interface Partition {
   after?: string;
   /** Only items whose sort key starts with this (ignored when `after` is set: see `accept`). */
   beginsWith?: string;
+  /** Only items whose sort key is in [from, to] (inclusive; replaces `after` and `beginsWith`). */
+  between?: { from?: string; to?: string };
 }
 
 /** A DynamoDB filter on non-key attributes (`#name` / `:value` placeholders). */
@@ -59,7 +61,14 @@ async function readPartition(doc: DynamoDBDocumentClient, table: string, p: Part
   const names: Record<string, string> = { '#pk': p.pkName, ...(q.filter?.names ?? {}) };
   const values: Record<string, unknown> = { ':pk': p.pk, ...(q.filter?.values ?? {}) };
   let keyCondition = '#pk = :pk';
-  if (p.after !== undefined) {
+  if (p.between !== undefined) {
+    const { from, to } = p.between;
+    if (from !== undefined && to !== undefined && from > to) return [];
+    names['#sk'] = p.skName;
+    if (from !== undefined) values[':from'] = from;
+    if (to !== undefined) values[':to'] = to;
+    keyCondition += from !== undefined && to !== undefined ? ' AND #sk BETWEEN :from AND :to' : from !== undefined ? ' AND #sk >= :from' : ' AND #sk <= :to';
+  } else if (p.after !== undefined) {
     names['#sk'] = p.skName;
     values[':after'] = p.after;
     keyCondition += ' AND #sk > :after';
