@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it, beforeEach } from '@jest/globals';
 import {
   GetObjectCommand,
@@ -98,6 +99,21 @@ describe('S3ObjectStore requests', () => {
     expect(await store.head('raw/missing')).toBeUndefined();
     s3.on(GetObjectCommand).rejects(new NoSuchBucket({ message: 'no bucket', $metadata: { httpStatusCode: 404 } }));
     await expect(store.get('raw/missing')).rejects.toBeInstanceOf(NoSuchBucket);
+  });
+
+  it('releases the object body and fails when reading the tags fails (e.g. no s3:GetObjectTagging)', async () => {
+    let destroyed = false;
+    const body = Object.assign(Readable.from([Buffer.from('x')]), {
+      transformToByteArray: async () => new Uint8Array([120]),
+      transformToString: async () => 'x',
+      transformToWebStream: () => new ReadableStream(),
+    });
+    body.on('close', () => (destroyed = true));
+    s3.on(GetObjectCommand).resolves({ Body: body as never, Metadata: {} });
+    s3.on(GetObjectTaggingCommand).rejects(failure('AccessDenied', 403));
+    await expect(new S3ObjectStore(client(), { bucket: 'lake' }).get('raw/a.hl7')).rejects.toMatchObject({ name: 'AccessDenied' });
+    await new Promise((r) => setImmediate(r));
+    expect(destroyed).toBe(true);
   });
 
   it('lists with Prefix, StartAfter and MaxKeys capped by the limit, following continuation tokens', async () => {

@@ -78,19 +78,25 @@ export class S3ObjectStore implements ObjectStore {
 
   async get(key: string): Promise<StoredObject | undefined> {
     const Key = checkKey(key);
-    try {
-      const [out, tagging] = await Promise.all([
-        this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key })),
-        this.s3.send(new GetObjectTaggingCommand({ Bucket: this.bucket, Key })),
-      ]);
-      const body = out.Body === undefined ? new Uint8Array() : await out.Body.transformToByteArray();
-      const info: StoredObject = { key, size: body.byteLength, metadata: { ...(out.Metadata ?? {}) }, tags: tagsOf(tagging.TagSet), lastModified: out.LastModified ?? new Date(0), body };
-      if (out.ContentType !== undefined) info.contentType = out.ContentType;
-      return info;
-    } catch (err) {
-      if (isMissing(err)) return undefined;
-      throw err;
+    const [object, tagging] = await Promise.allSettled([
+      this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key })),
+      this.s3.send(new GetObjectTaggingCommand({ Bucket: this.bucket, Key })),
+    ]);
+    if (object.status === 'rejected') {
+      if (isMissing(object.reason)) return undefined;
+      throw object.reason;
     }
+    const out = object.value;
+    if (tagging.status === 'rejected') {
+      // Release the unread body's socket before giving up.
+      (out.Body as { destroy?: () => void } | undefined)?.destroy?.();
+      if (isMissing(tagging.reason)) return undefined;
+      throw tagging.reason;
+    }
+    const body = out.Body === undefined ? new Uint8Array() : await out.Body.transformToByteArray();
+    const info: StoredObject = { key, size: body.byteLength, metadata: { ...(out.Metadata ?? {}) }, tags: tagsOf(tagging.value.TagSet), lastModified: out.LastModified ?? new Date(0), body };
+    if (out.ContentType !== undefined) info.contentType = out.ContentType;
+    return info;
   }
 
   async head(key: string): Promise<ObjectInfo | undefined> {
