@@ -100,7 +100,7 @@ export class CatalogErrors {
   }
 
   private async sourceOf(messageId: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: messageKey(messageId), ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'source' } }));
+    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: messageKey(messageId), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'source' } }));
     return (out.Item as Pick<MessageRecord, 'source'> | undefined)?.source;
   }
 

@@ -17,8 +17,12 @@
  *
  * `<seq>` is a per-put sequence (time, counter, random) that keeps the put order of one
  * message's diagnostics. Patient reads are strongly consistent base-table queries; message
- * and error listings use the GSIs (eventually consistent, as any listing may be).
- * No TTL: catalog rows are kept for the life of the lake.
+ * and error listings use the GSIs (eventually consistent, as any listing may be). Time
+ * filters on messages become id ranges on the GSI sort keys (ids are ULIDs minted at receipt).
+ * Known limits: one GSI partition per status and one for all errors (`ERR`) take every
+ * write of that kind, which bounds their write rate (a DynamoDB partition takes ~1000 writes
+ * per second); shard those keys (`MSG#staged#<n>`, merged by the adapter's ordered query)
+ * if a deployment approaches it. No TTL: catalog rows are kept for the life of the lake.
  */
 export const CATALOG_TABLE_SCHEMA = {
   partitionKey: 'pk',
