@@ -11,14 +11,16 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { packGeneratedStrings, sideEffectFree } from './bundle-plugins.mjs';
 
 export const MAX_BUNDLE_BYTES = 250 * 1024;
 
 const self = fileURLToPath(import.meta.url);
 const root = path.resolve(path.dirname(self), '..');
+const cacheDir = path.join(root, 'node_modules', '.cache', 'hcdl-bundle');
 
-// CommonJS dependencies bundled into an ESM file call require(); give them one.
-const BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:module'; const require = __hcdlCreateRequire(import.meta.url);";
+// Only when a bundled dependency is CommonJS (it may call require()): give it one.
+const REQUIRE_BANNER = "import { createRequire as __hcdlCreateRequire } from 'node:module'; const require = __hcdlCreateRequire(import.meta.url);";
 
 /**
  * esbuild as installed for the function (each function has it as a devDependency); a folder
@@ -48,7 +50,7 @@ export async function bundleFunction(dir, outDir = path.join(dir, 'dist')) {
   if (!existsSync(entry)) throw new Error(`${path.relative(root, dir) || dir}: no src/handler.ts`);
   const esbuild = await loadEsbuild(dir);
   const outfile = path.join(outDir, 'index.mjs');
-  const result = await esbuild.build({
+  const options = {
     entryPoints: [entry],
     outfile,
     bundle: true,
@@ -62,10 +64,13 @@ export async function bundleFunction(dir, outDir = path.join(dir, 'dist')) {
     external: ['@aws-sdk/*'],
     mainFields: ['module', 'main'],
     conditions: ['module', 'import'],
-    banner: { js: BANNER },
+    metafile: true,
+    plugins: [sideEffectFree(root), packGeneratedStrings(cacheDir)],
     logLevel: 'warning',
-  });
-  if (result.errors.length > 0) throw new Error(`${dir}: esbuild failed`);
+  };
+  const result = await esbuild.build(options);
+  const cjs = Object.values(result.metafile.inputs).some((input) => input.format === 'cjs');
+  if (cjs) await esbuild.build({ ...options, banner: { js: REQUIRE_BANNER } });
   const bytes = statSync(outfile).size;
   return { name: path.basename(dir), bytes, outfile };
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, hubFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
 import type { SnsRecordLike } from '@hcdl/lake';
 import { readCoreWriterEnv } from './env';
 import { createHandler } from './index';
@@ -13,6 +13,7 @@ type Handler = (event: { Records: SnsRecordLike[] }, context: unknown) => Promis
 export const handler = lazyHandler((): Handler => {
   const env = readCoreWriterEnv();
   const logger = new Logger({ serviceName: 'hcdl-core-writer', logLevel: env.logLevel });
-  const { objectStore, catalog, hub } = awsAdaptersFor(env);
-  return withLogContext(logger, createHandler({ objectStore, catalog, hub, logger }));
+  const clients = awsClientsFor(env);
+  const handle = createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger });
+  return withLogContext(logger, handle);
 });

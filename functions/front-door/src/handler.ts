@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
 import { readFrontDoorEnv } from './env';
 import { createHandler, type ApiGatewayV2Event, type ApiGatewayV2Result } from './index';
 
@@ -13,7 +13,14 @@ type Handler = (event: ApiGatewayV2Event, context: unknown) => Promise<ApiGatewa
 export const handler = lazyHandler((): Handler => {
   const env = readFrontDoorEnv();
   const logger = new Logger({ serviceName: 'hcdl-front-door', logLevel: env.logLevel });
-  const { objectStore, catalog, hub, idempotencyStore } = awsAdaptersFor(env);
-  const config = { maxBodyBytes: env.maxBodyBytes, dedupWindowSeconds: env.dedupWindowSeconds };
-  return withLogContext(logger, createHandler({ objectStore, catalog, hub, idempotencyStore, logger, config }));
+  const clients = awsClientsFor(env);
+  const handle = createHandler({
+    objectStore: objectStoreFor(env, clients),
+    catalog: catalogFor(env, clients),
+    hub: hubFor(env, clients),
+    idempotencyStore: idempotencyStoreFor(env, clients),
+    logger,
+    config: { maxBodyBytes: env.maxBodyBytes, dedupWindowSeconds: env.dedupWindowSeconds },
+  });
+  return withLogContext(logger, handle);
 });

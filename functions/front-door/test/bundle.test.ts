@@ -28,7 +28,8 @@ describe('front-door Lambda bundle', () => {
   let handler: Handler;
   const invoke = (req: HttpRequest): Promise<HttpResponse> => handler(apiGatewayV2Event(req), lambdaContext('hcdl-dev-front-door'));
   const writer = jwtClaims({ sub: 'writer-1', write: 'hospital-a' });
-  const post = (body: Uint8Array | string, claims: Record<string, string | number> | undefined = writer, contentType = 'application/hl7-v2') =>
+  /** POST /hl7v2/er7 as `claims` (null: no authorizer context). */
+  const post = (body: Uint8Array | string, claims: Record<string, string | number> | null = writer, contentType = 'application/hl7-v2') =>
     invoke({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': contentType }, query: { source: 'hospital-a' }, body, ...(claims ? { claims } : {}) });
 
   beforeAll(async () => {
@@ -110,7 +111,7 @@ describe('front-door Lambda bundle', () => {
   it('refuses a caller without a write claim for the source (403) and a request without claims (401)', async () => {
     const reader = jwtClaims({ sub: 'reader-1', read: 'hospital-a' });
     expect((await post(ADT_A01, reader)).statusCode).toBe(403);
-    expect((await post(ADT_A01, undefined)).statusCode).toBe(401);
+    expect((await post(ADT_A01, null)).statusCode).toBe(401);
   });
 
   it('GET /hl7v2/messages/{id} returns the catalog entry to a reader of the source, 404 to others', async () => {

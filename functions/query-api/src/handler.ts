@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
 import { readQueryApiEnv } from './env';
 import { createHandler, type ApiGatewayV2Event, type ApiGatewayV2Result } from './index';
 
@@ -12,6 +12,6 @@ type Handler = (event: ApiGatewayV2Event, context: unknown) => Promise<ApiGatewa
 export const handler = lazyHandler((): Handler => {
   const env = readQueryApiEnv();
   const logger = new Logger({ serviceName: 'hcdl-query-api', logLevel: env.logLevel });
-  const { objectStore, catalog } = awsAdaptersFor(env);
-  return withLogContext(logger, createHandler({ objectStore, catalog, logger }));
+  const clients = awsClientsFor(env);
+  return withLogContext(logger, createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), logger }));
 });

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsAdaptersFor, lazyHandler, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, hubFor, lazyHandler, objectStoreFor, stagingStarterFor, withLogContext } from '@hcdl/aws';
 import type { SnsRecordLike } from '@hcdl/lake';
 import { readNormalizeEnv, readParseEnv, readTriggerEnv } from './env';
 import { createNormalizeTask, createParseTask, createTrigger, type NormalizedState, type ParsedState, type StagingExecutionInput } from './index';
@@ -18,20 +18,20 @@ const SERVICE = 'hcdl-staging-er7';
 export const handler = lazyHandler((): ((event: { Records: SnsRecordLike[] }, context: unknown) => Promise<void>) => {
   const env = readTriggerEnv();
   const logger = new Logger({ serviceName: SERVICE, logLevel: env.logLevel, persistentKeys: { step: 'trigger' } });
-  const { stagingStarter } = awsAdaptersFor(env);
-  return withLogContext(logger, createTrigger({ starter: stagingStarter, logger }));
+  const starter = stagingStarterFor(env, awsClientsFor(env));
+  return withLogContext(logger, createTrigger({ starter, logger }));
 });
 
 export const normalize = lazyHandler((): ((state: StagingExecutionInput, context: unknown) => Promise<NormalizedState>) => {
   const env = readNormalizeEnv();
   const logger = new Logger({ serviceName: SERVICE, logLevel: env.logLevel, persistentKeys: { step: 'normalize' } });
-  const { objectStore } = awsAdaptersFor(env);
+  const objectStore = objectStoreFor(env, awsClientsFor(env));
   return withLogContext(logger, createNormalizeTask({ objectStore, logger }));
 });
 
 export const parse = lazyHandler((): ((state: NormalizedState, context: unknown) => Promise<ParsedState>) => {
   const env = readParseEnv();
   const logger = new Logger({ serviceName: SERVICE, logLevel: env.logLevel, persistentKeys: { step: 'parse' } });
-  const { objectStore, catalog, hub } = awsAdaptersFor(env);
-  return withLogContext(logger, createParseTask({ objectStore, catalog, hub, logger }));
+  const clients = awsClientsFor(env);
+  return withLogContext(logger, createParseTask({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger }));
 });

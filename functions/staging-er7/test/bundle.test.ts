@@ -70,7 +70,8 @@ describe('staging-er7 Lambda bundle', () => {
     expect(parsed).toEqual({ messageId: record.messageId, source: 'hospital-a', attempt: 1, outcome: 'staged', workKey, structure: 'ADT_A01' });
     const staging = JSON.parse(Buffer.from((await h.getObject(workKey)).body).toString('utf8')) as Record<string, any>;
     expect(staging.msh.message_control_id).toBe('MSGID10001');
-    expect(staging.msh.message_type).toMatchObject({ message_code: 'ADT', trigger_event: 'A01' });
+    expect(staging.msh.message_type).toMatchObject({ trigger_event: 'A01' });
+    expect(staging._meta).toMatchObject({ structure: 'ADT_A01' });
     // The normalized text was scratch: parse removed it.
     expect(await h.objectStore.head(normalized.normalizedKey)).toBeUndefined();
 
@@ -79,7 +80,7 @@ describe('staging-er7 Lambda bundle', () => {
   });
 
   it('a message that cannot be staged ends `failed` with located diagnostics on SNS', async () => {
-    const bytes = Buffer.from('MSH|^~\\&|A|B|C|D|20240101||ADT^A01|X1|P|2.5\rEVN|A01|20240101\rnot a segment at all\rPID|1||42^^^H^MR\r', 'latin1');
+    const bytes = Buffer.from('MSH|^~\\&|A|B|C|D|20240101||ADT^A01|X1|P|2.5\rEVN|A01|20240101\r1234 garbage\r\x01\x02 more\rPID|1||42^^^H^MR\r', 'latin1');
     const { record, parsed } = await runWorkflow(bytes, 'hospital-b');
     expect(parsed).toEqual({ messageId: record.messageId, source: 'hospital-b', attempt: 1, outcome: 'failed' });
     const [event, ...more] = h.published();
@@ -110,6 +111,6 @@ describe('staging-er7 Lambda bundle', () => {
     const steps = new Set(entries.filter((e) => e.service === 'hcdl-staging-er7').map((e) => e.step));
     expect(steps).toEqual(new Set(['trigger', 'normalize', 'parse']));
     const text = h.logs.text();
-    for (const secret of ['DOE', 'JOHN', '100001', '900001', 'MSGID10001', 'PID|', 'not a segment']) expect(text).not.toContain(secret);
+    for (const secret of ['DOE', 'JOHN', '100001', '900001', 'MSGID10001', 'PID|', 'garbage']) expect(text).not.toContain(secret);
   });
 });

@@ -11,9 +11,12 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { contentHash, hubEventFromSns, MessageStatus, newMessageId, rawKey, type Catalog, type HubEvent, type MessageRecord, type ObjectStore } from '@hcdl/lake';
-import { createAwsAdapters, createAwsClients, createCatalogTable, type AwsClients } from '../../../src/index';
+import { createAwsAdapters } from '../../../src/adapters';
+import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../src/clients';
+import { createCatalogTable } from '../../../src/dynamodb/create-catalog-table';
+import { startDynalite, TEST_CREDENTIALS, TEST_REGION } from '../../support/dynalite';
+import { startS3rver } from '../../support/s3rver';
 import { captureLogs, type LogCapture } from './logs';
-import { startLoopbackServers, TEST_CREDENTIALS, TEST_REGION } from './servers';
 import type { SnsPublish } from './events';
 
 export const TEST_BUCKET = 'hcdl-test-lake';
@@ -62,7 +65,8 @@ export interface HarnessOptions {
 }
 
 export async function startLambdaHarness(options: HarnessOptions = {}): Promise<LambdaHarness> {
-  const servers = await startLoopbackServers([TEST_BUCKET]);
+  const [s3server, dynamoServer] = await Promise.all([startS3rver([TEST_BUCKET]), startDynalite()]);
+  const servers = { s3Endpoint: s3server.endpoint, dynamoEndpoint: dynamoServer.endpoint };
   const env: Record<string, string> = {
     AWS_REGION: TEST_REGION,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
@@ -80,7 +84,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
   const saved = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
 
-  const clients = createAwsClients({ region: TEST_REGION, endpoints: { s3: servers.s3Endpoint, dynamodb: servers.dynamoEndpoint } });
+  const clients = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { s3: servers.s3Endpoint, dynamodb: servers.dynamoEndpoint } });
   await createCatalogTable(clients.dynamoRaw, TEST_CATALOG_TABLE);
   if (options.idempotency === true) {
     // Powertools DynamoDBPersistenceLayer's default key attribute.
@@ -188,9 +192,8 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;
       }
-      clients.s3.destroy?.();
-      clients.dynamoRaw.destroy?.();
-      await servers.close();
+      destroyAwsClients(clients);
+      await Promise.all([s3server.close(), dynamoServer.close()]);
     },
   };
 }
