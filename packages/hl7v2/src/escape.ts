@@ -106,19 +106,25 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
 export function encodeEscapes(value: string, d: Delimiters): string {
   const esc = d.escape;
   if (esc === '') return value;
+  // Char codes (-1 for a separator the sender did not declare): one number compare per test.
+  const e = esc.charCodeAt(0);
+  const f = d.field === '' ? -1 : d.field.charCodeAt(0);
+  const c = d.component === '' ? -1 : d.component.charCodeAt(0);
+  const s = d.subcomponent === '' ? -1 : d.subcomponent.charCodeAt(0);
+  const r = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
   let out = '';
   let from = 0;
   for (let i = 0; i < value.length; i++) {
-    const ch = value[i] as string;
+    const ch = value.charCodeAt(i);
     let rep: string | undefined;
-    if (ch === esc) rep = 'E';
-    else if (ch === d.field) rep = 'F';
-    else if (ch === d.component) rep = 'S';
-    else if (ch === d.subcomponent) rep = 'T';
-    else if (ch === d.repetition) rep = 'R';
+    if (ch === e) rep = 'E';
+    else if (ch === f) rep = 'F';
+    else if (ch === c) rep = 'S';
+    else if (ch === s) rep = 'T';
+    else if (ch === r) rep = 'R';
     // A line break in a value would end the segment: written as a hex escape.
-    else if (ch === '\r') rep = 'X0D';
-    else if (ch === '\n') rep = 'X0A';
+    else if (ch === 0x0d) rep = 'X0D';
+    else if (ch === 0x0a) rep = 'X0A';
     if (rep !== undefined) {
       out += value.slice(from, i) + esc + rep + esc;
       from = i + 1;
