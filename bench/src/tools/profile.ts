@@ -1,7 +1,9 @@
 /**
- * Profiling helper (not part of the benchmark run): runs one runner in a loop so that
- * `node --cpu-prof --import tsx bench/src/tools/profile.ts <runner> [seconds]` writes a
- * CPU profile of just that work; `summarize-profile.ts` prints its hottest functions.
+ * Profiling and A/B helper (not part of the benchmark run): runs one runner in a loop so that
+ * `node --cpu-prof --import tsx bench/src/tools/profile.ts <runner> [seconds]` writes a CPU
+ * profile of just that work (`summarize-profile.ts` prints its hottest functions). It prints
+ * the median rate of one-second windows both per wall second and per CPU second of this
+ * process (the CPU figure moves less when other work shares the machine).
  */
 import { generateMessages } from '../generator';
 import { timeRunner } from '../measure';
@@ -17,5 +19,14 @@ const messages = generateMessages(Number(count), Number(seed));
 const sizes = messages.map((m) => Buffer.byteLength(m));
 const parse = await runner.load();
 timeRunner(parse, messages, sizes, 0.5);
-const m = timeRunner(parse, messages, sizes, Number(seconds));
-process.stdout.write(`${id}: ${Math.round(m.messages / m.seconds)} msgs/s\n`);
+const wall: number[] = [];
+const cpu: number[] = [];
+for (let s = 0; s < Number(seconds); s++) {
+  const before = process.cpuUsage();
+  const m = timeRunner(parse, messages, sizes, 1);
+  const used = process.cpuUsage(before);
+  wall.push(Math.round(m.messages / m.seconds));
+  cpu.push(Math.round(m.messages / ((used.user + used.system) / 1e6)));
+}
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
+process.stdout.write(`${id}: median ${median(wall)} msgs/s wall, ${median(cpu)} msgs/cpu-s (wall windows ${wall.join(' ')})\n`);
