@@ -49,6 +49,8 @@ describe('front-door Lambda bundle', () => {
     const code = readFileSync(bundle.outfile, 'utf8');
     expect(code).toMatch(/from\s*"@aws-sdk\/client-s3"/);
     expect(code).not.toMatch(/class S3Client\b/);
+    // Unused parts of @hcdl/aws (the Athena client) are left out.
+    expect(code).not.toContain('@aws-sdk/client-athena');
   });
 
   it('refuses to start without its configuration, naming the variable, then starts once it is there', async () => {

@@ -27,6 +27,11 @@ function writeFunction(base: string, name: string, handler: string): string {
   return dir;
 }
 
+/** A TS single-quoted string literal of `text`, as the dictionary generator writes them. */
+function singleQuoted(text: string): string {
+  return `'${text.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'`;
+}
+
 describe('scripts/bundle.mjs', () => {
   let base: string;
   let small: string;
@@ -95,6 +100,55 @@ describe('scripts/bundle.mjs', () => {
     const run = spawnSync(process.execPath, [script], { cwd: small, encoding: 'utf8' });
     expect(run.status).toBe(0);
     expect(run.stdout).toMatch(/^small-fn\s+dist\/index\.mjs/);
+  });
+
+  it('packs generated string-constant modules (Brotli) and the bundle still sees the same strings', async () => {
+    const dir = writeFunction(
+      base,
+      'packed-fn',
+      [
+        "import { WORDS, OTHER } from './generated/words';",
+        "import { TABLE } from './generated/table';",
+        'export const handler = async () => ({ words: WORDS, other: OTHER, table: TABLE });',
+        '',
+      ].join('\n'),
+    );
+    mkdirSync(path.join(dir, 'src', 'generated'));
+    const words = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ id: i, name: `element_name_${i}`, quote: "it's \\ here" })));
+    const other = 'second constant with a \u00e9 and a \' quote';
+    writeFileSync(
+      path.join(dir, 'src', 'generated', 'words.ts'),
+      `// GENERATED\n// data\n\nexport const WORDS = ${singleQuoted(words)};\nexport const OTHER = ${singleQuoted(other)};\n`,
+    );
+    // Not only string constants: left as it is.
+    writeFileSync(path.join(dir, 'src', 'generated', 'table.ts'), "export const TABLE = { element_name_table: 1 };\n");
+    const out = await lib.bundleFunction(dir);
+    const code = readFileSync(out.outfile, 'utf8');
+    expect(code).not.toContain('element_name_1');
+    expect(code).toContain('element_name_table');
+    expect(out.bytes).toBeLessThan(words.length / 4);
+    const run = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); process.stdout.write(JSON.stringify(await m.handler()));`],
+      { encoding: 'utf8' },
+    );
+    expect(JSON.parse(run.stdout)).toEqual({ words, other, table: { element_name_table: 1 } });
+  });
+
+  it('gives a CommonJS dependency a require() (createRequire banner) only when one is bundled', async () => {
+    const dir = writeFunction(base, 'cjs-fn', "import legacy from './legacy.cjs';\nexport const handler = async () => legacy.join('a', 'b');\n");
+    writeFileSync(path.join(dir, 'src', 'legacy.cjs'), "const p = require('node:path');\nmodule.exports = { join: (a, b) => p.join(a, b) };\n");
+    const out = await lib.bundleFunction(dir);
+    const code = readFileSync(out.outfile, 'utf8');
+    expect(code.startsWith("import { createRequire as __hcdlCreateRequire } from 'node:module'")).toBe(true);
+    const run = spawnSync(
+      process.execPath,
+      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); process.stdout.write(await m.handler());`],
+      { encoding: 'utf8' },
+    );
+    expect(run.stdout).toBe(path.join('a', 'b'));
+    // The ESM-only function of the first test has no banner.
+    expect(readFileSync(path.join(small, 'dist', 'index.mjs'), 'utf8')).not.toContain('createRequire');
   });
 
   it('fails with a clear message for a folder without src/handler.ts', () => {
