@@ -10,6 +10,9 @@ import { describe, expect, it } from '@jest/globals';
 import { Hl7Error, parseMessage, splitMessages, toStagingJson, type Message } from '../../src/index';
 import { corpusBytes, corpusMessages } from '../core/support';
 import { missingLeaves, treeLeaves } from './leaves';
+import { getDictionary } from '../../src/dictionary/load';
+import type { DictionaryVersion } from '../../src/dictionary/generated/versions';
+import { segmentKey, segmentLayout } from '../../src/schema/layout';
 
 interface Parsed {
   path: string;
@@ -108,5 +111,32 @@ describe('corpus staging JSON', () => {
     expect(checked).toBeGreaterThan(5_000);
     // Several messages share a structure, so the check compared something.
     expect([...shapes.keys()].length).toBeLessThan(parsed.length);
+  });
+
+  it('shapes agree with the dictionary: a named field is an array exactly when it may repeat, a segment when the structure lets it', () => {
+    let fields = 0;
+    const wrong: string[] = [];
+    for (const { message } of parsed) {
+      const doc = toStagingJson(message);
+      const dict = getDictionary(doc._meta.dictionaryVersion as DictionaryVersion);
+      const layout = segmentLayout(dict, doc._meta.structure ?? undefined);
+      for (const seg of new Set(message.segments.map((x) => x.id))) {
+        const v = doc[segmentKey(seg)];
+        if (Array.isArray(v) !== (layout.repeats.get(seg) ?? true)) wrong.push(`${doc._meta.structure} ${seg}`);
+        const def = dict.segment(seg);
+        if (def === undefined) continue;
+        const byKey = new Map(def.fields.filter((f) => f !== undefined).map((f) => [f.key, f]));
+        for (const obj of Array.isArray(v) ? v : [v]) {
+          for (const [key, fv] of Object.entries(obj as Record<string, unknown>)) {
+            const fd = byKey.get(key);
+            if (fd === undefined) continue;
+            fields++;
+            if (Array.isArray(fv) !== fd.repeats) wrong.push(`${doc._meta.dictionaryVersion} ${seg}.${key}`);
+          }
+        }
+      }
+    }
+    expect([...new Set(wrong)]).toEqual([]);
+    expect(fields).toBeGreaterThan(5_000);
   });
 });
