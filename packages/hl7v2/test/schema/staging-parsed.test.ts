@@ -148,3 +148,20 @@ describe('one shape per message type, whatever the message holds', () => {
   });
 });
 
+describe('the two hl7apy failure modes do not happen here', () => {
+  const pid: string[] = ['PID', '1', '', '1^^^H^MR', '', 'DOE^J&K'];
+  pid[11] = '1 Main^^City^^^^H&X';
+  pid[32] = 'A~B~C';
+  const doc = stage(`MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5\rEVN||20240101\r${Array.from(pid, (f) => f ?? '').join('|')}\rPV1|1|I\r`);
+  const p = doc['pid'] as Json;
+
+  it('every repetition of a repeating primitive field is kept (PID-32, IS)', () => {
+    expect(p['identity_reliability_code']).toEqual(['A', 'B', 'C']);
+  });
+
+  it('subcomponents sent in a primitive component (ST given name, ID address type) are kept', () => {
+    expect((p['patient_name'] as Json[])[0]).toEqual({ family_name: { surname: 'DOE' }, given_name: 'J&K' });
+    expect((p['patient_address'] as Json[])[0]).toMatchObject({ city: 'City', address_type: 'H&X' });
+  });
+});
+
