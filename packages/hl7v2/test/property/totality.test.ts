@@ -123,6 +123,19 @@ describe('input with an MSH segment', () => {
     );
   });
 
+  it('parsing what serialize wrote gives the same tree and the same text (idempotent)', () => {
+    fc.assert(
+      fc.property(withMsh, (text) => {
+        const m = parseMessage(text);
+        const again = parseMessage(serialize(m));
+        expect(again.segments.map((s) => [s.id, s.fields])).toEqual(m.segments.map((s) => [s.id, s.fields]));
+        expect(again.extraLines.map((l) => l.text)).toEqual(m.extraLines.map((l) => l.text));
+        expect(serialize(again)).toBe(serialize(m));
+      }),
+      RUNS,
+    );
+  });
+
   it('every diagnostic has a code, a severity, a location and a 1-based line and column', () => {
     fc.assert(
       fc.property(withMsh, (text) => {
