@@ -1,8 +1,6 @@
-import type { Server } from 'node:http';
-import { createRequire } from 'node:module';
-import type { AddressInfo } from 'node:net';
+import { fork } from 'node:child_process';
+import path from 'node:path';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/clients';
-import { addReturnOldOnConditionFailure } from './dynalite-compat';
 
 /** Fake credentials and region: the loopback servers accept any signature. */
 export const TEST_REGION = 'us-east-1';
@@ -15,20 +13,19 @@ export interface DynamoServer {
 }
 
 /**
- * Starts dynalite (a DynamoDB-compatible server, in memory) on 127.0.0.1 with a free port
- * and returns clients pointed at it. Table operations complete at once (no CREATING delay).
- * `returnOldOnConditionFailure` adds that DynamoDB feature to dynalite (dynalite-compat.ts).
+ * Starts dynalite (a DynamoDB-compatible server, in memory) in a child process on 127.0.0.1
+ * with a free port, and returns clients pointed at it. Table operations complete at once (no
+ * CREATING delay). `returnOldOnConditionFailure` adds that DynamoDB feature to dynalite
+ * (see dynalite-process.cjs). Its own process keeps the server's work off the test's event
+ * loop, so timing-sensitive tests (the idempotency contract's concurrency case) hold under load.
  */
 export async function startDynalite(options: { returnOldOnConditionFailure?: boolean } = {}): Promise<DynamoServer> {
-  if (options.returnOldOnConditionFailure === true) addReturnOldOnConditionFailure();
-  // dynalite ships no types: typed here by the one call made.
-  const dynalite = createRequire(import.meta.url)('dynalite') as (options: Record<string, number>) => Server;
-  const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+  const child = fork(path.join(import.meta.dirname, 'dynalite-process.cjs'), options.returnOldOnConditionFailure === true ? ['--return-old'] : [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (m) => resolve((m as { port: number }).port));
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`dynalite exited with ${String(code)}`)));
   });
-  const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const clients = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { dynamodb: endpoint } });
   return {
@@ -36,7 +33,9 @@ export async function startDynalite(options: { returnOldOnConditionFailure?: boo
     clients,
     close: async () => {
       destroyAwsClients(clients);
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.disconnect();
+      await exited;
     },
   };
 }
