@@ -33,7 +33,9 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
   const generation = generationName(snapshotAt);
   const finalDir = parquetGenerationDir(dataDir, generation);
   const tmpDir = `${finalDir}.tmp`;
-  const config: Record<string, string> = { preserve_insertion_order: 'false' };
+  // What does not fit in memory spills beside the lake, not into the working directory.
+  const spillDir = `${finalDir}.spill`;
+  const config: Record<string, string> = { preserve_insertion_order: 'false', temp_directory: spillDir };
   if (options.threads !== undefined) config.threads = String(options.threads);
   const instance = await DuckDBInstance.create(':memory:', config);
   const con = await instance.connect();
@@ -58,6 +60,7 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
   } finally {
     con.closeSync();
     instance.closeSync();
+    await rm(spillDir, { recursive: true, force: true });
   }
   await removeOldGenerations(dataDir, [generation, previous?.generation]);
   return manifest;

@@ -51,18 +51,20 @@ const isNoFiles = (err: unknown): boolean => /No files found/i.test(errorText(er
 
 const fileList = (files: readonly string[]): string => (files.length === 1 ? lit(files[0] as string) : `[${files.map(lit).join(', ')}]`);
 
+/** Top-level keys of the JSON values in column `json` of a FROM item, in document order (`_meta`, `msh`, then segments by first position). */
+const keysSql = (from: string): string =>
+  `SELECT k FROM (SELECT unnest(keys) AS k, unnest(range(1, len(keys) + 1)) AS pos FROM (SELECT json_keys(json) AS keys FROM ${from})) GROUP BY k ORDER BY min(pos), k`;
+
+const MESSAGE_ID = `regexp_extract(filename, '([0-9A-Za-z]{26})\\.json$', 1) AS message_id`;
+
 /**
- * Top-level keys of the JSON documents, every file's and not a sample, in document order
- * (`_meta`, `msh`, then segments by their first position). json_keys over
+ * Top-level keys of the JSON documents, every file's and not a sample. json_keys over
  * read_json_objects is about 2.5 times faster than DESCRIBE with union_by_name, which binds
  * every file on its own.
  */
 async function jsonKeys(con: DuckDBConnection, files: string): Promise<string[] | undefined> {
   try {
-    const reader = await con.runAndReadAll(
-      `SELECT k FROM (SELECT unnest(keys) AS k, unnest(range(1, len(keys) + 1)) AS pos FROM (SELECT json_keys(json) AS keys FROM read_json_objects(${files}, format = 'auto'))) ` +
-        'GROUP BY k ORDER BY min(pos), k',
-    );
+    const reader = await con.runAndReadAll(keysSql(`read_json_objects(${files}, format = 'auto')`));
     return reader.getRowsJson().map((r) => String(r[0]));
   } catch (err) {
     if (isNoFiles(err)) return undefined;
@@ -76,7 +78,7 @@ function jsonSelect(files: string, keys: readonly string[]): string {
   const columns = `{${segments.map((k) => `${lit(k)}: 'JSON'`).join(', ')}}`;
   const picks = segments.map(ident).join(', ');
   return (
-    `SELECT regexp_extract(filename, '([0-9A-Za-z]{26})\\.json$', 1) AS message_id, source, "type", dt${picks ? `, ${picks}` : ''} ` +
+    `SELECT ${MESSAGE_ID}, source, "type", dt${picks ? `, ${picks}` : ''} ` +
     `FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE}, filename = true)`
   );
 }
