@@ -4,6 +4,8 @@
  * place a process reads it), with the settings that function cannot run without.
  */
 
+import { AwsAdapterConfigError } from '../errors';
+
 /** Environment variable of each setting. */
 export const LAMBDA_ENV = {
   region: 'AWS_REGION',
@@ -64,7 +66,7 @@ export type LambdaEnvWith<K extends ResourceSetting> = LambdaEnv & { [P in K]-?:
  * Missing or malformed configuration; the message names the variable(s), never a value.
  * `variable` is the variable at fault (several joined by ', '), `variables` lists them.
  */
-export class LambdaConfigError extends Error {
+export class LambdaConfigError extends AwsAdapterConfigError {
   readonly variable: string;
   readonly variables: readonly string[];
   constructor(variable: string | readonly string[], message: string) {

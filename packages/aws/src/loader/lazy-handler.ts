@@ -11,12 +11,3 @@ export function lazyHandler<E, R, C = unknown>(build: () => (event: E, context: 
     return built(event, context);
   };
 }
-
-/** A value built once, on first use (clients and adapters shared by several handlers). */
-export function lazy<T>(build: () => T): () => T {
-  let value: { v: T } | undefined;
-  return (): T => {
-    value ??= { v: build() };
-    return value.v;
-  };
-}

@@ -5,6 +5,7 @@ import {
   LambdaConfigError,
   readLambdaEnv,
 } from '../../src/loader/lambda-env';
+import { AwsAdapterConfigError, AwsAdapterError } from '../../src/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hcdl-hub';
 const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:hcdl-staging';
@@ -81,6 +82,8 @@ describe('readLambdaEnv', () => {
     const { HCDL_CATALOG_TABLE: _, ...rest } = full;
     const err = configError(() => readLambdaEnv(rest, ['lakeBucket', 'catalogTable']));
     expect(err.name).toBe('LambdaConfigError');
+    expect(err).toBeInstanceOf(AwsAdapterConfigError);
+    expect(err).toBeInstanceOf(AwsAdapterError);
     expect(err.variable).toBe('HCDL_CATALOG_TABLE');
     expect(err.variables).toEqual(['HCDL_CATALOG_TABLE']);
     expect(err.message).toContain('HCDL_CATALOG_TABLE');

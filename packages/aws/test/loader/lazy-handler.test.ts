@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { lazy, lazyHandler } from '../../src/loader/lazy-handler';
+import { lazyHandler } from '../../src/loader/lazy-handler';
 
 describe('lazyHandler', () => {
   it('builds nothing until the first invocation, then builds once for every later one', async () => {
@@ -35,27 +35,5 @@ describe('lazyHandler', () => {
     expect(await handler(1, undefined)).toBe(2);
     expect(await handler(2, undefined)).toBe(3);
     expect(attempts).toBe(2);
-  });
-});
-
-describe('lazy', () => {
-  it('builds the value once, on first use', () => {
-    let builds = 0;
-    const get = lazy(() => ({ n: ++builds }));
-    expect(builds).toBe(0);
-    const a = get();
-    expect(get()).toBe(a);
-    expect(builds).toBe(1);
-  });
-
-  it('keeps an undefined value without rebuilding it', () => {
-    let builds = 0;
-    const get = lazy(() => {
-      builds++;
-      return undefined;
-    });
-    get();
-    get();
-    expect(builds).toBe(1);
   });
 });
