@@ -1,4 +1,5 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { AwsAdapterError } from '../errors';
 import { CATALOG_TABLE_SCHEMA } from './catalog-schema';
 
 /**
@@ -37,5 +38,5 @@ async function waitForActive(client: DynamoDBClient, tableName: string): Promise
     if (Table?.TableStatus === 'ACTIVE' && indexesReady) return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
+  throw new AwsAdapterError(`table ${tableName} did not become ACTIVE`);
 }

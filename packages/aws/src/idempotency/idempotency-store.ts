@@ -1,5 +1,6 @@
 import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { AwsAdapterError } from '../errors';
 
 /**
  * The idempotency table as Powertools' DynamoDBPersistenceLayer uses it (infra creates it
@@ -64,5 +65,5 @@ export async function createIdempotencyTable(client: DynamoDBClient, tableName: 
     if (Table?.TableStatus === 'ACTIVE') return;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`table ${tableName} did not become ACTIVE`);
+  throw new AwsAdapterError(`table ${tableName} did not become ACTIVE`);
 }
