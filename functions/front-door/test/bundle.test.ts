@@ -96,6 +96,17 @@ describe('front-door Lambda bundle', () => {
     expect(h.published()).toHaveLength(0);
   });
 
+  it('50 concurrent posts of one new message: exactly one 201, 49 x 409 with its id (conditional writes on DynamoDB)', async () => {
+    const message = Buffer.from(ADT_A01.toString('latin1').replace('MSGID10001', 'MSGID-CONCURRENT'), 'latin1');
+    const answers = await Promise.all(Array.from({ length: 50 }, () => post(message)));
+    const created = answers.filter((a) => a.statusCode === 201);
+    expect(created).toHaveLength(1);
+    const { messageId } = JSON.parse(created[0]!.body) as { messageId: string };
+    const duplicates = answers.filter((a) => a.statusCode === 409);
+    expect(duplicates).toHaveLength(49);
+    for (const d of duplicates) expect(JSON.parse(d.body)).toMatchObject({ status: 'duplicate', messageId });
+  }, 60_000);
+
   it('answers text that is not HL7 400 and keeps it in the error zone with an id', async () => {
     const text = 'this is a shopping list, not an HL7 message';
     const res = await post(text, writer, 'text/plain');
