@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -110,6 +110,27 @@ function sqliteTables(db: Database.Database): Set<string> {
   return new Set(rows.map((r) => r.name));
 }
 
+/** Writes JSON documents one per line, in chunks (a big catalog would not fit in one string). Returns how many. */
+async function writeDocs(docs: IterableIterator<string>, file: string): Promise<number> {
+  const out = await open(file, 'w');
+  let n = 0;
+  let chunk: string[] = [];
+  try {
+    for (const doc of docs) {
+      chunk.push(doc);
+      n++;
+      if (chunk.length === 10_000) {
+        await out.write(`${chunk.join('\n')}\n`);
+        chunk = [];
+      }
+    }
+    if (chunk.length > 0) await out.write(`${chunk.join('\n')}\n`);
+  } finally {
+    await out.close();
+  }
+  return n;
+}
+
 /**
  * Copies the SQLite catalog into DuckDB tables, one per entry of CATALOG_TABLES. DuckDB's
  * sqlite extension is downloaded on first use, so instead each table's JSON documents are
@@ -129,11 +150,9 @@ export async function loadCatalogTables(con: DuckDBConnection, dataDir: string):
       await con.run(`CREATE TABLE ${ident(`catalog_${name}`)} (${ddl})`);
       let rows = 0;
       if (db !== undefined && present.has(spec.sqlite)) {
-        const docs = db.prepare(`SELECT doc FROM ${ident(spec.sqlite)}`).pluck().all() as string[];
-        rows = docs.length;
+        const ndjson = path.join(dir, `${name}.ndjson`);
+        rows = await writeDocs(db.prepare(`SELECT doc FROM ${ident(spec.sqlite)}`).pluck().iterate() as IterableIterator<string>, ndjson);
         if (rows > 0) {
-          const ndjson = path.join(dir, `${name}.ndjson`);
-          await writeFile(ndjson, `${docs.join('\n')}\n`);
           const columns = `{${spec.columns.map(([, key, type]) => `${lit(key)}: ${lit(type)}`).join(', ')}}`;
           const select = spec.columns.map(([col, key]) => `${ident(key)} AS ${ident(col)}`).join(', ');
           await con.run(`INSERT INTO ${ident(`catalog_${name}`)} SELECT ${select} FROM read_json(${lit(ndjson)}, format = 'newline_delimited', columns = ${columns})`);
