@@ -158,7 +158,8 @@ async function main(): Promise<void> {
     const m = median(onParquet.times);
     console.log(line('Parquet ', parquet, onParquet));
     if (onParquet.total !== onJson.total) throw new Error(`Parquet counted ${onParquet.total} rows, JSON ${onJson.total}`);
-    console.log(`target: Parquet query < 1 s for 100k messages: ${m < 1000 ? 'met' : 'NOT met'} (${fmt(m)})`);
+    if (count >= 100_000) console.log(`target: Parquet query < 1 s for 100k messages: ${m < 1000 ? 'met' : 'NOT met'} (${fmt(m)})`);
+    else console.log('(the < 1 s target is for 100,000 messages: run without --count)');
   } finally {
     if (!values.keep && values['data-dir'] === undefined) await rm(dataDir, { recursive: true, force: true });
   }
