@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createHash } from 'node:crypto';
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -15,12 +15,6 @@ import { startDynalite, type DynamoServer } from './support/dynalite';
 // stored item and expiry through Powertools' own check in the contract.
 const TABLE = 'hcdl-test-idempotency';
 
-// The contract's concurrency case releases the winning call after a fixed 100 ms, by which
-// time the five losers must have seen it in progress. On this shared 2-core machine under
-// load, a DynamoDB round trip to the emulator sometimes takes longer and a loser then sees
-// the completed record instead (served, not refused): a timing miss, not a second run. A
-// store without the atomic conditional put fails every attempt (`runs` is checked first).
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
 let server: DynamoServer;
 
 beforeAll(async () => {

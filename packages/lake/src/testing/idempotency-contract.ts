@@ -35,6 +35,16 @@ function deferred(): { promise: Promise<void>; resolve: () => void } {
   return { promise, resolve };
 }
 
+/**
+ * Resolves once `condition()` holds (checked every few ms), or after `timeoutMs` anyway, so
+ * the assertions that follow report what went wrong instead of the test hanging. Waiting on
+ * the event itself, not a fixed delay, keeps these tests exact on a loaded machine.
+ */
+async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+}
+
 /** The config the front door uses (functions/front-door/src/dedup.ts): key from `dedupKey`, fixed in-progress budget. */
 function configOf(expiresAfterSeconds: number, inProgressBudgetMs: number): IdempotencyConfig {
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'dedupKey', expiresAfterSeconds, throwOnNoIdempotencyKey: true });
@@ -110,7 +120,8 @@ export function idempotencyContract(name: string, factory: IdempotencyFactory): 
       const gate = deferred();
       const { fn, runs } = ingestFn({ gate: gate.promise });
       const first = fn(input(1));
-      await new Promise((r) => setTimeout(r, 50));
+      // The record is saved before the function runs: once it runs, the key is in progress.
+      await until(() => runs.length === 1);
       await expect(fn(input(1))).rejects.toBeInstanceOf(IdempotencyAlreadyInProgressError);
       gate.resolve();
       const result = await first;
@@ -121,9 +132,19 @@ export function idempotencyContract(name: string, factory: IdempotencyFactory): 
     it('lets exactly one of concurrent calls with one key run', async () => {
       const gate = deferred();
       const { fn, runs } = ingestFn({ gate: gate.promise });
-      // Settle handlers attach at once: the losers reject while the winner is held.
-      const settled = settleAll(Array.from({ length: 6 }, () => fn(input(1))));
-      await new Promise((r) => setTimeout(r, 100));
+      // Settle handlers attach at once: the losers reject while the winner is held, and the
+      // winner is released only once five calls have settled (or the wait times out).
+      let settledCount = 0;
+      const calls = Array.from({ length: 6 }, () => {
+        const call = fn(input(1));
+        call.then(
+          () => settledCount++,
+          () => settledCount++,
+        );
+        return call;
+      });
+      const settled = settleAll(calls);
+      await until(() => settledCount >= 5);
       gate.resolve();
       const { fulfilled, rejected } = await settled;
       expect(runs).toHaveLength(1);
