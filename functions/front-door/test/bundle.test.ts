@@ -121,6 +121,21 @@ describe('front-door Lambda bundle', () => {
     expect(Buffer.from(kept.body).toString('utf8')).toBe(text);
   });
 
+  it('answers an HL7 ACK when the sender asks for application/hl7-v2 (MSA AA; AE or AR for a duplicate)', async () => {
+    const message = Buffer.from(ADT_A01.toString('latin1').replace('MSGID10001', 'MSGID-ACK'), 'latin1');
+    const ack = (body: Uint8Array) =>
+      invoke({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': 'application/hl7-v2', accept: 'application/hl7-v2' }, query: { source: 'hospital-a' }, body, claims: writer });
+    const first = await ack(message);
+    expect(first.statusCode).toBe(201);
+    expect(first.headers['content-type']).toBe('application/hl7-v2');
+    const segments = first.body.split('\r');
+    expect(segments[0]).toMatch(/^MSH\|\^~\\&\|MIRTHDST\|WA\|SOURCEEHR\|WA\|/);
+    expect(segments.find((x) => x.startsWith('MSA|'))).toMatch(/^MSA\|AA\|MSGID-ACK/);
+    const again = await ack(message);
+    expect(again.statusCode).toBe(409);
+    expect(again.body.split('\r').find((x) => x.startsWith('MSA|'))).toMatch(/^MSA\|A[ER]\|MSGID-ACK/);
+  });
+
   it('refuses a caller without a write claim for the source (403) and a request without claims (401)', async () => {
     const reader = jwtClaims({ sub: 'reader-1', read: 'hospital-a' });
     expect((await post(ADT_A01, reader)).statusCode).toBe(403);
