@@ -30,12 +30,32 @@ export class Segment {
    * field is unchanged, so the round trip is exact.
    */
   readonly originals: (string | undefined)[] | undefined;
+  /** The text the segment was parsed from and where its line is in it (see sourceText). */
+  #source: string | undefined;
+  #from: number;
+  #to: number;
 
-  constructor(id: string, line: number, fields: (FieldValue | undefined)[], originals?: (string | undefined)[]) {
+  /**
+   * `source`, `from` and `to` (given by the parser) say where the segment's line is in the text
+   * it was parsed from, so that the line can be read back without serializing the segment.
+   */
+  constructor(id: string, line: number, fields: (FieldValue | undefined)[], originals?: (string | undefined)[], source?: string, from = 0, to = source?.length ?? 0) {
     this.id = id;
     this.line = line;
     this.fields = fields;
     this.originals = originals;
+    this.#source = source;
+    this.#from = from;
+    this.#to = to;
+  }
+
+  /**
+   * The segment's line as it was parsed (normalized: no terminator, framing bytes removed),
+   * which is what serializing the segment gives back while no field was replaced; undefined
+   * for a segment built in code or changed with setField.
+   */
+  sourceText(): string | undefined {
+    return this.#source?.slice(this.#from, this.#to);
   }
 
   /** Highest field number present (trailing empty fields sent with separators count). */
@@ -53,6 +73,7 @@ export class Segment {
     while (this.fields.length <= n) this.fields.push(undefined);
     this.fields[n] = v;
     if (this.originals) this.originals[n] = undefined;
+    this.#source = undefined;
   }
 
   /** Decoded leaf at field/repetition/component/subcomponent (all 1-based); undefined if absent. */

@@ -106,7 +106,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
   let start = from + 4;
   if (to - from <= 3) {
     // A bare id ('MSH' alone inside a message included): no field at all, not even MSH-1.
-    return new Segment(id, line, fields);
+    return new Segment(id, line, fields, undefined, text, from, to);
   }
   if (isHeader(id)) {
     fields.push([[ctx.d.field]]);
@@ -114,7 +114,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     if (enc >= to) enc = -1;
     const encEnd = enc < 0 ? to : enc;
     fields.push(encEnd > start ? [[text.slice(start, encEnd)]] : undefined);
-    if (enc < 0) return new Segment(id, line, fields);
+    if (enc < 0) return new Segment(id, line, fields, undefined, text, from, to);
     start = encEnd + 1;
   }
   const { fs, rs, cs, ss, cls } = ctx;
@@ -193,7 +193,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     plain = true;
     fieldStart = i + 1;
   }
-  return new Segment(id, line, fields, originals);
+  return new Segment(id, line, fields, originals, text, from, to);
 }
 
 /** A leaf that holds the escape character, decoded; a malformed escape is reported. */

@@ -74,7 +74,8 @@ export function locateColumns(message: Message, diagnostics: readonly Diagnostic
     const key = `${seg.line}`;
     let text = lines.get(key);
     if (text === undefined) {
-      text = serializeSegment(seg, message.delimiters);
+      // The line as parsed when the segment is unchanged (what serializing it would give back).
+      text = seg.sourceText() ?? serializeSegment(seg, message.delimiters);
       lines.set(key, text);
     }
     dg.column = offsetOf(text, seg.id, message.delimiters, dg.field, dg.repetition, dg.component, dg.subcomponent) + 1;
