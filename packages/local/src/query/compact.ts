@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { CompactError, firstLine } from './errors';
@@ -50,6 +50,12 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
     );
     const row = stats.getRowObjectsJson()[0] ?? {};
     manifest = { generation, snapshotAt: snapshotAt.toISOString(), compactedAt: now().toISOString(), messages: Number(row.messages ?? 0), partitions: Number(row.partitions ?? 0) };
+    // A compaction that started later and already switched the manifest wins: keep its copy.
+    const latest = await readManifest(dataDir);
+    if (latest !== undefined && latest.generation > generation) {
+      await rm(finalDir, { recursive: true, force: true });
+      return latest;
+    }
     const tmpManifest = `${manifestFile(dataDir)}.${generation}.tmp`;
     await writeFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`);
     await rename(tmpManifest, manifestFile(dataDir));
@@ -62,15 +68,26 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
     instance.closeSync();
     await rm(spillDir, { recursive: true, force: true });
   }
-  await removeOldGenerations(dataDir, [generation, previous?.generation]);
+  await removeOldGenerations(dataDir, generation, previous?.generation);
   return manifest;
 }
 
-/** Deletes generation folders (and leftovers of interrupted compactions) not in `keep`. */
-async function removeOldGenerations(dataDir: string, keep: (string | undefined)[]): Promise<void> {
-  const entries = await readdir(parquetStagingDir(dataDir), { withFileTypes: true });
-  for (const e of entries) {
-    if (!e.isDirectory() || !e.name.startsWith('g') || keep.includes(e.name)) continue;
-    await rm(path.join(parquetStagingDir(dataDir), e.name), { recursive: true, force: true });
+/** Leftovers of a compaction (`.tmp`, `.spill`) older than this belong to one that died. */
+const STALE_MS = 60 * 60 * 1000;
+
+/**
+ * Deletes generations older than the previous one. Left alone: generations newer than this
+ * one (names sort by time: a compaction that started later and is still running or about
+ * to switch the manifest) and fresh `.tmp`/`.spill` folders of compactions still running.
+ */
+async function removeOldGenerations(dataDir: string, current: string, previous: string | undefined): Promise<void> {
+  const root = parquetStagingDir(dataDir);
+  for (const e of await readdir(root, { withFileTypes: true })) {
+    if (!e.isDirectory() || !e.name.startsWith('g')) continue;
+    const base = e.name.replace(/\.(tmp|spill)$/, '');
+    if (base === current || base === previous || base > current) continue;
+    const dir = path.join(root, e.name);
+    if (base !== e.name && Date.now() - (await stat(dir)).mtimeMs < STALE_MS) continue;
+    await rm(dir, { recursive: true, force: true });
   }
 }

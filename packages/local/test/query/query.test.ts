@@ -7,14 +7,14 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { mkdir, rm, utimes } from 'node:fs/promises';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { ErrorRecord, MessageRecord, PatientIdentifierRecord } from '@hcdl/lake';
 import type { LocalLake } from '../../src';
 import { runCompact } from '../../src/cli/commands/compact';
 import { runQuery } from '../../src/cli/commands/query';
-import { compactStaging, parquetStagingDir, QueryEngine, SqlError, stagingJsonGlob, type QueryResult } from '../../src/query';
+import { compactStaging, parquetStagingDir, QueryEngine, readManifest, SqlError, stagingJsonGlob, type QueryResult } from '../../src/query';
 import { captureIo, ingestCorpus, openTempLake, submit } from './support';
 
 const Q = {
@@ -245,6 +245,23 @@ describe('hcdl query over the corpus lake', () => {
       for (const [name, sql] of Object.entries(Q)) expect({ name, result: await compacted.query(sql) }).toEqual({ name, result: answers[name] });
       const files = await compacted.query("SELECT count(*) AS n FROM glob(" + `'${stagingJsonGlob(dataDir)}'` + ')');
       expect(files.rows[0]![0]).toBe(messages.filter((m) => m.status === 'staged').length);
+    });
+
+    it('removes old generations and stale leftovers, never a newer or running compaction\'s', async () => {
+      const root = parquetStagingDir(dataDir);
+      const old = 'g20000101T000000000-aaaaaa';
+      const staleTmp = 'g20000101T000000001-bbbbbb.tmp';
+      const runningTmp = 'g20000101T000000002-cccccc.tmp';
+      const newer = 'g99991231T235959999-dddddd';
+      for (const d of [old, staleTmp, runningTmp, newer]) await mkdir(path.join(root, d, 'source=x'), { recursive: true });
+      const twoHoursAgo = new Date(Date.now() - 2 * 3600_000);
+      await utimes(path.join(root, staleTmp), twoHoursAgo, twoHoursAgo);
+      const before = (await readManifest(dataDir))!.generation;
+      const made = await compactStaging({ dataDir });
+      const left = readdirSync(root).filter((f) => f.startsWith('g')).sort();
+      expect(left).toEqual([before, made!.generation, runningTmp, newer].sort());
+      await rm(path.join(root, runningTmp), { recursive: true });
+      await rm(path.join(root, newer), { recursive: true });
     });
 
     it('still shows staging written after the compaction, then folds it in on the next one', async () => {
