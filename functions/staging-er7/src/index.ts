@@ -5,12 +5,16 @@ import { createStaging, type StagingDeps } from './stage';
 export * from './stage';
 export * from './steps';
 export * from './subscription';
+export * from './workflow';
 
-/** Lambda handler factory (SNS trigger with the staging filter policy). */
+/**
+ * Middy handler factory running both steps in one invocation per SNS record (a deployment
+ * without a state machine). The AWS stack uses the workflow instead: `createTrigger`, then
+ * `createNormalizeTask` and `createParseTask` as Step Functions tasks (see handler.ts).
+ */
 export function createHandler(deps: StagingDeps) {
   const stage = createStaging(deps);
   return middy(async (event: { Records: SnsRecordLike[] }): Promise<void> => {
     for (const record of event.Records) await stage(hubEventFromSns(record));
   });
 }
-export * from './workflow';
