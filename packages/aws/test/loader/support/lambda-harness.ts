@@ -65,7 +65,9 @@ export interface HarnessOptions {
 }
 
 export async function startLambdaHarness(options: HarnessOptions = {}): Promise<LambdaHarness> {
-  const [s3server, dynamoServer] = await Promise.all([startS3rver([TEST_BUCKET]), startDynalite()]);
+  // dynalite with DynamoDB's ReturnValuesOnConditionCheckFailure, which Powertools'
+  // idempotency layer relies on to read the record that won a race.
+  const [s3server, dynamoServer] = await Promise.all([startS3rver([TEST_BUCKET]), startDynalite({ returnOldOnConditionFailure: true })]);
   const servers = { s3Endpoint: s3server.endpoint, dynamoEndpoint: dynamoServer.endpoint };
   const env: Record<string, string> = {
     AWS_REGION: TEST_REGION,
