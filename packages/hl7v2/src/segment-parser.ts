@@ -130,15 +130,19 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
   let fieldBasic = true;
   let plain = true;
   for (let i = start; i <= to; i++) {
+    // Skip ordinary characters in a tight loop; the end of the line acts as a field separator.
     let c = fs;
-    if (i < to) {
-      c = text.charCodeAt(i);
-      const k = c < clsLen ? (cls[c] as number) : 0;
-      if (k === 0) continue;
-      if (k === ESCAPE) {
-        leafEsc = true;
-        continue;
+    while (i < to) {
+      const x = text.charCodeAt(i);
+      if (x < clsLen && cls[x] !== 0) {
+        c = x;
+        break;
       }
+      i++;
+    }
+    if (i < to && cls[c] === ESCAPE) {
+      leafEsc = true;
+      continue;
     }
     if (c === fs && plain) {
       // Fast path: a field with no repetition, component or subcomponent separator.
