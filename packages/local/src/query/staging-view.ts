@@ -20,6 +20,12 @@ import { ident, lit, manifestFile, parquetGenerationGlob, stagingJsonGlob, zones
 /** Hive partitions of the staging keys, typed so a source like `2024` stays text. */
 const HIVE = "hive_partitioning = true, hive_types = {'source': 'VARCHAR', 'type': 'VARCHAR', 'dt': 'DATE'}";
 
+/**
+ * Largest staging document DuckDB will read (its default is 16 MB; a message may be up to
+ * HCDL_MAX_BODY_BYTES, 10 MB by default, and its staging JSON is larger than its ER7).
+ */
+const MAX_OBJECT = 'maximum_object_size = 268435456';
+
 /** Key columns first, in this order, in every variant of the view. */
 const KEYS = ['message_id', 'source', 'type', 'dt'] as const;
 
@@ -64,7 +70,7 @@ const MESSAGE_ID = `regexp_extract(filename, '([0-9A-Za-z]{26})\\.json$', 1) AS 
  */
 async function jsonKeys(con: DuckDBConnection, files: string): Promise<string[] | undefined> {
   try {
-    const reader = await con.runAndReadAll(keysSql(`read_json_objects(${files}, format = 'auto')`));
+    const reader = await con.runAndReadAll(keysSql(`read_json_objects(${files}, format = 'auto', ${MAX_OBJECT})`));
     return reader.getRowsJson().map((r) => String(r[0]));
   } catch (err) {
     if (isNoFiles(err)) return undefined;
@@ -79,7 +85,7 @@ function jsonSelect(files: string, keys: readonly string[]): string {
   const picks = segments.map(ident).join(', ');
   return (
     `SELECT ${MESSAGE_ID}, source, "type", dt${picks ? `, ${picks}` : ''} ` +
-    `FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE}, filename = true)`
+    `FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE}, filename = true, ${MAX_OBJECT})`
   );
 }
 

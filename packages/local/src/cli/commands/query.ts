@@ -29,24 +29,38 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function runLocal(sql: string, dataDir: string): Promise<QueryResult> {
+/** Staging JSON files read beside Parquet from which `hcdl compact` is worth suggesting. */
+const COMPACT_HINT_FILES = 5000;
+
+interface Answer {
+  result: QueryResult;
+  /** Advice or statistics for stderr (never part of the result). */
+  hint?: string;
+}
+
+async function runLocal(sql: string, dataDir: string): Promise<Answer> {
   const { QueryEngine } = await import('../../query/engine');
   const engine = await QueryEngine.open({ dataDir });
   try {
-    return await engine.query(sql);
+    const result = await engine.query(sql);
+    const fresh = engine.staging?.freshFiles ?? 0;
+    if (fresh < COMPACT_HINT_FILES) return { result };
+    return { result, hint: `hcdl query: ${fresh} messages staged since the last compaction were read from JSON; \`hcdl compact\` makes staging fast again\n` };
   } finally {
     engine.close();
   }
 }
 
 /** Athena's errors are translated at this boundary into the query side's own family. */
-async function runAthena(sql: string): Promise<QueryResult> {
+async function runAthena(sql: string): Promise<Answer> {
   const { readAthenaConfig } = await import('../../query/env');
   const config = readAthenaConfig();
   const { AthenaQueryError, AthenaSqlError, createAthenaClient, runAthenaQuery } = await import('@hcdl/aws');
   const client = createAthenaClient(config.region === undefined ? {} : { region: config.region });
   try {
-    return await runAthenaQuery(client, sql, { workgroup: config.workgroup, database: config.database, ...(config.catalog !== undefined ? { catalog: config.catalog } : {}) });
+    const result = await runAthenaQuery(client, sql, { workgroup: config.workgroup, database: config.database, ...(config.catalog !== undefined ? { catalog: config.catalog } : {}) });
+    const scanned = result.dataScannedBytes === undefined ? '' : `, ${result.dataScannedBytes} bytes scanned`;
+    return { result, hint: `hcdl query: Athena query ${result.queryExecutionId}${scanned}\n` };
   } catch (err) {
     if (err instanceof AthenaSqlError) throw new SqlError(err.message, { cause: err });
     if (err instanceof AthenaQueryError) throw new QueryError(err.message, { cause: err });
@@ -94,8 +108,9 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   try {
-    const result = values.athena ? await runAthena(sql) : await runLocal(sql, values['data-dir'] ?? readConfig().dataDir);
-    io.stdout.write(formatResult(result, format as OutputFormat, { maxCellWidth: maxWidth }));
+    const answer = values.athena ? await runAthena(sql) : await runLocal(sql, values['data-dir'] ?? readConfig().dataDir);
+    io.stdout.write(formatResult(answer.result, format as OutputFormat, { maxCellWidth: maxWidth }));
+    if (answer.hint !== undefined) io.stderr.write(answer.hint);
     return 0;
   } catch (err) {
     if (err instanceof SqlError) {
