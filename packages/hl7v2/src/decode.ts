@@ -9,6 +9,18 @@ export interface DecodedInput {
   diagnostics: Diagnostic[];
 }
 
+/** Part k of text[from, end) split at sep (as `split(sep)[k]`), undefined when there are fewer parts. */
+function linePart(text: string, from: number, end: number, sep: string, k: number): string | undefined {
+  let start = from;
+  for (let i = 0; i < k; i++) {
+    const j = text.indexOf(sep, start);
+    if (j < 0 || j >= end) return undefined;
+    start = j + 1;
+  }
+  const stop = text.indexOf(sep, start);
+  return text.slice(start, stop < 0 || stop > end ? end : stop);
+}
+
 /** Finds MSH-18 (first repetition, first component) in text; undefined when not sent. */
 export function findMsh18(text: string): { value: string | undefined; line: number } {
   let at = text.startsWith('MSH') ? 0 : -1;
@@ -21,17 +33,19 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
   let line = 1;
   for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
   const fs = text.charAt(at + 3);
-  let end = text.length;
-  const cr = text.indexOf('\r', at);
-  const lf = text.indexOf('\n', at);
-  if (cr >= 0) end = cr;
-  if (lf >= 0 && lf < end) end = lf;
+  // The MSH line ends at the first CR or LF (scanned here: the rest of the text may be long).
+  let end = at;
+  while (end < text.length) {
+    const c = text.charCodeAt(end);
+    if (c === 13 || c === 10) break;
+    end++;
+  }
   if (fs === '') return { value: undefined, line };
-  const fields = text.slice(at, end).split(fs);
-  // fields[0] = 'MSH', fields[1] = MSH-2, so MSH-n is fields[n - 1].
-  const v = fields[17];
+  // Parts of the MSH line split at the field separator: part 0 = 'MSH', part 1 = MSH-2, so
+  // MSH-n is part n - 1.
+  const v = linePart(text, at, end, fs, 17);
   if (v === undefined) return { value: undefined, line };
-  const enc = fields[1] ?? '';
+  const enc = linePart(text, at, end, fs, 1) ?? '';
   let first = v;
   if (enc !== '') {
     const roles = encodingRoles(enc);
