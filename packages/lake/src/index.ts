@@ -2,6 +2,7 @@ export * from './ports/index';
 export * from './records';
 export * from './events';
 export * from './errors';
+export * from './catalog-policy';
 export * from './ids';
 export * from './zones';
 export * from './abac';

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { ErrorQuery, ErrorRecord, MessageRecord, Page } from '@hcdl/lake';
+import { filterList, decodePageCursor as decodeCursor, encodePageCursor as encodeCursor, pageLimit, queryInstant as instant, type ErrorQuery, type ErrorRecord, type MessageRecord, type Page } from '@hcdl/lake';
 import { AwsAdapterError } from '../errors';
 import { CatalogIndex } from './catalog-schema';
 import { ALL_ERRORS, ERROR_SK_PREFIX, errorItem, errorsOfSource, ItemKind, messageKey, recordOf, type Item } from './items';
-import { instant, pageLimit } from './message-query';
-import { decodeCursor, encodeCursor, orderedQuery, type Filter, type Partition } from './ordered-query';
+import { orderedQuery, type Filter, type Partition } from './ordered-query';
 
 /** BatchWriteItem takes at most 25 puts. */
 const BATCH = 25;
@@ -62,7 +61,7 @@ export class CatalogErrors {
       values[`:f${n}`] = value;
       conditions.push(`#f${n} ${op} :f${n}`);
     };
-    const sources = q.source === undefined ? undefined : Array.isArray(q.source) ? [...new Set(q.source)] : [q.source];
+    const sources = filterList(q.source);
     // A reader allowed no source sees nothing.
     if (sources !== undefined && sources.length === 0) return { items: [] };
     let partitions: Partition[];

@@ -1,5 +1,5 @@
 import { QueryCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import type { PatientIdentifierRecord, PatientLinkRecord, PatientMergeRecord } from '@hcdl/lake';
+import { linkPair, type PatientIdentifierRecord, type PatientLinkRecord, type PatientMergeRecord } from '@hcdl/lake';
 import { forEachLimited, getItem, putIfAbsent, putItem } from './conditional';
 import { identifierKey, ItemKind, linkKey, mergeKey, patientIdentifierKey, patientPk, recordOf, survivorMergeKey, type Item } from './items';
 
@@ -44,7 +44,7 @@ export class CatalogPatients {
 
   async putPatientLink(record: PatientLinkRecord): Promise<void> {
     // The canonical item lives with the smaller patient id, keyed by the larger one.
-    const [a, b] = record.patientId < record.linkedPatientId ? [record.patientId, record.linkedPatientId] : [record.linkedPatientId, record.patientId];
+    const [a, b] = linkPair(record);
     const created = await putIfAbsent(this.doc, this.table, { ...record, ...linkKey(a, b), kind: ItemKind.Link });
     const stored = created ? record : await this.linkRecord(a, b);
     if (stored !== undefined && a !== b) await putItem(this.doc, this.table, { ...stored, ...linkKey(b, a), kind: ItemKind.Link });

@@ -1,10 +1,15 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
-  CatalogConflictError,
-  NotFoundError,
+  catalogErrors,
+  checkUpdatable,
+  decodePageCursor as decodeCursor,
+  encodePageCursor as encodeCursor,
+  pageLimit,
+  planMessagePatch,
   type Catalog,
   type ErrorQuery,
   type ErrorRecord,
+  type MessagePatch,
   type MessageQuery,
   type MessageRecord,
   type MessageStatus,
@@ -17,13 +22,8 @@ import { CatalogErrors } from './catalog-errors';
 import { CatalogPatients } from './catalog-patients';
 import { getItem, isConditionFailed } from './conditional';
 import { messageItem, messageKey, messagesOfPatient, messagesOfStatus, recordOf } from './items';
-import { pageLimit, planMessageQuery } from './message-query';
-import { decodeCursor, encodeCursor, orderedQuery } from './ordered-query';
-
-/** Fields a patch may not change (the port keeps them). */
-const FIXED = new Set(['messageId', 'source', 'receivedAt']);
-/** Fields every row has: `undefined` in a patch leaves them as they are (only optional fields are removed). */
-const REQUIRED = new Set(['protocol', 'format', 'status', 'updatedAt', 'contentHash', 'size', 'rawKey', 'attempts']);
+import { planMessageQuery } from './message-query';
+import { orderedQuery } from './ordered-query';
 
 /**
  * Catalog on one DynamoDB table (layout: catalog-schema.ts). Message rows are created with
@@ -47,7 +47,7 @@ export class DynamoCatalog implements Catalog {
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: messageItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
-      if (isConditionFailed(err)) throw new CatalogConflictError(`message ${record.messageId} exists`, { cause: err });
+      if (isConditionFailed(err)) throw catalogErrors.exists(record.messageId, err);
       throw err;
     }
   }
@@ -57,14 +57,8 @@ export class DynamoCatalog implements Catalog {
     return item === undefined ? undefined : recordOf<MessageRecord>(item);
   }
 
-  async updateMessage(messageId: string, patch: Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receivedAt'>>, expectedStatus?: MessageStatus): Promise<MessageRecord> {
-    const set: Record<string, unknown> = {};
-    const remove: string[] = [];
-    for (const [k, v] of Object.entries(patch)) {
-      if (FIXED.has(k)) continue;
-      if (v !== undefined) set[k] = v;
-      else if (!REQUIRED.has(k)) remove.push(k);
-    }
+  async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+    const { set, remove } = planMessagePatch(patch);
     // GSI keys follow the indexed fields.
     if (typeof set.status === 'string') set.gsi2pk = messagesOfStatus(set.status);
     if (typeof set.patientId === 'string') Object.assign(set, { gsi3pk: messagesOfPatient(set.patientId), gsi3sk: messageId });
@@ -103,17 +97,14 @@ export class DynamoCatalog implements Catalog {
     } catch (err) {
       if (!isConditionFailed(err)) throw err;
       const current = await this.getMessage(messageId);
-      if (current === undefined) throw new NotFoundError(`message ${messageId} not found`, { cause: err });
-      throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${String(expectedStatus)}`, { cause: err });
+      if (current === undefined) throw catalogErrors.notFound(messageId, err);
+      throw catalogErrors.wrongStatus(messageId, current.status, expectedStatus, err);
     }
   }
 
   /** An empty patch changes nothing but still answers NotFound / conflict as an update would. */
   private async unchanged(messageId: string, expectedStatus: MessageStatus | undefined): Promise<MessageRecord> {
-    const current = await this.getMessage(messageId);
-    if (current === undefined) throw new NotFoundError(`message ${messageId} not found`);
-    if (expectedStatus !== undefined && current.status !== expectedStatus) throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${expectedStatus}`);
-    return current;
+    return checkUpdatable(messageId, await this.getMessage(messageId), expectedStatus);
   }
 
   async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {

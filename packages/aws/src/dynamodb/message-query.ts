@@ -1,4 +1,4 @@
-import { MessageStatus, ValidationError, type MessageQuery } from '@hcdl/lake';
+import { filterList, MessageStatus, queryInstant as instant, type MessageQuery } from '@hcdl/lake';
 import { CatalogIndex } from './catalog-schema';
 import { messagesOfPatient, messagesOfSource, messagesOfStatus } from './items';
 import type { Filter, Partition } from './ordered-query';
@@ -10,7 +10,7 @@ import type { Filter, Partition } from './ordered-query';
  * into the port's order (ascending messageId) and the cursor is a messageId.
  */
 export function planMessageQuery(q: MessageQuery, after: string | undefined): { partitions: Partition[]; filter?: Filter } {
-  const sources = q.source === undefined ? undefined : Array.isArray(q.source) ? [...new Set(q.source)] : [q.source];
+  const sources = filterList(q.source);
   const range = idRange(q, after);
   const bounds = range !== undefined ? { between: range } : after !== undefined ? { after } : {};
   const on = (index: string, n: 1 | 2 | 3, pk: string): Partition => ({ index, pkName: `gsi${n}pk`, skName: `gsi${n}sk`, pk, ...bounds });
@@ -72,19 +72,4 @@ function idRange(q: MessageQuery, after: string | undefined): { from?: string; t
   const to = q.until !== undefined ? `${ulidTime(Date.parse(instant(q.until, 'until')) + ID_TIME_MARGIN_MS)}${'Z'.repeat(16)}` : undefined;
   if (after !== undefined && (from === undefined || `${after}0` > from)) from = `${after}0`;
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
-}
-
-/**
- * A bound in the spelling `toISOString()` gives (the spelling of stored instants), so that
- * string comparison is instant comparison (`...:05Z` is `...:05.000Z`).
- */
-export function instant(v: string, name: string): string {
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new ValidationError(`${name} is not an ISO instant`);
-  return new Date(ms).toISOString();
-}
-
-/** Page size: 100 by default, between 1 and 1000. */
-export function pageLimit(limit: number | undefined): number {
-  return Math.min(Math.max(Math.trunc(limit ?? 100), 1), 1000);
 }

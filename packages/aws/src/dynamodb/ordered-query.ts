@@ -1,5 +1,4 @@
 import { QueryCommand, type DynamoDBDocumentClient, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
-import { ValidationError } from '@hcdl/lake';
 import type { Item } from './items';
 
 /** One key range to read: a partition of the table or of a GSI, in ascending sort-key order. */
@@ -101,18 +100,3 @@ async function readPartition(doc: DynamoDBDocumentClient, table: string, p: Part
 
 /** Code-unit order (the sort keys here are ASCII ids, where it equals DynamoDB's byte order). */
 const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** Opaque page cursor: the order key of the last item returned. */
-export function encodeCursor(orderKey: string): string {
-  return Buffer.from(JSON.stringify({ after: orderKey }), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  try {
-    const value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { after?: unknown };
-    if (typeof value.after === 'string' && value.after !== '') return value.after;
-  } catch {
-    // falls through to the ValidationError below
-  }
-  throw new ValidationError('cursor is not a cursor of this listing');
-}

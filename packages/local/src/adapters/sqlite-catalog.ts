@@ -1,11 +1,19 @@
 import type Database from 'better-sqlite3';
 import {
-  CatalogConflictError,
-  NotFoundError,
+  applyMessagePatch,
+  catalogErrors,
+  checkUpdatable,
+  decodePageCursor,
+  encodePageCursor,
+  filterList,
+  linkPair,
+  pageLimit,
+  queryInstant,
   ValidationError,
   type Catalog,
   type ErrorQuery,
   type ErrorRecord,
+  type MessagePatch,
   type MessageQuery,
   type MessageRecord,
   type MessageStatus,
@@ -60,18 +68,12 @@ CREATE TABLE IF NOT EXISTS patient_merges (
 CREATE INDEX IF NOT EXISTS patient_merges_survivor ON patient_merges (survivor_patient_id, at);
 `;
 
-const encodeCursor = (v: unknown): string => Buffer.from(JSON.stringify(v)).toString('base64url');
-const decodeCursor = <T>(c: string): T => JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as T;
-/**
- * Bounds are compared as text against `toISOString()` values, so spell them the same way:
- * `...:05Z` would otherwise sort after `...:05.000Z` and drop rows at that very instant.
- */
-function instant(v: string, name: string): string {
-  const ms = Date.parse(v);
-  if (Number.isNaN(ms)) throw new ValidationError(`${name} is not an ISO instant`);
-  return new Date(ms).toISOString();
+/** The seq of an errors-listing cursor (the port's cursor wraps it as text). */
+function seqOf(cursor: string): number {
+  const seq = Number(decodePageCursor(cursor));
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new ValidationError('cursor is not a cursor of this listing');
+  return seq;
 }
-const list = (v: string | string[] | undefined): string[] | undefined => (v === undefined ? undefined : Array.isArray(v) ? v : [v]);
 
 /**
  * Catalog on SQLite (better-sqlite3, WAL, synchronous=FULL so a committed row survives a
@@ -89,7 +91,7 @@ export class SqliteCatalog implements Catalog {
         .prepare('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
         .run(record.messageId, record.source, record.status, record.messageType ?? null, record.receivedAt, record.patientId ?? null, JSON.stringify(record));
     } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new CatalogConflictError(`message ${record.messageId} exists`, { cause: err });
+      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw catalogErrors.exists(record.messageId, err);
       throw err;
     }
   }
@@ -99,15 +101,11 @@ export class SqliteCatalog implements Catalog {
     return row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord);
   }
 
-  async updateMessage(messageId: string, patch: Partial<MessageRecord>, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+  async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
     const tx = this.db.transaction((): MessageRecord => {
       const row = this.db.prepare('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
-      if (row === undefined) throw new NotFoundError(`message ${messageId} not found`);
-      const current = JSON.parse(row.doc) as MessageRecord;
-      if (expectedStatus !== undefined && current.status !== expectedStatus) {
-        throw new CatalogConflictError(`message ${messageId} is ${current.status}, not ${expectedStatus}`);
-      }
-      const next: MessageRecord = { ...current, ...patch, messageId: current.messageId, source: current.source, receivedAt: current.receivedAt };
+      const current = checkUpdatable(messageId, row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord), expectedStatus);
+      const next = applyMessagePatch(current, patch);
       this.db
         .prepare('UPDATE messages SET status = ?, message_type = ?, patient_id = ?, doc = ? WHERE message_id = ?')
         .run(next.status, next.messageType ?? null, next.patientId ?? null, JSON.stringify(next), messageId);
@@ -119,7 +117,7 @@ export class SqliteCatalog implements Catalog {
   async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
     const where: string[] = [];
     const args: unknown[] = [];
-    const sources = list(q.source);
+    const sources = filterList(q.source);
     if (sources !== undefined) {
       where.push(`source IN (${sources.map(() => '?').join(',')})`);
       args.push(...sources);
@@ -127,16 +125,17 @@ export class SqliteCatalog implements Catalog {
     if (q.messageType !== undefined) (where.push('message_type = ?'), args.push(q.messageType));
     if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
     if (q.patientId !== undefined) (where.push('patient_id = ?'), args.push(q.patientId));
-    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(instant(q.since, 'since')));
-    if (q.until !== undefined) (where.push('received_at < ?'), args.push(instant(q.until, 'until')));
-    if (q.cursor !== undefined) (where.push('message_id > ?'), args.push(decodeCursor<string>(q.cursor)));
-    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(queryInstant(q.since, 'since')));
+    if (q.until !== undefined) (where.push('received_at < ?'), args.push(queryInstant(q.until, 'until')));
+    if (q.cursor !== undefined) (where.push('message_id > ?'), args.push(decodePageCursor(q.cursor)));
+    const limit = pageLimit(q.limit);
     const rows = this.db
       .prepare(`SELECT message_id, doc FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY message_id LIMIT ?`)
       .all(...args, limit + 1) as { message_id: string; doc: string }[];
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as MessageRecord);
     const page: Page<MessageRecord> = { items };
-    if (rows.length > limit) page.cursor = encodeCursor(items[items.length - 1]?.messageId);
+    const last = items[items.length - 1];
+    if (rows.length > limit && last !== undefined) page.cursor = encodePageCursor(last.messageId);
     return page;
   }
 
@@ -152,19 +151,20 @@ export class SqliteCatalog implements Catalog {
     const args: unknown[] = [];
     if (q.messageId !== undefined) (where.push('e.message_id = ?'), args.push(q.messageId));
     if (q.code !== undefined) (where.push('e.code = ?'), args.push(q.code));
-    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(instant(q.since, 'since')));
-    const sources = list(q.source);
+    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(queryInstant(q.since, 'since')));
+    const sources = filterList(q.source);
     if (sources !== undefined) {
       where.push(`m.source IN (${sources.map(() => '?').join(',')})`);
       args.push(...sources);
     }
-    if (q.cursor !== undefined) (where.push('e.seq > ?'), args.push(decodeCursor<number>(q.cursor)));
-    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    if (q.cursor !== undefined) (where.push('e.seq > ?'), args.push(seqOf(q.cursor)));
+    const limit = pageLimit(q.limit);
     const rows = this.db
       .prepare(`SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`)
       .all(...args, limit + 1) as { seq: number; doc: string }[];
     const page: Page<ErrorRecord> = { items: rows.slice(0, limit).map((r) => JSON.parse(r.doc) as ErrorRecord) };
-    if (rows.length > limit) page.cursor = encodeCursor(rows[limit - 1]?.seq);
+    const last = rows[limit - 1];
+    if (rows.length > limit && last !== undefined) page.cursor = encodePageCursor(String(last.seq));
     return page;
   }
 
@@ -186,8 +186,8 @@ export class SqliteCatalog implements Catalog {
   }
 
   async putPatientLink(record: PatientLinkRecord): Promise<void> {
-    // The pair is stored ordered (a < b) so that A-B and B-A are one row.
-    const [a, b] = record.patientId < record.linkedPatientId ? [record.patientId, record.linkedPatientId] : [record.linkedPatientId, record.patientId];
+    // The pair is stored ordered so that A-B and B-A are one row.
+    const [a, b] = linkPair(record);
     this.db.prepare('INSERT OR IGNORE INTO patient_links (patient_a, patient_b, at, doc) VALUES (?, ?, ?, ?)').run(a, b, record.at, JSON.stringify(record));
   }
 
