@@ -4,7 +4,7 @@ import { readDelimiters } from './delimiters';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { FatalCode, Hl7FatalError, Hl7StrictError } from './errors';
 import { headerOf, type MessageHeader } from './header';
-import { isEnvelopeId, isMshAt, isSegmentAt, scanLines, tableLines, type Line, type LineTable } from './lines';
+import { isMshAt, isSegmentAt, scanLines, tableLines, type Line, type LineTable } from './lines';
 import { Message, type ExtraLine, type Segment } from './model';
 import { parseSegment, segmentContext } from './segment-parser';
 
@@ -42,7 +42,8 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
   const ctx = segmentContext(d, charset, diagnostics);
   const segments: Segment[] = [parseSegment(text, mshLine, 1, ctx, mshFrom, mshTo)];
   const extra: ExtraLine[] = [];
-  const counts = new Map<string, number>();
+  // Occurrences so far of each segment id, keyed by its three char codes (no string needed).
+  const counts = new Map<number, number>();
   const fs = ctx.fs;
   let i = start + 1;
   for (; i < t.count; i++) {
@@ -51,10 +52,14 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
     const line = t.line[i] as number;
     if (isMshAt(text, from, to)) break;
     if (isSegmentAt(text, from, to, fs)) {
-      const id = text.slice(from, from + 3);
-      if (isEnvelopeId(id)) break;
-      const n = (counts.get(id) ?? 0) + 1;
-      counts.set(id, n);
+      const a = text.charCodeAt(from);
+      const b = text.charCodeAt(from + 1);
+      const c = text.charCodeAt(from + 2);
+      // FHS, BHS, BTS, FTS end the message.
+      if (c === 0x53 && (a === 0x46 || a === 0x42) && (b === 0x48 || b === 0x54)) break;
+      const key = (a << 16) | (b << 8) | c;
+      const n = (counts.get(key) ?? 0) + 1;
+      counts.set(key, n);
       segments.push(parseSegment(text, line, n, ctx, from, to));
     } else {
       extra.push({ line, text: text.slice(from, to), afterSegments: segments.length });
