@@ -1,5 +1,4 @@
 import {
-  CatalogConflictError,
   contentHash,
   createPatientIndex,
   dayOf,
@@ -18,7 +17,10 @@ import {
   type ObjectStore,
 } from '@hcdl/lake';
 import { errorsFirst, Hl7Error, parseMessage, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
+import { MissingLakeObjectError } from './errors';
 import type { LogPort } from './logger';
+import { newMessageRow, type NewMessageRow } from './message-row';
+import { createReplay } from './replay';
 
 export interface CoreDeps {
   objectStore: ObjectStore;
@@ -70,7 +72,7 @@ export function createCore(deps: CoreDeps) {
    */
   async function patientOf(record: MessageRecord): Promise<string | undefined> {
     const raw = await deps.objectStore.get(record.rawKey);
-    if (raw === undefined) throw new Error(`raw object missing for ${record.messageId}`);
+    if (raw === undefined) throw new MissingLakeObjectError('raw object', record.messageId);
     let message;
     try {
       message = parseMessage(raw.body);
@@ -96,32 +98,18 @@ export function createCore(deps: CoreDeps) {
     }
   }
 
-  async function ingest(input: IngestInput): Promise<MessageRecord> {
+  /** Raw bytes first (never overwritten), then the catalog row: durable before the front door answers. */
+  async function storeRaw(input: { messageId: string; source: string; bytes: Uint8Array }, hash: string, contentType: string, optional: NewMessageRow['optional']): Promise<MessageRecord> {
     const key = rawKey(input.source, input.messageId);
-    const hash = contentHash(input.normalized);
-    await deps.objectStore.put({
-      key,
-      body: input.bytes,
-      contentType: 'application/hl7-v2',
-      metadata: { messageId: input.messageId, source: input.source, contentHash: hash },
-      ifNoneMatch: true,
-    });
-    const at = now();
+    await deps.objectStore.put({ key, body: input.bytes, contentType, metadata: { messageId: input.messageId, source: input.source, contentHash: hash }, ifNoneMatch: true });
+    const record = newMessageRow({ messageId: input.messageId, source: input.source, rawKey: key, contentHash: hash, size: input.bytes.byteLength, at: now(), optional });
+    await deps.catalog.putMessage(record);
+    return record;
+  }
+
+  async function ingest(input: IngestInput): Promise<MessageRecord> {
     const h = input.header;
-    const record: MessageRecord = {
-      messageId: input.messageId,
-      source: input.source,
-      protocol: 'hl7v2',
-      format: 'er7',
-      status: MessageStatus.Ingested,
-      receivedAt: at,
-      updatedAt: at,
-      contentHash: hash,
-      size: input.bytes.byteLength,
-      rawKey: key,
-      attempts: 0,
-    };
-    const optional: Partial<MessageRecord> = {
+    const record = await storeRaw(input, contentHash(input.normalized), 'application/hl7-v2', {
       controlId: h.controlId,
       messageType: h.messageType,
       version: h.version,
@@ -130,9 +118,7 @@ export function createCore(deps: CoreDeps) {
       submittedBy: input.submittedBy,
       batchId: input.batchId,
       batchIndex: input.batchIndex,
-    };
-    for (const [k, v] of Object.entries(optional)) if (v !== undefined) (record as unknown as Record<string, unknown>)[k] = v;
-    await deps.catalog.putMessage(record);
+    });
     deps.logger.info('message ingested', { messageId: record.messageId, source: record.source, size: record.size });
     await publishIngested(record);
     return record;
@@ -161,30 +147,13 @@ export function createCore(deps: CoreDeps) {
 
   /** Input that is not HL7 at all: kept in the raw and error zones with its diagnostics, status error. */
   async function ingestRejected(input: RejectInput): Promise<MessageRecord> {
-    const key = rawKey(input.source, input.messageId);
-    await deps.objectStore.put({ key, body: input.bytes, contentType: 'application/octet-stream', metadata: { messageId: input.messageId, source: input.source }, ifNoneMatch: true });
-    const at = now();
-    const record: MessageRecord = {
-      messageId: input.messageId,
-      source: input.source,
-      protocol: 'hl7v2',
-      format: 'er7',
-      status: MessageStatus.Ingested,
-      receivedAt: at,
-      updatedAt: at,
-      contentHash: contentHash(input.bytes),
-      size: input.bytes.byteLength,
-      rawKey: key,
-      attempts: 0,
-    };
-    if (input.submittedBy !== undefined) record.submittedBy = input.submittedBy;
-    await deps.catalog.putMessage(record);
+    const record = await storeRaw(input, contentHash(input.bytes), 'application/octet-stream', { submittedBy: input.submittedBy });
     return writeError(record, 1, input.stage, input.diagnostics, input.bytes);
   }
 
   async function recordOf(event: HubEvent): Promise<MessageRecord> {
     const record = await deps.catalog.getMessage(event.body.messageId);
-    if (record === undefined) throw new Error(`catalog has no message ${event.body.messageId}`);
+    if (record === undefined) throw new MissingLakeObjectError('catalog row', event.body.messageId);
     return record;
   }
 
@@ -195,7 +164,7 @@ export function createCore(deps: CoreDeps) {
     const work = await deps.objectStore.get(workKey);
     if (work === undefined) {
       if (record.status === MessageStatus.Staged) return record; // redelivery after success
-      throw new Error(`staging output missing for ${record.messageId}`);
+      throw new MissingLakeObjectError('staging output', record.messageId);
     }
     const structure = typeof event.body.structure === 'string' ? event.body.structure : undefined;
     const key = stagingKey(record.source, structure, record.messageId);
@@ -214,75 +183,13 @@ export function createCore(deps: CoreDeps) {
   async function applyFailed(event: HubEvent): Promise<MessageRecord> {
     const record = await recordOf(event);
     const raw = await deps.objectStore.get(record.rawKey);
-    if (raw === undefined) throw new Error(`raw object missing for ${record.messageId}`);
+    if (raw === undefined) throw new MissingLakeObjectError('raw object', record.messageId);
     const diagnostics = Array.isArray(event.body.diagnostics) ? (event.body.diagnostics as Diagnostic[]) : [];
     return writeError(record, Number(event.body.attempt ?? 1), (event.body.stage as ErrorStage) ?? 'parse', diagnostics, raw.body);
   }
 
-  /** Re-publishes `ingested` for every row still waiting for staging (after a crash or restart). */
-  async function resume(): Promise<number> {
-    let n = 0;
-    let cursor: string | undefined;
-    do {
-      const page = await deps.catalog.listMessages({ status: MessageStatus.Ingested, limit: 500, ...(cursor ? { cursor } : {}) });
-      for (const r of page.items) {
-        await deps.hub.publish(ingestedEvent(r, now()));
-        n++;
-      }
-      cursor = page.cursor;
-    } while (cursor !== undefined);
-    if (n > 0) deps.logger.info('resumed messages waiting for staging', { count: n });
-    return n;
-  }
-
-  /**
-   * Replay: re-runs staging for a message in status `error` from its raw bytes, without
-   * re-ingesting. The row goes back to `ingested` (conditionally, so two concurrent replays
-   * of one message run it once) and `ingested` is published again with the next attempt
-   * number; staging then answers `staged` or `failed` as for a new message. Every attempt's
-   * errors stay in the catalog. A crash after the status change is covered by `resume`.
-   */
-  async function replay(messageId: string): Promise<ReplayResult> {
-    const record = await deps.catalog.getMessage(messageId);
-    if (record === undefined) return { messageId, outcome: 'not-found' };
-    if (record.status !== MessageStatus.Error) return { messageId, outcome: 'not-in-error', status: record.status };
-    let updated: MessageRecord;
-    try {
-      updated = await deps.catalog.updateMessage(messageId, { status: MessageStatus.Ingested, updatedAt: now() }, MessageStatus.Error);
-    } catch (err) {
-      if (err instanceof CatalogConflictError) return { messageId, outcome: 'not-in-error' };
-      throw err;
-    }
-    deps.logger.info('message replayed', { messageId, attempt: updated.attempts + 1 });
-    await publishIngested(updated);
-    return { messageId, outcome: 'replayed', attempt: updated.attempts + 1 };
-  }
-
-  /** Replays every message in status `error`, optionally received since an instant and from some sources. */
-  async function replayErrors(filter: { since?: string; source?: string | string[] } = {}): Promise<ReplayResult[]> {
-    const ids: string[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await deps.catalog.listMessages({ ...filter, status: MessageStatus.Error, limit: 500, ...(cursor ? { cursor } : {}) });
-      ids.push(...page.items.map((r) => r.messageId));
-      cursor = page.cursor;
-    } while (cursor !== undefined);
-    const out: ReplayResult[] = [];
-    for (const id of ids) out.push(await replay(id));
-    return out;
-  }
-
+  const { resume, replay, replayErrors } = createReplay({ catalog: deps.catalog, logger: deps.logger, now, publishIngested });
   return { ingest, ingestRejected, applyStaged, applyFailed, resume, publishIngested, replay, replayErrors };
 }
 
 export type Core = ReturnType<typeof createCore>;
-
-/** What `replay` did with one message id. */
-export interface ReplayResult {
-  messageId: string;
-  /** `replayed`: staging runs again with `attempt`; otherwise nothing was done. */
-  outcome: 'replayed' | 'not-found' | 'not-in-error';
-  attempt?: number;
-  /** The status found when the message was not in error. */
-  status?: string;
-}

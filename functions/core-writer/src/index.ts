@@ -3,6 +3,8 @@ import { hubEventFromSns, HubEventName, type HubEvent, type SnsRecordLike } from
 import { createCore, type CoreDeps } from './core';
 
 export * from './core';
+export * from './errors';
+export * from './replay';
 export * from './logger';
 export * from './subscription';
 

@@ -12,7 +12,9 @@ describe('SqliteCatalog follows the shared catalog policy', () => {
     db = new Database(':memory:');
     catalog = new SqliteCatalog(db);
   });
-  afterEach(() => db.close());
+  afterEach(() => {
+    db.close();
+  });
 
   it('keeps a required field that a patch sets to undefined, and removes an optional one', async () => {
     const row = messageRecord('src', T0, { patientId: 'P1' });
