@@ -6,7 +6,7 @@ const USAGE = `usage: hcdl <command> [options]
   token --write S --read S   print a JWT from the embedded dev issuer
   parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
   query "<sql>"              SQL over the lake (DuckDB, or Athena with --athena); --format table|csv|json
-  replay <id...|--errors>    re-run staging for error messages (when available)
+  replay <id...|--errors>    re-run staging for error messages from their raw bytes; --since, --source, --json
   compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
@@ -17,16 +17,9 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   token: async () => (await import('./commands/token')).runToken,
   parse: async () => (await import('./commands/parse')).runParse,
   query: async () => (await import('./commands/query')).runQuery,
-  replay: () => optional('./commands/replay', 'runReplay'),
+  replay: async () => (await import('./commands/replay')).runReplay,
   compact: async () => (await import('./commands/compact')).runCompact,
 };
-
-async function optional(modulePath: string, name: string): Promise<Command> {
-  const mod = (await import(modulePath)) as Record<string, Command>;
-  const fn = mod[name];
-  if (fn === undefined) throw new Error(`${modulePath} does not export ${name}`);
-  return fn;
-}
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   const [name, ...args] = argv;
