@@ -195,6 +195,21 @@ describe('read side over the corpus', () => {
     expect((await getJson(t.url, '/hl7v2/messages', nobody)).json).toEqual({ items: [] });
   });
 
+  it('serves the raw bytes exactly as received (MLLP framing, latin-1) and needs a valid token', async () => {
+    for (const file of ['ruby-hl7/test_data/adt_a01.hl7', 'python-hl7/tests/test_parse.py.extracted/01_L241_test_non_ascii_bytestring.hl7']) {
+      const [id] = ids.get(file)!;
+      const res = await fetch(`${t.url}/hl7v2/messages/${id}/raw`, { headers: { authorization: `Bearer ${all}` } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('application/hl7-v2');
+      expect(Buffer.from(await res.arrayBuffer()).equals(readFileSync(path.join(CORPUS, file)))).toBe(true);
+    }
+    const forged = `${all.slice(0, -4)}AAAA`;
+    for (const p of ['/hl7v2/messages', `/hl7v2/messages/${ids.get(ATHENA)![0]}`, '/hl7v2/errors', '/patients?identifier=a%23b%23c']) {
+      expect((await getJson(t.url, p)).status).toBe(401);
+      expect((await getJson(t.url, p, forged)).status).toBe(401);
+    }
+  });
+
   it('moves a fixed error to staged on replay, keeping the failed attempt', async () => {
     expect(rejected.length).toBeGreaterThan(0);
     expect(replay.code).toBe(0);
