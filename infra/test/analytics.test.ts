@@ -1,7 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdktf';
 import { loadInfraConfig } from '../src/env';
-import { AnalyticsStack, DEFAULT_STRUCTURES } from '../src/stacks/analytics';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { AnalyticsStack, DEFAULT_STRUCTURES, LakeAnalytics } from '../src/stacks/analytics';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
 import { FIXTURE_BUNDLES } from './support/fixtures';
@@ -130,5 +132,29 @@ describe('analytics stack: query policy', () => {
 
   it('has no wildcard grants on data', () => {
     expect(grantViolations(policyDocuments({ analytics: st }))).toEqual([]);
+  });
+});
+
+describe('LakeAnalytics construct (Testing.synthScope)', () => {
+  it('puts the tables on the bucket it is given and encrypts results with the key it is given', () => {
+    const config = loadInfraConfig({ environment: { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1', HCDL_SOURCES: 'a' } });
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const key = new KmsKey(scope, 'key', { enableKeyRotation: true });
+        const lakeBucket = new S3Bucket(scope, 'lake', { bucketPrefix: 'test-lake-' });
+        const artifactBucket = new S3Bucket(scope, 'results', { bucketPrefix: 'test-results-' });
+        new LakeAnalytics(scope, 'analytics', { config, lakeBucket, artifactBucket, key, bytesScannedCutoffPerQuery: 1024 ** 3 });
+      }),
+    ) as TfJson;
+    const lakeId = Object.entries(resourcesOf(json, 'aws_s3_bucket')).find(([, b]) => b.bucket_prefix === 'test-lake-')![0];
+    const resultsId = Object.entries(resourcesOf(json, 'aws_s3_bucket')).find(([, b]) => b.bucket_prefix === 'test-results-')![0];
+    const keyId = Object.keys(resourcesOf(json, 'aws_kms_key'))[0];
+    const staging = findResource(json, 'aws_glue_catalog_table', (t) => t.name === 'staging');
+    expect((staging.storage_descriptor as { location: string }).location).toBe(`s3://\${aws_s3_bucket.${lakeId}.bucket}/staging/`);
+    const wg = findResource(json, 'aws_athena_workgroup', () => true).configuration as { bytes_scanned_cutoff_per_query: number; result_configuration: { output_location: string; encryption_configuration: unknown } };
+    expect(wg.bytes_scanned_cutoff_per_query).toBe(1024 ** 3);
+    expect(wg.result_configuration.output_location).toBe(`s3://\${aws_s3_bucket.${resultsId}.bucket}/athena-results/`);
+    expect(wg.result_configuration.encryption_configuration).toEqual({ encryption_option: 'SSE_KMS', kms_key_arn: `\${aws_kms_key.${keyId}.arn}` });
+    expect(json.output ?? {}).toEqual({});
   });
 });

@@ -4,8 +4,10 @@ import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable, type GlueCatalogTableStorageDescriptorColumns } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy';
+import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformOutput } from 'cdktf';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import { isProtected, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
@@ -60,10 +62,14 @@ const col = (name: string, type: string, comment?: string): GlueCatalogTableStor
 
 const PARTITION_KEYS = [col('source', 'string', 'source id of the submitter'), col('type', 'string', 'message structure (ADT_A01, ...)'), col('dt', 'string', 'day received, yyyy-MM-dd (UTC)')];
 
-export interface AnalyticsStackProps {
+export interface LakeAnalyticsProps {
   config: InfraConfig;
-  /** The lake bucket, its KMS key and the artifact bucket for Athena results come from core. */
-  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key'>;
+  /** The lake bucket (zones staging/ and parquet/staging/ are read). */
+  lakeBucket: S3Bucket;
+  /** Athena results go under `athena-results/` of this bucket. */
+  artifactBucket: S3Bucket;
+  /** The lake's customer-managed key: encrypts query results. */
+  key: KmsKey;
   /** Values of the `type` partition projection (default DEFAULT_STRUCTURES). */
   structures?: readonly string[];
   /** Athena refuses queries that would scan more than this (default 10 GiB). */
@@ -71,25 +77,23 @@ export interface AnalyticsStackProps {
 }
 
 /**
- * analytics: SQL over the lake with Athena. A Glue database with two tables over the lake
- * bucket, `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet
- * zone), both partitioned by source/type/dt with partition projection (no crawler, no
- * MSCK REPAIR); an Athena workgroup that enforces its configuration: results under
- * `athena-results/` of the artifact bucket, encrypted SSE-KMS with the lake key, a scan
- * cutoff, CloudWatch metrics. `hcdl query --athena` runs in this workgroup and database,
- * with the managed policy this stack outputs.
+ * SQL over the lake with Athena. A Glue database with two tables over the lake bucket,
+ * `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet zone), both
+ * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR); an
+ * Athena workgroup that enforces its configuration: results under `athena-results/` of the
+ * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
+ * and the managed policy that running `hcdl query --athena` needs.
  */
-export class AnalyticsStack extends LakeStack {
+export class LakeAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly stagingTable: GlueCatalogTable;
   readonly parquetTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
 
-  constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
-    super(scope, id, props.config);
-    const { config, core } = props;
-    const lake = core.lakeBucket;
+  constructor(scope: Construct, id: string, props: LakeAnalyticsProps) {
+    super(scope, id);
+    const { config, lakeBucket: lake, artifactBucket: resultsBucket, key } = props;
     const databaseName = resourceName(config.env, 'lake').replace(/-/g, '_');
     const partition = new DataAwsPartition(this, 'partition');
     const account = new DataAwsCallerIdentity(this, 'account');
@@ -161,7 +165,6 @@ export class AnalyticsStack extends LakeStack {
       },
     });
 
-    const resultsBucket = core.artifactBucket;
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: resourceName(config.env, 'analytics'),
       description: 'HCDL SQL over the lake (hcdl query --athena)',
@@ -174,7 +177,7 @@ export class AnalyticsStack extends LakeStack {
         engineVersion: { selectedEngineVersion: 'Athena engine version 3' },
         resultConfiguration: {
           outputLocation: `s3://${resultsBucket.bucket}/${ATHENA_RESULTS_PREFIX}`,
-          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: core.key.arn },
+          encryptionConfiguration: { encryptionOption: 'SSE_KMS', kmsKeyArn: key.arn },
           expectedBucketOwner: account.accountId,
         },
       },
@@ -196,12 +199,30 @@ export class AnalyticsStack extends LakeStack {
         allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
         allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),
         { Sid: 'ListResults', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: [resultsBucket.arn], Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } } },
-        kmsUse(core.key.arn),
+        kmsUse(key.arn),
       ]),
     });
+  }
+}
 
-    new TerraformOutput(this, 'athena-workgroup', { value: this.workgroup.name, description: 'HCDL_ATHENA_WORKGROUP for hcdl query --athena' });
-    new TerraformOutput(this, 'athena-database', { value: this.database.name, description: 'HCDL_ATHENA_DATABASE for hcdl query --athena' });
-    new TerraformOutput(this, 'query-policy-arn', { value: this.queryPolicy.arn, description: 'attach to the analysts who run hcdl query --athena' });
+export interface AnalyticsStackProps {
+  config: InfraConfig;
+  /** The lake bucket, its KMS key and the artifact bucket for Athena results come from core. */
+  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key'>;
+  structures?: readonly string[];
+  bytesScannedCutoffPerQuery?: number;
+}
+
+/** analytics: the LakeAnalytics construct over core's bucket and key, with the outputs `hcdl query --athena` needs. */
+export class AnalyticsStack extends LakeStack {
+  readonly analytics: LakeAnalytics;
+
+  constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
+    super(scope, id, props.config);
+    const { core, ...rest } = props;
+    this.analytics = new LakeAnalytics(this, 'analytics', { ...rest, lakeBucket: core.lakeBucket, artifactBucket: core.artifactBucket, key: core.key });
+    new TerraformOutput(this, 'athena-workgroup', { value: this.analytics.workgroup.name, description: 'HCDL_ATHENA_WORKGROUP for hcdl query --athena' });
+    new TerraformOutput(this, 'athena-database', { value: this.analytics.database.name, description: 'HCDL_ATHENA_DATABASE for hcdl query --athena' });
+    new TerraformOutput(this, 'query-policy-arn', { value: this.analytics.queryPolicy.arn, description: 'attach to the analysts who run hcdl query --athena' });
   }
 }
