@@ -16,10 +16,13 @@ import { openLocalLake } from '../src/runtime/lake';
 import { readConfig } from '../src/runtime/env';
 import type { StagingFactory } from '../src/runtime/pipeline';
 import { runReplay } from '../src/cli/commands/replay';
+import { replayLocal } from '../src/runtime/replay';
 
 const ORU = 'MSH|^~\\&|LAB|NORTH|LAKE|HCDL|20240102030405||ORU^R01|ORU-1|P|2.5\rPID|1||MRN-77^^^NORTH^MR||ZEBRA^QUINCY\rOBR|1|||GLU\rOBX|1|NM|GLU||5.5|mmol/L\r';
 const ADT = 'MSH|^~\\&|ADM|NORTH|LAKE|HCDL|20240102030405||ADT^A01|ADT-1|P|2.5\rEVN|A01|20240102\rPID|1||MRN-78^^^NORTH^MR||YAK^PETRA\rPV1|1|I\r';
 const NOT_HL7 = 'hello, this is not HL7 at all';
+const ORU_2 = ORU.replace('ORU-1', 'ORU-2');
+const ORU_3 = ORU.replace('ORU-1', 'ORU-3');
 
 /** The "older parser": rejects ORU^R01, stages everything else with the real steps. */
 const olderParser: StagingFactory = (deps) => {
@@ -63,7 +66,7 @@ describe('hcdl replay', () => {
     env = { HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' };
     const lake = await openLocalLake(readConfig(env), { staging: olderParser });
     const claims = { sub: 'test', 'custom:write': 'north' };
-    for (const [name, body] of Object.entries({ ORU, ADT, NOT_HL7 })) {
+    for (const [name, body] of Object.entries({ ORU, ADT, NOT_HL7, ORU_2, ORU_3 })) {
       const r = await lake.frontDoor.submit({ claims, headers: { 'content-type': 'text/plain' }, query: {}, body: Buffer.from(body) });
       const parsed = JSON.parse(r.body);
       ids[name] = parsed.messageId ?? parsed.error?.details?.messageId;
@@ -96,7 +99,7 @@ describe('hcdl replay', () => {
       const errors = (await lake.adapters.catalog.listErrors({ messageId: ids.ORU! })).items;
       expect(errors.map((e: ErrorRecord) => [e.attempt, e.code])).toEqual([[1, 'UNSUPPORTED_STRUCTURE']]);
       // One catalog row, no second message: nothing was re-ingested.
-      expect((await lake.adapters.catalog.listMessages({ limit: 10 })).items).toHaveLength(3);
+      expect((await lake.adapters.catalog.listMessages({ limit: 10 })).items).toHaveLength(5);
       // Lineage shows both attempts.
       const lineage = JSON.parse((await lake.queryApi.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, query: {}, claims: { 'custom:read': 'north' } })).body as string);
       expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([[1, 'error'], [2, 'staged']]);
@@ -110,14 +113,32 @@ describe('hcdl replay', () => {
     expect(JSON.parse(c.text().stdout)).toEqual({ replayed: [], notFound: [unknown], skipped: [{ messageId: ids.ADT, status: 'staged' }] });
   });
 
+  it('runs two concurrent replays of one message once', async () => {
+    const config = readConfig(env);
+    const [a, b] = await Promise.all([replayLocal(config, { messageIds: [ids.ORU_2!] }), replayLocal(config, { messageIds: [ids.ORU_2!] })]);
+    expect([...a.replayed, ...b.replayed]).toEqual([{ messageId: ids.ORU_2, status: 'staged', attempt: 2 }]);
+    expect([...a.skipped, ...b.skipped].map((r) => r.messageId)).toEqual([ids.ORU_2]);
+    await withLake(async (lake) => expect(await lake.adapters.catalog.getMessage(ids.ORU_2!)).toMatchObject({ status: 'staged', attempts: 2 }));
+  });
+
+  it('works while a lake is open on the same folder, which then reads the new status', async () => {
+    await withLake(async (lake) => {
+      expect((await lake.adapters.catalog.getMessage(ids.ORU_3!))?.status).toBe('error');
+      const c = capture();
+      expect(await runReplay([ids.ORU_3!], c.io, env)).toBe(0);
+      expect(await lake.adapters.catalog.getMessage(ids.ORU_3!)).toMatchObject({ status: 'staged', attempts: 2 });
+    });
+  });
+
   it('replays every error with --errors; what is still broken stays in error with the new attempt', async () => {
     const none = capture();
     expect(await runReplay(['--errors', '--since', '2999-01-01T00:00:00Z'], none.io, env)).toBe(0);
     expect(none.text().stdout).toContain('replayed 0 message(s)');
     const c = capture();
-    expect(await runReplay(['--errors', '--source', 'north', '--json'], c.io, env)).toBe(1);
+    expect(await runReplay(['--errors', '--source', 'north', '--since', '2000-01-01', '--json'], c.io, env)).toBe(1);
     const summary = JSON.parse(c.text().stdout);
-    expect(summary.replayed).toEqual([{ messageId: ids.NOT_HL7, status: 'error', attempt: 2, codes: expect.arrayContaining([expect.any(String)]) }]);
+    const notHl7 = summary.replayed.find((r: { messageId: string }) => r.messageId === ids.NOT_HL7);
+    expect(notHl7).toEqual({ messageId: ids.NOT_HL7, status: 'error', attempt: 2, codes: expect.arrayContaining([expect.any(String)]) });
     await withLake(async (lake) => {
       const attempts = new Set((await lake.adapters.catalog.listErrors({ messageId: ids.NOT_HL7! })).items.map((e: ErrorRecord) => e.attempt));
       expect([...attempts].sort()).toEqual([1, 2]);
