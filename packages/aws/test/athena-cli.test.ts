@@ -1,0 +1,74 @@
+/**
+ * `hcdl query --athena` end to end with Athena mocked: the CLI reads its environment, runs
+ * the query in the configured workgroup and database, and prints the rows with the same
+ * formatter as the local engine; Athena's SQL errors exit 1 like DuckDB's.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
+import { Writable } from 'node:stream';
+import { mockClient } from 'aws-sdk-client-mock';
+import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
+// The CLI lives in @hcdl/local, which depends on this package (not the other way round).
+import { runQuery } from '../../local/src/cli/commands/query';
+
+const athena = mockClient(AthenaClient);
+const ENV = { HCDL_ATHENA_WORKGROUP: 'hcdl-dev-analytics', HCDL_ATHENA_DATABASE: 'hcdl_dev_lake', HCDL_ATHENA_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
+const saved: Record<string, string | undefined> = {};
+
+function io() {
+  const out: string[] = [];
+  const err: string[] = [];
+  const sink = (into: string[]) => new Writable({ write: (c: Buffer, _e, done) => (into.push(c.toString()), done()) });
+  return { stdout: sink(out), stderr: sink(err), out: () => out.join(''), err: () => err.join('') };
+}
+
+describe('hcdl query --athena', () => {
+  beforeAll(() => {
+    for (const [k, v] of Object.entries(ENV)) {
+      saved[k] = process.env[k];
+      process.env[k] = v;
+    }
+  });
+  afterAll(() => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    athena.restore();
+  });
+  beforeEach(() => {
+    athena.reset();
+  });
+
+  it('runs the SQL in the configured workgroup and database and prints CSV', async () => {
+    const sql = "SELECT msh.message_control_id, json_extract(pid, '$.patient_name') AS patient_name FROM staging WHERE type = 'ADT_A01'";
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-cli' });
+    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2048 } } });
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'message_control_id', Type: 'varchar' }, { Name: 'patient_name', Type: 'json' }] },
+        Rows: [
+          { Data: [{ VarCharValue: 'message_control_id' }, { VarCharValue: 'patient_name' }] },
+          { Data: [{ VarCharValue: 'MSG00001' }, { VarCharValue: '[{"family_name":{"surname":"EVERYMAN"},"given_name":"ADAM"}]' }] },
+        ],
+      },
+    });
+    const cli = io();
+    expect(await runQuery(['--athena', '--format', 'csv', sql], cli)).toBe(0);
+    expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
+      { QueryString: sql, WorkGroup: 'hcdl-dev-analytics', QueryExecutionContext: { Database: 'hcdl_dev_lake' } },
+    ]);
+    expect(cli.out()).toBe('message_control_id,patient_name\r\nMSG00001,"[{""family_name"":{""surname"":""EVERYMAN""},""given_name"":""ADAM""}]"\r\n');
+    expect(cli.err()).toBe('hcdl query: Athena query q-cli, 2048 bytes scanned\n');
+  });
+
+  it("exits 1 with Athena's located message for a SQL error", async () => {
+    athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-bad' });
+    athena.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist", AthenaError: { ErrorCategory: 2 } } },
+    });
+    const cli = io();
+    expect(await runQuery(['--athena', 'SELECT 1 FROM stagin'], cli)).toBe(1);
+    expect(cli.out()).toBe('');
+    expect(cli.err()).toBe("hcdl query: SQL error: TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist\n");
+  });
+});
