@@ -106,6 +106,20 @@ describe('read side over the corpus', () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
+  it('gives every staged message with patient identifiers a patient', async () => {
+    let checked = 0;
+    const missing: string[] = [];
+    for (const [messageId, keys] of identifiersOf) {
+      if (keys.length === 0) continue;
+      const m = (await getJson(t.url, `/hl7v2/messages/${messageId}`, all)).json;
+      if (m.status !== 'staged') continue;
+      checked++;
+      if (!/^pat_/.test(m.patientId ?? '')) missing.push(messageId);
+    }
+    expect(checked).toBeGreaterThan(300);
+    expect(missing).toEqual([]);
+  });
+
   it('resolves identifiers shared across messages to one patient', async () => {
     const messagesOf = new Map<string, Set<string>>();
     for (const [messageId, keys] of identifiersOf) for (const k of keys) (messagesOf.get(k) ?? messagesOf.set(k, new Set()).get(k)!).add(messageId);
