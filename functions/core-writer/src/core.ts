@@ -182,10 +182,16 @@ export function createCore(deps: CoreDeps) {
   /** `failed`: raw bytes and diagnostics to the error zone, errors to the catalog. */
   async function applyFailed(event: HubEvent): Promise<MessageRecord> {
     const record = await recordOf(event);
+    const attempt = Number(event.body.attempt ?? 1);
+    // A repeated `failed` (SNS redelivery, a retried parse step) would add its diagnostics twice.
+    if (record.status === MessageStatus.Error && record.attempts >= attempt) {
+      deps.logger.info('failed outcome already applied', { messageId: record.messageId, attempt });
+      return record;
+    }
     const raw = await deps.objectStore.get(record.rawKey);
     if (raw === undefined) throw new MissingLakeObjectError('raw object', record.messageId);
     const diagnostics = Array.isArray(event.body.diagnostics) ? (event.body.diagnostics as Diagnostic[]) : [];
-    return writeError(record, Number(event.body.attempt ?? 1), (event.body.stage as ErrorStage) ?? 'parse', diagnostics, raw.body);
+    return writeError(record, attempt, (event.body.stage as ErrorStage) ?? 'parse', diagnostics, raw.body);
   }
 
   const { resume, replay, replayErrors } = createReplay({ catalog: deps.catalog, logger: deps.logger, now, publishIngested });

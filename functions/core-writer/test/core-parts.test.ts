@@ -3,7 +3,7 @@
  * listing, replay/resume, and the error a missing lake object raises.
  */
 import { describe, expect, it } from '@jest/globals';
-import { applyMessagePatch, checkUpdatable, HubEventName, MessageStatus, type Catalog, type HubEvent, type MessageQuery, type MessageRecord, type ObjectStore } from '@hcdl/lake';
+import { applyMessagePatch, checkUpdatable, HubEventName, MessageStatus, newMessageId, type Catalog, type ErrorRecord, type HubEvent, type MessageQuery, type MessageRecord, type ObjectStore } from '@hcdl/lake';
 import { createCore, CoreWriterError, MissingLakeObjectError, type LogPort } from '../src/index';
 import { messagePages } from '../src/message-pages';
 import { newMessageRow } from '../src/message-row';
@@ -12,11 +12,15 @@ const quiet: LogPort = { debug: () => {}, info: () => {}, warn: () => {}, error:
 const AT = '2026-01-02T03:04:05.000Z';
 
 /** The catalog calls core-writer makes, over a Map (pages of `limit`, cursor = last id). */
-function memoryCatalog(rows: MessageRecord[]): Catalog & { rows: Map<string, MessageRecord>; lists: number } {
+function memoryCatalog(rows: MessageRecord[]): Catalog & { rows: Map<string, MessageRecord>; lists: number; errors: ErrorRecord[] } {
   const map = new Map(rows.map((r) => [r.messageId, r]));
   const self = {
     rows: map,
     lists: 0,
+    errors: [] as ErrorRecord[],
+    async putErrors(records: ErrorRecord[]) {
+      self.errors.push(...records);
+    },
     async getMessage(id: string) {
       return map.get(id);
     },
@@ -34,7 +38,7 @@ function memoryCatalog(rows: MessageRecord[]): Catalog & { rows: Map<string, Mes
       return from + items.length < all.length && last !== undefined ? { items, cursor: last.messageId } : { items };
     },
   };
-  return self as unknown as Catalog & { rows: Map<string, MessageRecord>; lists: number };
+  return self as unknown as Catalog & { rows: Map<string, MessageRecord>; lists: number; errors: ErrorRecord[] };
 }
 
 const row = (id: string, status: MessageRecord['status']): MessageRecord => ({
@@ -101,5 +105,27 @@ describe('missing lake objects', () => {
     expect(err).toBeInstanceOf(CoreWriterError);
     expect((err as Error).name).toBe('MissingLakeObjectError');
     expect((err as Error).message).toBe('catalog row missing for message M9');
+  });
+});
+
+describe('repeated outcomes', () => {
+  it('a `failed` event delivered twice records its diagnostics once', async () => {
+    const id = newMessageId();
+    const ingested = { ...row(id, 'ingested'), attempts: 0 };
+    const catalog = memoryCatalog([ingested]);
+    const objects = new Map<string, Uint8Array>([[ingested.rawKey, new TextEncoder().encode('MSH|x')]]);
+    const objectStore = {
+      get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
+      put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
+    } as unknown as ObjectStore;
+    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore, logger: quiet, now: () => new Date(AT) });
+    const failed = {
+      attributes: { event: HubEventName.Failed },
+      body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH segment' }] },
+    } as unknown as HubEvent;
+    await c.applyFailed(failed);
+    const again = await c.applyFailed(failed);
+    expect(catalog.errors.map((e) => [e.messageId, e.attempt, e.code])).toEqual([[id, 1, 'NO_MSH']]);
+    expect(again).toMatchObject({ status: 'error', attempts: 1 });
   });
 });

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import { hubEventFromSns, type SnsRecordLike } from '@hcdl/lake';
 import { createStaging, type StagingDeps } from './stage';
 
+export * from './errors';
 export * from './stage';
 export * from './steps';
 export * from './subscription';

@@ -1,5 +1,6 @@
 import { failedEvent, stagedEvent, workStagingKey, type Catalog, type Hub, type HubEvent, type MessageRecord, type ObjectStore } from '@hcdl/lake';
 import { errorsFirst } from '@hcdl/hl7v2';
+import { StagingInputMissingError } from './errors';
 import { normalizeStep, parseStep, type ParseOutcome } from './steps';
 
 /** Diagnostics carried by a `failed` event (errors first), well under SNS's 256 KB. */
@@ -57,10 +58,10 @@ export function createStaging(deps: StagingDeps) {
   return async function stage(event: HubEvent): Promise<'staged' | 'failed'> {
     const { messageId } = event.body;
     const record = await deps.catalog.getMessage(messageId);
-    if (record === undefined) throw new Error(`catalog has no message ${messageId}`);
+    if (record === undefined) throw new StagingInputMissingError('catalog row', messageId);
     const attempt = Number(event.body.attempt ?? record.attempts + 1);
     const raw = await deps.objectStore.get(record.rawKey);
-    if (raw === undefined) throw new Error(`raw object missing for ${messageId}`);
+    if (raw === undefined) throw new StagingInputMissingError('raw object', messageId);
     const { text } = normalizeStep(raw.body);
     return (await publishOutcome(record, attempt, parseStep(text))).outcome;
   };

@@ -1,5 +1,6 @@
 import middy from '@middy/core';
-import { hubEventFromSns, HubEventName, ValidationError, type HubEvent, type SnsRecordLike } from '@hcdl/lake';
+import { hubEventFromSns, HubEventName, ValidationError, type HubEvent, type MessageRecord, type SnsRecordLike } from '@hcdl/lake';
+import { StagingInputMissingError } from './errors';
 import { createOutcomePublisher, type LogPort, type StagingDeps, type StagingOutcome } from './stage';
 import { normalizeStep, parseStep } from './steps';
 
@@ -75,7 +76,7 @@ export function createNormalizeTask(deps: Pick<StagingDeps, 'objectStore' | 'log
   return middy(async (state: StagingExecutionInput): Promise<NormalizedState> => {
     const input = checkInput(state);
     const raw = await deps.objectStore.get(input.rawKey);
-    if (raw === undefined) throw new Error(`raw object missing for ${input.messageId}`);
+    if (raw === undefined) throw new StagingInputMissingError('raw object', input.messageId);
     const { text } = normalizeStep(raw.body);
     const normalizedKey = workNormalizedKey(input.messageId, input.attempt);
     await deps.objectStore.put({ key: normalizedKey, body: text, contentType: 'application/hl7-v2; charset=utf-8' });
@@ -84,7 +85,15 @@ export function createNormalizeTask(deps: Pick<StagingDeps, 'objectStore' | 'log
   });
 }
 
-/** Step 2: parse once, then publish `staged` (staging JSON via work/) or `failed`. */
+/**
+ * Step 2: parse once, then publish `staged` (staging JSON via work/) or `failed`.
+ *
+ * Safe to retry: Step Functions may run it again after it already published (a Lambda
+ * service error on the way back, a timeout). It never deletes the normalized copy (the
+ * bucket's lifecycle expires work/ after a day), and if the copy is gone all the same it
+ * normalizes the raw bytes again, which gives the same text. A retry publishes the same
+ * outcome with the same work/ key again; core-writer applies a repeated outcome once.
+ */
 export function createParseTask(deps: StagingDeps) {
   const publishOutcome = createOutcomePublisher(deps);
   return middy(async (state: NormalizedState): Promise<ParsedState> => {
@@ -92,11 +101,18 @@ export function createParseTask(deps: StagingDeps) {
     const normalizedKey = workNormalizedKey(input.messageId, input.attempt);
     if (state.normalizedKey !== normalizedKey) throw new ValidationError('staging state: normalizedKey does not match the message and attempt');
     const record = await deps.catalog.getMessage(input.messageId);
-    if (record === undefined) throw new Error(`catalog has no message ${input.messageId}`);
-    const normalized = await deps.objectStore.get(normalizedKey);
-    if (normalized === undefined) throw new Error(`normalized text missing for ${input.messageId}`);
-    const outcome = await publishOutcome(record, input.attempt, parseStep(Buffer.from(normalized.body).toString('utf8')));
-    await deps.objectStore.delete(normalizedKey);
+    if (record === undefined) throw new StagingInputMissingError('catalog row', input.messageId);
+    const outcome = await publishOutcome(record, input.attempt, parseStep(await normalizedText(deps, normalizedKey, record)));
     return { messageId: input.messageId, source: input.source, attempt: input.attempt, ...outcome };
   });
+}
+
+/** The normalized text normalize left in work/, or the raw bytes normalized again when it is gone. */
+async function normalizedText(deps: Pick<StagingDeps, 'objectStore' | 'logger'>, normalizedKey: string, record: MessageRecord): Promise<string> {
+  const normalized = await deps.objectStore.get(normalizedKey);
+  if (normalized !== undefined) return Buffer.from(normalized.body).toString('utf8');
+  const raw = await deps.objectStore.get(record.rawKey);
+  if (raw === undefined) throw new StagingInputMissingError('raw object', record.messageId);
+  deps.logger.warn('normalized copy missing; normalizing the raw bytes again', { messageId: record.messageId });
+  return normalizeStep(raw.body).text;
 }

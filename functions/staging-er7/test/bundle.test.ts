@@ -76,8 +76,8 @@ describe('staging-er7 Lambda bundle', () => {
     expect(staging.msh.message_control_id).toBe('MSGID10001');
     expect(staging.msh.message_type).toMatchObject({ trigger_event: 'A01' });
     expect(staging._meta).toMatchObject({ structure: 'ADT_A01' });
-    // The normalized text was scratch: parse removed it.
-    expect(await h.objectStore.head(normalized.normalizedKey)).toBeUndefined();
+    // The normalized text stays for a retry of parse; the bucket's lifecycle expires work/.
+    expect(await h.objectStore.head(normalized.normalizedKey)).toBeDefined();
 
     expect(h.published()).toEqual([stagedEvent(record, { workKey, attempt: 1, structure: 'ADT_A01' }, expect.any(String) as unknown as string)]);
     expect(h.topicArns()).toEqual([h.env.HCDL_HUB_TOPIC_ARN]);

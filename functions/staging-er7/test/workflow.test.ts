@@ -28,6 +28,8 @@ import {
   workNormalizedKey,
   type NormalizedState,
   type StagingExecutionInput,
+  StagingError,
+  StagingInputMissingError,
 } from '../src/index';
 
 /** Objects in a Map (the port's get/put/head/delete; list is not used by the steps). */
@@ -109,13 +111,13 @@ describe('staging workflow steps', () => {
     expect(started).toEqual([[`${record.messageId}-1`, { messageId: record.messageId, source: 'lab', rawKey: record.rawKey, attempt: 1 }]]);
   });
 
-  it('normalize -> parse: CR terminators, MLLP and BOM gone, staging JSON in work/, scratch text removed', async () => {
+  it('normalize -> parse: CR terminators, MLLP and BOM gone, staging JSON in work/, scratch text left to the lifecycle', async () => {
     const framed = Buffer.concat([Buffer.from([0x0b, 0xef, 0xbb, 0xbf]), Buffer.from(ORU(['OBX|1|NM|HGB||13.5|g/dL']).replace(/\r/g, '\n')), Buffer.from([0x1c, 0x0d])]);
     const { objectStore, normalized, text, parsed, record, published } = await run(framed);
     expect(normalized.normalizedKey).toBe(workNormalizedKey(record.messageId, 1));
     expect(text).toBe(ORU(['OBX|1|NM|HGB||13.5|g/dL']));
     expect(parsed).toEqual({ messageId: record.messageId, source: 'lab', attempt: 1, outcome: 'staged', workKey: workStagingKey(record.messageId, 1), structure: 'ORU_R01' });
-    expect(objectStore.keys()).toEqual([record.rawKey, workStagingKey(record.messageId, 1)].sort());
+    expect(objectStore.keys()).toEqual([record.rawKey, workNormalizedKey(record.messageId, 1), workStagingKey(record.messageId, 1)].sort());
     expect(published.map((e) => e.attributes.event)).toEqual(['staged']);
   });
 
@@ -137,7 +139,7 @@ describe('staging workflow steps', () => {
     expect(body.diagnostics).toHaveLength(MAX_EVENT_DIAGNOSTICS);
     expect(body.diagnostics[0]).toMatchObject({ code: 'NON_SEGMENT_LINES', severity: 'error' });
     expect(body.diagnostics.slice(1).every((d) => d.severity === 'warning')).toBe(true);
-    expect(objectStore.keys()).toEqual([record.rawKey]);
+    expect(objectStore.keys()).toEqual([record.rawKey, workNormalizedKey(record.messageId, 1)].sort());
   });
 
   it('the steps refuse states that are not theirs (the execution fails, nothing is written)', async () => {
@@ -154,12 +156,38 @@ describe('staging workflow steps', () => {
     expect(objectStore.keys()).toEqual([record.rawKey]);
   });
 
-  it('parse fails when the catalog has no such message or the normalized text is missing', async () => {
+  it('parse fails when the catalog has no such message, or neither the normalized text nor the raw bytes are there', async () => {
     const { deps, record } = setup(Buffer.from(ORU([])));
     const parse = createParseTask(deps);
     const state = { messageId: record.messageId, source: 'lab', rawKey: record.rawKey, attempt: 1, normalizedKey: workNormalizedKey(record.messageId, 1) };
-    await expect(parse(state, {} as never)).rejects.toThrow('normalized text missing');
+    const noRaw = await parse(state, {} as never).catch((e: unknown) => e);
+    expect(noRaw).toBeInstanceOf(StagingInputMissingError);
+    expect(noRaw).toBeInstanceOf(StagingError);
+    expect((noRaw as Error).message).toBe(`raw object missing for message ${record.messageId}`);
     const other = newMessageId();
-    await expect(parse({ ...state, messageId: other, normalizedKey: workNormalizedKey(other, 1) }, {} as never)).rejects.toThrow('catalog has no message');
+    await expect(parse({ ...state, messageId: other, normalizedKey: workNormalizedKey(other, 1) }, {} as never)).rejects.toThrow(`catalog row missing for message ${other}`);
+  });
+
+  it('parse is safe to retry after it already published: same outcome, same work/ key', async () => {
+    const { deps, normalized, parsed, published, objectStore, record } = await run(Buffer.from(ORU(['OBX|1|NM|HGB||13.5|g/dL'])));
+    // Step Functions retries the task (e.g. Lambda.ServiceException after the function returned).
+    const again = await createParseTask(deps)(normalized, {} as never);
+    expect(again).toEqual(parsed);
+    expect(published.map((e) => [e.attributes.event, e.body.workKey])).toEqual([
+      ['staged', workStagingKey(record.messageId, 1)],
+      ['staged', workStagingKey(record.messageId, 1)],
+    ]);
+    expect(objectStore.keys()).toContain(workStagingKey(record.messageId, 1));
+  });
+
+  it('parse normalizes the raw bytes again when the normalized copy is gone', async () => {
+    const framed = Buffer.concat([Buffer.from([0x0b]), Buffer.from(ORU(['OBX|1|NM|HGB||13.5|g/dL']).replace(/\r/g, '\r\n')), Buffer.from([0x1c, 0x0d])]);
+    const { deps, normalized, parsed, objectStore, record } = await run(framed);
+    const first = Buffer.from((await objectStore.get(workStagingKey(record.messageId, 1)))!.body).toString('utf8');
+    await objectStore.delete(normalized.normalizedKey);
+    await objectStore.delete(workStagingKey(record.messageId, 1));
+    const again = await createParseTask(deps)(normalized, {} as never);
+    expect(again).toEqual(parsed);
+    expect(Buffer.from((await objectStore.get(workStagingKey(record.messageId, 1)))!.body).toString('utf8')).toBe(first);
   });
 });

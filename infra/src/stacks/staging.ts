@@ -65,8 +65,10 @@ export class StagingStack extends LakeStack {
       description: 'HCDL staging step 2: parse, hand the staging JSON to core via work/, publish staged or failed',
       timeout: 60,
       statements: [
-        ...readObjects(lake, [ZonePrefix.Work], 'ReadHandOff'),
-        allow(['s3:PutObject', 's3:DeleteObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
+        // Reads the raw bytes only to normalize again on a retry whose work/ copy is gone;
+        // never deletes it (the lake bucket's lifecycle expires work/), so a retry can re-read it.
+        ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Work], 'ReadRawAndHandOff'),
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
         catalogRead(core.catalogTable.arn),
         publishToHub(core.hubTopic.arn),
         kmsUse(core.key.arn),
