@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { DuckDBInstance, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
+import { DuckDBArrayType, DuckDBInstance, DuckDBListType, DuckDBStructType, type DuckDBConnection, type DuckDBType } from '@duckdb/node-api';
 import { loadCatalogTables } from './catalog-tables';
 import { errorText, QueryError, SqlError } from './errors';
 import { defineStagingView, type StagingViewInfo } from './staging-view';
@@ -46,6 +46,12 @@ function toValue(v: unknown, t: DuckDBType): unknown {
   if (typeof v === 'string' && INTEGER.has(t.toString())) {
     const n = Number(v);
     return Number.isSafeInteger(n) ? n : v;
+  }
+  // Nested values: a list of JSON (`obx->'$[*].observation_value'`) or a struct holding JSON.
+  if ((t instanceof DuckDBListType || t instanceof DuckDBArrayType) && Array.isArray(v)) return v.map((x) => toValue(x, t.valueType));
+  if (t instanceof DuckDBStructType && typeof v === 'object') {
+    const o = v as Record<string, unknown>;
+    return Object.fromEntries(t.entryNames.map((name, i) => [name, toValue(o[name], t.entryTypes[i]!)]));
   }
   return v;
 }

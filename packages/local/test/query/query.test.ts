@@ -158,6 +158,21 @@ describe('hcdl query over the corpus lake', () => {
     expect(oru.rows.every(([s]) => typeof s === 'string')).toBe(true);
   });
 
+  it('returns nested values as values: lists of JSON, structs, integer lists', async () => {
+    const docs = new Map(stagingDocs(dataDir, 'ORU_R01').map((d) => [d.id, d.doc]));
+    const res = await engine.query(
+      "SELECT message_id, obx->'$[*].observation_value' AS values, {'control': msh.message_control_id, 'n': 1} AS s, [1, 2]::BIGINT[] AS ints FROM staging WHERE type = 'ORU_R01' AND obx IS NOT NULL ORDER BY message_id LIMIT 5",
+    );
+    expect(res.rows.length).toBe(5);
+    for (const [id, values, s, ints] of res.rows) {
+      const doc = docs.get(id as string);
+      // `$[*].x` skips the elements without an x, like JSONPath.
+      expect(values).toEqual(doc.obx.filter((o: { observation_value?: unknown }) => o.observation_value !== undefined).map((o: { observation_value: unknown }) => o.observation_value));
+      expect(s).toEqual({ control: doc.msh.message_control_id ?? null, n: 1 });
+      expect(ints).toEqual([1, 2]);
+    }
+  });
+
   it('has source, type and dt as partition columns matching the catalog', () => {
     const staged = messages.filter((m) => m.status === 'staged');
     const expected = sortedEntries(countBy(staged.map((m) => `${m.source}\u0000${m.structure ?? 'UNKNOWN'}\u0000${m.receivedAt.slice(0, 10)}`)));
