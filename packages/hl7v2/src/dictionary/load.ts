@@ -53,11 +53,16 @@ function decodeElements(
   );
   return raw.map(([seq, name, datatype, min, max, table], i) => {
     const key = keys[i] ?? `${kind}_${seq}`;
+    const jsonKey = `${JSON.stringify(key)}:`;
     return {
       seq,
       name,
       key,
-      jsonKey: `${JSON.stringify(key)}:`,
+      jsonKey,
+      jsonOpen: `{${jsonKey}`,
+      jsonNext: `,${jsonKey}`,
+      jsonOpenQ: `{${jsonKey}"`,
+      jsonNextQ: `,${jsonKey}"`,
       datatype,
       type: datatype === '' ? undefined : datatypes.get(datatype),
       min,

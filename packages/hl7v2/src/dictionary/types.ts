@@ -9,6 +9,12 @@ export interface ElementDef {
   readonly key: string;
   /** `key` as JSON text followed by `:` (precomputed for the staging JSON writer). */
   readonly jsonKey: string;
+  /** `{` + jsonKey and `,` + jsonKey: the member as first or next of an object (staging writer). */
+  readonly jsonOpen: string;
+  readonly jsonNext: string;
+  /** jsonOpen and jsonNext followed by the `"` that opens a string value (staging writer). */
+  readonly jsonOpenQ: string;
+  readonly jsonNextQ: string;
   /** Datatype id (`XPN`, `ST`, `varies`); `''` when the source gives none. */
   readonly datatype: string;
   /** Resolved datatype, undefined when the source gives none. */

@@ -17,13 +17,42 @@ function str(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-const jsonKeys = (prefix: string): string[] => Array.from({ length: 128 }, (_, i) => `"${prefix}_${i + 1}":`);
-const COMPONENT = jsonKeys('component');
-const SUBCOMPONENT = jsonKeys('subcomponent');
-const FIELD = ['"field_0":', ...jsonKeys('field')];
-const compKey = (i: number): string => COMPONENT[i] ?? `"component_${i + 1}":`;
-const subKey = (i: number): string => SUBCOMPONENT[i] ?? `"subcomponent_${i + 1}":`;
-const fieldKey = (n: number): string => FIELD[n] ?? `"field_${n}":`;
+/** The texts that start a member: `{"key":` / `,"key":`, and the same with the `"` of a string value. */
+interface KeyText {
+  readonly jsonOpen: string;
+  readonly jsonNext: string;
+  readonly jsonOpenQ: string;
+  readonly jsonNextQ: string;
+}
+
+function keyText(jsonKey: string): KeyText {
+  return { jsonOpen: `{${jsonKey}`, jsonNext: `,${jsonKey}`, jsonOpenQ: `{${jsonKey}"`, jsonNextQ: `,${jsonKey}"` };
+}
+
+/** Positional keys: index i gives `<prefix>_<i + from>`. */
+const positional = (prefix: string, from: number): KeyText[] => Array.from({ length: 128 }, (_, i) => keyText(`"${prefix}_${i + from}":`));
+const COMPONENT = positional('component', 1);
+const SUBCOMPONENT = positional('subcomponent', 1);
+const FIELD = positional('field', 0);
+const compKey = (i: number): KeyText => COMPONENT[i] ?? keyText(`"component_${i + 1}":`);
+const subKey = (i: number): KeyText => SUBCOMPONENT[i] ?? keyText(`"subcomponent_${i + 1}":`);
+const fieldKey = (n: number): KeyText => FIELD[n] ?? keyText(`"field_${n}":`);
+
+/**
+ * `out` (an object's text so far, '' before its first member) with the member `k: v` added,
+ * for a non-empty leaf v. Plain strings are written between the precomputed `"` and one more,
+ * so a value costs three concatenations.
+ */
+function leafMember(out: string, k: KeyText, v: string | null): string {
+  if (v === null) return out + (out === '' ? k.jsonOpen : k.jsonNext) + 'null';
+  if (NEEDS_ESCAPE.test(v)) return out + (out === '' ? k.jsonOpen : k.jsonNext) + JSON.stringify(v);
+  return out + (out === '' ? k.jsonOpenQ : k.jsonNextQ) + v + '"';
+}
+
+/** `out` with the member `k: text` added (text: a JSON value). */
+function textMember(out: string, k: KeyText, text: string): string {
+  return out + (out === '' ? k.jsonOpen : k.jsonNext) + text;
+}
 
 function leaf(v: LeafValue): string {
   return v === '' ? '' : v === null ? 'null' : str(v);
@@ -48,39 +77,52 @@ function primitiveRaw(c: ComponentValue, seps: Separators): string | null | unde
   return c.map((p) => (p === null ? '""' : p)).join(seps.subcomponent);
 }
 
+/** A non-empty string component of a composite component type: `{first subcomponent: c}`. */
+function compositeOfOne(c: string, type: DatatypeDef): string {
+  const k = type.components[0] ?? subKey(0);
+  return NEEDS_ESCAPE.test(c) ? `${k.jsonOpen}${JSON.stringify(c)}}` : `${k.jsonOpenQ}${c}"}`;
+}
+
+/** Subcomponents as an object keyed by `defs` (positional keys past them); '' when all are empty. */
+function subObject(c: readonly LeafValue[], defs: DatatypeDef['components'] | undefined): string {
+  let out = '';
+  for (let i = 0; i < c.length; i++) {
+    const v = c[i] as LeafValue;
+    if (v !== '') out = leafMember(out, defs?.[i] ?? subKey(i), v);
+  }
+  return out === '' ? '' : `${out}}`;
+}
+
 function componentText(c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
   if (type === undefined || type.kind !== 'composite') {
     if (typeof c === 'string' || c === null) return leaf(c);
     if (type !== undefined) return joinLeaves(c, seps.subcomponent);
-    let out = '';
-    for (let i = 0; i < c.length; i++) {
-      const v = leaf(c[i] as LeafValue);
-      if (v !== '') out += (out === '' ? '{' : ',') + subKey(i) + v;
-    }
-    return out === '' ? '' : `${out}}`;
+    return subObject(c, undefined);
   }
   if (typeof c === 'string' || c === null) {
     if (c === '') return '';
     if (c === null) return 'null';
-    return `{${type.components[0]?.jsonKey ?? subKey(0)}${str(c)}}`;
+    return compositeOfOne(c, type);
   }
-  let out = '';
-  const defs = type.components;
-  for (let i = 0; i < c.length; i++) {
-    const v = leaf(c[i] as LeafValue);
-    if (v !== '') out += (out === '' ? '{' : ',') + (defs[i]?.jsonKey ?? subKey(i)) + v;
+  return subObject(c, type.components);
+}
+
+/** `out` with the member `k: component` added when the component is not empty. */
+function componentMember(out: string, k: KeyText, c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
+  if (typeof c === 'string') {
+    if (c === '') return out;
+    return type !== undefined && type.kind === 'composite' ? textMember(out, k, compositeOfOne(c, type)) : leafMember(out, k, c);
   }
-  return out === '' ? '' : `${out}}`;
+  if (c === null) return leafMember(out, k, null);
+  const v = componentText(c, type, seps);
+  return v === '' ? out : textMember(out, k, v);
 }
 
 function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
   if (type === undefined || type.kind === 'varies') {
     if (rep.length === 1) return componentText(rep[0] as ComponentValue, undefined, seps);
     let out = '';
-    for (let i = 0; i < rep.length; i++) {
-      const v = componentText(rep[i] as ComponentValue, undefined, seps);
-      if (v !== '') out += (out === '' ? '{' : ',') + compKey(i) + v;
-    }
+    for (let i = 0; i < rep.length; i++) out = componentMember(out, compKey(i), rep[i] as ComponentValue, undefined, seps);
     return out === '' ? '' : `${out}}`;
   }
   if (type.kind === 'primitive') {
@@ -102,8 +144,7 @@ function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, sep
   const defs = type.components;
   for (let i = 0; i < rep.length; i++) {
     const def = defs[i];
-    const v = componentText(rep[i] as ComponentValue, def?.type, seps);
-    if (v !== '') out += (out === '' ? '{' : ',') + (def?.jsonKey ?? compKey(i)) + v;
+    out = componentMember(out, def ?? compKey(i), rep[i] as ComponentValue, def?.type, seps);
   }
   return out === '' ? '' : `${out}}`;
 }
@@ -117,6 +158,15 @@ function arrayText(f: FieldValue, from: number, type: DatatypeDef | undefined, s
   return out === '' ? '' : `${out}]`;
 }
 
+/** `out` with the member `k: repetition` added when the repetition is not empty. */
+function repetitionMember(out: string, k: KeyText, rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
+  const c = rep[0];
+  // The common case: one plain value of a non-composite type.
+  if (rep.length === 1 && typeof c === 'string' && (type === undefined || type.kind !== 'composite')) return c === '' ? out : leafMember(out, k, c);
+  const v = repetitionText(rep, type, seps);
+  return v === '' ? out : textMember(out, k, v);
+}
+
 function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): string {
   let out = '';
   const fields = seg.fields;
@@ -127,8 +177,11 @@ function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefin
     if (f === undefined) continue;
     const fd = defs?.[n];
     if (fd === undefined) {
-      const v = f.length === 1 ? repetitionText(f[0] as RepetitionValue, undefined, seps) : arrayText(f, 0, undefined, seps);
-      if (v !== '') out += (out === '' ? '{' : ',') + fieldKey(n) + v;
+      if (f.length === 1) out = repetitionMember(out, fieldKey(n), f[0] as RepetitionValue, undefined, seps);
+      else {
+        const v = arrayText(f, 0, undefined, seps);
+        if (v !== '') out = textMember(out, fieldKey(n), v);
+      }
       continue;
     }
     let type = fd.type;
@@ -138,11 +191,10 @@ function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefin
     }
     if (fd.repeats) {
       const v = arrayText(f, 0, type, seps);
-      if (v !== '') out += (out === '' ? '{' : ',') + fd.jsonKey + v;
+      if (v !== '') out = textMember(out, fd, v);
       continue;
     }
-    const v = repetitionText(f[0] as RepetitionValue, type, seps);
-    if (v !== '') out += (out === '' ? '{' : ',') + fd.jsonKey + v;
+    out = repetitionMember(out, fd, f[0] as RepetitionValue, type, seps);
     if (f.length > 1) {
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
