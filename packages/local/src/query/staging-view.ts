@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -119,7 +120,11 @@ async function freshFiles(con: DuckDBConnection, dataDir: string, manifest: Comp
     `SELECT staging_key FROM catalog_messages WHERE status = 'staged' AND staging_key IS NOT NULL AND updated_at >= ${lit(since)}::TIMESTAMPTZ ` +
       `AND message_id NOT IN (SELECT message_id FROM read_parquet(${parquet})) ORDER BY message_id`,
   );
-  return reader.getRowsJson().map((r) => path.join(zonesDir(dataDir), ...String(r[0]).split('/')));
+  // Like the JSON view, only what is in the zone: a row whose file is gone has nothing to show.
+  return reader
+    .getRowsJson()
+    .map((r) => path.join(zonesDir(dataDir), ...String(r[0]).split('/')))
+    .filter((f) => existsSync(f));
 }
 
 /**
