@@ -1,59 +1,61 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SFNClient } from '@aws-sdk/client-sfn';
-import { SNSClient } from '@aws-sdk/client-sns';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { SFNClient } from '@aws-sdk/client-sfn';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from './clients/dynamodb';
+import { AwsClientRegistry, type AwsClientsConfig } from './clients/registry';
+import { S3_CLIENT } from './clients/s3';
+import { SFN_CLIENT } from './clients/sfn';
+import { SNS_CLIENT } from './clients/sns';
 
-/** Endpoint overrides per service (loopback test servers, LocalStack); absent: the AWS default. */
-export interface ClientEndpoints {
-  s3?: string;
-  dynamodb?: string;
-  sns?: string;
-  sfn?: string;
-}
+export { AwsClientRegistry, clientOptions, type AwsClientsConfig, type ClientEndpoints, type ClientFactory, type DestroyableClient } from './clients/registry';
+export { S3_CLIENT } from './clients/s3';
+export { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from './clients/dynamodb';
+export { SNS_CLIENT } from './clients/sns';
+export { SFN_CLIENT } from './clients/sfn';
 
-export interface AwsClientsConfig {
-  region: string;
-  endpoints?: ClientEndpoints;
-  /** Explicit credentials (tests); absent: the default provider chain (the Lambda role). */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
-}
-
-/** The SDK v3 clients every adapter takes. Create once per container and inject. */
+/** The SDK v3 clients every adapter takes, by name. */
 export interface AwsClients {
-  s3: S3Client;
+  readonly s3: S3Client;
   /** Document client (plain JS values), `removeUndefinedValues` on. */
-  dynamo: DynamoDBDocumentClient;
+  readonly dynamo: DynamoDBDocumentClient;
   /** The low-level client under `dynamo` (Powertools' persistence layer takes this one). */
-  dynamoRaw: DynamoDBClient;
-  sns: SNSClient;
-  sfn: SFNClient;
+  readonly dynamoRaw: DynamoDBClient;
+  readonly sns: SNSClient;
+  readonly sfn: SFNClient;
+}
+
+/** A registry that also names every client; each is still created on first use. */
+class NamedAwsClients extends AwsClientRegistry implements AwsClients {
+  get s3(): S3Client {
+    return this.get(S3_CLIENT);
+  }
+  get dynamo(): DynamoDBDocumentClient {
+    return this.get(DYNAMODB_DOCUMENT_CLIENT);
+  }
+  get dynamoRaw(): DynamoDBClient {
+    return this.get(DYNAMODB_CLIENT);
+  }
+  get sns(): SNSClient {
+    return this.get(SNS_CLIENT);
+  }
+  get sfn(): SFNClient {
+    return this.get(SFN_CLIENT);
+  }
 }
 
 /**
- * Builds the clients. Nothing is created before this is called (never at import time); a
- * Lambda calls it on its first invocation and keeps the result for the container's life.
- * S3 uses path-style addressing when its endpoint is overridden (loopback servers have no
- * virtual-host buckets).
+ * All five clients by name, each constructed on first access and then reused (never at
+ * import time). This module imports every SDK client package: Lambda code goes through
+ * `awsClientsFor` and the `...For` builders instead, which reach only the factories they use.
  */
-export function createAwsClients(config: AwsClientsConfig): AwsClients {
-  const endpoints = config.endpoints ?? {};
-  const base = (endpoint: string | undefined) => ({
-    region: config.region,
-    ...(endpoint !== undefined ? { endpoint } : {}),
-    ...(config.credentials !== undefined ? { credentials: config.credentials } : {}),
-  });
-  const s3 = new S3Client({ ...base(endpoints.s3), ...(endpoints.s3 !== undefined ? { forcePathStyle: true } : {}) });
-  const dynamoRaw = new DynamoDBClient(base(endpoints.dynamodb));
-  const dynamo = DynamoDBDocumentClient.from(dynamoRaw, { marshallOptions: { removeUndefinedValues: true } });
-  return { s3, dynamo, dynamoRaw, sns: new SNSClient(base(endpoints.sns)), sfn: new SFNClient(base(endpoints.sfn)) };
+export function createAwsClients(config: AwsClientsConfig): AwsClients & AwsClientRegistry {
+  return new NamedAwsClients(config);
 }
 
-/** Releases the clients' sockets (tests, or a process that stops). */
-export function destroyAwsClients(clients: AwsClients): void {
-  clients.s3.destroy();
-  clients.dynamo.destroy();
-  clients.dynamoRaw.destroy();
-  clients.sns.destroy();
-  clients.sfn.destroy();
+/** Releases the sockets of the clients created so far (tests, or a process that stops). */
+export function destroyAwsClients(clients: AwsClients | AwsClientRegistry): void {
+  if (clients instanceof AwsClientRegistry) clients.destroy();
+  else for (const c of [clients.s3, clients.dynamo, clients.dynamoRaw, clients.sns, clients.sfn]) c.destroy();
 }

@@ -1,5 +1,10 @@
 import type { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { createAwsClients, type AwsClients } from '../clients';
+import type { AwsClients } from '../clients';
+import { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from '../clients/dynamodb';
+import { AwsClientRegistry, type ClientFactory, type DestroyableClient } from '../clients/registry';
+import { S3_CLIENT } from '../clients/s3';
+import { SFN_CLIENT } from '../clients/sfn';
+import { SNS_CLIENT } from '../clients/sns';
 import { DynamoCatalog } from '../dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from '../idempotency/idempotency-store';
 import { S3ObjectStore } from '../s3/s3-object-store';
@@ -12,32 +17,40 @@ import type { LambdaEnv, LambdaEnvWith } from './lambda-env';
  * once per container, on the first invocation, never at import time. Credentials come from
  * the default provider chain (the function's role on Lambda).
  *
- * Each adapter has its own builder, typed by the setting it needs: a function can only
- * build what its env.ts requires, and the bundler leaves out what a function does not
- * build (the idempotency layer and its JMESPath engine stay out of every bundle but the
- * front door's). `createAwsAdapters` builds all of them at once for callers that want that.
+ * `awsClientsFor` builds no client: each builder below asks the registry for the one client
+ * it needs, created on first use. Each builder is typed by the setting it needs, so a
+ * function can only build what its env.ts requires, and the bundler leaves out what a
+ * function does not build: the SDK packages of clients it never uses (SNS, Step Functions)
+ * and the idempotency layer with its JMESPath engine stay out of its bundle.
  */
-export function awsClientsFor(env: Pick<LambdaEnv, 'region' | 'endpoints'>): AwsClients {
-  return createAwsClients({ region: env.region, endpoints: env.endpoints });
+export function awsClientsFor(env: Pick<LambdaEnv, 'region' | 'endpoints'>): AwsClientRegistry {
+  return new AwsClientRegistry({ region: env.region, endpoints: env.endpoints });
+}
+
+/** Where a builder takes its client from: the container's registry, or clients by name (tests). */
+export type ClientSource<K extends keyof AwsClients> = AwsClientRegistry | Pick<AwsClients, K>;
+
+function clientOf<K extends keyof AwsClients>(source: ClientSource<K>, name: K, factory: ClientFactory<AwsClients[K] & DestroyableClient>): AwsClients[K] {
+  return source instanceof AwsClientRegistry ? source.get(factory) : source[name];
 }
 
 /** The lake bucket; puts use SSE-KMS with HCDL_KMS_KEY_ID when set. */
-export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: Pick<AwsClients, 's3'>): S3ObjectStore {
-  return new S3ObjectStore(clients.s3, env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId });
+export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: ClientSource<'s3'>): S3ObjectStore {
+  return new S3ObjectStore(clientOf(clients, 's3', S3_CLIENT), env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId });
 }
 
-export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: Pick<AwsClients, 'dynamo'>): DynamoCatalog {
-  return new DynamoCatalog(clients.dynamo, env.catalogTable);
+export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'>): DynamoCatalog {
+  return new DynamoCatalog(clientOf(clients, 'dynamo', DYNAMODB_DOCUMENT_CLIENT), env.catalogTable);
 }
 
-export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: Pick<AwsClients, 'sns'>): SnsHub {
-  return new SnsHub(clients.sns, env.hubTopicArn);
+export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: ClientSource<'sns'>): SnsHub {
+  return new SnsHub(clientOf(clients, 'sns', SNS_CLIENT), env.hubTopicArn);
 }
 
-export function idempotencyStoreFor(env: LambdaEnvWith<'idempotencyTable'>, clients: Pick<AwsClients, 'dynamoRaw'>): DynamoDBPersistenceLayer {
-  return createIdempotencyStore({ idempotencyTable: env.idempotencyTable }, clients);
+export function idempotencyStoreFor(env: LambdaEnvWith<'idempotencyTable'>, clients: ClientSource<'dynamoRaw'>): DynamoDBPersistenceLayer {
+  return createIdempotencyStore({ idempotencyTable: env.idempotencyTable }, { dynamoRaw: clientOf(clients, 'dynamoRaw', DYNAMODB_CLIENT) });
 }
 
-export function stagingStarterFor(env: LambdaEnvWith<'stagingStateMachineArn'>, clients: Pick<AwsClients, 'sfn'>): StepFunctionsStarter {
-  return new StepFunctionsStarter(clients.sfn, env.stagingStateMachineArn);
+export function stagingStarterFor(env: LambdaEnvWith<'stagingStateMachineArn'>, clients: ClientSource<'sfn'>): StepFunctionsStarter {
+  return new StepFunctionsStarter(clientOf(clients, 'sfn', SFN_CLIENT), env.stagingStateMachineArn);
 }
