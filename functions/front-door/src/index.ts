@@ -64,6 +64,9 @@ export interface ApiGatewayV2Result {
   body: string;
 }
 
+/** The class name of a thrown value (never its message: it may quote the input). */
+const errorName = (err: unknown): string => (err instanceof Error ? err.name : typeof err);
+
 const toResult = (r: HttpResult): ApiGatewayV2Result => ({ statusCode: r.status, headers: r.headers, body: r.body });
 
 /**
@@ -86,6 +89,10 @@ export function createHandler(deps: FrontDoorDeps) {
     return toResult(httpError(404, 'NOT_FOUND', 'no such route'));
   };
   return middy(base).use(
-    httpErrorHandler({ fallbackMessage: JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }) }),
+    httpErrorHandler({
+      fallbackMessage: JSON.stringify({ error: { code: 'INTERNAL', message: 'internal error' } }),
+      // Middy's default logger prints the whole error; a message can quote input. Only its name.
+      logger: (err: unknown) => deps.logger.error('request failed', { error: errorName(err) }),
+    }),
   ) as unknown as (event: ApiGatewayV2Event, context?: unknown) => Promise<ApiGatewayV2Result>;
 }
