@@ -41,3 +41,11 @@ export class ValidationError extends LakeError {
     this.name = 'ValidationError';
   }
 }
+
+/** A port used after it was closed (the process is stopping): nothing was done. */
+export class PortClosedError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'PortClosedError';
+  }
+}

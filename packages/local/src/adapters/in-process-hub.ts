@@ -1,10 +1,18 @@
-import { matchesFilterPolicy, type Attributes, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
+import { matchesFilterPolicy, PortClosedError, type Attributes, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
 
 export interface DeadLetter {
   subscription: string;
   event: HubEvent;
+  /** The error's class name (and code, when it has one); never its message, which can quote input. */
   error: string;
   at: string;
+}
+
+/** `TypeError`, `SqliteError SQLITE_BUSY`: what failed, without the message. */
+function errorLabel(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? `${err.name} ${code}` : err.name;
 }
 
 export interface InProcessHubOptions {
@@ -38,7 +46,7 @@ export class InProcessHub implements Hub {
   }
 
   async publish(event: HubEvent): Promise<void> {
-    if (this.closed) throw new Error('hub is closed');
+    if (this.closed) throw new PortClosedError('hub is closed');
     const wire = JSON.stringify(event);
     for (const s of this.subscriptions) {
       if (!matchesFilterPolicy(s.filterPolicy, event.attributes as unknown as Attributes)) continue;
@@ -57,7 +65,7 @@ export class InProcessHub implements Hub {
         return;
       } catch (err) {
         if (attempt >= max || this.closed) {
-          const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: err instanceof Error ? `${err.name}: ${err.message}` : String(err), at: new Date().toISOString() };
+          const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: errorLabel(err), at: new Date().toISOString() };
           this.deadLetters.push(letter);
           this.options.onDeadLetter?.(letter);
           return;

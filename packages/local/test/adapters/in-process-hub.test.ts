@@ -1,21 +1,31 @@
 import { describe, expect, it } from '@jest/globals';
 import { hubEvent } from '@hcdl/lake/testing';
-import type { HubEvent } from '@hcdl/lake';
+import { PortClosedError, type HubEvent } from '@hcdl/lake';
 import { InProcessHub, type DeadLetter } from '../../src/adapters/in-process-hub';
 
 // What the in-process hub promises beyond the Hub contract (run in in-process-hub.contract.test.ts).
 describe('InProcessHub specifics', () => {
-  it('reports a dead letter with the subscription, the event and the error name and message', async () => {
+  it('reports a dead letter with the subscription, the event and the error name, never its message', async () => {
     const letters: DeadLetter[] = [];
     const hub = new InProcessHub({ maxAttempts: 2, backoffMs: 1, onDeadLetter: (l) => letters.push(l) });
-    hub.subscribe({ name: 'broken', filterPolicy: { event: ['failed'] }, handle: async () => Promise.reject(new RangeError('out of range')) });
+    hub.subscribe({ name: 'broken', filterPolicy: { event: ['failed'] }, handle: async () => Promise.reject(new RangeError('PID-5 DOE^JANE out of range')) });
     const e = hubEvent({ event: 'failed' });
     await hub.publish(e);
     await hub.idle();
     expect(letters).toHaveLength(1);
-    expect(letters[0]).toMatchObject({ subscription: 'broken', event: e, error: 'RangeError: out of range' });
+    expect(letters[0]).toMatchObject({ subscription: 'broken', event: e, error: 'RangeError' });
+    expect(JSON.stringify(letters)).not.toContain('DOE');
     expect(Number.isNaN(Date.parse(letters[0]?.at ?? ''))).toBe(false);
     expect(hub.deadLetters).toEqual(letters);
+  });
+
+  it('labels an error with a code by name and code', async () => {
+    const hub = new InProcessHub({ maxAttempts: 1 });
+    const err = Object.assign(new Error('UNIQUE constraint failed: value 7734521'), { name: 'SqliteError', code: 'SQLITE_CONSTRAINT' });
+    hub.subscribe({ name: 'db', filterPolicy: {}, handle: async () => Promise.reject(err) });
+    await hub.publish(hubEvent());
+    await hub.idle();
+    expect(hub.deadLetters.map((l) => l.error)).toEqual(['SqliteError SQLITE_CONSTRAINT']);
   });
 
   it('waits longer between later attempts (backoff doubles)', async () => {
@@ -52,7 +62,7 @@ describe('InProcessHub specifics', () => {
     await hub.close();
     expect(calls).toBe(3);
     expect(hub.deadLetters.map((l) => l.subscription)).toEqual(['down']);
-    await expect(hub.publish(hubEvent())).rejects.toThrow('hub is closed');
+    await expect(hub.publish(hubEvent())).rejects.toBeInstanceOf(PortClosedError);
     expect(calls).toBe(3);
   });
 
