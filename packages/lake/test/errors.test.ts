@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { AccessDeniedError, CatalogConflictError, LakeError, NotFoundError, ObjectAlreadyExistsError, ValidationError } from '../src/errors';
+import { AccessDeniedError, CatalogConflictError, LakeError, NotFoundError, ObjectAlreadyExistsError, PortClosedError, ValidationError } from '../src/errors';
 
 describe('lake error family', () => {
   const cause = new Error('ConditionalCheckFailedException');
@@ -9,6 +9,7 @@ describe('lake error family', () => {
     ['ObjectAlreadyExistsError', new ObjectAlreadyExistsError('raw/x.hl7', { cause })],
     ['AccessDeniedError', new AccessDeniedError('no', { cause })],
     ['ValidationError', new ValidationError('bad', { cause })],
+    ['PortClosedError', new PortClosedError('closed', { cause })],
   ];
 
   it.each(cases)('%s is a LakeError and an Error, with its name and cause', (name, err) => {
