@@ -8,6 +8,7 @@ export * from './dynamodb/catalog-schema';
 export * from './dynamodb/create-catalog-table';
 export * from './dynamodb/dynamo-catalog';
 export * from './idempotency/idempotency-store';
+export * from './idempotency/create-idempotency-table';
 export * from './sns/sns-hub';
 export * from './sfn/step-functions-starter';
 export * from './loader/index';

@@ -4,7 +4,8 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import { idempotencyContract, uniqueTag } from '@hcdl/lake/testing';
-import { createIdempotencyStore, createIdempotencyTable, IDEMPOTENCY_TABLE_SCHEMA } from '../src/idempotency/idempotency-store';
+import { createIdempotencyTable } from '../src/idempotency/create-idempotency-table';
+import { createIdempotencyStore, IDEMPOTENCY_TABLE_SCHEMA } from '../src/idempotency/idempotency-store';
 import { startDynalite, type DynamoServer } from './support/dynalite';
 
 // The shared idempotency contract against Powertools' DynamoDBPersistenceLayer talking HTTP

@@ -1,6 +1,5 @@
-import { CreateTableCommand, DescribeTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { AwsAdapterError } from '../errors';
 
 /**
  * The idempotency table as Powertools' DynamoDBPersistenceLayer uses it (infra creates it
@@ -44,26 +43,4 @@ export function createIdempotencyStore(config: IdempotencyStoreConfig, clients: 
     dataAttr: s.dataAttribute,
     validationKeyAttr: s.validationAttribute,
   });
-}
-
-/**
- * Creates the idempotency table (on-demand) and waits until it is ACTIVE. For tests and
- * local DynamoDB-compatible servers; deployments create it with infra (TTL on `expiration`).
- */
-export async function createIdempotencyTable(client: DynamoDBClient, tableName: string): Promise<void> {
-  const s = IDEMPOTENCY_TABLE_SCHEMA;
-  await client.send(
-    new CreateTableCommand({
-      TableName: tableName,
-      BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: s.attributes.map((a) => ({ AttributeName: a.name, AttributeType: a.type })),
-      KeySchema: [{ AttributeName: s.partitionKey, KeyType: 'HASH' }],
-    }),
-  );
-  for (let i = 0; i < 200; i++) {
-    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    if (Table?.TableStatus === 'ACTIVE') return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new AwsAdapterError(`table ${tableName} did not become ACTIVE`);
 }
