@@ -1,3 +1,6 @@
+import { TextDecoder } from 'node:util';
+import { findMsh18 } from '@hcdl/hl7v2';
+
 /**
  * Request body decoding: raw ER7 (`application/hl7-v2`, `x-application/hl7-v2+er7`,
  * `text/plain`) or the reference AWS sample's JSON `{ "msg": base64, "encoding"?, "segTerm"? }`.
@@ -29,19 +32,30 @@ export function decodeBody(contentType: string | undefined, body: Uint8Array): B
   let bytes: Uint8Array = Buffer.from(msg, 'base64');
   const encoding = (parsed as { encoding?: unknown }).encoding;
   if (typeof encoding === 'string' && encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
-    // The sample names the text encoding of the decoded bytes; re-encode them as UTF-8.
+    let decoder: TextDecoder;
     try {
-      bytes = Buffer.from(new TextDecoder(encoding).decode(bytes), 'utf8');
+      decoder = new TextDecoder(encoding);
     } catch {
       return { ok: false, status: 400, code: 'UNSUPPORTED_ENCODING', message: 'unknown "encoding"' };
     }
+    // The sample names the text encoding of the decoded bytes. A message that declares its
+    // character set (MSH-18) is decoded by it downstream, so its bytes are kept as sent;
+    // otherwise they are re-encoded as UTF-8, the character set of a message without MSH-18.
+    if (!declaresCharset(withSegTerm(bytes, parsed))) bytes = Buffer.from(decoder.decode(bytes), 'utf8');
   }
+  return { ok: true, bytes: withSegTerm(bytes, parsed) };
+}
+
+/** Whether the message names its character set in MSH-18 (read on the ASCII-compatible bytes). */
+function declaresCharset(bytes: Uint8Array): boolean {
+  return findMsh18(Buffer.from(bytes).toString('latin1')).value !== undefined;
+}
+
+/** Custom segment terminators (the sample's `segTerm` option), each turned into CR. */
+function withSegTerm(bytes: Uint8Array, parsed: unknown): Uint8Array {
   const segTerm = (parsed as { segTerm?: unknown }).segTerm;
-  if (Array.isArray(segTerm) && segTerm.every((t) => typeof t === 'string' && t !== '')) {
-    // Custom segment terminators (the sample's option): turn each into CR.
-    let text = Buffer.from(bytes).toString('latin1');
-    for (const t of segTerm as string[]) text = text.split(t).join('\r');
-    bytes = Buffer.from(text, 'latin1');
-  }
-  return { ok: true, bytes };
+  if (!Array.isArray(segTerm) || !segTerm.every((t) => typeof t === 'string' && t !== '')) return bytes;
+  let text = Buffer.from(bytes).toString('latin1');
+  for (const t of segTerm as string[]) text = text.split(t).join('\r');
+  return Buffer.from(text, 'latin1');
 }

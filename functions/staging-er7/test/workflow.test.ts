@@ -88,7 +88,7 @@ async function run(raw: Uint8Array, attempts = 0) {
 }
 
 const ORU = (obx: string[], charset = '') =>
-  ['MSH|^~\\&|LAB|H|EHR|H|20240101||ORU^R01|C1|P|2.5|||||' + charset, 'PID|1||1^^^H^MR', 'OBR|1|||CBC', ...obx].join('\r') + '\r';
+  ['MSH|^~\\&|LAB|H|EHR|H|20240101||ORU^R01|C1|P|2.5||||||' + charset, 'PID|1||1^^^H^MR', 'OBR|1|||CBC', ...obx].join('\r') + '\r';
 
 describe('staging workflow steps', () => {
   it('execution input and name come from the `ingested` event; a replay is the next attempt', () => {
