@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { Hl7Error, parseMessage, serialize, splitMessages, toStagingJson, toStagingJsonText, validateMessage } from '@hcdl/hl7v2';
+import { Hl7Error, parseMessage, serialize, splitMessages, structureOf, toStagingJson, toStagingJsonText, validateMessage } from '@hcdl/hl7v2';
 import { generateMessages } from '../generator';
 
 const corpus = fileURLToPath(new URL('../../../test/fixtures/corpus/', import.meta.url));
@@ -25,6 +25,13 @@ for (const input of inputs) {
     const ser = serialize(m);
     parts.parse.update(tree).update(ser);
     const text = toStagingJsonText(m);
+    // Given an earlier validation, the same text, and the caller's diagnostics left as they were.
+    const resolution = structureOf(m);
+    const diagnostics = validateMessage(m, resolution);
+    const before = JSON.stringify(diagnostics);
+    if (toStagingJsonText(m, { resolution, diagnostics }) !== text || JSON.stringify(diagnostics) !== before) {
+      throw new Error('toStagingJsonText with a prior validation differs from without');
+    }
     const obj = JSON.stringify(toStagingJson(m));
     parts.staging.update(text).update(obj).update(JSON.stringify(validateMessage(m)));
     hash.update(tree).update(ser).update(text).update(obj);

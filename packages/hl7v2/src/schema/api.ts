@@ -51,14 +51,30 @@ export function groupMessage(message: Message, resolution: StructureResolution =
   return matchStructure(structure.children, ids);
 }
 
-/** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
-export function toStagingJson(message: Message): StagingDocument {
+/**
+ * What a caller that validated the message first already has: the structure resolution and
+ * `validateMessage(message, resolution)`. Passing it to toStagingJson / toStagingJsonText
+ * spares a second validation (the diagnostics are copied, never changed).
+ */
+export interface ValidatedMessage {
+  readonly resolution: StructureResolution;
+  readonly diagnostics: readonly Diagnostic[];
+}
+
+function prepared(message: Message, validated: ValidatedMessage | undefined): { resolution: StructureResolution; warnings: Diagnostic[] } {
+  if (validated !== undefined) return { resolution: validated.resolution, warnings: [...validated.diagnostics] };
   const resolution = structureOf(message);
-  return buildStaging(message, getDictionary(resolution.dictionaryVersion), resolution, validateMessage(message, resolution));
+  return { resolution, warnings: validateMessage(message, resolution) };
+}
+
+/** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
+export function toStagingJson(message: Message, validated?: ValidatedMessage): StagingDocument {
+  const { resolution, warnings } = prepared(message, validated);
+  return buildStaging(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
 }
 
 /** The same document as JSON text, written directly (faster than JSON.stringify of the object). */
-export function toStagingJsonText(message: Message): string {
-  const resolution = structureOf(message);
-  return writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, validateMessage(message, resolution));
+export function toStagingJsonText(message: Message, validated?: ValidatedMessage): string {
+  const { resolution, warnings } = prepared(message, validated);
+  return writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
 }
