@@ -7,7 +7,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
 import type { Construct } from 'constructs';
-import { isProtected, resourceName, type InfraConfig } from '../config';
+import { isProtected, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
 import { LAMBDAS } from '../handlers';
@@ -68,7 +68,7 @@ export class CoreStack extends LakeStack implements CoreResources {
     super(scope, id, props.config);
     const { config } = props;
     const protect = isProtected(config.env);
-    const name = (n: string) => resourceName(config.env, n);
+    const name = (n: string) => this.resourceName(n);
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
 
@@ -122,9 +122,7 @@ export class CoreStack extends LakeStack implements CoreResources {
       code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
       handler: LAMBDAS.coreWriter.handler,
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
-      environment: { ...this.lakeEnvironment() },
-      logRetentionDays: config.logRetentionDays,
-      logsKmsKeyArn: this.key.arn,
+      ...this.lakeFunctionDefaults(this),
       deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
       statements: [
         // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.

@@ -1,6 +1,6 @@
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { isProtected, resourceName, type InfraConfig } from '../config';
+import { isProtected, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
@@ -32,7 +32,7 @@ export class FrontDoorStack extends LakeStack {
   constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
-    const name = (n: string) => resourceName(config.env, n);
+    const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
 
     this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: isProtected(config.env) });
@@ -42,9 +42,7 @@ export class FrontDoorStack extends LakeStack {
       code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
       handler: LAMBDAS.frontDoor.handler,
       description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, ingest)',
-      environment: { ...core.lakeEnvironment() },
-      logRetentionDays: config.logRetentionDays,
-      logsKmsKeyArn: core.key.arn,
+      ...this.lakeFunctionDefaults(core),
       statements: [
         // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
         // the error record) are durable before the 2xx. No other zone is writable here.
@@ -62,9 +60,7 @@ export class FrontDoorStack extends LakeStack {
       code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
       handler: LAMBDAS.queryApi.handler,
       description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',
-      environment: { ...core.lakeEnvironment() },
-      logRetentionDays: config.logRetentionDays,
-      logsKmsKeyArn: core.key.arn,
+      ...this.lakeFunctionDefaults(core),
       statements: [
         ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
         catalogRead(core.catalogTable.arn),

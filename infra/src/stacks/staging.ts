@@ -3,7 +3,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
 import { STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7/subscription';
 import type { Construct } from 'constructs';
-import { resourceName, type InfraConfig } from '../config';
+import type { InfraConfig } from '../config';
 import { thresholdAlarm } from '../constructs/alarm';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
@@ -40,11 +40,11 @@ export class StagingStack extends LakeStack {
   constructor(scope: Construct, id: string, props: StagingStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
-    const name = (n: string) => resourceName(config.env, n);
+    const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
     // One zip of the staging-er7 bundle, shared by its three handlers.
     const code = bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingNormalize.bundle);
-    const common = { code, environment: { ...core.lakeEnvironment() }, logRetentionDays: config.logRetentionDays, logsKmsKeyArn: core.key.arn };
+    const common = { code, ...this.lakeFunctionDefaults(core) };
 
     this.normalize = new LakeFunction(this, 'normalize', {
       ...common,
