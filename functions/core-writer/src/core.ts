@@ -124,6 +124,17 @@ export function createCore(deps: CoreDeps) {
     return record;
   }
 
+  /** Whether the catalog already holds diagnostics of this attempt (a retried write). */
+  async function hasErrorsOfAttempt(messageId: string, attempt: number): Promise<boolean> {
+    let cursor: string | undefined;
+    do {
+      const page = await deps.catalog.listErrors(cursor === undefined ? { messageId } : { messageId, cursor });
+      if (page.items.some((e) => e.attempt === attempt)) return true;
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    return false;
+  }
+
   async function writeError(record: MessageRecord, attempt: number, stage: ErrorStage, diagnostics: readonly Diagnostic[], raw: Uint8Array): Promise<MessageRecord> {
     const kept = errorsFirst(diagnostics, MAX_DIAGNOSTICS);
     const at = now();
@@ -135,11 +146,9 @@ export function createCore(deps: CoreDeps) {
       contentType: 'application/json',
       tags: { data_src: record.rawKey },
     });
-    const rows: ErrorRecord[] = kept.map((d) => {
-      const r: ErrorRecord = { messageId: record.messageId, attempt, stage, severity: d.severity, code: d.code, message: d.message, location: d.location, line: d.line, column: d.column, at };
-      return r;
-    });
-    await deps.catalog.putErrors(rows);
+    const rows: ErrorRecord[] = kept.map((d) => ({ messageId: record.messageId, attempt, stage, severity: d.severity, code: d.code, message: d.message, location: d.location, line: d.line, column: d.column, at }));
+    // A retry after a crash between these rows and the status update must not add them again.
+    if (!(await hasErrorsOfAttempt(record.messageId, attempt))) await deps.catalog.putErrors(rows);
     const updated = await deps.catalog.updateMessage(record.messageId, { status: MessageStatus.Error, errorKey: eKey, attempts: attempt, updatedAt: at });
     deps.logger.info('message kept in the error zone', { messageId: record.messageId, stage, diagnostics: kept.length });
     return updated;

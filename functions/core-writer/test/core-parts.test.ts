@@ -3,7 +3,7 @@
  * listing, replay/resume, and the error a missing lake object raises.
  */
 import { describe, expect, it } from '@jest/globals';
-import { applyMessagePatch, checkUpdatable, HubEventName, MessageStatus, newMessageId, type Catalog, type ErrorRecord, type HubEvent, type MessageQuery, type MessageRecord, type ObjectStore } from '@hcdl/lake';
+import { applyMessagePatch, checkUpdatable, HubEventName, MessageStatus, newMessageId, type Catalog, type ErrorQuery, type ErrorRecord, type HubEvent, type MessageQuery, type MessageRecord, type ObjectStore } from '@hcdl/lake';
 import { createCore, CoreWriterError, MissingLakeObjectError, type LogPort } from '../src/index';
 import { messagePages } from '../src/message-pages';
 import { newMessageRow } from '../src/message-row';
@@ -20,6 +20,9 @@ function memoryCatalog(rows: MessageRecord[]): Catalog & { rows: Map<string, Mes
     errors: [] as ErrorRecord[],
     async putErrors(records: ErrorRecord[]) {
       self.errors.push(...records);
+    },
+    async listErrors(q: ErrorQuery) {
+      return { items: self.errors.filter((e) => q.messageId === undefined || e.messageId === q.messageId) };
     },
     async getMessage(id: string) {
       return map.get(id);
@@ -127,5 +130,35 @@ describe('repeated outcomes', () => {
     const again = await c.applyFailed(failed);
     expect(catalog.errors.map((e) => [e.messageId, e.attempt, e.code])).toEqual([[id, 1, 'NO_MSH']]);
     expect(again).toMatchObject({ status: 'error', attempts: 1 });
+  });
+});
+
+describe('a failed outcome retried after a crash', () => {
+  it('records its diagnostics once when the first try stopped before the status update', async () => {
+    const id = newMessageId();
+    const ingested = { ...row(id, 'ingested'), attempts: 0 };
+    const catalog = memoryCatalog([ingested]);
+    const update = catalog.updateMessage.bind(catalog);
+    let crashes = 1;
+    catalog.updateMessage = async (...args: Parameters<Catalog['updateMessage']>) => {
+      if (crashes-- > 0) throw new Error('connection reset');
+      return update(...args);
+    };
+    const objects = new Map<string, Uint8Array>([[ingested.rawKey, new TextEncoder().encode('MSH|x')]]);
+    const objectStore = {
+      get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
+      put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
+    } as unknown as ObjectStore;
+    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore, logger: quiet, now: () => new Date(AT) });
+    const failed = { attributes: { event: HubEventName.Failed }, body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH' }] } } as unknown as HubEvent;
+    await expect(c.applyFailed(failed)).rejects.toThrow('connection reset');
+    expect(catalog.rows.get(id)?.status).toBe('ingested');
+    await c.applyFailed(failed);
+    expect(catalog.errors.map((e) => [e.attempt, e.code])).toEqual([[1, 'NO_MSH']]);
+    expect(catalog.rows.get(id)).toMatchObject({ status: 'error', attempts: 1 });
+    // A later attempt (after a replay) adds its own rows.
+    await update(id, { status: 'ingested' });
+    await c.applyFailed({ ...failed, body: { ...failed.body, attempt: 2 } } as HubEvent);
+    expect(catalog.errors.map((e) => [e.attempt, e.code])).toEqual([[1, 'NO_MSH'], [2, 'NO_MSH']]);
   });
 });
