@@ -44,6 +44,9 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
   return t;
 }
 
+/** The separator set of the previous message and what was derived from it (senders rarely change it). */
+let last: { fs: number; rs: number; cs: number; ss: number; es: number; cls: Uint8Array; distinct: boolean } = { fs: -2, rs: -2, cs: -2, ss: -2, es: -2, cls: new Uint8Array(128), distinct: true };
+
 export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[]): SegmentContext {
   const code = (s: string): number => (s === '' ? -1 : s.charCodeAt(0));
   const fs = code(d.field);
@@ -51,9 +54,11 @@ export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Dia
   const cs = code(d.component);
   const ss = code(d.subcomponent);
   const es = code(d.escape);
-  const declared = [fs, rs, cs, ss, es].filter((c) => c >= 0);
-  const distinct = new Set(declared).size === declared.length;
-  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es), distinct };
+  if (fs !== last.fs || rs !== last.rs || cs !== last.cs || ss !== last.ss || es !== last.es) {
+    const declared = [fs, rs, cs, ss, es].filter((c) => c >= 0);
+    last = { fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es), distinct: new Set(declared).size === declared.length };
+  }
+  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: last.cls, distinct: last.distinct };
 }
 
 const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
