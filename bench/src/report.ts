@@ -31,8 +31,8 @@ export function formatTable(rows: readonly Row[], messagesPerPass: number): stri
   lines.push('');
   lines.push('MB/s counts UTF-8 input bytes (1 MB = 10^6 bytes); peak RSS is the whole child process');
   lines.push('(Node + tsx + the generated messages + the library). leaves/msg: leaf values each runner');
-  lines.push('materialized per message (libraries differ in what a leaf is: simple-hl7 and medplum keep');
-  lines.push('escapes raw; node-hl7-client skips empty parts).');
+  lines.push('materialized per message (for staging: characters of the JSON text). Libraries differ');
+  lines.push('in what a leaf is: simple-hl7 and medplum keep escapes raw; node-hl7-client skips empty parts.');
   return lines.join('\n');
 }
 
