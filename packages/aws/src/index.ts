@@ -12,3 +12,5 @@ export * from './idempotency/create-idempotency-table';
 export * from './sns/sns-hub';
 export * from './sfn/step-functions-starter';
 export * from './loader/index';
+export * from './core-ingest/index';
+export { LAMBDA_CLIENT } from './clients/lambda';

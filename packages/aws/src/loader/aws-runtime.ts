@@ -5,6 +5,8 @@ import { AwsClientRegistry, type ClientFactory, type DestroyableClient } from '.
 import { S3_CLIENT } from '../clients/s3';
 import { SFN_CLIENT } from '../clients/sfn';
 import { SNS_CLIENT } from '../clients/sns';
+import { LAMBDA_CLIENT } from '../clients/lambda';
+import { RemoteCoreIngest } from '../core-ingest/remote-core-ingest';
 import { DynamoCatalog } from '../dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from '../idempotency/idempotency-store';
 import { S3ObjectStore } from '../s3/s3-object-store';
@@ -53,4 +55,12 @@ export function idempotencyStoreFor(env: LambdaEnvWith<'idempotencyTable'>, clie
 
 export function stagingStarterFor(env: LambdaEnvWith<'stagingStateMachineArn'>, clients: ClientSource<'sfn'>): StepFunctionsStarter {
   return new StepFunctionsStarter(clientOf(clients, 'sfn', SFN_CLIENT), env.stagingStateMachineArn);
+}
+
+/**
+ * Core's ingest run by core-writer's ingest function (the front door on AWS): request bytes
+ * are landed under work/incoming/ in the lake bucket (SSE-KMS), then the function is invoked.
+ */
+export function remoteCoreIngestFor(env: LambdaEnvWith<'lakeBucket' | 'coreIngestFunction'>, clients: AwsClientRegistry): RemoteCoreIngest {
+  return new RemoteCoreIngest({ lambda: clients.get(LAMBDA_CLIENT), functionName: env.coreIngestFunction, landing: objectStoreFor(env, clients) });
 }

@@ -15,6 +15,7 @@ export const LAMBDA_ENV = {
   idempotencyTable: 'HCDL_IDEMPOTENCY_TABLE',
   hubTopicArn: 'HCDL_HUB_TOPIC_ARN',
   stagingStateMachineArn: 'HCDL_STAGING_STATE_MACHINE_ARN',
+  coreIngestFunction: 'HCDL_CORE_INGEST_FUNCTION',
   dedupWindowSeconds: 'HCDL_DEDUP_WINDOW_SECONDS',
   maxBodyBytes: 'HCDL_MAX_BODY_BYTES',
   logLevel: 'HCDL_LOG_LEVEL',
@@ -36,7 +37,7 @@ export const DEFAULT_DEDUP_WINDOW_SECONDS = 365 * 24 * 3600;
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 /** Settings a function may declare it needs (the rest are optional or have defaults). */
-export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingStateMachineArn';
+export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingStateMachineArn' | 'coreIngestFunction';
 
 export interface AwsEndpoints {
   s3?: string;
@@ -53,6 +54,8 @@ export interface LambdaEnv {
   idempotencyTable?: string;
   hubTopicArn?: string;
   stagingStateMachineArn?: string;
+  /** Name or ARN of core-writer's ingest function (the front door on AWS). */
+  coreIngestFunction?: string;
   dedupWindowSeconds: number;
   maxBodyBytes: number;
   logLevel: LambdaLogLevel;
@@ -144,7 +147,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     const v = attempt(() => endpoint(env, ENDPOINT_ENV[key]));
     if (v !== undefined) out.endpoints[key] = v;
   }
-  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingStateMachineArn'];
+  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingStateMachineArn', 'coreIngestFunction'];
   for (const key of resources) {
     const name = LAMBDA_ENV[key];
     const v = text(env, name);
