@@ -6,6 +6,7 @@ import {
   errorReportKey,
   ingestedEvent,
   MessageStatus,
+  rawBatchKey,
   rawKey,
   stagingKey,
   type Catalog,
@@ -50,6 +51,15 @@ export interface RejectInput {
   stage: ErrorStage;
   diagnostics: readonly Diagnostic[];
   submittedBy?: string;
+}
+
+/** A batch file as received, kept in the raw zone beside its messages. */
+export interface BatchInput {
+  source: string;
+  batchId: string;
+  bytes: Uint8Array;
+  /** How many messages the front door split it into. */
+  messages: number;
 }
 
 /** At most this many diagnostics are kept per attempt (errors first). */
@@ -160,6 +170,14 @@ export function createCore(deps: CoreDeps) {
     return writeError(record, 1, input.stage, input.diagnostics, input.bytes);
   }
 
+  /** The whole batch file as received (never overwritten): nothing of the envelope is lost. */
+  async function storeBatch(input: BatchInput): Promise<{ key: string }> {
+    const key = rawBatchKey(input.source, input.batchId);
+    await deps.objectStore.put({ key, body: input.bytes, contentType: 'application/hl7-v2', metadata: { batchId: input.batchId, source: input.source, messages: String(input.messages) }, ifNoneMatch: true });
+    deps.logger.info('batch file kept', { batchId: input.batchId, messages: input.messages, size: input.bytes.byteLength });
+    return { key };
+  }
+
   async function recordOf(event: HubEvent): Promise<MessageRecord> {
     const record = await deps.catalog.getMessage(event.body.messageId);
     if (record === undefined) throw new MissingLakeObjectError('catalog row', event.body.messageId);
@@ -204,7 +222,14 @@ export function createCore(deps: CoreDeps) {
   }
 
   const { resume, replay, replayErrors } = createReplay({ catalog: deps.catalog, logger: deps.logger, now, publishIngested });
-  return { ingest, ingestRejected, applyStaged, applyFailed, resume, publishIngested, replay, replayErrors };
+  return { ingest, ingestRejected, storeBatch, applyStaged, applyFailed, resume, publishIngested, replay, replayErrors };
 }
 
 export type Core = ReturnType<typeof createCore>;
+
+/**
+ * Core's ingest as the front door uses it. Local: the in-process core itself. AWS: a
+ * remote adapter (@hcdl/aws RemoteCoreIngest) that invokes core-writer's ingest function,
+ * so core-writer stays the only writer of the zones and the catalog (docs/adr/0005).
+ */
+export type CoreIngestPort = Pick<Core, 'ingest' | 'ingestRejected' | 'storeBatch'>;

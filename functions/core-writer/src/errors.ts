@@ -12,7 +12,7 @@ export class CoreWriterError extends Error {
  * Names only ids we generate and the kind of thing missing.
  */
 export class MissingLakeObjectError extends CoreWriterError {
-  constructor(what: 'catalog row' | 'raw object' | 'staging output', messageId: string, options?: { cause?: unknown }) {
+  constructor(what: 'catalog row' | 'raw object' | 'staging output' | 'landed request', messageId: string, options?: { cause?: unknown }) {
     super(`${what} missing for message ${messageId}`, options);
     this.name = 'MissingLakeObjectError';
   }
