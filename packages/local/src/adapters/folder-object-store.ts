@@ -1,9 +1,13 @@
 import { link, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ObjectAlreadyExistsError, ValidationError, type ListOptions, type ObjectInfo, type ObjectStore, type PutObjectInput, type StoredObject } from '@hcdl/lake';
+import { keySegments, SIDECAR_SUFFIX as SIDECAR, TEMP_SUFFIX } from './folder-keys';
+import { listKeys, type ReadDir } from './folder-listing';
 
-/** Sidecar with the object's content type, metadata and tags, beside the object. */
-const SIDECAR = '.meta.json';
+export interface FolderObjectStoreOptions {
+  /** Folder reads of `list` (default: fs readdir with file types); tests count them. */
+  readdir?: ReadDir;
+}
 
 interface Sidecar {
   contentType?: string;
@@ -14,16 +18,22 @@ interface Sidecar {
 /**
  * ObjectStore on a folder. A put is durable when it resolves: the body and its sidecar are
  * written to temp files, fsynced, renamed into place and the directory fsynced. Keys are
- * relative paths of `/`-separated segments; `..`, absolute paths and empty segments are refused.
+ * relative paths of `/`-separated segments; `..`, absolute paths, empty segments and
+ * segments ending in the store's own suffixes (sidecar, temp: see folder-keys.ts) are refused.
  */
 export class FolderObjectStore implements ObjectStore {
-  constructor(private readonly root: string) {}
+  private readonly readdir: ReadDir;
+
+  constructor(
+    private readonly root: string,
+    options: FolderObjectStoreOptions = {},
+  ) {
+    this.readdir = options.readdir ?? ((dir) => readdir(dir, { withFileTypes: true }));
+  }
 
   private pathOf(key: string): string {
-    const parts = key.split('/');
-    if (key === '' || key.startsWith('/') || key.includes('\\') || key.includes('\0') || parts.some((p) => p === '' || p === '.' || p === '..') || key.endsWith(SIDECAR)) {
-      throw new ValidationError('invalid object key');
-    }
+    const parts = keySegments(key);
+    if (parts === undefined) throw new ValidationError('invalid object key');
     return path.join(this.root, ...parts);
   }
 
@@ -34,8 +44,11 @@ export class FolderObjectStore implements ObjectStore {
     const body = typeof input.body === 'string' ? Buffer.from(input.body, 'utf8') : input.body;
     const sidecar: Sidecar = { metadata: input.metadata ?? {}, tags: input.tags ?? {} };
     if (input.contentType !== undefined) sidecar.contentType = input.contentType;
-    const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
-    await writeDurably(`${tmp}${SIDECAR}`, Buffer.from(JSON.stringify(sidecar)));
+    // Temp names end in a suffix no key may end with, so list never shows them nor hides a key.
+    const base = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    const tmp = `${base}${TEMP_SUFFIX}`;
+    const tmpSidecar = `${base}.side${TEMP_SUFFIX}`;
+    await writeDurably(tmpSidecar, Buffer.from(JSON.stringify(sidecar)));
     await writeDurably(tmp, body);
     if (input.ifNoneMatch) {
       // Exclusive create: link() fails atomically when the name exists and never overwrites.
@@ -43,14 +56,14 @@ export class FolderObjectStore implements ObjectStore {
         await link(tmp, file);
       } catch (err) {
         await rm(tmp, { force: true });
-        await rm(`${tmp}${SIDECAR}`, { force: true });
+        await rm(tmpSidecar, { force: true });
         if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new ObjectAlreadyExistsError(input.key, { cause: err });
         throw err;
       }
       await rm(tmp, { force: true });
-      await rename(`${tmp}${SIDECAR}`, `${file}${SIDECAR}`);
+      await rename(tmpSidecar, `${file}${SIDECAR}`);
     } else {
-      await rename(`${tmp}${SIDECAR}`, `${file}${SIDECAR}`);
+      await rename(tmpSidecar, `${file}${SIDECAR}`);
       await rename(tmp, file);
     }
     await fsyncDir(dir);
@@ -86,34 +99,11 @@ export class FolderObjectStore implements ObjectStore {
   }
 
   async *list(prefix: string, options: ListOptions = {}): AsyncIterable<string> {
-    const keys: string[] = [];
-    await this.walk(this.root, '', prefix, keys);
-    keys.sort();
+    if (options.limit !== undefined && options.limit <= 0) return;
     let n = 0;
-    for (const k of keys) {
-      if (options.startAfter !== undefined && k <= options.startAfter) continue;
-      if (options.limit !== undefined && n >= options.limit) return;
-      n++;
-      yield k;
-    }
-  }
-
-  private async walk(dir: string, rel: string, prefix: string, out: string[]): Promise<void> {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
-    }
-    for (const e of entries) {
-      const key = rel === '' ? e.name : `${rel}/${e.name}`;
-      if (e.isDirectory()) {
-        // Descend only where the prefix can still match.
-        if (prefix.startsWith(`${key}/`) || key.startsWith(prefix) || `${key}/`.startsWith(prefix)) await this.walk(path.join(dir, e.name), key, prefix, out);
-      } else if (!e.name.endsWith(SIDECAR) && !e.name.endsWith('.tmp') && key.startsWith(prefix)) {
-        out.push(key);
-      }
+    for await (const key of listKeys(this.root, prefix, options.startAfter, this.readdir)) {
+      yield key;
+      if (options.limit !== undefined && ++n >= options.limit) return;
     }
   }
 
