@@ -1,8 +1,8 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Catalog, Claims, ObjectStore } from '@hcdl/lake';
-import { createCore, type CoreDeps } from '@hcdl/fn-core-writer';
+import type { Catalog, Claims } from '@hcdl/lake';
+import { createCore, type CoreDeps, type CoreIngestPort, type LogPort } from '@hcdl/fn-core-writer';
 import { createDedup } from './dedup';
 import { httpError, type HttpResult } from './http';
 import { createGetMessage } from './read';
@@ -24,20 +24,36 @@ export interface FrontDoorConfig {
 export const DEFAULT_FRONT_DOOR_CONFIG: FrontDoorConfig = { maxBodyBytes: 10 * 1024 * 1024, dedupWindowSeconds: 365 * 24 * 3600 };
 
 /**
- * The front door's dependencies. Core (the zones' and catalog's only writer) runs
- * in-process as a library: see docs/adr/0004-core-ingest.md.
+ * The front door with core in-process as a library (the local lake): it gets core's ports
+ * and builds core itself. See docs/adr/0004-core-in-process-ingest.md.
  */
-export interface FrontDoorDeps extends CoreDeps {
+export interface InProcessFrontDoorDeps extends CoreDeps {
   idempotencyStore: BasePersistenceLayer;
   config: FrontDoorConfig;
 }
 
+/**
+ * The front door with core behind a port (AWS: core-writer's ingest function, the only
+ * writer of the zones and the catalog; see docs/adr/0005-core-writer-owns-writes-on-aws.md).
+ * The catalog is only read (GET /hl7v2/messages/{id}).
+ */
+export interface RemoteCoreFrontDoorDeps {
+  core: CoreIngestPort;
+  catalog: Catalog;
+  logger: LogPort;
+  idempotencyStore: BasePersistenceLayer;
+  config: FrontDoorConfig;
+}
+
+export type FrontDoorDeps = InProcessFrontDoorDeps | RemoteCoreFrontDoorDeps;
+
+const coreOf = (deps: FrontDoorDeps): CoreIngestPort => ('core' in deps ? deps.core : createCore(deps));
+
 /** The routes of the front door as plain functions (the local server calls these). */
 export function createFrontDoor(deps: FrontDoorDeps) {
-  const core = createCore(deps);
+  const core = coreOf(deps);
   const submit = createSubmit({
     core,
-    objectStore: deps.objectStore as ObjectStore,
     dedup: createDedup(deps.idempotencyStore, deps.config.dedupWindowSeconds),
     maxBodyBytes: deps.config.maxBodyBytes,
     logger: deps.logger,

@@ -1,6 +1,6 @@
 import { buildAck, Hl7FatalError, readHeader, splitMessages, type Diagnostic, type MessageHeader, type SplitResult } from '@hcdl/hl7v2';
-import { AccessDeniedError, chooseSubmitSource, dedupKey, ErrorStage, newMessageId, rawBatchKey, ValidationError, type Claims, type ObjectStore } from '@hcdl/lake';
-import type { Core } from '@hcdl/fn-core-writer';
+import { AccessDeniedError, chooseSubmitSource, dedupKey, ErrorStage, newMessageId, ValidationError, type Claims } from '@hcdl/lake';
+import type { CoreIngestPort } from '@hcdl/fn-core-writer';
 import { decodeBody } from './body';
 import type { DedupOutcome, DedupInput, IngestResult } from './dedup';
 import { header, hl7, httpError, json, type HttpResult } from './http';
@@ -14,9 +14,8 @@ export interface SubmitRequest {
 }
 
 export interface SubmitDeps {
-  core: Pick<Core, 'ingest' | 'ingestRejected'>;
-  /** Write access to the raw zone for whole batch files (core keeps each message). */
-  objectStore: ObjectStore;
+  /** Core's ingest: in-process (local lake) or core-writer's ingest function (AWS). */
+  core: CoreIngestPort;
   dedup: (input: DedupInput, ingest: () => Promise<IngestResult>) => Promise<DedupOutcome>;
   maxBodyBytes: number;
   logger: { info(m: string, ...e: Record<string, unknown>[]): void; warn(m: string, ...e: Record<string, unknown>[]): void };
@@ -86,7 +85,7 @@ export function createSubmit(deps: SubmitDeps) {
     if (!single) {
       batchId = newMessageId();
       // The whole file as received, besides each message: nothing of the envelope is lost.
-      await deps.objectStore.put({ key: rawBatchKey(source, batchId), body: bytes, contentType: 'application/hl7-v2', metadata: { batchId, source, messages: String(split.messages.length) }, ifNoneMatch: true });
+      await deps.core.storeBatch({ source, batchId, bytes, messages: split.messages.length });
     }
     const entries: Entry[] = [];
     let firstHeader: MessageHeader | undefined;
