@@ -23,6 +23,7 @@ export const TEST_BUCKET = 'hcdl-test-lake';
 export const TEST_CATALOG_TABLE = 'hcdl-test-catalog';
 export const TEST_IDEMPOTENCY_TABLE = 'hcdl-test-idempotency';
 export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hcdl-test-hub';
+export const TEST_CORE_INGEST_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:hcdl-test-core-writer-ingest';
 export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:hcdl-test-staging';
 
 export interface StartedExecution {
@@ -79,6 +80,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     HCDL_IDEMPOTENCY_TABLE: TEST_IDEMPOTENCY_TABLE,
     HCDL_HUB_TOPIC_ARN: TEST_TOPIC_ARN,
     HCDL_STAGING_STATE_MACHINE_ARN: TEST_STATE_MACHINE_ARN,
+    HCDL_CORE_INGEST_FUNCTION: TEST_CORE_INGEST_FUNCTION,
     HCDL_LOG_LEVEL: 'DEBUG',
     HCDL_AWS_ENDPOINT_S3: servers.s3Endpoint,
     HCDL_AWS_ENDPOINT_DYNAMODB: servers.dynamoEndpoint,
