@@ -35,6 +35,15 @@ export interface MllpListener {
 
 type Submitted = { status?: string; messageId?: string; messages?: { status: string; messageId: string }[]; error?: { code: string; message: string; details?: { diagnostics?: Diagnostic[] } } };
 
+/** The name of a thrown value, never its message (which may quote the message body). */
+function errorName(err: unknown): string {
+  try {
+    return err instanceof Error ? String(err.name) : typeof err;
+  } catch {
+    return 'unknown';
+  }
+}
+
 function headerOf(bytes: Uint8Array): MessageHeader | undefined {
   try {
     return readHeader(bytes);
@@ -75,25 +84,57 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
   const sockets = new Set<net.Socket>();
   const inFlight = new Set<Promise<void>>();
 
-  async function answer(socket: net.Socket, event: MllpEvent): Promise<void> {
-    if (event.kind === 'noise' || event.kind === 'truncated') {
-      logger.warn('mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
-      return;
+  /** Logs without letting a failing logger stop the answers. */
+  function log(level: 'info' | 'warn' | 'error', message: string, extra: Record<string, unknown>): void {
+    try {
+      logger[level](message, extra);
+    } catch {
+      // Nothing left to report to.
     }
-    let reply: { ack: string; code: 'AA' | 'AR' };
+  }
+
+  /** The ACK for one frame, or undefined for bytes outside a frame (they get none). */
+  async function replyFor(event: MllpEvent): Promise<{ ack: string; code: 'AA' | 'AR' } | undefined> {
+    if (event.kind === 'noise' || event.kind === 'truncated') {
+      log('warn', 'mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
+      return undefined;
+    }
     if (event.kind === 'oversize') {
-      reply = { ack: buildAck({}, { code: 'AR', text: `the message exceeds ${options.maxFrameBytes} bytes` }), code: 'AR' };
-    } else {
+      return { ack: buildAck({}, { code: 'AR', text: `the message exceeds ${options.maxFrameBytes} bytes` }), code: 'AR' };
+    }
+    try {
+      const result = await options.submit({ claims, headers: { 'content-type': 'application/hl7-v2' }, query: {}, body: event.bytes });
+      return ackForResult(result, headerOf(event.bytes));
+    } catch (err) {
+      log('error', 'mllp message failed', { error: errorName(err) });
+      return ackForResult({ status: 500, headers: {}, body: '' }, headerOf(event.bytes));
+    }
+  }
+
+  /**
+   * Answers one frame and never rejects: whatever fails while answering (the front door, the
+   * header, the ACK builder) turns into an AR "send it again" without the sender's header,
+   * and when not even that can be built the connection is closed, so the sender resends
+   * elsewhere instead of waiting for an ACK that will not come. Other connections go on.
+   */
+  async function answer(socket: net.Socket, event: MllpEvent): Promise<void> {
+    const size = event.kind === 'frame' ? event.bytes.length : event.size;
+    let reply: { ack: string; code: 'AA' | 'AR' } | undefined;
+    try {
+      reply = await replyFor(event);
+      if (reply === undefined) return;
+    } catch (err) {
+      log('error', 'mllp answer failed', { error: errorName(err), size });
       try {
-        const result = await options.submit({ claims, headers: { 'content-type': 'application/hl7-v2' }, query: {}, body: event.bytes });
-        reply = ackForResult(result, headerOf(event.bytes));
-      } catch (err) {
-        logger.error('mllp message failed', { error: (err as Error).name });
-        reply = ackForResult({ status: 500, headers: {}, body: '' }, headerOf(event.bytes));
+        reply = { ack: buildAck({}, { code: 'AR', text: 'the message was not stored; send it again' }), code: 'AR' };
+      } catch (ackErr) {
+        log('error', 'mllp ACK could not be built; closing the connection', { error: errorName(ackErr) });
+        socket.end();
+        return;
       }
     }
-    logger.info('mllp message answered', { ack: reply.code, size: event.kind === 'frame' ? event.bytes.length : event.size });
-    if (!socket.destroyed) socket.write(mllpFrame(reply.ack));
+    log('info', 'mllp message answered', { ack: reply.code, size });
+    if (socket.writable) socket.write(mllpFrame(reply.ack));
   }
 
   const server = net.createServer((socket) => {
@@ -115,7 +156,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       enqueue(decoder.end());
       void chain.finally(() => socket.end());
     });
-    socket.on('error', (err) => logger.warn('mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
+    socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
     socket.on('close', () => sockets.delete(socket));
   });
 
