@@ -27,11 +27,26 @@ export function hubEventFromSns(record: SnsRecordLike): HubEvent {
   try {
     body = JSON.parse(record.Sns.Message) as HubEventBody;
   } catch (err) {
-    throw new ValidationError('SNS message is not a hub event body', { cause: err });
+    throw new ValidationError('SNS message is not a hub event body', { cause: jsonErrorWithoutInput(err) });
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.messageId !== 'string') {
     throw new ValidationError('hub event body has no messageId');
   }
   const attributes = { event: value('event'), protocol: value('protocol'), format: value('format'), source: value('source'), messageType: value('messageType') } as HubEventAttributes;
   return { attributes, body };
+}
+
+/**
+ * What JSON.parse threw, without the input text: its message quotes the start of the input
+ * ("Unexpected token 'P', "PID|1||..." is not valid JSON"), which may be a message body.
+ * Keeps the error type and the position, which is all a reader needs to find the fault.
+ */
+function jsonErrorWithoutInput(err: unknown): Error {
+  const name = err instanceof Error ? err.name : typeof err;
+  const position = err instanceof Error ? /\bposition (\d+)/.exec(err.message)?.[1] : undefined;
+  const end = err instanceof Error && /end of JSON input/.test(err.message);
+  const where = position !== undefined ? ` at position ${position}` : end ? ' (input ends early)' : '';
+  const safe = err instanceof SyntaxError ? new SyntaxError(`not valid JSON${where}`) : new Error(`${name}${where}`);
+  if (!(err instanceof SyntaxError)) safe.name = name;
+  return safe;
 }

@@ -74,6 +74,28 @@ describe('SNS envelope of hub events', () => {
     expect((err as Error).cause).toBeInstanceOf(SyntaxError);
   });
 
+  // JSON.parse quotes the start of its input in some messages (V8: "Unexpected token 'P', "PID|1||..." is not valid JSON").
+  it.each([
+    'PID|1||SECRET-MRN-77^^^H^MR||Zebedee^Quill',
+    '{"messageId": "01J", "patient": Zebedee Quill}',
+    '{"messageId": "Zebedee',
+    '{"messageId":"01J"} Zebedee',
+  ])('keeps as cause only the kind and position of the JSON error, not the input %j', (message) => {
+    let err: unknown;
+    try {
+      hubEventFromSns({ Sns: { Message: message } });
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ValidationError);
+    const cause = (err as Error).cause as Error;
+    expect(cause).toBeInstanceOf(SyntaxError);
+    expect(cause.message).toMatch(/^not valid JSON( at position \d+| \(input ends early\))?$/);
+    for (const text of [cause.message, String(cause.stack), (err as Error).message, String((err as Error).stack)]) {
+      for (const secret of ['Zebedee', 'Quill', 'SECRET', 'PID|']) expect(text).not.toContain(secret);
+    }
+  });
+
   it.each(['null', '[]', '"text"', '42', '{}', '{"messageId":42}', '{"source":"lab"}'])('refuses the body %s with ValidationError', (message) => {
     expect(() => hubEventFromSns({ Sns: { Message: message } })).toThrow(ValidationError);
   });
