@@ -34,14 +34,26 @@ export function decodeBody(contentType: string | undefined, body: Uint8Array): B
   if (typeof encoding === 'string' && encoding.toLowerCase() !== 'utf-8' && encoding.toLowerCase() !== 'utf8') {
     let decoder: TextDecoder;
     try {
-      decoder = new TextDecoder(encoding);
+      // fatal: bytes that are not valid in the named encoding are refused, never replaced
+      // by U+FFFD, so the conversion below loses nothing and can be undone.
+      decoder = new TextDecoder(encoding, { fatal: true });
     } catch {
       return { ok: false, status: 400, code: 'UNSUPPORTED_ENCODING', message: 'unknown "encoding"' };
     }
     // The sample names the text encoding of the decoded bytes. A message that declares its
-    // character set (MSH-18) is decoded by it downstream, so its bytes are kept as sent;
-    // otherwise they are re-encoded as UTF-8, the character set of a message without MSH-18.
-    if (!declaresCharset(withSegTerm(bytes, parsed))) bytes = Buffer.from(decoder.decode(bytes), 'utf8');
+    // character set (MSH-18) is decoded by it downstream, so its bytes are kept as sent.
+    // Otherwise they are re-encoded as UTF-8, the character set of a message without MSH-18:
+    // the raw zone then holds the sender's text in UTF-8, not the envelope's bytes. Keeping
+    // those bytes instead would need the declared encoding stored beside the raw object and
+    // read by every reader of the bytes (front-door split and dedup key, core ingest, staging
+    // normalize, replay, GET /raw), or the raw zone would hold bytes nothing decodes right.
+    if (!declaresCharset(withSegTerm(bytes, parsed))) {
+      try {
+        bytes = Buffer.from(decoder.decode(bytes), 'utf8');
+      } catch {
+        return { ok: false, status: 400, code: 'INVALID_ENCODING', message: `"msg" is not valid ${decoder.encoding}` };
+      }
+    }
   }
   return { ok: true, bytes: withSegTerm(bytes, parsed) };
 }
