@@ -45,6 +45,12 @@ function standardSubset(enc: string): boolean {
   return true;
 }
 
+/** Character i of MSH-2 as a separator: a blank never acts as one (''). */
+function roleAt(read: string, i: number): string {
+  const c = read.charAt(i);
+  return c === ' ' || c === '\t' ? '' : c;
+}
+
 /**
  * The separators MSH-2 declares, by position (component, repetition, escape, subcomponent,
  * truncation), with two sender habits found in real traffic read as meant:
@@ -56,15 +62,11 @@ function standardSubset(enc: string): boolean {
  */
 export function encodingRoles(enc: string): Omit<Delimiters, 'field' | 'encodingCharacters'> {
   const read = enc === '^~\\\\&' ? STANDARD : enc;
-  const at = (i: number): string => {
-    const c = read.charAt(i);
-    return c === ' ' || c === '\t' ? '' : c;
-  };
   if (read.length === 3 && standardSubset(read)) {
     const role = (ch: string): string => (read.includes(ch) ? ch : '');
     return { component: role('^'), repetition: role('~'), escape: role('\\'), subcomponent: role('&'), truncation: '' };
   }
-  const r = { component: at(0), repetition: at(1), escape: at(2), subcomponent: at(3), truncation: at(4) };
+  const r = { component: roleAt(read, 0), repetition: roleAt(read, 1), escape: roleAt(read, 2), subcomponent: roleAt(read, 3), truncation: roleAt(read, 4) };
   if (read.length === 3 && read.charAt(2) === '&') {
     r.escape = '';
     r.subcomponent = '&';

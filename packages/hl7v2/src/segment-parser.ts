@@ -47,8 +47,12 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
 /** The separator set of the previous message and what was derived from it (senders rarely change it). */
 let last: { fs: number; rs: number; cs: number; ss: number; es: number; cls: Uint8Array; distinct: boolean } = { fs: -2, rs: -2, cs: -2, ss: -2, es: -2, cls: new Uint8Array(128), distinct: true };
 
+/** Char code of a one-character separator, -1 when not declared. */
+function code(s: string): number {
+  return s === '' ? -1 : s.charCodeAt(0);
+}
+
 export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[]): SegmentContext {
-  const code = (s: string): number => (s === '' ? -1 : s.charCodeAt(0));
   const fs = code(d.field);
   const rs = code(d.repetition);
   const cs = code(d.component);
