@@ -7,6 +7,8 @@ export const LAMBDAS = {
   frontDoor: { bundle: 'front-door', handler: 'index.handler' },
   queryApi: { bundle: 'query-api', handler: 'index.handler' },
   coreWriter: { bundle: 'core-writer', handler: 'index.handler' },
+  /** Core's ingest, invoked synchronously by the front door (docs/adr/0005). */
+  coreWriterIngest: { bundle: 'core-writer', handler: 'index.ingest' },
   stagingTrigger: { bundle: 'staging-er7', handler: 'index.handler' },
   stagingNormalize: { bundle: 'staging-er7', handler: 'index.normalize' },
   stagingParse: { bundle: 'staging-er7', handler: 'index.parse' },

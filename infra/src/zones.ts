@@ -9,6 +9,8 @@ export const ZonePrefix = {
   Refined: 'refined/',
   /** Hand-off area between staging and core: not a zone, expired after a day. */
   Work: 'work/',
+  /** Request bytes the front door lands for core-writer's ingest function (under work/, so expired too). */
+  Incoming: 'work/incoming/',
   /** Staging compacted to Parquet (`hcdl compact`), same partitions as staging/. */
   Parquet: 'parquet/staging/',
 } as const;

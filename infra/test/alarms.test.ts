@@ -21,7 +21,7 @@ describe('alarms', () => {
     const names = alarmsOf(without).map((a) => String(a.alarm_name));
     const functions = Object.values(without.json).flatMap((s) => Object.values(resourcesOf(s, 'aws_lambda_function')).map((f) => String(f.function_name)));
     const queues = Object.values(without.json).flatMap((s) => Object.values(resourcesOf(s, 'aws_sqs_queue')).map((q) => String(q.name)));
-    expect(functions).toHaveLength(6);
+    expect(functions).toHaveLength(7);
     expect(queues).toHaveLength(3);
     for (const fn of functions) expect(names).toContain(`${fn}-errors`);
     for (const queue of queues) expect(names).toContain(`${queue}-depth`);

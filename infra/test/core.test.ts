@@ -146,6 +146,32 @@ describe('core stack: core-writer', () => {
   });
 });
 
+describe('core stack: core-writer-ingest', () => {
+  const ingestFn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer-ingest');
+  const writerFn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer');
+
+  it('runs the same core-writer zip as the SNS handler, with handler index.ingest and its own role', () => {
+    expect(ingestFn()).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.ingest', tracing_config: { mode: 'Active' } });
+    expect(ingestFn().filename).toBe(writerFn().filename);
+    expect(ingestFn().role).not.toBe(writerFn().role);
+    const logGroup = findResource(core, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/lambda/hcdl-dev-core-writer-ingest');
+    expect(logGroup.retention_in_days).toBe(30);
+  });
+
+  it('is invoked synchronously only: no subscription, no dead-letter queue, an errors alarm', () => {
+    const subscribed = Object.values(resourcesOf(core, 'aws_sns_topic_subscription')).map((s) => s.endpoint);
+    expect(subscribed).not.toContain(refTo(core, 'aws_lambda_function', ingestFn(), 'arn'));
+    expect(ingestFn().dead_letter_config).toBeUndefined();
+    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-ingest-errors')).toMatchObject({ metric_name: 'Errors' });
+  });
+
+  it('reads the lake environment but not its own name (no self reference)', () => {
+    const vars = (ingestFn().environment as { variables: Record<string, string> }).variables;
+    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['HCDL_LAKE_BUCKET', 'HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_KMS_KEY_ID']));
+    expect(vars.HCDL_CORE_INGEST_FUNCTION).toBeUndefined();
+  });
+});
+
 describe('core stack: prod', () => {
   it('protects data: retained buckets, deletion-protected tables, 30-day key deletion window', () => {
     const prod = synthAll({ HCDL_ENV: 'prod' });

@@ -23,6 +23,7 @@ afterAll(() => synth.cleanup());
 
 const ROLES = {
   coreWriter: 'hcdl-dev-core-writer',
+  coreIngest: 'hcdl-dev-core-writer-ingest',
   frontDoor: 'hcdl-dev-front-door',
   queryApi: 'hcdl-dev-query-api',
   trigger: 'hcdl-dev-staging-trigger',
@@ -34,6 +35,12 @@ const ROLES = {
 const ZONE_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'];
 const CATALOG_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
 const zone = (prefix: string) => new RegExp(`/${prefix}/\\*$`);
+/** core-writer's two functions (SNS handler and ingest): the only writers of zones and catalog (issue: least privilege). */
+const CORE_WRITER_ROLES: readonly (keyof typeof ROLES)[] = ['coreWriter', 'coreIngest'];
+const S3_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:PutObjectAcl', 's3:RestoreObject', 's3:*', 's3:Put*', 's3:Delete*'];
+const DYNAMODB_WRITE = [...CATALOG_WRITE, 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:*', 'dynamodb:Put*', 'dynamodb:Update*', 'dynamodb:Delete*', 'dynamodb:BatchWrite*'];
+/** A whole-bucket grant (`<bucket>/*`) covers every zone. */
+const zoneOrBucket = (prefix: string) => new RegExp(`(/${prefix}/\\*|_[0-9A-F]+\\.?arn\\}/\\*)$`);
 // In core a table is `${aws_dynamodb_table.catalog.arn}`, in other stacks a remote-state output named after it.
 const CATALOG = /aws_dynamodb_table\.?catalog/;
 
@@ -64,31 +71,53 @@ describe('every policy document of every stack', () => {
 describe('who may write what', () => {
   const statementsOf = (role: keyof typeof ROLES): Statement[] => roleStatements(stacks, ROLES[role]);
 
-  it('only core-writer writes the staging zone, and it writes no raw bytes', () => {
+  it('only core-writer writes the staging zone; only its ingest function writes raw bytes', () => {
     for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
       expect([role, grants(statementsOf(role), ZONE_WRITE, zone('staging'))]).toEqual([role, role === 'coreWriter']);
+      expect([role, grants(statementsOf(role), ZONE_WRITE, zone('raw'))]).toEqual([role, role === 'coreIngest']);
     }
-    expect(grants(statementsOf('coreWriter'), ZONE_WRITE, zone('raw'))).toBe(false);
   });
 
-  it('zones and catalog are written only by core code: core-writer, and the front door where core ingest runs before the 2xx', () => {
+  it('no role but core-writer\'s may write raw/, staging/, error/, refined/ or the catalog (issue: only core-writer writes zones and catalog)', () => {
     for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      const writer = role === 'coreWriter' || role === 'frontDoor';
+      if (CORE_WRITER_ROLES.includes(role)) continue;
       for (const prefix of ['raw', 'staging', 'error', 'refined']) {
-        if (!writer) expect([role, prefix, grants(statementsOf(role), ZONE_WRITE, zone(prefix))]).toEqual([role, prefix, false]);
+        expect([role, prefix, grants(statementsOf(role), S3_WRITE, zoneOrBucket(prefix))]).toEqual([role, prefix, false]);
       }
-      expect([role, grants(statementsOf(role), CATALOG_WRITE, CATALOG)]).toEqual([role, writer]);
+      expect([role, 'catalog', grants(statementsOf(role), DYNAMODB_WRITE, CATALOG)]).toEqual([role, 'catalog', false]);
     }
-    expect(grants(statementsOf('frontDoor'), ZONE_WRITE, zone('raw'))).toBe(true);
+    for (const role of CORE_WRITER_ROLES) expect([role, grants(statementsOf(role), CATALOG_WRITE, CATALOG)]).toEqual([role, true]);
+    expect(grants(statementsOf('coreIngest'), ZONE_WRITE, zone('error'))).toBe(true);
   });
 
-  it('the front door writes only message and error rows of the catalog, never the patient index', () => {
+  it('the zone check itself fails on a front door that writes raw/ or the catalog', () => {
+    const leaky = [...statementsOf('frontDoor'), allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/raw/*']), allow(['dynamodb:PutItem'], ['${aws_dynamodb_table.catalog_table_0A1B.arn}'])] as Statement[];
+    expect(grants(leaky, S3_WRITE, zoneOrBucket('raw'))).toBe(true);
+    expect(grants(leaky, DYNAMODB_WRITE, CATALOG)).toBe(true);
+    expect(grants([allow(['s3:PutObject'], ['${data.terraform_remote_state.cross-stack-reference-input-core.outputs.cross-stack-output-aws_s3_bucketlake_bucket_0A1Barn}/*'])] as Statement[], S3_WRITE, zoneOrBucket('error'))).toBe(true);
+  });
+
+  it('the front door lands request bytes under work/incoming/ and invokes exactly core-writer\'s ingest function', () => {
+    const statements = statementsOf('frontDoor');
+    const s3 = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('s3:')));
+    expect(s3).toEqual([{ Sid: 'LandRequests', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [expect.stringMatching(/lake_bucket_[0-9A-F]+\.?arn\}\/work\/incoming\/\*$/)] }]);
+    const invoke = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('lambda:')));
+    expect(invoke).toEqual([{ Sid: 'InvokeCoreIngest', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [expect.stringMatching(/aws_lambda_function\.?core-writer-ingest.*arn\}$/)] }]);
+    expect(grants(statements, ['sns:Publish'], /./)).toBe(false);
+    const fd = Object.values(stacks['front-door']?.resource?.aws_lambda_function ?? {}).find((f) => f.function_name === 'hcdl-dev-front-door') as { environment: { variables: Record<string, string> } };
+    expect(fd.environment.variables.HCDL_CORE_INGEST_FUNCTION).toMatch(/aws_lambda_function\.?core-writer-ingest.*arn/);
+  });
+
+  it('the ingest function writes only message and error rows of the catalog, never the patient index', () => {
     const onCatalog = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).some((r) => CATALOG.test(String(r)));
-    const writes = statementsOf('frontDoor').filter((st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))));
+    const writes = statementsOf('coreIngest').filter((st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))));
     expect(writes).toHaveLength(1);
     expect(writes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } });
     // the table only: no index is ever written directly
     expect(writes[0]?.Resource).toEqual([expect.stringMatching(/aws_dynamodb_table\.?catalog.*arn\}$/)]);
+    // it reads only what the front door landed, and cleans it
+    expect(grants(statementsOf('coreIngest'), ['s3:GetObject'], /\/work\/incoming\/\*$/)).toBe(true);
+    expect(grants(statementsOf('coreIngest'), ['s3:GetObject'], zone('raw'))).toBe(false);
   });
 
   it('the staging steps only touch the work/ hand-off area besides reading raw bytes', () => {
@@ -115,7 +144,7 @@ describe('who may write what', () => {
 
   it('readers of objects that may be missing can list the lake bucket (404, not 403), and only the bucket', () => {
     const lakeBucket = /aws_s3_bucket\.?lake_bucket_[0-9A-F]+\.?arn\}$/;
-    for (const role of ['coreWriter', 'queryApi', 'normalize', 'parse'] as const) {
+    for (const role of ['coreWriter', 'coreIngest', 'queryApi', 'normalize', 'parse'] as const) {
       expect([role, grants(statementsOf(role), ['s3:ListBucket'], lakeBucket)]).toEqual([role, true]);
     }
     const listed = Object.values(ROLES).flatMap((name) => roleStatements(stacks, name)).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:ListBucket'));

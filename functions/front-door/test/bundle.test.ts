@@ -1,14 +1,17 @@
 /**
  * The front-door Lambda bundle (dist/index.mjs, built by scripts/bundle.mjs) invoked with
  * API Gateway HTTP API payload v2 events, talking real HTTP to s3rver and dynalite on
- * loopback; SNS publishes captured by aws-sdk-client-mock.
+ * loopback; SNS publishes captured by aws-sdk-client-mock. Its synchronous invokes of
+ * core-writer's ingest function are forwarded to the core-writer bundle's `ingest` export
+ * (built here too) against the same servers: every answer below went through both bundles.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildFunctionBundle, type BuiltBundle } from '../../../packages/aws/test/loader/support/bundles';
 import { apiGatewayV2Event, jwtClaims, lambdaContext, type HttpRequest } from '../../../packages/aws/test/loader/support/events';
-import { startLambdaHarness, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
+import { startLambdaHarness, TEST_CORE_INGEST_FUNCTION, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
+import { forwardLambdaInvokes, type InvokedHandler, type LambdaInvokes } from '../../../packages/aws/test/loader/support/lambda-invoke';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../../test/fixtures/corpus');
 /** The reference AWS sample's own ADT^A01 (aws-samples/hcls-data-lake test_er7_msg.py). */
@@ -25,7 +28,11 @@ type Handler = (event: unknown, context: unknown) => Promise<HttpResponse>;
 describe('front-door Lambda bundle', () => {
   let h: LambdaHarness;
   let bundle: BuiltBundle;
+  let coreBundle: BuiltBundle;
   let handler: Handler;
+  let invokes: LambdaInvokes;
+  /** Set to make the next ingest invocation fail the way a crashed function does. */
+  let failNextIngest = false;
   const invoke = (req: HttpRequest): Promise<HttpResponse> => handler(apiGatewayV2Event(req), lambdaContext('hcdl-dev-front-door'));
   const writer = jwtClaims({ sub: 'writer-1', write: 'hospital-a' });
   /** POST /hl7v2/er7 as `claims` (null: no authorizer context). */
@@ -34,11 +41,23 @@ describe('front-door Lambda bundle', () => {
 
   beforeAll(async () => {
     h = await startLambdaHarness({ idempotency: true });
-    bundle = await buildFunctionBundle('front-door');
+    [bundle, coreBundle] = await Promise.all([buildFunctionBundle('front-door'), buildFunctionBundle('core-writer')]);
     ({ handler } = await bundle.load<{ handler: Handler }>());
+    const { ingest } = await coreBundle.load<{ ingest: InvokedHandler }>();
+    invokes = forwardLambdaInvokes({
+      [TEST_CORE_INGEST_FUNCTION]: async (event, context) => {
+        if (failNextIngest) {
+          failNextIngest = false;
+          throw Object.assign(new Error('simulated crash'), { name: 'SimulatedCrash' });
+        }
+        return ingest(event, context);
+      },
+    });
   }, 60_000);
   afterAll(async () => {
+    invokes?.restore();
     bundle?.remove();
+    coreBundle?.remove();
     await h?.close();
   });
 
@@ -51,15 +70,23 @@ describe('front-door Lambda bundle', () => {
     expect(code).not.toMatch(/class S3Client\b/);
     // Unused parts of @hcdl/aws (the Athena client) are left out.
     expect(code).not.toContain('@aws-sdk/client-athena');
+    // Core runs in core-writer's ingest function: no SNS client in the front door.
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-lambda"/);
+    expect(code).not.toContain('@aws-sdk/client-sns');
   });
 
-  it('refuses to start without its configuration, naming the variable, then starts once it is there', async () => {
+  it('refuses to start without its configuration, naming the variables, then starts once they are there', async () => {
     const bucket = process.env.HCDL_LAKE_BUCKET;
+    const core = process.env.HCDL_CORE_INGEST_FUNCTION;
     delete process.env.HCDL_LAKE_BUCKET;
+    delete process.env.HCDL_CORE_INGEST_FUNCTION;
     try {
-      await expect(post(ADT_A01)).rejects.toMatchObject({ name: 'LambdaConfigError', message: expect.stringContaining('HCDL_LAKE_BUCKET') });
+      const refused = post(ADT_A01);
+      await expect(refused).rejects.toMatchObject({ name: 'LambdaConfigError', message: expect.stringContaining('HCDL_LAKE_BUCKET') });
+      await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('HCDL_CORE_INGEST_FUNCTION') });
     } finally {
       process.env.HCDL_LAKE_BUCKET = bucket;
+      process.env.HCDL_CORE_INGEST_FUNCTION = core;
     }
     const health = await invoke({ method: 'GET', path: '/health' });
     expect(health.statusCode).toBe(200);
@@ -69,6 +96,7 @@ describe('front-door Lambda bundle', () => {
 
   it('POST /hl7v2/er7 answers 201 with the raw bytes in S3, the catalog row in DynamoDB and `ingested` on SNS', async () => {
     h.resetCalls();
+    invokes.reset();
     const res = await post(ADT_A01);
     expect(res.statusCode).toBe(201);
     const body = JSON.parse(res.body) as { messageId: string; status: string; messageType: string; controlId: string };
@@ -86,6 +114,34 @@ describe('front-door Lambda bundle', () => {
     expect(events[0]!.attributes).toEqual({ event: 'ingested', protocol: 'hl7v2', format: 'er7', source: 'hospital-a', messageType: 'ADT^A01' });
     expect(events[0]!.body).toMatchObject({ messageId: firstId, rawKey: row!.rawKey, attempt: 1 });
     expect(h.topicArns()).toEqual([h.env.HCDL_HUB_TOPIC_ARN]);
+
+    // One synchronous invoke of core-writer's ingest function, with a pointer (never the
+    // bytes); core-writer deleted the landing object once the message was durable.
+    const calls = invokes.calls();
+    expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([[TEST_CORE_INGEST_FUNCTION, 'RequestResponse']]);
+    const pointer = invokes.payloads()[0] as { op: string; landingKey: string; messageId: string };
+    expect(pointer).toMatchObject({ op: 'ingest', messageId: firstId, source: 'hospital-a', landingKey: expect.stringMatching(/^work\/incoming\/[0-9a-f-]{36}$/) });
+    expect(Buffer.from(calls[0]!.Payload as Uint8Array).toString('latin1')).not.toContain('PID|');
+    expect(await h.objectStore.head(pointer.landingKey)).toBeUndefined();
+  });
+
+  it('answers 500 (never 2xx) when core-writer ingest function fails; the resend is then accepted', async () => {
+    const message = Buffer.from(ADT_A01.toString('latin1').replace('MSGID10001', 'MSGID-CRASH'), 'latin1');
+    h.resetCalls();
+    invokes.reset();
+    failNextIngest = true;
+    const failed = await post(message);
+    expect(failed.statusCode).toBe(500);
+    expect(JSON.parse(failed.body)).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
+    const pointer = invokes.payloads()[0] as { messageId: string; landingKey: string };
+    expect(await h.catalog.getMessage(pointer.messageId)).toBeUndefined();
+    // The landing object stays (the bucket's lifecycle expires work/); nothing was published.
+    expect(await h.objectStore.head(pointer.landingKey)).toBeDefined();
+    expect(h.published()).toHaveLength(0);
+
+    const resent = await post(message);
+    expect(resent.statusCode).toBe(201);
+    expect(await h.catalog.getMessage((JSON.parse(resent.body) as { messageId: string }).messageId)).toMatchObject({ status: 'ingested', controlId: 'MSGID-CRASH' });
   });
 
   it('answers a resend 409 with the original message id, and stores nothing new', async () => {
@@ -154,7 +210,8 @@ describe('front-door Lambda bundle', () => {
   it('logs JSON lines with ids and codes, never the message, the patient or its identifiers', () => {
     const entries = h.logs.entries();
     expect(entries.length).toBeGreaterThan(0);
-    expect(entries.every((e) => e.service === 'hcdl-front-door')).toBe(true);
+    expect(entries.every((e) => e.service === 'hcdl-front-door' || e.service === 'hcdl-core-writer-ingest')).toBe(true);
+    expect(entries.some((e) => e.service === 'hcdl-core-writer-ingest' && e.message === 'message ingested' && e.messageId === firstId)).toBe(true);
     expect(entries.some((e) => e.messageId === firstId)).toBe(true);
     expect(entries.some((e) => typeof e.function_request_id === 'string')).toBe(true);
     const text = h.logs.text();

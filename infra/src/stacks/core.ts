@@ -2,6 +2,7 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
@@ -11,7 +12,7 @@ import { isProtected, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
 import { LAMBDAS } from '../handlers';
-import { allow, catalogWrite, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
+import { allow, catalogRead, catalogWrite, catalogWriteMessages, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { HubSubscription } from '../constructs/subscription';
@@ -46,6 +47,11 @@ export interface CoreResources {
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
+  /**
+   * Core-writer's ingest function: the front door invokes it synchronously (and only it).
+   * Not in lakeEnvironment(): the function would reference itself.
+   */
+  readonly coreIngestFunction: LambdaFunction;
   lakeEnvironment(): LakeEnvironment;
 }
 
@@ -63,6 +69,11 @@ export class CoreStack extends LakeStack implements CoreResources {
   readonly hubTopic: SnsTopic;
   readonly coreWriter: LakeFunction;
   readonly coreWriterDlq: DeadLetterQueue;
+  readonly coreWriterIngest: LakeFunction;
+
+  get coreIngestFunction(): LambdaFunction {
+    return this.coreWriterIngest.fn;
+  }
 
   constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props.config);
@@ -117,9 +128,11 @@ export class CoreStack extends LakeStack implements CoreResources {
     this.hubTopic = new SnsTopic(this, 'hub', { name: name('hub'), kmsMasterKeyId: this.key.arn });
 
     this.coreWriterDlq = new DeadLetterQueue(this, 'core-writer-dlq', { queueName: name('core-writer-dlq'), kmsKeyArn: this.key.arn });
+    // One zip of the core-writer bundle, deployed twice (SNS handler and ingest).
+    const coreWriterCode = bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle);
     this.coreWriter = new LakeFunction(this, 'core-writer', {
       functionName: name('core-writer'),
-      code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
+      code: coreWriterCode,
       handler: LAMBDAS.coreWriter.handler,
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
       ...this.lakeFunctionDefaults(this),
@@ -132,6 +145,25 @@ export class CoreStack extends LakeStack implements CoreResources {
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
         catalogWrite(this.catalogTable.arn),
         // Replays of error messages re-publish `ingested`.
+        publishToHub(this.hubTopic.arn),
+        kmsUse(this.key.arn),
+      ],
+    });
+    this.coreWriterIngest = new LakeFunction(this, 'core-writer-ingest', {
+      functionName: name('core-writer-ingest'),
+      code: coreWriterCode,
+      handler: LAMBDAS.coreWriterIngest.handler,
+      description: 'HCDL core ingest: makes each accepted message durable (raw object, catalog row) for the front door',
+      ...this.lakeFunctionDefaults(this),
+      statements: [
+        // The request bytes the front door landed, read once and then deleted.
+        ...readObjects(this.lakeBucket.arn, [ZonePrefix.Incoming], 'ReadLandedRequests'),
+        allow(['s3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Incoming]), 'CleanLandedRequests'),
+        // The only writer of raw bytes; input that is not HL7 also goes to the error zone.
+        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Raw, ZonePrefix.Error]), 'IngestRawAndRejected'),
+        // Message and error rows only (MSG# keys), never the patient index.
+        catalogRead(this.catalogTable.arn),
+        catalogWriteMessages(this.catalogTable.arn, 'IngestCatalogRows'),
         publishToHub(this.hubTopic.arn),
         kmsUse(this.key.arn),
       ],

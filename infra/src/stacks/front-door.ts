@@ -4,7 +4,7 @@ import { isProtected, type InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, catalogRead, catalogWriteMessages, idempotencyUse, kmsDecrypt, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
+import { allow, catalogRead, idempotencyUse, kmsDecrypt, kmsUse, objectArns, readObjects } from '../constructs/policy';
 import { LakeUserPool } from '../constructs/user-pool';
 import { LAMBDAS } from '../handlers';
 import { API_ROUTES } from '../routes';
@@ -37,20 +37,23 @@ export class FrontDoorStack extends LakeStack {
 
     this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: isProtected(config.env) });
 
+    const defaults = this.lakeFunctionDefaults(core);
     this.frontDoor = new LakeFunction(this, 'front-door', {
       functionName: name('front-door'),
       code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
       handler: LAMBDAS.frontDoor.handler,
-      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, ingest)',
-      ...this.lakeFunctionDefaults(core),
+      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup; core-writer ingests)',
+      ...defaults,
+      environment: { ...defaults.environment, HCDL_CORE_INGEST_FUNCTION: core.coreIngestFunction.arn },
       statements: [
-        // Core's ingest runs in this function: the raw bytes (and, for input that is not HL7,
-        // the error record) are durable before the 2xx. No other zone is writable here.
-        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(lake, [ZonePrefix.Raw, ZonePrefix.Error]), 'IngestRawAndRejected'),
+        // Core-writer's ingest function makes each message durable before the 2xx (ADR 0005):
+        // this function writes no zone and no catalog row, it only lands the request bytes.
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Incoming]), 'LandRequests'),
+        allow(['lambda:InvokeFunction'], [core.coreIngestFunction.arn], 'InvokeCoreIngest'),
+        // GET /hl7v2/messages/{id}.
         catalogRead(core.catalogTable.arn),
-        catalogWriteMessages(core.catalogTable.arn, 'IngestCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
-        publishToHub(core.hubTopic.arn),
+        // SSE-KMS puts of the landed bytes, reads of the KMS-encrypted tables.
         kmsUse(core.key.arn),
       ],
     });

@@ -1,5 +1,6 @@
 /**
- * The cloud ingest path with the four Lambda bundles as deployed: front door -> SNS ->
+ * The cloud ingest path with the four Lambda bundles as deployed: front door -> (synchronous
+ * invoke) core-writer's ingest -> SNS ->
  * staging trigger -> Step Functions (normalize -> parse) -> SNS -> core-writer, then the
  * read API. s3rver and dynalite stand in for S3 and DynamoDB; SNS deliveries are routed
  * with the filter policies declared beside each function (as the SNS subscriptions are),
@@ -14,7 +15,8 @@ import { CORE_WRITER_SUBSCRIPTION } from '../../../../functions/core-writer/src/
 import { STAGING_SUBSCRIPTION } from '../../../../functions/staging-er7/src/subscription';
 import { buildFunctionBundle, type BuiltBundle } from './support/bundles';
 import { apiGatewayV2Event, jwtClaims, lambdaContext, snsEvent, type SnsPublish } from './support/events';
-import { startLambdaHarness, type LambdaHarness } from './support/lambda-harness';
+import { startLambdaHarness, TEST_CORE_INGEST_FUNCTION, type LambdaHarness } from './support/lambda-harness';
+import { forwardLambdaInvokes, type InvokedHandler, type LambdaInvokes } from './support/lambda-invoke';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 const CORPUS = path.join(root, 'test', 'fixtures', 'corpus');
@@ -36,17 +38,21 @@ describe('cloud pipeline with the Lambda bundles', () => {
   let queryApi: Http;
   let coreWriter: Sns;
   let staging: { handler: Sns; normalize: Task; parse: Task };
+  let invokes: LambdaInvokes;
 
   beforeAll(async () => {
     h = await startLambdaHarness({ idempotency: true });
     const [fd, cw, st, qa] = await Promise.all(['front-door', 'core-writer', 'staging-er7', 'query-api'].map((name) => buildFunctionBundle(name)));
     bundles.push(fd!, cw!, st!, qa!);
     frontDoor = (await fd!.load<{ handler: Http }>()).handler;
-    coreWriter = (await cw!.load<{ handler: Sns }>()).handler;
+    const writer = await cw!.load<{ handler: Sns; ingest: InvokedHandler }>();
+    coreWriter = writer.handler;
+    invokes = forwardLambdaInvokes({ [TEST_CORE_INGEST_FUNCTION]: writer.ingest });
     staging = await st!.load<{ handler: Sns; normalize: Task; parse: Task }>();
     queryApi = (await qa!.load<{ handler: Http }>()).handler;
   }, 120_000);
   afterAll(async () => {
+    invokes?.restore();
     for (const b of bundles) b.remove();
     await h?.close();
   });
