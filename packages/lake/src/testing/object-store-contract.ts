@@ -169,6 +169,13 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
         expect(await collect(store.list(ns))).toEqual(keys);
       });
 
+      it('lists in UTF-8 byte order, as S3 does (not UTF-16 order)', async () => {
+        // UTF-16 puts U+1F600 (a surrogate pair, 0xD83D...) before U+FF21; UTF-8 puts it after (F0 > EF).
+        const keys = [`${ns}z`, `${ns}\u00e9`, `${ns}\uff21`, `${ns}\u{1F600}`];
+        for (const key of [...keys].reverse()) await store.put({ key, body: 'x' });
+        expect(await collect(store.list(ns))).toEqual(keys);
+      });
+
       it('matches prefixes that end inside a key segment', async () => {
         await putAll();
         expect(await collect(store.list(`${ns}b=1`))).toEqual([`${ns}b=1/c.json`, `${ns}b=10/c.json`]);
