@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { rawBatchKey } from '@hcdl/lake';
 import { buildFunctionBundle, type BuiltBundle } from '../../../packages/aws/test/loader/support/bundles';
 import { apiGatewayV2Event, jwtClaims, lambdaContext, type HttpRequest } from '../../../packages/aws/test/loader/support/events';
 import { startLambdaHarness, TEST_CORE_INGEST_FUNCTION, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
@@ -190,6 +191,30 @@ describe('front-door Lambda bundle', () => {
     const again = await ack(message);
     expect(again.statusCode).toBe(409);
     expect(again.body.split('\r').find((x) => x.startsWith('MSA|'))).toMatch(/^MSA\|A[ER]\|MSGID-ACK/);
+  });
+
+  it('a batch file: the file under its raw batch key and each message, all written by core-writer (N + 1 invokes)', async () => {
+    const msg = (id: string) => ADT_A01.toString('latin1').replace('MSGID10001', id).replace(/\r?\n/g, '\r').replace(/\r*$/, '\r');
+    const file = Buffer.from(`FHS|^~\\&|SENDER\rBHS|^~\\&|SENDER\r${msg('MSGID-B1')}${msg('MSGID-B2')}BTS|2\rFTS|1\r`, 'latin1');
+    h.resetCalls();
+    invokes.reset();
+    const res = await post(file);
+    expect(res.statusCode).toBe(201);
+    const body = JSON.parse(res.body) as { batchId: string; messages: { status: string; messageId: string; controlId: string }[] };
+    expect(body.messages.map((m) => [m.status, m.controlId])).toEqual([
+      ['ingested', 'MSGID-B1'],
+      ['ingested', 'MSGID-B2'],
+    ]);
+    const ops = invokes.payloads().map((p) => (p as { op: string }).op);
+    expect(ops).toEqual(['batch', 'ingest', 'ingest']);
+    const rows = await Promise.all(body.messages.map((m) => h.catalog.getMessage(m.messageId)));
+    expect(rows.map((r) => [r?.batchId, r?.batchIndex])).toEqual([
+      [body.batchId, 1],
+      [body.batchId, 2],
+    ]);
+    const kept = await h.getObject(rawBatchKey('hospital-a', body.batchId));
+    expect(Buffer.from(kept.body).equals(file)).toBe(true);
+    expect(h.published()).toHaveLength(2);
   });
 
   it('refuses a caller without a write claim for the source (403) and a request without claims (401)', async () => {
