@@ -7,7 +7,7 @@ import path from 'node:path';
  */
 
 /** A message id is a 26-character ULID: matching exactly 26 characters + `.json` skips the
-XX
+ * object store's `<id>.json.meta.json` sidecars and its in-flight `*.hcdl-tmp` files. */
 const ID_GLOB = '?'.repeat(26);
 
 export const catalogFile = (dataDir: string): string => path.join(dataDir, 'catalog.db');
