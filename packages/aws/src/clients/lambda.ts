@@ -8,5 +8,5 @@ import { clientOptions, type ClientFactory } from './registry';
  */
 export const LAMBDA_CLIENT: ClientFactory<LambdaClient> = {
   name: 'lambda',
-  create: (config) => new LambdaClient(clientOptions(config, undefined)),
+  create: (config) => new LambdaClient(clientOptions(config, config.endpoints?.lambda)),
 };

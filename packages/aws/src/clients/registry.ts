@@ -4,6 +4,7 @@ export interface ClientEndpoints {
   dynamodb?: string;
   sns?: string;
   sfn?: string;
+  lambda?: string;
 }
 
 export interface AwsClientsConfig {

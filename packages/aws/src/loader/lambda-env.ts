@@ -27,6 +27,7 @@ export const ENDPOINT_ENV = {
   dynamodb: 'HCDL_AWS_ENDPOINT_DYNAMODB',
   sns: 'HCDL_AWS_ENDPOINT_SNS',
   sfn: 'HCDL_AWS_ENDPOINT_SFN',
+  lambda: 'HCDL_AWS_ENDPOINT_LAMBDA',
 } as const;
 
 /** Log levels of Powertools Logger (HCDL_LOG_LEVEL, any case). */
@@ -44,6 +45,7 @@ export interface AwsEndpoints {
   dynamodb?: string;
   sns?: string;
   sfn?: string;
+  lambda?: string;
 }
 
 export interface LambdaEnv {

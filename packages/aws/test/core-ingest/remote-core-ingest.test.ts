@@ -7,6 +7,9 @@ import { CoreIngestInvokeError, CoreIngestProtocolError } from '../../src/core-i
 import { CoreIngestOp, parseCoreIngestRequest } from '../../src/core-ingest/protocol';
 import { MAX_REMOTE_DIAGNOSTICS, RemoteCoreIngest } from '../../src/core-ingest/remote-core-ingest';
 import { S3ObjectStore } from '../../src/s3/s3-object-store';
+import { LAMBDA_CLIENT } from '../../src/clients/lambda';
+import { awsClientsFor, remoteCoreIngestFor } from '../../src/loader/aws-runtime';
+import { readLambdaEnv } from '../../src/loader/lambda-env';
 
 const FN = 'arn:aws:lambda:eu-west-1:123456789012:function:hcdl-dev-core-writer-ingest';
 const KEY = 'arn:aws:kms:eu-west-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
@@ -138,5 +141,17 @@ describe('parseCoreIngestRequest', () => {
     expect(() => parseCoreIngestRequest({ op: 'ingest', landingKey: 'work/incoming/u1', messageId: ID, source: 's', header: {}, batchId: 'B' })).toThrow(/batchIndex/);
     expect(() => parseCoreIngestRequest({ op: 'batch', landingKey: 'work/incoming/u1', source: 's', batchId: 'B', messages: 0 })).toThrow(/messages/);
     expect(() => parseCoreIngestRequest('x')).toThrow(CoreIngestProtocolError);
+  });
+});
+
+describe('remoteCoreIngestFor', () => {
+  it('builds the adapter from the env with the registry\'s Lambda and S3 clients (endpoint override honoured)', async () => {
+    const registry = awsClientsFor({ region: 'eu-west-1', endpoints: { lambda: 'http://127.0.0.1:4566' } });
+    const env = readLambdaEnv({ AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_CORE_INGEST_FUNCTION: FN }, ['lakeBucket', 'coreIngestFunction']);
+    expect(remoteCoreIngestFor(env, registry)).toBeInstanceOf(RemoteCoreIngest);
+    expect(registry.created().sort()).toEqual(['lambda', 's3']);
+    const endpoint = await registry.get(LAMBDA_CLIENT).config.endpoint?.();
+    expect(endpoint?.hostname).toBe('127.0.0.1');
+    registry.destroy();
   });
 });

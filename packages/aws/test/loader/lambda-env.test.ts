@@ -124,3 +124,14 @@ describe('readLambdaEnv', () => {
     for (const v of err.variables) expect(err.message).toContain(v);
   });
 });
+
+describe('core ingest function setting', () => {
+  it('reads HCDL_CORE_INGEST_FUNCTION and the Lambda endpoint override, and names the variable when required and missing', () => {
+    const base = { AWS_REGION: 'eu-west-1' };
+    const env = readLambdaEnv({ ...base, HCDL_CORE_INGEST_FUNCTION: 'hcdl-dev-core-writer-ingest', HCDL_AWS_ENDPOINT_LAMBDA: 'http://127.0.0.1:4566' }, ['coreIngestFunction']);
+    expect(env.coreIngestFunction).toBe('hcdl-dev-core-writer-ingest');
+    expect(env.endpoints.lambda).toBe('http://127.0.0.1:4566');
+    expect(() => readLambdaEnv(base, ['coreIngestFunction'])).toThrow(expect.objectContaining({ name: 'LambdaConfigError', variable: 'HCDL_CORE_INGEST_FUNCTION' }));
+    expect(() => readLambdaEnv({ ...base, HCDL_AWS_ENDPOINT_LAMBDA: 'not a url' }, [])).toThrow(expect.objectContaining({ variable: 'HCDL_AWS_ENDPOINT_LAMBDA' }));
+  });
+});
