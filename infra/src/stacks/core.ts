@@ -57,7 +57,8 @@ export interface CoreResources {
 
 /**
  * core: the lake's data and its only writer. KMS key, lake and artifact buckets, catalog and
- * idempotency tables, the hub topic and the core-writer function subscribed to staging outcomes.
+ * idempotency tables, the hub topic, the core-writer function subscribed to staging outcomes
+ * and core-writer-ingest, which the front door invokes to make each message durable (ADR 0005).
  * Other stacks receive these resources as attributes of this stack.
  */
 export class CoreStack extends LakeStack implements CoreResources {
