@@ -25,5 +25,6 @@ export function parseStep(text: string): ParseOutcome {
   const resolution = structureOf(message);
   const diagnostics = validateMessage(message, resolution);
   if (!isStageable(diagnostics)) return { ok: false, diagnostics };
-  return { ok: true, stagingJson: toStagingJsonText(message), structure: resolution.structure, warnings: diagnostics.length };
+  // The validation just done is handed on, so the staging writer does not validate again.
+  return { ok: true, stagingJson: toStagingJsonText(message, { resolution, diagnostics }), structure: resolution.structure, warnings: diagnostics.length };
 }
