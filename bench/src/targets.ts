@@ -64,8 +64,21 @@ export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: numb
     check('full parse >= 40% of the scan+slice reference', ours !== undefined && reference !== undefined ? ours / reference : undefined, (v) => v >= 0.4,
       (v) => `${(v * 100).toFixed(1)}% (${fmt(ours ?? 0)} vs ${fmt(reference ?? 0)} msgs/s${perRound(oursRow, refRow, (r) => `${(r * 100).toFixed(0)}%`)})`, 'ours or the reference did not run'),
     check('staging JSON >= 15,000 msgs/s', staging, (v) => v >= 15_000, (v) => `${fmt(v)} msgs/s`, 'staging did not run'),
-    check('streaming peak RSS < 2x input', streamed !== undefined && memory !== undefined ? streamed.peakRss / memory.inputBytes : undefined, (v) => v < 2,
-      (v) => `${v.toFixed(2)}x (${Math.round((streamed?.peakRss ?? 0) / 2 ** 20)} MB peak for ${Math.round((memory?.inputBytes ?? 0) / 2 ** 20)} MB input)`,
-      memory === undefined ? 'memory check skipped (--batch 0)' : 'our streaming run failed'),
+    memoryTarget(streamed, memory),
   ];
+}
+
+/** The target is about a 100,000-message file; with a smaller one Node's own ~80 MB dominates. */
+const MEMORY_TARGET_MESSAGES = 100_000;
+
+function memoryTarget(streamed: MemoryResult | undefined, memory: { inputBytes: number } | undefined): TargetCheck {
+  const name = 'streaming peak RSS < 2x input';
+  if (memory === undefined) return { name, status: 'N/A', detail: 'memory check skipped (--batch 0)' };
+  if (streamed === undefined) return { name, status: 'N/A', detail: 'our streaming run failed' };
+  const ratio = streamed.peakRss / memory.inputBytes;
+  const detail = `${ratio.toFixed(2)}x (${Math.round(streamed.peakRss / 2 ** 20)} MB peak for ${Math.round(memory.inputBytes / 2 ** 20)} MB input)`;
+  if (streamed.messages < MEMORY_TARGET_MESSAGES) {
+    return { name, status: 'N/A', detail: `${detail}; the target needs --batch ${MEMORY_TARGET_MESSAGES} (Node alone takes ~80 MB)` };
+  }
+  return { name, status: ratio < 2 ? 'PASS' : 'FAIL', detail };
 }
