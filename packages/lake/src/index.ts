@@ -11,3 +11,4 @@ export * from './filter-policy';
 export * from './event-builders';
 export * from './sns-envelope';
 export * from './patient-index/index';
+export * from './catalog-rows';

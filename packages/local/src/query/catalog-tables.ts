@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { CATALOG_VIEW_COLUMNS, type CatalogView } from '@hcdl/lake';
 import { catalogFile, ident, lit } from './paths';
 
 /** A view column: its SQL name, the key of the catalog record (JSON document) and its DuckDB type. */
@@ -17,91 +18,29 @@ interface TableSpec {
   derived?: readonly (readonly [string, string])[];
 }
 
+const columnsOf = (view: CatalogView): readonly Column[] => CATALOG_VIEW_COLUMNS[view].map((col): Column => [col.name, col.key, col.type]);
+
 /**
- * The catalog tables the query side exposes, with snake_case columns. The SQLite catalog
- * keeps each record as a JSON document (`doc`), so these follow the records of
- * packages/lake/src/records.ts and patient-index/records.ts.
+ * The catalog tables the query side exposes, with snake_case columns. The columns are the
+ * shared ones of @hcdl/lake (CATALOG_VIEW_COLUMNS, which the AWS catalog mirror writes for
+ * Athena too); the SQLite catalog keeps each record as a JSON document (`doc`).
  */
-export const CATALOG_TABLES: Record<string, TableSpec> = {
-  messages: {
-    sqlite: 'messages',
-    columns: [
-      ['message_id', 'messageId', 'VARCHAR'],
-      ['source', 'source', 'VARCHAR'],
-      ['status', 'status', 'VARCHAR'],
-      ['received_at', 'receivedAt', 'TIMESTAMPTZ'],
-      ['updated_at', 'updatedAt', 'TIMESTAMPTZ'],
-      ['message_type', 'messageType', 'VARCHAR'],
-      ['structure', 'structure', 'VARCHAR'],
-      ['version', 'version', 'VARCHAR'],
-      ['control_id', 'controlId', 'VARCHAR'],
-      ['sending_application', 'sendingApplication', 'VARCHAR'],
-      ['sending_facility', 'sendingFacility', 'VARCHAR'],
-      ['patient_id', 'patientId', 'VARCHAR'],
-      ['submitted_by', 'submittedBy', 'VARCHAR'],
-      ['batch_id', 'batchId', 'VARCHAR'],
-      ['batch_index', 'batchIndex', 'INTEGER'],
-      ['attempts', 'attempts', 'INTEGER'],
-      ['size', 'size', 'BIGINT'],
-      ['content_hash', 'contentHash', 'VARCHAR'],
-      ['raw_key', 'rawKey', 'VARCHAR'],
-      ['staging_key', 'stagingKey', 'VARCHAR'],
-      ['error_key', 'errorKey', 'VARCHAR'],
-    ],
-  },
-  errors: {
-    sqlite: 'errors',
-    columns: [
-      ['message_id', 'messageId', 'VARCHAR'],
-      ['attempt', 'attempt', 'INTEGER'],
-      ['stage', 'stage', 'VARCHAR'],
-      ['severity', 'severity', 'VARCHAR'],
-      ['code', 'code', 'VARCHAR'],
-      ['message', 'message', 'VARCHAR'],
-      ['location', 'location', 'VARCHAR'],
-      ['line', 'line', 'INTEGER'],
-      ['column', 'column', 'INTEGER'],
-      ['at', 'at', 'TIMESTAMPTZ'],
-    ],
-  },
+export const CATALOG_TABLES: Record<CatalogView, TableSpec> = {
+  messages: { sqlite: 'messages', columns: columnsOf('messages') },
+  errors: { sqlite: 'errors', columns: columnsOf('errors') },
   patient_identifiers: {
     sqlite: 'patient_identifiers',
-    columns: [
-      ['identifier', 'identifier', 'VARCHAR'],
-      ['patient_id', 'patientId', 'VARCHAR'],
-      ['source', 'source', 'VARCHAR'],
-      ['first_seen_message_id', 'firstSeenMessageId', 'VARCHAR'],
-      ['first_seen_at', 'firstSeenAt', 'TIMESTAMPTZ'],
-    ],
-    // `authority#type#value`: the value may itself hold '#', so split on the first two only.
+    columns: columnsOf('patient_identifiers'),
+    // `authority#type#value`: the value may itself hold '#', so split on the first two only
+    // (as splitIdentifier of @hcdl/lake does for the mirror's rows).
     derived: [
       ['authority', "split_part(identifier, '#', 1)"],
       ['identifier_type', "split_part(identifier, '#', 2)"],
       ['value', "substr(identifier, length(split_part(identifier, '#', 1)) + length(split_part(identifier, '#', 2)) + 3)"],
     ],
   },
-  patient_links: {
-    sqlite: 'patient_links',
-    columns: [
-      ['patient_id', 'patientId', 'VARCHAR'],
-      ['linked_patient_id', 'linkedPatientId', 'VARCHAR'],
-      ['message_id', 'messageId', 'VARCHAR'],
-      ['source', 'source', 'VARCHAR'],
-      ['at', 'at', 'TIMESTAMPTZ'],
-    ],
-  },
-  patient_merges: {
-    sqlite: 'patient_merges',
-    columns: [
-      ['merged_patient_id', 'mergedPatientId', 'VARCHAR'],
-      ['survivor_patient_id', 'survivorPatientId', 'VARCHAR'],
-      ['message_id', 'messageId', 'VARCHAR'],
-      ['message_type', 'messageType', 'VARCHAR'],
-      ['source', 'source', 'VARCHAR'],
-      ['prior_identifiers', 'priorIdentifiers', 'VARCHAR[]'],
-      ['at', 'at', 'TIMESTAMPTZ'],
-    ],
-  },
+  patient_links: { sqlite: 'patient_links', columns: columnsOf('patient_links') },
+  patient_merges: { sqlite: 'patient_merges', columns: columnsOf('patient_merges') },
 };
 
 /** Names of the SQLite tables that exist in the catalog file (an old file may lack some). */
