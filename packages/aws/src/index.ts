@@ -14,3 +14,4 @@ export * from './sfn/step-functions-starter';
 export * from './loader/index';
 export * from './core-ingest/index';
 export { LAMBDA_CLIENT } from './clients/lambda';
+export * from './catalog-mirror/index';

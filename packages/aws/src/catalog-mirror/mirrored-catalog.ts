@@ -1,0 +1,173 @@
+import {
+  CatalogConflictError,
+  errorRow,
+  messageRow,
+  patientIdentifierRow,
+  type Catalog,
+  type CatalogRow,
+  type ErrorQuery,
+  type ErrorRecord,
+  type MessageQuery,
+  type MessageRecord,
+  type MessageStatus,
+  type ObjectStore,
+  type Page,
+  type PatientIdentifierRecord,
+  type PatientLinkRecord,
+  type PatientMergeRecord,
+} from '@hcdl/lake';
+import { CatalogMirrorError } from './errors';
+import { errorMirrorKey, messageMirrorKey, patientIdentifiersMirrorKey, type CatalogMirrorView } from './keys';
+
+type MessagePatch = Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receivedAt'>>;
+
+/** Rows as newline-delimited JSON (what Athena's JSON SerDe reads): one object per line. */
+const ndjson = (rows: readonly CatalogRow[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+
+/**
+ * A Catalog that keeps a copy of the `messages`, `errors` and `patient_identifiers` views as
+ * JSON files under `catalog/` of the lake bucket (layout in ./keys), so Athena answers the same
+ * SQL as the local engine. Every write goes to the inner catalog first; once it succeeded the
+ * affected rows are read back from the catalog (its state, not the call's arguments, so a
+ * retry rewrites what is true) and written, overwriting the previous file.
+ *
+ * A failed mirror write fails the call with CatalogMirrorError: the catalog row is already
+ * there, the caller's event is retried, and the retry (core-writer's writes are idempotent
+ * or conditional) rewrites the file. Failing loudly keeps the mirror from drifting without
+ * anyone knowing; the price is a retry when S3 errors. Reads go to the inner catalog only.
+ * Links and merges are not mirrored (no Athena view of them yet).
+ */
+export class MirroredCatalog implements Catalog {
+  constructor(
+    private readonly inner: Catalog,
+    private readonly objectStore: ObjectStore,
+  ) {}
+
+  async putMessage(record: MessageRecord): Promise<void> {
+    await this.mirrorOnConflict(record.messageId, () => this.inner.putMessage(record));
+    await this.mirrorMessage(record);
+  }
+
+  async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+    const updated = await this.mirrorOnConflict(messageId, () => this.inner.updateMessage(messageId, patch, expectedStatus));
+    await this.mirrorMessage(updated);
+    return updated;
+  }
+
+  /**
+   * A conflict is how a retry finds its write already done (the put of an existing id, an
+   * update whose status already moved on): the mirror of that earlier write may be what
+   * failed, so the stored row is mirrored before the conflict is rethrown.
+   */
+  private async mirrorOnConflict<T>(messageId: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (err) {
+      if (err instanceof CatalogConflictError) {
+        const stored = await this.inner.getMessage(messageId);
+        if (stored !== undefined) await this.mirrorMessage(stored);
+      }
+      throw err;
+    }
+  }
+
+  async putErrors(records: ErrorRecord[]): Promise<void> {
+    await this.inner.putErrors(records);
+    const attempts = new Map<string, Set<number>>();
+    for (const r of records) {
+      const set = attempts.get(r.messageId) ?? new Set<number>();
+      set.add(r.attempt);
+      attempts.set(r.messageId, set);
+    }
+    for (const [messageId, set] of attempts) await this.mirrorErrors(messageId, set);
+  }
+
+  async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
+    await this.inner.putPatientIdentifiers(records);
+    const patients = new Set(records.map((r) => r.patientId));
+    for (const patientId of patients) await this.mirrorPatient(patientId, new Set(records.filter((r) => r.patientId === patientId).map((r) => r.identifier)));
+  }
+
+  putPatientLink(record: PatientLinkRecord): Promise<void> {
+    return this.inner.putPatientLink(record);
+  }
+
+  putPatientMerge(record: PatientMergeRecord): Promise<void> {
+    return this.inner.putPatientMerge(record);
+  }
+
+  getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    return this.inner.getMessage(messageId);
+  }
+
+  listMessages(query: MessageQuery): Promise<Page<MessageRecord>> {
+    return this.inner.listMessages(query);
+  }
+
+  listErrors(query: ErrorQuery): Promise<Page<ErrorRecord>> {
+    return this.inner.listErrors(query);
+  }
+
+  getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {
+    return this.inner.getPatientIdByIdentifier(identifier);
+  }
+
+  listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
+    return this.inner.listIdentifiersOfPatient(patientId);
+  }
+
+  listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
+    return this.inner.listPatientLinks(patientId);
+  }
+
+  getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined> {
+    return this.inner.getPatientMerge(mergedPatientId);
+  }
+
+  listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
+    return this.inner.listPatientMerges(patientId);
+  }
+
+  private async mirrorMessage(record: MessageRecord): Promise<void> {
+    await this.write('messages', record.messageId, () => messageMirrorKey(record.source, record.messageId), [messageRow(record)]);
+  }
+
+  /** Rewrites the file of each attempt with every diagnostic the catalog holds for it. */
+  private async mirrorErrors(messageId: string, attempts: ReadonlySet<number>): Promise<void> {
+    const message = await this.inner.getMessage(messageId);
+    if (message === undefined) throw new CatalogMirrorError(`cannot mirror the errors of ${messageId}: the message is not in the catalog`, 'errors');
+    const all: ErrorRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.inner.listErrors({ messageId, ...(cursor !== undefined ? { cursor } : {}) });
+      all.push(...page.items);
+      cursor = page.cursor;
+    } while (cursor !== undefined);
+    for (const attempt of [...attempts].sort((a, b) => a - b)) {
+      const rows = all.filter((e) => e.attempt === attempt).map(errorRow);
+      await this.write('errors', messageId, () => errorMirrorKey(message.source, messageId, attempt), rows);
+    }
+  }
+
+  /**
+   * Rewrites the files holding the given identifiers of a patient, from the patient's rows in
+   * the catalog. One file per first-seen message: an identifier the call did not insert (it
+   * was known, maybe for another patient) keeps the file it was first written to.
+   */
+  private async mirrorPatient(patientId: string, identifiers: ReadonlySet<string>): Promise<void> {
+    const stored = await this.inner.listIdentifiersOfPatient(patientId);
+    const touched = new Set(stored.filter((r) => identifiers.has(r.identifier)).map((r) => r.firstSeenMessageId));
+    for (const messageId of [...touched].sort()) {
+      const rows = stored.filter((r) => r.firstSeenMessageId === messageId).map(patientIdentifierRow);
+      await this.write('patient_identifiers', messageId, () => patientIdentifiersMirrorKey(patientId, messageId), rows);
+    }
+  }
+
+  private async write(view: CatalogMirrorView, messageId: string, key: () => string, rows: readonly CatalogRow[]): Promise<void> {
+    try {
+      await this.objectStore.put({ key: key(), body: ndjson(rows), contentType: 'application/x-ndjson' });
+    } catch (err) {
+      throw new CatalogMirrorError(`cannot mirror ${view} of message ${messageId} to the lake bucket`, view, { cause: err });
+    }
+  }
+}
