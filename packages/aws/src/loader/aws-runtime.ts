@@ -7,6 +7,7 @@ import { SFN_CLIENT } from '../clients/sfn';
 import { SNS_CLIENT } from '../clients/sns';
 import { LAMBDA_CLIENT } from '../clients/lambda';
 import { RemoteCoreIngest } from '../core-ingest/remote-core-ingest';
+import { MirroredCatalog } from '../catalog-mirror/mirrored-catalog';
 import { DynamoCatalog } from '../dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from '../idempotency/idempotency-store';
 import { S3ObjectStore } from '../s3/s3-object-store';
@@ -43,6 +44,16 @@ export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: Client
 
 export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'>): DynamoCatalog {
   return new DynamoCatalog(clientOf(clients, 'dynamo', DYNAMODB_DOCUMENT_CLIENT), env.catalogTable);
+}
+
+/**
+ * The catalog of core-writer's two functions (the only writers of the catalog): DynamoDB,
+ * mirrored as NDJSON under `catalog/` of the lake bucket for the Athena views `messages`,
+ * `errors` and `patient_identifiers` (see ../catalog-mirror). A failed mirror write fails the
+ * catalog call, so the event is retried. Readers use catalogFor: they never write the mirror.
+ */
+export function coreWriterCatalogFor(env: LambdaEnvWith<'catalogTable' | 'lakeBucket'>, clients: ClientSource<'dynamo' | 's3'>): MirroredCatalog {
+  return new MirroredCatalog(catalogFor(env, clients), objectStoreFor(env, clients));
 }
 
 export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: ClientSource<'sns'>): SnsHub {
