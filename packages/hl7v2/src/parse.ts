@@ -13,6 +13,9 @@ export interface ParseOptions {
   strict?: boolean;
 }
 
+/** No segment before the MSH (its repetition number is 1). */
+const NO_SEGMENTS: readonly Segment[] = [];
+
 function noMsh(lines: readonly Line[]): Hl7FatalError {
   if (lines.length === 0) {
     return new Hl7FatalError(FatalCode.EmptyInput, 'the input is empty', [diagnostic(FatalCode.EmptyInput, 'error', 'the input holds no line of text', { line: 1 })]);
@@ -40,10 +43,8 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
   const mshLine = t.line[start] as number;
   const d = readDelimiters(text.slice(mshFrom, mshTo), mshLine, diagnostics);
   const ctx = segmentContext(d, charset, diagnostics);
-  const segments: Segment[] = [parseSegment(text, mshLine, 1, ctx, mshFrom, mshTo)];
+  const segments: Segment[] = [parseSegment(text, mshLine, NO_SEGMENTS, ctx, mshFrom, mshTo)];
   const extra: ExtraLine[] = [];
-  // Occurrences so far of each segment id, keyed by its three char codes (no string needed).
-  const counts = new Map<number, number>();
   const fs = ctx.fs;
   let i = start + 1;
   for (; i < t.count; i++) {
@@ -57,10 +58,8 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
       const c = text.charCodeAt(from + 2);
       // FHS, BHS, BTS, FTS end the message.
       if (c === 0x53 && (a === 0x46 || a === 0x42) && (b === 0x48 || b === 0x54)) break;
-      const key = (a << 16) | (b << 8) | c;
-      const n = (counts.get(key) ?? 0) + 1;
-      counts.set(key, n);
-      segments.push(parseSegment(text, line, n, ctx, from, to));
+      // parseSegment counts the segment's repetition in `segments` only for a diagnostic.
+      segments.push(parseSegment(text, line, segments, ctx, from, to));
     } else {
       extra.push({ line, text: text.slice(from, to), afterSegments: segments.length });
       diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
@@ -106,7 +105,7 @@ export function readHeader(input: string | Uint8Array): MessageHeader {
   const to = t.end[i] as number;
   const line = t.line[i] as number;
   const d = readDelimiters(t.text.slice(from, to), line);
-  return headerOf(parseSegment(t.text, line, 1, segmentContext(d, decoded.charset, []), from, to), d);
+  return headerOf(parseSegment(t.text, line, NO_SEGMENTS, segmentContext(d, decoded.charset, []), from, to), d);
 }
 
 export { noMsh };

@@ -107,8 +107,10 @@ function grow<T>(s: T[]): T[] {
  * single pass: a class table finds every separator with one load per character, every leaf
  * is sliced once, escapes are decoded only in leaves that contain the escape character, and
  * every repetition, component and subcomponent array is allocated once at its final size.
+ * `prior` holds the segments of the message before this one: the segment's repetition number
+ * (for a diagnostic's location) is counted from it only when a diagnostic is reported.
  */
-export function parseSegment(text: string, line: number, segmentRepetition: number, ctx: SegmentContext, from = 0, to = text.length): Segment {
+export function parseSegment(text: string, line: number, prior: readonly Segment[], ctx: SegmentContext, from = 0, to = text.length): Segment {
   const id = text.slice(from, from + 3);
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
@@ -159,7 +161,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
       else if (!leafEsc) {
         fields.push([[i - fieldStart === 2 && text.charCodeAt(fieldStart) === 34 && text.charCodeAt(fieldStart + 1) === 34 ? null : text.slice(fieldStart, i)]]);
       } else {
-        const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, segmentRepetition, fields.length, 1, 1, 1);
+        const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, prior, fields.length, 1, 1, 1);
         fields.push([[out.value]]);
         if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
       }
@@ -172,7 +174,7 @@ export function parseSegment(text: string, line: number, segmentRepetition: numb
     if (!leafEsc) {
       v = i - leafStart === 2 && text.charCodeAt(leafStart) === 34 && text.charCodeAt(leafStart + 1) === 34 ? null : text.slice(leafStart, i);
     } else {
-      const out = decodeLeaf(text, from, leafStart, i, ctx, line, id, segmentRepetition, fields.length, nReps + 1, nComps + 1, nSubs + 1);
+      const out = decodeLeaf(text, from, leafStart, i, ctx, line, id, prior, fields.length, nReps + 1, nComps + 1, nSubs + 1);
       v = out.value;
       fieldEsc = true;
       if (!out.basic) fieldBasic = false;
@@ -218,7 +220,7 @@ function decodeLeaf(
   ctx: SegmentContext,
   line: number,
   segment: string,
-  segmentRepetition: number,
+  prior: readonly Segment[],
   field: number,
   repetition: number,
   component: number,
@@ -226,6 +228,8 @@ function decodeLeaf(
 ): LeafDecodeOutcome {
   const out = decodeLeafEscapes(text.slice(from, to), ctx.d, ctx.charset);
   if (out.badAt >= 0) {
+    let segmentRepetition = 1;
+    for (const s of prior) if (s.id === segment) segmentRepetition++;
     ctx.diagnostics.push(
       diagnostic(ParseCode.BadEscape, 'warning', 'malformed or unknown escape sequence kept as sent', {
         line,
