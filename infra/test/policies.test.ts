@@ -78,16 +78,32 @@ describe('who may write what', () => {
     }
   });
 
-  it('no role but core-writer\'s may write raw/, staging/, error/, refined/ or the catalog (issue: only core-writer writes zones and catalog)', () => {
+  it('no role but core-writer\'s may write raw/, staging/, error/, refined/, catalog/ or the catalog (issue: only core-writer writes zones and catalog)', () => {
     for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
       if (CORE_WRITER_ROLES.includes(role)) continue;
-      for (const prefix of ['raw', 'staging', 'error', 'refined']) {
+      for (const prefix of ['raw', 'staging', 'error', 'refined', 'catalog']) {
         expect([role, prefix, grants(statementsOf(role), S3_WRITE, zoneOrBucket(prefix))]).toEqual([role, prefix, false]);
       }
       expect([role, 'catalog', grants(statementsOf(role), DYNAMODB_WRITE, CATALOG)]).toEqual([role, 'catalog', false]);
     }
     for (const role of CORE_WRITER_ROLES) expect([role, grants(statementsOf(role), CATALOG_WRITE, CATALOG)]).toEqual([role, true]);
     expect(grants(statementsOf('coreIngest'), ZONE_WRITE, zone('error'))).toBe(true);
+  });
+
+  it('the catalog mirror under catalog/ is a data zone: core-writer writes it, its ingest function only the message and error rows', () => {
+    // Any grant under catalog/ (a sub-prefix included) or on the whole bucket.
+    const anyCatalogMirror = /(\/catalog\/([A-Za-z0-9_=-]+\/)*\*|_[0-9A-F]+\.?arn\}\/\*)$/;
+    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
+      if (CORE_WRITER_ROLES.includes(role)) continue;
+      expect([role, grants(statementsOf(role), S3_WRITE, anyCatalogMirror)]).toEqual([role, false]);
+    }
+    expect(grants(statementsOf('coreWriter'), ['s3:PutObject'], zone('catalog'))).toBe(true);
+    const ingest = statementsOf('coreIngest');
+    expect(grants(ingest, ['s3:PutObject'], /\/catalog\/messages\/\*$/)).toBe(true);
+    expect(grants(ingest, ['s3:PutObject'], /\/catalog\/errors\/\*$/)).toBe(true);
+    expect(grants(ingest, S3_WRITE, /\/catalog\/(patient_identifiers\/)?\*$/)).toBe(false);
+    // and the check catches a reader that writes a sub-prefix of the mirror
+    expect(grants([allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/catalog/errors/*'])] as Statement[], S3_WRITE, anyCatalogMirror)).toBe(true);
   });
 
   it('the zone check itself fails on a front door that writes raw/ or the catalog', () => {

@@ -145,6 +145,8 @@ export class CoreStack extends LakeStack implements CoreResources {
         // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
         allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
         catalogWrite(this.catalogTable.arn),
+        // Every catalog write is mirrored as NDJSON under catalog/ for Athena (MirroredCatalog).
+        allow(['s3:PutObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Catalog]), 'MirrorCatalog'),
         // Replays of error messages re-publish `ingested`.
         publishToHub(this.hubTopic.arn),
         kmsUse(this.key.arn),
@@ -165,6 +167,8 @@ export class CoreStack extends LakeStack implements CoreResources {
         // Message and error rows only (MSG# keys), never the patient index.
         catalogRead(this.catalogTable.arn),
         catalogWriteMessages(this.catalogTable.arn, 'IngestCatalogRows'),
+        // Their mirror for Athena: message and error rows only, as in the table.
+        allow(['s3:PutObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.CatalogMessages, ZonePrefix.CatalogErrors]), 'MirrorCatalogRows'),
         publishToHub(this.hubTopic.arn),
         kmsUse(this.key.arn),
       ],
