@@ -4,6 +4,8 @@ import { loadInfraConfig } from '../src/env';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AnalyticsStack, DEFAULT_STRUCTURES, LakeAnalytics } from '../src/stacks/analytics';
+import { CATALOG_TIMESTAMP_FORMATS, createCatalogGlueTables } from '../src/stacks/catalog-glue-tables';
+import { CATALOG_VIEW_COLUMNS } from '@hcdl/lake';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
 import { FIXTURE_BUNDLES } from './support/fixtures';
@@ -116,7 +118,7 @@ describe('analytics stack: Athena workgroup', () => {
 describe('analytics stack: query policy', () => {
   const doc = () => JSON.parse(findResource(st, 'aws_iam_policy', () => true).policy as string) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
 
-  it('grants only the workgroup, the two tables, the staging prefixes and the results prefix', () => {
+  it('grants only the workgroup, the lake tables, the staging and catalog mirror prefixes and the results prefix', () => {
     const bySid = new Map(doc().Statement.map((s) => [s.Sid, s]));
     expect(bySid.get('RunQueries')!.Resource).toEqual([refTo(st, 'aws_athena_workgroup', findResource(st, 'aws_athena_workgroup', () => true), 'arn')]);
     expect(bySid.get('ReadLakeTables')!.Resource.map((r) => r.replace(/^.*:glue:eu-west-1:\$\{[^}]+\}:/, ''))).toEqual([
@@ -124,7 +126,12 @@ describe('analytics stack: query policy', () => {
       'database/hcdl_dev_lake',
       'table/hcdl_dev_lake/staging',
       'table/hcdl_dev_lake/staging_parquet',
+      'table/hcdl_dev_lake/messages',
+      'table/hcdl_dev_lake/errors',
+      'table/hcdl_dev_lake/patient_identifiers',
     ]);
+    expect(bySid.get('ReadCatalogMirror')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/catalog/*']);
+    expect(bySid.get('ReadCatalogMirror')!.Action).toEqual(['s3:GetObject']);
     expect(bySid.get('ReadStaging')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/staging/*', '/parquet/staging/*']);
     expect(bySid.get('WriteResults')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/athena-results/*']);
     expect(bySid.get('ReadStaging')!.Action).toEqual(['s3:GetObject']);
@@ -156,5 +163,65 @@ describe('LakeAnalytics construct (Testing.synthScope)', () => {
     expect(wg.result_configuration.output_location).toBe(`s3://\${aws_s3_bucket.${resultsId}.bucket}/athena-results/`);
     expect(wg.result_configuration.encryption_configuration).toEqual({ encryption_option: 'SSE_KMS', kms_key_arn: `\${aws_kms_key.${keyId}.arn}` });
     expect(json.output ?? {}).toEqual({});
+  });
+});
+
+describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
+  type Table = { name: string; parameters: Record<string, string>; partition_keys?: { name: string; type: string }[]; storage_descriptor: { location: string; ser_de_info: { serialization_library: string; parameters: Record<string, string> }; columns: { name: string; type: string }[] } };
+  const synthTables = (sources: string[]) => {
+    const json = JSON.parse(
+      Testing.synthScope((scope) => {
+        const lakeBucket = new S3Bucket(scope, 'lake', { bucketPrefix: 'test-lake-' });
+        createCatalogGlueTables(scope, { databaseName: 'hcdl_test_lake', lakeBucket, sources });
+      }),
+    ) as TfJson;
+    const lakeId = Object.keys(resourcesOf(json, 'aws_s3_bucket'))[0];
+    const t = (name: string) => findResource(json, 'aws_glue_catalog_table', (x) => x.name === name) as unknown as Table;
+    return { json, lake: `s3://\${aws_s3_bucket.${lakeId}.bucket}`, t };
+  };
+  const { json, lake, t } = synthTables(['clinic-a', 'lab-b']);
+  const columns = (name: string) => t(name).storage_descriptor.columns.map((c) => [c.name, c.type]);
+
+  it('declares messages, errors and patient_identifiers with the local views\' columns, typed as in DuckDB', () => {
+    expect(Object.values(resourcesOf(json, 'aws_glue_catalog_table')).map((x) => x.name).sort()).toEqual(['errors', 'messages', 'patient_identifiers']);
+    // messages: every local column but the `source` partition key, in order
+    expect(columns('messages').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.messages.map((c) => c.name).filter((n) => n !== 'source'));
+    expect(Object.fromEntries(columns('messages'))).toMatchObject({ message_id: 'string', received_at: 'timestamp', updated_at: 'timestamp', batch_index: 'int', attempts: 'int', size: 'bigint', sending_facility: 'string' });
+    expect(columns('errors')).toEqual([
+      ['message_id', 'string'], ['attempt', 'int'], ['stage', 'string'], ['severity', 'string'], ['code', 'string'],
+      ['message', 'string'], ['location', 'string'], ['line', 'int'], ['column', 'int'], ['at', 'timestamp'],
+    ]);
+    expect(columns('patient_identifiers')).toEqual([
+      ['identifier', 'string'], ['patient_id', 'string'], ['source', 'string'], ['first_seen_message_id', 'string'], ['first_seen_at', 'timestamp'],
+      ['authority', 'string'], ['identifier_type', 'string'], ['value', 'string'],
+    ]);
+  });
+
+  it('reads NDJSON with the Hive JSON SerDe, ISO instants as timestamps', () => {
+    for (const name of ['messages', 'errors', 'patient_identifiers']) {
+      const sd = t(name).storage_descriptor;
+      expect([name, sd.ser_de_info.serialization_library]).toEqual([name, 'org.apache.hive.hcatalog.data.JsonSerDe']);
+      expect(sd.ser_de_info.parameters['timestamp.formats']).toBe(CATALOG_TIMESTAMP_FORMATS);
+      expect(sd.location).toBe(`${lake}/catalog/${name}/`);
+      expect(t(name).parameters.classification).toBe('json');
+    }
+  });
+
+  it('projects source and dt onto the mirror keys of messages and errors; patient_identifiers has no partitions', () => {
+    for (const name of ['messages', 'errors']) {
+      expect(t(name).partition_keys).toEqual([{ name: 'source', type: 'string' }, { name: 'dt', type: 'string' }]);
+      expect(t(name).parameters).toMatchObject({
+        'projection.enabled': 'true',
+        'projection.source.type': 'enum',
+        'projection.source.values': 'clinic-a,lab-b',
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+        // the layout of packages/aws/src/catalog-mirror/keys.ts
+        'storage.location.template': `${lake}/catalog/${name}/source=$\${source}/dt=$\${dt}/`,
+      });
+    }
+    expect(t('patient_identifiers').partition_keys).toBeUndefined();
+    expect(t('patient_identifiers').parameters['projection.enabled']).toBeUndefined();
+    expect(synthTables([]).t('messages').parameters['projection.source.type']).toBe('injected');
   });
 });

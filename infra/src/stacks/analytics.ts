@@ -12,6 +12,7 @@ import { isProtected, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
+import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
 import { LakeStack } from './lake-stack';
 
 /**
@@ -79,7 +80,9 @@ export interface LakeAnalyticsProps {
 /**
  * SQL over the lake with Athena. A Glue database with two tables over the lake bucket,
  * `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet zone), both
- * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR); an
+ * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR), and
+ * the catalog views `messages`, `errors`, `patient_identifiers` over core-writer's mirror of
+ * the catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
  * Athena workgroup that enforces its configuration: results under `athena-results/` of the
  * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
  * and the managed policy that running `hcdl query --athena` needs.
@@ -88,6 +91,8 @@ export class LakeAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly stagingTable: GlueCatalogTable;
   readonly parquetTable: GlueCatalogTable;
+  /** `messages`, `errors`, `patient_identifiers` over core-writer's catalog mirror (catalog/). */
+  readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
 
@@ -165,6 +170,8 @@ export class LakeAnalytics extends Construct {
       },
     });
 
+    this.catalogTables = createCatalogGlueTables(this, { databaseName: this.database.name, lakeBucket: lake, sources });
+
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: resourceName(config.env, 'analytics'),
       description: 'HCDL SQL over the lake (hcdl query --athena)',
@@ -191,11 +198,12 @@ export class LakeAnalytics extends Construct {
         allow(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'], [this.workgroup.arn], 'RunQueries'),
         allow(
           ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
-          [glue('catalog'), glue(`database/${databaseName}`), glue(`table/${databaseName}/staging`), glue(`table/${databaseName}/staging_parquet`)],
+          [glue('catalog'), glue(`database/${databaseName}`), ...['staging', 'staging_parquet', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`))],
           'ReadLakeTables',
         ),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet]), 'ReadStaging'),
-        { Sid: 'ListStaging', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [lake.arn], Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`] } } },
+        allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Catalog]), 'ReadCatalogMirror'),
+        { Sid: 'ListStaging', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [lake.arn], Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${ZonePrefix.Catalog}*`] } } },
         allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
         allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),
         { Sid: 'ListResults', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: [resultsBucket.arn], Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } } },
