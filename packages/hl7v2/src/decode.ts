@@ -9,18 +9,6 @@ export interface DecodedInput {
   diagnostics: Diagnostic[];
 }
 
-/** Part k of text[from, end) split at sep (as `split(sep)[k]`), undefined when there are fewer parts. */
-function linePart(text: string, from: number, end: number, sep: string, k: number): string | undefined {
-  let start = from;
-  for (let i = 0; i < k; i++) {
-    const j = text.indexOf(sep, start);
-    if (j < 0 || j >= end) return undefined;
-    start = j + 1;
-  }
-  const stop = text.indexOf(sep, start);
-  return text.slice(start, stop < 0 || stop > end ? end : stop);
-}
-
 /** Finds MSH-18 (first repetition, first component) in text; undefined when not sent. */
 export function findMsh18(text: string): { value: string | undefined; line: number } {
   let at = text.startsWith('MSH') ? 0 : -1;
@@ -33,19 +21,31 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
   let line = 1;
   for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
   const fs = text.charAt(at + 3);
-  // The MSH line ends at the first CR or LF (scanned here: the rest of the text may be long).
+  if (fs === '') return { value: undefined, line };
+  // One pass to the end of the MSH line (the first CR or LF; the rest of the text may be
+  // long), noting where the parts split at the field separator start and end: part 0 is
+  // 'MSH', part 1 MSH-2, so MSH-n is part n - 1 and MSH-18 is part 17.
+  const fsCode = fs.charCodeAt(0);
+  const len = text.length;
+  let parts = 1;
+  let encFrom = -1;
+  let encTo = -1;
+  let from17 = -1;
+  let to17 = -1;
   let end = at;
-  while (end < text.length) {
+  for (; end < len; end++) {
     const c = text.charCodeAt(end);
     if (c === 13 || c === 10) break;
-    end++;
+    if (c !== fsCode) continue;
+    if (parts === 1) encFrom = end + 1;
+    else if (parts === 2) encTo = end;
+    else if (parts === 17) from17 = end + 1;
+    else if (parts === 18) to17 = end;
+    parts++;
   }
-  if (fs === '') return { value: undefined, line };
-  // Parts of the MSH line split at the field separator: part 0 = 'MSH', part 1 = MSH-2, so
-  // MSH-n is part n - 1.
-  const v = linePart(text, at, end, fs, 17);
-  if (v === undefined) return { value: undefined, line };
-  const enc = linePart(text, at, end, fs, 1) ?? '';
+  if (from17 < 0) return { value: undefined, line };
+  const v = text.slice(from17, to17 < 0 ? end : to17);
+  const enc = text.slice(encFrom, encTo < 0 ? end : encTo);
   let first = v;
   if (enc !== '') {
     const roles = encodingRoles(enc);
