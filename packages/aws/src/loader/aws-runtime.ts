@@ -13,7 +13,9 @@ import { createIdempotencyStore } from '../idempotency/idempotency-store';
 import { S3ObjectStore } from '../s3/s3-object-store';
 import { StepFunctionsStarter } from '../sfn/step-functions-starter';
 import { SnsHub } from '../sns/sns-hub';
-import type { LambdaEnv, LambdaEnvWith } from './lambda-env';
+import type { Catalog } from '@hcdl/lake';
+import { AwsAdapterConfigError } from '../errors';
+import { LAMBDA_ENV, type LambdaEnv, type LambdaEnvWith } from './lambda-env';
 
 /**
  * The AWS side of a Lambda entry point. Call these inside `lazyHandler`'s build, so they run
@@ -42,18 +44,29 @@ export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: Client
   return new S3ObjectStore(clientOf(clients, 's3', S3_CLIENT), env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId });
 }
 
-export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'>): DynamoCatalog {
+/**
+ * The DynamoDB catalog. With HCDL_CATALOG_MIRROR=true (set by infra on core-writer's two
+ * functions only, the only writers of the catalog) it is wrapped by coreWriterCatalogFor's
+ * mirror; every other function gets the plain table.
+ */
+export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'> | ClientSource<'dynamo' | 's3'>): Catalog {
+  if (env.catalogMirror !== true) return dynamoCatalogFor(env, clients);
+  if (env.lakeBucket === undefined) throw new AwsAdapterConfigError(`${LAMBDA_ENV.catalogMirror} needs ${LAMBDA_ENV.lakeBucket}`);
+  if (!(clients instanceof AwsClientRegistry) && !('s3' in clients)) throw new AwsAdapterConfigError(`${LAMBDA_ENV.catalogMirror} needs an S3 client`);
+  return coreWriterCatalogFor({ ...env, lakeBucket: env.lakeBucket }, clients as ClientSource<'dynamo' | 's3'>);
+}
+
+export function dynamoCatalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'>): DynamoCatalog {
   return new DynamoCatalog(clientOf(clients, 'dynamo', DYNAMODB_DOCUMENT_CLIENT), env.catalogTable);
 }
 
 /**
- * The catalog of core-writer's two functions (the only writers of the catalog): DynamoDB,
- * mirrored as NDJSON under `catalog/` of the lake bucket for the Athena views `messages`,
- * `errors` and `patient_identifiers` (see ../catalog-mirror). A failed mirror write fails the
- * catalog call, so the event is retried. Readers use catalogFor: they never write the mirror.
+ * The catalog of core-writer's two functions: DynamoDB, mirrored as NDJSON under `catalog/`
+ * of the lake bucket for the Athena views `messages`, `errors` and `patient_identifiers` (see
+ * ../catalog-mirror). A failed mirror write fails the catalog call, so the event is retried.
  */
 export function coreWriterCatalogFor(env: LambdaEnvWith<'catalogTable' | 'lakeBucket'>, clients: ClientSource<'dynamo' | 's3'>): MirroredCatalog {
-  return new MirroredCatalog(catalogFor(env, clients), objectStoreFor(env, clients));
+  return new MirroredCatalog(dynamoCatalogFor(env, clients), objectStoreFor(env, clients));
 }
 
 export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: ClientSource<'sns'>): SnsHub {

@@ -19,6 +19,8 @@ export const LAMBDA_ENV = {
   dedupWindowSeconds: 'HCDL_DEDUP_WINDOW_SECONDS',
   maxBodyBytes: 'HCDL_MAX_BODY_BYTES',
   logLevel: 'HCDL_LOG_LEVEL',
+  /** `true` on core-writer's functions only: catalogFor mirrors catalog writes under catalog/ (needs HCDL_LAKE_BUCKET). */
+  catalogMirror: 'HCDL_CATALOG_MIRROR',
 } as const;
 
 /** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
@@ -61,6 +63,8 @@ export interface LambdaEnv {
   dedupWindowSeconds: number;
   maxBodyBytes: number;
   logLevel: LambdaLogLevel;
+  /** Mirror catalog writes as NDJSON under catalog/ of the lake bucket (HCDL_CATALOG_MIRROR=true); absent when off. */
+  catalogMirror?: true;
   endpoints: AwsEndpoints;
 }
 
@@ -108,6 +112,13 @@ function endpoint(env: Env, name: string): string | undefined {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new LambdaConfigError(name, `${name} must be an http(s) URL`);
   return v;
+}
+
+function flag(env: Env, name: string): boolean {
+  const v = text(env, name)?.toLowerCase();
+  if (v === undefined || v === 'false') return false;
+  if (v === 'true') return true;
+  throw new LambdaConfigError(name, `${name} must be true or false`);
 }
 
 function logLevel(env: Env, name: string): LambdaLogLevel {
@@ -162,6 +173,10 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
       continue;
     }
     out[key] = v;
+  }
+  if (attempt(() => flag(env, LAMBDA_ENV.catalogMirror)) === true) out.catalogMirror = true;
+  if (out.catalogMirror === true && out.lakeBucket === undefined && !problems.some((p) => p.variables.includes(LAMBDA_ENV.lakeBucket))) {
+    problems.push(new LambdaConfigError(LAMBDA_ENV.lakeBucket, `${LAMBDA_ENV.lakeBucket} is not set (${LAMBDA_ENV.catalogMirror} needs the lake bucket)`));
   }
   if (problems.length === 1) throw problems[0] as LambdaConfigError;
   if (problems.length > 1) {

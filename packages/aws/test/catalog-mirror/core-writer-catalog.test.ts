@@ -1,19 +1,36 @@
 /**
- * coreWriterCatalogFor: core-writer's catalog is DynamoDB with the mirror in the lake bucket
- * (SSE-KMS like every lake object); catalogFor stays the plain DynamoDB catalog for readers.
+ * The loader's catalog: with HCDL_CATALOG_MIRROR=true (core-writer's functions only) catalogFor
+ * is DynamoDB with the mirror in the lake bucket (SSE-KMS like every lake object); without it,
+ * the plain DynamoDB catalog.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { messageRecord, T0 } from '@hcdl/lake/testing';
-import { catalogFor, coreWriterCatalogFor, createAwsClients, destroyAwsClients, DynamoCatalog, MirroredCatalog, readLambdaEnv } from '../../src/index';
+import { AwsAdapterConfigError, catalogFor, coreWriterCatalogFor, createAwsClients, destroyAwsClients, DynamoCatalog, LambdaConfigError, MirroredCatalog, readLambdaEnv } from '../../src/index';
 
-const env = readLambdaEnv(
-  { AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/k', HCDL_CATALOG_TABLE: 'catalog' },
-  ['lakeBucket', 'catalogTable'],
-);
+const BASE = { AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/k', HCDL_CATALOG_TABLE: 'catalog' };
+const env = readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'true' }, ['lakeBucket', 'catalogTable']);
 
-describe('coreWriterCatalogFor', () => {
+describe('HCDL_CATALOG_MIRROR', () => {
+  it('is off unless set to true; anything but true/false is a configuration error naming the variable', () => {
+    expect(readLambdaEnv(BASE, ['catalogTable']).catalogMirror).toBeUndefined();
+    expect(readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'false' }, ['catalogTable']).catalogMirror).toBeUndefined();
+    expect(readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'TRUE' }, ['catalogTable']).catalogMirror).toBe(true);
+    expect(() => readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'yes' }, ['catalogTable'])).toThrow(expect.objectContaining({ variable: 'HCDL_CATALOG_MIRROR' }) as never);
+  });
+
+  it('needs the lake bucket', () => {
+    const { HCDL_LAKE_BUCKET: _bucket, ...noBucket } = BASE;
+    const read = () => readLambdaEnv({ ...noBucket, HCDL_CATALOG_MIRROR: 'true' }, ['catalogTable']);
+    expect(read).toThrow(LambdaConfigError);
+    expect(read).toThrow(/HCDL_LAKE_BUCKET is not set/);
+    // a caller that builds the env by hand is refused too
+    expect(() => catalogFor({ ...readLambdaEnv(noBucket, ['catalogTable']), catalogMirror: true }, createAwsClients({ region: 'eu-west-1' }))).toThrow(AwsAdapterConfigError);
+  });
+});
+
+describe('catalogFor with the mirror on', () => {
   const clients = createAwsClients({ region: 'eu-west-1' });
   afterEach(() => destroyAwsClients(clients));
 
@@ -23,9 +40,10 @@ describe('coreWriterCatalogFor', () => {
     try {
       s3.on(PutObjectCommand).resolves({});
       dynamo.onAnyCommand().resolves({});
-      const catalog = coreWriterCatalogFor(env, clients);
+      expect(coreWriterCatalogFor(env, clients)).toBeInstanceOf(MirroredCatalog);
+      expect(catalogFor(readLambdaEnv(BASE, ['catalogTable']), clients)).toBeInstanceOf(DynamoCatalog);
+      const catalog = catalogFor(env, clients);
       expect(catalog).toBeInstanceOf(MirroredCatalog);
-      expect(catalogFor(env, clients)).toBeInstanceOf(DynamoCatalog);
 
       const m = messageRecord('clinic-a', T0);
       await catalog.putMessage(m);
