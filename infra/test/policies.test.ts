@@ -102,6 +102,13 @@ describe('who may write what', () => {
     expect(grants(ingest, ['s3:PutObject'], /\/catalog\/messages\/\*$/)).toBe(true);
     expect(grants(ingest, ['s3:PutObject'], /\/catalog\/errors\/\*$/)).toBe(true);
     expect(grants(ingest, S3_WRITE, /\/catalog\/(patient_identifiers\/)?\*$/)).toBe(false);
+    // and only their functions turn the mirror on (packages/aws catalogFor)
+    const mirrored = Object.values(stacks)
+      .flatMap((j) => Object.values(j.resource?.aws_lambda_function ?? {}))
+      .filter((f) => (f as { environment?: { variables?: Record<string, string> } }).environment?.variables?.HCDL_CATALOG_MIRROR === 'true')
+      .map((f) => f.function_name)
+      .sort();
+    expect(mirrored).toEqual([ROLES.coreWriter, ROLES.coreIngest].sort());
     // and the check catches a reader that writes a sub-prefix of the mirror
     expect(grants([allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/catalog/errors/*'])] as Statement[], S3_WRITE, anyCatalogMirror)).toBe(true);
   });

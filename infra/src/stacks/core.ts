@@ -136,7 +136,7 @@ export class CoreStack extends LakeStack implements CoreResources {
       code: coreWriterCode,
       handler: LAMBDAS.coreWriter.handler,
       description: 'HCDL core: writes staging JSON or error records and updates the catalog',
-      ...this.lakeFunctionDefaults(this),
+      ...this.coreWriterDefaults(),
       deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
       statements: [
         // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.
@@ -157,7 +157,7 @@ export class CoreStack extends LakeStack implements CoreResources {
       code: coreWriterCode,
       handler: LAMBDAS.coreWriterIngest.handler,
       description: 'HCDL core ingest: makes each accepted message durable (raw object, catalog row) for the front door',
-      ...this.lakeFunctionDefaults(this),
+      ...this.coreWriterDefaults(),
       statements: [
         // The request bytes the front door landed, read once and then deleted.
         ...readObjects(this.lakeBucket.arn, [ZonePrefix.Incoming], 'ReadLandedRequests'),
@@ -179,6 +179,15 @@ export class CoreStack extends LakeStack implements CoreResources {
       filterPolicy: CORE_WRITER_SUBSCRIPTION.filterPolicy,
       deadLetterQueue: this.coreWriterDlq.queue,
     });
+  }
+
+  /**
+   * The lake function defaults plus HCDL_CATALOG_MIRROR: core-writer's functions, the only
+   * writers of the catalog, mirror it under catalog/ for Athena (packages/aws catalogFor).
+   */
+  private coreWriterDefaults(): ReturnType<LakeStack['lakeFunctionDefaults']> {
+    const defaults = this.lakeFunctionDefaults(this);
+    return { ...defaults, environment: { ...defaults.environment, HCDL_CATALOG_MIRROR: 'true' } };
   }
 
   /** HCDL_* variables every function of the lake receives. */
