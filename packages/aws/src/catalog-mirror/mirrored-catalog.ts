@@ -1,5 +1,6 @@
 import {
   CatalogConflictError,
+  MessageStatus,
   errorRow,
   messageRow,
   patientIdentifierRow,
@@ -9,7 +10,6 @@ import {
   type ErrorRecord,
   type MessageQuery,
   type MessageRecord,
-  type MessageStatus,
   type ObjectStore,
   type Page,
   type PatientIdentifierRecord,
@@ -51,6 +51,9 @@ export class MirroredCatalog implements Catalog {
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
     const updated = await this.mirrorOnConflict(messageId, () => this.inner.updateMessage(messageId, patch, expectedStatus));
     await this.mirrorMessage(updated);
+    // core-writer skips putErrors on a retry that finds the attempt's rows already there, then
+    // sets status error: rewriting that attempt's errors here repairs a mirror that failed.
+    if (updated.status === MessageStatus.Error) await this.mirrorErrors(updated, new Set([updated.attempts]));
     return updated;
   }
 
@@ -79,7 +82,11 @@ export class MirroredCatalog implements Catalog {
       set.add(r.attempt);
       attempts.set(r.messageId, set);
     }
-    for (const [messageId, set] of attempts) await this.mirrorErrors(messageId, set);
+    for (const [messageId, set] of attempts) {
+      const message = await this.inner.getMessage(messageId);
+      if (message === undefined) throw new CatalogMirrorError(`cannot mirror the errors of ${messageId}: the message is not in the catalog`, 'errors');
+      await this.mirrorErrors(message, set);
+    }
   }
 
   async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
@@ -132,10 +139,9 @@ export class MirroredCatalog implements Catalog {
     await this.write('messages', record.messageId, () => messageMirrorKey(record.source, record.messageId), [messageRow(record)]);
   }
 
-  /** Rewrites the file of each attempt with every diagnostic the catalog holds for it. */
-  private async mirrorErrors(messageId: string, attempts: ReadonlySet<number>): Promise<void> {
-    const message = await this.inner.getMessage(messageId);
-    if (message === undefined) throw new CatalogMirrorError(`cannot mirror the errors of ${messageId}: the message is not in the catalog`, 'errors');
+  /** Rewrites the file of each attempt with every diagnostic the catalog holds for it (none: no file). */
+  private async mirrorErrors(message: MessageRecord, attempts: ReadonlySet<number>): Promise<void> {
+    const { messageId } = message;
     const all: ErrorRecord[] = [];
     let cursor: string | undefined;
     do {
@@ -145,6 +151,7 @@ export class MirroredCatalog implements Catalog {
     } while (cursor !== undefined);
     for (const attempt of [...attempts].sort((a, b) => a - b)) {
       const rows = all.filter((e) => e.attempt === attempt).map(errorRow);
+      if (rows.length === 0) continue;
       await this.write('errors', messageId, () => errorMirrorKey(message.source, messageId, attempt), rows);
     }
   }

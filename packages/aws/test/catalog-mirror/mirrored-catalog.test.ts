@@ -160,6 +160,22 @@ describe('MirroredCatalog: a mirror failure fails the write', () => {
     expect((await lines(local.objectStore, messageMirrorKey('clinic-a', m.messageId)))[0]).toMatchObject({ message_id: m.messageId, status: 'ingested' });
   });
 
+  it('a retry that skips putErrors (rows already there) repairs the errors file when it sets status error', async () => {
+    const { state, wrapped } = flaky(local.objectStore);
+    const catalog = new MirroredCatalog(local.catalog, wrapped);
+    const m = messageRecord('clinic-a', T0);
+    await catalog.putMessage(m);
+    state.broken = true;
+    await expect(catalog.putErrors([errorRecord(m.messageId, 1, 'NO_MSH', m.receivedAt)])).rejects.toBeInstanceOf(CatalogMirrorError);
+    state.broken = false;
+    // core-writer's retry: the attempt's rows exist, so it only updates the status
+    await catalog.updateMessage(m.messageId, { status: 'error', attempts: 1 });
+    expect((await lines(local.objectStore, errorMirrorKey('clinic-a', m.messageId, 1))).map((e) => e.code)).toEqual(['NO_MSH']);
+    // a status error without diagnostics of that attempt writes no empty file
+    await catalog.updateMessage(m.messageId, { attempts: 2 });
+    expect(await local.objectStore.head(errorMirrorKey('clinic-a', m.messageId, 2))).toBeUndefined();
+  });
+
   it('names no identifier when the patient index mirror fails', async () => {
     const { state, wrapped } = flaky(local.objectStore);
     state.broken = true;
