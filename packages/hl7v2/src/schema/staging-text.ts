@@ -9,7 +9,7 @@ import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import type { Separators } from './staging-values';
 import type { StructureResolution } from './structure';
-import { firstLeaf, type ComponentValue, type FieldValue, type LeafValue, type MessageView, type RepetitionValue, type SegmentView } from './view';
+import { firstLeaf, repetitionAt, type ComponentValue, type FieldValue, type LeafValue, type MessageView, type RepetitionValue, type SegmentView } from './view';
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
@@ -167,7 +167,9 @@ function repetitionMember(out: string, k: KeyText, rep: RepetitionValue, type: D
   return v === '' ? out : textMember(out, k, v);
 }
 
-function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): string {
+/** The JSON text of segment `index` of `segments`. */
+function segmentText(segments: readonly SegmentView[], index: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): string {
+  const seg = segments[index] as SegmentView;
   let out = '';
   const fields = seg.fields;
   const defs = def?.fields;
@@ -199,6 +201,7 @@ function segmentText(seg: SegmentView, segRep: number, def: SegmentDef | undefin
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
         out += `${out === '' ? '{' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
+        const segRep = repetitionAt(segments, index);
         if (!reportedAt(warnings, 'FIELD_REPEATED', seg.id, segRep, n)) {
           warnings.push(
             schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
@@ -247,24 +250,26 @@ export function writeStagingText(
   const seps: Separators = { component: view.componentSeparator, subcomponent: view.subcomponentSeparator };
   const layout = segmentLayout(dict, resolution.structure);
   const slots = new Map<string, Slot>();
-  const seen = new Map<string, number>();
-  for (const seg of view.segments) {
-    const n = (seen.get(seg.id) ?? 0) + 1;
-    seen.set(seg.id, n);
-    const text = segmentText(seg, n, dict.segment(seg.id), dict, seps, warnings);
+  const segments = view.segments;
+  for (let i = 0; i < segments.length; i++) {
+    const seg = segments[i] as SegmentView;
+    const text = segmentText(segments, i, dict.segment(seg.id), dict, seps, warnings);
     const key = segmentJsonKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
-    if (repeats || n === 1) {
-      const slot = slots.get(key);
+    const slot = slots.get(key);
+    // Without a slot for its key no segment with this id came before, so the repetition
+    // (needed only for a segment that does not repeat) is counted only when there is one.
+    const n = repeats || slot === undefined ? 1 : repetitionAt(segments, i);
+    if (n === 1) {
       if (slot === undefined) slots.set(key, { array: repeats, text });
       else slot.text += `,${text}`;
       continue;
     }
     const extraKey = `${segmentKey(seg.id)}_extra`;
     const extraJsonKey = str(extraKey);
-    const slot = slots.get(extraJsonKey);
-    if (slot === undefined) slots.set(extraJsonKey, { array: true, text });
-    else slot.text += `,${text}`;
+    const extraSlot = slots.get(extraJsonKey);
+    if (extraSlot === undefined) slots.set(extraJsonKey, { array: true, text });
+    else extraSlot.text += `,${text}`;
     warnings.push(
       schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${seg.id} occurs more than once but ${resolution.structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
         line: seg.line,

@@ -21,7 +21,7 @@ import type { DatatypeDef, Dictionary, ElementDef, SegmentDef, StructureNode } f
 import { schemaDiagnostic, type Diagnostic, type SchemaLocation } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
-import { isEmptyField, type FieldValue, type MessageView, type SegmentView } from './view';
+import { isEmptyField, repetitionAt, type FieldValue, type MessageView, type SegmentView } from './view';
 
 export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): void {
   const fieldSep = leafText(msh.fields[1]);
@@ -161,11 +161,10 @@ function tableComponents(type: DatatypeDef): readonly (readonly [number, string]
 }
 
 export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
-  const seen = new Map<string, number>();
-  for (const seg of view.segments) {
+  const segments = view.segments;
+  for (let index = 0; index < segments.length; index++) {
+    const seg = segments[index] as SegmentView;
     const id = seg.id;
-    const rep = (seen.get(id) ?? 0) + 1;
-    seen.set(id, rep);
     const def = dict.segment(id);
     if (def === undefined) continue;
     const isMsh = id === 'MSH';
@@ -174,7 +173,7 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
     for (const n of requiredFields(def, isMsh ? 3 : 1)) {
       if (isEmptyField(fields[n])) {
         const fd = defs[n] as ElementDef;
-        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: rep, field: n }));
+        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
       }
     }
     for (let n = 1; n < fields.length; n++) {
@@ -182,13 +181,13 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
       if (f === undefined || isEmptyField(f)) continue;
       const fd = defs[n];
       if (fd === undefined) {
-        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: rep, field: n }));
+        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
         continue;
       }
       if (!fd.repeats && f.length > 1 && !isMsh) {
-        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: rep, field: n, repetition: 2 }));
+        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n, repetition: 2 }));
       }
-      if (n > 2 || !isMsh) checkTables(f, fd.table, fd.type, dict, seg, rep, n, out);
+      if (n > 2 || !isMsh) checkTables(f, fd.table, fd.type, dict, segments, index, n, out);
     }
   }
 }
@@ -198,15 +197,15 @@ function checkTables(
   table: string | undefined,
   type: DatatypeDef | undefined,
   dict: Dictionary,
-  seg: SegmentView,
-  segRep: number,
+  segments: readonly SegmentView[],
+  index: number,
   field: number,
   out: Diagnostic[],
 ): void {
   if (type === undefined || type.kind !== 'composite') {
     if (table === undefined) return;
     for (let r = 0; r < f.length; r++) {
-      checkValue(first((f[r] as FieldValue[number])[0]), table, dict, seg, segRep, field, r + 1, undefined, out);
+      checkValue(first((f[r] as FieldValue[number])[0]), table, dict, segments, index, field, r + 1, undefined, out);
     }
     return;
   }
@@ -216,7 +215,7 @@ function checkTables(
     const rep = f[r] as FieldValue[number];
     for (const [c, t] of comps) {
       if (c >= rep.length) break;
-      checkValue(first(rep[c]), t, dict, seg, segRep, field, r + 1, c + 1, out);
+      checkValue(first(rep[c]), t, dict, segments, index, field, r + 1, c + 1, out);
     }
   }
 }
@@ -230,8 +229,8 @@ function checkValue(
   value: string,
   table: string,
   dict: Dictionary,
-  seg: SegmentView,
-  segRep: number,
+  segments: readonly SegmentView[],
+  index: number,
   field: number,
   repetition: number,
   component: number | undefined,
@@ -240,6 +239,8 @@ function checkValue(
   if (value === '') return;
   const values = dict.table(table);
   if (values === undefined || values.size === 0 || values.has(value)) return;
+  const seg = segments[index] as SegmentView;
+  const segRep = repetitionAt(segments, index);
   const loc: SchemaLocation = component === undefined
     ? { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition }
     : { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition, component };
