@@ -32,10 +32,8 @@ export function validateMessage(message: Message, resolution: StructureResolutio
   checkStructure(message, dict, resolution, out);
   checkFields(message, dict, out);
   // The rules locate by path; give their findings the column of that place in the line.
-  if (out.length > message.diagnostics.length) {
-    const parsed = new Set(message.diagnostics);
-    locateColumns(message, out.filter((d) => !parsed.has(d)));
-  }
+  // They follow the parser's own in `out` (the rules only append new objects).
+  if (out.length > message.diagnostics.length) locateColumns(message, out.slice(message.diagnostics.length));
   return out;
 }
 

@@ -24,41 +24,49 @@ function after(text: string, sep: string, n: number, from: number, to: number): 
   return at;
 }
 
-/** End of the part that starts at `from`: the first of the separators, or `to`. */
-function partEnd(text: string, seps: readonly string[], from: number, to: number): number {
-  let end = to;
-  for (const s of seps) {
-    if (s === '') continue;
-    const i = text.indexOf(s, from);
-    if (i >= 0 && i < end) end = i;
-  }
-  return end;
+/** `end`, or the first sep in text[from, end) when there is one ('' is a separator not declared). */
+function cut(text: string, sep: string, from: number, end: number): number {
+  if (sep === '') return end;
+  const i = text.indexOf(sep, from);
+  return i >= 0 && i < end ? i : end;
+}
+
+/** End of the part that starts at `from`: the first of the separators a, b, c, or `to`. */
+function partEnd(text: string, a: string, b: string, c: string, from: number, to: number): number {
+  return cut(text, c, from, cut(text, b, from, cut(text, a, from, to)));
 }
 
 /**
  * 0-based offset in the segment's line where the place starts; the end of the line when the
  * field or part was not sent (a missing required field points just past the last character).
+ * Each level (repetition, component, subcomponent) moves to its n-th part inside the current
+ * one, or only narrows the current part to its first when n is 1 or not given.
  */
 export function offsetOf(text: string, id: string, d: Delimiters, field: number, repetition?: number, component?: number, subcomponent?: number): number {
   if (isHeader(id) && field <= 2) return field === 1 ? 3 : 4;
   // MSH: the separator at offset 3 is MSH-1 and starts MSH-2, so MSH-n follows the (n-1)-th.
   let at = after(text, d.field, isHeader(id) ? field - 1 : field, 0, text.length);
   if (at < 0) return text.length;
-  let end = partEnd(text, [d.field], at, text.length);
-  const steps: [string, number | undefined, string[]][] = [
-    [d.repetition, repetition, [d.repetition]],
-    [d.component, component, [d.repetition, d.component]],
-    [d.subcomponent, subcomponent, [d.repetition, d.component, d.subcomponent]],
-  ];
-  for (const [sep, n, ends] of steps) {
-    if (n === undefined || n <= 1) {
-      end = partEnd(text, ends, at, end);
-      continue;
-    }
-    const next = after(text, sep, n - 1, at, end);
+  let end = partEnd(text, d.field, '', '', at, text.length);
+  const rs = d.repetition;
+  const cs = d.component;
+  const ss = d.subcomponent;
+  if (repetition !== undefined && repetition > 1) {
+    const next = after(text, rs, repetition - 1, at, end);
     if (next < 0) return end;
     at = next;
-    end = partEnd(text, ends, at, end);
+  }
+  end = partEnd(text, rs, '', '', at, end);
+  if (component !== undefined && component > 1) {
+    const next = after(text, cs, component - 1, at, end);
+    if (next < 0) return end;
+    at = next;
+  }
+  end = partEnd(text, rs, cs, '', at, end);
+  if (subcomponent !== undefined && subcomponent > 1) {
+    const next = after(text, ss, subcomponent - 1, at, end);
+    if (next < 0) return end;
+    at = next;
   }
   return at;
 }
