@@ -36,8 +36,16 @@ const NAMES: Record<string, Charset> = {
 /** Maps an MSH-18 value (first repetition) to a decoder name; undefined when unknown. */
 export function charsetOf(msh18: string | undefined): Charset | undefined {
   if (msh18 === undefined || msh18 === '') return Charset.Utf8;
-  return NAMES[msh18.trim().toUpperCase()];
+  // A sender names its charset the same way in every message: the last answer is kept.
+  if (msh18 !== lastName) {
+    lastName = msh18;
+    lastCharset = NAMES[msh18.trim().toUpperCase()];
+  }
+  return lastCharset;
 }
+
+let lastName = '';
+let lastCharset: Charset | undefined = Charset.Utf8;
 
 let utf8Strict: InstanceType<typeof TextDecoder> | undefined;
 const decoders = new Map<string, InstanceType<typeof TextDecoder>>();

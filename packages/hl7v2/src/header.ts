@@ -33,6 +33,9 @@ const text = (seg: Segment, field: number, component = 1): string | undefined =>
 function hd(seg: Segment, field: number): string | undefined {
   const rep = seg.fields[field]?.[0];
   if (rep === undefined) return undefined;
+  // The common case, a namespace id alone: the value as sent.
+  const only = rep[0];
+  if (rep.length === 1 && typeof only === 'string') return only === '' ? undefined : only;
   const parts = rep.map((c) => (c === null ? '""' : typeof c === 'string' ? c : c.join('&')));
   while (parts.length > 1 && parts[parts.length - 1] === '') parts.pop();
   const s = parts.join('^');
