@@ -38,16 +38,23 @@ export interface LeafDecodeOutcome extends DecodeOutcome {
    * none was malformed: with distinct separators, re-escaping the value gives the text back.
    */
   basic: boolean;
+  /**
+   * True when re-escaping the value can never give the text back, whatever the separators: a
+   * sequence other than the basic ones and `\X0D\` / `\X0A\` (the only others the encoder
+   * writes), or a malformed one. The parser then keeps the sent text without comparing.
+   */
+  changed: boolean;
 }
 
 /** decodeEscapes for the parser: also tells whether only basic escapes were used. */
 export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset): LeafDecodeOutcome {
   const esc = d.escape;
-  if (esc === '') return { value: text, badAt: -1, basic: true };
+  if (esc === '') return { value: text, badAt: -1, basic: true, changed: false };
   let out = '';
   let from = 0;
   let badAt = -1;
   let basic = true;
+  let changed = false;
   let i = text.indexOf(esc);
   while (i >= 0) {
     const close = text.indexOf(esc, i + 1);
@@ -75,10 +82,12 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
         break;
       case 'P':
         basic = false;
+        changed = true;
         rep = d.truncation !== '' ? d.truncation : undefined;
         break;
       default:
         basic = false;
+        if (body !== 'X0D' && body !== 'X0A') changed = true;
         if (HEX.test(body)) rep = decodeBytes(hexBytes(body.slice(1)), charset).text;
         else if (FORMATTING.test(body)) rep = `\\${body}\\`;
     }
@@ -94,7 +103,7 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
     from = close + 1;
     i = text.indexOf(esc, from);
   }
-  return { value: from === 0 ? text : out + text.slice(from), badAt, basic: basic && badAt < 0 };
+  return { value: from === 0 ? text : out + text.slice(from), badAt, basic: basic && badAt < 0, changed: changed || badAt >= 0 };
 }
 
 /**

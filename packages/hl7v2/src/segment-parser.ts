@@ -139,6 +139,8 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
   let fieldEsc = false;
   // False once a leaf of the field used an escape that re-escaping would not give back.
   let fieldBasic = true;
+  // True once a leaf of the field used an escape that re-escaping can never give back.
+  let fieldChanged = false;
   let plain = true;
   for (let i = start; i <= to; i++) {
     // Skip ordinary characters in a tight loop; the end of the line acts as a field separator.
@@ -163,7 +165,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
       } else {
         const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, prior, fields.length, 1, 1, 1);
         fields.push([[out.value]]);
-        if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
+        if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx, out.changed);
       }
       fieldStart = leafStart = i + 1;
       leafEsc = false;
@@ -178,6 +180,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
       v = out.value;
       fieldEsc = true;
       if (!out.basic) fieldBasic = false;
+      if (out.changed) fieldChanged = true;
       leafEsc = false;
     }
     leafStart = i + 1;
@@ -202,9 +205,10 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     if (c === rs) continue;
     fields.push(take(repStack, nReps));
     nReps = 0;
-    if (fieldEsc && (!fieldBasic || !ctx.distinct)) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx);
+    if (fieldEsc && (!fieldBasic || !ctx.distinct)) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx, fieldChanged);
     fieldEsc = false;
     fieldBasic = true;
+    fieldChanged = false;
     plain = true;
     fieldStart = i + 1;
   }
@@ -246,7 +250,11 @@ function decodeLeaf(
   return out;
 }
 
-/** Keeps the sent text of a field with escapes when re-escaping its value would not give it back. */
+/**
+ * Keeps the sent text of a field with escapes when re-escaping its value would not give it back.
+ * With distinct separators a field re-escapes to what was sent only if each of its leaves
+ * does, so when a leaf is `changed` (see LeafDecodeOutcome) the comparison is skipped.
+ */
 function keepOriginal(
   originals: (string | undefined)[] | undefined,
   fields: (FieldValue | undefined)[],
@@ -254,10 +262,11 @@ function keepOriginal(
   from: number,
   to: number,
   ctx: SegmentContext,
+  changed: boolean,
 ): (string | undefined)[] | undefined {
   const sent = text.slice(from, to);
   const n = fields.length - 1;
-  if (encodeField(fields[n], ctx.d) === sent) return originals;
+  if (!(changed && ctx.distinct) && encodeField(fields[n], ctx.d) === sent) return originals;
   const out = originals ?? [];
   out[n] = sent;
   return out;
