@@ -145,15 +145,20 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
   for (let i = start; i <= to; i++) {
     // Skip ordinary characters in a tight loop; the end of the line acts as a field separator.
     let c = fs;
+    // The class of the character found (0 at the end of the line), kept from the scan.
+    let k = 0;
     while (i < to) {
       const x = text.charCodeAt(i);
-      if (x < clsLen && cls[x] !== 0) {
-        c = x;
-        break;
+      if (x < clsLen) {
+        k = cls[x] as number;
+        if (k !== 0) {
+          c = x;
+          break;
+        }
       }
       i++;
     }
-    if (i < to && cls[c] === ESCAPE) {
+    if (k === ESCAPE) {
       leafEsc = true;
       continue;
     }
