@@ -2,45 +2,16 @@
  * Diagnostics raised by the schema layer (same shape as the core's Diagnostic).
  * Messages describe, never quote free-text or identifier values; coded table values may be quoted.
  */
-import type { Diagnostic } from '../diagnostics';
+import { diagnostic, type Diagnostic, type Location } from '../diagnostics';
 
 export type { Diagnostic };
 
-export interface SchemaLocation {
-  readonly line: number;
-  readonly segment?: string;
-  readonly segmentRepetition?: number;
-  readonly field?: number;
-  readonly repetition?: number;
-  readonly component?: number;
-  readonly subcomponent?: number;
-}
+/** Where a schema finding is: the core's Location (the column is filled in later, see columns.ts). */
+export type SchemaLocation = Readonly<Omit<Location, 'column'>>;
 
-export function locationText(loc: SchemaLocation): string {
-  if (loc.segment === undefined) return `line ${loc.line}`;
-  let s = `${loc.segment}[${loc.segmentRepetition ?? 1}]`;
-  if (loc.field === undefined) return s;
-  s += `-${loc.field}`;
-  if (loc.repetition !== undefined && loc.repetition > 1) s += `[${loc.repetition}]`;
-  if (loc.component !== undefined) s += `.${loc.component}`;
-  if (loc.subcomponent !== undefined) s += `.${loc.subcomponent}`;
-  return s;
-}
-
-export function schemaDiagnostic(
-  code: string,
-  severity: 'error' | 'warning',
-  message: string,
-  loc: SchemaLocation,
-): Diagnostic {
-  const d: Diagnostic = { code, severity, message, location: locationText(loc), line: loc.line, column: 1 };
-  if (loc.segment !== undefined) d.segment = loc.segment;
-  if (loc.segmentRepetition !== undefined) d.segmentRepetition = loc.segmentRepetition;
-  if (loc.field !== undefined) d.field = loc.field;
-  if (loc.repetition !== undefined) d.repetition = loc.repetition;
-  if (loc.component !== undefined) d.component = loc.component;
-  if (loc.subcomponent !== undefined) d.subcomponent = loc.subcomponent;
-  return d;
+/** A schema finding, built exactly as the parser builds its own (column 1 until located). */
+export function schemaDiagnostic(code: string, severity: 'error' | 'warning', message: string, loc: SchemaLocation): Diagnostic {
+  return diagnostic(code, severity, message, loc);
 }
 
 /** True when `code` is already reported for that field (validateMessage runs before staging). */
