@@ -8,19 +8,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { splitMessages } from '@hcdl/hl7v2';
 import { CORPUS, REPO, post, startTestLake, type TestLake } from './support/harness';
+import { corpusMessageRows } from '../fixtures/corpus-manifest';
 
-interface Row {
-  path: string;
-  negative: boolean;
-}
-
-const rows: Row[] = readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .filter((l) => l.trim() !== '')
-  .map((l) => l.split('\t'))
-  .filter((c) => c[10] === 'message')
-  .map((c) => ({ path: c[0] as string, negative: (c[9] ?? '').includes('NEGATIVE/INVALID') }));
+const rows = corpusMessageRows();
 
 /** Invalid only for a profile or a test's intent: valid HL7 that stages (reasons in the file). */
 const notDetectable = JSON.parse(readFileSync(path.join(REPO, 'test/fixtures/corpus-not-detectable.json'), 'utf8')) as Record<string, string>;

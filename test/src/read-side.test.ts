@@ -17,25 +17,14 @@ import { parseMessage, splitMessages } from '@hcdl/hl7v2';
 import { extractPatientIdentifiers } from '@hcdl/lake';
 import { CORPUS, getAllItems, getJson, post, runCli, startTestLake, type TestLake } from './support/harness';
 import { olderParser } from './support/older-parser';
+import { corpusMessageRows, type CorpusMessageRow as Row } from '../fixtures/corpus-manifest';
 
 const REJECTED_TYPE = 'VXR^V03';
 /** The reference sample's AthenaHealth feed: ADT^A28 (patient 123456), A31 (456789), then A40 merging 123456 into 456789 (MRG-4). */
 const ATHENA = 'hcls-data-lake/messages/adt03_AthenaHealth.txt';
 const FHIR_A40 = 'FHIR-Converter/data/SampleData/Hl7v2/ADT-A40-01.hl7';
 
-interface Row {
-  path: string;
-  source: string;
-  negative: boolean;
-}
-
-const rows: Row[] = readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-  .split('\n')
-  .slice(1)
-  .filter((l) => l.trim() !== '')
-  .map((l) => l.split('\t'))
-  .filter((c) => c[10] === 'message')
-  .map((c) => ({ path: c[0] as string, source: (c[0] as string).split('/')[0]!.replace(/[^A-Za-z0-9._-]/g, '-'), negative: (c[9] ?? '').includes('NEGATIVE/INVALID') }));
+const rows = corpusMessageRows();
 
 const q = encodeURIComponent;
 

@@ -1,25 +1,15 @@
 /** Shared helpers of the core parser tests: corpus access and byte builders. */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import { Hl7Error, parseMessage, splitMessages, type Message } from '../../src/index';
+import { corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 
 export const corpusDir = join(import.meta.dirname, '../../../../test/fixtures/corpus');
 
-export interface CorpusRow {
-  path: string;
-  notes: string;
-  negative: boolean;
-}
+export type { CorpusMessageRow as CorpusRow } from '../../../../test/fixtures/corpus-manifest';
 
 /** The `message` rows of MANIFEST.tsv (one per message file). */
-export function corpusMessages(): CorpusRow[] {
-  return readFileSync(join(corpusDir, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'))
-    .filter((c) => c[10] === 'message')
-    .map((c) => ({ path: c[0] as string, notes: c[9] ?? '', negative: (c[9] ?? '').includes('NEGATIVE/INVALID') }));
-}
+export { corpusMessageRows as corpusMessages };
 
 /** Every file under the corpus folder (relative paths), to check the manifest lists them all. */
 export function corpusFiles(dir = corpusDir): string[] {
@@ -75,4 +65,29 @@ export function adt(overrides: { pid3?: string; extra?: string[]; msh18?: string
     ...(overrides.extra ?? []),
   ];
   return `${segs.join('\r')}\r`;
+}
+
+/**
+ * Every message of every corpus file that splits and parses (files or messages that are
+ * fatal for the package are skipped), with the file it came from.
+ */
+export function corpusParsed(): { path: string; message: Message }[] {
+  const out: { path: string; message: Message }[] = [];
+  for (const row of corpusMessageRows()) {
+    let texts: string[];
+    try {
+      texts = splitMessages(corpusBytes(row.path)).messages.map((c) => c.text);
+    } catch (e) {
+      if (e instanceof Hl7Error) continue;
+      throw e;
+    }
+    for (const text of texts) {
+      try {
+        out.push({ path: row.path, message: parseMessage(text) });
+      } catch (e) {
+        if (!(e instanceof Hl7Error)) throw e;
+      }
+    }
+  }
+  return out;
 }

@@ -14,8 +14,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Hl7FatalError, parseMessage, splitMessages } from '../../src/index';
 import { isStageable, validateMessage, toStagingJsonText, toStagingJson } from '../../src/index';
+import { CORPUS_DIR as corpus, corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 
-const corpus = join(import.meta.dirname, '../../../../test/fixtures/corpus');
 
 /**
  * Deliberately invalid corpus files that are invalid only for a profile or a test's intent
@@ -26,19 +26,6 @@ export const NOT_DETECTABLE: Readonly<Record<string, string>> = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../../../test/fixtures/corpus-not-detectable.json'), 'utf8'),
 );
 
-interface Row {
-  path: string;
-  negative: boolean;
-}
-
-function rows(): Row[] {
-  const lines = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8').split('\n').slice(1);
-  return lines
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'))
-    .filter((c) => c[10] === 'message')
-    .map((c) => ({ path: c[0] as string, negative: (c[9] ?? '').includes('NEGATIVE/INVALID') }));
-}
 
 interface Outcome {
   staged: number;
@@ -81,7 +68,7 @@ function runLake(path: string): Outcome {
 }
 
 describe('corpus: staged vs error zone', () => {
-  const all = rows();
+  const all = corpusMessageRows();
 
   it('reads the manifest', () => {
     expect(all.length).toBeGreaterThan(400);

@@ -7,38 +7,12 @@
  *   an array or always an object, and so is every dictionary-named field.
  */
 import { describe, expect, it } from '@jest/globals';
-import { Hl7Error, parseMessage, splitMessages, toStagingJson, type Message } from '../../src/index';
-import { corpusBytes, corpusMessages } from '../core/support';
+import { parseMessage, toStagingJson } from '../../src/index';
+import { corpusParsed } from '../core/support';
 import { missingLeaves, treeLeaves } from './leaves';
 import { getDictionary } from '../../src/dictionary/load';
 import type { DictionaryVersion } from '../../src/dictionary/generated/versions';
 import { segmentKey, segmentLayout } from '../../src/schema/layout';
-
-interface Parsed {
-  path: string;
-  message: Message;
-}
-
-function corpusParsed(): Parsed[] {
-  const out: Parsed[] = [];
-  for (const row of corpusMessages()) {
-    let chunks: string[];
-    try {
-      chunks = splitMessages(corpusBytes(row.path)).messages.map((c) => c.text);
-    } catch (e) {
-      if (e instanceof Hl7Error) continue;
-      throw e;
-    }
-    for (const text of chunks) {
-      try {
-        out.push({ path: row.path, message: parseMessage(text) });
-      } catch (e) {
-        if (!(e instanceof Hl7Error)) throw e;
-      }
-    }
-  }
-  return out;
-}
 
 describe('corpus staging JSON', () => {
   const parsed = corpusParsed();

@@ -5,20 +5,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { openLocalLake, readConfig, type LocalLake } from '../../src';
 import type { CliIo } from '../../src/cli/commands/io';
+import { corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 
 export const REPO = path.resolve(import.meta.dirname, '../../../..');
 export const CORPUS = path.join(REPO, 'test/fixtures/corpus');
 
-/** Corpus files whose role is `message`, with the source they are sent for (their project). */
-export function corpusMessages(): { file: string; source: string }[] {
-  return readFileSync(path.join(CORPUS, 'MANIFEST.tsv'), 'utf8')
-    .split('\n')
-    .slice(1)
-    .filter((l) => l.trim() !== '')
-    .map((l) => l.split('\t'))
-    .filter((c) => c[10] === 'message')
-    .map((c) => ({ file: c[0] as string, source: (c[0] as string).split('/')[0]!.replace(/[^A-Za-z0-9._-]/g, '-') }));
-}
 
 /** A local lake on a temp folder, opened in this process (no HTTP server: the front door is called directly). */
 export async function openTempLake(): Promise<{ dataDir: string; lake: LocalLake }> {
@@ -34,7 +25,7 @@ export async function submit(lake: LocalLake, source: string, body: Uint8Array):
 }
 
 export async function ingestCorpus(lake: LocalLake): Promise<void> {
-  for (const m of corpusMessages()) await submit(lake, m.source, readFileSync(path.join(CORPUS, m.file)));
+  for (const m of corpusMessageRows()) await submit(lake, m.source, readFileSync(path.join(CORPUS, m.path)));
   await lake.idle();
 }
 
