@@ -3,36 +3,17 @@
  * the query in the configured workgroup and database, and prints the rows with the same
  * formatter as the local engine; Athena's SQL errors exit 1 like DuckDB's.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import { Writable } from 'node:stream';
+import { afterAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 // The CLI lives in @hcdl/local, which depends on this package (not the other way round).
 import { runQuery } from '../../local/src/cli/commands/query';
+import { ATHENA_CLI_ENV, capturedIo, useProcessEnv } from './support/athena-cli';
 
 const athena = mockClient(AthenaClient);
-const ENV = { HCDL_ATHENA_WORKGROUP: 'hcdl-dev-analytics', HCDL_ATHENA_DATABASE: 'hcdl_dev_lake', HCDL_ATHENA_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
-const saved: Record<string, string | undefined> = {};
-
-function io() {
-  const out: string[] = [];
-  const err: string[] = [];
-  const sink = (into: string[]) => new Writable({ write: (c: Buffer, _e, done) => (into.push(c.toString()), done()) });
-  return { stdout: sink(out), stderr: sink(err), out: () => out.join(''), err: () => err.join('') };
-}
-
 describe('hcdl query --athena', () => {
-  beforeAll(() => {
-    for (const [k, v] of Object.entries(ENV)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
+  useProcessEnv(ATHENA_CLI_ENV);
   afterAll(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
     athena.restore();
   });
   beforeEach(() => {
@@ -52,7 +33,7 @@ describe('hcdl query --athena', () => {
         ],
       },
     });
-    const cli = io();
+    const cli = capturedIo();
     expect(await runQuery(['--athena', '--format', 'csv', sql], cli)).toBe(0);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { QueryString: sql, WorkGroup: 'hcdl-dev-analytics', QueryExecutionContext: { Database: 'hcdl_dev_lake' } },
@@ -66,7 +47,7 @@ describe('hcdl query --athena', () => {
     athena.on(GetQueryExecutionCommand).resolves({
       QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist", AthenaError: { ErrorCategory: 2 } } },
     });
-    const cli = io();
+    const cli = capturedIo();
     expect(await runQuery(['--athena', 'SELECT 1 FROM stagin'], cli)).toBe(1);
     expect(cli.out()).toBe('');
     expect(cli.err()).toBe("hcdl query: SQL error: TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist\n");

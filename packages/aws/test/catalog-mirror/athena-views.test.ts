@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Writable } from 'node:stream';
 import { mockClient } from 'aws-sdk-client-mock';
 import { AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, StartQueryExecutionCommand } from '@aws-sdk/client-athena';
 import { CATALOG_VIEW_COLUMNS, PATIENT_IDENTIFIER_PARTS } from '@hcdl/lake';
@@ -17,6 +16,7 @@ import { createLocalAdapters } from '../../../local/src/adapters/local-adapters'
 import { QueryEngine } from '../../../local/src/query/engine';
 import { runQuery } from '../../../local/src/cli/commands/query';
 import { MirroredCatalog } from '../../src/index';
+import { ATHENA_CLI_ENV, capturedIo, useProcessEnv } from '../support/athena-cli';
 
 /** The README's catalog questions, written once for both engines (GROUP BY ordinals, no GROUP BY ALL). */
 const CATALOG_QUESTIONS = {
@@ -133,19 +133,8 @@ describe('the README catalog questions on the mirror', () => {
 
 describe('hcdl query --athena sends the same SQL', () => {
   const athena = mockClient(AthenaClient);
-  const ENV = { HCDL_ATHENA_WORKGROUP: 'hcdl-dev-analytics', HCDL_ATHENA_DATABASE: 'hcdl_dev_lake', HCDL_ATHENA_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'x', AWS_SECRET_ACCESS_KEY: 'y' };
-  const saved: Record<string, string | undefined> = {};
-  beforeAll(() => {
-    for (const [k, v] of Object.entries(ENV)) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
-  });
+  useProcessEnv(ATHENA_CLI_ENV);
   afterAll(() => {
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
     athena.restore();
   });
 
@@ -154,13 +143,11 @@ describe('hcdl query --athena sends the same SQL', () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' } } });
     athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '7' }] }] } });
-    const out: string[] = [];
-    const sink = new Writable({ write: (c: Buffer, _e, done) => (out.push(c.toString()), done()) });
-    const err = new Writable({ write: (_c, _e, done) => done() });
-    expect(await runQuery(['--athena', '--format', 'json', sql], { stdout: sink, stderr: err })).toBe(0);
+    const cli = capturedIo();
+    expect(await runQuery(['--athena', '--format', 'json', sql], cli)).toBe(0);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([
       { QueryString: sql, WorkGroup: 'hcdl-dev-analytics', QueryExecutionContext: { Database: 'hcdl_dev_lake' } },
     ]);
-    expect(out.join('')).toContain('7');
+    expect(cli.out()).toContain('7');
   });
 });
