@@ -39,13 +39,18 @@ export function firstLeaf(field: FieldValue | undefined, component = 1): string 
 /** True when the field carries no value at all (absent or every leaf empty string). */
 export function isEmptyField(field: FieldValue | undefined): boolean {
   if (field === undefined) return true;
-  for (const rep of field) {
-    for (const c of rep) {
+  // Most sent fields start with a non-empty leaf: answer without walking them.
+  const head = (field[0] as RepetitionValue)[0];
+  if (typeof head === 'string' && head !== '') return false;
+  for (let r = 0; r < field.length; r++) {
+    const rep = field[r] as RepetitionValue;
+    for (let k = 0; k < rep.length; k++) {
+      const c = rep[k];
       if (c === null) return false;
       if (typeof c === 'string') {
         if (c !== '') return false;
-      } else {
-        for (const s of c) if (s === null || s !== '') return false;
+      } else if (c !== undefined) {
+        for (let j = 0; j < c.length; j++) if (c[j] !== '') return false;
       }
     }
   }
