@@ -17,7 +17,8 @@
  *         segment or field missing, value not in an HL7 table, field repeated when it may not,
  *         field position unknown, version/type/structure unresolved, MSH-2 not the usual 4.
  */
-import type { DatatypeDef, Dictionary, ElementDef, SegmentDef, StructureNode } from '../dictionary/types';
+import { segmentChecks, type TableCheck } from '../dictionary/field-checks';
+import type { Dictionary, ElementDef, StructureNode } from '../dictionary/types';
 import { schemaDiagnostic, type Diagnostic, type SchemaLocation } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
@@ -123,54 +124,19 @@ function requiredSegments(nodes: readonly StructureNode[], present: ReadonlySet<
   }
 }
 
-/** Field positions a segment definition requires (min >= 1 and not withdrawn), cached per definition. */
-const requiredCache = new WeakMap<SegmentDef, readonly number[]>();
-
-function requiredFields(def: SegmentDef, from: number): readonly number[] {
-  let list = requiredCache.get(def);
-  if (list === undefined) {
-    const out: number[] = [];
-    const defs = def.fields;
-    for (let n = 1; n < defs.length; n++) {
-      const fd = defs[n];
-      if (fd !== undefined && fd.min >= 1 && fd.max !== 0) out.push(n);
-    }
-    list = out;
-    requiredCache.set(def, list);
-  }
-  return from === 1 ? list : list.filter((n) => n >= from);
-}
-
-/** Components of a composite datatype bound to a table (composite components excluded), cached per datatype. */
-const tableComponentsCache = new WeakMap<DatatypeDef, readonly (readonly [number, string])[]>();
-
-function tableComponents(type: DatatypeDef): readonly (readonly [number, string])[] {
-  let list = tableComponentsCache.get(type);
-  if (list === undefined) {
-    const out: [number, string][] = [];
-    const comps = type.components;
-    for (let c = 0; c < comps.length; c++) {
-      const cd = comps[c];
-      if (cd?.table === undefined || cd.type?.kind === 'composite') continue;
-      out.push([c, cd.table]);
-    }
-    list = out;
-    tableComponentsCache.set(type, list);
-  }
-  return list;
-}
-
 export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
   const segments = view.segments;
   for (let index = 0; index < segments.length; index++) {
     const seg = segments[index] as SegmentView;
     const id = seg.id;
-    const def = dict.segment(id);
-    if (def === undefined) continue;
+    const checks = segmentChecks(dict, id);
+    if (checks === undefined) continue;
     const isMsh = id === 'MSH';
-    const defs = def.fields;
+    const defs = checks.def.fields;
     const fields = seg.fields;
-    for (const n of requiredFields(def, isMsh ? 3 : 1)) {
+    const required = isMsh ? checks.requiredFrom3 : checks.required;
+    for (let k = 0; k < required.length; k++) {
+      const n = required[k] as number;
       if (isEmptyField(fields[n])) {
         const fd = defs[n] as ElementDef;
         out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
@@ -187,35 +153,21 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
       if (!fd.repeats && f.length > 1 && !isMsh) {
         out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n, repetition: 2 }));
       }
-      if (n > 2 || !isMsh) checkTables(f, fd.table, fd.type, dict, segments, index, n, out);
+      const tables = checks.tables[n] as readonly TableCheck[];
+      if (tables.length > 0 && (n > 2 || !isMsh)) checkTables(f, tables, segments, index, n, out);
     }
   }
 }
 
-function checkTables(
-  f: FieldValue,
-  table: string | undefined,
-  type: DatatypeDef | undefined,
-  dict: Dictionary,
-  segments: readonly SegmentView[],
-  index: number,
-  field: number,
-  out: Diagnostic[],
-): void {
-  if (type === undefined || type.kind !== 'composite') {
-    if (table === undefined) return;
-    for (let r = 0; r < f.length; r++) {
-      checkValue(first((f[r] as FieldValue[number])[0]), table, dict, segments, index, field, r + 1, undefined, out);
-    }
-    return;
-  }
-  const comps = tableComponents(type);
-  if (comps.length === 0) return;
+/** Each repetition's values against the field's tables: repetition by repetition, components ascending. */
+function checkTables(f: FieldValue, tables: readonly TableCheck[], segments: readonly SegmentView[], index: number, field: number, out: Diagnostic[]): void {
   for (let r = 0; r < f.length; r++) {
     const rep = f[r] as FieldValue[number];
-    for (const [c, t] of comps) {
-      if (c >= rep.length) break;
-      checkValue(first(rep[c]), t, dict, segments, index, field, r + 1, c + 1, out);
+    for (let k = 0; k < tables.length; k++) {
+      const t = tables[k] as TableCheck;
+      if (t.component >= rep.length) break;
+      const value = first(rep[t.component]);
+      if (value !== '' && !t.values.has(value)) unknownValue(t, segments, index, field, r + 1, out);
     }
   }
 }
@@ -225,26 +177,13 @@ function first(c: FieldValue[number][number] | undefined): string {
   return typeof c === 'string' ? c : (c[0] ?? '');
 }
 
-function checkValue(
-  value: string,
-  table: string,
-  dict: Dictionary,
-  segments: readonly SegmentView[],
-  index: number,
-  field: number,
-  repetition: number,
-  component: number | undefined,
-  out: Diagnostic[],
-): void {
-  if (value === '') return;
-  const values = dict.table(table);
-  if (values === undefined || values.size === 0 || values.has(value)) return;
+function unknownValue(t: TableCheck, segments: readonly SegmentView[], index: number, field: number, repetition: number, out: Diagnostic[]): void {
   const seg = segments[index] as SegmentView;
   const segRep = repetitionAt(segments, index);
-  const loc: SchemaLocation = component === undefined
-    ? { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition }
-    : { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition, component };
-  out.push(schemaDiagnostic('TABLE_VALUE_UNKNOWN', 'warning', `value is not in HL7 table ${table}`, loc));
+  const loc: SchemaLocation = t.inComposite
+    ? { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition, component: t.component + 1 }
+    : { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition };
+  out.push(schemaDiagnostic('TABLE_VALUE_UNKNOWN', 'warning', `value is not in HL7 table ${t.table}`, loc));
 }
 
 function leafText(f: FieldValue | undefined): string {
