@@ -94,6 +94,16 @@ function zSegment(rng: Rng, id: string): string {
   return `${id}|1|${rng.pick(['VIP', 'STD', 'EMP'])}^${rng.pick(['Flag one', 'Flag two'])}^LOCAL|${rng.digits(5)}~${rng.digits(5)}|Free text with \\T\\ and \\S\\ inside|${ts(rng)}`;
 }
 
+/**
+ * The segments as one message text, each ended by CR. Joined in one step so that the text is
+ * one flat string, as text decoded from bytes (a socket, a file, an S3 object) always is:
+ * `join(...) + '\r'` would hand every parser a rope, whose characters cost an indirection
+ * each to read (about a third slower for the character scanners).
+ */
+function message(segs: readonly string[]): string {
+  return [...segs, ''].join('\r');
+}
+
 function adt(rng: Rng): string {
   const version = rng.pick(VERSIONS);
   const event = rng.pick(ADT_EVENTS);
@@ -115,7 +125,7 @@ function adt(rng: Rng): string {
   }
   if (rng.chance(0.6)) segs.push(`IN1|1|${rng.pick(['BCBS', 'AETNA', 'MEDICARE'])}^Plan^LOCAL|${rng.digits(6)}|${rng.pick(['Blue Plan', 'Silver Plan'])}|${address(rng)}||${phone(rng)}|${rng.digits(8)}|||||${ts(rng).slice(0, 8)}|||||${name(rng)}|01^Self^HL70063|${ts(rng).slice(0, 8)}|${address(rng)}`);
   if (rng.chance(0.8)) segs.push(zSegment(rng, 'ZPI'));
-  return segs.join('\r') + '\r';
+  return message(segs);
 }
 
 function oru(rng: Rng): string {
@@ -137,7 +147,7 @@ function oru(rng: Rng): string {
     if (rng.chance(0.12)) segs.push(`NTE|${i}|L|${rng.pick(COMMENTS)}`);
   }
   if (rng.chance(0.6)) segs.push(zSegment(rng, 'ZOB'));
-  return segs.join('\r') + '\r';
+  return message(segs);
 }
 
 /** Generates `count` messages (about half ADT, half ORU), the same for a given seed. */
