@@ -4,6 +4,7 @@
  * only the versions actually used are parsed and turned into objects.
  */
 import type { EncodedGroup, EncodedNodeRef, EncodedPool, EncodedVersion } from './format';
+import { Element } from './element';
 import { assignKeys } from './keys';
 import type { DatatypeDef, Dictionary, ElementDef, MessageStructure, SegmentDef, StructureNode } from './types';
 import { POOL } from './generated/pool';
@@ -52,24 +53,8 @@ function decodeElements(
     kind,
   );
   return raw.map(([seq, name, datatype, min, max, table], i) => {
-    const key = keys[i] ?? `${kind}_${seq}`;
-    const jsonKey = `${JSON.stringify(key)}:`;
-    return {
-      seq,
-      name,
-      key,
-      jsonKey,
-      jsonOpen: `{${jsonKey}`,
-      jsonNext: `,${jsonKey}`,
-      jsonOpenQ: `{${jsonKey}"`,
-      jsonNextQ: `,${jsonKey}"`,
-      datatype,
-      type: datatype === '' ? undefined : datatypes.get(datatype),
-      min,
-      max,
-      repeats: max === -1 || max > 1,
-      table: table === undefined || table === '' ? undefined : table,
-    };
+    const type = datatype === '' ? undefined : datatypes.get(datatype);
+    return new Element(seq, name, keys[i] ?? `${kind}_${seq}`, datatype, type, min, max, table === undefined || table === '' ? undefined : table);
   });
 }
 

@@ -1,20 +1,26 @@
 /** Run-time view of one HL7 v2 dictionary version (decoded from ./generated). */
 
-export interface ElementDef {
+/**
+ * The texts that start an object member in staging JSON text, as flat strings: `{"key":` and
+ * `,"key":` (first or next member), and the same followed by the `"` that opens a string value.
+ */
+export interface MemberTexts {
+  readonly jsonOpen: string;
+  readonly jsonNext: string;
+  readonly jsonOpenQ: string;
+  readonly jsonNextQ: string;
+}
+
+/** A field or component; its MemberTexts are made on first use (see element.ts). */
+export interface ElementDef extends MemberTexts {
   /** HL7 position (1-based). */
   readonly seq: number;
   /** hl7apy's lower-case long name, as in the source data. */
   readonly name: string;
   /** JSON key used in staging JSON: `name` made safe and unique within its parent (see keys.ts). */
   readonly key: string;
-  /** `key` as JSON text followed by `:` (precomputed for the staging JSON writer). */
+  /** `key` as JSON text followed by `:`. */
   readonly jsonKey: string;
-  /** `{` + jsonKey and `,` + jsonKey: the member as first or next of an object (staging writer). */
-  readonly jsonOpen: string;
-  readonly jsonNext: string;
-  /** jsonOpen and jsonNext followed by the `"` that opens a string value (staging writer). */
-  readonly jsonOpenQ: string;
-  readonly jsonNextQ: string;
   /** Datatype id (`XPN`, `ST`, `varies`); `''` when the source gives none. */
   readonly datatype: string;
   /** Resolved datatype, undefined when the source gives none. */

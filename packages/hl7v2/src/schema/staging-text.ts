@@ -4,7 +4,9 @@
  * without building the intermediate objects. Keys are precomputed JSON text per element.
  * Every function returns '' for "omitted" (a JSON value is never the empty string).
  */
-import type { DatatypeDef, Dictionary, SegmentDef } from '../dictionary/types';
+import { memberTexts } from '../dictionary/element';
+import type { DatatypeDef, Dictionary, MemberTexts, SegmentDef } from '../dictionary/types';
+import { flat } from '../flat';
 import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import type { Separators } from './staging-values';
@@ -17,40 +19,27 @@ function str(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** The texts that start a member: `{"key":` / `,"key":`, and the same with the `"` of a string value. */
-interface KeyText {
-  readonly jsonOpen: string;
-  readonly jsonNext: string;
-  readonly jsonOpenQ: string;
-  readonly jsonNextQ: string;
-}
-
-function keyText(jsonKey: string): KeyText {
-  return { jsonOpen: `{${jsonKey}`, jsonNext: `,${jsonKey}`, jsonOpenQ: `{${jsonKey}"`, jsonNextQ: `,${jsonKey}"` };
-}
-
-/** Positional keys: index i gives `<prefix>_<i + from>`. */
-const positional = (prefix: string, from: number): KeyText[] => Array.from({ length: 128 }, (_, i) => keyText(`"${prefix}_${i + from}":`));
-const COMPONENT = positional('component', 1);
-const SUBCOMPONENT = positional('subcomponent', 1);
-const FIELD = positional('field', 0);
-const compKey = (i: number): KeyText => COMPONENT[i] ?? keyText(`"component_${i + 1}":`);
-const subKey = (i: number): KeyText => SUBCOMPONENT[i] ?? keyText(`"subcomponent_${i + 1}":`);
-const fieldKey = (n: number): KeyText => FIELD[n] ?? keyText(`"field_${n}":`);
+/** Positional keys, made on first use: index i gives `<prefix>_<i + from>`. */
+const COMPONENT: MemberTexts[] = [];
+const SUBCOMPONENT: MemberTexts[] = [];
+const FIELD: MemberTexts[] = [];
+const compKey = (i: number): MemberTexts => (COMPONENT[i] ??= memberTexts(`"component_${i + 1}":`));
+const subKey = (i: number): MemberTexts => (SUBCOMPONENT[i] ??= memberTexts(`"subcomponent_${i + 1}":`));
+const fieldKey = (n: number): MemberTexts => (FIELD[n] ??= memberTexts(`"field_${n}":`));
 
 /**
  * `out` (an object's text so far, '' before its first member) with the member `k: v` added,
  * for a non-empty leaf v. Plain strings are written between the precomputed `"` and one more,
  * so a value costs three concatenations.
  */
-function leafMember(out: string, k: KeyText, v: string | null): string {
+function leafMember(out: string, k: MemberTexts, v: string | null): string {
   if (v === null) return out + (out === '' ? k.jsonOpen : k.jsonNext) + 'null';
   if (NEEDS_ESCAPE.test(v)) return out + (out === '' ? k.jsonOpen : k.jsonNext) + JSON.stringify(v);
   return out + (out === '' ? k.jsonOpenQ : k.jsonNextQ) + v + '"';
 }
 
 /** `out` with the member `k: text` added (text: a JSON value). */
-function textMember(out: string, k: KeyText, text: string): string {
+function textMember(out: string, k: MemberTexts, text: string): string {
   return out + (out === '' ? k.jsonOpen : k.jsonNext) + text;
 }
 
@@ -108,7 +97,7 @@ function componentText(c: ComponentValue, type: DatatypeDef | undefined, seps: S
 }
 
 /** `out` with the member `k: component` added when the component is not empty. */
-function componentMember(out: string, k: KeyText, c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
+function componentMember(out: string, k: MemberTexts, c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
   if (typeof c === 'string') {
     if (c === '') return out;
     return type !== undefined && type.kind === 'composite' ? textMember(out, k, compositeOfOne(c, type)) : leafMember(out, k, c);
@@ -159,7 +148,7 @@ function arrayText(f: FieldValue, from: number, type: DatatypeDef | undefined, s
 }
 
 /** `out` with the member `k: repetition` added when the repetition is not empty. */
-function repetitionMember(out: string, k: KeyText, rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
+function repetitionMember(out: string, k: MemberTexts, rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
   const c = rep[0];
   // The common case: one plain value of a non-composite type.
   if (rep.length === 1 && typeof c === 'string' && (type === undefined || type.kind !== 'composite')) return c === '' ? out : leafMember(out, k, c);
@@ -230,7 +219,7 @@ const segmentKeys = new Map<string, string>();
 function segmentJsonKey(id: string): string {
   let k = segmentKeys.get(id);
   if (k === undefined) {
-    k = str(segmentKey(id));
+    k = flat(str(segmentKey(id)));
     if (segmentKeys.size >= 4096) segmentKeys.clear();
     segmentKeys.set(id, k);
   }
