@@ -34,12 +34,23 @@ export class Segment {
   #source: string | undefined;
   #from: number;
   #to: number;
+  #jsonSafe: boolean;
 
   /**
    * `source`, `from` and `to` (given by the parser) say where the segment's line is in the text
    * it was parsed from, so that the line can be read back without serializing the segment.
+   * `jsonSafe` (given by the parser) says that no leaf holds a character JSON text escapes.
    */
-  constructor(id: string, line: number, fields: (FieldValue | undefined)[], originals?: (string | undefined)[], source?: string, from = 0, to = source?.length ?? 0) {
+  constructor(
+    id: string,
+    line: number,
+    fields: (FieldValue | undefined)[],
+    originals?: (string | undefined)[],
+    source?: string,
+    from = 0,
+    to = source?.length ?? 0,
+    jsonSafe = false,
+  ) {
     this.id = id;
     this.line = line;
     this.fields = fields;
@@ -47,6 +58,16 @@ export class Segment {
     this.#source = source;
     this.#from = from;
     this.#to = to;
+    this.#jsonSafe = jsonSafe;
+  }
+
+  /**
+   * True when the parser found no character in any leaf that JSON text must escape (`"`,
+   * `\`, control characters, lone surrogate halves), so the staging writer can copy the
+   * values as they are; false for a segment built in code or changed with setField.
+   */
+  get jsonSafe(): boolean {
+    return this.#jsonSafe;
   }
 
   /**
@@ -74,6 +95,7 @@ export class Segment {
     this.fields[n] = v;
     if (this.originals) this.originals[n] = undefined;
     this.#source = undefined;
+    this.#jsonSafe = false;
   }
 
   /** Decoded leaf at field/repetition/component/subcomponent (all 1-based); undefined if absent. */

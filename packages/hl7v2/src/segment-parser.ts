@@ -15,7 +15,7 @@ export interface SegmentContext {
   cs: number;
   ss: number;
   es: number;
-  /** Character class by char code (SEPARATOR, ESCAPE or 0) for codes below `cls.length`. */
+  /** Character class by char code (SEPARATOR, ESCAPE, JSON_UNSAFE or 0) for codes below `cls.length`. */
   cls: Uint8Array;
   /**
    * The declared separators and escape character are pairwise different, so a field whose
@@ -26,6 +26,11 @@ export interface SegmentContext {
 
 const SEPARATOR = 1;
 const ESCAPE = 2;
+/** `"` and control characters: ordinary data, counted because JSON text must escape them. */
+const JSON_UNSAFE = 3;
+
+/** What JSON text must escape (as JSON.stringify does), for decoded values. */
+const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Class tables by separator set (a sender uses one set; a few sets at most per process). */
 const tables = new Map<string, Uint8Array>();
@@ -35,6 +40,12 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
   let t = tables.get(key);
   if (t === undefined) {
     t = new Uint8Array(Math.max(128, fs + 1, rs + 1, cs + 1, ss + 1, es + 1));
+    // What JSON escapes, unless it is a delimiter: control characters, `"`, `\` (data when it
+    // is not the escape character), and surrogate halves when the table reaches them.
+    for (let x = 0; x < 0x20; x++) t[x] = JSON_UNSAFE;
+    t[0x22] = JSON_UNSAFE;
+    t[0x5c] = JSON_UNSAFE;
+    for (let x = 0xd800; x < Math.min(t.length, 0xe000); x++) t[x] = JSON_UNSAFE;
     // A separator wins over the escape character when a sender declares the same one twice.
     if (es >= 0) t[es] = ESCAPE;
     for (const c of [fs, rs, cs, ss]) if (c >= 0) t[c] = SEPARATOR;
@@ -115,6 +126,8 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
   let start = from + 4;
+  // Characters JSON must escape in the leaves so far (see Segment.jsonSafe).
+  let unsafe = 0;
   if (to - from <= 3) {
     // A bare id ('MSH' alone inside a message included): no field at all, not even MSH-1.
     return new Segment(id, line, fields, undefined, text, from, to);
@@ -124,7 +137,10 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     let enc = text.indexOf(ctx.d.field, start);
     if (enc >= to) enc = -1;
     const encEnd = enc < 0 ? to : enc;
-    fields.push(encEnd > start ? [[text.slice(start, encEnd)]] : undefined);
+    const encText = encEnd > start ? text.slice(start, encEnd) : '';
+    fields.push(encText === '' ? undefined : [[encText]]);
+    // MSH-1 and MSH-2 are not scanned (MSH-2 holds the escape character, `\` as a rule).
+    if (NEEDS_JSON_ESCAPE.test(ctx.d.field) || NEEDS_JSON_ESCAPE.test(encText)) unsafe++;
     if (enc < 0) return new Segment(id, line, fields, undefined, text, from, to);
     start = encEnd + 1;
   }
@@ -155,20 +171,28 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
           c = x;
           break;
         }
-      }
+      } else if (x >= 0xd800 && x <= 0xdfff) unsafe++;
       i++;
     }
     if (k === ESCAPE) {
       leafEsc = true;
       continue;
     }
+    if (k === JSON_UNSAFE) {
+      unsafe++;
+      continue;
+    }
     if (c === fs && plain) {
       // Fast path: a field with no repetition, component or subcomponent separator.
       if (i === fieldStart) fields.push(undefined);
       else if (!leafEsc) {
-        fields.push([[i - fieldStart === 2 && text.charCodeAt(fieldStart) === 34 && text.charCodeAt(fieldStart + 1) === 34 ? null : text.slice(fieldStart, i)]]);
+        if (i - fieldStart === 2 && text.charCodeAt(fieldStart) === 34 && text.charCodeAt(fieldStart + 1) === 34) {
+          fields.push([[null]]);
+          unsafe -= 2;
+        } else fields.push([[text.slice(fieldStart, i)]]);
       } else {
         const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, prior, fields.length, 1, 1, 1);
+        if (NEEDS_JSON_ESCAPE.test(out.value)) unsafe++;
         fields.push([[out.value]]);
         if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx, out.changed);
       }
@@ -179,10 +203,14 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     plain = false;
     let v: LeafValue;
     if (!leafEsc) {
-      v = i - leafStart === 2 && text.charCodeAt(leafStart) === 34 && text.charCodeAt(leafStart + 1) === 34 ? null : text.slice(leafStart, i);
+      if (i - leafStart === 2 && text.charCodeAt(leafStart) === 34 && text.charCodeAt(leafStart + 1) === 34) {
+        v = null;
+        unsafe -= 2;
+      } else v = text.slice(leafStart, i);
     } else {
       const out = decodeLeaf(text, from, leafStart, i, ctx, line, id, prior, fields.length, nReps + 1, nComps + 1, nSubs + 1);
       v = out.value;
+      if (NEEDS_JSON_ESCAPE.test(v)) unsafe++;
       fieldEsc = true;
       if (!out.basic) fieldBasic = false;
       if (out.changed) fieldChanged = true;
@@ -217,7 +245,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     plain = true;
     fieldStart = i + 1;
   }
-  return new Segment(id, line, fields, originals, text, from, to);
+  return new Segment(id, line, fields, originals, text, from, to, unsafe === 0);
 }
 
 /** A leaf that holds the escape character, decoded; a malformed escape is reported. */

@@ -19,6 +19,17 @@ function str(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
+/**
+ * False while writing a segment the parser found JSON-safe (Segment.jsonSafe): its leaves
+ * then need no escape test. Joined values (parts with separators) are always tested.
+ */
+let checkLeaves = true;
+
+/** A leaf value as a JSON string. */
+function leafStr(s: string): string {
+  return checkLeaves && NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
 /** Positional keys, made on first use: index i gives `<prefix>_<i + from>`. */
 const COMPONENT: MemberTexts[] = [];
 const SUBCOMPONENT: MemberTexts[] = [];
@@ -34,7 +45,7 @@ const fieldKey = (n: number): MemberTexts => (FIELD[n] ??= memberTexts(`"field_$
  */
 function leafMember(out: string, k: MemberTexts, v: string | null): string {
   if (v === null) return out + (out === '' ? k.jsonOpen : k.jsonNext) + 'null';
-  if (NEEDS_ESCAPE.test(v)) return out + (out === '' ? k.jsonOpen : k.jsonNext) + JSON.stringify(v);
+  if (checkLeaves && NEEDS_ESCAPE.test(v)) return out + (out === '' ? k.jsonOpen : k.jsonNext) + JSON.stringify(v);
   return out + (out === '' ? k.jsonOpenQ : k.jsonNextQ) + v + '"';
 }
 
@@ -44,7 +55,7 @@ function textMember(out: string, k: MemberTexts, text: string): string {
 }
 
 function leaf(v: LeafValue): string {
-  return v === '' ? '' : v === null ? 'null' : str(v);
+  return v === '' ? '' : v === null ? 'null' : leafStr(v);
 }
 
 function joinLeaves(parts: readonly LeafValue[], sep: string): string {
@@ -69,7 +80,7 @@ function primitiveRaw(c: ComponentValue, seps: Separators): string | null | unde
 /** A non-empty string component of a composite component type: `{first subcomponent: c}`. */
 function compositeOfOne(c: string, type: DatatypeDef): string {
   const k = type.components[0] ?? subKey(0);
-  return NEEDS_ESCAPE.test(c) ? `${k.jsonOpen}${JSON.stringify(c)}}` : `${k.jsonOpenQ}${c}"}`;
+  return checkLeaves && NEEDS_ESCAPE.test(c) ? `${k.jsonOpen}${JSON.stringify(c)}}` : `${k.jsonOpenQ}${c}"}`;
 }
 
 /** Subcomponents as an object keyed by `defs` (positional keys past them); '' when all are empty. */
@@ -159,6 +170,8 @@ function repetitionMember(out: string, k: MemberTexts, rep: RepetitionValue, typ
 /** The JSON text of segment `index` of `segments`. */
 function segmentText(segments: readonly SegmentView[], index: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): string {
   const seg = segments[index] as SegmentView;
+  // Every leaf written below belongs to this segment (set again for each one).
+  checkLeaves = seg.jsonSafe !== true;
   let out = '';
   const fields = seg.fields;
   const defs = def?.fields;
@@ -204,6 +217,7 @@ function segmentText(segments: readonly SegmentView[], index: number, def: Segme
       }
     }
   }
+  checkLeaves = true;
   return out === '' ? '{}' : `${out}}`;
 }
 

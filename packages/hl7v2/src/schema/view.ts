@@ -19,6 +19,8 @@ export interface SegmentView {
   readonly line: number;
   /** fields[n] is HL7 field n (MSH: fields[1] field separator, fields[2] encoding characters). */
   readonly fields: readonly (FieldValue | undefined)[];
+  /** True when no leaf holds a character JSON text escapes (the parser's Segment.jsonSafe). */
+  readonly jsonSafe?: boolean;
 }
 
 export interface MessageView {
