@@ -127,7 +127,10 @@ function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, sep
   }
   if (type.kind === 'primitive') {
     if (rep.length === 1) {
-      const v = primitiveRaw(rep[0] as ComponentValue, seps);
+      const c = rep[0] as ComponentValue;
+      // One leaf (the common case) is written as a leaf; subcomponents joined are tested.
+      if (typeof c === 'string') return c === '' ? '' : leafStr(c);
+      const v = primitiveRaw(c, seps);
       return v === undefined ? '' : v === null ? 'null' : str(v);
     }
     let any = false;

@@ -33,6 +33,8 @@ describe('Segment.jsonSafe', () => {
 
   it.each([
     ['a raw quote', '1||123||DOE^JA"NE'],
+    ['a quote in a primitive field (PID-8)', '1||123||DOE^JANE||19700101|F"'],
+    ['a quote in a primitive sent with subcomponents', '1||123||DOE^JANE||19700101|F&"X'],
     ['a quote next to an explicit null', '1||123||DOE^"""'],
     ['a tab', '1||123||DOE^JA\tNE'],
     ['a decoded \\E\\ (backslash)', '1||123||DOE^JA\\E\\NE'],
