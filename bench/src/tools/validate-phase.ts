@@ -2,7 +2,7 @@
  * Timing helper for the dictionary validation phase alone (not part of the benchmark run):
  * times `validateMessage(p, structureOf(p))` over pre-parsed generated messages and prints
  * microseconds per message, per wall second and per CPU second of this process (the CPU
- * figure moves less when other work shares the machine), as the median of several rounds.
+ * figure moves less when other work shares the machine), as the median of one-second rounds.
  *
  *   npx tsx bench/src/tools/validate-phase.ts [seconds=5] [count=200] [seed=20240601] [hl7v2-index]
  *   node --cpu-prof --cpu-prof-dir=/tmp/vprof --import tsx bench/src/tools/validate-phase.ts
@@ -10,7 +10,9 @@
  *
  * For an A/B comparison give `hl7v2-index`, the src/index.ts of another copy of the package
  * (e.g. the last commit: `git archive HEAD packages/hl7v2 | tar -x -C /tmp/base`, then
- * `/tmp/base/packages/hl7v2/src/index.ts`), and run both variants back to back.
+ * `/tmp/base/packages/hl7v2/src/index.ts`), and run both variants back to back, in turn and
+ * several times (in separate processes: two copies loaded in one process were measured
+ * unequal, the second one 10-35 % slower with the very same code).
  * Keep the retained set small (a few hundred trees): thousands of retained parsed messages
  * slow every phase down through garbage collection.
  */
@@ -47,5 +49,5 @@ for (let s = 0; s < Number(seconds); s++) {
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 process.stdout.write(
   `validateMessage: ${perMessage.toFixed(2)} diagnostics/msg; median ${median(wallUs).toFixed(2)} us/msg wall, ` +
-    `${median(cpuUs).toFixed(2)} us/msg cpu (rounds wall ${wallUs.map((x) => x.toFixed(1)).join(' ')}; cpu ${cpuUs.map((x) => x.toFixed(1)).join(' ')})\n`,
+    `${median(cpuUs).toFixed(2)} us/msg cpu (cpu rounds ${cpuUs.map((x) => x.toFixed(1)).join(' ')})\n`,
 );

@@ -29,22 +29,38 @@ export interface SegmentChecks {
 }
 
 const NONE: readonly TableCheck[] = [];
-const cache = new WeakMap<Dictionary, Map<string, SegmentChecks | null>>();
 
-/** The checks of segment `id` in `dict`, undefined when the dictionary does not define it. */
-export function segmentChecks(dict: Dictionary, id: string): SegmentChecks | undefined {
-  let perDict = cache.get(dict);
-  if (perDict === undefined) {
-    perDict = new Map();
-    cache.set(dict, perDict);
+/** The field checks of one dictionary's segments, each worked out on first use. */
+export class DictionaryChecks {
+  readonly #dict: Dictionary;
+  readonly #bySegment = new Map<string, SegmentChecks | null>();
+
+  constructor(dict: Dictionary) {
+    this.#dict = dict;
   }
-  let checks = perDict.get(id);
+
+  /** The checks of segment `id`, undefined when the dictionary does not define it. */
+  segment(id: string): SegmentChecks | undefined {
+    let checks = this.#bySegment.get(id);
+    if (checks === undefined) {
+      const def = this.#dict.segment(id);
+      checks = def === undefined ? null : build(this.#dict, def);
+      this.#bySegment.set(id, checks);
+    }
+    return checks ?? undefined;
+  }
+}
+
+const cache = new WeakMap<Dictionary, DictionaryChecks>();
+
+/** The field checks of `dict` (one per dictionary: look it up once per message, not per segment). */
+export function dictionaryChecks(dict: Dictionary): DictionaryChecks {
+  let checks = cache.get(dict);
   if (checks === undefined) {
-    const def = dict.segment(id);
-    checks = def === undefined ? null : build(dict, def);
-    perDict.set(id, checks);
+    checks = new DictionaryChecks(dict);
+    cache.set(dict, checks);
   }
-  return checks ?? undefined;
+  return checks;
 }
 
 function build(dict: Dictionary, def: SegmentDef): SegmentChecks {

@@ -17,8 +17,8 @@
  *         segment or field missing, value not in an HL7 table, field repeated when it may not,
  *         field position unknown, version/type/structure unresolved, MSH-2 not the usual 4.
  */
-import { segmentChecks, type TableCheck } from '../dictionary/field-checks';
-import type { Dictionary, ElementDef, StructureNode } from '../dictionary/types';
+import { dictionaryChecks, type TableCheck } from '../dictionary/field-checks';
+import type { Dictionary, ElementDef, MessageStructure, StructureNode } from '../dictionary/types';
 import { schemaDiagnostic, type Diagnostic, type SchemaLocation } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
@@ -36,7 +36,6 @@ export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): vo
   if (enc.length < 3) problem = `MSH-2 has ${enc.length} character(s), at least 3 are needed`;
   else if (enc.length > 5) problem = `MSH-2 has ${enc.length} characters, at most 5 are defined`;
   else {
-    const seen = new Set<string>();
     for (let i = 0; i < enc.length && problem === undefined; i++) {
       const ch = enc[i] as string;
       const code = ch.charCodeAt(0);
@@ -44,8 +43,7 @@ export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): vo
       else if (ch >= '0' && ch <= '9') problem = `MSH-2 character ${i + 1} is a digit`;
       else if (ch === '"') problem = `MSH-2 character ${i + 1} is '"', which marks the explicit null`;
       else if (ch === fieldSep) problem = `MSH-2 character ${i + 1} repeats the field separator`;
-      else if (seen.has(ch) && !(ch === '\\' && enc[i - 1] === '\\')) problem = `MSH-2 character ${i + 1} repeats another delimiter`;
-      seen.add(ch);
+      else if (enc.indexOf(ch) < i && !(ch === '\\' && enc[i - 1] === '\\')) problem = `MSH-2 character ${i + 1} repeats another delimiter`;
     }
   }
   if (problem !== undefined) out.push(schemaDiagnostic('ENCODING_CHARACTERS_INVALID', 'error', problem, loc));
@@ -97,10 +95,9 @@ export function checkStructure(view: MessageView, dict: Dictionary, res: Structu
     out.push(schemaDiagnostic(w, 'warning', text[w], { line, segment: 'MSH', segmentRepetition: 1, field }));
   }
   const layout = segmentLayout(dict, res.structure);
-  const present = new Set<string>();
+  const perSegment = dictionaryChecks(dict);
   for (const s of view.segments) {
-    present.add(s.id);
-    const known = dict.segment(s.id) !== undefined;
+    const known = perSegment.segment(s.id) !== undefined;
     if (!known && !s.id.startsWith('Z')) {
       out.push(schemaDiagnostic('UNKNOWN_SEGMENT', 'warning', `${s.id} is not a segment of HL7 ${dict.version}`, { line: s.line, segment: s.id }));
     } else if (known && res.structure !== undefined && !layout.anySegment && !layout.listed.has(s.id)) {
@@ -108,28 +105,51 @@ export function checkStructure(view: MessageView, dict: Dictionary, res: Structu
     }
   }
   const structure = res.structure === undefined ? undefined : dict.structure(res.structure);
-  if (structure !== undefined) requiredSegments(structure.children, present, res.structure as string, line, out);
+  if (structure === undefined) return;
+  for (const id of requiredSegments(structure)) {
+    if (!hasSegment(view.segments, id)) out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${res.structure as string} requires a ${id} segment`, { line }));
+  }
 }
 
-function requiredSegments(nodes: readonly StructureNode[], present: ReadonlySet<string>, structure: string, line: number, out: Diagnostic[]): void {
-  for (const n of nodes) {
-    if (n.min < 1) continue;
-    if (n.kind === 'segment') {
-      if (n.id !== 'ANYHL7SEGMENT' && !present.has(n.id)) {
-        out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${structure} requires a ${n.id} segment`, { line }));
+/**
+ * Ids of the segments a structure requires, in its order: required segments at its top level
+ * and inside required groups that are not a choice (ANYHL7SEGMENT excluded). Cached per structure.
+ */
+const requiredCache = new WeakMap<MessageStructure, readonly string[]>();
+
+function requiredSegments(structure: MessageStructure): readonly string[] {
+  let ids = requiredCache.get(structure);
+  if (ids === undefined) {
+    const out: string[] = [];
+    const walk = (nodes: readonly StructureNode[]): void => {
+      for (const n of nodes) {
+        if (n.min < 1) continue;
+        if (n.kind === 'segment') {
+          if (n.id !== 'ANYHL7SEGMENT') out.push(n.id);
+        } else if (!n.choice) {
+          walk(n.children);
+        }
       }
-    } else if (!n.choice) {
-      requiredSegments(n.children, present, structure, line, out);
-    }
+    };
+    walk(structure.children);
+    ids = out;
+    requiredCache.set(structure, ids);
   }
+  return ids;
+}
+
+function hasSegment(segments: readonly SegmentView[], id: string): boolean {
+  for (let i = 0; i < segments.length; i++) if ((segments[i] as SegmentView).id === id) return true;
+  return false;
 }
 
 export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
   const segments = view.segments;
+  const perSegment = dictionaryChecks(dict);
   for (let index = 0; index < segments.length; index++) {
     const seg = segments[index] as SegmentView;
     const id = seg.id;
-    const checks = segmentChecks(dict, id);
+    const checks = perSegment.segment(id);
     if (checks === undefined) continue;
     const isMsh = id === 'MSH';
     const defs = checks.def.fields;
@@ -142,15 +162,17 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
         out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
       }
     }
+    // An empty field raises nothing, but only the first two checks need to ask: the table
+    // checks skip empty values, so a field the dictionary defines is not walked for that.
     for (let n = 1; n < fields.length; n++) {
       const f = fields[n];
-      if (f === undefined || isEmptyField(f)) continue;
+      if (f === undefined) continue;
       const fd = defs[n];
       if (fd === undefined) {
-        out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
+        if (!isEmptyField(f)) out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
         continue;
       }
-      if (!fd.repeats && f.length > 1 && !isMsh) {
+      if (!fd.repeats && f.length > 1 && !isMsh && !isEmptyField(f)) {
         out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n, repetition: 2 }));
       }
       const tables = checks.tables[n] as readonly TableCheck[];
