@@ -23,18 +23,24 @@ export function structureOf(message: Message): StructureResolution {
  * A message is stageable when none has severity 'error' (`isStageable`).
  */
 export function validateMessage(message: Message, resolution: StructureResolution = structureOf(message)): Diagnostic[] {
-  const out: Diagnostic[] = [...message.diagnostics];
+  const parsed = message.diagnostics;
+  const out: Diagnostic[] = parsed.slice();
   const dict = getDictionary(resolution.dictionaryVersion);
   const msh = message.segments[0];
   // The parser already reports an empty MSH-2 (ENCODING_CHARACTERS_MISSING): not twice.
-  if (msh !== undefined && !message.diagnostics.some((d) => d.code === 'ENCODING_CHARACTERS_MISSING')) checkEncodingCharacters(msh, out);
+  if (msh !== undefined && !hasCode(parsed, 'ENCODING_CHARACTERS_MISSING')) checkEncodingCharacters(msh, out);
   checkMessageShape(message, message.nonSegmentLines, out);
   checkStructure(message, dict, resolution, out);
   checkFields(message, dict, out);
   // The rules locate by path; give their findings the column of that place in the line.
   // They follow the parser's own in `out` (the rules only append new objects).
-  if (out.length > message.diagnostics.length) locateColumns(message, out.slice(message.diagnostics.length));
+  if (out.length > parsed.length) locateColumns(message, out, parsed.length);
   return out;
+}
+
+function hasCode(diagnostics: readonly Diagnostic[], code: string): boolean {
+  for (let i = 0; i < diagnostics.length; i++) if ((diagnostics[i] as Diagnostic).code === code) return true;
+  return false;
 }
 
 /**

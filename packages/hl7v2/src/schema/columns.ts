@@ -71,21 +71,34 @@ export function offsetOf(text: string, id: string, d: Delimiters, field: number,
   return at;
 }
 
-/** Sets the column of every diagnostic in `diagnostics` that names a field of a segment of `message`. */
-export function locateColumns(message: Message, diagnostics: readonly Diagnostic[]): void {
-  let lines: Map<string, string> | undefined;
-  for (const dg of diagnostics) {
+/**
+ * Sets the column of every diagnostic in `diagnostics` from index `from` on that names a field
+ * of a segment of `message`. The rules report segment by segment, so the segment and line of
+ * the previous finding are kept for the next one.
+ */
+export function locateColumns(message: Message, diagnostics: readonly Diagnostic[], from = 0): void {
+  const segments = message.segments;
+  let seg: Segment | undefined;
+  let text = '';
+  for (let k = from; k < diagnostics.length; k++) {
+    const dg = diagnostics[k] as Diagnostic;
     if (dg.field === undefined || dg.segment === undefined) continue;
-    const seg = message.segments.find((s: Segment) => s.line === dg.line && s.id === dg.segment);
-    if (seg === undefined) continue;
-    lines ??= new Map();
-    const key = `${seg.line}`;
-    let text = lines.get(key);
-    if (text === undefined) {
+    if (seg === undefined || seg.line !== dg.line || seg.id !== dg.segment) {
+      const i = findSegment(segments, dg.line, dg.segment);
+      if (i < 0) continue;
+      seg = segments[i] as Segment;
       // The line as parsed when the segment is unchanged (what serializing it would give back).
       text = seg.sourceText() ?? serializeSegment(seg, message.delimiters);
-      lines.set(key, text);
     }
     dg.column = offsetOf(text, seg.id, message.delimiters, dg.field, dg.repetition, dg.component, dg.subcomponent) + 1;
   }
+}
+
+/** Index of the first segment with that line and id, -1 if none. */
+function findSegment(segments: readonly Segment[], line: number, id: string): number {
+  for (let i = 0; i < segments.length; i++) {
+    const s = segments[i] as Segment;
+    if (s.line === line && s.id === id) return i;
+  }
+  return -1;
 }
