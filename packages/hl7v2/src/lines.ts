@@ -26,7 +26,14 @@ export interface LineTable {
   readonly start: readonly number[];
   readonly end: readonly number[];
   readonly line: readonly number[];
+  /**
+   * The text holds a UTF-16 surrogate code unit (paired or not). Tested once per text: a
+   * one-byte string (Latin-1 text) answers at once; JSON must escape a lone surrogate half.
+   */
+  readonly surrogates: boolean;
 }
+
+const SURROGATE = /[\ud800-\udfff]/;
 
 function isBlankRange(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
@@ -73,7 +80,7 @@ export function scanLines(s: string): LineTable {
     lineNo++;
     start = next;
   }
-  return { text: s, count: starts.length, start: starts, end: ends, line: lines };
+  return { text: s, count: starts.length, start: starts, end: ends, line: lines, surrogates: SURROGATE.test(s) };
 }
 
 /** Text of line i of a table. */

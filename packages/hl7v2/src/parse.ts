@@ -42,7 +42,7 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
   const mshTo = t.end[start] as number;
   const mshLine = t.line[start] as number;
   const d = readDelimiters(text.slice(mshFrom, mshTo), mshLine, diagnostics);
-  const ctx = segmentContext(d, charset, diagnostics);
+  const ctx = segmentContext(d, charset, diagnostics, t.surrogates);
   const segments: Segment[] = [parseSegment(text, mshLine, NO_SEGMENTS, ctx, mshFrom, mshTo)];
   const extra: ExtraLine[] = [];
   const fs = ctx.fs;
@@ -105,7 +105,7 @@ export function readHeader(input: string | Uint8Array): MessageHeader {
   const to = t.end[i] as number;
   const line = t.line[i] as number;
   const d = readDelimiters(t.text.slice(from, to), line);
-  return headerOf(parseSegment(t.text, line, NO_SEGMENTS, segmentContext(d, decoded.charset, []), from, to), d);
+  return headerOf(parseSegment(t.text, line, NO_SEGMENTS, segmentContext(d, decoded.charset, [], t.surrogates), from, to), d);
 }
 
 export { noMsh };

@@ -22,15 +22,14 @@ export interface SegmentContext {
    * escapes are all basic re-escapes to exactly what was sent (no need to keep the original).
    */
   distinct: boolean;
+  /** The text holds surrogate code units (LineTable.surrogates): no segment is JSON-safe. */
+  surrogates: boolean;
 }
 
 const SEPARATOR = 1;
 const ESCAPE = 2;
 /** `"` and control characters: ordinary data, counted because JSON text must escape them. */
 const JSON_UNSAFE = 3;
-
-/** What JSON text must escape (as JSON.stringify does), for decoded values. */
-const NEEDS_JSON_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 /** Class tables by separator set (a sender uses one set; a few sets at most per process). */
 const tables = new Map<string, Uint8Array>();
@@ -40,12 +39,11 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
   let t = tables.get(key);
   if (t === undefined) {
     t = new Uint8Array(Math.max(128, fs + 1, rs + 1, cs + 1, ss + 1, es + 1));
-    // What JSON escapes, unless it is a delimiter: control characters, `"`, `\` (data when it
-    // is not the escape character), and surrogate halves when the table reaches them.
+    // What JSON escapes, unless it is a delimiter: control characters, `"` and `\` (data
+    // when it is not the escape character). Surrogates are known per text (ctx.surrogates).
     for (let x = 0; x < 0x20; x++) t[x] = JSON_UNSAFE;
     t[0x22] = JSON_UNSAFE;
     t[0x5c] = JSON_UNSAFE;
-    for (let x = 0xd800; x < Math.min(t.length, 0xe000); x++) t[x] = JSON_UNSAFE;
     // A separator wins over the escape character when a sender declares the same one twice.
     if (es >= 0) t[es] = ESCAPE;
     for (const c of [fs, rs, cs, ss]) if (c >= 0) t[c] = SEPARATOR;
@@ -63,7 +61,7 @@ function code(s: string): number {
   return s === '' ? -1 : s.charCodeAt(0);
 }
 
-export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[]): SegmentContext {
+export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Diagnostic[], surrogates = true): SegmentContext {
   const fs = code(d.field);
   const rs = code(d.repetition);
   const cs = code(d.component);
@@ -73,7 +71,7 @@ export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Dia
     const declared = [fs, rs, cs, ss, es].filter((c) => c >= 0);
     last = { fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es), distinct: new Set(declared).size === declared.length };
   }
-  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: last.cls, distinct: last.distinct };
+  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: last.cls, distinct: last.distinct, surrogates };
 }
 
 const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
@@ -139,8 +137,8 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     const encEnd = enc < 0 ? to : enc;
     const encText = encEnd > start ? text.slice(start, encEnd) : '';
     fields.push(encText === '' ? undefined : [[encText]]);
-    // MSH-1 and MSH-2 are not scanned (MSH-2 holds the escape character, `\` as a rule).
-    if (NEEDS_JSON_ESCAPE.test(ctx.d.field) || NEEDS_JSON_ESCAPE.test(encText)) unsafe++;
+    // MSH-1 and MSH-2 are not scanned, and MSH-2 holds the escape character (`\`) as a rule.
+    unsafe++;
     if (enc < 0) return new Segment(id, line, fields, undefined, text, from, to);
     start = encEnd + 1;
   }
@@ -171,15 +169,13 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
           c = x;
           break;
         }
-      } else if (x >= 0xd800 && x <= 0xdfff) unsafe++;
+      }
       i++;
     }
-    if (k === ESCAPE) {
-      leafEsc = true;
-      continue;
-    }
-    if (k === JSON_UNSAFE) {
-      unsafe++;
+    if (k > SEPARATOR) {
+      // The escape character, or a character JSON escapes (ordinary data here).
+      if (k === ESCAPE) leafEsc = true;
+      else unsafe++;
       continue;
     }
     if (c === fs && plain) {
@@ -192,7 +188,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
         } else fields.push([[text.slice(fieldStart, i)]]);
       } else {
         const out = decodeLeaf(text, from, fieldStart, i, ctx, line, id, prior, fields.length, 1, 1, 1);
-        if (NEEDS_JSON_ESCAPE.test(out.value)) unsafe++;
+        unsafe++;
         fields.push([[out.value]]);
         if (!out.basic || !ctx.distinct) originals = keepOriginal(originals, fields, text, fieldStart, i, ctx, out.changed);
       }
@@ -210,7 +206,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     } else {
       const out = decodeLeaf(text, from, leafStart, i, ctx, line, id, prior, fields.length, nReps + 1, nComps + 1, nSubs + 1);
       v = out.value;
-      if (NEEDS_JSON_ESCAPE.test(v)) unsafe++;
+      unsafe++;
       fieldEsc = true;
       if (!out.basic) fieldBasic = false;
       if (out.changed) fieldChanged = true;
@@ -245,7 +241,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     plain = true;
     fieldStart = i + 1;
   }
-  return new Segment(id, line, fields, originals, text, from, to, unsafe === 0);
+  return new Segment(id, line, fields, originals, text, from, to, unsafe === 0 && !ctx.surrogates);
 }
 
 /** A leaf that holds the escape character, decoded; a malformed escape is reported. */
