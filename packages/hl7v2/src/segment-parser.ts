@@ -28,7 +28,7 @@ export interface SegmentContext {
 
 const SEPARATOR = 1;
 const ESCAPE = 2;
-/** `"` and control characters: ordinary data, counted because JSON text must escape them. */
+/** `"`, `\` (when not the escape character) and control characters: ordinary data, counted because JSON text escapes them. */
 const JSON_UNSAFE = 3;
 
 /** Class tables by separator set (a sender uses one set; a few sets at most per process). */
