@@ -3,7 +3,7 @@
  * segment keys lower-case, fields by dictionary key, arrays decided by the dictionary only.
  */
 import type { Dictionary, ElementDef, SegmentDef } from '../dictionary/types';
-import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import { repetitionValue, type JsonObject, type JsonValue, type Separators } from './staging-values';
 import type { StructureResolution } from './structure';
@@ -61,13 +61,7 @@ export function buildStaging(
       const arr = doc[extraKey] as JsonObject[] | undefined;
       if (arr === undefined) doc[extraKey] = [obj];
       else arr.push(obj);
-      warnings.push(
-        schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${seg.id} occurs more than once but ${resolution.structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
-          line: seg.line,
-          segment: seg.id,
-          segmentRepetition: n,
-        }),
-      );
+      reportExtraSegment(warnings, seg, n, resolution.structure, extraKey);
     }
   }
   return doc;
@@ -118,16 +112,7 @@ function segmentObject(
       }
       if (extra.length > 0) {
         out[`${fd.key}_extra`] = extra;
-        if (!reportedAt(warnings, 'FIELD_REPEATED', seg.id, segRep, n)) {
-          warnings.push(
-            schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
-              line: seg.line,
-              segment: seg.id,
-              segmentRepetition: segRep,
-              field: n,
-            }),
-          );
-        }
+        reportExtraRepetitions(warnings, seg, segRep, n, fd.key);
       }
     }
   }

@@ -7,7 +7,7 @@
 import { memberTexts } from '../dictionary/element';
 import type { DatatypeDef, Dictionary, MemberTexts, SegmentDef } from '../dictionary/types';
 import { flat } from '../flat';
-import { reportedAt, schemaDiagnostic, type Diagnostic } from './diagnostics';
+import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import type { Separators } from './staging-values';
 import type { StructureResolution } from './structure';
@@ -206,17 +206,7 @@ function segmentText(segments: readonly SegmentView[], index: number, def: Segme
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
         out += `${out === '' ? '{' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
-        const segRep = repetitionAt(segments, index);
-        if (!reportedAt(warnings, 'FIELD_REPEATED', seg.id, segRep, n)) {
-          warnings.push(
-            schemaDiagnostic('FIELD_REPEATED', 'warning', `${seg.id}-${n} does not repeat in the dictionary; extra repetitions kept under ${fd.key}_extra`, {
-              line: seg.line,
-              segment: seg.id,
-              segmentRepetition: segRep,
-              field: n,
-            }),
-          );
-        }
+        reportExtraRepetitions(warnings, seg, repetitionAt(segments, index), n, fd.key);
       }
     }
   }
@@ -276,13 +266,7 @@ export function writeStagingText(
     const extraSlot = slots.get(extraJsonKey);
     if (extraSlot === undefined) slots.set(extraJsonKey, { array: true, text });
     else extraSlot.text += `,${text}`;
-    warnings.push(
-      schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${seg.id} occurs more than once but ${resolution.structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
-        line: seg.line,
-        segment: seg.id,
-        segmentRepetition: n,
-      }),
-    );
+    reportExtraSegment(warnings, seg, n, resolution.structure, extraKey);
   }
   const meta = {
     version: resolution.version.sent ?? null,
