@@ -44,6 +44,15 @@ function memoryCatalog(rows: MessageRecord[]): Catalog & { rows: Map<string, Mes
   return self as unknown as Catalog & { rows: Map<string, MessageRecord>; lists: number; errors: ErrorRecord[] };
 }
 
+/** An object store in memory holding the raw bytes of one message (what applyFailed reads), taking puts. */
+function rawObjectStore(rawKey: string): ObjectStore {
+  const objects = new Map<string, Uint8Array>([[rawKey, new TextEncoder().encode('MSH|x')]]);
+  return {
+    get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
+    put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
+  } as unknown as ObjectStore;
+}
+
 const row = (id: string, status: MessageRecord['status']): MessageRecord => ({
   ...newMessageRow({ messageId: id, source: 'lab', rawKey: `raw/${id}.hl7`, contentHash: 'h', size: 3, at: AT }),
   status,
@@ -116,12 +125,7 @@ describe('repeated outcomes', () => {
     const id = newMessageId();
     const ingested = { ...row(id, 'ingested'), attempts: 0 };
     const catalog = memoryCatalog([ingested]);
-    const objects = new Map<string, Uint8Array>([[ingested.rawKey, new TextEncoder().encode('MSH|x')]]);
-    const objectStore = {
-      get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
-      put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
-    } as unknown as ObjectStore;
-    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore, logger: quiet, now: () => new Date(AT) });
+    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore: rawObjectStore(ingested.rawKey), logger: quiet, now: () => new Date(AT) });
     const failed = {
       attributes: { event: HubEventName.Failed },
       body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH segment' }] },
@@ -144,12 +148,7 @@ describe('a failed outcome retried after a crash', () => {
       if (crashes-- > 0) throw new Error('connection reset');
       return update(...args);
     };
-    const objects = new Map<string, Uint8Array>([[ingested.rawKey, new TextEncoder().encode('MSH|x')]]);
-    const objectStore = {
-      get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
-      put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
-    } as unknown as ObjectStore;
-    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore, logger: quiet, now: () => new Date(AT) });
+    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore: rawObjectStore(ingested.rawKey), logger: quiet, now: () => new Date(AT) });
     const failed = { attributes: { event: HubEventName.Failed }, body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH' }] } } as unknown as HubEvent;
     await expect(c.applyFailed(failed)).rejects.toThrow('connection reset');
     expect(catalog.rows.get(id)?.status).toBe('ingested');
