@@ -69,7 +69,9 @@ export function packGeneratedStrings(cacheDir) {
       build.onResolve({ filter: /^hcdl-packed:/ }, (args) => ({ path: args.path.slice('hcdl-packed:'.length), namespace: 'hcdl-packed' }));
       build.onLoad({ filter: /.*/, namespace: 'hcdl-packed' }, (args) => {
         const data = {};
-        for (const name of readdirSync(args.path).filter((f) => f.endsWith('.ts')).sort()) {
+        for (const name of readdirSync(args.path)
+          .filter((f) => f.endsWith('.ts'))
+          .sort()) {
           const exports = stringExports(path.join(args.path, name));
           if (exports !== undefined) data[name] = exports;
         }

@@ -8,7 +8,12 @@ import { Rng } from './random';
 const FAMILY = ['SMITH', 'NGUYEN', 'GARCIA', 'MUELLER', 'OKAFOR', 'ROSSI', 'DUBOIS', 'KOWALSKI', 'TANAKA', 'OBRIEN', 'SILVA', 'JOHANSSON'] as const;
 const GIVEN = ['ANNA', 'JOHN', 'MARIA', 'LI', 'AHMED', 'SOFIA', 'PIERRE', 'OLGA', 'KENJI', 'GRACE', 'LUCAS', 'AMARA'] as const;
 const STREETS = ['MAIN ST', 'OAK AVE', 'ELM RD', 'PINE LN', 'MAPLE DR', 'CEDAR CT', 'HARBOR BLVD'] as const;
-const CITIES = [['SPRINGFIELD', 'IL', '62701'], ['RIVERTON', 'WY', '82501'], ['LAKEWOOD', 'CO', '80226'], ['FAIRVIEW', 'OR', '97024']] as const;
+const CITIES = [
+  ['SPRINGFIELD', 'IL', '62701'],
+  ['RIVERTON', 'WY', '82501'],
+  ['LAKEWOOD', 'CO', '80226'],
+  ['FAIRVIEW', 'OR', '97024'],
+] as const;
 const FACILITIES = ['GENHOSP', 'STMARY', 'NORTHCLIN', 'LABCORE'] as const;
 const APPS = ['EPICADT', 'CERNERLAB', 'MEDITECH', 'LISAPP', 'RISAPP'] as const;
 const ADT_EVENTS = ['A01', 'A02', 'A03', 'A04', 'A08', 'A11', 'A13', 'A31'] as const;
@@ -111,19 +116,28 @@ function adt(rng: Rng): string {
   if (rng.chance(0.7)) segs.push(`PD1|||${rng.pick(FACILITIES)} Primary Care^^${rng.digits(5)}|${doctor(rng)}`);
   const kin = rng.int(1, 2);
   for (let i = 1; i <= kin; i++) {
-    segs.push(`NK1|${i}|${names(rng)}|${rng.pick(['SPO^Spouse^HL70063', 'CHD^Child^HL70063', 'PAR^Parent^HL70063'])}|${address(rng)}|${phone(rng)}||EC^Emergency Contact^HL70131`);
+    segs.push(
+      `NK1|${i}|${names(rng)}|${rng.pick(['SPO^Spouse^HL70063', 'CHD^Child^HL70063', 'PAR^Parent^HL70063'])}|${address(rng)}|${phone(rng)}||EC^Emergency Contact^HL70131`,
+    );
   }
   segs.push(pv1(rng));
   segs.push(`PV2|||${rng.pick(['CHEST PAIN', 'FEVER', 'FRACTURE'])}^Admit reason^LOCAL||||||${ts(rng)}`);
   const allergies = rng.int(0, 3);
   for (let i = 1; i <= allergies; i++) {
-    segs.push(`AL1|${i}|DA|${rng.digits(5)}^${rng.pick(['PENICILLIN', 'ASPIRIN', 'LATEX', 'PEANUTS'])}^RXNORM|${rng.pick(['SV', 'MO', 'MI'])}|${rng.pick(['HIVES', 'RASH', 'ANAPHYLAXIS'])}~ITCHING|${ts(rng).slice(0, 8)}`);
+    segs.push(
+      `AL1|${i}|DA|${rng.digits(5)}^${rng.pick(['PENICILLIN', 'ASPIRIN', 'LATEX', 'PEANUTS'])}^RXNORM|${rng.pick(['SV', 'MO', 'MI'])}|${rng.pick(['HIVES', 'RASH', 'ANAPHYLAXIS'])}~ITCHING|${ts(rng).slice(0, 8)}`,
+    );
   }
   const diagnoses = rng.int(1, 2);
   for (let i = 1; i <= diagnoses; i++) {
-    segs.push(`DG1|${i}|I10|${rng.pick(['I10', 'E11.9', 'J18.9', 'S72.001A'])}^${rng.pick(['Hypertension', 'Type 2 diabetes', 'Pneumonia', 'Hip fracture'])}^I10|||${rng.pick(['A', 'W', 'F'])}|||||||||${i}|${doctor(rng)}`);
+    segs.push(
+      `DG1|${i}|I10|${rng.pick(['I10', 'E11.9', 'J18.9', 'S72.001A'])}^${rng.pick(['Hypertension', 'Type 2 diabetes', 'Pneumonia', 'Hip fracture'])}^I10|||${rng.pick(['A', 'W', 'F'])}|||||||||${i}|${doctor(rng)}`,
+    );
   }
-  if (rng.chance(0.6)) segs.push(`IN1|1|${rng.pick(['BCBS', 'AETNA', 'MEDICARE'])}^Plan^LOCAL|${rng.digits(6)}|${rng.pick(['Blue Plan', 'Silver Plan'])}|${address(rng)}||${phone(rng)}|${rng.digits(8)}|||||${ts(rng).slice(0, 8)}|||||${name(rng)}|01^Self^HL70063|${ts(rng).slice(0, 8)}|${address(rng)}`);
+  if (rng.chance(0.6))
+    segs.push(
+      `IN1|1|${rng.pick(['BCBS', 'AETNA', 'MEDICARE'])}^Plan^LOCAL|${rng.digits(6)}|${rng.pick(['Blue Plan', 'Silver Plan'])}|${address(rng)}||${phone(rng)}|${rng.digits(8)}|||||${ts(rng).slice(0, 8)}|||||${name(rng)}|01^Self^HL70063|${ts(rng).slice(0, 8)}|${address(rng)}`,
+    );
   if (rng.chance(0.8)) segs.push(zSegment(rng, 'ZPI'));
   return message(segs);
 }
@@ -133,7 +147,9 @@ function oru(rng: Rng): string {
   const segs = [msh(rng, 'ORU^R01^ORU_R01', version), pid(rng), pv1(rng)];
   const order = rng.digits(10);
   segs.push(`ORC|RE|${order}^${rng.pick(APPS)}|${rng.digits(10)}^LAB||CM||||${ts(rng)}|||${doctor(rng)}`);
-  segs.push(`OBR|1|${order}^${rng.pick(APPS)}|${rng.digits(10)}^LAB|24323-8^Comprehensive metabolic panel^LN|||${ts(rng)}|||||||${ts(rng)}|BLD^Blood|${doctor(rng)}||||||${ts(rng)}|||F`);
+  segs.push(
+    `OBR|1|${order}^${rng.pick(APPS)}|${rng.digits(10)}^LAB|24323-8^Comprehensive metabolic panel^LN|||${ts(rng)}|||||||${ts(rng)}|BLD^Blood|${doctor(rng)}||||||${ts(rng)}|||F`,
+  );
   const obx = rng.int(5, 30);
   for (let i = 1; i <= obx; i++) {
     const [code, label, unit, range] = rng.pick(TESTS);

@@ -29,7 +29,9 @@ export function formatMarkdown(
   const reference = rows.find((r) => r.runner.kind === 'reference');
   const refRate = reference === undefined ? undefined : rate(reference.result);
   const out: string[] = [];
-  out.push(`Run of ${env.date.slice(0, 10)}: Node ${env.node}, ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB; ${options.messages} generated messages (seed ${options.seed}, ${env.averageKB.toFixed(2)} KB on average); ${options.warmup} s warm-up + ${options.duration} s timed per runner, median of ${options.rounds} interleaved round(s).`);
+  out.push(
+    `Run of ${env.date.slice(0, 10)}: Node ${env.node}, ${env.cpus} x ${env.cpuModel}, ${env.memoryGiB} GiB; ${options.messages} generated messages (seed ${options.seed}, ${env.averageKB.toFixed(2)} KB on average); ${options.warmup} s warm-up + ${options.duration} s timed per runner, median of ${options.rounds} interleaved round(s).`,
+  );
   out.push('');
   out.push('| runner | msgs/s | MB/s | peak RSS | leaves/msg | vs fastest peer | vs reference | rounds (msgs/s) |');
   out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |');
@@ -43,7 +45,9 @@ export function formatMarkdown(
     const leaves = (result.leavesPerPass ?? 0) / Math.max(1, options.messages);
     const vsPeer = peer === undefined ? '-' : `${(r / peer.rate).toFixed(2)}x`;
     const vsRef = refRate === undefined ? '-' : `${((r / refRate) * 100).toFixed(1)} %`;
-    out.push(`| ${runner.label} | ${int(r)} | ${mbs.toFixed(1)} | ${mb(result.peakRss)} MB | ${leaves.toFixed(0)} | ${vsPeer} | ${vsRef} | ${(result.rounds ?? [Math.round(r)]).map(int).join(', ')} |`);
+    out.push(
+      `| ${runner.label} | ${int(r)} | ${mbs.toFixed(1)} | ${mb(result.peakRss)} MB | ${leaves.toFixed(0)} | ${vsPeer} | ${vsRef} | ${(result.rounds ?? [Math.round(r)]).map(int).join(', ')} |`,
+    );
   }
   if (memory !== undefined) {
     out.push('');

@@ -76,7 +76,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
         o.rounds = Math.max(1, Math.floor(num(arg, next())));
         break;
       case '--only':
-        o.only = (next() ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+        o.only = (next() ?? '')
+          .split(',')
+          .map((s) => s.trim())
+          .filter((s) => s !== '');
         break;
       case '--quick':
         o.duration = 1;

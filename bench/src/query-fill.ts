@@ -124,7 +124,8 @@ export async function fillViaFrontDoor(dataDir: string, count: number): Promise<
   const engine = await QueryEngine.open({ dataDir });
   let statuses: number[];
   try {
-    statuses = (await engine.query("SELECT count(*) FILTER (WHERE status = 'staged'), count(*) FILTER (WHERE status = 'error') FROM messages")).rows[0] as number[];
+    statuses = (await engine.query("SELECT count(*) FILTER (WHERE status = 'staged'), count(*) FILTER (WHERE status = 'error') FROM messages"))
+      .rows[0] as number[];
   } finally {
     engine.close();
   }

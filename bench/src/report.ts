@@ -35,4 +35,3 @@ export function formatTable(rows: readonly Row[], messagesPerPass: number): stri
   lines.push('in what a leaf is: simple-hl7 and medplum keep escapes raw; node-hl7-client skips empty parts.');
   return lines.join('\n');
 }
-

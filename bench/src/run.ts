@@ -56,7 +56,13 @@ async function runThroughput(options: BenchOptions): Promise<Row[]> {
       process.stderr.write(`  round ${round}/${options.rounds}: running ${runner.id} ...\n`);
       let result: ChildResult;
       try {
-        result = await runChild<ChildResult>(CHILD, [runner.id, String(options.messages), String(options.duration), String(options.warmup), String(options.seed)]);
+        result = await runChild<ChildResult>(CHILD, [
+          runner.id,
+          String(options.messages),
+          String(options.duration),
+          String(options.warmup),
+          String(options.seed),
+        ]);
       } catch (error) {
         result = { id: runner.id, ok: false, reason: error instanceof Error ? error.message : String(error), baselineRss: 0, peakRss: 0 };
       }
@@ -98,8 +104,12 @@ async function main(): Promise<number> {
   const totalBytes = sample.reduce((n, m) => n + Buffer.byteLength(m), 0);
   const cpu = cpus();
   console.log('HCDL HL7 v2 parser benchmark');
-  console.log(`  date ${new Date().toISOString()}, node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`);
-  console.log(`  ${sample.length} distinct generated messages (seed ${options.seed}), average ${(totalBytes / sample.length / 1024).toFixed(2)} KB; ${options.warmup}s warm-up + ${options.duration}s timed per runner, each runner in its own process, median of ${options.rounds} interleaved round(s)`);
+  console.log(
+    `  date ${new Date().toISOString()}, node ${process.version}, ${cpu.length} x ${cpu[0]?.model ?? 'unknown cpu'}, ${Math.round(totalmem() / 2 ** 30)} GiB`,
+  );
+  console.log(
+    `  ${sample.length} distinct generated messages (seed ${options.seed}), average ${(totalBytes / sample.length / 1024).toFixed(2)} KB; ${options.warmup}s warm-up + ${options.duration}s timed per runner, each runner in its own process, median of ${options.rounds} interleaved round(s)`,
+  );
   console.log('');
   const rows = await runThroughput(options);
   const memory = await runMemory(options);
@@ -115,14 +125,24 @@ async function main(): Promise<number> {
     for (const r of memory.results) {
       const label = (labels[r.mode] ?? r.mode).padEnd(44);
       if (!r.ok) console.log(`  ${label} could not run: ${r.reason ?? ''}`);
-      else console.log(`  ${label} ${r.messages} messages in ${r.seconds.toFixed(1)}s (${Math.round(r.messages / r.seconds)} msgs/s), peak RSS ${mb(r.peakRss)} MB = ${(r.peakRss / memory.inputBytes).toFixed(2)} x input`);
+      else
+        console.log(
+          `  ${label} ${r.messages} messages in ${r.seconds.toFixed(1)}s (${Math.round(r.messages / r.seconds)} msgs/s), peak RSS ${mb(r.peakRss)} MB = ${(r.peakRss / memory.inputBytes).toFixed(2)} x input`,
+        );
     }
   }
   console.log('');
   console.log('Targets (issue 3):');
   const targets = evaluateTargets(rows, memory);
   for (const t of targets) console.log(`  ${t.status.padEnd(4)} ${t.name}: ${t.detail}`);
-  const env = { date: new Date().toISOString(), node: process.version, cpus: cpu.length, cpuModel: cpu[0]?.model ?? 'unknown cpu', memoryGiB: Math.round(totalmem() / 2 ** 30), averageKB: totalBytes / sample.length / 1024 };
+  const env = {
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpu.length,
+    cpuModel: cpu[0]?.model ?? 'unknown cpu',
+    memoryGiB: Math.round(totalmem() / 2 ** 30),
+    averageKB: totalBytes / sample.length / 1024,
+  };
   console.log('');
   console.log('Markdown (for docs/benchmarks.md):');
   console.log('');

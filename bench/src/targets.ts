@@ -58,12 +58,35 @@ export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: numb
   const streamed = memory?.results.find((r) => r.mode === 'ours' && r.ok);
   const fmt = (v: number): string => Math.round(v).toLocaleString('en-US');
   return [
-    check('full parse >= 4x the fastest npm peer', ours !== undefined && peer !== undefined ? ours / peer.rate : undefined, (v) => v >= 4,
-      (v) => `${v.toFixed(2)}x ${peer?.row.runner.id ?? ''} (${fmt(ours ?? 0)} vs ${fmt(peer?.rate ?? 0)} msgs/s${perRound(oursRow, peer?.row, (r) => `${r.toFixed(2)}x`)})`, 'ours or every peer did not run'),
-    check('full parse >= 40,000 msgs/s', ours, (v) => v >= 40_000, (v) => `${fmt(v)} msgs/s`, 'ours did not run'),
-    check('full parse >= 40% of the scan+slice reference', ours !== undefined && reference !== undefined ? ours / reference : undefined, (v) => v >= 0.4,
-      (v) => `${(v * 100).toFixed(1)}% (${fmt(ours ?? 0)} vs ${fmt(reference ?? 0)} msgs/s${perRound(oursRow, refRow, (r) => `${(r * 100).toFixed(0)}%`)})`, 'ours or the reference did not run'),
-    check('staging JSON >= 15,000 msgs/s', staging, (v) => v >= 15_000, (v) => `${fmt(v)} msgs/s`, 'staging did not run'),
+    check(
+      'full parse >= 4x the fastest npm peer',
+      ours !== undefined && peer !== undefined ? ours / peer.rate : undefined,
+      (v) => v >= 4,
+      (v) =>
+        `${v.toFixed(2)}x ${peer?.row.runner.id ?? ''} (${fmt(ours ?? 0)} vs ${fmt(peer?.rate ?? 0)} msgs/s${perRound(oursRow, peer?.row, (r) => `${r.toFixed(2)}x`)})`,
+      'ours or every peer did not run',
+    ),
+    check(
+      'full parse >= 40,000 msgs/s',
+      ours,
+      (v) => v >= 40_000,
+      (v) => `${fmt(v)} msgs/s`,
+      'ours did not run',
+    ),
+    check(
+      'full parse >= 40% of the scan+slice reference',
+      ours !== undefined && reference !== undefined ? ours / reference : undefined,
+      (v) => v >= 0.4,
+      (v) => `${(v * 100).toFixed(1)}% (${fmt(ours ?? 0)} vs ${fmt(reference ?? 0)} msgs/s${perRound(oursRow, refRow, (r) => `${(r * 100).toFixed(0)}%`)})`,
+      'ours or the reference did not run',
+    ),
+    check(
+      'staging JSON >= 15,000 msgs/s',
+      staging,
+      (v) => v >= 15_000,
+      (v) => `${fmt(v)} msgs/s`,
+      'staging did not run',
+    ),
     memoryTarget(streamed, memory),
   ];
 }

@@ -33,8 +33,20 @@ describe('analytics stack: Glue tables', () => {
   it('reads staging JSON with the OpenX SerDe and projects source/type/dt onto the staging keys', () => {
     const t = table('staging');
     const params = t.parameters as Record<string, string>;
-    const sd = t.storage_descriptor as { location: string; input_format: string; ser_de_info: { serialization_library: string; parameters: Record<string, string> }; columns: { name: string; type: string }[] };
-    expect(t.database_name).toBe(refTo(st, 'aws_glue_catalog_database', findResource(st, 'aws_glue_catalog_database', () => true), 'name'));
+    const sd = t.storage_descriptor as {
+      location: string;
+      input_format: string;
+      ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+      columns: { name: string; type: string }[];
+    };
+    expect(t.database_name).toBe(
+      refTo(
+        st,
+        'aws_glue_catalog_database',
+        findResource(st, 'aws_glue_catalog_database', () => true),
+        'name',
+      ),
+    );
     expect(t.table_type).toBe('EXTERNAL_TABLE');
     expect(sd.ser_de_info.serialization_library).toBe('org.openx.data.jsonserde.JsonSerDe');
     expect(sd.ser_de_info.parameters).toMatchObject({ 'mapping.meta': '_meta', 'ignore.malformed.json': 'FALSE' });
@@ -73,7 +85,9 @@ describe('analytics stack: Glue tables', () => {
     const params = t.parameters as Record<string, string>;
     const sd = t.storage_descriptor as { ser_de_info: { serialization_library: string }; columns: { name: string; type: string }[]; location: string };
     expect(sd.ser_de_info.serialization_library).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
-    expect(params['storage.location.template']).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/parquet\/staging\/source=\$\$\{source\}\/type=\$\$\{type\}\/dt=\$\$\{dt\}\/$/);
+    expect(params['storage.location.template']).toMatch(
+      /^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/parquet\/staging\/source=\$\$\{source\}\/type=\$\$\{type\}\/dt=\$\$\{dt\}\/$/,
+    );
     expect(sd.location).toMatch(/\/parquet\/staging\/$/);
     expect(sd.columns.slice(0, 3)).toEqual([
       { name: 'message_id', type: 'string' },
@@ -96,11 +110,18 @@ describe('analytics stack: Athena workgroup', () => {
     const wg = findResource(st, 'aws_athena_workgroup', () => true);
     expect(wg.name).toBe('hcdl-dev-analytics');
     expect(wg.force_destroy).toBe(true);
-    const c = wg.configuration as { enforce_workgroup_configuration: boolean; bytes_scanned_cutoff_per_query: number; result_configuration: { output_location: string; encryption_configuration: { encryption_option: string; kms_key_arn: string } } };
+    const c = wg.configuration as {
+      enforce_workgroup_configuration: boolean;
+      bytes_scanned_cutoff_per_query: number;
+      result_configuration: { output_location: string; encryption_configuration: { encryption_option: string; kms_key_arn: string } };
+    };
     expect(c.enforce_workgroup_configuration).toBe(true);
     expect(c.bytes_scanned_cutoff_per_query).toBe(10 * 1024 ** 3);
     expect(c.result_configuration.output_location).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/athena-results\/$/);
-    expect(c.result_configuration.encryption_configuration).toEqual({ encryption_option: 'SSE_KMS', kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/) });
+    expect(c.result_configuration.encryption_configuration).toEqual({
+      encryption_option: 'SSE_KMS',
+      kms_key_arn: expect.stringMatching(/^\$\{aws_kms_key\.[\w-]+\.arn\}$/),
+    });
     // Results go to the artifact bucket, not the lake bucket.
     expect(c.result_configuration.output_location).toContain('artifacts');
   });
@@ -116,11 +137,19 @@ describe('analytics stack: Athena workgroup', () => {
 });
 
 describe('analytics stack: query policy', () => {
-  const doc = () => JSON.parse(findResource(st, 'aws_iam_policy', () => true).policy as string) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
+  const doc = () =>
+    JSON.parse(findResource(st, 'aws_iam_policy', () => true).policy as string) as { Statement: { Sid: string; Action: string[]; Resource: string[] }[] };
 
   it('grants only the workgroup, the lake tables, the staging and catalog mirror prefixes and the results prefix', () => {
     const bySid = new Map(doc().Statement.map((s) => [s.Sid, s]));
-    expect(bySid.get('RunQueries')!.Resource).toEqual([refTo(st, 'aws_athena_workgroup', findResource(st, 'aws_athena_workgroup', () => true), 'arn')]);
+    expect(bySid.get('RunQueries')!.Resource).toEqual([
+      refTo(
+        st,
+        'aws_athena_workgroup',
+        findResource(st, 'aws_athena_workgroup', () => true),
+        'arn',
+      ),
+    ]);
     expect(bySid.get('ReadLakeTables')!.Resource.map((r) => r.replace(/^.*:glue:eu-west-1:\$\{[^}]+\}:/, ''))).toEqual([
       'catalog',
       'database/hcdl_dev_lake',
@@ -158,7 +187,10 @@ describe('LakeAnalytics construct (Testing.synthScope)', () => {
     const keyId = Object.keys(resourcesOf(json, 'aws_kms_key'))[0];
     const staging = findResource(json, 'aws_glue_catalog_table', (t) => t.name === 'staging');
     expect((staging.storage_descriptor as { location: string }).location).toBe(`s3://\${aws_s3_bucket.${lakeId}.bucket}/staging/`);
-    const wg = findResource(json, 'aws_athena_workgroup', () => true).configuration as { bytes_scanned_cutoff_per_query: number; result_configuration: { output_location: string; encryption_configuration: unknown } };
+    const wg = findResource(json, 'aws_athena_workgroup', () => true).configuration as {
+      bytes_scanned_cutoff_per_query: number;
+      result_configuration: { output_location: string; encryption_configuration: unknown };
+    };
     expect(wg.bytes_scanned_cutoff_per_query).toBe(1024 ** 3);
     expect(wg.result_configuration.output_location).toBe(`s3://\${aws_s3_bucket.${resultsId}.bucket}/athena-results/`);
     expect(wg.result_configuration.encryption_configuration).toEqual({ encryption_option: 'SSE_KMS', kms_key_arn: `\${aws_kms_key.${keyId}.arn}` });
@@ -167,7 +199,16 @@ describe('LakeAnalytics construct (Testing.synthScope)', () => {
 });
 
 describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
-  type Table = { name: string; parameters: Record<string, string>; partition_keys?: { name: string; type: string }[]; storage_descriptor: { location: string; ser_de_info: { serialization_library: string; parameters: Record<string, string> }; columns: { name: string; type: string }[] } };
+  type Table = {
+    name: string;
+    parameters: Record<string, string>;
+    partition_keys?: { name: string; type: string }[];
+    storage_descriptor: {
+      location: string;
+      ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+      columns: { name: string; type: string }[];
+    };
+  };
   const synthTables = (sources: string[]) => {
     const json = JSON.parse(
       Testing.synthScope((scope) => {
@@ -182,18 +223,44 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   const { json, lake, t } = synthTables(['clinic-a', 'lab-b']);
   const columns = (name: string) => t(name).storage_descriptor.columns.map((c) => [c.name, c.type]);
 
-  it('declares messages, errors and patient_identifiers with the local views\' columns, typed as in DuckDB', () => {
-    expect(Object.values(resourcesOf(json, 'aws_glue_catalog_table')).map((x) => x.name).sort()).toEqual(['errors', 'messages', 'patient_identifiers']);
+  it("declares messages, errors and patient_identifiers with the local views' columns, typed as in DuckDB", () => {
+    expect(
+      Object.values(resourcesOf(json, 'aws_glue_catalog_table'))
+        .map((x) => x.name)
+        .sort(),
+    ).toEqual(['errors', 'messages', 'patient_identifiers']);
     // messages: every local column but the `source` partition key, in order
     expect(columns('messages').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.messages.map((c) => c.name).filter((n) => n !== 'source'));
-    expect(Object.fromEntries(columns('messages'))).toMatchObject({ message_id: 'string', received_at: 'timestamp', updated_at: 'timestamp', batch_index: 'int', attempts: 'int', size: 'bigint', sending_facility: 'string' });
+    expect(Object.fromEntries(columns('messages'))).toMatchObject({
+      message_id: 'string',
+      received_at: 'timestamp',
+      updated_at: 'timestamp',
+      batch_index: 'int',
+      attempts: 'int',
+      size: 'bigint',
+      sending_facility: 'string',
+    });
     expect(columns('errors')).toEqual([
-      ['message_id', 'string'], ['attempt', 'int'], ['stage', 'string'], ['severity', 'string'], ['code', 'string'],
-      ['message', 'string'], ['location', 'string'], ['line', 'int'], ['column', 'int'], ['at', 'timestamp'],
+      ['message_id', 'string'],
+      ['attempt', 'int'],
+      ['stage', 'string'],
+      ['severity', 'string'],
+      ['code', 'string'],
+      ['message', 'string'],
+      ['location', 'string'],
+      ['line', 'int'],
+      ['column', 'int'],
+      ['at', 'timestamp'],
     ]);
     expect(columns('patient_identifiers')).toEqual([
-      ['identifier', 'string'], ['patient_id', 'string'], ['source', 'string'], ['first_seen_message_id', 'string'], ['first_seen_at', 'timestamp'],
-      ['authority', 'string'], ['identifier_type', 'string'], ['value', 'string'],
+      ['identifier', 'string'],
+      ['patient_id', 'string'],
+      ['source', 'string'],
+      ['first_seen_message_id', 'string'],
+      ['first_seen_at', 'timestamp'],
+      ['authority', 'string'],
+      ['identifier_type', 'string'],
+      ['value', 'string'],
     ]);
   });
 
@@ -209,7 +276,10 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
 
   it('projects source and dt onto the mirror keys of messages and errors; patient_identifiers has no partitions', () => {
     for (const name of ['messages', 'errors']) {
-      expect(t(name).partition_keys).toEqual([{ name: 'source', type: 'string' }, { name: 'dt', type: 'string' }]);
+      expect(t(name).partition_keys).toEqual([
+        { name: 'source', type: 'string' },
+        { name: 'dt', type: 'string' },
+      ]);
       expect(t(name).parameters).toMatchObject({
         'projection.enabled': 'true',
         'projection.source.type': 'enum',

@@ -11,7 +11,14 @@ const load = (environment: Record<string, string>, context?: string) => loadInfr
 describe('loadInfraConfig', () => {
   it('defaults to dev in us-east-1 with local state', () => {
     const config = load({});
-    expect(config).toMatchObject({ env: 'dev', region: 'us-east-1', rawTransitionDays: 30, rawTransitionStorageClass: 'STANDARD_IA', logRetentionDays: 14, sources: [] });
+    expect(config).toMatchObject({
+      env: 'dev',
+      region: 'us-east-1',
+      rawTransitionDays: 30,
+      rawTransitionStorageClass: 'STANDARD_IA',
+      logRetentionDays: 14,
+      sources: [],
+    });
     expect(config.stateBackend).toBeUndefined();
   });
 
@@ -34,7 +41,13 @@ describe('loadInfraConfig', () => {
       HCDL_API_RATE_LIMIT: '5',
       HCDL_API_BURST_LIMIT: '10',
     });
-    expect(config).toMatchObject({ rawTransitionDays: 90, rawTransitionStorageClass: 'GLACIER_IR', logRetentionDays: 30, sources: ['lab', 'adt'], throttle: { rateLimit: 5, burstLimit: 10 } });
+    expect(config).toMatchObject({
+      rawTransitionDays: 90,
+      rawTransitionStorageClass: 'GLACIER_IR',
+      logRetentionDays: 30,
+      sources: ['lab', 'adt'],
+      throttle: { rateLimit: 5, burstLimit: 10 },
+    });
   });
 
   it.each([
@@ -52,12 +65,14 @@ describe('loadInfraConfig', () => {
 
   it('uses S3 state when TF_STATE_BUCKET is set', () => {
     expect(load({ TF_STATE_BUCKET: 'tf-state', AWS_REGION: 'eu-west-1' }).stateBackend).toEqual({ bucket: 'tf-state', region: 'eu-west-1', keyPrefix: 'hcdl' });
-    expect(load({ TF_STATE_BUCKET: 'tf-state', TF_STATE_LOCK_TABLE: 'locks', TF_STATE_REGION: 'us-west-2', TF_STATE_KEY_PREFIX: 'lake' }).stateBackend).toEqual({
-      bucket: 'tf-state',
-      region: 'us-west-2',
-      keyPrefix: 'lake',
-      lockTable: 'locks',
-    });
+    expect(load({ TF_STATE_BUCKET: 'tf-state', TF_STATE_LOCK_TABLE: 'locks', TF_STATE_REGION: 'us-west-2', TF_STATE_KEY_PREFIX: 'lake' }).stateBackend).toEqual(
+      {
+        bucket: 'tf-state',
+        region: 'us-west-2',
+        keyPrefix: 'lake',
+        lockTable: 'locks',
+      },
+    );
   });
 
   it('reads the alarm targets as a list of ARNs', () => {

@@ -24,14 +24,26 @@ describe('core stack: KMS and buckets', () => {
 
   it('key policy: the account administers through IAM (no kms:*), SNS and CloudWatch Logs use it only for this account', () => {
     const key = Object.values(resourcesOf(core, 'aws_kms_key'))[0] as Record<string, unknown>;
-    const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] }).Statement;
+    const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] })
+      .Statement;
     expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersAndDelegatesToIam', 'SnsDeliversToEncryptedQueues', 'CloudWatchLogsEncryptsLogGroups']);
     for (const st of statements) expect(st.Action).not.toContain('kms:*');
-    expect(statements[0]?.Principal).toEqual({ AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/) });
-    expect(statements[1]).toMatchObject({ Principal: { Service: 'sns.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'], Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } } });
+    expect(statements[0]?.Principal).toEqual({
+      AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/),
+    });
+    expect(statements[1]).toMatchObject({
+      Principal: { Service: 'sns.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } },
+    });
     expect(statements[2]).toMatchObject({
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
-      Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': 'arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*' } },
+      Condition: {
+        ArnLike: {
+          'kms:EncryptionContext:aws:logs:arn':
+            'arn:${data.aws_partition.partition.partition}:logs:eu-west-1:${data.aws_caller_identity.account.account_id}:log-group:*',
+        },
+      },
     });
   });
 
@@ -68,7 +80,12 @@ describe('core stack: KMS and buckets', () => {
   it('moves raw/ to the configured storage class after the configured age, expires work/', () => {
     const id = refTo(core, 'aws_s3_bucket', bucketNamed('hcdl-dev-lake-'), 'id');
     const rules = findResource(core, 'aws_s3_bucket_lifecycle_configuration', (l) => l.bucket === id).rule as Record<string, unknown>[];
-    expect(rules).toContainEqual({ id: 'raw-to-cheaper-storage', status: 'Enabled', filter: [{ prefix: 'raw/' }], transition: [{ days: 45, storage_class: 'GLACIER_IR' }] });
+    expect(rules).toContainEqual({
+      id: 'raw-to-cheaper-storage',
+      status: 'Enabled',
+      filter: [{ prefix: 'raw/' }],
+      transition: [{ days: 45, storage_class: 'GLACIER_IR' }],
+    });
     expect(rules.find((r) => r.id === 'work-expires-after-a-day')).toMatchObject({ filter: [{ prefix: 'work/' }], expiration: [{ days: 1 }] });
   });
 });
@@ -86,7 +103,9 @@ describe('core stack: tables and hub', () => {
     });
     expect(table.attribute).toEqual(CATALOG_TABLE_SCHEMA.attributes.map((a) => ({ name: a.name, type: a.type })));
     const gsis = table.global_secondary_index as { name: string; hash_key: string; range_key?: string; projection_type: string }[];
-    expect(gsis.map((g) => [g.name, g.hash_key, g.range_key])).toEqual(CATALOG_TABLE_SCHEMA.globalSecondaryIndexes.map((g) => [g.indexName, g.partitionKey, g.sortKey]));
+    expect(gsis.map((g) => [g.name, g.hash_key, g.range_key])).toEqual(
+      CATALOG_TABLE_SCHEMA.globalSecondaryIndexes.map((g) => [g.indexName, g.partitionKey, g.sortKey]),
+    );
     const ttl = (CATALOG_TABLE_SCHEMA as { ttlAttribute?: string }).ttlAttribute;
     expect(table.ttl).toEqual(ttl === undefined ? undefined : { enabled: true, attribute_name: ttl });
   });
@@ -107,7 +126,13 @@ describe('core stack: tables and hub', () => {
   });
 
   it('exposes the lake environment the functions read', () => {
-    expect(Object.keys(synth.stacks.core.lakeEnvironment()).sort()).toEqual(['HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_IDEMPOTENCY_TABLE', 'HCDL_KMS_KEY_ID', 'HCDL_LAKE_BUCKET']);
+    expect(Object.keys(synth.stacks.core.lakeEnvironment()).sort()).toEqual([
+      'HCDL_CATALOG_TABLE',
+      'HCDL_HUB_TOPIC_ARN',
+      'HCDL_IDEMPOTENCY_TABLE',
+      'HCDL_KMS_KEY_ID',
+      'HCDL_LAKE_BUCKET',
+    ]);
   });
 });
 
@@ -138,7 +163,11 @@ describe('core stack: core-writer', () => {
   });
 
   it('alarms on its errors and on its DLQ depth', () => {
-    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-errors')).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', threshold: 1 });
+    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-errors')).toMatchObject({
+      namespace: 'AWS/Lambda',
+      metric_name: 'Errors',
+      threshold: 1,
+    });
     expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-dlq-depth')).toMatchObject({
       namespace: 'AWS/SQS',
       metric_name: 'ApproximateNumberOfMessagesVisible',
@@ -162,7 +191,9 @@ describe('core stack: core-writer-ingest', () => {
     const subscribed = Object.values(resourcesOf(core, 'aws_sns_topic_subscription')).map((s) => s.endpoint);
     expect(subscribed).not.toContain(refTo(core, 'aws_lambda_function', ingestFn(), 'arn'));
     expect(ingestFn().dead_letter_config).toBeUndefined();
-    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-ingest-errors')).toMatchObject({ metric_name: 'Errors' });
+    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-ingest-errors')).toMatchObject({
+      metric_name: 'Errors',
+    });
   });
 
   it('reads the lake environment but not its own name (no self reference)', () => {
@@ -177,7 +208,8 @@ describe('core stack: prod', () => {
     const prod = synthAll({ HCDL_ENV: 'prod' });
     try {
       const json = prod.json.core;
-      for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket'))) expect(bucket).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
+      for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket')))
+        expect(bucket).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
       for (const table of Object.values(resourcesOf(json, 'aws_dynamodb_table'))) expect(table.deletion_protection_enabled).toBe(true);
       expect(Testing.toHaveResourceWithProperties(prod.text('core'), 'aws_kms_key', { deletion_window_in_days: 30 })).toBe(true);
       expect(Testing.toHaveResourceWithProperties(prod.text('core'), 'aws_dynamodb_table', { name: 'hcdl-prod-catalog' })).toBe(true);

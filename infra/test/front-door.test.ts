@@ -69,7 +69,12 @@ describe('front-door stack: HTTP API', () => {
         'POST /hl7v2/er7',
       ].sort(),
     );
-    const authorizer = refTo(fd, 'aws_apigatewayv2_authorizer', findResource(fd, 'aws_apigatewayv2_authorizer', () => true), 'id');
+    const authorizer = refTo(
+      fd,
+      'aws_apigatewayv2_authorizer',
+      findResource(fd, 'aws_apigatewayv2_authorizer', () => true),
+      'id',
+    );
     const integrationOf = (fnName: string) => {
       const invokeArn = refTo(fd, 'aws_lambda_function', fnNamed(fnName), 'invoke_arn');
       const integration = findResource(fd, 'aws_apigatewayv2_integration', (i) => i.integration_uri === invokeArn);
@@ -92,7 +97,10 @@ describe('front-door stack: HTTP API', () => {
     const sourceArn = `${refTo(fd, 'aws_apigatewayv2_api', api(), 'execution_arn')}/*/*`;
     for (const name of ['hcdl-dev-front-door', 'hcdl-dev-query-api']) {
       const fnName = refTo(fd, 'aws_lambda_function', fnNamed(name), 'function_name');
-      expect(findResource(fd, 'aws_lambda_permission', (p) => p.function_name === fnName)).toMatchObject({ principal: 'apigateway.amazonaws.com', source_arn: sourceArn });
+      expect(findResource(fd, 'aws_lambda_permission', (p) => p.function_name === fnName)).toMatchObject({
+        principal: 'apigateway.amazonaws.com',
+        source_arn: sourceArn,
+      });
     }
   });
 
@@ -119,11 +127,15 @@ describe('front-door stack: functions', () => {
   ])('%s runs its bundle on Node 22 arm64 with X-Ray, logs with retention and an errors alarm', (name, bundle) => {
     expect(fnNamed(name)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' } });
     expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
-    expect(Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_log_group', { name: `/aws/lambda/${name}`, retention_in_days: 14 })).toBe(true);
-    expect(Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_metric_alarm', { alarm_name: `${name}-errors`, metric_name: 'Errors' })).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_log_group', { name: `/aws/lambda/${name}`, retention_in_days: 14 }),
+    ).toBe(true);
+    expect(
+      Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_metric_alarm', { alarm_name: `${name}-errors`, metric_name: 'Errors' }),
+    ).toBe(true);
   });
 
-  it('gives the functions core\'s resources through the lake environment (cross-stack references)', () => {
+  it("gives the functions core's resources through the lake environment (cross-stack references)", () => {
     const vars = (fnNamed('hcdl-dev-front-door').environment as { variables: Record<string, string> }).variables;
     for (const name of ['HCDL_LAKE_BUCKET', 'HCDL_CATALOG_TABLE', 'HCDL_IDEMPOTENCY_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_KMS_KEY_ID']) {
       expect(vars[name]).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\./);

@@ -18,7 +18,9 @@ afterAll(() => {
 function runMain(env: Record<string, string>) {
   const cwd = mkdtempSync(path.join(os.tmpdir(), 'hcdl-main-'));
   temps.push(cwd);
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('HCDL_') && !k.startsWith('TF_STATE_') && k !== 'CDKTF_CONTEXT_JSON'));
+  const clean = Object.fromEntries(
+    Object.entries(process.env).filter(([k]) => !k.startsWith('HCDL_') && !k.startsWith('TF_STATE_') && k !== 'CDKTF_CONTEXT_JSON'),
+  );
   const result = spawnSync(process.execPath, [tsxCli, main], {
     cwd,
     encoding: 'utf8',
@@ -35,7 +37,9 @@ describe('synth entry point', () => {
     expect(run.stdout).toContain('HCDL prod (eu-west-1): synthesized');
     const stacksDir = path.join(run.cwd, 'cdktf.out', 'stacks');
     expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'staging']);
-    const core = JSON.parse(readFileSync(path.join(stacksDir, 'core', 'cdk.tf.json'), 'utf8')) as { resource: Record<string, Record<string, { name?: string; filename?: string }>> };
+    const core = JSON.parse(readFileSync(path.join(stacksDir, 'core', 'cdk.tf.json'), 'utf8')) as {
+      resource: Record<string, Record<string, { name?: string; filename?: string }>>;
+    };
     expect(Object.values(core.resource.aws_dynamodb_table ?? {}).map((t) => t.name)).toContain('hcdl-prod-catalog');
     const writer = Object.values(core.resource.aws_lambda_function ?? {})[0];
     expect(existsSync(path.join(stacksDir, 'core', String(writer?.filename)))).toBe(true);

@@ -38,7 +38,18 @@ const zone = (prefix: string) => new RegExp(`/${prefix}/\\*$`);
 /** core-writer's two functions (SNS handler and ingest): the only writers of zones and catalog (issue: least privilege). */
 const CORE_WRITER_ROLES: readonly (keyof typeof ROLES)[] = ['coreWriter', 'coreIngest'];
 const S3_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:PutObjectAcl', 's3:RestoreObject', 's3:*', 's3:Put*', 's3:Delete*'];
-const DYNAMODB_WRITE = [...CATALOG_WRITE, 'dynamodb:ConditionCheckItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete', 'dynamodb:*', 'dynamodb:Put*', 'dynamodb:Update*', 'dynamodb:Delete*', 'dynamodb:BatchWrite*'];
+const DYNAMODB_WRITE = [
+  ...CATALOG_WRITE,
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:*',
+  'dynamodb:Put*',
+  'dynamodb:Update*',
+  'dynamodb:Delete*',
+  'dynamodb:BatchWrite*',
+];
 /** A whole-bucket grant (`<bucket>/*`) covers every zone. */
 const zoneOrBucket = (prefix: string) => new RegExp(`(/${prefix}/\\*|_[0-9A-F]+\\.?arn\\}/\\*)$`);
 // In core a table is `${aws_dynamodb_table.catalog.arn}`, in other stacks a remote-state output named after it.
@@ -78,7 +89,7 @@ describe('who may write what', () => {
     }
   });
 
-  it('no role but core-writer\'s may write raw/, staging/, error/, refined/, catalog/ or the catalog (issue: only core-writer writes zones and catalog)', () => {
+  it("no role but core-writer's may write raw/, staging/, error/, refined/, catalog/ or the catalog (issue: only core-writer writes zones and catalog)", () => {
     for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
       if (CORE_WRITER_ROLES.includes(role)) continue;
       for (const prefix of ['raw', 'staging', 'error', 'refined', 'catalog']) {
@@ -114,26 +125,59 @@ describe('who may write what', () => {
   });
 
   it('the zone check itself fails on a front door that writes raw/ or the catalog', () => {
-    const leaky = [...statementsOf('frontDoor'), allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/raw/*']), allow(['dynamodb:PutItem'], ['${aws_dynamodb_table.catalog_table_0A1B.arn}'])] as Statement[];
+    const leaky = [
+      ...statementsOf('frontDoor'),
+      allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/raw/*']),
+      allow(['dynamodb:PutItem'], ['${aws_dynamodb_table.catalog_table_0A1B.arn}']),
+    ] as Statement[];
     expect(grants(leaky, S3_WRITE, zoneOrBucket('raw'))).toBe(true);
     expect(grants(leaky, DYNAMODB_WRITE, CATALOG)).toBe(true);
-    expect(grants([allow(['s3:PutObject'], ['${data.terraform_remote_state.cross-stack-reference-input-core.outputs.cross-stack-output-aws_s3_bucketlake_bucket_0A1Barn}/*'])] as Statement[], S3_WRITE, zoneOrBucket('error'))).toBe(true);
+    expect(
+      grants(
+        [
+          allow(
+            ['s3:PutObject'],
+            ['${data.terraform_remote_state.cross-stack-reference-input-core.outputs.cross-stack-output-aws_s3_bucketlake_bucket_0A1Barn}/*'],
+          ),
+        ] as Statement[],
+        S3_WRITE,
+        zoneOrBucket('error'),
+      ),
+    ).toBe(true);
   });
 
-  it('the front door lands request bytes under work/incoming/ and invokes exactly core-writer\'s ingest function', () => {
+  it("the front door lands request bytes under work/incoming/ and invokes exactly core-writer's ingest function", () => {
     const statements = statementsOf('frontDoor');
     const s3 = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('s3:')));
-    expect(s3).toEqual([{ Sid: 'LandRequests', Effect: 'Allow', Action: ['s3:PutObject'], Resource: [expect.stringMatching(/lake_bucket_[0-9A-F]+\.?arn\}\/work\/incoming\/\*$/)] }]);
+    expect(s3).toEqual([
+      {
+        Sid: 'LandRequests',
+        Effect: 'Allow',
+        Action: ['s3:PutObject'],
+        Resource: [expect.stringMatching(/lake_bucket_[0-9A-F]+\.?arn\}\/work\/incoming\/\*$/)],
+      },
+    ]);
     const invoke = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('lambda:')));
-    expect(invoke).toEqual([{ Sid: 'InvokeCoreIngest', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [expect.stringMatching(/aws_lambda_function\.?core-writer-ingest.*arn\}$/)] }]);
+    expect(invoke).toEqual([
+      {
+        Sid: 'InvokeCoreIngest',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: [expect.stringMatching(/aws_lambda_function\.?core-writer-ingest.*arn\}$/)],
+      },
+    ]);
     expect(grants(statements, ['sns:Publish'], /./)).toBe(false);
-    const fd = Object.values(stacks['front-door']?.resource?.aws_lambda_function ?? {}).find((f) => f.function_name === 'hcdl-dev-front-door') as { environment: { variables: Record<string, string> } };
+    const fd = Object.values(stacks['front-door']?.resource?.aws_lambda_function ?? {}).find((f) => f.function_name === 'hcdl-dev-front-door') as {
+      environment: { variables: Record<string, string> };
+    };
     expect(fd.environment.variables.HCDL_CORE_INGEST_FUNCTION).toMatch(/aws_lambda_function\.?core-writer-ingest.*arn/);
   });
 
   it('the ingest function writes only message and error rows of the catalog, never the patient index', () => {
     const onCatalog = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).some((r) => CATALOG.test(String(r)));
-    const writes = statementsOf('coreIngest').filter((st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))));
+    const writes = statementsOf('coreIngest').filter(
+      (st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))),
+    );
     expect(writes).toHaveLength(1);
     expect(writes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } });
     // the table only: no index is ever written directly
@@ -150,7 +194,11 @@ describe('who may write what', () => {
     // parse is retried by Step Functions: it re-reads work/ (or the raw bytes) and never deletes the hand-off
     expect(grants(statementsOf('parse'), ['s3:GetObject'], zone('raw'))).toBe(true);
     expect(grants(statementsOf('parse'), ['s3:GetObject'], zone('work'))).toBe(true);
-    expect(statementsOf('parse').flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? ''])).filter((a) => a.startsWith('s3:Delete'))).toEqual([]);
+    expect(
+      statementsOf('parse')
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']))
+        .filter((a) => a.startsWith('s3:Delete')),
+    ).toEqual([]);
     expect(grants(statementsOf('parse'), ['sns:Publish'], /aws_sns_topic\.?hub/)).toBe(true);
     expect(statementsOf('trigger').filter((s) => !['WriteOwnLogs', 'XRayTracing', 'DeadLetters', 'EncryptDeadLetters'].includes(s.Sid ?? ''))).toEqual([
       { Sid: 'StartStagingRun', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\./)] },
@@ -170,13 +218,18 @@ describe('who may write what', () => {
     for (const role of ['coreWriter', 'coreIngest', 'queryApi', 'normalize', 'parse'] as const) {
       expect([role, grants(statementsOf(role), ['s3:ListBucket'], lakeBucket)]).toEqual([role, true]);
     }
-    const listed = Object.values(ROLES).flatMap((name) => roleStatements(stacks, name)).filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:ListBucket'));
+    const listed = Object.values(ROLES)
+      .flatMap((name) => roleStatements(stacks, name))
+      .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:ListBucket'));
     for (const s of listed) for (const r of Array.isArray(s.Resource) ? s.Resource : [s.Resource]) expect(r).toMatch(lakeBucket);
   });
 
   it('only the front door uses the idempotency table', () => {
     for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      expect([role, grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/)]).toEqual([role, role === 'frontDoor']);
+      expect([role, grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/)]).toEqual([
+        role,
+        role === 'frontDoor',
+      ]);
     }
   });
 });
@@ -218,6 +271,7 @@ describe('the checks themselves catch what they must', () => {
   it('reports every unencrypted bucket, table, topic, queue and log group', () => {
     const violations = encryptionViolations({ bad });
     expect(violations).toHaveLength(5);
-    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_cloudwatch_log_group']) expect(violations.join('\n')).toContain(`${type}.plain`);
+    for (const type of ['aws_s3_bucket', 'aws_dynamodb_table', 'aws_sns_topic', 'aws_sqs_queue', 'aws_cloudwatch_log_group'])
+      expect(violations.join('\n')).toContain(`${type}.plain`);
   });
 });

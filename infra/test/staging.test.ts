@@ -45,7 +45,9 @@ describe('staging stack: trigger', () => {
     expect(JSON.parse(findResource(st, 'aws_sns_topic_subscription', () => true).redrive_policy as string)).toEqual({ deadLetterTargetArn: dlqArn });
     expect(fnNamed('hcdl-dev-staging-trigger').dead_letter_config).toEqual({ target_arn: dlqArn });
     // SNS may write into the DLQ, only for deliveries from the hub topic
-    const queuePolicy = JSON.parse(findResource(st, 'aws_sqs_queue_policy', (p) => p.queue_url === refTo(st, 'aws_sqs_queue', dlq, 'url')).policy as string) as {
+    const queuePolicy = JSON.parse(
+      findResource(st, 'aws_sqs_queue_policy', (p) => p.queue_url === refTo(st, 'aws_sqs_queue', dlq, 'url')).policy as string,
+    ) as {
       Statement: { Principal: unknown; Condition: { ArnEquals: Record<string, string> } }[];
     };
     expect(queuePolicy.Statement[0]?.Principal).toEqual({ Service: 'sns.amazonaws.com' });
@@ -104,7 +106,7 @@ describe('staging stack: workflow', () => {
     for (const n of names) expect(fnNamed(n)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], tracing_config: { mode: 'Active' } });
   });
 
-  it('alarms on DLQ depth, failed runs and every function\'s errors', () => {
+  it("alarms on DLQ depth, failed runs and every function's errors", () => {
     const alarms = Object.values(resourcesOf(st, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
     expect(alarms.sort()).toEqual(
       [

@@ -37,7 +37,13 @@ describe('corpus ingest through the local lake', () => {
       const res = await post(t.url, readFileSync(path.join(CORPUS, r.path)), { token, query: `?source=${source}` });
       const body = res.json();
       const ids: string[] =
-        res.status === 400 ? (body.error?.details?.messageId ? [body.error.details.messageId] : []) : body.messages ? body.messages.map((m: { messageId: string }) => m.messageId) : [body.messageId];
+        res.status === 400
+          ? body.error?.details?.messageId
+            ? [body.error.details.messageId]
+            : []
+          : body.messages
+            ? body.messages.map((m: { messageId: string }) => m.messageId)
+            : [body.messageId];
       outcomes.set(r.path, { status: res.status, ids });
     }
     await t.lake.idle();

@@ -76,13 +76,17 @@ describe('read side over the corpus', () => {
       if (r.negative || got.length !== chunks.length) continue;
       chunks.forEach((c, i) => {
         try {
-          identifiersOf.set(got[i]!, extractPatientIdentifiers(parseMessage(c.text)).map((id) => id.key));
+          identifiersOf.set(
+            got[i]!,
+            extractPatientIdentifiers(parseMessage(c.text)).map((id) => id.key),
+          );
         } catch {
           // not parseable here: not staged either, no identifiers to check
         }
       });
     }
-    for (const r of rows) for (const id of ids.get(r.path)!) if ((await older.lake.adapters.catalog.getMessage(id))?.messageType === REJECTED_TYPE) rejected.push(id);
+    for (const r of rows)
+      for (const id of ids.get(r.path)!) if ((await older.lake.adapters.catalog.getMessage(id))?.messageType === REJECTED_TYPE) rejected.push(id);
     first = undefined;
     await older.close();
     replay = await runCli(dataDir, ['replay', ...rejected]);
@@ -156,7 +160,16 @@ describe('read side over the corpus', () => {
 
     const s = await getJson(t.url, `/patients/${survivor}`, reader);
     expect(s.status).toBe(200);
-    expect(s.json.merges).toEqual([expect.objectContaining({ mergedPatientId: merged, survivorPatientId: survivor, messageId: a40, messageType: 'ADT^A40', source: 'hcls-data-lake', priorIdentifiers: ['##123456'] })]);
+    expect(s.json.merges).toEqual([
+      expect.objectContaining({
+        mergedPatientId: merged,
+        survivorPatientId: survivor,
+        messageId: a40,
+        messageType: 'ADT^A40',
+        source: 'hcls-data-lake',
+        priorIdentifiers: ['##123456'],
+      }),
+    ]);
     const keys = s.json.identifiers.map((i: { identifier: string }) => i.identifier);
     expect(keys).toEqual(expect.arrayContaining(['##123456', '##456789']));
     expect(s.json.messages.items.map((m: { messageId: string }) => m.messageId)).toEqual(expect.arrayContaining([a28, a31, a40]));
@@ -222,7 +235,10 @@ describe('read side over the corpus', () => {
       expect(m.json).toMatchObject({ status: 'staged', attempts: 2, messageType: REJECTED_TYPE });
       expect((await getJson(t.url, `/hl7v2/messages/${id}/staging`, all)).status).toBe(200);
       const lineage = (await getJson(t.url, `/hl7v2/messages/${id}/lineage`, all)).json;
-      expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([[1, 'error'], [2, 'staged']]);
+      expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([
+        [1, 'error'],
+        [2, 'staged'],
+      ]);
       expect(lineage.history[0].errors).toEqual([expect.objectContaining({ code: 'UNSUPPORTED_STRUCTURE', location: 'MSH[1]-9' })]);
       expect(lineage.objects.map((o: { zone: string }) => o.zone)).toEqual(['raw', 'error', 'error-report', 'staging']);
     }

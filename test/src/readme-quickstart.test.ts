@@ -33,10 +33,11 @@ function shellBlocks(markdown: string): string[][] {
 function words(line: string, vars: Record<string, string>): string[] {
   const out: string[] = [];
   let cur: string | undefined;
-  const expand = (s: string): string => s.replace(/\$([A-Z_][A-Z0-9_]*)/g, (_, v: string) => {
-    if (!(v in vars)) throw new Error(`README uses $${v}, which the quick start never sets`);
-    return vars[v] as string;
-  });
+  const expand = (s: string): string =>
+    s.replace(/\$([A-Z_][A-Z0-9_]*)/g, (_, v: string) => {
+      if (!(v in vars)) throw new Error(`README uses $${v}, which the quick start never sets`);
+      return vars[v] as string;
+    });
   for (let i = 0; i < line.length; i++) {
     const c = line[i] as string;
     if (c === ' ' || c === '\t') {

@@ -82,7 +82,7 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect(errors.items[0]).toMatchObject({ code: 'NO_MSH', location: 'line 1', stage: 'front-door' });
   });
 
-  it("hides a message from a reader of another source (404)", async () => {
+  it('hides a message from a reader of another source (404)', async () => {
     const other = await t.token({ sub: 'other', read: 'hospital-b' });
     expect((await getJson(t.url, `/hl7v2/messages/${firstId}`, other)).status).toBe(404);
     expect((await getJson(t.url, `/hl7v2/messages/${firstId}`, reader)).status).toBe(200);

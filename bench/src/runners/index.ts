@@ -6,15 +6,7 @@ import type { Runner } from './types';
 export type { ParseAll, Runner } from './types';
 
 /** Every runner, in the order they are run and printed. */
-export const RUNNERS: readonly Runner[] = [
-  referenceRunner,
-  oursRunner,
-  stagingRunner,
-  simpleHl7Runner,
-  medplumRunner,
-  hl7StandardRunner,
-  nodeHl7ClientRunner,
-];
+export const RUNNERS: readonly Runner[] = [referenceRunner, oursRunner, stagingRunner, simpleHl7Runner, medplumRunner, hl7StandardRunner, nodeHl7ClientRunner];
 
 export function findRunner(id: string): Runner | undefined {
   return RUNNERS.find((r) => r.id === id);

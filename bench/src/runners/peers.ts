@@ -7,10 +7,19 @@ import type { ParseAll, Runner } from './types';
 
 const require = createRequire(import.meta.url);
 
-interface MedplumField { components: string[][]; context: { subcomponentSeparator: string } }
-interface MedplumSegment { fields: MedplumField[] }
-interface MedplumMessage { segments: MedplumSegment[] }
-interface MedplumModule { Hl7Message: { parse(text: string): MedplumMessage } }
+interface MedplumField {
+  components: string[][];
+  context: { subcomponentSeparator: string };
+}
+interface MedplumSegment {
+  fields: MedplumField[];
+}
+interface MedplumMessage {
+  segments: MedplumSegment[];
+}
+interface MedplumModule {
+  Hl7Message: { parse(text: string): MedplumMessage };
+}
 
 /** @medplum/core: fields are split into repetitions and components; subcomponents on demand. */
 export const medplumRunner: Runner = {
@@ -40,8 +49,13 @@ export const medplumRunner: Runner = {
   },
 };
 
-interface Hl7ClientNode { forEach(cb: (child: Hl7ClientNode) => void): void; toString(): string }
-interface Hl7ClientModule { Message: new (options: { text: string }) => Hl7ClientNode }
+interface Hl7ClientNode {
+  forEach(cb: (child: Hl7ClientNode) => void): void;
+  toString(): string;
+}
+interface Hl7ClientModule {
+  Message: new (options: { text: string }) => Hl7ClientNode;
+}
 
 /** node-hl7-client: lazy node tree message > segment > field > repetition > component > subcomponent. */
 export const nodeHl7ClientRunner: Runner = {
@@ -67,8 +81,13 @@ export const nodeHl7ClientRunner: Runner = {
 };
 
 type StandardValue = string | StandardValue[] | { [key: string]: StandardValue };
-interface StandardSegment { data: Record<string, StandardValue> }
-interface StandardInstance { transform(): void; transformed: Record<string, StandardSegment | StandardSegment[]> }
+interface StandardSegment {
+  data: Record<string, StandardValue>;
+}
+interface StandardInstance {
+  transform(): void;
+  transformed: Record<string, StandardSegment | StandardSegment[]>;
+}
 type StandardCtor = new (text: string) => StandardInstance;
 
 function countStandard(value: StandardValue): number {
@@ -100,10 +119,17 @@ export const hl7StandardRunner: Runner = {
   },
 };
 
-interface SimpleValueNode { value: SimpleTree[] }
+interface SimpleValueNode {
+  value: SimpleTree[];
+}
 type SimpleTree = string | SimpleTree[] | SimpleValueNode;
-interface SimpleMessage { header: { fields: SimpleTree[] }; segments: { fields: SimpleTree[] }[] }
-interface SimpleModule { Parser: new () => { parse(text: string): SimpleMessage } }
+interface SimpleMessage {
+  header: { fields: SimpleTree[] };
+  segments: { fields: SimpleTree[] }[];
+}
+interface SimpleModule {
+  Parser: new () => { parse(text: string): SimpleMessage };
+}
 
 function countSimple(value: SimpleTree): number {
   if (typeof value === 'string') return 1;

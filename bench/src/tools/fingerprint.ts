@@ -12,7 +12,9 @@ import { generateMessages } from '../generator';
 
 const corpus = fileURLToPath(new URL('../../../test/fixtures/corpus/', import.meta.url));
 const inputs: (string | Uint8Array)[] = generateMessages(500, 20240601);
-for (const entry of readdirSync(corpus, { recursive: true, withFileTypes: true }).sort((a, b) => `${a.parentPath}/${a.name}`.localeCompare(`${b.parentPath}/${b.name}`))) {
+for (const entry of readdirSync(corpus, { recursive: true, withFileTypes: true }).sort((a, b) =>
+  `${a.parentPath}/${a.name}`.localeCompare(`${b.parentPath}/${b.name}`),
+)) {
   if (!entry.isFile() || entry.name.endsWith('.tsv') || entry.name.endsWith('.md')) continue;
   inputs.push(readFileSync(`${entry.parentPath}/${entry.name}`));
 }
@@ -33,7 +35,10 @@ for (const input of inputs) {
       throw new Error('toStagingJsonText with a prior validation differs from without');
     }
     const obj = JSON.stringify(toStagingJson(m));
-    parts.staging.update(text).update(obj).update(JSON.stringify(validateMessage(m)));
+    parts.staging
+      .update(text)
+      .update(obj)
+      .update(JSON.stringify(validateMessage(m)));
     hash.update(tree).update(ser).update(text).update(obj);
   } catch (error) {
     const s = error instanceof Hl7Error ? `${error.name}:${error.message}` : `UNEXPECTED ${String(error)}`;

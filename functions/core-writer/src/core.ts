@@ -65,7 +65,6 @@ export interface BatchInput {
 /** At most this many diagnostics are kept per attempt (errors first). */
 export const MAX_DIAGNOSTICS = 100;
 
-
 /**
  * Core: the only writer of the zones and the catalog. `ingest` makes a message durable
  * (raw object, then catalog row) before the front door answers; `applyStaged`/`applyFailed`
@@ -91,7 +90,12 @@ export function createCore(deps: CoreDeps) {
       deps.logger.warn('patient index skipped: message not parseable', { messageId: record.messageId, error: err.name });
       return undefined;
     }
-    const input = { messageId: record.messageId, source: record.source, at: now(), ...(record.messageType !== undefined ? { messageType: record.messageType } : {}) };
+    const input = {
+      messageId: record.messageId,
+      source: record.source,
+      at: now(),
+      ...(record.messageType !== undefined ? { messageType: record.messageType } : {}),
+    };
     const outcome = await indexPatient(message, input);
     if (outcome.links.length > 0 || outcome.merges.length > 0) {
       deps.logger.info('patient index updated', { messageId: record.messageId, links: outcome.links.length, merges: outcome.merges.length });
@@ -109,10 +113,29 @@ export function createCore(deps: CoreDeps) {
   }
 
   /** Raw bytes first (never overwritten), then the catalog row: durable before the front door answers. */
-  async function storeRaw(input: { messageId: string; source: string; bytes: Uint8Array }, hash: string, contentType: string, optional: NewMessageRow['optional']): Promise<MessageRecord> {
+  async function storeRaw(
+    input: { messageId: string; source: string; bytes: Uint8Array },
+    hash: string,
+    contentType: string,
+    optional: NewMessageRow['optional'],
+  ): Promise<MessageRecord> {
     const key = rawKey(input.source, input.messageId);
-    await deps.objectStore.put({ key, body: input.bytes, contentType, metadata: { messageId: input.messageId, source: input.source, contentHash: hash }, ifNoneMatch: true });
-    const record = newMessageRow({ messageId: input.messageId, source: input.source, rawKey: key, contentHash: hash, size: input.bytes.byteLength, at: now(), optional });
+    await deps.objectStore.put({
+      key,
+      body: input.bytes,
+      contentType,
+      metadata: { messageId: input.messageId, source: input.source, contentHash: hash },
+      ifNoneMatch: true,
+    });
+    const record = newMessageRow({
+      messageId: input.messageId,
+      source: input.source,
+      rawKey: key,
+      contentHash: hash,
+      size: input.bytes.byteLength,
+      at: now(),
+      optional,
+    });
     await deps.catalog.putMessage(record);
     return record;
   }
@@ -145,7 +168,13 @@ export function createCore(deps: CoreDeps) {
     return false;
   }
 
-  async function writeError(record: MessageRecord, attempt: number, stage: ErrorStage, diagnostics: readonly Diagnostic[], raw: Uint8Array): Promise<MessageRecord> {
+  async function writeError(
+    record: MessageRecord,
+    attempt: number,
+    stage: ErrorStage,
+    diagnostics: readonly Diagnostic[],
+    raw: Uint8Array,
+  ): Promise<MessageRecord> {
     const kept = errorsFirst(diagnostics, MAX_DIAGNOSTICS);
     const at = now();
     const eKey = errorKey(record.source, record.messageId);
@@ -156,7 +185,18 @@ export function createCore(deps: CoreDeps) {
       contentType: 'application/json',
       tags: { data_src: record.rawKey },
     });
-    const rows: ErrorRecord[] = kept.map((d) => ({ messageId: record.messageId, attempt, stage, severity: d.severity, code: d.code, message: d.message, location: d.location, line: d.line, column: d.column, at }));
+    const rows: ErrorRecord[] = kept.map((d) => ({
+      messageId: record.messageId,
+      attempt,
+      stage,
+      severity: d.severity,
+      code: d.code,
+      message: d.message,
+      location: d.location,
+      line: d.line,
+      column: d.column,
+      at,
+    }));
     // A retry after a crash between these rows and the status update must not add them again.
     if (!(await hasErrorsOfAttempt(record.messageId, attempt))) await deps.catalog.putErrors(rows);
     const updated = await deps.catalog.updateMessage(record.messageId, { status: MessageStatus.Error, errorKey: eKey, attempts: attempt, updatedAt: at });
@@ -173,7 +213,13 @@ export function createCore(deps: CoreDeps) {
   /** The whole batch file as received (never overwritten): nothing of the envelope is lost. */
   async function storeBatch(input: BatchInput): Promise<{ key: string }> {
     const key = rawBatchKey(input.source, input.batchId);
-    await deps.objectStore.put({ key, body: input.bytes, contentType: 'application/hl7-v2', metadata: { batchId: input.batchId, source: input.source, messages: String(input.messages) }, ifNoneMatch: true });
+    await deps.objectStore.put({
+      key,
+      body: input.bytes,
+      contentType: 'application/hl7-v2',
+      metadata: { batchId: input.batchId, source: input.source, messages: String(input.messages) },
+      ifNoneMatch: true,
+    });
     deps.logger.info('batch file kept', { batchId: input.batchId, messages: input.messages, size: input.bytes.byteLength });
     return { key };
   }
@@ -195,7 +241,13 @@ export function createCore(deps: CoreDeps) {
     }
     const structure = typeof event.body.structure === 'string' ? event.body.structure : undefined;
     const key = stagingKey(record.source, structure, record.messageId);
-    await deps.objectStore.put({ key, body: work.body, contentType: 'application/json', tags: { data_src: record.rawKey }, metadata: { messageId: record.messageId } });
+    await deps.objectStore.put({
+      key,
+      body: work.body,
+      contentType: 'application/json',
+      tags: { data_src: record.rawKey },
+      metadata: { messageId: record.messageId },
+    });
     const patientId = await patientOf(record);
     const patch: Partial<MessageRecord> = { status: MessageStatus.Staged, stagingKey: key, attempts: Number(event.body.attempt ?? 1), updatedAt: now() };
     if (structure !== undefined) patch.structure = structure;

@@ -56,7 +56,13 @@ export function createIngestHandler(deps: CoreDeps) {
       case CoreIngestOp.Reject: {
         if (!STAGES.includes(req.stage)) throw new CoreIngestProtocolError(`stage must be one of ${STAGES.join(', ')}`);
         const bytes = await landed(req.landingKey, req.messageId);
-        const input: RejectInput = { messageId: req.messageId, source: req.source, bytes, stage: req.stage as ErrorStage, diagnostics: req.diagnostics as Diagnostic[] };
+        const input: RejectInput = {
+          messageId: req.messageId,
+          source: req.source,
+          bytes,
+          stage: req.stage as ErrorStage,
+          diagnostics: req.diagnostics as Diagnostic[],
+        };
         if (req.submittedBy !== undefined) input.submittedBy = req.submittedBy;
         return { op: req.op, record: await once(req.messageId, () => core.ingestRejected(input)) };
       }

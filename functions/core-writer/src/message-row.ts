@@ -8,7 +8,9 @@ export interface NewMessageRow {
   contentHash: string;
   size: number;
   at: string;
-  optional?: Partial<Pick<MessageRecord, 'controlId' | 'messageType' | 'version' | 'sendingApplication' | 'sendingFacility' | 'submittedBy' | 'batchId' | 'batchIndex'>>;
+  optional?: Partial<
+    Pick<MessageRecord, 'controlId' | 'messageType' | 'version' | 'sendingApplication' | 'sendingFacility' | 'submittedBy' | 'batchId' | 'batchIndex'>
+  >;
 }
 
 /** The catalog row of a message whose raw bytes were just stored: status `ingested`, no attempt yet. */

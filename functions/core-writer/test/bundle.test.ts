@@ -48,7 +48,9 @@ describe('core-writer Lambda bundle', () => {
 
     const row = await h.catalog.getMessage(record.messageId);
     expect(row).toMatchObject({ status: 'staged', structure: 'ADT_A01', attempts: 1 });
-    expect(row!.stagingKey).toMatch(new RegExp(`^staging/source=hospital-a/protocol=hl7v2/format=json/type=ADT_A01/dt=\\d{4}-\\d{2}-\\d{2}/${record.messageId}\\.json$`));
+    expect(row!.stagingKey).toMatch(
+      new RegExp(`^staging/source=hospital-a/protocol=hl7v2/format=json/type=ADT_A01/dt=\\d{4}-\\d{2}-\\d{2}/${record.messageId}\\.json$`),
+    );
     const staged = await h.getObject(row!.stagingKey!);
     expect(Buffer.from(staged.body).toString('utf8')).toBe(stagingJson);
     expect(JSON.parse(stagingJson)).toMatchObject({ msh: { message_control_id: 'MSGID10001' } });
@@ -80,7 +82,9 @@ describe('core-writer Lambda bundle', () => {
     expect(row!.errorKey).toMatch(/^error\/source=hospital-b\/protocol=hl7v2\/dt=/);
     expect(Buffer.from((await h.getObject(row!.errorKey!)).body).equals(bytes)).toBe(true);
     const errors = await h.catalog.listErrors({ messageId: record.messageId });
-    expect(errors.items).toEqual([expect.objectContaining({ messageId: record.messageId, attempt: 1, stage: 'parse', code: 'NON_SEGMENT_LINES', severity: 'error' })]);
+    expect(errors.items).toEqual([
+      expect.objectContaining({ messageId: record.messageId, attempt: 1, stage: 'parse', code: 'NON_SEGMENT_LINES', severity: 'error' }),
+    ]);
   });
 
   it('an SNS record that is not a hub event fails the invocation (Lambda retries, then the DLQ)', async () => {

@@ -3,7 +3,20 @@
  * listing, replay/resume, and the error a missing lake object raises.
  */
 import { describe, expect, it } from '@jest/globals';
-import { applyMessagePatch, checkUpdatable, HubEventName, MessageStatus, newMessageId, type Catalog, type ErrorQuery, type ErrorRecord, type HubEvent, type MessageQuery, type MessageRecord, type ObjectStore } from '@hcdl/lake';
+import {
+  applyMessagePatch,
+  checkUpdatable,
+  HubEventName,
+  MessageStatus,
+  newMessageId,
+  type Catalog,
+  type ErrorQuery,
+  type ErrorRecord,
+  type HubEvent,
+  type MessageQuery,
+  type MessageRecord,
+  type ObjectStore,
+} from '@hcdl/lake';
 import { createCore, CoreWriterError, MissingLakeObjectError, type LogPort } from '../src/index';
 import { messagePages } from '../src/message-pages';
 import { newMessageRow } from '../src/message-row';
@@ -49,7 +62,8 @@ function rawObjectStore(rawKey: string): ObjectStore {
   const objects = new Map<string, Uint8Array>([[rawKey, new TextEncoder().encode('MSH|x')]]);
   return {
     get: async (key: string) => (objects.has(key) ? { key, body: objects.get(key)!, size: 5, metadata: {}, tags: {}, lastModified: new Date() } : undefined),
-    put: async (input: { key: string; body: Uint8Array | string }) => void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
+    put: async (input: { key: string; body: Uint8Array | string }) =>
+      void objects.set(input.key, typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body),
   } as unknown as ObjectStore;
 }
 
@@ -61,8 +75,30 @@ const row = (id: string, status: MessageRecord['status']): MessageRecord => ({
 
 describe('newMessageRow', () => {
   it('builds an ingested row with no attempt and only the optional fields that are defined', () => {
-    const r = newMessageRow({ messageId: 'M1', source: 'lab', rawKey: 'raw/M1.hl7', contentHash: 'abc', size: 12, at: AT, optional: { controlId: 'C1', batchId: undefined, batchIndex: 0 } });
-    expect(r).toEqual({ messageId: 'M1', source: 'lab', protocol: 'hl7v2', format: 'er7', status: 'ingested', receivedAt: AT, updatedAt: AT, contentHash: 'abc', size: 12, rawKey: 'raw/M1.hl7', attempts: 0, controlId: 'C1', batchIndex: 0 });
+    const r = newMessageRow({
+      messageId: 'M1',
+      source: 'lab',
+      rawKey: 'raw/M1.hl7',
+      contentHash: 'abc',
+      size: 12,
+      at: AT,
+      optional: { controlId: 'C1', batchId: undefined, batchIndex: 0 },
+    });
+    expect(r).toEqual({
+      messageId: 'M1',
+      source: 'lab',
+      protocol: 'hl7v2',
+      format: 'er7',
+      status: 'ingested',
+      receivedAt: AT,
+      updatedAt: AT,
+      contentHash: 'abc',
+      size: 12,
+      rawKey: 'raw/M1.hl7',
+      attempts: 0,
+      controlId: 'C1',
+      batchIndex: 0,
+    });
     expect('batchId' in r).toBe(false);
   });
 });
@@ -125,7 +161,13 @@ describe('repeated outcomes', () => {
     const id = newMessageId();
     const ingested = { ...row(id, 'ingested'), attempts: 0 };
     const catalog = memoryCatalog([ingested]);
-    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore: rawObjectStore(ingested.rawKey), logger: quiet, now: () => new Date(AT) });
+    const c = createCore({
+      catalog,
+      hub: { publish: async () => {} } as never,
+      objectStore: rawObjectStore(ingested.rawKey),
+      logger: quiet,
+      now: () => new Date(AT),
+    });
     const failed = {
       attributes: { event: HubEventName.Failed },
       body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH segment' }] },
@@ -148,8 +190,17 @@ describe('a failed outcome retried after a crash', () => {
       if (crashes-- > 0) throw new Error('connection reset');
       return update(...args);
     };
-    const c = createCore({ catalog, hub: { publish: async () => {} } as never, objectStore: rawObjectStore(ingested.rawKey), logger: quiet, now: () => new Date(AT) });
-    const failed = { attributes: { event: HubEventName.Failed }, body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH' }] } } as unknown as HubEvent;
+    const c = createCore({
+      catalog,
+      hub: { publish: async () => {} } as never,
+      objectStore: rawObjectStore(ingested.rawKey),
+      logger: quiet,
+      now: () => new Date(AT),
+    });
+    const failed = {
+      attributes: { event: HubEventName.Failed },
+      body: { messageId: id, attempt: 1, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', message: 'no MSH' }] },
+    } as unknown as HubEvent;
     await expect(c.applyFailed(failed)).rejects.toThrow('connection reset');
     expect(catalog.rows.get(id)?.status).toBe('ingested');
     await c.applyFailed(failed);
@@ -158,6 +209,9 @@ describe('a failed outcome retried after a crash', () => {
     // A later attempt (after a replay) adds its own rows.
     await update(id, { status: 'ingested' });
     await c.applyFailed({ ...failed, body: { ...failed.body, attempt: 2 } } as HubEvent);
-    expect(catalog.errors.map((e) => [e.attempt, e.code])).toEqual([[1, 'NO_MSH'], [2, 'NO_MSH']]);
+    expect(catalog.errors.map((e) => [e.attempt, e.code])).toEqual([
+      [1, 'NO_MSH'],
+      [2, 'NO_MSH'],
+    ]);
   });
 });

@@ -49,7 +49,15 @@ describe('core-writer Lambda bundle, `ingest` export', () => {
     const out = await invoke({ op: 'ingest', landingKey, normalizedKey, messageId, source: 'hospital-a', header, submittedBy: 'user-1' });
 
     expect(out.op).toBe('ingest');
-    expect(out.record).toMatchObject({ messageId, source: 'hospital-a', status: 'ingested', controlId: header.controlId, messageType: header.messageType, submittedBy: 'user-1', size: ADT_A01.byteLength });
+    expect(out.record).toMatchObject({
+      messageId,
+      source: 'hospital-a',
+      status: 'ingested',
+      controlId: header.controlId,
+      messageType: header.messageType,
+      submittedBy: 'user-1',
+      size: ADT_A01.byteLength,
+    });
     const row = await h.catalog.getMessage(messageId);
     expect(row).toEqual(out.record);
     expect(row!.contentHash).toBe(contentHash(normalized));
@@ -91,8 +99,12 @@ describe('core-writer Lambda bundle, `ingest` export', () => {
   it('refuses pointers outside work/incoming/ and missing landing objects, writing nothing', async () => {
     const messageId = newMessageId();
     const header = readHeader(normalize(ADT_A01));
-    await expect(invoke({ op: 'ingest', landingKey: 'raw/source=hospital-a/x.hl7', messageId, source: 'hospital-a', header })).rejects.toMatchObject({ name: 'CoreIngestProtocolError' });
-    await expect(invoke({ op: 'ingest', landingKey: 'work/incoming/never-landed', messageId, source: 'hospital-a', header })).rejects.toMatchObject({ name: 'MissingLakeObjectError' });
+    await expect(invoke({ op: 'ingest', landingKey: 'raw/source=hospital-a/x.hl7', messageId, source: 'hospital-a', header })).rejects.toMatchObject({
+      name: 'CoreIngestProtocolError',
+    });
+    await expect(invoke({ op: 'ingest', landingKey: 'work/incoming/never-landed', messageId, source: 'hospital-a', header })).rejects.toMatchObject({
+      name: 'MissingLakeObjectError',
+    });
     expect(await h.catalog.getMessage(messageId)).toBeUndefined();
   });
 

@@ -72,7 +72,10 @@ export function createSubmit(deps: SubmitDeps) {
       const input = { messageId, source, bytes, stage: ErrorStage.FrontDoor, diagnostics: fatal ?? [] };
       await deps.core.ingestRejected(submittedBy === undefined ? input : { ...input, submittedBy });
       deps.logger.info('input rejected: not HL7 v2', { messageId, size: bytes.byteLength });
-      const details = { messageId, diagnostics: (fatal ?? []).filter((d) => d.severity === 'error').map((d) => ({ code: d.code, message: d.message, location: d.location, line: d.line })) };
+      const details = {
+        messageId,
+        diagnostics: (fatal ?? []).filter((d) => d.severity === 'error').map((d) => ({ code: d.code, message: d.message, location: d.location, line: d.line })),
+      };
       if (wantsHl7(req)) return hl7(400, ackFor(req, undefined, 'AR', 'not an HL7 v2 message', fatal));
       return httpError(400, 'NOT_HL7', 'the body is not an HL7 v2 message; it was kept in the error zone', details);
     }
@@ -124,8 +127,11 @@ export function createSubmit(deps: SubmitDeps) {
     }
     const anyNew = entries.some((e) => e.status === 'ingested');
     const status = anyNew ? 201 : 409;
-    if (wantsHl7(req)) return hl7(status, ackFor(req, firstHeader, anyNew ? 'AA' : 'AE', `${entries.filter((e) => e.status === 'ingested').length} of ${entries.length} messages accepted`));
+    if (wantsHl7(req))
+      return hl7(
+        status,
+        ackFor(req, firstHeader, anyNew ? 'AA' : 'AE', `${entries.filter((e) => e.status === 'ingested').length} of ${entries.length} messages accepted`),
+      );
     return json(status, { batchId, messages: entries });
   };
 }
-

@@ -37,7 +37,9 @@ describe('decodeBody, JSON with an encoding', () => {
 
   it('converts Shift_JIS text without MSH-18 to the same text in UTF-8', () => {
     const text = msg('').replace('Ren\u00e9e^Zo\u00eb', '\u3084\u307e\u3060^\u82b1\u5b50');
-    const sjis = Buffer.from(new Uint8Array([...Buffer.from(text.slice(0, text.indexOf('\u3084')), 'latin1'), 0x82, 0xe2, 0x82, 0xdc, 0x82, 0xbe, 0x5e, 0x89, 0xd4, 0x8e, 0x71, 0x0d]));
+    const sjis = Buffer.from(
+      new Uint8Array([...Buffer.from(text.slice(0, text.indexOf('\u3084')), 'latin1'), 0x82, 0xe2, 0x82, 0xdc, 0x82, 0xbe, 0x5e, 0x89, 0xd4, 0x8e, 0x71, 0x0d]),
+    );
     const bytes = bytesOf(decodeBody('application/json', json(sjis, { encoding: 'shift_jis' })));
     expect(Buffer.from(bytes).toString('utf8')).toBe(text);
   });

@@ -38,7 +38,14 @@ describe('front-door Lambda bundle', () => {
   const writer = jwtClaims({ sub: 'writer-1', write: 'hospital-a' });
   /** POST /hl7v2/er7 as `claims` (null: no authorizer context). */
   const post = (body: Uint8Array | string, claims: Record<string, string | number> | null = writer, contentType = 'application/hl7-v2') =>
-    invoke({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': contentType }, query: { source: 'hospital-a' }, body, ...(claims ? { claims } : {}) });
+    invoke({
+      method: 'POST',
+      path: '/hl7v2/er7',
+      headers: { 'content-type': contentType },
+      query: { source: 'hospital-a' },
+      body,
+      ...(claims ? { claims } : {}),
+    });
 
   beforeAll(async () => {
     h = await startLambdaHarness({ idempotency: true });
@@ -121,7 +128,12 @@ describe('front-door Lambda bundle', () => {
     const calls = invokes.calls();
     expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([[TEST_CORE_INGEST_FUNCTION, 'RequestResponse']]);
     const pointer = invokes.payloads()[0] as { op: string; landingKey: string; messageId: string };
-    expect(pointer).toMatchObject({ op: 'ingest', messageId: firstId, source: 'hospital-a', landingKey: expect.stringMatching(/^work\/incoming\/[0-9a-f-]{36}$/) });
+    expect(pointer).toMatchObject({
+      op: 'ingest',
+      messageId: firstId,
+      source: 'hospital-a',
+      landingKey: expect.stringMatching(/^work\/incoming\/[0-9a-f-]{36}$/),
+    });
     expect(Buffer.from(calls[0]!.Payload as Uint8Array).toString('latin1')).not.toContain('PID|');
     expect(await h.objectStore.head(pointer.landingKey)).toBeUndefined();
   });
@@ -142,7 +154,10 @@ describe('front-door Lambda bundle', () => {
 
     const resent = await post(message);
     expect(resent.statusCode).toBe(201);
-    expect(await h.catalog.getMessage((JSON.parse(resent.body) as { messageId: string }).messageId)).toMatchObject({ status: 'ingested', controlId: 'MSGID-CRASH' });
+    expect(await h.catalog.getMessage((JSON.parse(resent.body) as { messageId: string }).messageId)).toMatchObject({
+      status: 'ingested',
+      controlId: 'MSGID-CRASH',
+    });
   });
 
   it('answers a resend 409 with the original message id, and stores nothing new', async () => {
@@ -181,7 +196,14 @@ describe('front-door Lambda bundle', () => {
   it('answers an HL7 ACK when the sender asks for application/hl7-v2 (MSA AA; AE or AR for a duplicate)', async () => {
     const message = Buffer.from(ADT_A01.toString('latin1').replace('MSGID10001', 'MSGID-ACK'), 'latin1');
     const ack = (body: Uint8Array) =>
-      invoke({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': 'application/hl7-v2', accept: 'application/hl7-v2' }, query: { source: 'hospital-a' }, body, claims: writer });
+      invoke({
+        method: 'POST',
+        path: '/hl7v2/er7',
+        headers: { 'content-type': 'application/hl7-v2', accept: 'application/hl7-v2' },
+        query: { source: 'hospital-a' },
+        body,
+        claims: writer,
+      });
     const first = await ack(message);
     expect(first.statusCode).toBe(201);
     expect(first.headers['content-type']).toBe('application/hl7-v2');

@@ -14,7 +14,8 @@ const MSH = (id: string) => `MSH|^~\\&|APP|FAC|HUB|HUB|20240101120000||ADT^A01|$
 
 function recordingPort(fail?: Error) {
   const calls: { op: string; input: Record<string, unknown> }[] = [];
-  const record = (input: { messageId: string; source: string }) => ({ messageId: input.messageId, source: input.source, controlId: 'C', messageType: 'ADT^A01' }) as unknown as MessageRecord;
+  const record = (input: { messageId: string; source: string }) =>
+    ({ messageId: input.messageId, source: input.source, controlId: 'C', messageType: 'ADT^A01' }) as unknown as MessageRecord;
   const port: CoreIngestPort = {
     async ingest(input) {
       calls.push({ op: 'ingest', input: input as unknown as Record<string, unknown> });
@@ -46,7 +47,13 @@ const request = (body: string, contentType = 'application/hl7-v2'): SubmitReques
 describe('front door with a CoreIngestPort', () => {
   it('uses the port it is given and builds no core (no zone or hub ports needed)', () => {
     const { port } = recordingPort();
-    const deps = { core: port, catalog: {} as Catalog, logger, idempotencyStore: {} as FrontDoorDeps['idempotencyStore'], config: DEFAULT_FRONT_DOOR_CONFIG } satisfies FrontDoorDeps;
+    const deps = {
+      core: port,
+      catalog: {} as Catalog,
+      logger,
+      idempotencyStore: {} as FrontDoorDeps['idempotencyStore'],
+      config: DEFAULT_FRONT_DOOR_CONFIG,
+    } satisfies FrontDoorDeps;
     expect(createFrontDoor(deps).core).toBe(port);
   });
 

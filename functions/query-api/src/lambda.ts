@@ -39,7 +39,9 @@ export function createHandler(deps: QueryApiDeps) {
     const method = event.requestContext?.http?.method ?? 'GET';
     const path = event.rawPath ?? event.requestContext?.http?.path ?? '/';
     try {
-      return toApiGatewayResult(await api.handle({ method, path, query: event.queryStringParameters ?? {}, claims: event.requestContext?.authorizer?.jwt?.claims }));
+      return toApiGatewayResult(
+        await api.handle({ method, path, query: event.queryStringParameters ?? {}, claims: event.requestContext?.authorizer?.jwt?.claims }),
+      );
     } catch (err) {
       deps.logger.error('read request failed', { error: (err as Error).name, routeKey: event.routeKey });
       throw err;

@@ -46,10 +46,15 @@ export function createMessageRoutes(ports: QueryApiPorts) {
   async function getStaging(claims: Claims, messageId: string): Promise<QueryResult> {
     const record = await readable(claims, messageId);
     if (record === undefined) return notFound('message');
-    if (record.stagingKey === undefined) return httpError(404, 'NOT_STAGED', `the message has no staging JSON (status ${record.status})`, { status: record.status });
+    if (record.stagingKey === undefined)
+      return httpError(404, 'NOT_STAGED', `the message has no staging JSON (status ${record.status})`, { status: record.status });
     const doc = await ports.objectStore.get(record.stagingKey);
     if (doc === undefined) return httpError(404, 'NOT_STAGED', 'the staging object of this message is missing', { status: record.status });
-    return { status: 200, headers: { 'content-type': 'application/json', 'x-hcdl-message-id': record.messageId }, body: Buffer.from(doc.body).toString('utf8') };
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-hcdl-message-id': record.messageId },
+      body: Buffer.from(doc.body).toString('utf8'),
+    };
   }
 
   /**
@@ -59,7 +64,14 @@ export function createMessageRoutes(ports: QueryApiPorts) {
   async function listMessages(claims: Claims, query: QueryParams): Promise<QueryResult> {
     onlyParams(query, LIST_MESSAGE_PARAMS);
     const requested = sourcesOfParam(query);
-    const filters = { source: requested, type: typeOf(query), status: statusOf(query), since: instantOf(query, 'since'), until: instantOf(query, 'until'), patient: patientOf(query) };
+    const filters = {
+      source: requested,
+      type: typeOf(query),
+      status: statusOf(query),
+      since: instantOf(query, 'since'),
+      until: instantOf(query, 'until'),
+      patient: patientOf(query),
+    };
     const limit = limitOf(query);
     const at = decodeCursor(fingerprint(filters), textOf(query, 'cursor'));
     const sources = readableSources(claims, requested);

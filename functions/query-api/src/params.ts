@@ -37,9 +37,13 @@ const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export function sourcesOfParam(query: QueryParams): string[] | undefined {
   const v = textOf(query, 'source');
   if (v === undefined) return undefined;
-  const list = v.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const list = v
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = list.find((s) => !SOURCE.test(s));
-  if (bad !== undefined || list.length === 0) throw new QueryParameterError('source', 'source must be comma-separated source ids (letters, digits, ".", "_", "-")');
+  if (bad !== undefined || list.length === 0)
+    throw new QueryParameterError('source', 'source must be comma-separated source ids (letters, digits, ".", "_", "-")');
   return [...new Set(list)];
 }
 
@@ -79,13 +83,15 @@ export function codeOf(query: QueryParams): string | undefined {
 export function identifierOf(query: QueryParams): string {
   const v = textOf(query, 'identifier');
   if (v === undefined) throw new QueryParameterError('identifier', 'identifier is required, as authority#type#value (encode # as %23)');
-  if (parseIdentifierKey(v) === undefined) throw new QueryParameterError('identifier', 'identifier must be authority#type#value with a non-empty value (encode # as %23)');
+  if (parseIdentifierKey(v) === undefined)
+    throw new QueryParameterError('identifier', 'identifier must be authority#type#value with a non-empty value (encode # as %23)');
   return v;
 }
 
 /** Rejects parameters a route does not know (a typo would otherwise silently widen a query). */
 export function onlyParams(query: QueryParams, allowed: readonly string[]): void {
   for (const name of Object.keys(query)) {
-    if (query[name] !== undefined && !allowed.includes(name)) throw new QueryParameterError(name, `unknown parameter ${name}; this route takes ${allowed.join(', ')}`);
+    if (query[name] !== undefined && !allowed.includes(name))
+      throw new QueryParameterError(name, `unknown parameter ${name}; this route takes ${allowed.join(', ')}`);
   }
 }

@@ -25,7 +25,10 @@ export interface IdentifierView extends PatientIdentifierRecord {
   value: string;
 }
 
-const identifierView = (r: PatientIdentifierRecord): IdentifierView => ({ ...r, ...(parseIdentifierKey(r.identifier) ?? { authority: '', type: '', value: r.identifier }) });
+const identifierView = (r: PatientIdentifierRecord): IdentifierView => ({
+  ...r,
+  ...(parseIdentifierKey(r.identifier) ?? { authority: '', type: '', value: r.identifier }),
+});
 
 /**
  * Patient reads. What a caller sees of a patient is cut to the sources it may read: the

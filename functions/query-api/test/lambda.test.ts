@@ -47,8 +47,15 @@ describe('query-api Lambda handler (API Gateway HTTP API v2)', () => {
 
   it('turns an unexpected failure into a generic 500 without details', async () => {
     const errors: string[] = [];
-    const failing = { ...f.adapters.catalog, getMessage: async () => Promise.reject(new Error('disk on fire at /secret/path')) } as unknown as typeof f.adapters.catalog;
-    const handler = createHandler({ catalog: failing, objectStore: f.adapters.objectStore, logger: { ...silent, error: (msg: string) => void errors.push(msg) } });
+    const failing = {
+      ...f.adapters.catalog,
+      getMessage: async () => Promise.reject(new Error('disk on fire at /secret/path')),
+    } as unknown as typeof f.adapters.catalog;
+    const handler = createHandler({
+      catalog: failing,
+      objectStore: f.adapters.objectStore,
+      logger: { ...silent, error: (msg: string) => void errors.push(msg) },
+    });
     const r = await handler(event(`/hl7v2/messages/${m.messageId}`, { 'custom:read': '*' }));
     expect(r.statusCode).toBe(500);
     expect(JSON.parse(r.body)).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });

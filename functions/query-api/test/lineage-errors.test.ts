@@ -39,7 +39,13 @@ describe('lineage and error reads', () => {
     expect(body.objects[0].key).toBe(replayed.rawKey);
     expect(body.objects[3].key).toBe(replayed.stagingKey);
     expect(body.history).toEqual([
-      { attempt: 1, outcome: 'error', at: at(T0 + 10), stage: 'parse', errors: [expect.objectContaining({ code: 'MISSING_SEGMENT', location: 'PID[1]-3', severity: 'error' })] },
+      {
+        attempt: 1,
+        outcome: 'error',
+        at: at(T0 + 10),
+        stage: 'parse',
+        errors: [expect.objectContaining({ code: 'MISSING_SEGMENT', location: 'PID[1]-3', severity: 'error' })],
+      },
       { attempt: 2, outcome: 'error', at: at(T0 + 20), stage: 'parse', errors: [expect.objectContaining({ code: 'BAD_DATE' })] },
       { attempt: 3, outcome: 'staged', at: expect.any(String) },
     ]);
@@ -48,7 +54,16 @@ describe('lineage and error reads', () => {
   it('lists diagnostics over readable sources, with the message source and current status', async () => {
     const north = (await f.get('/hl7v2/errors', reader('north'))).json();
     expect(north.items.map((e: { code: string }) => e.code)).toEqual(['MISSING_SEGMENT', 'BAD_DATE']);
-    expect(north.items[0]).toMatchObject({ messageId: replayed.messageId, attempt: 1, source: 'north', status: 'staged', messageType: 'ADT^A01', location: 'PID[1]-3', line: 2, column: 5 });
+    expect(north.items[0]).toMatchObject({
+      messageId: replayed.messageId,
+      attempt: 1,
+      source: 'north',
+      status: 'staged',
+      messageType: 'ADT^A01',
+      location: 'PID[1]-3',
+      line: 2,
+      column: 5,
+    });
     const all = (await f.get('/hl7v2/errors', reader('*'))).json();
     expect(all.items).toHaveLength(3);
     expect((await f.get('/hl7v2/errors?source=south', reader('north'))).json()).toEqual({ items: [] });
@@ -56,7 +71,10 @@ describe('lineage and error reads', () => {
   });
 
   it('filters diagnostics by source, since and code, and pages them', async () => {
-    const codes = async (q: string) => (await f.get(`/hl7v2/errors${q}`, reader('*'))).json().items.map((e: { messageId: string; code: string }) => `${e.messageId === failing.messageId ? 'S' : 'N'}:${e.code}`);
+    const codes = async (q: string) =>
+      (await f.get(`/hl7v2/errors${q}`, reader('*')))
+        .json()
+        .items.map((e: { messageId: string; code: string }) => `${e.messageId === failing.messageId ? 'S' : 'N'}:${e.code}`);
     expect(await codes('?source=south')).toEqual(['S:MISSING_SEGMENT']);
     expect(await codes(`?since=${at(T0 + 15)}`)).toEqual(['N:BAD_DATE', 'S:MISSING_SEGMENT']);
     expect(await codes('?code=MISSING_SEGMENT')).toEqual(['N:MISSING_SEGMENT', 'S:MISSING_SEGMENT']);
@@ -68,7 +86,11 @@ describe('lineage and error reads', () => {
     expect((await f.get(`/hl7v2/errors?limit=2&code=BAD_DATE&cursor=${first.cursor}`, reader('*'))).status).toBe(400);
   });
 
-  it.each([['since=soon', 'since'], ['code=no%20way', 'code'], ['status=error', 'status']])('answers 400 for %s', async (q, parameter) => {
+  it.each([
+    ['since=soon', 'since'],
+    ['code=no%20way', 'code'],
+    ['status=error', 'status'],
+  ])('answers 400 for %s', async (q, parameter) => {
     const r = await f.get(`/hl7v2/errors?${q}`, reader('*'));
     expect(r.status).toBe(400);
     expect(r.json().error.details).toEqual({ parameter });

@@ -67,7 +67,8 @@ describe('message reads', () => {
   });
 
   it('lists only readable sources, and filters by source, type, status and time', async () => {
-    const ids = async (q: string, claims = reader('north')) => ((await f.get(`/hl7v2/messages${q}`, claims)).json().items as MessageRecord[]).map((m) => m.messageId);
+    const ids = async (q: string, claims = reader('north')) =>
+      ((await f.get(`/hl7v2/messages${q}`, claims)).json().items as MessageRecord[]).map((m) => m.messageId);
     expect(await ids('')).toEqual([a1.messageId, a2.messageId]);
     expect(await ids('', reader('*'))).toEqual([a1.messageId, a2.messageId, b1.messageId]);
     expect(await ids('', reader())).toEqual([]);

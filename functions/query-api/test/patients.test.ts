@@ -40,7 +40,15 @@ describe('patient reads', () => {
       { identifier: south3, patientId: p3, source: 'south', firstSeenMessageId: 'x', firstSeenAt: at(T0 + 5000) },
     ]);
     await c.putPatientLink({ patientId: p1, linkedPatientId: p2, messageId: bridge.messageId, source: 'south', at: at(T0 + 3000) });
-    await c.putPatientMerge({ mergedPatientId: p2, survivorPatientId: p1, messageId: merge.messageId, messageType: 'ADT^A40', source: 'north', priorIdentifiers: [mrn2], at: at(T0 + 4000) });
+    await c.putPatientMerge({
+      mergedPatientId: p2,
+      survivorPatientId: p1,
+      messageId: merge.messageId,
+      messageType: 'ADT^A40',
+      source: 'north',
+      priorIdentifiers: [mrn2],
+      at: at(T0 + 4000),
+    });
   });
   afterAll(async () => f.close());
 
@@ -51,7 +59,13 @@ describe('patient reads', () => {
     expect(body.patientId).toBe(p1);
     expect(body.mergedInto).toBeUndefined();
     expect(body.identifiers.map((i: { identifier: string }) => i.identifier).sort()).toEqual([mrn1, mrn2, ssn2].sort());
-    expect(body.identifiers.find((i: { identifier: string }) => i.identifier === ssn2)).toMatchObject({ authority: 'SSA', type: 'SS', value: '123-45-6789', patientId: p2, source: 'north' });
+    expect(body.identifiers.find((i: { identifier: string }) => i.identifier === ssn2)).toMatchObject({
+      authority: 'SSA',
+      type: 'SS',
+      value: '123-45-6789',
+      patientId: p2,
+      source: 'north',
+    });
     expect(body.merges).toEqual([expect.objectContaining({ mergedPatientId: p2, survivorPatientId: p1, messageType: 'ADT^A40', priorIdentifiers: [mrn2] })]);
     // The link was made by a south message: a north-only reader does not see it.
     expect(body.links).toEqual([]);
@@ -124,12 +138,14 @@ describe('patient reads', () => {
     expect((await f.get(q(south3), reader('south'))).json().items[0].patientId).toBe(p3);
   });
 
-  it.each([['/patients', 'identifier'], ['/patients?identifier=no-hashes', 'identifier'], ['/patients?identifier=a%23b%23', 'identifier'], [`/patients?identifier=a%23b%23c&x=1`, 'x']])(
-    'answers 400 for %s',
-    async (p, parameter) => {
-      const r = await f.get(p, reader('*'));
-      expect(r.status).toBe(400);
-      expect(r.json().error).toMatchObject({ code: 'BAD_REQUEST', details: { parameter } });
-    },
-  );
+  it.each([
+    ['/patients', 'identifier'],
+    ['/patients?identifier=no-hashes', 'identifier'],
+    ['/patients?identifier=a%23b%23', 'identifier'],
+    [`/patients?identifier=a%23b%23c&x=1`, 'x'],
+  ])('answers 400 for %s', async (p, parameter) => {
+    const r = await f.get(p, reader('*'));
+    expect(r.status).toBe(400);
+    expect(r.json().error).toMatchObject({ code: 'BAD_REQUEST', details: { parameter } });
+  });
 });

@@ -33,5 +33,8 @@ export const parse = lazyHandler((): ((state: NormalizedState, context: unknown)
   const env = readParseEnv();
   const logger = new Logger({ serviceName: SERVICE, logLevel: env.logLevel, persistentKeys: { step: 'parse' } });
   const clients = awsClientsFor(env);
-  return withLogContext(logger, createParseTask({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger }));
+  return withLogContext(
+    logger,
+    createParseTask({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger }),
+  );
 });

@@ -5,9 +5,7 @@ export function normalizeStep(raw: Uint8Array): { text: string } {
   return { text: normalize(raw) };
 }
 
-export type ParseOutcome =
-  | { ok: true; stagingJson: string; structure: string | undefined; warnings: number }
-  | { ok: false; diagnostics: Diagnostic[] };
+export type ParseOutcome = { ok: true; stagingJson: string; structure: string | undefined; warnings: number } | { ok: false; diagnostics: Diagnostic[] };
 
 /**
  * Step 2: parse once, validate against the dictionary, and either write the staging JSON

@@ -51,7 +51,8 @@ function checkInput(state: Partial<Record<keyof StagingExecutionInput, unknown>>
   if (typeof messageId !== 'string' || !/^[0-9A-Za-z-]{1,64}$/.test(messageId)) throw new ValidationError('staging state: messageId is missing or malformed');
   if (typeof source !== 'string' || source === '') throw new ValidationError('staging state: source is missing');
   if (typeof rawKey !== 'string' || !rawKey.startsWith('raw/')) throw new ValidationError('staging state: rawKey must be a raw zone key');
-  if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1) throw new ValidationError('staging state: attempt must be a positive integer');
+  if (typeof attempt !== 'number' || !Number.isSafeInteger(attempt) || attempt < 1)
+    throw new ValidationError('staging state: attempt must be a positive integer');
   return { messageId, source, rawKey, attempt };
 }
 

@@ -104,7 +104,9 @@ describe('staging-er7 Lambda bundle', () => {
   });
 
   it('a task refuses a state that is not one of its own (the execution fails, nothing is written)', async () => {
-    await expect(fn.normalize({ messageId: '../../etc', source: 'x', rawKey: 'raw/x', attempt: 1 }, ctx('normalize'))).rejects.toMatchObject({ name: 'ValidationError' });
+    await expect(fn.normalize({ messageId: '../../etc', source: 'x', rawKey: 'raw/x', attempt: 1 }, ctx('normalize'))).rejects.toMatchObject({
+      name: 'ValidationError',
+    });
     await expect(
       fn.parse({ messageId: '01J0000000000000000000000A', source: 'x', rawKey: 'raw/x', attempt: 1, normalizedKey: 'staging/elsewhere' }, ctx('parse')),
     ).rejects.toMatchObject({ name: 'ValidationError' });

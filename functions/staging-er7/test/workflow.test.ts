@@ -39,7 +39,15 @@ function memoryStore(): ObjectStore & { keys(): string[] } {
     keys: () => [...objects.keys()].sort(),
     async put(input: PutObjectInput) {
       const body = typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body;
-      objects.set(input.key, { key: input.key, body, size: body.byteLength, metadata: input.metadata ?? {}, tags: input.tags ?? {}, lastModified: new Date(), ...(input.contentType ? { contentType: input.contentType } : {}) });
+      objects.set(input.key, {
+        key: input.key,
+        body,
+        size: body.byteLength,
+        metadata: input.metadata ?? {},
+        tags: input.tags ?? {},
+        lastModified: new Date(),
+        ...(input.contentType ? { contentType: input.contentType } : {}),
+      });
     },
     get: async (key) => objects.get(key),
     head: async (key) => objects.get(key),
@@ -104,7 +112,12 @@ describe('staging workflow steps', () => {
     const { record } = setup(new Uint8Array());
     const started: [string, StagingExecutionInput][] = [];
     const trigger = createTrigger({ starter: { start: async (name, input) => void started.push([name, input]) }, logger: silent });
-    const sns = (e: HubEvent) => ({ Sns: { Message: JSON.stringify(e.body), MessageAttributes: Object.fromEntries(Object.entries(snsAttributesOf(e.attributes)).map(([k, v]) => [k, { Type: 'String', Value: v.StringValue }])) } });
+    const sns = (e: HubEvent) => ({
+      Sns: {
+        Message: JSON.stringify(e.body),
+        MessageAttributes: Object.fromEntries(Object.entries(snsAttributesOf(e.attributes)).map(([k, v]) => [k, { Type: 'String', Value: v.StringValue }])),
+      },
+    });
     const other = ingestedEvent(record);
     other.attributes.event = 'staged';
     await trigger({ Records: [sns(ingestedEvent(record)), sns(other)] }, {} as never);
@@ -112,11 +125,22 @@ describe('staging workflow steps', () => {
   });
 
   it('normalize -> parse: CR terminators, MLLP and BOM gone, staging JSON in work/, scratch text left to the lifecycle', async () => {
-    const framed = Buffer.concat([Buffer.from([0x0b, 0xef, 0xbb, 0xbf]), Buffer.from(ORU(['OBX|1|NM|HGB||13.5|g/dL']).replace(/\r/g, '\n')), Buffer.from([0x1c, 0x0d])]);
+    const framed = Buffer.concat([
+      Buffer.from([0x0b, 0xef, 0xbb, 0xbf]),
+      Buffer.from(ORU(['OBX|1|NM|HGB||13.5|g/dL']).replace(/\r/g, '\n')),
+      Buffer.from([0x1c, 0x0d]),
+    ]);
     const { objectStore, normalized, text, parsed, record, published } = await run(framed);
     expect(normalized.normalizedKey).toBe(workNormalizedKey(record.messageId, 1));
     expect(text).toBe(ORU(['OBX|1|NM|HGB||13.5|g/dL']));
-    expect(parsed).toEqual({ messageId: record.messageId, source: 'lab', attempt: 1, outcome: 'staged', workKey: workStagingKey(record.messageId, 1), structure: 'ORU_R01' });
+    expect(parsed).toEqual({
+      messageId: record.messageId,
+      source: 'lab',
+      attempt: 1,
+      outcome: 'staged',
+      workKey: workStagingKey(record.messageId, 1),
+      structure: 'ORU_R01',
+    });
     expect(objectStore.keys()).toEqual([record.rawKey, workNormalizedKey(record.messageId, 1), workStagingKey(record.messageId, 1)].sort());
     expect(published.map((e) => e.attributes.event)).toEqual(['staged']);
   });
@@ -147,7 +171,12 @@ describe('staging workflow steps', () => {
     await put();
     const normalize = createNormalizeTask(deps);
     const good = { messageId: record.messageId, source: 'lab', rawKey: record.rawKey, attempt: 1 };
-    for (const bad of [{ ...good, rawKey: 'staging/x' }, { ...good, attempt: 0 }, { ...good, messageId: 'a/b' }, { ...good, source: '' }]) {
+    for (const bad of [
+      { ...good, rawKey: 'staging/x' },
+      { ...good, attempt: 0 },
+      { ...good, messageId: 'a/b' },
+      { ...good, source: '' },
+    ]) {
       await expect(normalize(bad, {} as never)).rejects.toBeInstanceOf(ValidationError);
     }
     const parse = createParseTask(deps);
@@ -165,7 +194,9 @@ describe('staging workflow steps', () => {
     expect(noRaw).toBeInstanceOf(StagingError);
     expect((noRaw as Error).message).toBe(`raw object missing for message ${record.messageId}`);
     const other = newMessageId();
-    await expect(parse({ ...state, messageId: other, normalizedKey: workNormalizedKey(other, 1) }, {} as never)).rejects.toThrow(`catalog row missing for message ${other}`);
+    await expect(parse({ ...state, messageId: other, normalizedKey: workNormalizedKey(other, 1) }, {} as never)).rejects.toThrow(
+      `catalog row missing for message ${other}`,
+    );
   });
 
   it('parse is safe to retry after it already published: same outcome, same work/ key', async () => {

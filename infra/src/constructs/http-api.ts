@@ -93,7 +93,11 @@ export class LakeHttpApi extends Construct {
         ...(route.authorized ? { authorizationType: 'JWT', authorizerId: this.authorizer.id } : { authorizationType: 'NONE' }),
       });
     }
-    this.accessLogs = lakeLogGroup(this, 'access-logs', { name: `/aws/apigateway/${props.name}`, retentionInDays: props.logRetentionDays, kmsKeyArn: props.logsKmsKeyArn });
+    this.accessLogs = lakeLogGroup(this, 'access-logs', {
+      name: `/aws/apigateway/${props.name}`,
+      retentionInDays: props.logRetentionDays,
+      kmsKeyArn: props.logsKmsKeyArn,
+    });
     this.stage = new Apigatewayv2Stage(this, 'stage', {
       apiId: this.api.id,
       name: '$default',

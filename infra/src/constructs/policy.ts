@@ -45,7 +45,15 @@ export function catalogRead(tableArn: string, sid = 'ReadCatalog'): PolicyStatem
 /** Catalog writes (conditional puts, updates, transactions' condition checks) plus the reads they need. */
 export function catalogWrite(tableArn: string, sid = 'WriteCatalog'): PolicyStatement {
   return allow(
-    ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:ConditionCheckItem', 'dynamodb:BatchWriteItem'],
+    [
+      'dynamodb:GetItem',
+      'dynamodb:BatchGetItem',
+      'dynamodb:Query',
+      'dynamodb:PutItem',
+      'dynamodb:UpdateItem',
+      'dynamodb:ConditionCheckItem',
+      'dynamodb:BatchWriteItem',
+    ],
     tableAndIndexArns(tableArn),
     sid,
   );

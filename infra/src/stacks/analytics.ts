@@ -20,11 +20,62 @@ import { LakeStack } from './lake-stack';
  * or UNKNOWN). Athena only sees the values listed: add the structures of your feeds.
  */
 export const DEFAULT_STRUCTURES = [
-  'ACK', 'ADR_A19', 'ADT_A01', 'ADT_A02', 'ADT_A03', 'ADT_A05', 'ADT_A06', 'ADT_A09', 'ADT_A12', 'ADT_A15', 'ADT_A16', 'ADT_A17', 'ADT_A18',
-  'ADT_A20', 'ADT_A21', 'ADT_A24', 'ADT_A30', 'ADT_A37', 'ADT_A38', 'ADT_A39', 'ADT_A43', 'ADT_A45', 'ADT_A50', 'ADT_A52', 'ADT_A54', 'ADT_A60', 'ADT_A61',
-  'BAR_P01', 'BAR_P02', 'DFT_P03', 'DFT_P11', 'MDM_T01', 'MDM_T02', 'MFN_M02', 'OMG_O19', 'OML_O21', 'OMP_O09', 'ORL_O22', 'ORM_O01', 'ORR_O02',
-  'ORU_R01', 'ORU_R30', 'OUL_R22', 'PPR_PC1', 'QBP_Q11', 'QBP_Q21', 'QRY_A19', 'RDE_O11', 'RAS_O17', 'RSP_K11', 'RSP_K21', 'SIU_S12', 'SRM_S01',
-  'VXU_V04', 'VXR_V03', 'UNKNOWN',
+  'ACK',
+  'ADR_A19',
+  'ADT_A01',
+  'ADT_A02',
+  'ADT_A03',
+  'ADT_A05',
+  'ADT_A06',
+  'ADT_A09',
+  'ADT_A12',
+  'ADT_A15',
+  'ADT_A16',
+  'ADT_A17',
+  'ADT_A18',
+  'ADT_A20',
+  'ADT_A21',
+  'ADT_A24',
+  'ADT_A30',
+  'ADT_A37',
+  'ADT_A38',
+  'ADT_A39',
+  'ADT_A43',
+  'ADT_A45',
+  'ADT_A50',
+  'ADT_A52',
+  'ADT_A54',
+  'ADT_A60',
+  'ADT_A61',
+  'BAR_P01',
+  'BAR_P02',
+  'DFT_P03',
+  'DFT_P11',
+  'MDM_T01',
+  'MDM_T02',
+  'MFN_M02',
+  'OMG_O19',
+  'OML_O21',
+  'OMP_O09',
+  'ORL_O22',
+  'ORM_O01',
+  'ORR_O02',
+  'ORU_R01',
+  'ORU_R30',
+  'OUL_R22',
+  'PPR_PC1',
+  'QBP_Q11',
+  'QBP_Q21',
+  'QRY_A19',
+  'RDE_O11',
+  'RAS_O17',
+  'RSP_K11',
+  'RSP_K21',
+  'SIU_S12',
+  'SRM_S01',
+  'VXU_V04',
+  'VXR_V03',
+  'UNKNOWN',
 ] as const;
 
 /**
@@ -34,8 +85,44 @@ export const DEFAULT_STRUCTURES = [
  * json_extract / json_extract_scalar).
  */
 export const SEGMENT_COLUMNS = [
-  'sft', 'evn', 'pid', 'pd1', 'nk1', 'pv1', 'pv2', 'mrg', 'gt1', 'in1', 'in2', 'al1', 'dg1', 'pr1', 'rol', 'orc', 'obr', 'obx', 'nte', 'spm',
-  'tq1', 'rxa', 'rxr', 'rxo', 'rxe', 'ft1', 'txa', 'sch', 'ais', 'aig', 'ail', 'aip', 'rgs', 'qpd', 'qak', 'rcp', 'msa', 'err',
+  'sft',
+  'evn',
+  'pid',
+  'pd1',
+  'nk1',
+  'pv1',
+  'pv2',
+  'mrg',
+  'gt1',
+  'in1',
+  'in2',
+  'al1',
+  'dg1',
+  'pr1',
+  'rol',
+  'orc',
+  'obr',
+  'obx',
+  'nte',
+  'spm',
+  'tq1',
+  'rxa',
+  'rxr',
+  'rxo',
+  'rxe',
+  'ft1',
+  'txa',
+  'sch',
+  'ais',
+  'aig',
+  'ail',
+  'aip',
+  'rgs',
+  'qpd',
+  'qak',
+  'rcp',
+  'msa',
+  'err',
 ] as const;
 
 const HD = 'struct<namespace_id:string,universal_id:string,universal_id_type:string>';
@@ -59,9 +146,17 @@ const MSH = [
 ].join(',');
 const META = 'struct<version:string,dictionaryversion:string,structure:string>';
 
-const col = (name: string, type: string, comment?: string): GlueCatalogTableStorageDescriptorColumns => ({ name, type, ...(comment !== undefined ? { comment } : {}) });
+const col = (name: string, type: string, comment?: string): GlueCatalogTableStorageDescriptorColumns => ({
+  name,
+  type,
+  ...(comment !== undefined ? { comment } : {}),
+});
 
-const PARTITION_KEYS = [col('source', 'string', 'source id of the submitter'), col('type', 'string', 'message structure (ADT_A01, ...)'), col('dt', 'string', 'day received, yyyy-MM-dd (UTC)')];
+const PARTITION_KEYS = [
+  col('source', 'string', 'source id of the submitter'),
+  col('type', 'string', 'message structure (ADT_A01, ...)'),
+  col('dt', 'string', 'day received, yyyy-MM-dd (UTC)'),
+];
 
 export interface LakeAnalyticsProps {
   config: InfraConfig;
@@ -165,7 +260,11 @@ export class LakeAnalytics extends Construct {
         location: `s3://${lake.bucket}/${ZonePrefix.Parquet}`,
         inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
         outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
-        serDeInfo: { name: 'staging-parquet', serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe', parameters: { 'serialization.format': '1' } },
+        serDeInfo: {
+          name: 'staging-parquet',
+          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          parameters: { 'serialization.format': '1' },
+        },
         columns: [col('message_id', 'string'), col('_meta', 'string', 'JSON text'), col('msh', 'string', 'JSON text'), ...segments],
       },
     });
@@ -195,18 +294,38 @@ export class LakeAnalytics extends Construct {
       name: resourceName(config.env, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
       policy: policyDocument([
-        allow(['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'], [this.workgroup.arn], 'RunQueries'),
+        allow(
+          ['athena:StartQueryExecution', 'athena:GetQueryExecution', 'athena:GetQueryResults', 'athena:StopQueryExecution', 'athena:GetWorkGroup'],
+          [this.workgroup.arn],
+          'RunQueries',
+        ),
         allow(
           ['glue:GetDatabase', 'glue:GetTable', 'glue:GetTables', 'glue:GetPartition', 'glue:GetPartitions'],
-          [glue('catalog'), glue(`database/${databaseName}`), ...['staging', 'staging_parquet', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`))],
+          [
+            glue('catalog'),
+            glue(`database/${databaseName}`),
+            ...['staging', 'staging_parquet', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`)),
+          ],
           'ReadLakeTables',
         ),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet]), 'ReadStaging'),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Catalog]), 'ReadCatalogMirror'),
-        { Sid: 'ListStaging', Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [lake.arn], Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${ZonePrefix.Catalog}*`] } } },
+        {
+          Sid: 'ListStaging',
+          Effect: 'Allow',
+          Action: ['s3:ListBucket'],
+          Resource: [lake.arn],
+          Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${ZonePrefix.Catalog}*`] } },
+        },
         allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
         allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),
-        { Sid: 'ListResults', Effect: 'Allow', Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'], Resource: [resultsBucket.arn], Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } } },
+        {
+          Sid: 'ListResults',
+          Effect: 'Allow',
+          Action: ['s3:ListBucket', 's3:ListBucketMultipartUploads'],
+          Resource: [resultsBucket.arn],
+          Condition: { StringLike: { 's3:prefix': [`${ATHENA_RESULTS_PREFIX}*`] } },
+        },
         kmsUse(key.arn),
       ]),
     });

@@ -15,9 +15,17 @@ export const GLUE_TYPES: Record<CatalogColumnType, string> = {
 
 /** The catalog views mirrored for Athena, each with the zone prefix of its files. */
 export const MIRRORED_VIEWS = {
-  messages: { prefix: ZonePrefix.CatalogMessages, partitioned: true, description: 'One row per message: the catalog, latest state (as the local `messages` view)' },
+  messages: {
+    prefix: ZonePrefix.CatalogMessages,
+    partitioned: true,
+    description: 'One row per message: the catalog, latest state (as the local `messages` view)',
+  },
   errors: { prefix: ZonePrefix.CatalogErrors, partitioned: true, description: 'Every diagnostic of every staging attempt (as the local `errors` view)' },
-  patient_identifiers: { prefix: ZonePrefix.CatalogPatientIdentifiers, partitioned: false, description: 'Patient identifier cross-reference (as the local `patient_identifiers` view)' },
+  patient_identifiers: {
+    prefix: ZonePrefix.CatalogPatientIdentifiers,
+    partitioned: false,
+    description: 'Patient identifier cross-reference (as the local `patient_identifiers` view)',
+  },
 } as const;
 export type MirroredView = keyof typeof MIRRORED_VIEWS;
 
@@ -62,7 +70,9 @@ export function createCatalogGlueTables(scope: Construct, props: CatalogGlueTabl
     const projection: Record<string, string> = spec.partitioned
       ? {
           'projection.enabled': 'true',
-          ...(sources.length > 0 ? { 'projection.source.type': 'enum', 'projection.source.values': sources.join(',') } : { 'projection.source.type': 'injected' }),
+          ...(sources.length > 0
+            ? { 'projection.source.type': 'enum', 'projection.source.values': sources.join(',') }
+            : { 'projection.source.type': 'injected' }),
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
           'projection.dt.range': '2020-01-01,NOW',

@@ -98,7 +98,11 @@ export class StagingStack extends LakeStack {
 
   private createStateMachine(machineName: string, logRetentionDays: number, core: CoreResources): SfnStateMachine {
     // Vended-logs prefix: Step Functions log delivery needs no log resource policy per group.
-    const logs = lakeLogGroup(this, 'workflow-logs', { name: `/aws/vendedlogs/states/${machineName}`, retentionInDays: logRetentionDays, kmsKeyArn: core.key.arn });
+    const logs = lakeLogGroup(this, 'workflow-logs', {
+      name: `/aws/vendedlogs/states/${machineName}`,
+      retentionInDays: logRetentionDays,
+      kmsKeyArn: core.key.arn,
+    });
     const role = new IamRole(this, 'workflow-role', { name: `${machineName}-workflow`, assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
     const fns = [this.normalize.fn.arn, this.parse.fn.arn];
     const policy = new IamRolePolicy(this, 'workflow-policy', {
@@ -110,7 +114,16 @@ export class StagingStack extends LakeStack {
         allow(['kms:GenerateDataKey', 'kms:Decrypt'], [core.key.arn], 'EncryptDeadLetters'),
         // Log delivery and X-Ray have no resource-level permissions: AWS requires Resource "*".
         allow(
-          ['logs:CreateLogDelivery', 'logs:GetLogDelivery', 'logs:UpdateLogDelivery', 'logs:DeleteLogDelivery', 'logs:ListLogDeliveries', 'logs:PutResourcePolicy', 'logs:DescribeResourcePolicies', 'logs:DescribeLogGroups'],
+          [
+            'logs:CreateLogDelivery',
+            'logs:GetLogDelivery',
+            'logs:UpdateLogDelivery',
+            'logs:DeleteLogDelivery',
+            'logs:ListLogDeliveries',
+            'logs:PutResourcePolicy',
+            'logs:DescribeResourcePolicies',
+            'logs:DescribeLogGroups',
+          ],
           ['*'],
           'DeliverLogs',
         ),
@@ -122,7 +135,11 @@ export class StagingStack extends LakeStack {
       type: 'EXPRESS',
       roleArn: role.arn,
       definition: JSON.stringify(
-        stagingWorkflowDefinition({ normalizeFunctionArn: this.normalize.fn.arn, parseFunctionArn: this.parse.fn.arn, deadLetterQueueUrl: this.workflowDlq.queue.url }),
+        stagingWorkflowDefinition({
+          normalizeFunctionArn: this.normalize.fn.arn,
+          parseFunctionArn: this.parse.fn.arn,
+          deadLetterQueueUrl: this.workflowDlq.queue.url,
+        }),
       ),
       // Execution data stays out of the logs: states hold ids and keys, never message content,
       // but errors' causes are not ours to vouch for.

@@ -100,8 +100,14 @@ export function encryptionViolations(stacks: Record<string, TfJson>): string[] {
       const ref = `\${aws_s3_bucket.${id}.id}`;
       const ok = sse.some((c) => {
         if (c.bucket !== ref && c.bucket !== `\${aws_s3_bucket.${id}.bucket}`) return false;
-        const rules = (Array.isArray(c.rule) ? c.rule : [c.rule]) as { apply_server_side_encryption_by_default?: { sse_algorithm?: string; kms_master_key_id?: string } }[];
-        return rules.some((r) => r.apply_server_side_encryption_by_default?.sse_algorithm === 'aws:kms' && typeof r.apply_server_side_encryption_by_default.kms_master_key_id === 'string');
+        const rules = (Array.isArray(c.rule) ? c.rule : [c.rule]) as {
+          apply_server_side_encryption_by_default?: { sse_algorithm?: string; kms_master_key_id?: string };
+        }[];
+        return rules.some(
+          (r) =>
+            r.apply_server_side_encryption_by_default?.sse_algorithm === 'aws:kms' &&
+            typeof r.apply_server_side_encryption_by_default.kms_master_key_id === 'string',
+        );
       });
       if (!ok) out.push(`${stack}: aws_s3_bucket.${id} has no SSE-KMS configuration`);
     }
@@ -127,7 +133,9 @@ export function roleStatements(stacks: Record<string, TfJson>, roleName: string)
   const statements: Statement[] = [];
   for (const json of Object.values(stacks)) {
     const roles = json.resource?.aws_iam_role ?? {};
-    const ids = Object.entries(roles).filter(([, r]) => r.name === roleName).map(([id]) => id);
+    const ids = Object.entries(roles)
+      .filter(([, r]) => r.name === roleName)
+      .map(([id]) => id);
     for (const p of Object.values(json.resource?.aws_iam_role_policy ?? {})) {
       if (ids.some((id) => p.role === `\${aws_iam_role.${id}.id}`)) statements.push(...(asPolicy(p.policy) ?? []));
     }

@@ -23,10 +23,17 @@ describe('hcdl query --athena', () => {
   it('runs the SQL in the configured workgroup and database and prints CSV', async () => {
     const sql = "SELECT msh.message_control_id, json_extract(pid, '$.patient_name') AS patient_name FROM staging WHERE type = 'ADT_A01'";
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-cli' });
-    athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2048 } } });
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 2048 } } });
     athena.on(GetQueryResultsCommand).resolves({
       ResultSet: {
-        ResultSetMetadata: { ColumnInfo: [{ Name: 'message_control_id', Type: 'varchar' }, { Name: 'patient_name', Type: 'json' }] },
+        ResultSetMetadata: {
+          ColumnInfo: [
+            { Name: 'message_control_id', Type: 'varchar' },
+            { Name: 'patient_name', Type: 'json' },
+          ],
+        },
         Rows: [
           { Data: [{ VarCharValue: 'message_control_id' }, { VarCharValue: 'patient_name' }] },
           { Data: [{ VarCharValue: 'MSG00001' }, { VarCharValue: '[{"family_name":{"surname":"EVERYMAN"},"given_name":"ADAM"}]' }] },
@@ -45,7 +52,13 @@ describe('hcdl query --athena', () => {
   it("exits 1 with Athena's located message for a SQL error", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-bad' });
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist", AthenaError: { ErrorCategory: 2 } } },
+      QueryExecution: {
+        Status: {
+          State: 'FAILED',
+          StateChangeReason: "TABLE_NOT_FOUND: line 1:15: Table 'awsdatacatalog.hcdl_dev_lake.stagin' does not exist",
+          AthenaError: { ErrorCategory: 2 },
+        },
+      },
     });
     const cli = capturedIo();
     expect(await runQuery(['--athena', 'SELECT 1 FROM stagin'], cli)).toBe(1);

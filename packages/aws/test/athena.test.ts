@@ -37,7 +37,10 @@ describe('runAthenaQuery', () => {
       .resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1234 } } });
     athena
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', MaxResults: 2 })
-      .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('message_control_id', 'n'), row('MSG00001', '3')] }, NextToken: 'page-2' })
+      .resolves({
+        ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('message_control_id', 'n'), row('MSG00001', '3')] },
+        NextToken: 'page-2',
+      })
       .on(GetQueryResultsCommand, { QueryExecutionId: 'q-1', MaxResults: 2, NextToken: 'page-2' })
       .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: columns }, Rows: [row('MSG00002', '1'), row(undefined, '9007199254740993')] } });
     const clock = fakeClock();
@@ -71,18 +74,29 @@ describe('runAthenaQuery', () => {
   it('passes the data catalog when one is configured and keeps every row of a DDL result', async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-2' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { StatementType: 'DDL', Status: { State: 'SUCCEEDED' } } });
-    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'tab_name', Type: 'string' }] }, Rows: [row('staging'), row('staging_parquet')] } });
+    athena
+      .on(GetQueryResultsCommand)
+      .resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'tab_name', Type: 'string' }] }, Rows: [row('staging'), row('staging_parquet')] } });
 
     const result = await runAthenaQuery(client, 'SHOW TABLES', { ...BASE, catalog: 'AwsDataCatalog' });
 
-    expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryExecutionContext).toEqual({ Database: 'hcdl_dev_lake', Catalog: 'AwsDataCatalog' });
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input.QueryExecutionContext).toEqual({
+      Database: 'hcdl_dev_lake',
+      Catalog: 'AwsDataCatalog',
+    });
     expect(result.rows).toEqual([['staging'], ['staging_parquet']]);
   });
 
-  it('turns a user-error failure into AthenaSqlError with Athena\'s reason', async () => {
+  it("turns a user-error failure into AthenaSqlError with Athena's reason", async () => {
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-3' });
     athena.on(GetQueryExecutionCommand).resolves({
-      QueryExecution: { Status: { State: 'FAILED', StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved", AthenaError: { ErrorCategory: 2, ErrorType: 1006 } } },
+      QueryExecution: {
+        Status: {
+          State: 'FAILED',
+          StateChangeReason: "COLUMN_NOT_FOUND: line 1:8: Column 'nope' cannot be resolved",
+          AthenaError: { ErrorCategory: 2, ErrorType: 1006 },
+        },
+      },
     });
     const err = await runAthenaQuery(client, 'SELECT nope FROM staging', BASE).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AthenaSqlError);
@@ -111,7 +125,9 @@ describe('runAthenaQuery', () => {
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'RUNNING' } } });
     athena.on(StopQueryExecutionCommand).resolves({});
     const clock = fakeClock();
-    const err = await runAthenaQuery(client, SQL, { ...BASE, timeoutMs: 1000, pollMs: 250, maxPollMs: 250, sleep: clock.sleep, now: clock.now }).catch((e: unknown) => e);
+    const err = await runAthenaQuery(client, SQL, { ...BASE, timeoutMs: 1000, pollMs: 250, maxPollMs: 250, sleep: clock.sleep, now: clock.now }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AthenaTimeoutError);
     expect(athena.commandCalls(StopQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([{ QueryExecutionId: 'q-5' }]);
     expect(clock.waits).toEqual([250, 250, 250, 250]);

@@ -5,10 +5,25 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { AwsClientRegistry, awsClientsFor, catalogFor, createAwsClients, destroyAwsClients, DYNAMODB_CLIENT, hubFor, objectStoreFor, readLambdaEnv, S3_CLIENT, type ClientFactory } from '../src/index';
+import {
+  AwsClientRegistry,
+  awsClientsFor,
+  catalogFor,
+  createAwsClients,
+  destroyAwsClients,
+  DYNAMODB_CLIENT,
+  hubFor,
+  objectStoreFor,
+  readLambdaEnv,
+  S3_CLIENT,
+  type ClientFactory,
+} from '../src/index';
 import { buildFunctionBundle, type BuiltBundle } from './loader/support/bundles';
 
-const env = readLambdaEnv({ AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_CATALOG_TABLE: 'catalog', HCDL_HUB_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:hub' }, ['lakeBucket', 'catalogTable', 'hubTopicArn']);
+const env = readLambdaEnv(
+  { AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_CATALOG_TABLE: 'catalog', HCDL_HUB_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:hub' },
+  ['lakeBucket', 'catalogTable', 'hubTopicArn'],
+);
 
 describe('AwsClientRegistry', () => {
   it('creates each client on its first get, once, and destroys only what it created', () => {

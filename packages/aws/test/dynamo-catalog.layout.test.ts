@@ -14,7 +14,8 @@ import { startDynalite, type DynamoServer } from './support/dynalite';
 const TABLE = 'hcdl-test-catalog-layout';
 let server: DynamoServer;
 let catalog: DynamoCatalog;
-const raw = async (key: { pk: string; sk: string }) => (await server.clients.dynamo.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item;
+const raw = async (key: { pk: string; sk: string }) =>
+  (await server.clients.dynamo.send(new GetCommand({ TableName: TABLE, Key: key, ConsistentRead: true }))).Item;
 
 beforeAll(async () => {
   server = await startDynalite();
@@ -42,7 +43,14 @@ describe('message items', () => {
   it('are keyed by id and indexed by source, status and (when set) patient, each in id order', async () => {
     const r = messageRecord(uniqueTag('src-'), T0);
     await catalog.putMessage(r);
-    expect(await raw(messageKey(r.messageId))).toMatchObject({ pk: `MSG#${r.messageId}`, sk: 'MSG', gsi1pk: `MSG#${r.source}`, gsi1sk: r.messageId, gsi2pk: 'MSG#ingested', gsi2sk: r.messageId });
+    expect(await raw(messageKey(r.messageId))).toMatchObject({
+      pk: `MSG#${r.messageId}`,
+      sk: 'MSG',
+      gsi1pk: `MSG#${r.source}`,
+      gsi1sk: r.messageId,
+      gsi2pk: 'MSG#ingested',
+      gsi2sk: r.messageId,
+    });
     expect(await raw(messageKey(r.messageId))).not.toHaveProperty('gsi3pk');
 
     await catalog.updateMessage(r.messageId, { status: 'staged', patientId: 'pat-1' }, 'ingested');
@@ -102,7 +110,13 @@ describe('patient index copies', () => {
   const at = new Date(T0).toISOString();
 
   it('repairs a missing patient -> identifier copy on the next put of the identifier (crash between the two writes)', async () => {
-    const row: PatientIdentifierRecord = { identifier: `H#MR#${uniqueTag()}`, patientId: uniqueTag('pat-'), source: 'lab', firstSeenMessageId: 'm', firstSeenAt: at };
+    const row: PatientIdentifierRecord = {
+      identifier: `H#MR#${uniqueTag()}`,
+      patientId: uniqueTag('pat-'),
+      source: 'lab',
+      firstSeenMessageId: 'm',
+      firstSeenAt: at,
+    };
     await server.clients.dynamo.send(new PutCommand({ TableName: TABLE, Item: { ...row, ...identifierKey(row.identifier), kind: 'identifier' } }));
     expect(await catalog.listIdentifiersOfPatient(row.patientId)).toEqual([]);
     await catalog.putPatientIdentifiers([{ ...row, patientId: uniqueTag('pat-') }]);
@@ -118,7 +132,15 @@ describe('patient index copies', () => {
     expect(await catalog.listPatientLinks(b)).toEqual([link]);
     expect(await catalog.listPatientLinks(a)).toEqual([link]);
 
-    const merge: PatientMergeRecord = { mergedPatientId: uniqueTag('pat-m'), survivorPatientId: uniqueTag('pat-s'), messageId: 'm3', messageType: 'ADT^A40', source: 'lab', priorIdentifiers: [], at };
+    const merge: PatientMergeRecord = {
+      mergedPatientId: uniqueTag('pat-m'),
+      survivorPatientId: uniqueTag('pat-s'),
+      messageId: 'm3',
+      messageType: 'ADT^A40',
+      source: 'lab',
+      priorIdentifiers: [],
+      at,
+    };
     await server.clients.dynamo.send(new PutCommand({ TableName: TABLE, Item: { ...merge, ...mergeKey(merge.mergedPatientId), kind: 'merge' } }));
     expect(await catalog.listPatientMerges(merge.survivorPatientId)).toEqual([]);
     await catalog.putPatientMerge({ ...merge, survivorPatientId: uniqueTag('pat-other'), messageId: 'm4' });

@@ -23,9 +23,17 @@ beforeAll(async () => {
   await createIdempotencyTable(server.clients.dynamoRaw, TABLE);
   // Warm the connection and the conflict path once (and check the ALL_OLD item comes back): the concurrency test
   // gives the losing calls 100 ms to see the winner in progress.
-  const warm = { TableName: TABLE, Item: { id: { S: 'warm-up' } }, ConditionExpression: 'attribute_not_exists(id)', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const };
+  const warm = {
+    TableName: TABLE,
+    Item: { id: { S: 'warm-up' } },
+    ConditionExpression: 'attribute_not_exists(id)',
+    ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const,
+  };
   await server.clients.dynamoRaw.send(new PutItemCommand(warm));
-  await expect(server.clients.dynamoRaw.send(new PutItemCommand(warm))).rejects.toMatchObject({ name: 'ConditionalCheckFailedException', Item: { id: { S: 'warm-up' } } });
+  await expect(server.clients.dynamoRaw.send(new PutItemCommand(warm))).rejects.toMatchObject({
+    name: 'ConditionalCheckFailedException',
+    Item: { id: { S: 'warm-up' } },
+  });
 });
 
 afterAll(async () => {
@@ -39,7 +47,11 @@ describe('idempotency table items', () => {
     const store = createIdempotencyStore({ idempotencyTable: TABLE }, server.clients);
     const config = new IdempotencyConfig({ eventKeyJmesPath: 'dedupKey', expiresAfterSeconds: 3600 });
     config.registerLambdaContext({ getRemainingTimeInMillis: () => 30_000 } as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
-    const work = makeIdempotent(async (input: { dedupKey: string }) => ({ messageId: `m-${input.dedupKey}` }), { persistenceStore: store, config, keyPrefix: 'hcdl-test' });
+    const work = makeIdempotent(async (input: { dedupKey: string }) => ({ messageId: `m-${input.dedupKey}` }), {
+      persistenceStore: store,
+      config,
+      keyPrefix: 'hcdl-test',
+    });
     const dedupKey = uniqueTag('k-');
     const before = Math.floor(Date.now() / 1000);
     expect(await work({ dedupKey })).toEqual({ messageId: `m-${dedupKey}` });

@@ -22,7 +22,8 @@ import { S3ObjectStore } from '../src/s3/s3-object-store';
 // request shapes real S3 acts on are asserted here.
 const s3 = mockClient(S3Client);
 const client = (): S3Client => new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
-const failure = (name: string, status: number): S3ServiceException => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
+const failure = (name: string, status: number): S3ServiceException =>
+  new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message: name });
 
 beforeEach(() => {
   s3.reset();

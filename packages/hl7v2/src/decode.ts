@@ -51,7 +51,8 @@ export function findMsh18(text: string): { value: string | undefined; line: numb
     const roles = encodingRoles(enc);
     for (const sep of [roles.repetition, roles.component]) if (sep !== '' && first.includes(sep)) first = first.slice(0, first.indexOf(sep));
     // A name holding one of the message's separators (8859/1 with '/' as a separator) is sent escaped.
-    if (roles.escape !== '' && first.includes(roles.escape)) first = decodeEscapes(first, { field: fs, ...roles, encodingCharacters: enc }, Charset.Ascii).value;
+    if (roles.escape !== '' && first.includes(roles.escape))
+      first = decodeEscapes(first, { field: fs, ...roles, encodingCharacters: enc }, Charset.Ascii).value;
   }
   return { value: first === '' ? undefined : first, line };
 }
@@ -90,7 +91,11 @@ export function decodeInput(input: string | Uint8Array): DecodedInput {
   let charset = charsetOf(msh18.value);
   if (charset === undefined) {
     diagnostics.push(
-      diagnostic(ParseCode.UnknownCharset, 'warning', `MSH-18 character set '${msh18.value}' is not known; UTF-8 is used`, { line: msh18.line, segment: 'MSH', field: 18 }),
+      diagnostic(ParseCode.UnknownCharset, 'warning', `MSH-18 character set '${msh18.value}' is not known; UTF-8 is used`, {
+        line: msh18.line,
+        segment: 'MSH',
+        field: 18,
+      }),
     );
     charset = Charset.Utf8;
   }
@@ -99,7 +104,11 @@ export function decodeInput(input: string | Uint8Array): DecodedInput {
   const out = decodeBytes(bom ? input.subarray(3) : input, charset);
   if (out.fellBack) {
     diagnostics.push(
-      diagnostic(ParseCode.CharsetFallback, 'warning', 'the bytes are not valid UTF-8; decoded as Windows-1252', { line: msh18.line, segment: 'MSH', field: 18 }),
+      diagnostic(ParseCode.CharsetFallback, 'warning', 'the bytes are not valid UTF-8; decoded as Windows-1252', {
+        line: msh18.line,
+        segment: 'MSH',
+        field: 18,
+      }),
     );
   }
   return { text: out.text, charset: out.charset, diagnostics };

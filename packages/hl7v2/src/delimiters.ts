@@ -85,14 +85,26 @@ export function readDelimiters(headerLine: string, line: number, warnings?: Diag
   const field = headerLine.charAt(3);
   if (field === '' || unusable(field)) {
     throw new Hl7FatalError(FatalCode.BadDelimiters, `${seg} has no usable field separator`, [
-      diagnostic(FatalCode.BadDelimiters, 'error', `${seg}-1 field separator is missing or is a letter, digit or blank`, { line, column: 4, segment: seg, field: 1 }),
+      diagnostic(FatalCode.BadDelimiters, 'error', `${seg}-1 field separator is missing or is a letter, digit or blank`, {
+        line,
+        column: 4,
+        segment: seg,
+        field: 1,
+      }),
     ]);
   }
   let end = headerLine.indexOf(field, 4);
   if (end < 0) end = headerLine.length;
   const enc = headerLine.slice(4, end);
   if (enc === '') {
-    warnings?.push(diagnostic('ENCODING_CHARACTERS_MISSING', 'warning', `${seg}-2 is empty; the default separators ^~\\& are used`, { line, column: 5, segment: seg, field: 2 }));
+    warnings?.push(
+      diagnostic('ENCODING_CHARACTERS_MISSING', 'warning', `${seg}-2 is empty; the default separators ^~\\& are used`, {
+        line,
+        column: 5,
+        segment: seg,
+        field: 2,
+      }),
+    );
     const d: Delimiters = { ...DEFAULT_DELIMITERS, field, encodingCharacters: '' };
     // A default equal to the field separator (MSH~~...) cannot be used: it would end fields.
     for (const k of ['component', 'repetition', 'escape', 'subcomponent'] as const) if (d[k] === field) d[k] = '';
@@ -100,7 +112,14 @@ export function readDelimiters(headerLine: string, line: number, warnings?: Diag
   }
   const d: Delimiters = { field, ...encodingRoles(enc), encodingCharacters: enc };
   if (enc.length < 4) {
-    warnings?.push(diagnostic('ENCODING_CHARACTERS_SHORT', 'warning', `${seg}-2 has ${enc.length} encoding characters; missing separators are not used`, { line, column: 5, segment: seg, field: 2 }));
+    warnings?.push(
+      diagnostic('ENCODING_CHARACTERS_SHORT', 'warning', `${seg}-2 has ${enc.length} encoding characters; missing separators are not used`, {
+        line,
+        column: 5,
+        segment: seg,
+        field: 2,
+      }),
+    );
   }
   return d;
 }

@@ -18,13 +18,20 @@ const NO_SEGMENTS: readonly Segment[] = [];
 
 function noMsh(lines: readonly Line[]): Hl7FatalError {
   if (lines.length === 0) {
-    return new Hl7FatalError(FatalCode.EmptyInput, 'the input is empty', [diagnostic(FatalCode.EmptyInput, 'error', 'the input holds no line of text', { line: 1 })]);
+    return new Hl7FatalError(FatalCode.EmptyInput, 'the input is empty', [
+      diagnostic(FatalCode.EmptyInput, 'error', 'the input holds no line of text', { line: 1 }),
+    ]);
   }
   // A line that starts with MSH but was not taken as a header has an unusable field separator.
   const header = lines.find((l) => l.text.startsWith('MSH'));
   if (header !== undefined) {
     return new Hl7FatalError(FatalCode.BadDelimiters, 'MSH has no usable field separator', [
-      diagnostic(FatalCode.BadDelimiters, 'error', 'MSH-1 field separator is missing or is a letter, digit or blank', { line: header.line, column: 4, segment: 'MSH', field: 1 }),
+      diagnostic(FatalCode.BadDelimiters, 'error', 'MSH-1 field separator is missing or is a letter, digit or blank', {
+        line: header.line,
+        column: 4,
+        segment: 'MSH',
+        field: 1,
+      }),
     ]);
   }
   return new Hl7FatalError(FatalCode.NoMsh, 'the input has no MSH segment', [
@@ -85,11 +92,15 @@ export function parseMessage(input: string | Uint8Array, options: ParseOptions =
   if (start === t.count) throw noMsh(tableLines(t));
   const diagnostics = decoded.diagnostics;
   if (start > 0) {
-    diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', `${start} line(s) before the MSH segment are not part of the message`, { line: t.line[0] as number }));
+    diagnostics.push(
+      diagnostic(ParseCode.DataBeforeMsh, 'warning', `${start} line(s) before the MSH segment are not part of the message`, { line: t.line[0] as number }),
+    );
   }
   const { message, next } = parseLines(t, start, decoded.charset, diagnostics);
   if (next < t.count) {
-    diagnostics.push(diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: t.line[next] as number }));
+    diagnostics.push(
+      diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: t.line[next] as number }),
+    );
   }
   if (options.strict && diagnostics.length > 0) throw new Hl7StrictError(diagnostics);
   return message;

@@ -54,7 +54,15 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
 }
 
 /** The separator set of the previous message and what was derived from it (senders rarely change it). */
-let last: { fs: number; rs: number; cs: number; ss: number; es: number; cls: Uint8Array; distinct: boolean } = { fs: -2, rs: -2, cs: -2, ss: -2, es: -2, cls: new Uint8Array(128), distinct: true };
+let last: { fs: number; rs: number; cs: number; ss: number; es: number; cls: Uint8Array; distinct: boolean } = {
+  fs: -2,
+  rs: -2,
+  cs: -2,
+  ss: -2,
+  es: -2,
+  cls: new Uint8Array(128),
+  distinct: true,
+};
 
 /** Char code of a one-character separator, -1 when not declared. */
 function code(s: string): number {

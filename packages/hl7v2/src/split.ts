@@ -15,7 +15,10 @@ export interface MessageChunk {
 }
 
 /** A part of a file, in input order: a message, an envelope segment (FHS/BHS/BTS/FTS) or other text. */
-export type BatchPart = { kind: 'message'; chunk: MessageChunk } | { kind: 'envelope'; id: string; text: string; line: number } | { kind: 'other'; text: string; line: number };
+export type BatchPart =
+  | { kind: 'message'; chunk: MessageChunk }
+  | { kind: 'envelope'; id: string; text: string; line: number }
+  | { kind: 'other'; text: string; line: number };
 
 /**
  * `diagnostics` holds the file-level findings; an 'error' among them (a segment outside any
@@ -74,7 +77,9 @@ export function splitMessages(input: string | Uint8Array): SplitResult {
       if (isSegmentLine(l.text, fs)) {
         // A segment with no MSH before it: the file is not a well-formed batch.
         const id = l.text.slice(0, 3);
-        result.diagnostics.push(diagnostic('SEGMENT_OUTSIDE_MESSAGE', 'error', `${id} segment is not inside any message (no MSH before it)`, { line: l.line, segment: id }));
+        result.diagnostics.push(
+          diagnostic('SEGMENT_OUTSIDE_MESSAGE', 'error', `${id} segment is not inside any message (no MSH before it)`, { line: l.line, segment: id }),
+        );
       } else {
         result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment; kept as sent', { line: l.line }));
       }
@@ -194,4 +199,3 @@ function* chunkMessages(bytes: Uint8Array, skipped: { first?: Hl7FatalError }): 
     skipped.first ??= err;
   }
 }
-

@@ -111,6 +111,9 @@ function rowOf(columns: readonly CatalogColumn[], record: object): CatalogRow {
 export const messageRow = (record: MessageRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.messages, record);
 export const errorRow = (record: ErrorRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.errors, record);
 /** With the derived `authority`, `identifier_type` and `value` columns, as the local view computes them. */
-export const patientIdentifierRow = (record: PatientIdentifierRecord): CatalogRow => ({ ...rowOf(CATALOG_VIEW_COLUMNS.patient_identifiers, record), ...splitIdentifier(record.identifier) });
+export const patientIdentifierRow = (record: PatientIdentifierRecord): CatalogRow => ({
+  ...rowOf(CATALOG_VIEW_COLUMNS.patient_identifiers, record),
+  ...splitIdentifier(record.identifier),
+});
 export const patientLinkRow = (record: PatientLinkRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.patient_links, record);
 export const patientMergeRow = (record: PatientMergeRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.patient_merges, record);

@@ -32,7 +32,13 @@ export function hubEventFromSns(record: SnsRecordLike): HubEvent {
   if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.messageId !== 'string') {
     throw new ValidationError('hub event body has no messageId');
   }
-  const attributes = { event: value('event'), protocol: value('protocol'), format: value('format'), source: value('source'), messageType: value('messageType') } as HubEventAttributes;
+  const attributes = {
+    event: value('event'),
+    protocol: value('protocol'),
+    format: value('format'),
+    source: value('source'),
+    messageType: value('messageType'),
+  } as HubEventAttributes;
   return { attributes, body };
 }
 

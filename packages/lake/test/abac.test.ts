@@ -2,7 +2,11 @@ import { describe, expect, it } from '@jest/globals';
 import { canRead, canWrite, chooseSubmitSource, READ_CLAIM, sourcesOf, WRITE_CLAIM, type Claims } from '../src/abac';
 import { AccessDeniedError, ValidationError } from '../src/errors';
 
-const claims = (write?: unknown, read?: unknown): Claims => ({ sub: 'user-1', ...(write === undefined ? {} : { [WRITE_CLAIM]: write }), ...(read === undefined ? {} : { [READ_CLAIM]: read }) });
+const claims = (write?: unknown, read?: unknown): Claims => ({
+  sub: 'user-1',
+  ...(write === undefined ? {} : { [WRITE_CLAIM]: write }),
+  ...(read === undefined ? {} : { [READ_CLAIM]: read }),
+});
 
 describe('deny by default', () => {
   it.each([

@@ -39,7 +39,9 @@ describe('catalog policy shared by the Catalog adapters', () => {
   });
 
   it('sets given fields, removes optional fields set to undefined, keeps required and fixed ones', () => {
-    const patch = { status: 'staged', stagingKey: 'staging/x.json', patientId: undefined, contentHash: undefined, messageId: 'other' } as Parameters<typeof planMessagePatch>[0];
+    const patch = { status: 'staged', stagingKey: 'staging/x.json', patientId: undefined, contentHash: undefined, messageId: 'other' } as Parameters<
+      typeof planMessagePatch
+    >[0];
     expect(planMessagePatch(patch)).toEqual({ set: { status: 'staged', stagingKey: 'staging/x.json' }, remove: ['patientId'] });
     const current = messageRecord('src', T0, { patientId: 'P1' });
     const next = applyMessagePatch(current, patch);

@@ -4,7 +4,11 @@ import { describe, expect, it } from '@jest/globals';
 import { normalize, splitMessages } from '@hcdl/hl7v2';
 import { contentHash, dedupKey } from '../src/dedup';
 
-const SEGMENTS = ['MSH|^~\\&|LAB|Hôpital Élan|HCDL|HCDL|20240229120000||ORU^R01|CTL-1|P|2.5.1', 'PID|1||123^^^HOSP^MR||Müller^Zoë', 'OBX|1|NM|GLU^Glucose||5.4|mmol/L'];
+const SEGMENTS = [
+  'MSH|^~\\&|LAB|Hôpital Élan|HCDL|HCDL|20240229120000||ORU^R01|CTL-1|P|2.5.1',
+  'PID|1||123^^^HOSP^MR||Müller^Zoë',
+  'OBX|1|NM|GLU^Glucose||5.4|mmol/L',
+];
 const CANONICAL = `${SEGMENTS.join('\r')}\r`;
 
 /** The same message as a sender may frame it: terminators, BOM, MLLP, blank lines. */
@@ -48,7 +52,9 @@ describe('dedupKey', () => {
   });
 
   it('tells apart messages that differ in content, case or a trailing field separator', () => {
-    const keys = [CANONICAL, CANONICAL.replace('CTL-1', 'CTL-2'), CANONICAL.replace('Zoë', 'ZOË'), CANONICAL.replace('mmol/L', 'mmol/L|')].map((t) => dedupKey('lab', t));
+    const keys = [CANONICAL, CANONICAL.replace('CTL-1', 'CTL-2'), CANONICAL.replace('Zoë', 'ZOË'), CANONICAL.replace('mmol/L', 'mmol/L|')].map((t) =>
+      dedupKey('lab', t),
+    );
     expect(new Set(keys).size).toBe(keys.length);
   });
 

@@ -44,7 +44,11 @@ describe('event builders', () => {
 
   it('names the type UNKNOWN when the message has none (not HL7, no MSH-9)', () => {
     const { messageType: _omit, ...untyped } = record;
-    for (const e of [ingestedEvent(untyped, at), stagedEvent(untyped, { workKey, attempt: 1 }, at), failedEvent(untyped, { attempt: 1, stage: 'parse', diagnostics: [] }, at)]) {
+    for (const e of [
+      ingestedEvent(untyped, at),
+      stagedEvent(untyped, { workKey, attempt: 1 }, at),
+      failedEvent(untyped, { attempt: 1, stage: 'parse', diagnostics: [] }, at),
+    ]) {
       expect(e.attributes.messageType).toBe('UNKNOWN');
     }
   });
@@ -58,7 +62,11 @@ describe('event builders', () => {
   });
 
   it('carries pointers only: no control id, patient, facility or submitter (claim check)', () => {
-    const events = [ingestedEvent(record, at), stagedEvent(record, { workKey, structure: 'ADT_A01', attempt: 3 }, at), failedEvent(record, { attempt: 3, stage: 'parse', diagnostics: [] }, at)];
+    const events = [
+      ingestedEvent(record, at),
+      stagedEvent(record, { workKey, structure: 'ADT_A01', attempt: 3 }, at),
+      failedEvent(record, { attempt: 3, stage: 'parse', diagnostics: [] }, at),
+    ];
     for (const e of events) {
       const wire = JSON.stringify(e);
       for (const secret of ['CTL-SECRET-1', 'PAT-SECRET-1', 'Hôpital', 'user-secret-sub']) expect(wire).not.toContain(secret);

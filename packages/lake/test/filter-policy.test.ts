@@ -13,7 +13,10 @@ function check(policy: FilterPolicy, table: Table): void {
 
 describe('matchesFilterPolicy: combining', () => {
   it('matches everything with an empty policy', () => {
-    check({}, [[{}, true], [{ event: 'ingested' }, true]]);
+    check({}, [
+      [{}, true],
+      [{ event: 'ingested' }, true],
+    ]);
   });
 
   it('ANDs the attributes and ORs the values of one attribute', () => {
@@ -28,7 +31,10 @@ describe('matchesFilterPolicy: combining', () => {
   });
 
   it('never matches an attribute with no conditions (empty list)', () => {
-    check({ event: [] }, [[{ event: 'x' }, false], [{}, false]]);
+    check({ event: [] }, [
+      [{ event: 'x' }, false],
+      [{}, false],
+    ]);
   });
 
   it('$or: one of the sub-policies must match, together with the top-level keys', () => {
@@ -157,7 +163,10 @@ describe('matchesFilterPolicy: anything-but', () => {
   });
 
   it('needs the attribute to be present', () => {
-    check({ s: [{ 'anything-but': ['x'] }] }, [[{}, false], [{ other: 'y' }, false]]);
+    check({ s: [{ 'anything-but': ['x'] }] }, [
+      [{}, false],
+      [{ other: 'y' }, false],
+    ]);
   });
 });
 

@@ -19,7 +19,10 @@ describe('SNS envelope of hub events', () => {
   it.each([
     ['ingested', ingestedEvent(record, at)],
     ['staged', stagedEvent(record, { workKey: `work/staging/${record.messageId}.2.json`, structure: 'ORU_R01', attempt: 2 }, at)],
-    ['failed', failedEvent(record, { attempt: 2, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', line: 1, message: 'no "MSH" | ^~\\&' }] }, at)],
+    [
+      'failed',
+      failedEvent(record, { attempt: 2, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', line: 1, message: 'no "MSH" | ^~\\&' }] }, at),
+    ],
   ])('round-trips a %s event through the SNS record shape', (_name, event) => {
     expect(hubEventFromSns(deliveredBySns(event))).toEqual(event);
   });

@@ -51,8 +51,18 @@ describe('zone key builders', () => {
 
 describe('parseZoneKey', () => {
   it('reads every partition of each key builder back', () => {
-    expect(parseZoneKey(rawKey('lab', id))).toEqual({ zone: 'raw', partitions: { source: 'lab', protocol: 'hl7v2', format: 'er7', dt: '2024-02-29' }, file: `${id}.hl7` });
-    expect(parseZoneKey(stagingKey('lab', 'ORU_R01', id)).partitions).toEqual({ source: 'lab', protocol: 'hl7v2', format: 'json', type: 'ORU_R01', dt: '2024-02-29' });
+    expect(parseZoneKey(rawKey('lab', id))).toEqual({
+      zone: 'raw',
+      partitions: { source: 'lab', protocol: 'hl7v2', format: 'er7', dt: '2024-02-29' },
+      file: `${id}.hl7`,
+    });
+    expect(parseZoneKey(stagingKey('lab', 'ORU_R01', id)).partitions).toEqual({
+      source: 'lab',
+      protocol: 'hl7v2',
+      format: 'json',
+      type: 'ORU_R01',
+      dt: '2024-02-29',
+    });
     expect(parseZoneKey(errorReportKey('lab', id))).toMatchObject({ zone: 'error', file: `${id}.error.json` });
     expect(parseZoneKey(workStagingKey(id, 3))).toEqual({ zone: 'work', partitions: {}, file: `${id}.3.json` });
   });

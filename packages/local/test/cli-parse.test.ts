@@ -137,7 +137,10 @@ describe('hcdl parse failures', () => {
 
   it('--strict fails messages that carry diagnostics, naming codes and locations only', async () => {
     const file = join(dir, 'warn.hl7');
-    writeFileSync(file, 'MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|W1|P|2.5\rPID|1||SECRET-ID-4455^^^FAC^MR||DOE^JANE\rZZZ\\X\\|1\rnot a segment line\r');
+    writeFileSync(
+      file,
+      'MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|W1|P|2.5\rPID|1||SECRET-ID-4455^^^FAC^MR||DOE^JANE\rZZZ\\X\\|1\rnot a segment line\r',
+    );
     const lenient = await run([file]);
     expect(lenient.code).toBe(0);
     const doc = JSON.parse(lines(lenient.stdout)[0] ?? '{}') as { _meta: { warnings: { code: string }[] } };
@@ -178,7 +181,10 @@ describe('hcdl parse: totals and diagnostics agree across modes', () => {
 
   it('each NDJSON line is one message with its located diagnostics (code, location, line, column)', async () => {
     const file = join(dir, 'diag.hl7');
-    writeFileSync(file, 'MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|D1|P|2.5\rEVN||20240601\rPID|1||ID1^^^FAC^MR~ID2^^^FAC&1.2&BAD\\Q\\||DOE^JANE\rPV1|1|I\rQQQ|1\r');
+    writeFileSync(
+      file,
+      'MSH|^~\\&|APP|FAC|LAKE|HCDL|20240601083000||ADT^A08^ADT_A01|D1|P|2.5\rEVN||20240601\rPID|1||ID1^^^FAC^MR~ID2^^^FAC&1.2&BAD\\Q\\||DOE^JANE\rPV1|1|I\rQQQ|1\r',
+    );
     const r = await run([file]);
     expect(r.code).toBe(0);
     const doc = JSON.parse(lines(r.stdout)[0] ?? '{}') as { _meta: { warnings: { code: string; location: string; line: number; column: number }[] } };

@@ -18,7 +18,8 @@ import type { StagingFactory } from '../src/runtime/pipeline';
 import { runReplay } from '../src/cli/commands/replay';
 import { replayLocal } from '../src/runtime/replay';
 
-const ORU = 'MSH|^~\\&|LAB|NORTH|LAKE|HCDL|20240102030405||ORU^R01|ORU-1|P|2.5\rPID|1||MRN-77^^^NORTH^MR||ZEBRA^QUINCY\rOBR|1|||GLU\rOBX|1|NM|GLU||5.5|mmol/L\r';
+const ORU =
+  'MSH|^~\\&|LAB|NORTH|LAKE|HCDL|20240102030405||ORU^R01|ORU-1|P|2.5\rPID|1||MRN-77^^^NORTH^MR||ZEBRA^QUINCY\rOBR|1|||GLU\rOBX|1|NM|GLU||5.5|mmol/L\r';
 const ADT = 'MSH|^~\\&|ADM|NORTH|LAKE|HCDL|20240102030405||ADT^A01|ADT-1|P|2.5\rEVN|A01|20240102\rPID|1||MRN-78^^^NORTH^MR||YAK^PETRA\rPV1|1|I\r';
 const NOT_HL7 = 'hello, this is not HL7 at all';
 const ORU_2 = ORU.replace('ORU-1', 'ORU-2');
@@ -31,7 +32,14 @@ const olderParser: StagingFactory = (deps) => {
   return async (event) => {
     const record = await deps.catalog.getMessage(String(event.body.messageId));
     if (record?.messageType !== 'ORU^R01') return real(event);
-    const diagnostic = { code: 'UNSUPPORTED_STRUCTURE', severity: 'error' as const, message: 'this parser version does not read ORU^R01', location: 'MSH[1]-9', line: 1, column: 1 };
+    const diagnostic = {
+      code: 'UNSUPPORTED_STRUCTURE',
+      severity: 'error' as const,
+      message: 'this parser version does not read ORU^R01',
+      location: 'MSH[1]-9',
+      line: 1,
+      column: 1,
+    };
     return publish(record, Number(event.body.attempt), { ok: false, diagnostics: [diagnostic] });
   };
 };
@@ -101,8 +109,14 @@ describe('hcdl replay', () => {
       // One catalog row, no second message: nothing was re-ingested.
       expect((await lake.adapters.catalog.listMessages({ limit: 10 })).items).toHaveLength(5);
       // Lineage shows both attempts.
-      const lineage = JSON.parse((await lake.queryApi.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, query: {}, claims: { 'custom:read': 'north' } })).body as string);
-      expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([[1, 'error'], [2, 'staged']]);
+      const lineage = JSON.parse(
+        (await lake.queryApi.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, query: {}, claims: { 'custom:read': 'north' } }))
+          .body as string,
+      );
+      expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([
+        [1, 'error'],
+        [2, 'staged'],
+      ]);
     });
   });
 
@@ -146,7 +160,15 @@ describe('hcdl replay', () => {
     });
   });
 
-  it.each([[[]], [['--errors', 'x']], [['not-an-id']], [['--since', '2024-01-01']], [['--errors', '--since', 'soon']], [['--errors', '--source', 'a b']], [['--bogus']]])('answers usage errors with status 2: %j', async (args) => {
+  it.each([
+    [[]],
+    [['--errors', 'x']],
+    [['not-an-id']],
+    [['--since', '2024-01-01']],
+    [['--errors', '--since', 'soon']],
+    [['--errors', '--source', 'a b']],
+    [['--bogus']],
+  ])('answers usage errors with status 2: %j', async (args) => {
     const c = capture();
     expect(await runReplay(args, c.io, env)).toBe(2);
     expect(c.text().stderr).toContain('usage: hcdl replay');

@@ -15,7 +15,14 @@ export function olderParser(rejectedType: string): NonNullable<LakeOptions['stag
     return async (event) => {
       const record = await deps.catalog.getMessage(String(event.body.messageId));
       if (record === undefined || record.messageType !== rejectedType) return real(event);
-      const diagnostic = { code: 'UNSUPPORTED_STRUCTURE', severity: 'error' as const, message: `this parser version does not read ${rejectedType}`, location: 'MSH[1]-9', line: 1, column: 1 };
+      const diagnostic = {
+        code: 'UNSUPPORTED_STRUCTURE',
+        severity: 'error' as const,
+        message: `this parser version does not read ${rejectedType}`,
+        location: 'MSH[1]-9',
+        line: 1,
+        column: 1,
+      };
       return publish(record, Number(event.body.attempt), { ok: false, diagnostics: [diagnostic] });
     };
   };

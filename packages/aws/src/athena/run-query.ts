@@ -114,7 +114,9 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, o: Athen
   let token: string | undefined;
   let first = true;
   do {
-    const page = await client.send(new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: o.pageSize ?? 1000, ...(token !== undefined ? { NextToken: token } : {}) }));
+    const page = await client.send(
+      new GetQueryResultsCommand({ QueryExecutionId: id, MaxResults: o.pageSize ?? 1000, ...(token !== undefined ? { NextToken: token } : {}) }),
+    );
     columnInfo ??= page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? [];
     const pageRows = page.ResultSet?.Rows ?? [];
     const skip = first && execution.StatementType === 'DML' ? 1 : 0;
@@ -122,7 +124,11 @@ export async function runAthenaQuery(client: AthenaClient, sql: string, o: Athen
     token = page.NextToken;
     first = false;
   } while (token !== undefined);
-  const result: AthenaQueryResult = { columns: (columnInfo ?? []).map((c) => ({ name: c.Name ?? '', type: (c.Type ?? 'varchar').toUpperCase() })), rows, queryExecutionId: id };
+  const result: AthenaQueryResult = {
+    columns: (columnInfo ?? []).map((c) => ({ name: c.Name ?? '', type: (c.Type ?? 'varchar').toUpperCase() })),
+    rows,
+    queryExecutionId: id,
+  };
   const scanned = execution.Statistics?.DataScannedInBytes;
   if (scanned !== undefined) result.dataScannedBytes = scanned;
   return result;

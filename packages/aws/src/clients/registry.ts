@@ -30,7 +30,10 @@ export interface ClientFactory<C extends DestroyableClient> {
 }
 
 /** Region, endpoint override and credentials of one service's client. */
-export function clientOptions(config: AwsClientsConfig, endpoint: string | undefined): { region: string; endpoint?: string; credentials?: AwsClientsConfig['credentials'] } {
+export function clientOptions(
+  config: AwsClientsConfig,
+  endpoint: string | undefined,
+): { region: string; endpoint?: string; credentials?: AwsClientsConfig['credentials'] } {
   return {
     region: config.region,
     ...(endpoint !== undefined ? { endpoint } : {}),

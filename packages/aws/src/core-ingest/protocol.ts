@@ -52,7 +52,9 @@ export interface BatchPointer {
 
 export type CoreIngestRequest = IngestPointer | RejectPointer | BatchPointer;
 
-export type CoreIngestResponse = { op: typeof CoreIngestOp.Ingest | typeof CoreIngestOp.Reject; record: MessageRecord } | { op: typeof CoreIngestOp.Batch; key: string };
+export type CoreIngestResponse =
+  | { op: typeof CoreIngestOp.Ingest | typeof CoreIngestOp.Reject; record: MessageRecord }
+  | { op: typeof CoreIngestOp.Batch; key: string };
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
@@ -83,11 +85,19 @@ export function parseCoreIngestRequest(event: unknown): CoreIngestRequest {
   switch (event.op) {
     case CoreIngestOp.Ingest: {
       if (!isObject(event.header)) throw new CoreIngestProtocolError('header must be an object');
-      const out: IngestPointer = { op: CoreIngestOp.Ingest, landingKey, messageId: text(event, 'messageId'), source: text(event, 'source'), header: event.header, ...by };
+      const out: IngestPointer = {
+        op: CoreIngestOp.Ingest,
+        landingKey,
+        messageId: text(event, 'messageId'),
+        source: text(event, 'source'),
+        header: event.header,
+        ...by,
+      };
       if (event.normalizedKey !== undefined) out.normalizedKey = landing(event.normalizedKey, 'normalizedKey');
       const batchId = optionalText(event, 'batchId');
       if (batchId !== undefined) {
-        if (!Number.isSafeInteger(event.batchIndex) || (event.batchIndex as number) < 0) throw new CoreIngestProtocolError('batchIndex must be a non-negative integer with batchId');
+        if (!Number.isSafeInteger(event.batchIndex) || (event.batchIndex as number) < 0)
+          throw new CoreIngestProtocolError('batchIndex must be a non-negative integer with batchId');
         out.batchId = batchId;
         out.batchIndex = event.batchIndex as number;
       }
@@ -95,7 +105,15 @@ export function parseCoreIngestRequest(event: unknown): CoreIngestRequest {
     }
     case CoreIngestOp.Reject: {
       if (!Array.isArray(event.diagnostics) || !event.diagnostics.every(isObject)) throw new CoreIngestProtocolError('diagnostics must be an array of objects');
-      return { op: CoreIngestOp.Reject, landingKey, messageId: text(event, 'messageId'), source: text(event, 'source'), stage: text(event, 'stage'), diagnostics: event.diagnostics, ...by };
+      return {
+        op: CoreIngestOp.Reject,
+        landingKey,
+        messageId: text(event, 'messageId'),
+        source: text(event, 'source'),
+        stage: text(event, 'stage'),
+        diagnostics: event.diagnostics,
+        ...by,
+      };
     }
     case CoreIngestOp.Batch: {
       if (!Number.isSafeInteger(event.messages) || (event.messages as number) < 1) throw new CoreIngestProtocolError('messages must be a positive integer');

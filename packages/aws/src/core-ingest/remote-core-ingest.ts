@@ -95,7 +95,14 @@ export class RemoteCoreIngest {
 
   async ingestRejected(input: RemoteRejectInput): Promise<MessageRecord> {
     const landingKey = await this.land(input.bytes, 'application/octet-stream');
-    const request: RejectPointer = { op: CoreIngestOp.Reject, landingKey, messageId: input.messageId, source: input.source, stage: input.stage, diagnostics: errorsFirst(input.diagnostics, MAX_REMOTE_DIAGNOSTICS) };
+    const request: RejectPointer = {
+      op: CoreIngestOp.Reject,
+      landingKey,
+      messageId: input.messageId,
+      source: input.source,
+      stage: input.stage,
+      diagnostics: errorsFirst(input.diagnostics, MAX_REMOTE_DIAGNOSTICS),
+    };
     if (input.submittedBy !== undefined) request.submittedBy = input.submittedBy;
     return this.record(await this.invoke(request), CoreIngestOp.Reject);
   }
@@ -103,7 +110,8 @@ export class RemoteCoreIngest {
   async storeBatch(input: RemoteBatchInput): Promise<{ key: string }> {
     const landingKey = await this.land(input.bytes, 'application/octet-stream');
     const answer = await this.invoke({ op: CoreIngestOp.Batch, landingKey, source: input.source, batchId: input.batchId, messages: input.messages });
-    if (answer.op !== CoreIngestOp.Batch || typeof answer.key !== 'string') throw new CoreIngestProtocolError('the ingest function answered a batch request without its key');
+    if (answer.op !== CoreIngestOp.Batch || typeof answer.key !== 'string')
+      throw new CoreIngestProtocolError('the ingest function answered a batch request without its key');
     return { key: answer.key };
   }
 
@@ -123,16 +131,26 @@ export class RemoteCoreIngest {
   private async invoke(request: CoreIngestRequest): Promise<CoreIngestResponse> {
     let out;
     try {
-      out = await this.options.lambda.send(new InvokeCommand({ FunctionName: this.options.functionName, InvocationType: 'RequestResponse', Payload: Buffer.from(JSON.stringify(request), 'utf8') }));
+      out = await this.options.lambda.send(
+        new InvokeCommand({
+          FunctionName: this.options.functionName,
+          InvocationType: 'RequestResponse',
+          Payload: Buffer.from(JSON.stringify(request), 'utf8'),
+        }),
+      );
     } catch (err) {
       const name = awsErrorName(err) ?? 'Error';
       throw new CoreIngestInvokeError(`invoking the core ingest function failed (${name})`, { remoteError: name }, { cause: err });
     }
     if (out.FunctionError !== undefined) {
       const remoteError = remoteErrorOf(out.Payload);
-      throw new CoreIngestInvokeError(`the core ingest function failed (${remoteError ?? out.FunctionError})`, { functionError: out.FunctionError, ...(remoteError !== undefined ? { remoteError } : {}) });
+      throw new CoreIngestInvokeError(`the core ingest function failed (${remoteError ?? out.FunctionError})`, {
+        functionError: out.FunctionError,
+        ...(remoteError !== undefined ? { remoteError } : {}),
+      });
     }
-    if (out.StatusCode !== 200 || out.Payload === undefined) throw new CoreIngestProtocolError(`the core ingest function answered status ${String(out.StatusCode)} without a payload`);
+    if (out.StatusCode !== 200 || out.Payload === undefined)
+      throw new CoreIngestProtocolError(`the core ingest function answered status ${String(out.StatusCode)} without a payload`);
     try {
       return JSON.parse(decoder.decode(out.Payload)) as CoreIngestResponse;
     } catch (err) {

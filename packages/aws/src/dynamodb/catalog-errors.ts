@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { BatchWriteCommand, GetCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { filterList, decodePageCursor as decodeCursor, encodePageCursor as encodeCursor, pageLimit, queryInstant as instant, type ErrorQuery, type ErrorRecord, type MessageRecord, type Page } from '@hcdl/lake';
+import {
+  filterList,
+  decodePageCursor as decodeCursor,
+  encodePageCursor as encodeCursor,
+  pageLimit,
+  queryInstant as instant,
+  type ErrorQuery,
+  type ErrorRecord,
+  type MessageRecord,
+  type Page,
+} from '@hcdl/lake';
 import { AwsAdapterError } from '../errors';
 import { CatalogIndex } from './catalog-schema';
 import { ALL_ERRORS, ERROR_SK_PREFIX, errorItem, errorsOfSource, ItemKind, messageKey, recordOf, type Item } from './items';
@@ -80,7 +90,13 @@ export class CatalogErrors {
         sources.forEach((s, i) => (values[`:src${n}_${i}`] = s));
       }
     } else {
-      const on = (pk: string): Partition => ({ index: sources !== undefined ? CatalogIndex.BySource : CatalogIndex.ByStatus, pkName: sources !== undefined ? 'gsi1pk' : 'gsi2pk', skName: sources !== undefined ? 'gsi1sk' : 'gsi2sk', pk, ...(after !== undefined ? { after } : {}) });
+      const on = (pk: string): Partition => ({
+        index: sources !== undefined ? CatalogIndex.BySource : CatalogIndex.ByStatus,
+        pkName: sources !== undefined ? 'gsi1pk' : 'gsi2pk',
+        skName: sources !== undefined ? 'gsi1sk' : 'gsi2sk',
+        pk,
+        ...(after !== undefined ? { after } : {}),
+      });
       partitions = sources !== undefined ? sources.map((s) => on(errorsOfSource(s))) : [on(ALL_ERRORS)];
     }
     if (q.code !== undefined) where('code', '=', q.code);
@@ -99,7 +115,15 @@ export class CatalogErrors {
   }
 
   private async sourceOf(messageId: string): Promise<string | undefined> {
-    const out = await this.doc.send(new GetCommand({ TableName: this.table, Key: messageKey(messageId), ConsistentRead: true, ProjectionExpression: '#s', ExpressionAttributeNames: { '#s': 'source' } }));
+    const out = await this.doc.send(
+      new GetCommand({
+        TableName: this.table,
+        Key: messageKey(messageId),
+        ConsistentRead: true,
+        ProjectionExpression: '#s',
+        ExpressionAttributeNames: { '#s': 'source' },
+      }),
+    );
     return (out.Item as Pick<MessageRecord, 'source'> | undefined)?.source;
   }
 
@@ -110,7 +134,9 @@ export class CatalogErrors {
       if (round >= MAX_BATCH_ROUNDS) throw new AwsAdapterError(`catalog: ${requests.length} error rows left unprocessed after ${MAX_BATCH_ROUNDS} rounds`);
       if (round > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** round));
       const out = await this.doc.send(new BatchWriteCommand({ RequestItems: { [this.table]: requests } }));
-      requests = (out.UnprocessedItems?.[this.table] ?? []).flatMap((w) => (w.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: w.PutRequest.Item } }] : []));
+      requests = (out.UnprocessedItems?.[this.table] ?? []).flatMap((w) =>
+        w.PutRequest?.Item !== undefined ? [{ PutRequest: { Item: w.PutRequest.Item } }] : [],
+      );
     }
   }
 }

@@ -38,7 +38,8 @@ export class CatalogPatients {
     await forEachLimited([...firsts.values()], WRITE_WIDTH, async (r) => {
       const created = await putIfAbsent(this.doc, this.table, { ...r, ...identifierKey(r.identifier), kind: ItemKind.Identifier });
       const owner = created ? r : await this.identifierRecord(r.identifier);
-      if (owner !== undefined) await putItem(this.doc, this.table, { ...owner, ...patientIdentifierKey(owner.patientId, owner.identifier), kind: ItemKind.PatientIdentifier });
+      if (owner !== undefined)
+        await putItem(this.doc, this.table, { ...owner, ...patientIdentifierKey(owner.patientId, owner.identifier), kind: ItemKind.PatientIdentifier });
     });
   }
 

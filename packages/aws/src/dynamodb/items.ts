@@ -32,7 +32,10 @@ export const patientPk = (patientId: string): string => `PATIENT#${patientId}`;
 export const patientIdentifierKey = (patientId: string, identifier: string): Key => ({ pk: patientPk(patientId), sk: `IDENT#${identifier}` });
 export const linkKey = (patientId: string, otherPatientId: string): Key => ({ pk: patientPk(patientId), sk: `LINK#${otherPatientId}` });
 export const mergeKey = (mergedPatientId: string): Key => ({ pk: patientPk(mergedPatientId), sk: 'MERGED' });
-export const survivorMergeKey = (survivorPatientId: string, mergedPatientId: string): Key => ({ pk: patientPk(survivorPatientId), sk: `MERGE#${mergedPatientId}` });
+export const survivorMergeKey = (survivorPatientId: string, mergedPatientId: string): Key => ({
+  pk: patientPk(survivorPatientId),
+  sk: `MERGE#${mergedPatientId}`,
+});
 
 /** Partition keys of the message GSIs. */
 export const messagesOfSource = (source: string): string => `MSG#${source}`;

@@ -41,7 +41,10 @@ function clientOf<K extends keyof AwsClients>(source: ClientSource<K>, name: K, 
 
 /** The lake bucket; puts use SSE-KMS with HCDL_KMS_KEY_ID when set. */
 export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: ClientSource<'s3'>): S3ObjectStore {
-  return new S3ObjectStore(clientOf(clients, 's3', S3_CLIENT), env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId });
+  return new S3ObjectStore(
+    clientOf(clients, 's3', S3_CLIENT),
+    env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId },
+  );
 }
 
 /**

@@ -160,7 +160,15 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     const v = attempt(() => endpoint(env, ENDPOINT_ENV[key]));
     if (v !== undefined) out.endpoints[key] = v;
   }
-  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingStateMachineArn', 'coreIngestFunction'];
+  const resources: ResourceSetting[] = [
+    'lakeBucket',
+    'kmsKeyId',
+    'catalogTable',
+    'idempotencyTable',
+    'hubTopicArn',
+    'stagingStateMachineArn',
+    'coreIngestFunction',
+  ];
   for (const key of resources) {
     const name = LAMBDA_ENV[key];
     const v = text(env, name);

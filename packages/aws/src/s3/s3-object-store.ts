@@ -66,7 +66,8 @@ export class S3ObjectStore implements ObjectStore {
         return;
       } catch (err) {
         const status = awsHttpStatus(err);
-        if (input.ifNoneMatch === true && (status === 412 || awsErrorName(err) === 'PreconditionFailed')) throw new ObjectAlreadyExistsError(input.key, { cause: err });
+        if (input.ifNoneMatch === true && (status === 412 || awsErrorName(err) === 'PreconditionFailed'))
+          throw new ObjectAlreadyExistsError(input.key, { cause: err });
         if (input.ifNoneMatch === true && status === 409 && attempt < CONFLICT_RETRIES) {
           await new Promise((r) => setTimeout(r, 20 * 2 ** attempt));
           continue;
@@ -94,7 +95,14 @@ export class S3ObjectStore implements ObjectStore {
       throw tagging.reason;
     }
     const body = out.Body === undefined ? new Uint8Array() : await out.Body.transformToByteArray();
-    const info: StoredObject = { key, size: body.byteLength, metadata: { ...(out.Metadata ?? {}) }, tags: tagsOf(tagging.value.TagSet), lastModified: out.LastModified ?? new Date(0), body };
+    const info: StoredObject = {
+      key,
+      size: body.byteLength,
+      metadata: { ...(out.Metadata ?? {}) },
+      tags: tagsOf(tagging.value.TagSet),
+      lastModified: out.LastModified ?? new Date(0),
+      body,
+    };
     if (out.ContentType !== undefined) info.contentType = out.ContentType;
     return info;
   }
@@ -106,7 +114,13 @@ export class S3ObjectStore implements ObjectStore {
         this.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key })),
         this.s3.send(new GetObjectTaggingCommand({ Bucket: this.bucket, Key })),
       ]);
-      const info: ObjectInfo = { key, size: out.ContentLength ?? 0, metadata: { ...(out.Metadata ?? {}) }, tags: tagsOf(tagging.TagSet), lastModified: out.LastModified ?? new Date(0) };
+      const info: ObjectInfo = {
+        key,
+        size: out.ContentLength ?? 0,
+        metadata: { ...(out.Metadata ?? {}) },
+        tags: tagsOf(tagging.TagSet),
+        lastModified: out.LastModified ?? new Date(0),
+      };
       if (out.ContentType !== undefined) info.contentType = out.ContentType;
       return info;
     } catch (err) {

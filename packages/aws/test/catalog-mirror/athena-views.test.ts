@@ -51,12 +51,21 @@ async function seed(): Promise<void> {
       await catalog.putMessage(m);
       if (s.errors.length > 0) {
         await catalog.updateMessage(m.messageId, { status: 'error', attempts: 1 }, 'ingested');
-        await catalog.putErrors([...s.errors.map((code) => errorRecord(m.messageId, 1, code, m.receivedAt)), errorRecord(m.messageId, 1, 'W', m.receivedAt, { severity: 'warning' })]);
+        await catalog.putErrors([
+          ...s.errors.map((code) => errorRecord(m.messageId, 1, code, m.receivedAt)),
+          errorRecord(m.messageId, 1, 'W', m.receivedAt, { severity: 'warning' }),
+        ]);
       } else {
         await catalog.updateMessage(m.messageId, { status: 'staged', attempts: 1, ...(s.patient !== undefined ? { patientId: s.patient } : {}) }, 'ingested');
       }
       if (s.patient !== undefined) {
-        const row = (identifier: string) => ({ identifier, patientId: s.patient!, source: s.source, firstSeenMessageId: m.messageId, firstSeenAt: m.receivedAt });
+        const row = (identifier: string) => ({
+          identifier,
+          patientId: s.patient!,
+          source: s.source,
+          firstSeenMessageId: m.messageId,
+          firstSeenAt: m.receivedAt,
+        });
         await catalog.putPatientIdentifiers([row(`HOSP#MR#${s.patient}-${i}`), row(`SSA#SS#${s.patient}-${i}`)]);
       }
     }
@@ -122,7 +131,7 @@ describe('the README catalog questions on the mirror', () => {
     ]);
   });
 
-  it('every view has the local view\'s columns', async () => {
+  it("every view has the local view's columns", async () => {
     for (const view of ['messages', 'errors', 'patient_identifiers']) {
       const names = async (e: QueryEngine) => (await e.query(`SELECT * FROM ${view} LIMIT 0`)).columns.map((c) => c.name).sort();
       const extra = view === 'patient_identifiers' ? [] : ['dt', ...(view === 'errors' ? ['source'] : [])];
@@ -142,7 +151,12 @@ describe('hcdl query --athena sends the same SQL', () => {
     athena.reset();
     athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
     athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { StatementType: 'DML', Status: { State: 'SUCCEEDED' } } });
-    athena.on(GetQueryResultsCommand).resolves({ ResultSet: { ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] }, Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '7' }] }] } });
+    athena.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: [{ Name: 'n', Type: 'bigint' }] },
+        Rows: [{ Data: [{ VarCharValue: 'n' }] }, { Data: [{ VarCharValue: '7' }] }],
+      },
+    });
     const cli = capturedIo();
     expect(await runQuery(['--athena', '--format', 'json', sql], cli)).toBe(0);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).toEqual([

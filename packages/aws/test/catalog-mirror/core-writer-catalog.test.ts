@@ -7,7 +7,17 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { messageRecord, T0 } from '@hcdl/lake/testing';
-import { AwsAdapterConfigError, catalogFor, coreWriterCatalogFor, createAwsClients, destroyAwsClients, DynamoCatalog, LambdaConfigError, MirroredCatalog, readLambdaEnv } from '../../src/index';
+import {
+  AwsAdapterConfigError,
+  catalogFor,
+  coreWriterCatalogFor,
+  createAwsClients,
+  destroyAwsClients,
+  DynamoCatalog,
+  LambdaConfigError,
+  MirroredCatalog,
+  readLambdaEnv,
+} from '../../src/index';
 
 const BASE = { AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_KMS_KEY_ID: 'arn:aws:kms:eu-west-1:000000000000:key/k', HCDL_CATALOG_TABLE: 'catalog' };
 const env = readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'true' }, ['lakeBucket', 'catalogTable']);
@@ -17,7 +27,9 @@ describe('HCDL_CATALOG_MIRROR', () => {
     expect(readLambdaEnv(BASE, ['catalogTable']).catalogMirror).toBeUndefined();
     expect(readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'false' }, ['catalogTable']).catalogMirror).toBeUndefined();
     expect(readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'TRUE' }, ['catalogTable']).catalogMirror).toBe(true);
-    expect(() => readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'yes' }, ['catalogTable'])).toThrow(expect.objectContaining({ variable: 'HCDL_CATALOG_MIRROR' }) as never);
+    expect(() => readLambdaEnv({ ...BASE, HCDL_CATALOG_MIRROR: 'yes' }, ['catalogTable'])).toThrow(
+      expect.objectContaining({ variable: 'HCDL_CATALOG_MIRROR' }) as never,
+    );
   });
 
   it('needs the lake bucket', () => {
@@ -26,7 +38,9 @@ describe('HCDL_CATALOG_MIRROR', () => {
     expect(read).toThrow(LambdaConfigError);
     expect(read).toThrow(/HCDL_LAKE_BUCKET is not set/);
     // a caller that builds the env by hand is refused too
-    expect(() => catalogFor({ ...readLambdaEnv(noBucket, ['catalogTable']), catalogMirror: true }, createAwsClients({ region: 'eu-west-1' }))).toThrow(AwsAdapterConfigError);
+    expect(() => catalogFor({ ...readLambdaEnv(noBucket, ['catalogTable']), catalogMirror: true }, createAwsClients({ region: 'eu-west-1' }))).toThrow(
+      AwsAdapterConfigError,
+    );
   });
 });
 

@@ -34,11 +34,14 @@ const lines = async (store: ObjectStore, key: string): Promise<Record<string, un
   if (o === undefined) throw new Error(`no object ${key}`);
   const text = Buffer.from(o.body).toString('utf8');
   expect(text.endsWith('\n')).toBe(true);
-  return text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  return text
+    .trimEnd()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 };
 const names = (view: keyof typeof CATALOG_VIEW_COLUMNS): string[] => CATALOG_VIEW_COLUMNS[view].map((c) => c.name);
 
-describe('MirroredCatalog: the files of a message\'s life', () => {
+describe("MirroredCatalog: the files of a message's life", () => {
   let local: LocalAdapters;
   let dir: string;
   beforeEach(async () => ({ local, dir } = await localLake()));
@@ -58,7 +61,15 @@ describe('MirroredCatalog: the files of a message\'s life', () => {
     expect(await collect(local.objectStore.list('catalog/'))).toEqual([msgKey]);
     let [row] = await lines(local.objectStore, msgKey);
     expect(Object.keys(row ?? {})).toEqual(names('messages'));
-    expect(row).toMatchObject({ message_id: m.messageId, source: 'clinic-a', status: 'ingested', message_type: 'ADT^A01', sending_facility: 'NORTH', attempts: 0, staging_key: null });
+    expect(row).toMatchObject({
+      message_id: m.messageId,
+      source: 'clinic-a',
+      status: 'ingested',
+      message_type: 'ADT^A01',
+      sending_facility: 'NORTH',
+      attempts: 0,
+      staging_key: null,
+    });
 
     await catalog.updateMessage(m.messageId, { status: 'error', attempts: 1, errorKey: 'error/x.hl7' }, 'ingested');
     await catalog.putErrors([
@@ -93,7 +104,10 @@ describe('MirroredCatalog: the files of a message\'s life', () => {
     const pidKey = patientIdentifiersMirrorKey('P01', m.messageId);
     expect(pidKey).toBe(`catalog/patient_identifiers/P01/${m.messageId}.json`);
     const pids = await lines(local.objectStore, pidKey);
-    expect(pids.map((p) => Object.keys(p))).toEqual([[...names('patient_identifiers'), ...PATIENT_IDENTIFIER_PARTS], [...names('patient_identifiers'), ...PATIENT_IDENTIFIER_PARTS]]);
+    expect(pids.map((p) => Object.keys(p))).toEqual([
+      [...names('patient_identifiers'), ...PATIENT_IDENTIFIER_PARTS],
+      [...names('patient_identifiers'), ...PATIENT_IDENTIFIER_PARTS],
+    ]);
     expect(pids.map((p) => [p.identifier, p.authority, p.identifier_type, p.value])).toEqual([
       ['HOSP#MR#12#34', 'HOSP', 'MR', '12#34'],
       ['SSA#SS#123-45-6789', 'SSA', 'SS', '123-45-6789'],
@@ -101,7 +115,9 @@ describe('MirroredCatalog: the files of a message\'s life', () => {
 
     // An identifier already known (for another patient) is not rewritten as the new patient's.
     const other = messageRecord('clinic-a', T0 + 5000);
-    await catalog.putPatientIdentifiers([{ identifier: 'SSA#SS#123-45-6789', patientId: 'P02', source: 'clinic-a', firstSeenMessageId: other.messageId, firstSeenAt: other.receivedAt }]);
+    await catalog.putPatientIdentifiers([
+      { identifier: 'SSA#SS#123-45-6789', patientId: 'P02', source: 'clinic-a', firstSeenMessageId: other.messageId, firstSeenAt: other.receivedAt },
+    ]);
 
     const keys = await collect(local.objectStore.list('catalog/'));
     expect(keys.sort()).toEqual([errKey1, msgKey, pidKey].sort());
@@ -182,7 +198,9 @@ describe('MirroredCatalog: a mirror failure fails the write', () => {
     const catalog = new MirroredCatalog(local.catalog, wrapped);
     const m = messageRecord('clinic-a', T0);
     const err = await catalog
-      .putPatientIdentifiers([{ identifier: 'HOSP#MR#SECRET-777', patientId: 'P09', source: 'clinic-a', firstSeenMessageId: m.messageId, firstSeenAt: m.receivedAt }])
+      .putPatientIdentifiers([
+        { identifier: 'HOSP#MR#SECRET-777', patientId: 'P09', source: 'clinic-a', firstSeenMessageId: m.messageId, firstSeenAt: m.receivedAt },
+      ])
       .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CatalogMirrorError);
     expect((err as Error).message).not.toContain('SECRET');

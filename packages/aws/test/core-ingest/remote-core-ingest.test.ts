@@ -19,13 +19,28 @@ const lambdaMock = mockClient(LambdaClient);
 const s3Mock = mockClient(S3Client);
 
 const record = (messageId: string): MessageRecord =>
-  ({ messageId, source: 'lab-a', status: 'ingested', rawKey: `raw/source=lab-a/dt=2024-09-24/${messageId}.hl7`, contentHash: 'h', size: 3, attempts: 0, receivedAt: 'now', updatedAt: 'now' }) as unknown as MessageRecord;
+  ({
+    messageId,
+    source: 'lab-a',
+    status: 'ingested',
+    rawKey: `raw/source=lab-a/dt=2024-09-24/${messageId}.hl7`,
+    contentHash: 'h',
+    size: 3,
+    attempts: 0,
+    receivedAt: 'now',
+    updatedAt: 'now',
+  }) as unknown as MessageRecord;
 
 const answer = (body: unknown) => ({ StatusCode: 200, Payload: Buffer.from(JSON.stringify(body)) as never });
 
 function adapter(ids: string[] = ['u1', 'u2', 'u3']): RemoteCoreIngest {
   const landing = new S3ObjectStore(new S3Client({ region: 'eu-west-1', credentials: creds }), { bucket: 'lake', kmsKeyId: KEY });
-  return new RemoteCoreIngest({ lambda: new LambdaClient({ region: 'eu-west-1', credentials: creds }), functionName: FN, landing, newId: () => ids.shift() ?? 'none' });
+  return new RemoteCoreIngest({
+    lambda: new LambdaClient({ region: 'eu-west-1', credentials: creds }),
+    functionName: FN,
+    landing,
+    newId: () => ids.shift() ?? 'none',
+  });
 }
 
 const invoked = (i = 0): unknown => JSON.parse(Buffer.from(lambdaMock.commandCalls(InvokeCommand)[i]?.args[0].input.Payload as Uint8Array).toString('utf8'));
@@ -74,8 +89,14 @@ describe('RemoteCoreIngest.ingest', () => {
   });
 
   it('maps a function error to CoreIngestInvokeError with the remote error class, not its message', async () => {
-    lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, FunctionError: 'Unhandled', Payload: Buffer.from(JSON.stringify({ errorType: 'CatalogConflictError', errorMessage: 'secret PID value', trace: [] })) as never });
-    const err = await adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER }).catch((e: unknown) => e);
+    lambdaMock.on(InvokeCommand).resolves({
+      StatusCode: 200,
+      FunctionError: 'Unhandled',
+      Payload: Buffer.from(JSON.stringify({ errorType: 'CatalogConflictError', errorMessage: 'secret PID value', trace: [] })) as never,
+    });
+    const err = await adapter()
+      .ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoreIngestInvokeError);
     expect((err as CoreIngestInvokeError).functionError).toBe('Unhandled');
     expect((err as CoreIngestInvokeError).remoteError).toBe('CatalogConflictError');
@@ -85,7 +106,9 @@ describe('RemoteCoreIngest.ingest', () => {
   it('maps a failed invoke (SDK error) to CoreIngestInvokeError keeping the cause', async () => {
     const cause = new ResourceNotFoundException({ message: 'no such function', $metadata: {} });
     lambdaMock.on(InvokeCommand).rejects(cause);
-    const err = await adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER }).catch((e: unknown) => e);
+    const err = await adapter()
+      .ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CoreIngestInvokeError);
     expect((err as CoreIngestInvokeError).remoteError).toBe('ResourceNotFoundException');
     expect((err as Error).cause).toBe(cause);
@@ -93,9 +116,13 @@ describe('RemoteCoreIngest.ingest', () => {
 
   it('refuses an answer without a record', async () => {
     lambdaMock.on(InvokeCommand).resolves(answer({ op: 'batch', key: 'raw/x' }));
-    await expect(adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })).rejects.toBeInstanceOf(CoreIngestProtocolError);
+    await expect(adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })).rejects.toBeInstanceOf(
+      CoreIngestProtocolError,
+    );
     lambdaMock.on(InvokeCommand).resolves({ StatusCode: 200, Payload: Buffer.from('not json') as never });
-    await expect(adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })).rejects.toBeInstanceOf(CoreIngestProtocolError);
+    await expect(adapter().ingest({ messageId: ID, source: 'lab-a', bytes: Buffer.from(TEXT), normalized: TEXT, header: HEADER })).rejects.toBeInstanceOf(
+      CoreIngestProtocolError,
+    );
   });
 
   it('does not invoke when the landing put fails', async () => {
@@ -110,7 +137,13 @@ describe('RemoteCoreIngest.ingestRejected and storeBatch', () => {
     lambdaMock.on(InvokeCommand).resolves(answer({ op: 'reject', record: record(ID) }));
     const warnings = Array.from({ length: 150 }, (_, i) => ({ severity: 'warning', code: `W${i}` }));
     const errors = Array.from({ length: 3 }, (_, i) => ({ severity: 'error', code: `E${i}` }));
-    await adapter().ingestRejected({ messageId: ID, source: 'lab-a', bytes: Buffer.from('garbage'), stage: 'front-door', diagnostics: [...warnings, ...errors] });
+    await adapter().ingestRejected({
+      messageId: ID,
+      source: 'lab-a',
+      bytes: Buffer.from('garbage'),
+      stage: 'front-door',
+      diagnostics: [...warnings, ...errors],
+    });
     const sent = invoked() as { op: string; diagnostics: { code: string }[]; stage: string };
     expect(sent.op).toBe(CoreIngestOp.Reject);
     expect(sent.stage).toBe('front-door');
@@ -138,14 +171,16 @@ describe('parseCoreIngestRequest', () => {
   it('rejects unknown ops and malformed fields, naming the field', () => {
     expect(() => parseCoreIngestRequest({ op: 'delete', landingKey: 'work/incoming/u1' })).toThrow(/op must be one of/);
     expect(() => parseCoreIngestRequest({ op: 'ingest', landingKey: 'work/incoming/u1', messageId: ID, source: '', header: {} })).toThrow(/source/);
-    expect(() => parseCoreIngestRequest({ op: 'ingest', landingKey: 'work/incoming/u1', messageId: ID, source: 's', header: {}, batchId: 'B' })).toThrow(/batchIndex/);
+    expect(() => parseCoreIngestRequest({ op: 'ingest', landingKey: 'work/incoming/u1', messageId: ID, source: 's', header: {}, batchId: 'B' })).toThrow(
+      /batchIndex/,
+    );
     expect(() => parseCoreIngestRequest({ op: 'batch', landingKey: 'work/incoming/u1', source: 's', batchId: 'B', messages: 0 })).toThrow(/messages/);
     expect(() => parseCoreIngestRequest('x')).toThrow(CoreIngestProtocolError);
   });
 });
 
 describe('remoteCoreIngestFor', () => {
-  it('builds the adapter from the env with the registry\'s Lambda and S3 clients (endpoint override honoured)', async () => {
+  it("builds the adapter from the env with the registry's Lambda and S3 clients (endpoint override honoured)", async () => {
     const registry = awsClientsFor({ region: 'eu-west-1', endpoints: { lambda: 'http://127.0.0.1:4566' } });
     const env = readLambdaEnv({ AWS_REGION: 'eu-west-1', HCDL_LAKE_BUCKET: 'lake', HCDL_CORE_INGEST_FUNCTION: FN }, ['lakeBucket', 'coreIngestFunction']);
     expect(remoteCoreIngestFor(env, registry)).toBeInstanceOf(RemoteCoreIngest);

@@ -79,10 +79,18 @@ describe('scripts/bundle.mjs', () => {
     // Run it with plain Node from packages/aws, where @aws-sdk/client-s3 resolves.
     const run = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); console.log(JSON.stringify(await m.handler({ who: 'lake' })));`],
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); console.log(JSON.stringify(await m.handler({ who: 'lake' })));`,
+      ],
       { cwd: path.join(root, 'packages', 'aws'), encoding: 'utf8' },
     );
-    expect(run.stderr.replace(/^.*(NodeVersionSupportWarning|a\.co|node >=22|upgrade to node|security updates|trace-warnings|versions published|will require).*$/gm, '').trim()).toBe('');
+    expect(
+      run.stderr
+        .replace(/^.*(NodeVersionSupportWarning|a\.co|node >=22|upgrade to node|security updates|trace-warnings|versions published|will require).*$/gm, '')
+        .trim(),
+    ).toBe('');
     expect(JSON.parse(run.stdout)).toEqual({ text: 'hello lake', client: 'function' });
   });
 
@@ -115,13 +123,13 @@ describe('scripts/bundle.mjs', () => {
     );
     mkdirSync(path.join(dir, 'src', 'generated'));
     const words = JSON.stringify(Array.from({ length: 3000 }, (_, i) => ({ id: i, name: `element_name_${i}`, quote: "it's \\ here" })));
-    const other = 'second constant with a \u00e9 and a \' quote';
+    const other = "second constant with a \u00e9 and a ' quote";
     writeFileSync(
       path.join(dir, 'src', 'generated', 'words.ts'),
       `// GENERATED\n// data\n\nexport const WORDS = ${singleQuoted(words)};\nexport const OTHER = ${singleQuoted(other)};\n`,
     );
     // Not only string constants: left as it is.
-    writeFileSync(path.join(dir, 'src', 'generated', 'table.ts'), "export const TABLE = { element_name_table: 1 };\n");
+    writeFileSync(path.join(dir, 'src', 'generated', 'table.ts'), 'export const TABLE = { element_name_table: 1 };\n');
     const out = await lib.bundleFunction(dir);
     const code = readFileSync(out.outfile, 'utf8');
     expect(code).not.toContain('element_name_1');
@@ -129,7 +137,11 @@ describe('scripts/bundle.mjs', () => {
     expect(out.bytes).toBeLessThan(words.length / 4);
     const run = spawnSync(
       process.execPath,
-      ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); process.stdout.write(JSON.stringify(await m.handler()));`],
+      [
+        '--input-type=module',
+        '-e',
+        `const m = await import(${JSON.stringify(pathToFileURL(out.outfile).href)}); process.stdout.write(JSON.stringify(await m.handler()));`,
+      ],
       { encoding: 'utf8' },
     );
     expect(JSON.parse(run.stdout)).toEqual({ words, other, table: { element_name_table: 1 } });

@@ -1,10 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import {
-  DEFAULT_DEDUP_WINDOW_SECONDS,
-  DEFAULT_MAX_BODY_BYTES,
-  LambdaConfigError,
-  readLambdaEnv,
-} from '../../src/loader/lambda-env';
+import { DEFAULT_DEDUP_WINDOW_SECONDS, DEFAULT_MAX_BODY_BYTES, LambdaConfigError, readLambdaEnv } from '../../src/loader/lambda-env';
 import { AwsAdapterConfigError, AwsAdapterError } from '../../src/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hcdl-hub';
@@ -128,10 +123,16 @@ describe('readLambdaEnv', () => {
 describe('core ingest function setting', () => {
   it('reads HCDL_CORE_INGEST_FUNCTION and the Lambda endpoint override, and names the variable when required and missing', () => {
     const base = { AWS_REGION: 'eu-west-1' };
-    const env = readLambdaEnv({ ...base, HCDL_CORE_INGEST_FUNCTION: 'hcdl-dev-core-writer-ingest', HCDL_AWS_ENDPOINT_LAMBDA: 'http://127.0.0.1:4566' }, ['coreIngestFunction']);
+    const env = readLambdaEnv({ ...base, HCDL_CORE_INGEST_FUNCTION: 'hcdl-dev-core-writer-ingest', HCDL_AWS_ENDPOINT_LAMBDA: 'http://127.0.0.1:4566' }, [
+      'coreIngestFunction',
+    ]);
     expect(env.coreIngestFunction).toBe('hcdl-dev-core-writer-ingest');
     expect(env.endpoints.lambda).toBe('http://127.0.0.1:4566');
-    expect(() => readLambdaEnv(base, ['coreIngestFunction'])).toThrow(expect.objectContaining({ name: 'LambdaConfigError', variable: 'HCDL_CORE_INGEST_FUNCTION' }));
-    expect(() => readLambdaEnv({ ...base, HCDL_AWS_ENDPOINT_LAMBDA: 'not a url' }, [])).toThrow(expect.objectContaining({ variable: 'HCDL_AWS_ENDPOINT_LAMBDA' }));
+    expect(() => readLambdaEnv(base, ['coreIngestFunction'])).toThrow(
+      expect.objectContaining({ name: 'LambdaConfigError', variable: 'HCDL_CORE_INGEST_FUNCTION' }),
+    );
+    expect(() => readLambdaEnv({ ...base, HCDL_AWS_ENDPOINT_LAMBDA: 'not a url' }, [])).toThrow(
+      expect.objectContaining({ variable: 'HCDL_AWS_ENDPOINT_LAMBDA' }),
+    );
   });
 });

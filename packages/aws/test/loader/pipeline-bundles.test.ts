@@ -59,12 +59,21 @@ describe('cloud pipeline with the Lambda bundles', () => {
 
   /** The publishes since the last call that a subscription with `policy` receives. */
   function deliveries(policy: FilterPolicy, publishes: SnsPublish[]): SnsPublish[] {
-    return publishes.filter((p) => matchesFilterPolicy(policy, Object.fromEntries(Object.entries(p.MessageAttributes).map(([k, v]) => [k, v.StringValue ?? '']))));
+    return publishes.filter((p) =>
+      matchesFilterPolicy(policy, Object.fromEntries(Object.entries(p.MessageAttributes).map(([k, v]) => [k, v.StringValue ?? '']))),
+    );
   }
 
   it('a message posted to the front door ends staged, tagged, indexed and readable', async () => {
     const posted = await frontDoor(
-      apiGatewayV2Event({ method: 'POST', path: '/hl7v2/er7', headers: { 'content-type': 'application/hl7-v2' }, query: { source: 'clinic' }, body: ADT_A01, claims: jwtClaims({ sub: 'w', write: 'clinic' }) }),
+      apiGatewayV2Event({
+        method: 'POST',
+        path: '/hl7v2/er7',
+        headers: { 'content-type': 'application/hl7-v2' },
+        query: { source: 'clinic' },
+        body: ADT_A01,
+        claims: jwtClaims({ sub: 'w', write: 'clinic' }),
+      }),
       lambdaContext('front-door'),
     );
     expect(posted.statusCode).toBe(201);
@@ -98,8 +107,13 @@ describe('cloud pipeline with the Lambda bundles', () => {
     expect(await h.catalog.listIdentifiersOfPatient(row!.patientId!)).not.toHaveLength(0);
 
     // The read API serves the staging JSON to a reader of the source.
-    const read = await queryApi(apiGatewayV2Event({ method: 'GET', path: `/hl7v2/messages/${messageId}/staging`, claims: jwtClaims({ read: 'clinic' }) }), lambdaContext('query-api'));
+    const read = await queryApi(
+      apiGatewayV2Event({ method: 'GET', path: `/hl7v2/messages/${messageId}/staging`, claims: jwtClaims({ read: 'clinic' }) }),
+      lambdaContext('query-api'),
+    );
     expect(read.statusCode).toBe(200);
-    expect(JSON.parse(read.isBase64Encoded ? Buffer.from(read.body, 'base64').toString('utf8') : read.body)).toMatchObject({ msh: { message_control_id: 'MSGID10001' } });
+    expect(JSON.parse(read.isBase64Encoded ? Buffer.from(read.body, 'base64').toString('utf8') : read.body)).toMatchObject({
+      msh: { message_control_id: 'MSGID10001' },
+    });
   });
 });

@@ -20,7 +20,9 @@ export interface DynamoServer {
  * loop, so timing-sensitive tests (the idempotency contract's concurrency case) hold under load.
  */
 export async function startDynalite(options: { returnOldOnConditionFailure?: boolean } = {}): Promise<DynamoServer> {
-  const child = fork(path.join(import.meta.dirname, 'dynalite-process.cjs'), options.returnOldOnConditionFailure === true ? ['--return-old'] : [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(path.join(import.meta.dirname, 'dynalite-process.cjs'), options.returnOldOnConditionFailure === true ? ['--return-old'] : [], {
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (m) => resolve((m as { port: number }).port));
     child.once('error', reject);

@@ -22,7 +22,10 @@ export async function startS3CompatProxy(upstream: string, direct: S3Client): Pr
   const locks = new Map<string, Promise<unknown>>();
   const serialized = <T>(key: string, work: () => Promise<T>): Promise<T> => {
     const run = (locks.get(key) ?? Promise.resolve()).then(work, work);
-    locks.set(key, run.catch(() => undefined));
+    locks.set(
+      key,
+      run.catch(() => undefined),
+    );
     return run;
   };
 
@@ -54,7 +57,8 @@ export async function startS3CompatProxy(upstream: string, direct: S3Client): Pr
 
   async function putObject(bucket: string, key: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
     if (req.headers['if-none-match'] === '*' && (await exists(bucket, key))) {
-      const xml = '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+      const xml =
+        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
       reply(res, 412, { 'content-type': 'application/xml' }, Buffer.from(xml));
       return;
     }
@@ -92,7 +96,10 @@ export async function startS3CompatProxy(upstream: string, direct: S3Client): Pr
     const truncated = remaining.length > page.length;
     const urlEncode = q.get('encoding-type') === 'url';
     const k = (s: string): string => xml(urlEncode ? encodeURIComponent(s) : s);
-    const contents = page.map((o: _Object) => `<Contents><Key>${k(o.Key ?? '')}</Key><LastModified>${(o.LastModified ?? new Date()).toISOString()}</LastModified><ETag>${xml(o.ETag ?? '')}</ETag><Size>${o.Size ?? 0}</Size><StorageClass>STANDARD</StorageClass></Contents>`);
+    const contents = page.map(
+      (o: _Object) =>
+        `<Contents><Key>${k(o.Key ?? '')}</Key><LastModified>${(o.LastModified ?? new Date()).toISOString()}</LastModified><ETag>${xml(o.ETag ?? '')}</ETag><Size>${o.Size ?? 0}</Size><StorageClass>STANDARD</StorageClass></Contents>`,
+    );
     const last = page[page.length - 1]?.Key;
     const out = [
       '<?xml version="1.0" encoding="UTF-8"?><ListBucketResult xmlns="http://s3.amazonaws.com/doc/2006-03-01/">',

@@ -28,7 +28,14 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3Server>
   // s3rver ships no types: typed here by the calls made.
   const S3rver = createRequire(import.meta.url)('s3rver') as new (options: Record<string, unknown>) => S3rverInstance;
   const directory = await mkdtemp(path.join(tmpdir(), 'hcdl-aws-s3rver-'));
-  const server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, configureBuckets: buckets.map((name) => ({ name })), vhostBuckets: false });
+  const server = new S3rver({
+    address: '127.0.0.1',
+    port: 0,
+    silent: true,
+    directory,
+    configureBuckets: buckets.map((name) => ({ name })),
+    vhostBuckets: false,
+  });
   const { port } = await server.run();
   const s3rverEndpoint = `http://127.0.0.1:${port}`;
   const direct = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { s3: s3rverEndpoint } });

@@ -92,7 +92,17 @@ function errV25(d: Diagnostic, rank: number, dl: AckDelimiters, userText: string
   const location =
     d.segment === undefined
       ? ''
-      : join([e(d.segment), num(d.segmentRepetition ?? 1), num(d.field), num(d.field === undefined ? undefined : (d.repetition ?? 1)), num(d.component), num(d.subcomponent)], dl.component);
+      : join(
+          [
+            e(d.segment),
+            num(d.segmentRepetition ?? 1),
+            num(d.field),
+            num(d.field === undefined ? undefined : (d.repetition ?? 1)),
+            num(d.component),
+            num(d.subcomponent),
+          ],
+          dl.component,
+        );
   const code = hl7Code(d, rank);
   const fields = [
     'ERR',
@@ -112,7 +122,15 @@ function errV25(d: Diagnostic, rank: number, dl: AckDelimiters, userText: string
 function eld(d: Diagnostic, rank: number, dl: AckDelimiters): string {
   const e = (v: string): string => escapeValue(v, dl);
   const code = hl7Code(d, rank);
-  return join([e(d.segment ?? ''), d.segment === undefined ? '' : num(d.segmentRepetition ?? 1), num(d.field), join([code.code, e(code.text), 'HL70357'], dl.subcomponent)], dl.component);
+  return join(
+    [
+      e(d.segment ?? ''),
+      d.segment === undefined ? '' : num(d.segmentRepetition ?? 1),
+      num(d.field),
+      join([code.code, e(code.text), 'HL70357'], dl.subcomponent),
+    ],
+    dl.component,
+  );
 }
 
 function firstErrorCode(diagnostics: readonly Diagnostic[], rank: number): Hl7ErrorCode | undefined {

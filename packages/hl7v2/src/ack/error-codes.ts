@@ -41,7 +41,16 @@ export function hl7ErrorCodeFor(diagnosticCode: string, versionRank: number): Hl
   if (c.includes('PROCESSING')) return HL7_ERROR_CODES.UNSUPPORTED_PROCESSING_ID;
   if (c.includes('DUPLICATE')) return HL7_ERROR_CODES.DUPLICATE_KEY_IDENTIFIER;
   if (c.includes('SEGMENT') || c.includes('STRUCTURE') || c.includes('LINE')) return HL7_ERROR_CODES.SEGMENT_SEQUENCE_ERROR;
-  if (c.includes('ESCAPE') || c.includes('TYPE') || c.includes('FORMAT') || c.includes('DATE') || c.includes('NUMBER') || c.includes('ENCODING') || c.includes('CHARSET') || c.includes('FIELD')) {
+  if (
+    c.includes('ESCAPE') ||
+    c.includes('TYPE') ||
+    c.includes('FORMAT') ||
+    c.includes('DATE') ||
+    c.includes('NUMBER') ||
+    c.includes('ENCODING') ||
+    c.includes('CHARSET') ||
+    c.includes('FIELD')
+  ) {
     return HL7_ERROR_CODES.DATA_TYPE_ERROR;
   }
   return HL7_ERROR_CODES.APPLICATION_INTERNAL_ERROR;

@@ -48,7 +48,8 @@ export function encodingCharacters(d: AckDelimiters): string {
 function withoutDelimiters(value: string, d: AckDelimiters): string {
   let out = '';
   for (const ch of value) {
-    const isDelimiter = ch === d.field || ch === d.component || ch === d.repetition || ch === d.subcomponent || ch === d.truncation || ch === '\r' || ch === '\n';
+    const isDelimiter =
+      ch === d.field || ch === d.component || ch === d.repetition || ch === d.subcomponent || ch === d.truncation || ch === '\r' || ch === '\n';
     out += isDelimiter ? ' ' : ch;
   }
   return out;

@@ -65,7 +65,12 @@ const HD_FIELDS = [
 function hdAsEr7(summary: string, d: AckDelimiters): string {
   return summary
     .split('^')
-    .map((c) => c.split('&').map((v) => (v === '""' ? v : escapeValue(v, d))).join(d.subcomponent))
+    .map((c) =>
+      c
+        .split('&')
+        .map((v) => (v === '""' ? v : escapeValue(v, d)))
+        .join(d.subcomponent),
+    )
     .join(d.component);
 }
 

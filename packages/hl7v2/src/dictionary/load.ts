@@ -37,12 +37,7 @@ interface MutableDatatype {
   components: (ElementDef | undefined)[];
 }
 
-function decodeElements(
-  p: EncodedPool,
-  listIndex: number,
-  kind: 'field' | 'component',
-  datatypes: Map<string, MutableDatatype>,
-): ElementDef[] {
+function decodeElements(p: EncodedPool, listIndex: number, kind: 'field' | 'component', datatypes: Map<string, MutableDatatype>): ElementDef[] {
   const raw = (p.l[listIndex] ?? []).map((i) => {
     const e = p.e[i];
     if (e === undefined) throw new Error(`dictionary pool: element ${i} missing`);

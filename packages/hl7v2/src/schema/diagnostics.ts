@@ -52,11 +52,16 @@ export function reportExtraSegment(
   extraKey: string,
 ): void {
   warnings.push(
-    schemaDiagnostic('SEGMENT_REPEATED', 'warning', `${segment.id} occurs more than once but ${structure ?? 'the structure'} allows one; kept under ${extraKey}`, {
-      line: segment.line,
-      segment: segment.id,
-      segmentRepetition,
-    }),
+    schemaDiagnostic(
+      'SEGMENT_REPEATED',
+      'warning',
+      `${segment.id} occurs more than once but ${structure ?? 'the structure'} allows one; kept under ${extraKey}`,
+      {
+        line: segment.line,
+        segment: segment.id,
+        segmentRepetition,
+      },
+    ),
   );
 }
 

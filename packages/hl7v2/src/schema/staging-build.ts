@@ -27,12 +27,7 @@ export interface StagingDocument {
 const FIELD_KEYS = Array.from({ length: 128 }, (_, i) => `field_${i}`);
 const fieldKey = (n: number): string => FIELD_KEYS[n] ?? `field_${n}`;
 
-export function buildStaging(
-  view: MessageView,
-  dict: Dictionary,
-  resolution: StructureResolution,
-  warnings: Diagnostic[],
-): StagingDocument {
+export function buildStaging(view: MessageView, dict: Dictionary, resolution: StructureResolution, warnings: Diagnostic[]): StagingDocument {
   const seps: Separators = { component: view.componentSeparator, subcomponent: view.subcomponentSeparator };
   const layout = segmentLayout(dict, resolution.structure);
   const doc: StagingDocument = {
@@ -67,14 +62,7 @@ export function buildStaging(
   return doc;
 }
 
-function segmentObject(
-  seg: SegmentView,
-  segRep: number,
-  def: SegmentDef | undefined,
-  dict: Dictionary,
-  seps: Separators,
-  warnings: Diagnostic[],
-): JsonObject {
+function segmentObject(seg: SegmentView, segRep: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): JsonObject {
   const out: JsonObject = {};
   const fields = seg.fields;
   const defs = def?.fields;

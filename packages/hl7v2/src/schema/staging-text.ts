@@ -11,7 +11,16 @@ import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './d
 import { segmentKey, segmentLayout } from './layout';
 import type { Separators } from './staging-values';
 import type { StructureResolution } from './structure';
-import { firstLeaf, repetitionAt, type ComponentValue, type FieldValue, type LeafValue, type MessageView, type RepetitionValue, type SegmentView } from './view';
+import {
+  firstLeaf,
+  repetitionAt,
+  type ComponentValue,
+  type FieldValue,
+  type LeafValue,
+  type MessageView,
+  type RepetitionValue,
+  type SegmentView,
+} from './view';
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
@@ -171,7 +180,14 @@ function repetitionMember(out: string, k: MemberTexts, rep: RepetitionValue, typ
 }
 
 /** The JSON text of segment `index` of `segments`. */
-function segmentText(segments: readonly SegmentView[], index: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): string {
+function segmentText(
+  segments: readonly SegmentView[],
+  index: number,
+  def: SegmentDef | undefined,
+  dict: Dictionary,
+  seps: Separators,
+  warnings: Diagnostic[],
+): string {
   const seg = segments[index] as SegmentView;
   // Every leaf written below belongs to this segment (set again for each one).
   checkLeaves = seg.jsonSafe !== true;
@@ -237,12 +253,7 @@ function segmentJsonKey(id: string): string {
  * Staging JSON text. `_meta` is written first but built last, so warnings raised while
  * writing the segments are included.
  */
-export function writeStagingText(
-  view: MessageView,
-  dict: Dictionary,
-  resolution: StructureResolution,
-  warnings: Diagnostic[],
-): string {
+export function writeStagingText(view: MessageView, dict: Dictionary, resolution: StructureResolution, warnings: Diagnostic[]): string {
   const seps: Separators = { component: view.componentSeparator, subcomponent: view.subcomponentSeparator };
   const layout = segmentLayout(dict, resolution.structure);
   const slots = new Map<string, Slot>();

@@ -22,12 +22,7 @@ export interface StructureHeader {
 
 export type StructureSource = 'msh-9.3' | 'code-event' | 'event-share' | 'code' | 'generic';
 
-export type ResolutionWarning =
-  | 'VERSION_MISSING'
-  | 'VERSION_UNKNOWN'
-  | 'MESSAGE_TYPE_MISSING'
-  | 'STRUCTURE_UNKNOWN'
-  | 'STRUCTURE_GENERIC';
+export type ResolutionWarning = 'VERSION_MISSING' | 'VERSION_UNKNOWN' | 'MESSAGE_TYPE_MISSING' | 'STRUCTURE_UNKNOWN' | 'STRUCTURE_GENERIC';
 
 export interface StructureResolution {
   readonly version: VersionResolution;

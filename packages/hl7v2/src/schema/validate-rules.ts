@@ -76,7 +76,10 @@ export function checkMessageShape(view: MessageView, nonSegmentLines: readonly n
   if (msh !== undefined && segs.length === 1) {
     let any = false;
     for (let n = 3; n <= 11 && !any; n++) if (!isEmptyField(msh.fields[n])) any = true;
-    if (!any) out.push(schemaDiagnostic('EMPTY_MESSAGE', 'error', 'the message has no segment after MSH and MSH-3..MSH-11 are empty', { line: msh.line, segment: 'MSH' }));
+    if (!any)
+      out.push(
+        schemaDiagnostic('EMPTY_MESSAGE', 'error', 'the message has no segment after MSH and MSH-3..MSH-11 are empty', { line: msh.line, segment: 'MSH' }),
+      );
   }
 }
 
@@ -107,7 +110,8 @@ export function checkStructure(view: MessageView, dict: Dictionary, res: Structu
   const structure = res.structure === undefined ? undefined : dict.structure(res.structure);
   if (structure === undefined) return;
   for (const id of requiredSegments(structure)) {
-    if (!hasSegment(view.segments, id)) out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${res.structure as string} requires a ${id} segment`, { line }));
+    if (!hasSegment(view.segments, id))
+      out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${res.structure as string} requires a ${id} segment`, { line }));
   }
 }
 
@@ -159,7 +163,14 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
       const n = required[k] as number;
       if (isEmptyField(fields[n])) {
         const fd = defs[n] as ElementDef;
-        out.push(schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
+        out.push(
+          schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, {
+            line: seg.line,
+            segment: id,
+            segmentRepetition: repetitionAt(segments, index),
+            field: n,
+          }),
+        );
       }
     }
     // An empty field raises nothing, but only the first two checks need to ask: the table
@@ -169,11 +180,27 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
       if (f === undefined) continue;
       const fd = defs[n];
       if (fd === undefined) {
-        if (!isEmptyField(f)) out.push(schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n }));
+        if (!isEmptyField(f))
+          out.push(
+            schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, {
+              line: seg.line,
+              segment: id,
+              segmentRepetition: repetitionAt(segments, index),
+              field: n,
+            }),
+          );
         continue;
       }
       if (!fd.repeats && f.length > 1 && !isMsh && !isEmptyField(f)) {
-        out.push(schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, { line: seg.line, segment: id, segmentRepetition: repetitionAt(segments, index), field: n, repetition: 2 }));
+        out.push(
+          schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, {
+            line: seg.line,
+            segment: id,
+            segmentRepetition: repetitionAt(segments, index),
+            field: n,
+            repetition: 2,
+          }),
+        );
       }
       const tables = checks.tables[n] as readonly TableCheck[];
       if (tables.length > 0 && (n > 2 || !isMsh)) checkTables(f, tables, segments, index, n, out);

@@ -27,7 +27,10 @@ export interface VersionResolution {
 function parts(v: string): number[] | undefined {
   const m = /^(\d+)\.(\d+)(?:\.(\d+))?(?:\.(\d+))?$/.exec(v);
   if (m === null) return undefined;
-  return m.slice(1).filter((x) => x !== undefined).map(Number);
+  return m
+    .slice(1)
+    .filter((x) => x !== undefined)
+    .map(Number);
 }
 
 function compare(a: readonly number[], b: readonly number[]): number {

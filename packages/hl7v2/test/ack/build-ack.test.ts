@@ -29,16 +29,42 @@ function segments(ack: string): string[] {
 }
 
 const missingName: Diagnostic = {
-  code: 'REQUIRED_FIELD_MISSING', severity: 'error', message: 'required field is empty', location: 'PID[1]-5', line: 3, column: 1,
-  segment: 'PID', segmentRepetition: 1, field: 5,
+  code: 'REQUIRED_FIELD_MISSING',
+  severity: 'error',
+  message: 'required field is empty',
+  location: 'PID[1]-5',
+  line: 3,
+  column: 1,
+  segment: 'PID',
+  segmentRepetition: 1,
+  field: 5,
 };
 const badTable: Diagnostic = {
-  code: 'TABLE_VALUE_UNKNOWN', severity: 'warning', message: 'value not in table 0001', location: 'PID[1]-8', line: 3, column: 40,
-  segment: 'PID', segmentRepetition: 1, field: 8, repetition: 1, component: 1,
+  code: 'TABLE_VALUE_UNKNOWN',
+  severity: 'warning',
+  message: 'value not in table 0001',
+  location: 'PID[1]-8',
+  line: 3,
+  column: 40,
+  segment: 'PID',
+  segmentRepetition: 1,
+  field: 8,
+  repetition: 1,
+  component: 1,
 };
 const deepEscape: Diagnostic = {
-  code: 'BAD_ESCAPE', severity: 'warning', message: 'malformed escape sequence', location: 'OBX[2]-5[2].4.2', line: 9, column: 12,
-  segment: 'OBX', segmentRepetition: 2, field: 5, repetition: 2, component: 4, subcomponent: 2,
+  code: 'BAD_ESCAPE',
+  severity: 'warning',
+  message: 'malformed escape sequence',
+  location: 'OBX[2]-5[2].4.2',
+  line: 9,
+  column: 12,
+  segment: 'OBX',
+  segmentRepetition: 2,
+  field: 5,
+  repetition: 2,
+  component: 4,
+  subcomponent: 2,
 };
 const lineOnly: Diagnostic = { code: 'NON_SEGMENT_LINE', severity: 'warning', message: 'line is not a segment', location: 'line 7', line: 7, column: 1 };
 

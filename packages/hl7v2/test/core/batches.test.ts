@@ -79,7 +79,9 @@ describe('batch diagnostics', () => {
   it('a segment before any MSH is SEGMENT_OUTSIDE_MESSAGE (error), with its line', () => {
     const split = splitMessages(`BHS|^~\\&\rPID|1||X\r${msg('M1')}BTS|1\r`);
     expect(split.messages).toHaveLength(1);
-    expect(split.diagnostics).toEqual([expect.objectContaining({ code: 'SEGMENT_OUTSIDE_MESSAGE', severity: 'error', location: 'PID[1]', line: 2, segment: 'PID' })]);
+    expect(split.diagnostics).toEqual([
+      expect.objectContaining({ code: 'SEGMENT_OUTSIDE_MESSAGE', severity: 'error', location: 'PID[1]', line: 2, segment: 'PID' }),
+    ]);
   });
 
   it('free text before the first MSH is DATA_BEFORE_MSH (warning) and kept as a part', () => {

@@ -22,7 +22,20 @@ describe('location format', () => {
   it('a bad escape in PID-3[2].4.2 is located exactly there, with line and column', () => {
     const m = parseMessage(`${MSH}\rEVN|A01\rPID|1||1^^^H~2^^^H&bad\\Q\\x&ISO\r`);
     expect(codeAt(m.diagnostics, 'BAD_ESCAPE')).toEqual([
-      { code: 'BAD_ESCAPE', severity: 'warning', message: expect.any(String), location: 'PID[1]-3[2].4.2', line: 3, column: 23, segment: 'PID', segmentRepetition: 1, field: 3, repetition: 2, component: 4, subcomponent: 2 },
+      {
+        code: 'BAD_ESCAPE',
+        severity: 'warning',
+        message: expect.any(String),
+        location: 'PID[1]-3[2].4.2',
+        line: 3,
+        column: 23,
+        segment: 'PID',
+        segmentRepetition: 1,
+        field: 3,
+        repetition: 2,
+        component: 4,
+        subcomponent: 2,
+      },
     ]);
   });
 });
@@ -30,7 +43,9 @@ describe('location format', () => {
 describe('dictionary diagnostics (validateMessage)', () => {
   it('unknown segment', () => {
     const m = parseMessage(`${MSH}\rEVN|A01\rPID|1||X^^^H^MR||DOE\rQQQ|1\rPV1|1|I\r`);
-    expect(codeAt(validateMessage(m), 'UNKNOWN_SEGMENT')).toEqual([expect.objectContaining({ severity: 'warning', location: 'QQQ[1]', line: 4, segment: 'QQQ' })]);
+    expect(codeAt(validateMessage(m), 'UNKNOWN_SEGMENT')).toEqual([
+      expect.objectContaining({ severity: 'warning', location: 'QQQ[1]', line: 4, segment: 'QQQ' }),
+    ]);
     // The segment is still in the tree and round-trips.
     expect(m.get('QQQ-1')).toBe('1');
   });
@@ -64,7 +79,9 @@ describe('dictionary diagnostics (validateMessage)', () => {
   });
 
   it('diagnostic messages never quote identifiers or free text', () => {
-    const m = parseMessage(`${MSH}\rEVN|A01\rPID|1||SSN999887777^^^H^BOGUS||SECRETNAME^X||19800101|Q\rQQQ|SECRETQ\rnot a segment SECRETLINE\rOBX|1|TX|||SECRET\\Q\\TEXT\r`);
+    const m = parseMessage(
+      `${MSH}\rEVN|A01\rPID|1||SSN999887777^^^H^BOGUS||SECRETNAME^X||19800101|Q\rQQQ|SECRETQ\rnot a segment SECRETLINE\rOBX|1|TX|||SECRET\\Q\\TEXT\r`,
+    );
     const text = JSON.stringify(validateMessage(m));
     for (const secret of ['SSN999887777', 'SECRETNAME', 'SECRETQ', 'SECRETLINE', 'SECRET\\\\Q']) expect(text).not.toContain(secret);
   });

@@ -22,7 +22,7 @@ describe('separator escapes', () => {
     expect(m.get('PID-3.4.2')).toBe('1|2');
   });
 
-  it('they stand for the message\'s own separators (backtick escape of the AWS sample)', () => {
+  it("they stand for the message's own separators (backtick escape of the AWS sample)", () => {
     const m = parseMessage(adt({ enc: '^~`&', pid3: 'a`S`b`E`c`T`d\\e' }));
     expect(m.get('PID-3')).toBe('a^b`c&d\\e');
     const lab = parseMessage(corpusBytes('hcls-data-lake/messages/lab01.txt'));
@@ -67,7 +67,22 @@ describe('hex escapes \\Xhh..\\ decoded with the message charset', () => {
 });
 
 describe('formatting commands are kept verbatim in the decoded value', () => {
-  it.each(['\\.br\\', '\\.sp\\', '\\.sp2\\', '\\.in+4\\', '\\.ti-2\\', '\\.ce\\', '\\.fi\\', '\\.nf\\', '\\.sk3\\', '\\H\\', '\\N\\', '\\Zvendor\\', '\\C2842\\', '\\M2442\\'])('%s', (cmd) => {
+  it.each([
+    '\\.br\\',
+    '\\.sp\\',
+    '\\.sp2\\',
+    '\\.in+4\\',
+    '\\.ti-2\\',
+    '\\.ce\\',
+    '\\.fi\\',
+    '\\.nf\\',
+    '\\.sk3\\',
+    '\\H\\',
+    '\\N\\',
+    '\\Zvendor\\',
+    '\\C2842\\',
+    '\\M2442\\',
+  ])('%s', (cmd) => {
     const text = adt({ pid3: `a${cmd}b` });
     const m = parseMessage(text);
     expect(m.get('PID-3')).toBe(`a${cmd}b`);
@@ -79,7 +94,7 @@ describe('formatting commands are kept verbatim in the decoded value', () => {
     expect(parseMessage(adt({ pid3: 'x \\H\\IMPORTANT\\N\\ y' })).get('PID-3')).toBe('x \\H\\IMPORTANT\\N\\ y');
   });
 
-  it('commands are written with a backslash whatever the message\'s escape character', () => {
+  it("commands are written with a backslash whatever the message's escape character", () => {
     const text = adt({ enc: '^~`&', pid3: 'line1`.br`line2`H`x`N`' });
     const m = parseMessage(text);
     expect(m.get('PID-3')).toBe('line1\\.br\\line2\\H\\x\\N\\');
@@ -105,7 +120,19 @@ describe('malformed escapes: reported, kept as sent, never fatal', () => {
     const m = parseMessage(text);
     expect(m.get('PID-3.2.2')).toBe('b\\Q\\c');
     expect(m.diagnostics).toEqual([
-      expect.objectContaining({ code: 'BAD_ESCAPE', severity: 'warning', location: 'PID[1]-3.2.2', line: 2, column: 14, segment: 'PID', segmentRepetition: 1, field: 3, repetition: 1, component: 2, subcomponent: 2 }),
+      expect.objectContaining({
+        code: 'BAD_ESCAPE',
+        severity: 'warning',
+        location: 'PID[1]-3.2.2',
+        line: 2,
+        column: 14,
+        segment: 'PID',
+        segmentRepetition: 1,
+        field: 3,
+        repetition: 1,
+        component: 2,
+        subcomponent: 2,
+      }),
     ]);
     expect(serialize(m)).toBe(text);
   });

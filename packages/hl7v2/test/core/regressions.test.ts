@@ -3,7 +3,17 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { corpusBytes } from './support';
-import { Hl7FatalError, normalize, parseMessage, readHeader, serialize, streamMessages, toStagingJson, toStagingJsonText, validateMessage } from '../../src/index';
+import {
+  Hl7FatalError,
+  normalize,
+  parseMessage,
+  readHeader,
+  serialize,
+  streamMessages,
+  toStagingJson,
+  toStagingJsonText,
+  validateMessage,
+} from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
   it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {

@@ -68,7 +68,16 @@ describe('streamMessages', () => {
   });
 
   it('one byte at a time', async () => {
-    expect(texts(await collect(chunks(bytes, Array.from({ length: bytes.length - 1 }, (_, i) => i + 1))))).toEqual(want);
+    expect(
+      texts(
+        await collect(
+          chunks(
+            bytes,
+            Array.from({ length: bytes.length - 1 }, (_, i) => i + 1),
+          ),
+        ),
+      ),
+    ).toEqual(want);
   });
 
   it('string chunks work too', async () => {

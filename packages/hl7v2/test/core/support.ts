@@ -55,7 +55,26 @@ export function adt(overrides: { pid3?: string; extra?: string[]; msh18?: string
   const fs = overrides.fs ?? '|';
   const enc = overrides.enc ?? '^~\\&';
   const c = enc.charAt(0) || '^';
-  const msh = ['MSH', enc, 'SENDAPP', 'SENDFAC', 'RECAPP', 'RECFAC', '20240102030405', '', `ADT${c}A01${c}ADT_A01`, 'CTRL1', 'P', '2.5', '', '', '', '', '', overrides.msh18 ?? ''];
+  const msh = [
+    'MSH',
+    enc,
+    'SENDAPP',
+    'SENDFAC',
+    'RECAPP',
+    'RECFAC',
+    '20240102030405',
+    '',
+    `ADT${c}A01${c}ADT_A01`,
+    'CTRL1',
+    'P',
+    '2.5',
+    '',
+    '',
+    '',
+    '',
+    '',
+    overrides.msh18 ?? '',
+  ];
   while (msh.length > 1 && msh[msh.length - 1] === '') msh.pop();
   const segs = [
     msh.join(fs),

@@ -150,7 +150,12 @@ describe('structure grouping (groupMessage)', () => {
   it('the OBX of each order group can be read through their segment index', () => {
     const m = parseMessage(ORU);
     const orders = groupsNamed(groupMessage(m), 'oru_r01_order_observation');
-    const codes = orders.map((o) => segmentIndexes(o).map((i) => m.segments[i]!).filter((s) => s.id === 'OBX').map((s) => s.leaf(3)));
+    const codes = orders.map((o) =>
+      segmentIndexes(o)
+        .map((i) => m.segments[i]!)
+        .filter((s) => s.id === 'OBX')
+        .map((s) => s.leaf(3)),
+    );
     expect(codes).toEqual([
       ['WBC', 'RBC'],
       ['NA', 'CMT'],

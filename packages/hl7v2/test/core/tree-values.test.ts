@@ -77,7 +77,17 @@ describe('MSH numbering', () => {
   });
 
   it('the header summary agrees with the tree', () => {
-    expect(m.header).toMatchObject({ messageType: 'ADT^A01', messageCode: 'ADT', triggerEvent: 'A01', structureId: 'ADT_A01', controlId: 'CTRL1', version: '2.5', sendingApplication: 'SENDAPP', sendingFacility: 'SENDFAC', processingId: 'P' });
+    expect(m.header).toMatchObject({
+      messageType: 'ADT^A01',
+      messageCode: 'ADT',
+      triggerEvent: 'A01',
+      structureId: 'ADT_A01',
+      controlId: 'CTRL1',
+      version: '2.5',
+      sendingApplication: 'SENDAPP',
+      sendingFacility: 'SENDFAC',
+      processingId: 'P',
+    });
   });
 });
 
@@ -112,7 +122,11 @@ describe('Z-segments and fields beyond the dictionary are kept', () => {
   it('corpus: every Z-segment of the ruby-hl7 "lots of unknowns" file is kept', () => {
     const bytes = corpusBytes('ruby-hl7/test_data/lotsunknowns.hl7');
     const text = new TextDecoder().decode(bytes);
-    const ids = text.split(/[\r\n]+/).map((l) => l.replace(/^[\u000b\u001c]+/, '')).filter((l) => /^[A-Z][A-Z0-9]{2}\|/.test(l)).map((l) => l.slice(0, 3));
+    const ids = text
+      .split(/[\r\n]+/)
+      .map((l) => l.replace(/^[\u000b\u001c]+/, ''))
+      .filter((l) => /^[A-Z][A-Z0-9]{2}\|/.test(l))
+      .map((l) => l.slice(0, 3));
     expect(ids.length).toBeGreaterThan(5);
     expect(parseMessage(bytes).segments.map((s) => s.id)).toEqual(ids);
   });

@@ -13,7 +13,7 @@ import fc from 'fast-check';
 import type { ComponentValue, Delimiters, FieldValue, LeafValue, RepetitionValue } from '../../src/index';
 
 /** Characters a sender may use as separators (ASCII punctuation except the quote). */
-export const SEPARATOR_POOL = [...'|^~\\&#!$%*+,-./:;<=>?@[]_`{}\''];
+export const SEPARATOR_POOL = [..."|^~\\&#!$%*+,-./:;<=>?@[]_`{}'"];
 
 export interface ModelSegment {
   id: string;
@@ -47,7 +47,13 @@ const valueChar = fc.oneof(
 
 /** A decoded leaf: text (never exactly `""`, which is the explicit null) or null. */
 export const leafArb: fc.Arbitrary<LeafValue> = fc.oneof(
-  { weight: 12, arbitrary: fc.array(valueChar, { maxLength: 8 }).map((a) => a.join('')).filter((s) => s !== '""') },
+  {
+    weight: 12,
+    arbitrary: fc
+      .array(valueChar, { maxLength: 8 })
+      .map((a) => a.join(''))
+      .filter((s) => s !== '""'),
+  },
   { weight: 1, arbitrary: fc.constant(null) },
 );
 
@@ -70,7 +76,12 @@ const SEGMENT_IDS = ['PID', 'PV1', 'NK1', 'OBR', 'OBX', 'NTE', 'AL1', 'DG1', 'IN
 const segmentIdArb = fc.oneof(
   { weight: 4, arbitrary: fc.constantFrom(...SEGMENT_IDS) },
   // Random Z-segments and unknown ids (never MSH or a batch envelope id).
-  { weight: 1, arbitrary: fc.tuple(fc.constantFrom(...'ABCDEGIJKLNOPQRUVWXYZ'), fc.constantFrom(...'ABCZ0123456789'), fc.constantFrom(...'ABCZ0123456789')).map((t) => t.join('')) },
+  {
+    weight: 1,
+    arbitrary: fc
+      .tuple(fc.constantFrom(...'ABCDEGIJKLNOPQRUVWXYZ'), fc.constantFrom(...'ABCZ0123456789'), fc.constantFrom(...'ABCZ0123456789'))
+      .map((t) => t.join('')),
+  },
 );
 
 const segmentArb: fc.Arbitrary<ModelSegment> = fc.record({
@@ -108,14 +119,24 @@ export const messageArb: fc.Arbitrary<ModelMessage> = fc
 /** The test's own ER7 writer (escaping included), independent of src/serialize.ts. */
 export function encodeLeaf(v: LeafValue, d: Delimiters): string {
   if (v === null) return '""';
-  const codes: Record<string, string> = { [d.escape]: 'E', [d.field]: 'F', [d.component]: 'S', [d.subcomponent]: 'T', [d.repetition]: 'R', '\r': 'X0D', '\n': 'X0A' };
+  const codes: Record<string, string> = {
+    [d.escape]: 'E',
+    [d.field]: 'F',
+    [d.component]: 'S',
+    [d.subcomponent]: 'T',
+    [d.repetition]: 'R',
+    '\r': 'X0D',
+    '\n': 'X0A',
+  };
   return [...v].map((ch) => (codes[ch] !== undefined ? `${d.escape}${codes[ch]}${d.escape}` : ch)).join('');
 }
 
 export function encodeFieldValue(f: FieldValue | undefined, d: Delimiters): string {
   if (f === undefined) return '';
   return f
-    .map((rep) => rep.map((c) => (c === null || typeof c === 'string' ? encodeLeaf(c, d) : c.map((s) => encodeLeaf(s, d)).join(d.subcomponent))).join(d.component))
+    .map((rep) =>
+      rep.map((c) => (c === null || typeof c === 'string' ? encodeLeaf(c, d) : c.map((s) => encodeLeaf(s, d)).join(d.subcomponent))).join(d.component),
+    )
     .join(d.repetition);
 }
 

@@ -51,7 +51,25 @@ function exercise(m: Message): void {
 const hl7ish = fc
   .array(
     fc.oneof(
-      fc.constantFrom('MSH', 'PID', 'OBX', 'ZZ1', 'FHS', 'BHS', 'BTS', 'FTS', 'msh', '\\X', '\\XE9\\', '\\.br\\', '\\H\\', '""', '2.5', '8859/1', 'UNICODE UTF-8'),
+      fc.constantFrom(
+        'MSH',
+        'PID',
+        'OBX',
+        'ZZ1',
+        'FHS',
+        'BHS',
+        'BTS',
+        'FTS',
+        'msh',
+        '\\X',
+        '\\XE9\\',
+        '\\.br\\',
+        '\\H\\',
+        '""',
+        '2.5',
+        '8859/1',
+        'UNICODE UTF-8',
+      ),
       fc.constantFrom(...SEPARATOR_POOL, '\r', '\n', '\r\n', '\u000b', '\u001c', '\ufeff', ' ', '\t', '\u0000'),
       fc.string({ unit: 'binary', maxLength: 4 }),
     ),

@@ -16,7 +16,6 @@ import { Hl7FatalError, parseMessage, splitMessages } from '../../src/index';
 import { isStageable, validateMessage, toStagingJsonText, toStagingJson } from '../../src/index';
 import { CORPUS_DIR as corpus, corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 
-
 /**
  * Deliberately invalid corpus files that are invalid only for a profile or a test's intent
  * and cannot honestly be told apart from valid traffic by the HL7 dictionary (shared with the
@@ -25,7 +24,6 @@ import { CORPUS_DIR as corpus, corpusMessageRows } from '../../../../test/fixtur
 export const NOT_DETECTABLE: Readonly<Record<string, string>> = JSON.parse(
   readFileSync(join(import.meta.dirname, '../../../../test/fixtures/corpus-not-detectable.json'), 'utf8'),
 );
-
 
 interface Outcome {
   staged: number;

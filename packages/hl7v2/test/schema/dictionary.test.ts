@@ -42,7 +42,15 @@ describe('generated dictionary', () => {
   it('cleans names that are not snake_case', () => {
     expect(cleanName('inactivatio   n_date')).toBe('inactivation_date');
     expect(cleanName('patient_primary_care_provider_name_id no')).toBe('patient_primary_care_provider_name_id_no');
-    expect(assignKeys([{ seq: 1, name: '', max: 1 }, { seq: 2, name: 'a', max: 1 }], 'component')).toEqual(['component_1', 'a']);
+    expect(
+      assignKeys(
+        [
+          { seq: 1, name: '', max: 1 },
+          { seq: 2, name: 'a', max: 1 },
+        ],
+        'component',
+      ),
+    ).toEqual(['component_1', 'a']);
     expect(getDictionary('2.5').segment('CER')?.fields[26]?.key).toBe('inactivation_date');
   });
 

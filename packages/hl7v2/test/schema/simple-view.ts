@@ -16,11 +16,7 @@ export function simpleView(er7: string): MessageView {
       raw = parts.slice(2);
     }
     for (const f of raw) {
-      fields.push(
-        f.split('~').map((rep) =>
-          rep.split('^').map((c): ComponentValue => (c.includes('&') ? c.split('&').map(leaf) : leaf(c))),
-        ),
-      );
+      fields.push(f.split('~').map((rep) => rep.split('^').map((c): ComponentValue => (c.includes('&') ? c.split('&').map(leaf) : leaf(c)))));
     }
     return { id, line: i + 1, fields };
   });

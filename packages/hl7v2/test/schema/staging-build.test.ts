@@ -86,10 +86,12 @@ describe('buildStaging', () => {
   });
 
   it('keeps components sent on a primitive field, and overflow repetitions/segments, with warnings', () => {
-    const { doc: d, warnings: w } = stage(
-      'MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5\rEVN||20240101\rPID|1^x&y||1||X||19800101^P&Q|F~M\rPID|2',
-      { messageCode: 'ADT', triggerEvent: 'A01', structureId: 'ADT_A01', version: '2.5' },
-    );
+    const { doc: d, warnings: w } = stage('MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5\rEVN||20240101\rPID|1^x&y||1||X||19800101^P&Q|F~M\rPID|2', {
+      messageCode: 'ADT',
+      triggerEvent: 'A01',
+      structureId: 'ADT_A01',
+      version: '2.5',
+    });
     expect(d.pid.set_id_pid).toBe('1^x&y');
     expect(d.pid.date_time_of_birth).toEqual({ time: '19800101', degree_of_precision: 'P&Q' });
     expect(d.pid.administrative_sex).toBe('F');

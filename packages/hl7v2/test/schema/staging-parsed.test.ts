@@ -113,11 +113,18 @@ describe('null, empty, positional keys, _meta', () => {
 
   it('fields beyond the dictionary and Z-segments get positional keys (HL7 numbering)', () => {
     expect(pid['field_40']).toEqual({ component_1: 'extra1', component_2: 'x' });
-    expect(doc['zpi']).toEqual([{ field_1: 'a', field_3: [{ component_1: 'b', component_2: { subcomponent_1: 'c', subcomponent_2: 'd' } }, 'e'], field_4: null }]);
+    expect(doc['zpi']).toEqual([
+      { field_1: 'a', field_3: [{ component_1: 'b', component_2: { subcomponent_1: 'c', subcomponent_2: 'd' } }, 'e'], field_4: null },
+    ]);
   });
 
   it('_meta holds version, dictionary version, structure and every warning with code and location', () => {
-    const meta = doc['_meta'] as { version: string; dictionaryVersion: string; structure: string; warnings: { code: string; location: string; line: number }[] };
+    const meta = doc['_meta'] as {
+      version: string;
+      dictionaryVersion: string;
+      structure: string;
+      warnings: { code: string; location: string; line: number }[];
+    };
     expect(meta).toMatchObject({ version: '2.5', dictionaryVersion: '2.5', structure: 'ADT_A01' });
     const unknownField = meta.warnings.find((w) => w.code === 'FIELD_UNKNOWN');
     expect(unknownField).toMatchObject({ location: 'PID[1]-40', line: 3 });
@@ -126,7 +133,11 @@ describe('null, empty, positional keys, _meta', () => {
 
 describe('one shape per message type, whatever the message holds', () => {
   const shape = (v: unknown): unknown =>
-    Array.isArray(v) ? ['array'] : v !== null && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, Array.isArray(x) ? 'array' : typeof x])) : typeof v;
+    Array.isArray(v)
+      ? ['array']
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v as Json).map(([k, x]) => [k, Array.isArray(x) ? 'array' : typeof x]))
+        : typeof v;
 
   it('ORU_R01 with one OBX or with two orders of many: the same keys are arrays', () => {
     const small = stage('MSH|^~\\&|L|H|||20240101||ORU^R01^ORU_R01|1|P|2.5.1\rPID|1||1^^^H^MR||DOE^J\rOBR|1|||X\rOBX|1|NM|A||1\r');
@@ -164,4 +175,3 @@ describe('the two hl7apy failure modes do not happen here', () => {
     expect((p['patient_address'] as Json[])[0]).toMatchObject({ city: 'City', address_type: 'H&X' });
   });
 });
-

@@ -55,13 +55,7 @@ describe('message shape', () => {
 });
 
 describe('dictionary checks (warnings only)', () => {
-  const er7 = [
-    'MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5',
-    'PID|1||||DOE||19800101|Q~F',
-    'ABC|1',
-    'ZPI|x',
-    'OBR|1',
-  ].join('\r');
+  const er7 = ['MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5', 'PID|1||||DOE||19800101|Q~F', 'ABC|1', 'ZPI|x', 'OBR|1'].join('\r');
   const view = simpleView(er7);
   const res = resolveStructure({ messageCode: 'ADT', triggerEvent: 'A01', structureId: 'ADT_A01', version: '2.5' });
   const dict = getDictionary(res.dictionaryVersion);

@@ -58,11 +58,21 @@ export function createPatientIndex(catalog: PatientIndexCatalog, options: { newI
     if (prior.length === 0) return [];
     const priorPatients = await knownPatients(catalog, prior);
     // Prior identifiers never seen before now resolve to the survivor too.
-    await catalog.putPatientIdentifiers(prior.map((identifier) => ({ identifier, patientId: survivor, source: input.source, firstSeenMessageId: input.messageId, firstSeenAt: input.at })));
+    await catalog.putPatientIdentifiers(
+      prior.map((identifier) => ({ identifier, patientId: survivor, source: input.source, firstSeenMessageId: input.messageId, firstSeenAt: input.at })),
+    );
     const merges: PatientMergeRecord[] = [];
     for (const p of priorPatients) {
       if (p === survivor) continue;
-      const record: PatientMergeRecord = { mergedPatientId: p, survivorPatientId: survivor, messageId: input.messageId, messageType, source: input.source, priorIdentifiers: prior, at: input.at };
+      const record: PatientMergeRecord = {
+        mergedPatientId: p,
+        survivorPatientId: survivor,
+        messageId: input.messageId,
+        messageType,
+        source: input.source,
+        priorIdentifiers: prior,
+        at: input.at,
+      };
       await catalog.putPatientMerge(record);
       merges.push(record);
     }

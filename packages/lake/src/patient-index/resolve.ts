@@ -31,7 +31,10 @@ export async function survivorOf(catalog: Pick<Catalog, 'getPatientMerge'>, pati
 }
 
 /** The surviving patient an identifier (`authority#type#value`) belongs to, or undefined when unknown. */
-export async function resolveIdentifier(catalog: Pick<Catalog, 'getPatientIdByIdentifier' | 'getPatientMerge'>, identifier: string): Promise<string | undefined> {
+export async function resolveIdentifier(
+  catalog: Pick<Catalog, 'getPatientIdByIdentifier' | 'getPatientMerge'>,
+  identifier: string,
+): Promise<string | undefined> {
   const patientId = await catalog.getPatientIdByIdentifier(identifier);
   return patientId === undefined ? undefined : survivorOf(catalog, patientId);
 }
@@ -67,7 +70,13 @@ export async function attachIdentifiers(
   if (identifiers.length === 0) return undefined;
   const before = await knownPatients(catalog, identifiers);
   const patientId = before[0] ?? newId();
-  const rows: PatientIdentifierRecord[] = identifiers.map((identifier) => ({ identifier, patientId, source: at.source, firstSeenMessageId: at.messageId, firstSeenAt: at.at }));
+  const rows: PatientIdentifierRecord[] = identifiers.map((identifier) => ({
+    identifier,
+    patientId,
+    source: at.source,
+    firstSeenMessageId: at.messageId,
+    firstSeenAt: at.at,
+  }));
   await catalog.putPatientIdentifiers(rows); // existing identifiers are left as they are
   // Read back: a concurrent message may have recorded some of these identifiers first.
   const after = await knownPatients(catalog, identifiers);

@@ -36,7 +36,11 @@ export async function allMessages(catalog: Catalog, query: MessageQuery, maxPage
   return allPages((cursor) => catalog.listMessages(cursor === undefined ? query : { ...query, cursor }), query.limit, maxPages);
 }
 
-export async function allPages<T>(read: (cursor?: string) => Promise<Page<T>>, limit: number | undefined, maxPages = 1000): Promise<{ items: T[]; pages: number }> {
+export async function allPages<T>(
+  read: (cursor?: string) => Promise<Page<T>>,
+  limit: number | undefined,
+  maxPages = 1000,
+): Promise<{ items: T[]; pages: number }> {
   const items: T[] = [];
   let cursor: string | undefined;
   for (let pages = 1; pages <= maxPages; pages++) {

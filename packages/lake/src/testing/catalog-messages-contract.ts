@@ -61,7 +61,13 @@ export function describeCatalogMessages(catalog: () => Catalog): void {
       const r = messageRecord(uniqueTag('src-'), T0, { messageType: 'ADT^A01', controlId: 'C1' });
       await catalog().putMessage(r);
       const key = stagingKey(r.source, 'ADT_A01', r.messageId);
-      const updated = await catalog().updateMessage(r.messageId, { status: 'staged', stagingKey: key, structure: 'ADT_A01', attempts: 1, updatedAt: new Date(T0 + 5).toISOString() });
+      const updated = await catalog().updateMessage(r.messageId, {
+        status: 'staged',
+        stagingKey: key,
+        structure: 'ADT_A01',
+        attempts: 1,
+        updatedAt: new Date(T0 + 5).toISOString(),
+      });
       expect(updated).toEqual({ ...r, status: 'staged', stagingKey: key, structure: 'ADT_A01', attempts: 1, updatedAt: new Date(T0 + 5).toISOString() });
       expect(await catalog().getMessage(r.messageId)).toEqual(updated);
     });
@@ -90,7 +96,9 @@ export function describeCatalogMessages(catalog: () => Catalog): void {
     it('lets exactly one of concurrent conditional updates win', async () => {
       const r = messageRecord(uniqueTag('src-'), T0);
       await catalog().putMessage(r);
-      const { fulfilled, rejected } = await settleAll(Array.from({ length: 5 }, (_, i) => catalog().updateMessage(r.messageId, { status: 'staged', attempts: i + 1 }, 'ingested')));
+      const { fulfilled, rejected } = await settleAll(
+        Array.from({ length: 5 }, (_, i) => catalog().updateMessage(r.messageId, { status: 'staged', attempts: i + 1 }, 'ingested')),
+      );
       expect(fulfilled).toHaveLength(1);
       for (const err of rejected) expect(err).toBeInstanceOf(CatalogConflictError);
       expect(await catalog().getMessage(r.messageId)).toEqual(fulfilled[0]);
@@ -117,7 +125,11 @@ export function describeCatalogMessages(catalog: () => Catalog): void {
       const [sa, sb] = [uniqueTag('srcA-'), uniqueTag('srcB-')];
       const patientId = uniqueTag('pat-');
       const a = Array.from({ length: 6 }, (_, i) =>
-        messageRecord(sa, T0 + i * 1000, { messageType: i % 2 === 0 ? 'ADT^A01' : 'ORU^R01', status: i < 4 ? 'staged' : 'error', ...(i % 3 === 0 ? { patientId } : {}) }),
+        messageRecord(sa, T0 + i * 1000, {
+          messageType: i % 2 === 0 ? 'ADT^A01' : 'ORU^R01',
+          status: i < 4 ? 'staged' : 'error',
+          ...(i % 3 === 0 ? { patientId } : {}),
+        }),
       );
       const b = Array.from({ length: 3 }, (_, i) => messageRecord(sb, T0 + i * 1000 + 500, { messageType: 'ADT^A01', patientId }));
       const all = [...a, ...b].sort((x, y) => (x.messageId < y.messageId ? -1 : 1));

@@ -6,7 +6,8 @@ import { messageRecord, T0 } from './catalog-fixtures';
 import { settleAll, uniqueTag } from './support';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
-const byIdentifier = (rows: PatientIdentifierRecord[]): PatientIdentifierRecord[] => [...rows].sort((x, y) => (x.identifier < y.identifier ? -1 : x.identifier > y.identifier ? 1 : 0));
+const byIdentifier = (rows: PatientIdentifierRecord[]): PatientIdentifierRecord[] =>
+  [...rows].sort((x, y) => (x.identifier < y.identifier ? -1 : x.identifier > y.identifier ? 1 : 0));
 
 function identifierRow(identifier: string, patientId: string, ms: number, source = uniqueTag('src-')): PatientIdentifierRecord {
   return { identifier, patientId, source, firstSeenMessageId: messageRecord(source, ms).messageId, firstSeenAt: iso(ms) };

@@ -20,7 +20,11 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
       const replayed = await catalog().updateMessage(r.messageId, { status: 'ingested', updatedAt: iso(T0 + 20) }, 'error');
       expect(replayed).toMatchObject({ status: 'ingested', attempts: 1, errorKey: eKey });
       const sKey = stagingKey(r.source, 'ADT_A01', r.messageId);
-      const staged = await catalog().updateMessage(r.messageId, { status: 'staged', attempts: 2, stagingKey: sKey, messageType: 'ADT^A01', updatedAt: iso(T0 + 30) }, 'ingested');
+      const staged = await catalog().updateMessage(
+        r.messageId,
+        { status: 'staged', attempts: 2, stagingKey: sKey, messageType: 'ADT^A01', updatedAt: iso(T0 + 30) },
+        'ingested',
+      );
       expect(staged).toEqual({ ...r, status: 'staged', attempts: 2, errorKey: eKey, stagingKey: sKey, messageType: 'ADT^A01', updatedAt: iso(T0 + 30) });
       expect(await catalog().getMessage(r.messageId)).toEqual(staged);
       expect(ids((await allMessages(catalog(), { source: r.source, status: 'staged' })).items)).toEqual([r.messageId]);
@@ -38,7 +42,10 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
     it('throws NotFoundError (not a conflict) for a conditional update of an unknown id', async () => {
       const err = await catalog()
         .updateMessage(messageRecord('x', T0).messageId, { status: 'staged' }, 'ingested')
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err).not.toBeInstanceOf(CatalogConflictError);
     });
@@ -59,7 +66,11 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
       const sources = [uniqueTag('srcA-'), uniqueTag('srcB-')];
       const [patientId, type] = [uniqueTag('pat-'), `Z${uniqueTag('')}^Q01`];
       const rows = Array.from({ length: 8 }, (_, i) =>
-        messageRecord(sources[i % 2] as string, T0 + i * 10 + 1, { messageType: i % 4 === 3 ? 'ADT^A01' : type, status: i < 5 ? 'staged' : 'ingested', ...(i % 3 !== 1 ? { patientId } : {}) }),
+        messageRecord(sources[i % 2] as string, T0 + i * 10 + 1, {
+          messageType: i % 4 === 3 ? 'ADT^A01' : type,
+          status: i < 5 ? 'staged' : 'ingested',
+          ...(i % 3 !== 1 ? { patientId } : {}),
+        }),
       );
       for (const r of [...rows].reverse()) await catalog().putMessage(r);
       return { rows, sources, patientId, type };
@@ -117,12 +128,15 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
   });
 
   describe('listErrors filter combinations', () => {
-    const list = async (q: ErrorQuery): Promise<ErrorRecord[]> => (await allPages((cursor) => catalog().listErrors(cursor === undefined ? q : { ...q, cursor }), q.limit)).items;
+    const list = async (q: ErrorQuery): Promise<ErrorRecord[]> =>
+      (await allPages((cursor) => catalog().listErrors(cursor === undefined ? q : { ...q, cursor }), q.limit)).items;
 
     it('keeps the order of a batch larger than one write round (30 rows) and pages through it', async () => {
       const m = messageRecord(uniqueTag('src-'), T0, { status: 'error' });
       await catalog().putMessage(m);
-      const batch = Array.from({ length: 30 }, (_, i) => errorRecord(m.messageId, 1, `CODE_${String(29 - i).padStart(2, '0')}`, iso(T0 + 100), { line: i + 1 }));
+      const batch = Array.from({ length: 30 }, (_, i) =>
+        errorRecord(m.messageId, 1, `CODE_${String(29 - i).padStart(2, '0')}`, iso(T0 + 100), { line: i + 1 }),
+      );
       await catalog().putErrors(batch);
       expect(await list({ messageId: m.messageId, limit: 7 })).toEqual(batch);
     });

@@ -89,7 +89,11 @@ export function hubContract(name: string, factory: HubFactory, options: HubContr
 
     describe('delivery', () => {
       it('fans one event out to every matching subscriber, once each', async () => {
-        const recs = await Promise.all([subscribe({ event: ['ingested'] }), subscribe({ source: [{ prefix: 'lab' }] }), subscribe({ event: [{ exists: true }] })]);
+        const recs = await Promise.all([
+          subscribe({ event: ['ingested'] }),
+          subscribe({ source: [{ prefix: 'lab' }] }),
+          subscribe({ event: [{ exists: true }] }),
+        ]);
         const e = hubEvent({ event: 'ingested', source: `lab-${uniqueTag()}` });
         await harness.hub.publish(e);
         await harness.settle();

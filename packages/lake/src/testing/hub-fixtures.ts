@@ -59,25 +59,48 @@ export interface PolicyCase {
  */
 export function policyCases(): PolicyCase[] {
   return [
-    { title: 'exact string', policy: { messageType: ['ADT^A01'] }, matches: [{ messageType: 'ADT^A01' }], misses: [{ messageType: 'ADT^A04' }, { messageType: 'adt^a01' }, { messageType: 'ADT^A01 ' }] },
-    { title: 'several values of one attribute (OR)', policy: { messageType: ['ADT^A01', 'ORU^R01'] }, matches: [{ messageType: 'ADT^A01' }, { messageType: 'ORU^R01' }], misses: [{ messageType: 'MDM^T02' }] },
+    {
+      title: 'exact string',
+      policy: { messageType: ['ADT^A01'] },
+      matches: [{ messageType: 'ADT^A01' }],
+      misses: [{ messageType: 'ADT^A04' }, { messageType: 'adt^a01' }, { messageType: 'ADT^A01 ' }],
+    },
+    {
+      title: 'several values of one attribute (OR)',
+      policy: { messageType: ['ADT^A01', 'ORU^R01'] },
+      matches: [{ messageType: 'ADT^A01' }, { messageType: 'ORU^R01' }],
+      misses: [{ messageType: 'MDM^T02' }],
+    },
     {
       title: 'several attributes (AND)',
       policy: { event: ['ingested'], source: ['lab'] },
       matches: [{ event: 'ingested', source: 'lab' }],
-      misses: [{ event: 'staged', source: 'lab' }, { event: 'ingested', source: 'ris' }],
+      misses: [
+        { event: 'staged', source: 'lab' },
+        { event: 'ingested', source: 'ris' },
+      ],
     },
     { title: 'attribute names are case-sensitive', policy: { Event: ['ingested'] }, matches: [], misses: [{ event: 'ingested' }] },
     { title: 'exact string that spells a number', policy: { source: ['42'] }, matches: [{ source: '42' }], misses: [{ source: '42.0' }, { source: '042' }] },
     { title: 'exact number never matches a String attribute', policy: { source: [42] }, matches: [], misses: [{ source: '42' }, { source: '42.0' }] },
-    { title: 'numeric range never matches a String attribute', policy: { source: [{ numeric: ['>=', 0, '<', 100] }] }, matches: [], misses: [{ source: '5' }, { source: '99.5' }] },
+    {
+      title: 'numeric range never matches a String attribute',
+      policy: { source: [{ numeric: ['>=', 0, '<', 100] }] },
+      matches: [],
+      misses: [{ source: '5' }, { source: '99.5' }],
+    },
     {
       title: 'prefix',
       policy: { messageType: [{ prefix: 'ADT^' }] },
       matches: [{ messageType: 'ADT^A01' }, { messageType: 'ADT^A08' }],
       misses: [{ messageType: 'ORU^R01' }, { messageType: 'adt^A01' }, { messageType: 'XADT^A01' }],
     },
-    { title: 'suffix', policy: { source: [{ suffix: '-lab' }] }, matches: [{ source: 'north-lab' }, { source: '-lab' }], misses: [{ source: 'lab-north' }, { source: 'north-LAB' }] },
+    {
+      title: 'suffix',
+      policy: { source: [{ suffix: '-lab' }] },
+      matches: [{ source: 'north-lab' }, { source: '-lab' }],
+      misses: [{ source: 'lab-north' }, { source: 'north-LAB' }],
+    },
     {
       title: 'equals-ignore-case',
       policy: { source: [{ 'equals-ignore-case': 'North-Lab' }] },
@@ -108,9 +131,19 @@ export function policyCases(): PolicyCase[] {
       matches: [{ source: 'lab-prod' }, { source: 'dev-lab' }],
       misses: [{ source: 'lab-dev' }],
     },
-    { title: 'exists: true on an attribute events carry', policy: { messageType: [{ exists: true }] }, matches: [{ messageType: 'UNKNOWN' }, { messageType: 'ADT^A01' }], misses: [] },
+    {
+      title: 'exists: true on an attribute events carry',
+      policy: { messageType: [{ exists: true }] },
+      matches: [{ messageType: 'UNKNOWN' }, { messageType: 'ADT^A01' }],
+      misses: [],
+    },
     { title: 'exists: true on an attribute events never carry', policy: { priority: [{ exists: true }] }, matches: [], misses: [{ event: 'ingested' }] },
-    { title: 'exists: false on an attribute events never carry', policy: { priority: [{ exists: false }] }, matches: [{ event: 'ingested' }, { event: 'failed' }], misses: [] },
+    {
+      title: 'exists: false on an attribute events never carry',
+      policy: { priority: [{ exists: false }] },
+      matches: [{ event: 'ingested' }, { event: 'failed' }],
+      misses: [],
+    },
     { title: 'exists: false on an attribute events carry', policy: { source: [{ exists: false }] }, matches: [], misses: [{ source: 'lab' }] },
     {
       title: 'conditions of several kinds on one attribute (OR)',
@@ -121,8 +154,14 @@ export function policyCases(): PolicyCase[] {
     {
       title: '$or of sub-policies, ANDed with the top-level keys',
       policy: { event: ['failed'], $or: [{ source: ['a'] }, { messageType: [{ prefix: 'ORU' }] }] },
-      matches: [{ event: 'failed', source: 'a', messageType: 'ADT^A01' }, { event: 'failed', source: 'b', messageType: 'ORU^R01' }],
-      misses: [{ event: 'staged', source: 'a' }, { event: 'failed', source: 'b', messageType: 'ADT^A01' }],
+      matches: [
+        { event: 'failed', source: 'a', messageType: 'ADT^A01' },
+        { event: 'failed', source: 'b', messageType: 'ORU^R01' },
+      ],
+      misses: [
+        { event: 'staged', source: 'a' },
+        { event: 'failed', source: 'b', messageType: 'ADT^A01' },
+      ],
     },
   ];
 }

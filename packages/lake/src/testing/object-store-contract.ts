@@ -74,9 +74,21 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
         const id = newMessageId();
         const src = rawKey(uniqueTag('src'), id);
         const key = `${ns}staged.json`;
-        await store.put({ key, body: '{"a":1}', contentType: 'application/json', metadata: { 'message-id': id, attempt: '2' }, tags: { data_src: src, zone: 'staging' } });
+        await store.put({
+          key,
+          body: '{"a":1}',
+          contentType: 'application/json',
+          metadata: { 'message-id': id, attempt: '2' },
+          tags: { data_src: src, zone: 'staging' },
+        });
         const info = await store.head(key);
-        expect(info).toMatchObject({ key, size: 7, contentType: 'application/json', metadata: { 'message-id': id, attempt: '2' }, tags: { data_src: src, zone: 'staging' } });
+        expect(info).toMatchObject({
+          key,
+          size: 7,
+          contentType: 'application/json',
+          metadata: { 'message-id': id, attempt: '2' },
+          tags: { data_src: src, zone: 'staging' },
+        });
         // Date from another realm (jest's vm) is still a Date: check by tag, not instanceof.
         expect(Object.prototype.toString.call(info?.lastModified)).toBe('[object Date]');
         expect(Math.abs((info?.lastModified.getTime() ?? 0) - Date.now())).toBeLessThan(24 * 3600 * 1000);
@@ -200,7 +212,9 @@ export function objectStoreContract(name: string, factory: ObjectStoreFactory): 
 
       it('starts strictly after a startAfter that is not itself a key', async () => {
         await putAll();
-        expect(await collect(store.list(ns, { startAfter: `${ns}a/xx` }))).toEqual(sorted([`${ns}a/y/z.hl7`, `${ns}a0`, `${ns}b=1/c.json`, `${ns}b=10/c.json`, `${ns}b=2/c.json`]));
+        expect(await collect(store.list(ns, { startAfter: `${ns}a/xx` }))).toEqual(
+          sorted([`${ns}a/y/z.hl7`, `${ns}a0`, `${ns}b=1/c.json`, `${ns}b=10/c.json`, `${ns}b=2/c.json`]),
+        );
         expect(await collect(store.list(ns, { startAfter: `${ns}b=2/c.json` }))).toEqual([]);
       });
 

@@ -30,8 +30,7 @@ export async function settleAll<T>(promises: Promise<T>[]): Promise<{ fulfilled:
 
 /** Plain sorted copy (code-unit order, which is byte order for the ASCII keys used here). */
 /** Keys in S3's list order: by their UTF-8 bytes (not JavaScript's UTF-16 code units). */
-export const sorted = (items: readonly string[]): string[] =>
-  [...items].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
+export const sorted = (items: readonly string[]): string[] => [...items].sort((a, b) => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8')));
 
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 

@@ -11,7 +11,8 @@ import {
   unescapeIdentifierPart,
 } from '../../src/patient-index/identifiers';
 
-const msg = (version: string, ...segments: string[]) => parseMessage([`MSH|^~\\&|APP|FAC|LAKE|HCDL|20240102030405||ADT^A01|C1|P|${version}`, ...segments].join('\r'));
+const msg = (version: string, ...segments: string[]) =>
+  parseMessage([`MSH|^~\\&|APP|FAC|LAKE|HCDL|20240102030405||ADT^A01|C1|P|${version}`, ...segments].join('\r'));
 const keys = (version: string, pid: string): string[] => extractPatientIdentifiers(msg(version, pid)).map((i) => i.key);
 
 describe('patient identifiers of PID-2, PID-3 and PID-4', () => {

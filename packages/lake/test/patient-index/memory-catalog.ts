@@ -5,7 +5,14 @@ import type { Catalog } from '../../src/ports/catalog';
 /** The catalog methods the patient index and its lookups use. */
 export type PatientCatalog = Pick<
   Catalog,
-  'getPatientIdByIdentifier' | 'listIdentifiersOfPatient' | 'putPatientIdentifiers' | 'putPatientLink' | 'listPatientLinks' | 'putPatientMerge' | 'getPatientMerge' | 'listPatientMerges'
+  | 'getPatientIdByIdentifier'
+  | 'listIdentifiersOfPatient'
+  | 'putPatientIdentifiers'
+  | 'putPatientLink'
+  | 'listPatientLinks'
+  | 'putPatientMerge'
+  | 'getPatientMerge'
+  | 'listPatientMerges'
 >;
 
 /**
@@ -24,7 +31,9 @@ export class MemoryPatientCatalog implements PatientCatalog {
   }
 
   async listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
-    return [...this.identifiers.values()].filter((r) => r.patientId === patientId).sort((a, b) => (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
+    return [...this.identifiers.values()]
+      .filter((r) => r.patientId === patientId)
+      .sort((a, b) => (a.identifier < b.identifier ? -1 : a.identifier > b.identifier ? 1 : 0));
   }
 
   async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
@@ -33,7 +42,8 @@ export class MemoryPatientCatalog implements PatientCatalog {
 
   async putPatientLink(record: PatientLinkRecord): Promise<void> {
     const same = (l: PatientLinkRecord): boolean =>
-      (l.patientId === record.patientId && l.linkedPatientId === record.linkedPatientId) || (l.patientId === record.linkedPatientId && l.linkedPatientId === record.patientId);
+      (l.patientId === record.patientId && l.linkedPatientId === record.linkedPatientId) ||
+      (l.patientId === record.linkedPatientId && l.linkedPatientId === record.patientId);
     if (!this.links.some(same)) this.links.push({ ...record });
   }
 
@@ -50,6 +60,8 @@ export class MemoryPatientCatalog implements PatientCatalog {
   }
 
   async listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
-    return [...this.merges.values()].filter((m) => m.mergedPatientId === patientId || m.survivorPatientId === patientId).sort((a, b) => a.at.localeCompare(b.at));
+    return [...this.merges.values()]
+      .filter((m) => m.mergedPatientId === patientId || m.survivorPatientId === patientId)
+      .sort((a, b) => a.at.localeCompare(b.at));
   }
 }

@@ -81,8 +81,19 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
     it('applies an ADT^A40 merge with its history (MRG-1 prior identifiers)', async () => {
       const survivor = await index(hl7('ADT^A01', ['PID|1||MRN-1^^^NORTH^MR']), input());
       const prior = await index(hl7('ADT^A01', ['PID|1||MRN-9^^^NORTH^MR~SSN-9^^^SSA^SS']), input());
-      const merge = await index(hl7('ADT^A40^ADT_A39', ['EVN|A40|20240102', 'PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), { ...input(), messageType: 'ADT^A40' });
-      const record = { mergedPatientId: prior.patientId, survivorPatientId: survivor.patientId, messageId: 'MSG0003', messageType: 'ADT^A40', source: 'north', priorIdentifiers: ['NORTH#MR#MRN-9'], at: '2024-01-01T00:00:03.000Z' };
+      const merge = await index(hl7('ADT^A40^ADT_A39', ['EVN|A40|20240102', 'PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), {
+        ...input(),
+        messageType: 'ADT^A40',
+      });
+      const record = {
+        mergedPatientId: prior.patientId,
+        survivorPatientId: survivor.patientId,
+        messageId: 'MSG0003',
+        messageType: 'ADT^A40',
+        source: 'north',
+        priorIdentifiers: ['NORTH#MR#MRN-9'],
+        at: '2024-01-01T00:00:03.000Z',
+      };
       expect(merge.merges).toEqual([record]);
       expect(merge.patientId).toBe(survivor.patientId);
       expect(await catalog.getPatientMerge(prior.patientId!)).toEqual(record);
@@ -103,7 +114,14 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
       const survivor = await index(hl7('ADT^A04', ['PID|1||NEW-1^^^NORTH^MR'], '2.3'), input());
       const prior = await index(hl7('ADT^A04', ['PID|1||OLD-1^^^NORTH^MR'], '2.3'), input());
       const merge = await index(hl7('ADT^A34', ['EVN|A34|20240102', 'PID|1||NEW-1^^^NORTH^MR', 'MRG|OLD-1^^^NORTH^MR~NEVER-SEEN^^^NORTH^MR'], '2.3'), input());
-      expect(merge.merges).toEqual([expect.objectContaining({ mergedPatientId: prior.patientId, survivorPatientId: survivor.patientId, messageType: 'ADT^A34', priorIdentifiers: ['NORTH#MR#OLD-1', 'NORTH#MR#NEVER-SEEN'] })]);
+      expect(merge.merges).toEqual([
+        expect.objectContaining({
+          mergedPatientId: prior.patientId,
+          survivorPatientId: survivor.patientId,
+          messageType: 'ADT^A34',
+          priorIdentifiers: ['NORTH#MR#OLD-1', 'NORTH#MR#NEVER-SEEN'],
+        }),
+      ]);
       expect(await catalog.getPatientIdByIdentifier('NORTH#MR#NEVER-SEEN')).toBe(survivor.patientId);
     });
 
@@ -123,7 +141,10 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
       const pd = (await index(hl7('ADT^A01', ['PID|1||D^^^N^MR']), input())).patientId!;
       const out = await index(hl7('ADT^A40', ['PID|1||B^^^N^MR', 'MRG|A^^^N^MR', 'PID|2||D^^^N^MR', 'MRG|C^^^N^MR']), input());
       expect(out.patients).toEqual([pb, pd]);
-      expect(out.merges.map((m) => [m.mergedPatientId, m.survivorPatientId])).toEqual([[pa, pb], [pc, pd]]);
+      expect(out.merges.map((m) => [m.mergedPatientId, m.survivorPatientId])).toEqual([
+        [pa, pb],
+        [pc, pd],
+      ]);
       // Then B into D: A -> B -> D.
       await index(hl7('ADT^A40', ['PID|1||D^^^N^MR', 'MRG|B^^^N^MR']), input());
       expect(await survivorOf(catalog, pa)).toBe(pd);

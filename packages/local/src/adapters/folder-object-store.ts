@@ -1,6 +1,14 @@
 import { link, mkdir, open, readFile, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { ObjectAlreadyExistsError, ValidationError, type ListOptions, type ObjectInfo, type ObjectStore, type PutObjectInput, type StoredObject } from '@hcdl/lake';
+import {
+  ObjectAlreadyExistsError,
+  ValidationError,
+  type ListOptions,
+  type ObjectInfo,
+  type ObjectStore,
+  type PutObjectInput,
+  type StoredObject,
+} from '@hcdl/lake';
 import { keySegments, SIDECAR_SUFFIX as SIDECAR, TEMP_SUFFIX } from './folder-keys';
 import { listKeys, type ReadDir } from './folder-listing';
 

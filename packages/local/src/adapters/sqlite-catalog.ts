@@ -122,12 +122,12 @@ export class SqliteCatalog implements Catalog {
       where.push(`source IN (${sources.map(() => '?').join(',')})`);
       args.push(...sources);
     }
-    if (q.messageType !== undefined) (where.push('message_type = ?'), args.push(q.messageType));
-    if (q.status !== undefined) (where.push('status = ?'), args.push(q.status));
-    if (q.patientId !== undefined) (where.push('patient_id = ?'), args.push(q.patientId));
-    if (q.since !== undefined) (where.push('received_at >= ?'), args.push(queryInstant(q.since, 'since')));
-    if (q.until !== undefined) (where.push('received_at < ?'), args.push(queryInstant(q.until, 'until')));
-    if (q.cursor !== undefined) (where.push('message_id > ?'), args.push(decodePageCursor(q.cursor)));
+    if (q.messageType !== undefined) where.push('message_type = ?'), args.push(q.messageType);
+    if (q.status !== undefined) where.push('status = ?'), args.push(q.status);
+    if (q.patientId !== undefined) where.push('patient_id = ?'), args.push(q.patientId);
+    if (q.since !== undefined) where.push('received_at >= ?'), args.push(queryInstant(q.since, 'since'));
+    if (q.until !== undefined) where.push('received_at < ?'), args.push(queryInstant(q.until, 'until'));
+    if (q.cursor !== undefined) where.push('message_id > ?'), args.push(decodePageCursor(q.cursor));
     const limit = pageLimit(q.limit);
     const rows = this.db
       .prepare(`SELECT message_id, doc FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY message_id LIMIT ?`)
@@ -149,18 +149,20 @@ export class SqliteCatalog implements Catalog {
   async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
     const where: string[] = [];
     const args: unknown[] = [];
-    if (q.messageId !== undefined) (where.push('e.message_id = ?'), args.push(q.messageId));
-    if (q.code !== undefined) (where.push('e.code = ?'), args.push(q.code));
-    if (q.since !== undefined) (where.push('e.at >= ?'), args.push(queryInstant(q.since, 'since')));
+    if (q.messageId !== undefined) where.push('e.message_id = ?'), args.push(q.messageId);
+    if (q.code !== undefined) where.push('e.code = ?'), args.push(q.code);
+    if (q.since !== undefined) where.push('e.at >= ?'), args.push(queryInstant(q.since, 'since'));
     const sources = filterList(q.source);
     if (sources !== undefined) {
       where.push(`m.source IN (${sources.map(() => '?').join(',')})`);
       args.push(...sources);
     }
-    if (q.cursor !== undefined) (where.push('e.seq > ?'), args.push(seqOf(q.cursor)));
+    if (q.cursor !== undefined) where.push('e.seq > ?'), args.push(seqOf(q.cursor));
     const limit = pageLimit(q.limit);
     const rows = this.db
-      .prepare(`SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`)
+      .prepare(
+        `SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`,
+      )
       .all(...args, limit + 1) as { seq: number; doc: string }[];
     const page: Page<ErrorRecord> = { items: rows.slice(0, limit).map((r) => JSON.parse(r.doc) as ErrorRecord) };
     const last = rows[limit - 1];
@@ -192,7 +194,9 @@ export class SqliteCatalog implements Catalog {
   }
 
   async listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
-    const rows = this.db.prepare('SELECT doc FROM patient_links WHERE patient_a = ? OR patient_b = ? ORDER BY at, patient_a, patient_b').all(patientId, patientId) as { doc: string }[];
+    const rows = this.db
+      .prepare('SELECT doc FROM patient_links WHERE patient_a = ? OR patient_b = ? ORDER BY at, patient_a, patient_b')
+      .all(patientId, patientId) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as PatientLinkRecord);
   }
 

@@ -61,14 +61,23 @@ export class SqlitePersistenceLayer extends BasePersistenceLayer {
       });
     if (result.changes === 0) {
       const existing = this.db.prepare('SELECT * FROM idempotency WHERE id = ?').get(record.idempotencyKey) as Row | undefined;
-      throw new IdempotencyItemAlreadyExistsError(`Failed to put record for already existing idempotency key: ${record.idempotencyKey}`, existing && toRecord(existing));
+      throw new IdempotencyItemAlreadyExistsError(
+        `Failed to put record for already existing idempotency key: ${record.idempotencyKey}`,
+        existing && toRecord(existing),
+      );
     }
   }
 
   protected async _updateRecord(record: IdempotencyRecord): Promise<void> {
     this.db
       .prepare('UPDATE idempotency SET status = ?, expiry = ?, data = ?, validation = COALESCE(?, validation) WHERE id = ?')
-      .run(record.getStatus(), record.expiryTimestamp ?? null, record.responseData === undefined ? null : JSON.stringify(record.responseData), record.payloadHash ?? null, record.idempotencyKey);
+      .run(
+        record.getStatus(),
+        record.expiryTimestamp ?? null,
+        record.responseData === undefined ? null : JSON.stringify(record.responseData),
+        record.payloadHash ?? null,
+        record.idempotencyKey,
+      );
   }
 
   protected async _deleteRecord(record: IdempotencyRecord): Promise<void> {

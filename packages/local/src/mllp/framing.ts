@@ -81,7 +81,8 @@ export class MllpDecoder {
   end(): MllpEvent[] {
     const events: MllpEvent[] = [];
     this.flushNoise(events);
-    if (this.state !== State.Outside) events.push(this.state === State.Skipping ? { kind: 'oversize', size: this.size } : { kind: 'truncated', size: this.size });
+    if (this.state !== State.Outside)
+      events.push(this.state === State.Skipping ? { kind: 'oversize', size: this.size } : { kind: 'truncated', size: this.size });
     this.state = State.Outside;
     this.parts = [];
     this.size = 0;

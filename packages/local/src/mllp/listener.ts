@@ -25,7 +25,11 @@ export interface MllpListenerOptions {
   source: string;
   maxFrameBytes: number;
   submit: (req: SubmitRequest) => Promise<HttpResult>;
-  logger: { info(m: string, ...e: Record<string, unknown>[]): void; warn(m: string, ...e: Record<string, unknown>[]): void; error(m: string, ...e: Record<string, unknown>[]): void };
+  logger: {
+    info(m: string, ...e: Record<string, unknown>[]): void;
+    warn(m: string, ...e: Record<string, unknown>[]): void;
+    error(m: string, ...e: Record<string, unknown>[]): void;
+  };
 }
 
 export interface MllpListener {
@@ -33,7 +37,12 @@ export interface MllpListener {
   close(): Promise<void>;
 }
 
-type Submitted = { status?: string; messageId?: string; messages?: { status: string; messageId: string }[]; error?: { code: string; message: string; details?: { diagnostics?: Diagnostic[] } } };
+type Submitted = {
+  status?: string;
+  messageId?: string;
+  messages?: { status: string; messageId: string }[];
+  error?: { code: string; message: string; details?: { diagnostics?: Diagnostic[] } };
+};
 
 /** The name of a thrown value, never its message (which may quote the message body). */
 function errorName(err: unknown): string {

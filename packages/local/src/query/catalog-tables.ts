@@ -90,11 +90,19 @@ export async function loadCatalogTables(con: DuckDBConnection, dataDir: string):
       let rows = 0;
       if (db !== undefined && present.has(spec.sqlite)) {
         const ndjson = path.join(dir, `${name}.ndjson`);
-        rows = await writeDocs(db.prepare(`SELECT doc FROM ${ident(spec.sqlite)}`).pluck().iterate() as IterableIterator<string>, ndjson);
+        rows = await writeDocs(
+          db
+            .prepare(`SELECT doc FROM ${ident(spec.sqlite)}`)
+            .pluck()
+            .iterate() as IterableIterator<string>,
+          ndjson,
+        );
         if (rows > 0) {
           const columns = `{${spec.columns.map(([, key, type]) => `${lit(key)}: ${lit(type)}`).join(', ')}}`;
           const select = spec.columns.map(([col, key]) => `${ident(key)} AS ${ident(col)}`).join(', ');
-          await con.run(`INSERT INTO ${ident(`catalog_${name}`)} SELECT ${select} FROM read_json(${lit(ndjson)}, format = 'newline_delimited', columns = ${columns})`);
+          await con.run(
+            `INSERT INTO ${ident(`catalog_${name}`)} SELECT ${select} FROM read_json(${lit(ndjson)}, format = 'newline_delimited', columns = ${columns})`,
+          );
         }
       }
       const derived = (spec.derived ?? []).map(([col, expr]) => `, ${expr} AS ${ident(col)}`).join('');

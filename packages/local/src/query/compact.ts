@@ -49,7 +49,13 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
       `SELECT count(*)::INTEGER AS messages, count(DISTINCT (source, "type", dt))::INTEGER AS partitions FROM read_parquet(${lit(parquetGenerationGlob(dataDir, generation))}, hive_partitioning = true)`,
     );
     const row = stats.getRowObjectsJson()[0] ?? {};
-    manifest = { generation, snapshotAt: snapshotAt.toISOString(), compactedAt: now().toISOString(), messages: Number(row.messages ?? 0), partitions: Number(row.partitions ?? 0) };
+    manifest = {
+      generation,
+      snapshotAt: snapshotAt.toISOString(),
+      compactedAt: now().toISOString(),
+      messages: Number(row.messages ?? 0),
+      partitions: Number(row.partitions ?? 0),
+    };
     // A compaction that started later and already switched the manifest wins: keep its copy.
     const latest = await readManifest(dataDir);
     if (latest !== undefined && latest.generation > generation) {

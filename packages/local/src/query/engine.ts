@@ -61,7 +61,9 @@ function toValue(v: unknown, t: DuckDBType): unknown {
  * reason and, for parser and binder errors, the `LINE n:` excerpt with its caret.
  */
 export function sqlErrorText(err: unknown): string {
-  return errorText(err).split(/\n\s*\nPossible solutions:|\nPossible solutions:/)[0]!.trimEnd();
+  return errorText(err)
+    .split(/\n\s*\nPossible solutions:|\nPossible solutions:/)[0]!
+    .trimEnd();
 }
 
 /**
@@ -97,11 +99,13 @@ export class QueryEngine {
 
   /** Defines the `staging` view if not done yet, and tells how it reads the zone. */
   ensureStaging(): Promise<StagingViewInfo> {
-    this.stagingInfo ??= defineStagingView(this.con, this.dataDir).then((info) => (this.defined = info)).catch((err: unknown) => {
-      this.stagingInfo = undefined;
-      if (err instanceof QueryError) throw err;
-      throw new QueryError(`cannot define the staging view: ${sqlErrorText(err)}`, { cause: err });
-    });
+    this.stagingInfo ??= defineStagingView(this.con, this.dataDir)
+      .then((info) => (this.defined = info))
+      .catch((err: unknown) => {
+        this.stagingInfo = undefined;
+        if (err instanceof QueryError) throw err;
+        throw new QueryError(`cannot define the staging view: ${sqlErrorText(err)}`, { cause: err });
+      });
     return this.stagingInfo;
   }
 

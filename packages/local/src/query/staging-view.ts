@@ -142,10 +142,16 @@ export async function defineStagingView(con: DuckDBConnection, dataDir: string):
       const freshKeys = fresh.length > 0 ? await jsonKeys(con, fileList(fresh)) : undefined;
       const sql = freshKeys === undefined ? fromParquet : `${fromParquet} UNION ALL BY NAME ${jsonSelect(fileList(fresh), freshKeys)}`;
       await con.run(`CREATE VIEW staging AS ${sql}`);
-      return { mode: freshKeys === undefined ? 'parquet' : 'parquet+json', freshFiles: freshKeys === undefined ? 0 : fresh.length, generation: manifest.generation };
+      return {
+        mode: freshKeys === undefined ? 'parquet' : 'parquet+json',
+        freshFiles: freshKeys === undefined ? 0 : fresh.length,
+        generation: manifest.generation,
+      };
     } catch (err) {
       if (err instanceof QueryError) throw err;
-      throw new QueryError(`cannot read the compacted staging zone (generation ${manifest.generation}): ${firstLine(err)}; run \`hcdl compact\` again`, { cause: err });
+      throw new QueryError(`cannot read the compacted staging zone (generation ${manifest.generation}): ${firstLine(err)}; run \`hcdl compact\` again`, {
+        cause: err,
+      });
     }
   }
   if (await defineStagingJson(con, dataDir, 'staging')) return { mode: 'json', freshFiles: 0 };

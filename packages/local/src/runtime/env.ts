@@ -40,11 +40,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     audience: env.HCDL_OIDC_AUDIENCE ?? 'hcdl',
   };
   if (env.HCDL_OIDC_JWKS_URL) oidc.jwksUrl = env.HCDL_OIDC_JWKS_URL;
-  if (env.HCDL_OIDC_ISSUER && !env.HCDL_OIDC_JWKS_URL) throw new ConfigError('HCDL_OIDC_ISSUER needs HCDL_OIDC_JWKS_URL (the issuer\'s JWKS endpoint)');
+  if (env.HCDL_OIDC_ISSUER && !env.HCDL_OIDC_JWKS_URL) throw new ConfigError("HCDL_OIDC_ISSUER needs HCDL_OIDC_JWKS_URL (the issuer's JWKS endpoint)");
   let mllp: LocalConfig['mllp'];
   if (env.HCDL_MLLP_PORT !== undefined && env.HCDL_MLLP_PORT !== '') {
     const source = env.HCDL_MLLP_SOURCE ?? '';
-    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(source)) throw new ConfigError('HCDL_MLLP_PORT needs HCDL_MLLP_SOURCE, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")');
+    if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(source))
+      throw new ConfigError('HCDL_MLLP_PORT needs HCDL_MLLP_SOURCE, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")');
     mllp = { host: env.HCDL_MLLP_HOST ?? host, port: int(env, 'HCDL_MLLP_PORT', 0), source };
   }
   return {

@@ -34,7 +34,11 @@ export async function openLocalLake(config: LocalConfig, options: PipelineOption
     hub: { onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: l.event.body.messageId, error: l.error }) },
   });
   const base = { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger };
-  const frontDoor = createFrontDoor({ ...base, idempotencyStore: adapters.idempotencyStore, config: { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds } });
+  const frontDoor = createFrontDoor({
+    ...base,
+    idempotencyStore: adapters.idempotencyStore,
+    config: { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
+  });
   const pipeline = wirePipeline(adapters, logger, options);
 
   let devIssuer: DevIssuer | undefined;

@@ -66,7 +66,8 @@ export async function replayLocal(config: LocalConfig, request: ReplayRequest, o
     const summary: ReplaySummary = { replayed: [], notFound: [], skipped: [] };
     for (const r of results) {
       if (r.outcome === 'not-found') summary.notFound.push(r.messageId);
-      else if (r.outcome === 'not-in-error') summary.skipped.push(r.status === undefined ? { messageId: r.messageId } : { messageId: r.messageId, status: r.status });
+      else if (r.outcome === 'not-in-error')
+        summary.skipped.push(r.status === undefined ? { messageId: r.messageId } : { messageId: r.messageId, status: r.status });
       else {
         const row = await adapters.catalog.getMessage(r.messageId);
         const status = row?.status ?? 'unknown';

@@ -16,7 +16,13 @@ export function createApp(lake: LocalLake): Hono {
   if (lake.devIssuer !== undefined) {
     const issuer = lake.devIssuer;
     app.get('/oidc/.well-known/openid-configuration', (c) =>
-      c.json({ issuer: issuer.issuer, jwks_uri: `${issuer.issuer}/.well-known/jwks.json`, id_token_signing_alg_values_supported: ['ES256'], response_types_supported: ['token'], subject_types_supported: ['public'] }),
+      c.json({
+        issuer: issuer.issuer,
+        jwks_uri: `${issuer.issuer}/.well-known/jwks.json`,
+        id_token_signing_alg_values_supported: ['ES256'],
+        response_types_supported: ['token'],
+        subject_types_supported: ['public'],
+      }),
     );
     app.get('/oidc/.well-known/jwks.json', (c) => c.json(issuer.jwks));
   }

@@ -19,7 +19,9 @@ const utf8 = (s: string): Buffer => Buffer.from(s, 'utf8');
 const byBytes = (a: string, b: string): number => Buffer.compare(utf8(a), utf8(b));
 
 /** Short segments from characters that sort around '/' and across UTF-8 lengths. */
-const segment = fc.string({ unit: fc.constantFrom('a', 'b', '-', '0', '=', '.', '\u00e9', '\uFFFD', '\u{1F600}'), minLength: 1, maxLength: 3 }).filter((s) => s !== '.' && s !== '..');
+const segment = fc
+  .string({ unit: fc.constantFrom('a', 'b', '-', '0', '=', '.', '\u00e9', '\uFFFD', '\u{1F600}'), minLength: 1, maxLength: 3 })
+  .filter((s) => s !== '.' && s !== '..');
 const key = fc.array(segment, { minLength: 1, maxLength: 3 }).map((parts) => parts.join('/'));
 
 /** A folder cannot also be a file: drop keys that are a folder of another key. */
@@ -33,7 +35,10 @@ describe('FolderObjectStore listing matches a sorted filter of all keys', () => 
     await fc.assert(
       fc.asyncProperty(
         fc.array(key, { minLength: 1, maxLength: 12 }).map(storable),
-        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.option(fc.nat(), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined })), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.nat(), fc.nat(), fc.option(fc.nat(), { nil: undefined }), fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined })), {
+          minLength: 1,
+          maxLength: 6,
+        }),
         async (keys, queries) => {
           const root = await mkdtemp(path.join(os.tmpdir(), 'hcdl-folder-prop-'));
           try {

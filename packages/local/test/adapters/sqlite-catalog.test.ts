@@ -19,7 +19,9 @@ describe('SqliteCatalog follows the shared catalog policy', () => {
   it('keeps a required field that a patch sets to undefined, and removes an optional one', async () => {
     const row = messageRecord('src', T0, { patientId: 'P1' });
     await catalog.putMessage(row);
-    const next = await catalog.updateMessage(row.messageId, { contentHash: undefined, patientId: undefined, status: 'staged' } as Parameters<SqliteCatalog['updateMessage']>[1]);
+    const next = await catalog.updateMessage(row.messageId, { contentHash: undefined, patientId: undefined, status: 'staged' } as Parameters<
+      SqliteCatalog['updateMessage']
+    >[1]);
     expect(next.contentHash).toBe(row.contentHash);
     expect(next.patientId).toBeUndefined();
     const stored = await catalog.getMessage(row.messageId);

@@ -29,7 +29,9 @@ describe('MLLP decoder', () => {
           at = p;
         }
         events.push(...d.end());
-        expect(events.map((e) => (e.kind === 'frame' ? Buffer.from(e.bytes).toString('hex') : e.kind))).toEqual(frames.map((f) => Buffer.from(f).toString('hex')));
+        expect(events.map((e) => (e.kind === 'frame' ? Buffer.from(e.bytes).toString('hex') : e.kind))).toEqual(
+          frames.map((f) => Buffer.from(f).toString('hex')),
+        );
       }),
     );
   });

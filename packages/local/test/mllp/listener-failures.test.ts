@@ -71,8 +71,14 @@ describe('MLLP listener when answering a frame fails', () => {
     process.off('unhandledRejection', onUnhandled);
   });
 
-  async function start(submit: (req: SubmitRequest) => Promise<HttpResult>, logger?: { error(m: string, ...e: Record<string, unknown>[]): void }): Promise<number> {
-    const record = (level: string) => (m: string, ...e: Record<string, unknown>[]) => logged.push({ level, m, e });
+  async function start(
+    submit: (req: SubmitRequest) => Promise<HttpResult>,
+    logger?: { error(m: string, ...e: Record<string, unknown>[]): void },
+  ): Promise<number> {
+    const record =
+      (level: string) =>
+      (m: string, ...e: Record<string, unknown>[]) =>
+        logged.push({ level, m, e });
     listener = await startMllpListener({
       host: '127.0.0.1',
       port: 0,

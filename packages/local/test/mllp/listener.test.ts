@@ -53,7 +53,14 @@ describe('MLLP listener', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-mllp-'));
     lake = await openLocalLake(readConfig({ HCDL_PORT: '0', HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT' }));
-    listener = await startMllpListener({ host: '127.0.0.1', port: 0, source: 'ward-7', maxFrameBytes: 64 * 1024, submit: lake.frontDoor.submit, logger: lake.logger });
+    listener = await startMllpListener({
+      host: '127.0.0.1',
+      port: 0,
+      source: 'ward-7',
+      maxFrameBytes: 64 * 1024,
+      submit: lake.frontDoor.submit,
+      logger: lake.logger,
+    });
   });
   afterAll(async () => {
     await listener.close();

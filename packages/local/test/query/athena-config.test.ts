@@ -10,7 +10,15 @@ describe('hcdl query --athena configuration', () => {
       database: 'hcdl_dev_lake',
       region: 'eu-west-1',
     });
-    expect(readAthenaConfig({ HCDL_ATHENA_WORKGROUP: 'w', HCDL_ATHENA_DATABASE: 'd', HCDL_ATHENA_REGION: 'us-east-2', AWS_REGION: 'eu-west-1', HCDL_ATHENA_CATALOG: 'other' })).toEqual({
+    expect(
+      readAthenaConfig({
+        HCDL_ATHENA_WORKGROUP: 'w',
+        HCDL_ATHENA_DATABASE: 'd',
+        HCDL_ATHENA_REGION: 'us-east-2',
+        AWS_REGION: 'eu-west-1',
+        HCDL_ATHENA_CATALOG: 'other',
+      }),
+    ).toEqual({
       workgroup: 'w',
       database: 'd',
       region: 'us-east-2',

@@ -24,9 +24,19 @@ describe('a data folder that does not exist yet', () => {
       expect(await engine.ensureStaging()).toEqual({ mode: 'empty', freshFiles: 0 });
       for (const v of VIEWS) expect({ v, rows: (await engine.query(`SELECT count(*) FROM ${v}`)).rows }).toEqual({ v, rows: [[0]] });
       const sample = await engine.query("SELECT msh.message_control_id, pid.patient_name FROM staging WHERE type = 'ADT_A01'");
-      expect(sample).toEqual({ columns: [{ name: 'message_control_id', type: 'JSON' }, { name: 'patient_name', type: 'JSON' }], rows: [] });
+      expect(sample).toEqual({
+        columns: [
+          { name: 'message_control_id', type: 'JSON' },
+          { name: 'patient_name', type: 'JSON' },
+        ],
+        rows: [],
+      });
       const cols = await engine.query('SELECT column_name, column_type FROM (DESCRIBE messages) LIMIT 3');
-      expect(cols.rows).toEqual([['message_id', 'VARCHAR'], ['source', 'VARCHAR'], ['status', 'VARCHAR']]);
+      expect(cols.rows).toEqual([
+        ['message_id', 'VARCHAR'],
+        ['source', 'VARCHAR'],
+        ['status', 'VARCHAR'],
+      ]);
     } finally {
       engine.close();
     }
@@ -56,7 +66,12 @@ describe('a lake holding only messages that failed', () => {
 
   it('answers from the catalog and has an empty staging view', async () => {
     const io = captureIo();
-    expect(await runQuery(['--data-dir', dataDir, '--format', 'json', 'SELECT m.source, m.status, e.stage, e.code FROM messages m JOIN errors e USING (message_id)'], io)).toBe(0);
+    expect(
+      await runQuery(
+        ['--data-dir', dataDir, '--format', 'json', 'SELECT m.source, m.status, e.stage, e.code FROM messages m JOIN errors e USING (message_id)'],
+        io,
+      ),
+    ).toBe(0);
     const rows = JSON.parse(io.out()) as { source: string; status: string; code: string }[];
     expect(rows.length).toBeGreaterThan(0);
     expect(rows.every((r) => r.source === 'noise' && r.status === 'error')).toBe(true);

@@ -153,7 +153,9 @@ describe('hcdl query over the corpus lake', () => {
     const byId = new Map(staged.map((m) => [m.messageId, m]));
     for (const [id, controlId] of all.rows) expect(controlId).toBe(byId.get(id as string)!.controlId ?? null);
     // An ORU's pid is an array: index it like the array it is.
-    const oru = await engine.query("SELECT pid[0].patient_name[0].family_name.surname AS surname FROM staging WHERE type = 'ORU_R01' AND pid[0].patient_name[0].family_name.surname IS NOT NULL");
+    const oru = await engine.query(
+      "SELECT pid[0].patient_name[0].family_name.surname AS surname FROM staging WHERE type = 'ORU_R01' AND pid[0].patient_name[0].family_name.surname IS NOT NULL",
+    );
     expect(oru.rows.length).toBeGreaterThan(10);
     expect(oru.rows.every(([s]) => typeof s === 'string')).toBe(true);
   });
@@ -167,7 +169,11 @@ describe('hcdl query over the corpus lake', () => {
     for (const [id, values, s, ints] of res.rows) {
       const doc = docs.get(id as string);
       // `$[*].x` skips the elements without an x, like JSONPath.
-      expect(values).toEqual(doc.obx.filter((o: { observation_value?: unknown }) => o.observation_value !== undefined).map((o: { observation_value: unknown }) => o.observation_value));
+      expect(values).toEqual(
+        doc.obx
+          .filter((o: { observation_value?: unknown }) => o.observation_value !== undefined)
+          .map((o: { observation_value: unknown }) => o.observation_value),
+      );
       expect(s).toEqual({ control: doc.msh.message_control_id ?? null, n: 1 });
       expect(ints).toEqual([1, 2]);
     }
@@ -209,13 +215,25 @@ describe('hcdl query over the corpus lake', () => {
   describe('the CLI', () => {
     it('prints an aligned table by default', async () => {
       const io = captureIo();
-      const code = await runQuery(['--data-dir', dataDir, "SELECT status, count(*) AS n FROM messages WHERE status IN ('staged', 'error') GROUP BY 1 ORDER BY 1"], io);
+      const code = await runQuery(
+        ['--data-dir', dataDir, "SELECT status, count(*) AS n FROM messages WHERE status IN ('staged', 'error') GROUP BY 1 ORDER BY 1"],
+        io,
+      );
       expect(io.err()).toBe('');
       expect(code).toBe(0);
       const staged = messages.filter((m) => m.status === 'staged').length;
       const error = messages.filter((m) => m.status === 'error').length;
       const w = Math.max(String(staged).length, String(error).length, 1);
-      expect(io.out()).toBe(['status | ' + 'n'.padStart(w), '-------+-' + '-'.repeat(w), `error  | ${String(error).padStart(w)}`, `staged | ${String(staged).padStart(w)}`, '(2 rows)', ''].join('\n'));
+      expect(io.out()).toBe(
+        [
+          'status | ' + 'n'.padStart(w),
+          '-------+-' + '-'.repeat(w),
+          `error  | ${String(error).padStart(w)}`,
+          `staged | ${String(staged).padStart(w)}`,
+          '(2 rows)',
+          '',
+        ].join('\n'),
+      );
     });
 
     it('prints CSV and JSON on request', async () => {
@@ -258,11 +276,11 @@ describe('hcdl query over the corpus lake', () => {
     it('reads staging from Parquet and gives the same answers', async () => {
       expect((await compacted.ensureStaging()).mode).toBe('parquet');
       for (const [name, sql] of Object.entries(Q)) expect({ name, result: await compacted.query(sql) }).toEqual({ name, result: answers[name] });
-      const files = await compacted.query("SELECT count(*) AS n FROM glob(" + `'${stagingJsonGlob(dataDir)}'` + ')');
+      const files = await compacted.query('SELECT count(*) AS n FROM glob(' + `'${stagingJsonGlob(dataDir)}'` + ')');
       expect(files.rows[0]![0]).toBe(messages.filter((m) => m.status === 'staged').length);
     });
 
-    it('removes old generations and stale leftovers, never a newer or running compaction\'s', async () => {
+    it("removes old generations and stale leftovers, never a newer or running compaction's", async () => {
       const root = parquetStagingDir(dataDir);
       const old = 'g20000101T000000000-aaaaaa';
       const staleTmp = 'g20000101T000000001-bbbbbb.tmp';
@@ -273,7 +291,9 @@ describe('hcdl query over the corpus lake', () => {
       await utimes(path.join(root, staleTmp), twoHoursAgo, twoHoursAgo);
       const before = (await readManifest(dataDir))!.generation;
       const made = await compactStaging({ dataDir });
-      const left = readdirSync(root).filter((f) => f.startsWith('g')).sort();
+      const left = readdirSync(root)
+        .filter((f) => f.startsWith('g'))
+        .sort();
       expect(left).toEqual([before, made!.generation, runningTmp, newer].sort());
       await rm(path.join(root, runningTmp), { recursive: true });
       await rm(path.join(root, newer), { recursive: true });

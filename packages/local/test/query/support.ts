@@ -10,7 +10,6 @@ import { corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 export const REPO = path.resolve(import.meta.dirname, '../../../..');
 export const CORPUS = path.join(REPO, 'test/fixtures/corpus');
 
-
 /** A local lake on a temp folder, opened in this process (no HTTP server: the front door is called directly). */
 export async function openTempLake(): Promise<{ dataDir: string; lake: LocalLake }> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-query-test-'));
@@ -20,7 +19,12 @@ export async function openTempLake(): Promise<{ dataDir: string; lake: LocalLake
 
 /** Submits bytes through the real front door for a source, as a writer of every source. */
 export async function submit(lake: LocalLake, source: string, body: Uint8Array): Promise<number> {
-  const res = await lake.frontDoor.submit({ claims: { sub: 'query-test', 'custom:write': '*' }, headers: { 'content-type': 'application/hl7-v2' }, query: { source }, body });
+  const res = await lake.frontDoor.submit({
+    claims: { sub: 'query-test', 'custom:write': '*' },
+    headers: { 'content-type': 'application/hl7-v2' },
+    query: { source },
+    body,
+  });
   return res.status;
 }
 

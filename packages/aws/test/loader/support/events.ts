@@ -109,9 +109,7 @@ export function snsEvent(publishes: readonly SnsPublish[], topicArn = `arn:aws:s
         Signature: 'EXAMPLE',
         SigningCertUrl: 'https://sns.us-east-1.amazonaws.com/SimpleNotificationService-0000000000000000000000.pem',
         UnsubscribeUrl: `https://sns.us-east-1.amazonaws.com/?Action=Unsubscribe&SubscriptionArn=${topicArn}:x`,
-        MessageAttributes: Object.fromEntries(
-          Object.entries(p.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }]),
-        ),
+        MessageAttributes: Object.fromEntries(Object.entries(p.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }])),
       },
     })),
   };

@@ -10,7 +10,17 @@ import { GetObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
-import { contentHash, hubEventFromSns, MessageStatus, newMessageId, rawKey, type Catalog, type HubEvent, type MessageRecord, type ObjectStore } from '@hcdl/lake';
+import {
+  contentHash,
+  hubEventFromSns,
+  MessageStatus,
+  newMessageId,
+  rawKey,
+  type Catalog,
+  type HubEvent,
+  type MessageRecord,
+  type ObjectStore,
+} from '@hcdl/lake';
 import { createAwsAdapters } from '../../../src/adapters';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../src/clients';
 import { createCatalogTable } from '../../../src/dynamodb/create-catalog-table';
@@ -88,7 +98,11 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
   const saved = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
 
-  const clients = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { s3: servers.s3Endpoint, dynamodb: servers.dynamoEndpoint } });
+  const clients = createAwsClients({
+    region: TEST_REGION,
+    credentials: TEST_CREDENTIALS,
+    endpoints: { s3: servers.s3Endpoint, dynamodb: servers.dynamoEndpoint },
+  });
   await createCatalogTable(clients.dynamoRaw, TEST_CATALOG_TABLE);
   if (options.idempotency === true) {
     // Powertools DynamoDBPersistenceLayer's default key attribute.
@@ -149,7 +163,10 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     published: () =>
       publishes().map((p) =>
         hubEventFromSns({
-          Sns: { Message: p.Message, MessageAttributes: Object.fromEntries(Object.entries(p.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }])) },
+          Sns: {
+            Message: p.Message,
+            MessageAttributes: Object.fromEntries(Object.entries(p.MessageAttributes).map(([k, v]) => [k, { Type: v.DataType, Value: v.StringValue ?? '' }])),
+          },
         }),
       ),
     topicArns: () => publishInputs().map((i) => i.TopicArn ?? ''),

@@ -29,7 +29,8 @@ export function forwardLambdaInvokes(functions: Record<string, InvokedHandler>):
     lambda.on(InvokeCommand).callsFake(async (input: InvokeCommandInput) => {
       const name = input.FunctionName ?? '';
       const fn = functions[name];
-      if (fn === undefined) throw Object.assign(new Error(`Function not found: ${name}`), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
+      if (fn === undefined)
+        throw Object.assign(new Error(`Function not found: ${name}`), { name: 'ResourceNotFoundException', $metadata: { httpStatusCode: 404 } });
       if (input.InvocationType !== 'RequestResponse') throw new Error(`only RequestResponse invokes are forwarded, got ${String(input.InvocationType)}`);
       const event = JSON.parse(Buffer.from(input.Payload as Uint8Array).toString('utf8')) as unknown;
       try {
@@ -37,7 +38,12 @@ export function forwardLambdaInvokes(functions: Record<string, InvokedHandler>):
         return { StatusCode: 200, ExecutedVersion: '$LATEST', Payload: encode(result) };
       } catch (err) {
         const e = err instanceof Error ? err : new Error(String(err));
-        return { StatusCode: 200, ExecutedVersion: '$LATEST', FunctionError: 'Unhandled', Payload: encode({ errorType: e.name, errorMessage: e.message, trace: [] }) };
+        return {
+          StatusCode: 200,
+          ExecutedVersion: '$LATEST',
+          FunctionError: 'Unhandled',
+          Payload: encode({ errorType: e.name, errorMessage: e.message, trace: [] }),
+        };
       }
     });
   };

@@ -34,7 +34,9 @@ export async function runCompact(args: string[], io: CliIo): Promise<number> {
       io.stdout.write('nothing to compact: the staging zone is empty\n');
       return 0;
     }
-    io.stdout.write(`compacted ${manifest.messages} messages into ${manifest.partitions} partitions (generation ${manifest.generation}) in ${Date.now() - started} ms\n`);
+    io.stdout.write(
+      `compacted ${manifest.messages} messages into ${manifest.partitions} partitions (generation ${manifest.generation}) in ${Date.now() - started} ms\n`,
+    );
     return 0;
   } catch (err) {
     if (err instanceof QueryError) {

@@ -58,7 +58,11 @@ async function runAthena(sql: string): Promise<Answer> {
   const { AthenaQueryError, AthenaSqlError, createAthenaClient, runAthenaQuery } = await import('@hcdl/aws');
   const client = createAthenaClient(config.region === undefined ? {} : { region: config.region });
   try {
-    const result = await runAthenaQuery(client, sql, { workgroup: config.workgroup, database: config.database, ...(config.catalog !== undefined ? { catalog: config.catalog } : {}) });
+    const result = await runAthenaQuery(client, sql, {
+      workgroup: config.workgroup,
+      database: config.database,
+      ...(config.catalog !== undefined ? { catalog: config.catalog } : {}),
+    });
     const scanned = result.dataScannedBytes === undefined ? '' : `, ${result.dataScannedBytes} bytes scanned`;
     return { result, hint: `hcdl query: Athena query ${result.queryExecutionId}${scanned}\n` };
   } catch (err) {
@@ -76,7 +80,13 @@ export async function runQuery(args: string[], io: CliIo): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { format: { type: 'string', short: 'f' }, 'data-dir': { type: 'string' }, 'max-width': { type: 'string' }, athena: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        format: { type: 'string', short: 'f' },
+        'data-dir': { type: 'string' },
+        'max-width': { type: 'string' },
+        athena: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
       strict: true,
     });
   } catch (err) {

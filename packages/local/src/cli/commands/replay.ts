@@ -24,7 +24,12 @@ function parse(args: string[]): Parsed {
   let values;
   let positionals;
   try {
-    ({ values, positionals } = parseArgs({ args, allowPositionals: true, strict: true, options: { errors: { type: 'boolean' }, since: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } } }));
+    ({ values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      strict: true,
+      options: { errors: { type: 'boolean' }, since: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
+    }));
   } catch (err) {
     return { error: (err as Error).message };
   }
@@ -39,7 +44,10 @@ function parse(args: string[]): Parsed {
       errors.since = new Date(t).toISOString();
     }
     if (values.source !== undefined) {
-      const sources = values.source.split(',').map((s) => s.trim()).filter((s) => s !== '');
+      const sources = values.source
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
       if (sources.length === 0 || sources.some((s) => !SOURCE.test(s))) return { error: '--source must be comma-separated source ids' };
       errors.source = sources;
     }
@@ -54,9 +62,13 @@ function parse(args: string[]): Parsed {
 
 export function formatSummary(s: ReplaySummary): string {
   const count = (status: string): number => s.replayed.filter((r) => r.status === status).length;
-  const lines = [`replayed ${s.replayed.length} message(s): ${count('staged')} staged, ${count('error')} still in error${count('ingested') > 0 ? `, ${count('ingested')} unfinished (the lake resumes them)` : ''}`];
-  for (const r of s.replayed) lines.push(`  ${r.status.padEnd(8)} ${r.messageId} attempt ${r.attempt}${r.codes !== undefined && r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}`);
-  if (s.skipped.length > 0) lines.push(`not in error, left as they are: ${s.skipped.map((r) => `${r.messageId}${r.status ? ` (${r.status})` : ''}`).join(', ')}`);
+  const lines = [
+    `replayed ${s.replayed.length} message(s): ${count('staged')} staged, ${count('error')} still in error${count('ingested') > 0 ? `, ${count('ingested')} unfinished (the lake resumes them)` : ''}`,
+  ];
+  for (const r of s.replayed)
+    lines.push(`  ${r.status.padEnd(8)} ${r.messageId} attempt ${r.attempt}${r.codes !== undefined && r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}`);
+  if (s.skipped.length > 0)
+    lines.push(`not in error, left as they are: ${s.skipped.map((r) => `${r.messageId}${r.status ? ` (${r.status})` : ''}`).join(', ')}`);
   if (s.notFound.length > 0) lines.push(`not found: ${s.notFound.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }

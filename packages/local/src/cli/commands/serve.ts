@@ -15,7 +15,8 @@ export async function runServe(_args: string[], io: CliIo): Promise<number> {
     mllp = await startMllpListener({ ...config.mllp, maxFrameBytes: config.maxBodyBytes, submit: lake.frontDoor.submit, logger: lake.logger });
     io.stderr.write(`MLLP listener on ${config.mllp.host}:${mllp.port} (source: ${config.mllp.source})\n`);
   }
-  if (lake.devIssuer !== undefined) io.stderr.write(`dev OIDC issuer ${lake.devIssuer.issuer}; get a token with: pnpm hcdl token --write <sources> --read <sources>\n`);
+  if (lake.devIssuer !== undefined)
+    io.stderr.write(`dev OIDC issuer ${lake.devIssuer.issuer}; get a token with: pnpm hcdl token --write <sources> --read <sources>\n`);
   await new Promise<void>((resolve) => {
     const stop = (): void => resolve();
     process.once('SIGINT', stop);

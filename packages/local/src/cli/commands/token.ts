@@ -11,7 +11,11 @@ export const TOKEN_USAGE = `usage: hcdl token --write <sources> --read <sources>
 export async function runToken(args: string[], io: CliIo): Promise<number> {
   let values;
   try {
-    ({ values } = parseArgs({ args, options: { write: { type: 'string' }, read: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, help: { type: 'boolean' } }, strict: true }));
+    ({ values } = parseArgs({
+      args,
+      options: { write: { type: 'string' }, read: { type: 'string' }, sub: { type: 'string' }, ttl: { type: 'string' }, help: { type: 'boolean' } },
+      strict: true,
+    }));
   } catch (err) {
     io.stderr.write(`hcdl token: ${(err as Error).message}\n${TOKEN_USAGE}\n`);
     return 2;
