@@ -14,7 +14,7 @@ export * from './serialize';
 export * from './normalize';
 export * from './schema/api';
 export { isStageable } from './schema/diagnostics';
-export type { StagingDocument, StagingMeta } from './schema/staging-build';
+export type { JsonObject, JsonValue, StagingDocument, StagingMeta } from './schema/staging-document';
 export { resolveStructure, type StructureResolution } from './schema/structure';
 export { resolveVersion } from './schema/version';
 export { matchStructure, type MatchedNode, type MatchedGroup, type MatchedSegment } from './schema/group-match';

@@ -1,13 +1,12 @@
 /**
  * The schema layer's entry points over a parsed Message: dictionary validation and the
- * staging JSON (object and text forms). See docs/hl7v2-staging-json.md.
+ * staging JSON text. See docs/hl7v2-staging-json.md.
  */
 import { getDictionary } from '../dictionary/load';
 import type { Diagnostic } from '../diagnostics';
 import type { Message } from '../model';
 import { matchStructure, type MatchedNode } from './group-match';
 import { locateColumns } from './columns';
-import { buildStaging, type StagingDocument } from './staging-build';
 import { writeStagingText } from './staging-text';
 import { resolveStructure, type StructureResolution } from './structure';
 import { checkEncodingCharacters, checkFields, checkMessageShape, checkStructure } from './validate-rules';
@@ -57,8 +56,8 @@ export function groupMessage(message: Message, resolution: StructureResolution =
 
 /**
  * What a caller that validated the message first already has: the structure resolution and
- * `validateMessage(message, resolution)`. Passing it to toStagingJson / toStagingJsonText
- * spares a second validation (the diagnostics are copied, never changed).
+ * `validateMessage(message, resolution)`. Passing it to toStaging / toStagingJsonText spares
+ * a second validation (the diagnostics are copied, never changed).
  */
 export interface ValidatedMessage {
   readonly resolution: StructureResolution;
@@ -71,14 +70,24 @@ function prepared(message: Message, validated: ValidatedMessage | undefined): { 
   return { resolution, warnings: validateMessage(message, resolution) };
 }
 
-/** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
-export function toStagingJson(message: Message, validated?: ValidatedMessage): StagingDocument {
-  const { resolution, warnings } = prepared(message, validated);
-  return buildStaging(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+/** A staging document as JSON text, and the diagnostics its `_meta.warnings` holds. */
+export interface StagingOutput {
+  readonly text: string;
+  readonly warnings: readonly Diagnostic[];
 }
 
-/** The same document as JSON text, written directly (faster than JSON.stringify of the object). */
-export function toStagingJsonText(message: Message, validated?: ValidatedMessage): string {
+/**
+ * The schema-named staging document of a message as JSON text (`JSON.parse` gives a
+ * StagingDocument), with every diagnostic of the message: the validation's and those raised
+ * while writing (FIELD_REPEATED, SEGMENT_REPEATED), also found in `_meta.warnings`.
+ */
+export function toStaging(message: Message, validated?: ValidatedMessage): StagingOutput {
   const { resolution, warnings } = prepared(message, validated);
-  return writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+  const text = writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+  return { text, warnings };
+}
+
+/** The staging document of a message as JSON text (see toStaging). */
+export function toStagingJsonText(message: Message, validated?: ValidatedMessage): string {
+  return toStaging(message, validated).text;
 }

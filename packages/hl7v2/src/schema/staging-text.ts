@@ -1,7 +1,8 @@
 /**
- * Writes staging JSON text directly (the hot path of the staging step): same rules and the
- * same output as `JSON.stringify(buildStaging(...))` (checked by tests over the corpus),
- * without building the intermediate objects. Keys are precomputed JSON text per element.
+ * The staging JSON writer (docs/hl7v2-staging-json.md): writes the document's JSON text
+ * directly, without building the intermediate objects. Keys are precomputed JSON text per
+ * element. Tests compare its text with `JSON.stringify` of a plain object-building reference
+ * writer (test/schema/reference) over the corpus and random messages.
  * Every function returns '' for "omitted" (a JSON value is never the empty string).
  */
 import { memberTexts } from '../dictionary/element';
@@ -9,7 +10,6 @@ import type { DatatypeDef, Dictionary, MemberTexts, SegmentDef } from '../dictio
 import { flat } from '../flat';
 import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
-import type { Separators } from './staging-values';
 import type { StructureResolution } from './structure';
 import {
   firstLeaf,
@@ -21,6 +21,12 @@ import {
   type RepetitionValue,
   type SegmentView,
 } from './view';
+
+/** The message's component and subcomponent separators (primitives sent with parts are joined with them). */
+export interface Separators {
+  readonly component: string;
+  readonly subcomponent: string;
+}
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 

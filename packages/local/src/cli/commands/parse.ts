@@ -8,7 +8,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
-import { Hl7Error, serialize, streamMessages, toStagingJson, type Diagnostic, type Message } from '@hcdl/hl7v2';
+import { Hl7Error, serialize, streamMessages, toStaging, type Diagnostic, type Message } from '@hcdl/hl7v2';
 
 export interface CliIo {
   stdout: NodeJS.WritableStream;
@@ -140,12 +140,11 @@ async function handleMessage(message: Message, file: string, index: number, opti
     await write(io.stdout, `${serialize(message)}\n`);
     return;
   }
-  const staging = toStagingJson(message);
-  const diagnostics = staging._meta.warnings;
+  const staging = toStaging(message);
+  const diagnostics = staging.warnings;
   count(diagnostics, totals);
   if (options.strict && diagnostics.length > 0) return strictFailure(file, index, diagnostics, io, totals);
-  const text = JSON.stringify(staging);
-  if (options.mode === 'json') await write(io.stdout, `${text}\n`);
+  if (options.mode === 'json') await write(io.stdout, `${staging.text}\n`);
 }
 
 function count(diagnostics: readonly Diagnostic[], totals: Totals): void {
