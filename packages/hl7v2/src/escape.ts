@@ -15,6 +15,19 @@ import type { Delimiters } from './delimiters';
 const FORMATTING = /^(?:\.(?:br|sp|in|ti|sk|ce|fi|nf)[+-]?\d*|H|N|Z.*|C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{4,6})$/;
 const HEX = /^X(?:[0-9A-Fa-f]{2})+$/;
 
+/**
+ * Pieces of a long value kept in flat chunks (a value of a million escapes is hostile input):
+ * every CHUNK pieces the text so far is flattened and kept, and the chunks are joined once,
+ * so the rope never holds more than CHUNK pieces (see schema/text-chunks.ts for why).
+ */
+const CHUNK = 1024;
+
+function joinChunks(chunks: string[] | undefined, out: string): string {
+  if (chunks === undefined) return out;
+  chunks.push(out);
+  return chunks.join('');
+}
+
 export interface DecodeOutcome {
   value: string;
   /** Offset in the input of the first malformed escape, -1 when none. */
@@ -51,12 +64,20 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
   const esc = d.escape;
   if (esc === '') return { value: text, badAt: -1, basic: true, changed: false };
   let out = '';
+  let chunks: string[] | undefined;
+  let pieces = 0;
   let from = 0;
   let badAt = -1;
   let basic = true;
   let changed = false;
   let i = text.indexOf(esc);
   while (i >= 0) {
+    if (++pieces % CHUNK === 0) {
+      // Reading a character flattens the rope (V8).
+      out.charCodeAt(0);
+      (chunks ??= []).push(out);
+      out = '';
+    }
     const close = text.indexOf(esc, i + 1);
     if (close < 0) {
       if (badAt < 0) badAt = i;
@@ -103,7 +124,7 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
     from = close + 1;
     i = text.indexOf(esc, from);
   }
-  return { value: from === 0 ? text : out + text.slice(from), badAt, basic: basic && badAt < 0, changed: changed || badAt >= 0 };
+  return { value: from === 0 ? text : joinChunks(chunks, out + text.slice(from)), badAt, basic: basic && badAt < 0, changed: changed || badAt >= 0 };
 }
 
 /**
@@ -122,6 +143,8 @@ export function encodeEscapes(value: string, d: Delimiters): string {
   const s = d.subcomponent === '' ? -1 : d.subcomponent.charCodeAt(0);
   const r = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
   let out = '';
+  let chunks: string[] | undefined;
+  let pieces = 0;
   let from = 0;
   for (let i = 0; i < value.length; i++) {
     const ch = value.charCodeAt(i);
@@ -135,9 +158,14 @@ export function encodeEscapes(value: string, d: Delimiters): string {
     else if (ch === 0x0d) rep = 'X0D';
     else if (ch === 0x0a) rep = 'X0A';
     if (rep !== undefined) {
+      if (++pieces % CHUNK === 0) {
+        out.charCodeAt(0);
+        (chunks ??= []).push(out);
+        out = '';
+      }
       out += value.slice(from, i) + esc + rep + esc;
       from = i + 1;
     }
   }
-  return from === 0 ? value : out + value.slice(from);
+  return from === 0 ? value : joinChunks(chunks, out + value.slice(from));
 }

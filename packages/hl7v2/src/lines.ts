@@ -139,8 +139,10 @@ export function isMshLine(text: string): boolean {
 }
 export const isEnvelopeId = (id: string): boolean => id === 'FHS' || id === 'BHS' || id === 'BTS' || id === 'FTS';
 
+/** The lines joined by CR, with a trailing CR; one flat string (a message may have a million lines). */
 export const joinLines = (lines: readonly Line[]): string => {
-  let out = '';
-  for (const l of lines) out += `${l.text}\r`;
-  return out;
+  const texts = new Array<string>(lines.length + 1);
+  for (let i = 0; i < lines.length; i++) texts[i] = (lines[i] as Line).text;
+  texts[lines.length] = '';
+  return texts.join('\r');
 };

@@ -1,6 +1,7 @@
 import type { Charset } from './charset';
 import { decodeInput } from './decode';
 import { readDelimiters } from './delimiters';
+import { addDiagnostic, countDropped, finishDiagnostics, isFull } from './diagnostic-list';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { FatalCode, Hl7FatalError, Hl7StrictError } from './errors';
 import { headerOf, type MessageHeader } from './header';
@@ -69,9 +70,11 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
       segments.push(parseSegment(text, line, segments, ctx, from, to));
     } else {
       extra.push({ line, text: text.slice(from, to), afterSegments: segments.length });
-      diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
+      if (isFull(diagnostics)) countDropped(diagnostics, 'warning', line);
+      else diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
     }
   }
+  finishDiagnostics(diagnostics);
   const first = segments[0] as Segment;
   const header: MessageHeader = headerOf(first, d);
   return { message: new Message(segments, d, header, diagnostics, extra), next: i };
@@ -98,9 +101,11 @@ export function parseMessage(input: string | Uint8Array, options: ParseOptions =
   }
   const { message, next } = parseLines(t, start, decoded.charset, diagnostics);
   if (next < t.count) {
-    diagnostics.push(
+    addDiagnostic(
+      diagnostics,
       diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: t.line[next] as number }),
     );
+    finishDiagnostics(diagnostics);
   }
   if (options.strict && diagnostics.length > 0) throw new Hl7StrictError(diagnostics);
   return message;

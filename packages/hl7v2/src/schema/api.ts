@@ -3,8 +3,10 @@
  * staging JSON text. See docs/hl7v2-staging-json.md.
  */
 import { getDictionary } from '../dictionary/load';
+import { appendDiagnostics, copyDiagnostics, finishDiagnostics } from '../diagnostic-list';
 import type { Diagnostic } from '../diagnostics';
 import type { Message } from '../model';
+import { SegmentRepetitions } from '../repetitions';
 import { matchStructure, type MatchedNode } from './group-match';
 import { locateColumns } from './columns';
 import { writeStagingText } from './staging-text';
@@ -17,23 +19,29 @@ export function structureOf(message: Message): StructureResolution {
 }
 
 /**
- * Every diagnostic of a message: the parser's structural ones, then the dictionary's
- * (encoding characters, message shape, structure, required fields, table values).
- * A message is stageable when none has severity 'error' (`isStageable`).
+ * Every diagnostic of a message: the envelope segments found inside it, the parser's
+ * structural findings, then the dictionary's (encoding characters, message shape, structure,
+ * required fields, table values), at most MAX_DIAGNOSTICS of them (the others counted in a
+ * closing DIAGNOSTICS_TRUNCATED). A message is stageable when none has severity 'error'
+ * (`isStageable`).
  */
 export function validateMessage(message: Message, resolution: StructureResolution = structureOf(message)): Diagnostic[] {
   const parsed = message.diagnostics;
-  const out: Diagnostic[] = parsed.slice();
+  const out: Diagnostic[] = [];
+  const shape: Diagnostic[] = [];
   const dict = getDictionary(resolution.dictionaryVersion);
   const msh = message.segments[0];
+  checkMessageShape(message, message.nonSegmentLines, shape, out);
+  appendDiagnostics(out, parsed);
+  const rulesFrom = out.length;
   // The parser already reports an empty MSH-2 (ENCODING_CHARACTERS_MISSING): not twice.
   if (msh !== undefined && !hasCode(parsed, 'ENCODING_CHARACTERS_MISSING')) checkEncodingCharacters(msh, out);
-  checkMessageShape(message, message.nonSegmentLines, out);
+  appendDiagnostics(out, shape);
   checkStructure(message, dict, resolution, out);
-  checkFields(message, dict, out);
+  checkFields(message, dict, out, new SegmentRepetitions(message.segments));
+  finishDiagnostics(out);
   // The rules locate by path; give their findings the column of that place in the line.
-  // They follow the parser's own in `out` (the rules only append new objects).
-  if (out.length > parsed.length) locateColumns(message, out, parsed.length);
+  if (out.length > rulesFrom) locateColumns(message, out, rulesFrom);
   return out;
 }
 
@@ -65,7 +73,7 @@ export interface ValidatedMessage {
 }
 
 function prepared(message: Message, validated: ValidatedMessage | undefined): { resolution: StructureResolution; warnings: Diagnostic[] } {
-  if (validated !== undefined) return { resolution: validated.resolution, warnings: [...validated.diagnostics] };
+  if (validated !== undefined) return { resolution: validated.resolution, warnings: copyDiagnostics(validated.diagnostics) };
   const resolution = structureOf(message);
   return { resolution, warnings: validateMessage(message, resolution) };
 }

@@ -8,19 +8,13 @@
 import { memberTexts } from '../dictionary/element';
 import type { DatatypeDef, Dictionary, MemberTexts, SegmentDef } from '../dictionary/types';
 import { flat } from '../flat';
-import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
+import { finishDiagnostics } from '../diagnostic-list';
+import { SegmentRepetitions } from '../repetitions';
+import { ReportedRepetitions, reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
 import { segmentKey, segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
-import {
-  firstLeaf,
-  repetitionAt,
-  type ComponentValue,
-  type FieldValue,
-  type LeafValue,
-  type MessageView,
-  type RepetitionValue,
-  type SegmentView,
-} from './view';
+import { atChunk, closeChunks, cutList, cutObject } from './text-chunks';
+import { firstLeaf, type ComponentValue, type FieldValue, type LeafValue, type MessageView, type RepetitionValue, type SegmentView } from './view';
 
 /** The message's component and subcomponent separators (primitives sent with parts are joined with them). */
 export interface Separators {
@@ -45,13 +39,51 @@ function leafStr(s: string): string {
   return checkLeaves && NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** Positional keys, made on first use: index i gives `<prefix>_<i + from>`. */
+/**
+ * Positional keys: the first POSITIONAL_CACHED of each kind are made flat once, on first use
+ * (real messages use a few); a position past them (only in hostile input: a field of a
+ * million components) gets its texts made for that one use, never kept or internalized.
+ */
+const POSITIONAL_CACHED = 256;
 const COMPONENT: MemberTexts[] = [];
 const SUBCOMPONENT: MemberTexts[] = [];
 const FIELD: MemberTexts[] = [];
-const compKey = (i: number): MemberTexts => (COMPONENT[i] ??= memberTexts(`"component_${i + 1}":`));
-const subKey = (i: number): MemberTexts => (SUBCOMPONENT[i] ??= memberTexts(`"subcomponent_${i + 1}":`));
-const fieldKey = (n: number): MemberTexts => (FIELD[n] ??= memberTexts(`"field_${n}":`));
+
+/** Member texts of a positional key used once (not flattened: that would cost more than it saves). */
+class OneUseKey implements MemberTexts {
+  readonly #jsonKey: string;
+  constructor(jsonKey: string) {
+    this.#jsonKey = jsonKey;
+  }
+  get jsonOpen(): string {
+    return `{${this.#jsonKey}`;
+  }
+  get jsonNext(): string {
+    return `,${this.#jsonKey}`;
+  }
+  get jsonOpenQ(): string {
+    return `{${this.#jsonKey}"`;
+  }
+  get jsonNextQ(): string {
+    return `,${this.#jsonKey}"`;
+  }
+}
+
+function positional(cache: MemberTexts[], prefix: string, n: number): MemberTexts {
+  if (n >= POSITIONAL_CACHED) return new OneUseKey(`"${prefix}_${n}":`);
+  return (cache[n] ??= memberTexts(`"${prefix}_${n}":`));
+}
+const compKey = (i: number): MemberTexts => positional(COMPONENT, 'component', i + 1);
+const subKey = (i: number): MemberTexts => positional(SUBCOMPONENT, 'subcomponent', i + 1);
+const fieldKey = (n: number): MemberTexts => positional(FIELD, 'field', n);
+
+/** What writing one document reports into: its warnings, and what finding them needs (made on first use). */
+interface Findings {
+  readonly warnings: Diagnostic[];
+  readonly segments: readonly SegmentView[];
+  reported: ReportedRepetitions | undefined;
+  repetitions: SegmentRepetitions | undefined;
+}
 
 /**
  * `out` (an object's text so far, '' before its first member) with the member `k: v` added,
@@ -101,11 +133,13 @@ function compositeOfOne(c: string, type: DatatypeDef): string {
 /** Subcomponents as an object keyed by `defs` (positional keys past them); '' when all are empty. */
 function subObject(c: readonly LeafValue[], defs: DatatypeDef['components'] | undefined): string {
   let out = '';
+  let parts: string[] | undefined;
   for (let i = 0; i < c.length; i++) {
+    if (atChunk(i, out)) out = cutObject((parts ??= []), out);
     const v = c[i] as LeafValue;
     if (v !== '') out = leafMember(out, defs?.[i] ?? subKey(i), v);
   }
-  return out === '' ? '' : `${out}}`;
+  return closeChunks(parts, out, '}');
 }
 
 function componentText(c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
@@ -137,8 +171,12 @@ function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, sep
   if (type === undefined || type.kind === 'varies') {
     if (rep.length === 1) return componentText(rep[0] as ComponentValue, undefined, seps);
     let out = '';
-    for (let i = 0; i < rep.length; i++) out = componentMember(out, compKey(i), rep[i] as ComponentValue, undefined, seps);
-    return out === '' ? '' : `${out}}`;
+    let parts: string[] | undefined;
+    for (let i = 0; i < rep.length; i++) {
+      if (atChunk(i, out)) out = cutObject((parts ??= []), out);
+      out = componentMember(out, compKey(i), rep[i] as ComponentValue, undefined, seps);
+    }
+    return closeChunks(parts, out, '}');
   }
   if (type.kind === 'primitive') {
     if (rep.length === 1) {
@@ -159,21 +197,28 @@ function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, sep
   }
   if (rep.length === 1 && rep[0] === null) return 'null';
   let out = '';
+  let parts: string[] | undefined;
   const defs = type.components;
   for (let i = 0; i < rep.length; i++) {
+    if (atChunk(i, out)) out = cutObject((parts ??= []), out);
     const def = defs[i];
     out = componentMember(out, def ?? compKey(i), rep[i] as ComponentValue, def?.type, seps);
   }
-  return out === '' ? '' : `${out}}`;
+  return closeChunks(parts, out, '}');
 }
 
 function arrayText(f: FieldValue, from: number, type: DatatypeDef | undefined, seps: Separators): string {
   let out = '';
+  let parts: string[] | undefined;
   for (let r = from; r < f.length; r++) {
+    if (atChunk(r - from, out)) {
+      cutList((parts ??= []), out);
+      out = '';
+    }
     const v = repetitionText(f[r] as RepetitionValue, type, seps);
-    if (v !== '') out += (out === '' ? '[' : ',') + v;
+    if (v !== '') out += (out === '' && parts === undefined ? '[' : ',') + v;
   }
-  return out === '' ? '' : `${out}]`;
+  return closeChunks(parts, out, ']');
 }
 
 /** `out` with the member `k: repetition` added when the repetition is not empty. */
@@ -192,16 +237,18 @@ function segmentText(
   def: SegmentDef | undefined,
   dict: Dictionary,
   seps: Separators,
-  warnings: Diagnostic[],
+  findings: Findings,
 ): string {
   const seg = segments[index] as SegmentView;
   // Every leaf written below belongs to this segment (set again for each one).
   checkLeaves = seg.jsonSafe !== true;
   let out = '';
+  let parts: string[] | undefined;
   const fields = seg.fields;
   const defs = def?.fields;
   let variesType: string | undefined;
   for (let n = 1; n < fields.length; n++) {
+    if (atChunk(n - 1, out)) out = cutObject((parts ??= []), out);
     const f = fields[n];
     if (f === undefined) continue;
     const fd = defs?.[n];
@@ -228,18 +275,38 @@ function segmentText(
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
         out += `${out === '' ? '{' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
-        reportExtraRepetitions(warnings, seg, repetitionAt(segments, index), n, fd.key);
+        findings.reported ??= new ReportedRepetitions(findings.warnings);
+        findings.repetitions ??= new SegmentRepetitions(segments);
+        reportExtraRepetitions(findings.warnings, findings.reported, seg, findings.repetitions.at(index), n, fd.key);
       }
     }
   }
   checkLeaves = true;
-  return out === '' ? '{}' : `${out}}`;
+  return closeChunks(parts, out, '}') || '{}';
 }
 
 interface Slot {
   array: boolean;
   /** The segment objects so far, comma-separated (a rope: flattened once, with the document). */
   text: string;
+  /** Segments with this id so far (the repetition of the last one). */
+  count: number;
+  /** Earlier segment objects, cut off in flat chunks when there are many (see text-chunks.ts). */
+  parts: string[] | undefined;
+}
+
+/** Adds a segment object's text to a slot. */
+function append(slot: Slot, text: string): void {
+  if (atChunk(slot.count, slot.text)) {
+    cutList((slot.parts ??= []), slot.text);
+    slot.text = '';
+  }
+  slot.text += `,${text}`;
+}
+
+function slotText(slot: Slot): string {
+  const list = slot.parts === undefined ? slot.text : closeChunks(slot.parts, slot.text, '');
+  return slot.array ? `[${list}]` : list;
 }
 
 /** JSON key text (`"pid"`) of a segment id, cached (ids are few and short). */
@@ -264,27 +331,34 @@ export function writeStagingText(view: MessageView, dict: Dictionary, resolution
   const layout = segmentLayout(dict, resolution.structure);
   const slots = new Map<string, Slot>();
   const segments = view.segments;
+  const findings: Findings = { warnings, segments, reported: undefined, repetitions: undefined };
   for (let i = 0; i < segments.length; i++) {
     const seg = segments[i] as SegmentView;
-    const text = segmentText(segments, i, dict.segment(seg.id), dict, seps, warnings);
+    const text = segmentText(segments, i, dict.segment(seg.id), dict, seps, findings);
     const key = segmentJsonKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
     const slot = slots.get(key);
-    // Without a slot for its key no segment with this id came before, so the repetition
-    // (needed only for a segment that does not repeat) is counted only when there is one.
-    const n = repeats || slot === undefined ? 1 : repetitionAt(segments, i);
-    if (n === 1) {
-      if (slot === undefined) slots.set(key, { array: repeats, text });
-      else slot.text += `,${text}`;
+    if (slot === undefined) {
+      slots.set(key, { array: repeats, text, count: 1, parts: undefined });
       continue;
     }
+    if (repeats) {
+      append(slot, text);
+      slot.count++;
+      continue;
+    }
+    const n = ++slot.count;
     const extraKey = `${segmentKey(seg.id)}_extra`;
     const extraJsonKey = str(extraKey);
     const extraSlot = slots.get(extraJsonKey);
-    if (extraSlot === undefined) slots.set(extraJsonKey, { array: true, text });
-    else extraSlot.text += `,${text}`;
+    if (extraSlot === undefined) slots.set(extraJsonKey, { array: true, text, count: 1, parts: undefined });
+    else {
+      append(extraSlot, text);
+      extraSlot.count++;
+    }
     reportExtraSegment(warnings, seg, n, resolution.structure, extraKey);
   }
+  finishDiagnostics(warnings);
   const meta = {
     version: resolution.version.sent ?? null,
     dictionaryVersion: resolution.dictionaryVersion,
@@ -292,6 +366,6 @@ export function writeStagingText(view: MessageView, dict: Dictionary, resolution
     warnings,
   };
   let out = `{"_meta":${JSON.stringify(meta)}`;
-  for (const [key, slot] of slots) out += slot.array ? `,${key}:[${slot.text}]` : `,${key}:${slot.text}`;
+  for (const [key, slot] of slots) out += `,${key}:${slotText(slot)}`;
   return `${out}}`;
 }

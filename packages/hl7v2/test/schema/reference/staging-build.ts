@@ -5,7 +5,7 @@
  * segment keys lower-case, fields by dictionary key, arrays decided by the dictionary only.
  */
 import type { Dictionary, ElementDef, SegmentDef } from '../../../src/dictionary/types';
-import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from '../../../src/schema/diagnostics';
+import { ReportedRepetitions, reportExtraRepetitions, reportExtraSegment, type Diagnostic } from '../../../src/schema/diagnostics';
 import { segmentKey, segmentLayout } from '../../../src/schema/layout';
 import type { JsonObject, JsonValue, StagingDocument } from '../../../src/schema/staging-document';
 import type { StructureResolution } from '../../../src/schema/structure';
@@ -27,10 +27,11 @@ export function buildStaging(view: MessageView, dict: Dictionary, resolution: St
     },
   };
   const seen = new Map<string, number>();
+  const reported = new ReportedRepetitions(warnings);
   for (const seg of view.segments) {
     const n = (seen.get(seg.id) ?? 0) + 1;
     seen.set(seg.id, n);
-    const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings);
+    const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings, reported);
     const key = segmentKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
     if (repeats) {
@@ -50,7 +51,15 @@ export function buildStaging(view: MessageView, dict: Dictionary, resolution: St
   return doc;
 }
 
-function segmentObject(seg: SegmentView, segRep: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): JsonObject {
+function segmentObject(
+  seg: SegmentView,
+  segRep: number,
+  def: SegmentDef | undefined,
+  dict: Dictionary,
+  seps: Separators,
+  warnings: Diagnostic[],
+  reported: ReportedRepetitions,
+): JsonObject {
   const out: JsonObject = {};
   const fields = seg.fields;
   const defs = def?.fields;
@@ -88,7 +97,7 @@ function segmentObject(seg: SegmentView, segRep: number, def: SegmentDef | undef
       }
       if (extra.length > 0) {
         out[`${fd.key}_extra`] = extra;
-        reportExtraRepetitions(warnings, seg, segRep, n, fd.key);
+        reportExtraRepetitions(warnings, reported, seg, segRep, n, fd.key);
       }
     }
   }
