@@ -51,6 +51,10 @@ function perRound(a: Row | undefined, b: Row | undefined, format: (r: number) =>
 export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: number; results: readonly MemoryResult[] } | undefined): TargetCheck[] {
   const ours = rateOf(rows, 'ours');
   const staging = rateOf(rows, 'staging');
+  const step = rateOf(rows, 'staging-step');
+  const stepRow = rows.find((r) => r.runner.kind === 'staging-step');
+  const simple = rows.find((r) => r.runner.id === 'simple-hl7');
+  const simpleRate = simple === undefined ? undefined : rate(simple.result);
   const reference = rateOf(rows, 'reference');
   const peer = fastestPeer(rows);
   const oursRow = rows.find((r) => r.runner.kind === 'ours');
@@ -86,6 +90,13 @@ export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: numb
       (v) => v >= 15_000,
       (v) => `${fmt(v)} msgs/s`,
       'staging did not run',
+    ),
+    check(
+      'staging step (bytes -> staging JSON) >= 1.5x simple-hl7 parse + walk',
+      step !== undefined && simpleRate !== undefined ? step / simpleRate : undefined,
+      (v) => v >= 1.5,
+      (v) => `${v.toFixed(2)}x (${fmt(step ?? 0)} vs ${fmt(simpleRate ?? 0)} msgs/s${perRound(stepRow, simple, (r) => `${r.toFixed(2)}x`)})`,
+      'the staging step or simple-hl7 did not run',
     ),
     memoryTarget(streamed, memory),
   ];

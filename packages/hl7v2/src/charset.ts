@@ -66,15 +66,22 @@ export interface DecodeResult {
   fellBack: boolean;
 }
 
+/** The bytes as UTF-8 text, or undefined when they are not valid UTF-8 (a BOM is kept as U+FEFF). */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  utf8Strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes bytes with a charset; UTF-8 and ASCII fall back to Windows-1252 on invalid bytes. */
 export function decodeBytes(bytes: Uint8Array, charset: Charset): DecodeResult {
   if (charset === Charset.Utf8 || charset === Charset.Ascii) {
-    utf8Strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    try {
-      return { text: utf8Strict.decode(bytes), charset, fellBack: false };
-    } catch {
-      return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
-    }
+    const text = decodeUtf8(bytes);
+    if (text !== undefined) return { text, charset, fellBack: false };
+    return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
   }
   if (charset === Charset.Windows1252) return { text: decodeWindows1252(bytes), charset, fellBack: false };
   return { text: decoder(charset).decode(bytes), charset, fellBack: false };

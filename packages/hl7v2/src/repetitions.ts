@@ -7,32 +7,34 @@
  */
 export class SegmentRepetitions {
   readonly #segments: readonly { readonly id: string }[];
-  readonly #byId = new Map<string, number>();
-  readonly #numbers: number[] = [];
+  // Made on first use: most messages have no finding that needs a repetition number.
+  #byId: Map<string, number> | undefined;
+  #numbers: number[] | undefined;
 
   constructor(segments: readonly { readonly id: string }[]) {
     this.#segments = segments;
   }
 
-  #countTo(end: number): void {
-    const numbers = this.#numbers;
+  #countTo(end: number): Map<string, number> {
+    const byId = (this.#byId ??= new Map());
+    const numbers = (this.#numbers ??= []);
     for (let i = numbers.length; i < end; i++) {
       const id = (this.#segments[i] as { readonly id: string }).id;
-      const n = (this.#byId.get(id) ?? 0) + 1;
-      this.#byId.set(id, n);
+      const n = (byId.get(id) ?? 0) + 1;
+      byId.set(id, n);
       numbers.push(n);
     }
+    return byId;
   }
 
   /** 1-based repetition of segment i among the segments with its id. */
   at(i: number): number {
     this.#countTo(i + 1);
-    return this.#numbers[i] as number;
+    return (this.#numbers as number[])[i] as number;
   }
 
   /** The repetition a segment with this id gets when it is added after the segments so far. */
   next(id: string): number {
-    this.#countTo(this.#segments.length);
-    return (this.#byId.get(id) ?? 0) + 1;
+    return (this.#countTo(this.#segments.length).get(id) ?? 0) + 1;
   }
 }

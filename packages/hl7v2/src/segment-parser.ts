@@ -5,6 +5,7 @@ import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { decodeLeafEscapes, type LeafDecodeOutcome } from './escape';
 import { Segment, type ComponentValue, type FieldValue, type LeafValue, type RepetitionValue } from './model';
 import { SegmentRepetitions } from './repetitions';
+import { segmentIdAt } from './segment-id';
 import { encodeField } from './serialize';
 
 /** Parsing context of one message: separators as char codes, charset, diagnostics sink. */
@@ -145,7 +146,7 @@ function shrinkStacks(): void {
  * per segment for the whole message (ctx.repetitions).
  */
 export function parseSegment(text: string, line: number, prior: readonly Segment[], ctx: SegmentContext, from = 0, to = text.length): Segment {
-  const id = text.slice(from, from + 3);
+  const id = segmentIdAt(text, from);
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
   let start = from + 4;

@@ -9,7 +9,7 @@ import type { Message } from '../model';
 import { SegmentRepetitions } from '../repetitions';
 import { matchStructure, type MatchedNode } from './group-match';
 import { locateColumns } from './columns';
-import { writeStagingText } from './staging-text';
+import { writeStagingText } from './staging-write';
 import { resolveStructure, type StructureResolution } from './structure';
 import { checkEncodingCharacters, checkFields, checkMessageShape, checkStructure } from './validate-rules';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { getDictionary } from '../../src/dictionary/load';
-import { writeStagingText } from '../../src/schema/staging-text';
+import { writeStagingText } from '../../src/schema/staging-write';
 import { resolveStructure } from '../../src/schema/structure';
 import type { Diagnostic } from '../../src/schema/diagnostics';
 import { buildStaging } from './reference/staging-build';
