@@ -9,6 +9,11 @@ export const Charset = {
   Windows1252: 'windows-1252',
   Latin9: 'iso-8859-15',
   Ascii: 'ascii',
+  /** The wide encodings, used only when the bytes start with their byte order mark (wide.ts). */
+  Utf16le: 'utf-16le',
+  Utf16be: 'utf-16be',
+  Utf32le: 'utf-32le',
+  Utf32be: 'utf-32be',
 } as const;
 export type Charset = (typeof Charset)[keyof typeof Charset];
 
@@ -84,7 +89,29 @@ export function decodeBytes(bytes: Uint8Array, charset: Charset): DecodeResult {
     return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
   }
   if (charset === Charset.Windows1252) return { text: decodeWindows1252(bytes), charset, fellBack: false };
+  if (charset === Charset.Utf32le || charset === Charset.Utf32be) return { text: decodeUtf32(bytes, charset === Charset.Utf32le), charset, fellBack: false };
   return { text: decoder(charset).decode(bytes), charset, fellBack: false };
+}
+
+/**
+ * UTF-32 (TextDecoder has no UTF-32): four bytes per code point; a value that is not a
+ * Unicode scalar value, or a last incomplete unit, gives U+FFFD as the WHATWG decoders do.
+ */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const units = Math.floor(bytes.length / 4);
+  let out = '';
+  const batch: number[] = [];
+  for (let i = 0; i < units; i++) {
+    const cp = view.getUint32(i * 4, littleEndian);
+    batch.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (batch.length === 4096) {
+      out += String.fromCodePoint(...batch);
+      batch.length = 0;
+    }
+  }
+  if (bytes.length % 4 !== 0) batch.push(0xfffd);
+  return out + String.fromCodePoint(...batch);
 }
 
 /** Windows-1252 0x80-0x9F; the five unassigned codes stay C1 controls, as in the WHATWG table. */

@@ -2,6 +2,7 @@
 import { Charset } from './charset';
 import { encodingRoles } from './delimiters';
 import { decodeEscapes } from './escape';
+import { scanLines } from './lines';
 
 const MSH_AFTER = /[\r\n\u000b\ufeff]MSH/g;
 const MSH_AFTER_LINE_END = /[\r\n\u000b]MSH/g;
@@ -20,8 +21,9 @@ export function findMsh18(text: string, afterBom = true): { value: string | unde
     if (m === null) return { value: undefined, line: 1 };
     at = m.index + 1;
   }
-  let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
+  // The MSH's line as the parser numbers lines (lines.ts: blank lines are not counted).
+  const lineStart = Math.max(text.lastIndexOf('\r', at - 1), text.lastIndexOf('\n', at - 1)) + 1;
+  const line = lineStart === 0 ? 1 : scanLines(text.slice(0, lineStart)).count + 1;
   const fs = text.charAt(at + 3);
   if (fs === '') return { value: undefined, line };
   // One pass to the end of the MSH line (the first CR or LF; the rest of the text may be

@@ -43,12 +43,15 @@ function noMsh(lines: readonly Line[]): Hl7FatalError {
 /**
  * Parses the message that starts at line `start` of the table (an MSH line) up to the next
  * MSH or envelope segment. Returns the message and the index of the first line after it.
+ * Its lines are numbered from the table's first line, or from its MSH line (line 1) when
+ * `fromMsh` is set (a message of a file).
  */
-export function parseLines(t: LineTable, start: number, charset: Charset, diagnostics: Diagnostic[]): { message: Message; next: number } {
+export function parseLines(t: LineTable, start: number, charset: Charset, diagnostics: Diagnostic[], fromMsh = false): { message: Message; next: number } {
   const text = t.text;
   const mshFrom = t.start[start] as number;
   const mshTo = t.end[start] as number;
-  const mshLine = t.line[start] as number;
+  const base = fromMsh ? start : 0;
+  const mshLine = (t.line[start] as number) - base;
   const d = readDelimiters(text.slice(mshFrom, mshTo), mshLine, diagnostics);
   const ctx = segmentContext(d, charset, diagnostics, t.surrogates);
   const segments: Segment[] = [parseSegment(text, mshLine, NO_SEGMENTS, ctx, mshFrom, mshTo)];
@@ -58,7 +61,7 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
   for (; i < t.count; i++) {
     const from = t.start[i] as number;
     const to = t.end[i] as number;
-    const line = t.line[i] as number;
+    const line = (t.line[i] as number) - base;
     if (isMshAt(text, from, to)) break;
     if (isSegmentAt(text, from, to, fs)) {
       const a = text.charCodeAt(from);

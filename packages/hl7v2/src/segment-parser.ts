@@ -53,6 +53,9 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
     t[0x5c] = JSON_UNSAFE;
     // A separator wins over the escape character when a sender declares the same one twice.
     if (es >= 0) t[es] = ESCAPE;
+    // A backslash that is not the escape character is data that may need writing doubled
+    // (backslash.ts): its value takes the escape decoding path.
+    if (es !== 0x5c) t[0x5c] = ESCAPE;
     for (const c of [fs, rs, cs, ss]) if (c >= 0) t[c] = SEPARATOR;
     if (tables.size >= 64) tables.clear();
     tables.set(key, t);

@@ -11,7 +11,7 @@ export interface MessageChunk {
   text: string;
   /** 1-based position of the message in the input. */
   index: number;
-  /** 1-based input line of its MSH segment. */
+  /** 1-based line of its MSH segment in the input (blank lines not counted). */
   line: number;
 }
 
@@ -120,9 +120,10 @@ export function* iterateMessages(input: string | Uint8Array): Generator<Message 
   let seen = false;
   while (i < t.count) {
     seen = true;
-    const diagnostics = [...decoded.diagnostics];
+    // The decoding findings are about MSH-18, on the message's MSH line: its line 1.
+    const diagnostics = decoded.diagnostics.map((d) => (d.line === 1 ? d : { ...d, line: 1 }));
     try {
-      const { message, next } = parseLines(t, i, decoded.charset, diagnostics);
+      const { message, next } = parseLines(t, i, decoded.charset, diagnostics, true);
       i = nextMshLine(t, next);
       yield message;
     } catch (err) {

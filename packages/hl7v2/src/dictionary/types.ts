@@ -91,5 +91,6 @@ export interface Dictionary {
   /** Values of an HL7 table, undefined when the version has no values for it. */
   table(id: string): ReadonlySet<string> | undefined;
   segmentIds(): readonly string[];
+  datatypeIds(): readonly string[];
   structureIds(): readonly string[];
 }

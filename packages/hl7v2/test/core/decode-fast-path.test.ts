@@ -35,7 +35,7 @@ describe('decodeInput: the UTF-8 shortcut', () => {
         const bytes = bytesOf(m);
         expect(decodeInput(bytes)).toEqual(decodeProbing(bytes));
       }),
-      { numRuns: 1000 },
+      { numRuns: 3000 },
     );
   });
 

@@ -86,7 +86,7 @@ describe('streamMessages over input with no message', () => {
     const e = (await stream('\r\nPID|1||X\rOBX|1\r')) as Hl7FatalError;
     expect(e).toBeInstanceOf(Hl7FatalError);
     expect(e.code).toBe('NO_MSH');
-    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', line: 2 });
+    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', line: 1 });
   });
 
   it('empty input is EMPTY_INPUT', async () => {
