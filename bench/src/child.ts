@@ -13,6 +13,7 @@ export interface ChildResult {
   messages?: number;
   bytes?: number;
   seconds?: number;
+  cpuSeconds?: number;
   leavesPerPass?: number;
   /** RSS (bytes) after generating the input, before loading the library. */
   baselineRss: number;
@@ -20,6 +21,8 @@ export interface ChildResult {
   peakRss: number;
   /** msgs/s of every round, when the runner ran several (set by the parent). */
   rounds?: number[];
+  /** msgs per CPU second of every round (set by the parent). */
+  cpuRounds?: number[];
 }
 
 function peakRss(): number {

@@ -12,6 +12,28 @@ export type { DecodedInput } from './decode-probe';
 export { findMsh18 } from './msh18';
 
 /**
+ * True when the bytes up to the end of the first MSH line are ASCII and that line ends within
+ * the probe's reach (so the probe would have read all of it). Messages start with MSH: then
+ * one pass over the MSH line.
+ */
+function asciiToMshLineEnd(body: Uint8Array): boolean {
+  if (body[0] === 0x4d && body[1] === 0x53 && body[2] === 0x48) {
+    const limit = Math.min(body.length, PROBE_LIMIT);
+    let i = 3;
+    for (; i < limit; i++) {
+      const c = body[i] as number;
+      if (c > 0x7f) return false;
+      if (c === 0x0d || c === 0x0a) return true;
+    }
+    return i < PROBE_LIMIT;
+  }
+  const end = probeLength(body);
+  if (end >= PROBE_LIMIT && body.length > PROBE_LIMIT) return false;
+  for (let i = 0; i < end; i++) if ((body[i] as number) > 0x7f) return false;
+  return true;
+}
+
+/**
  * The common case in one decoding: bytes that are valid UTF-8 and whose MSH-18 names UTF-8,
  * ASCII, nothing, or a name not known. MSH-18 is read from the decoded text, which holds the
  * same characters the latin-1 probe would up to the end of the MSH line; undefined (the probe
@@ -19,11 +41,9 @@ export { findMsh18 } from './msh18';
  * the end of the first MSH line is not ASCII, or that line does not end within the probe's reach.
  */
 function decodeUtf8First(body: Uint8Array): DecodedInput | undefined {
-  const probe = probeLength(body);
-  if (probe >= PROBE_LIMIT && body.length > PROBE_LIMIT) return undefined;
   // Up to the end of the MSH line the text must be ASCII: the separators MSH-18 is cut with
   // are read from there, and in the latin-1 probe a non-ASCII character is several.
-  for (let i = 0; i < probe; i++) if ((body[i] as number) > 0x7f) return undefined;
+  if (!asciiToMshLineEnd(body)) return undefined;
   const text = decodeUtf8(body);
   if (text === undefined) return undefined;
   const msh18 = findMsh18(text, false);

@@ -39,7 +39,8 @@ export function memberTexts(jsonKey: string): MemberKey {
 export class Element implements ElementDef {
   readonly jsonKey: string;
   readonly repeats: boolean;
-  #texts: MemberKey | undefined = undefined;
+  /** The member texts, made on first use (texts()); a plain field, read on every member written. */
+  member: MemberKey | undefined = undefined;
 
   constructor(
     readonly seq: number,
@@ -56,6 +57,6 @@ export class Element implements ElementDef {
   }
 
   texts(): MemberKey {
-    return (this.#texts ??= memberTexts(this.jsonKey));
+    return this.member ?? (this.member = memberTexts(this.jsonKey));
   }
 }

@@ -263,6 +263,8 @@ export function segmentText(
   let parts: string[] | undefined;
   const fields = seg.fields;
   const defs = def?.fields;
+  // OBX-5 (varies) is typed by OBX-2: looked up once, for OBX only.
+  const obx = seg.id === 'OBX';
   let variesType: string | undefined;
   for (let n = 1; n < fields.length; n++) {
     if (atChunk(n - 1, out)) out = cutObject((parts ??= []), out);
@@ -283,7 +285,7 @@ export function segmentText(
       continue;
     }
     let type = fd.type;
-    if (type !== undefined && type.kind === 'varies' && seg.id === 'OBX') {
+    if (obx && type !== undefined && type.kind === 'varies') {
       variesType ??= firstLeaf(fields[2]).trim().toUpperCase();
       type = variesType === '' ? undefined : dict.datatype(variesType);
     }

@@ -215,7 +215,7 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
           );
         continue;
       }
-      if (!fd.repeats && f.length > 1 && !isMsh && !isEmptyField(f)) {
+      if (f.length > 1 && !fd.repeats && !isMsh && !isEmptyField(f)) {
         if (isFull(out)) countDropped(out, 'warning', seg.line);
         else
           out.push(
