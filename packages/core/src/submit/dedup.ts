@@ -1,0 +1,54 @@
+import { IdempotencyAlreadyInProgressError, IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { IdempotencyRecordStatus } from '@aws-lambda-powertools/idempotency';
+
+/** What the idempotent ingest stores and returns for a message. */
+export interface IngestResult {
+  messageId: string;
+  controlId?: string;
+  messageType?: string;
+}
+
+export interface DedupInput {
+  /** `source#sha256(normalized)`: the only part of the input the idempotency key is taken from. */
+  dedupKey: string;
+  candidateId: string;
+}
+
+export type DedupOutcome = { duplicate: false; result: IngestResult } | { duplicate: true; result: IngestResult };
+
+/**
+ * Long-window deduplication with Powertools idempotency: the first request for a key runs
+ * `ingest` and stores its result for `windowSeconds`; a later one gets the stored result
+ * (a duplicate: its id differs from the candidate id). A concurrent duplicate finds the
+ * record in progress: it waits for the winner's result, so exactly one request wins.
+ */
+export function createDedup(store: BasePersistenceLayer, windowSeconds: number, options: { waitMs?: number; inProgressBudgetMs?: number } = {}) {
+  const waitMs = options.waitMs ?? 15000;
+  const config = new IdempotencyConfig({ eventKeyJmesPath: 'dedupKey', expiresAfterSeconds: windowSeconds, throwOnNoIdempotencyKey: true });
+  // Powertools sets the in-progress expiry from the Lambda's remaining time. Give it a fixed
+  // budget (longer than any ingest) so a record left in progress by a crash is taken over
+  // after that, instead of blocking the message for the whole window.
+  const budget = options.inProgressBudgetMs ?? 60000;
+  config.registerLambdaContext({ getRemainingTimeInMillis: () => budget } as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
+  return async function dedup(input: DedupInput, ingest: () => Promise<IngestResult>): Promise<DedupOutcome> {
+    const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config });
+    const started = Date.now();
+    for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      try {
+        const result = await run(input);
+        return { duplicate: result.messageId !== input.candidateId, result };
+      } catch (err) {
+        if (!(err instanceof IdempotencyAlreadyInProgressError) || Date.now() - started > waitMs) throw err;
+      }
+      // The winner is still writing: read its record until it completes.
+      await new Promise((r) => setTimeout(r, delay));
+      try {
+        const record = await store.getRecord(input as unknown as Record<string, string>);
+        if (record.getStatus() === IdempotencyRecordStatus.COMPLETED) return { duplicate: true, result: record.getResponse() as unknown as IngestResult };
+      } catch {
+        // Not found (the winner failed and removed it): the next round tries to win.
+      }
+    }
+  };
+}
