@@ -1,17 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { httpError, type HttpResult } from '@hcdl/fn-front-door';
+import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
+import type { Claims } from '@hcdl/lake';
 import type { LocalLake } from './lake';
 
-const send = (c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
+const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
 
-/** The contract routes over the local lake; the same handler functions the Lambdas use. */
+/**
+ * The contract routes over the local lake. This adapter only translates: it verifies the
+ * token, reads the body (refusing a declared length over the limit before reading), and
+ * hands an HttpRequest to the same HTTP routes the Lambdas serve (LocalLake.http).
+ */
 export function createApp(lake: LocalLake): Hono {
   const app = new Hono();
   const max = lake.config.maxBodyBytes;
-
-  app.get('/health', (c) => c.json({ status: 'ok' }));
 
   if (lake.devIssuer !== undefined) {
     const issuer = lake.devIssuer;
@@ -27,23 +30,25 @@ export function createApp(lake: LocalLake): Hono {
     app.get('/oidc/.well-known/jwks.json', (c) => c.json(issuer.jwks));
   }
 
-  app.post('/hl7v2/er7', async (c) => {
+  const route = async (c: Context, claims: Claims | undefined, body?: Uint8Array): Promise<Response> => {
+    const headers = Object.fromEntries(c.req.raw.headers.entries());
+    return send(
+      c,
+      await lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) }),
+    );
+  };
+  const read = async (c: Context): Promise<Response> => route(c, await lake.verify(c.req.header('authorization')));
+
+  app.get('/health', read);
+  app.post(SUBMIT_PATH, async (c) => {
     const claims = await lake.verify(c.req.header('authorization'));
     if (claims === undefined) return send(c, httpError(401, 'UNAUTHORIZED', 'a valid bearer token is required'));
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > max) return send(c, httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${max} bytes`));
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    const headers = Object.fromEntries(c.req.raw.headers.entries());
-    return send(c, await lake.frontDoor.submit({ claims, headers, query: c.req.query(), body }));
+    return route(c, claims, new Uint8Array(await c.req.arrayBuffer()));
   });
-
-  // The read routes (query-api), behind the same token verification as the write path.
-  const read = async (c: Context): Promise<Response> => {
-    const claims = await lake.verify(c.req.header('authorization'));
-    const r = await lake.queryApi.handle({ method: c.req.method, path: c.req.path, query: c.req.query(), claims });
-    return new Response(r.body, { status: r.status, headers: r.headers });
-  };
-  for (const route of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(route, read);
+  // The read routes, behind the same token verification as the write path.
+  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {
