@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdktf';
 import { ACCESS_LOG_FORMAT } from '../src/constructs/http-api';
+import { SETTINGS } from '@hcdl/lake';
 import { API_ROUTES } from '../src/routes';
+import { roleStatements } from './support/policies';
 import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
 
 let synth: SynthResult;
@@ -17,6 +19,9 @@ const pool = () => findResource(fd, 'aws_cognito_user_pool', () => true);
 const client = () => findResource(fd, 'aws_cognito_user_pool_client', () => true);
 const api = () => findResource(fd, 'aws_apigatewayv2_api', () => true);
 const fnNamed = (name: string) => findResource(fd, 'aws_lambda_function', (f) => f.function_name === name);
+const varsOf = (fn: Record<string, unknown>) => (fn.environment as { variables: Record<string, string> }).variables;
+/** Objects under a prefix of core's lake bucket, as this stack references it (a remote-state output). */
+const LAKE_OBJECTS = (prefix: string) => new RegExp(`cross-stack-output-aws_s3_bucketlake_bucket_[0-9A-F]+arn\\}/${prefix}\\*$`);
 
 describe('front-door stack: Cognito', () => {
   it('declares custom:read and custom:write as string attributes; only administrators create users', () => {
@@ -91,6 +96,12 @@ describe('front-door stack: HTTP API', () => {
     }
     expect(routes.find((r) => r.route_key === 'POST /hl7v2/er7')?.target).toBe(targets.frontDoor);
     expect(routes.find((r) => r.route_key === 'GET /health')?.authorization_type).toBe('NONE');
+    // reads are query-api's only: the front door answers the submit and the health probe, nothing else
+    const frontDoorRoutes = routes.filter((r) => r.target === targets.frontDoor).map((r) => r.route_key);
+    expect(frontDoorRoutes.sort()).toEqual(['GET /health', 'POST /hl7v2/er7']);
+    for (const r of routes.filter((x) => String(x.route_key).startsWith('GET /') && x.route_key !== 'GET /health')) {
+      expect([r.route_key, r.target]).toEqual([r.route_key, targets.queryApi]);
+    }
   });
 
   it('lets API Gateway invoke both functions, from this API only', () => {
@@ -141,6 +152,44 @@ describe('front-door stack: functions', () => {
       expect(vars[name]).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\./);
     }
     expect(Object.keys(synth.json.core.output ?? {}).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the front door mirrors the catalog rows it writes (rejected input) and no longer calls a core-ingest function', () => {
+    const frontDoor = varsOf(fnNamed('hcdl-dev-front-door'));
+    expect(frontDoor[SETTINGS.catalogMirror.env]).toBe('true');
+    expect(Object.keys(frontDoor).filter((v) => /INGEST|FUNCTION|STATE_MACHINE/.test(v))).toEqual([]);
+    expect(varsOf(fnNamed('hcdl-dev-query-api'))[SETTINGS.catalogMirror.env]).toBeUndefined();
+  });
+
+  it('the front door may write raw/ (untagged), error/ (tagged), MSG# catalog rows and their mirror, dedup records and hub events; it reads no object', () => {
+    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-front-door');
+    const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
+    expect(statements.map((st) => st.Sid)).toEqual([
+      'WriteOwnLogs',
+      'XRayTracing',
+      'IngestRaw',
+      'KeepRejected',
+      'ReadCatalog',
+      'IngestCatalogRows',
+      'MirrorCatalogRows',
+      'IdempotencyRecords',
+      'PublishHubEvents',
+      'UseLakeKey',
+    ]);
+    expect(bySid('IngestRaw')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('raw/'))] });
+    expect(bySid('KeepRejected')).toMatchObject({ Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: [expect.stringMatching(LAKE_OBJECTS('error/'))] });
+    expect(bySid('MirrorCatalogRows')).toMatchObject({
+      Action: ['s3:PutObject'],
+      Resource: [expect.stringMatching(LAKE_OBJECTS('catalog/messages/')), expect.stringMatching(LAKE_OBJECTS('catalog/errors/'))],
+    });
+    expect(bySid('IngestCatalogRows')).toMatchObject({
+      Resource: [expect.stringMatching(/aws_dynamodb_tablecatalogarn\}$/)],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
+    });
+    expect(bySid('IdempotencyRecords')?.Resource).toEqual([expect.stringMatching(/aws_dynamodb_tableidempotencyarn\}$/)]);
+    expect(bySid('PublishHubEvents')).toMatchObject({ Action: ['sns:Publish'], Resource: [expect.stringMatching(/aws_sns_topichubarn\}$/)] });
+    const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']));
+    expect(actions.filter((a) => /^(s3:(Get|List)|lambda:|states:)/.test(a))).toEqual([]);
   });
 
   it('outputs the API URL and the Cognito ids the deploy guide uses', () => {

@@ -37,12 +37,22 @@ describe('synth entry point', () => {
     expect(run.stdout).toContain('HCDL prod (eu-west-1): synthesized');
     const stacksDir = path.join(run.cwd, 'cdktf.out', 'stacks');
     expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'staging']);
-    const core = JSON.parse(readFileSync(path.join(stacksDir, 'core', 'cdk.tf.json'), 'utf8')) as {
-      resource: Record<string, Record<string, { name?: string; filename?: string }>>;
-    };
+    type Stack = { resource: Record<string, Record<string, { name?: string; function_name?: string; filename?: string }>> };
+    const read = (stack: string) => JSON.parse(readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as Stack;
+    const core = read('core');
     expect(Object.values(core.resource.aws_dynamodb_table ?? {}).map((t) => t.name)).toContain('hcdl-prod-catalog');
-    const writer = Object.values(core.resource.aws_lambda_function ?? {})[0];
-    expect(existsSync(path.join(stacksDir, 'core', String(writer?.filename)))).toBe(true);
+    expect(core.resource.aws_lambda_function).toBeUndefined();
+    // each function's zipped bundle is written beside the stack that deploys it
+    const deployed = ['front-door', 'staging'].flatMap((stack) =>
+      Object.values(read(stack).resource.aws_lambda_function ?? {}).map((f) => [stack, f] as const),
+    );
+    expect(deployed.map(([, f]) => f.function_name).sort()).toEqual([
+      'hcdl-prod-core-writer',
+      'hcdl-prod-front-door',
+      'hcdl-prod-query-api',
+      'hcdl-prod-staging-stage',
+    ]);
+    for (const [stack, f] of deployed) expect([f.function_name, existsSync(path.join(stacksDir, stack, String(f.filename)))]).toEqual([f.function_name, true]);
     expect(existsSync(path.join(run.cwd, 'cdktf.out', 'manifest.json'))).toBe(true);
   }, 60_000);
 

@@ -28,11 +28,6 @@ export interface LakeFunctionProps {
   logsKmsKeyArn: string;
   memorySize?: number;
   timeout?: number;
-  /**
-   * Asynchronous invocations that still fail after Lambda's retries land in this queue; it is
-   * encrypted with `kmsKeyArn`, which the function's role must be able to encrypt with.
-   */
-  deadLetter?: { queueArn: string; kmsKeyArn: string };
 }
 
 /**
@@ -62,12 +57,6 @@ export class LakeFunction extends Construct {
       allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.arn}:*`], 'WriteOwnLogs'),
       // X-Ray trace upload has no resource-level permissions: AWS requires Resource "*".
       allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*'], 'XRayTracing'),
-      ...(props.deadLetter !== undefined
-        ? [
-            allow(['sqs:SendMessage'], [props.deadLetter.queueArn], 'DeadLetters'),
-            allow(['kms:GenerateDataKey', 'kms:Decrypt'], [props.deadLetter.kmsKeyArn], 'EncryptDeadLetters'),
-          ]
-        : []),
       ...props.statements,
     ];
     this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyDocument(statements) });
@@ -86,7 +75,6 @@ export class LakeFunction extends Construct {
       tracingConfig: { mode: 'Active' },
       environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...props.environment } },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      ...(props.deadLetter !== undefined ? { deadLetterConfig: { targetArn: props.deadLetter.queueArn } } : {}),
       dependsOn: [this.logGroup, this.policy],
     });
     thresholdAlarm(this, 'errors-alarm', {

@@ -176,8 +176,8 @@ export interface LakeAnalyticsProps {
  * SQL over the lake with Athena. A Glue database with two tables over the lake bucket,
  * `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet zone), both
  * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR), and
- * the catalog views `messages`, `errors`, `patient_identifiers` over core-writer's mirror of
- * the catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
+ * the catalog views `messages`, `errors`, `patient_identifiers` over the mirror of the
+ * catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
  * Athena workgroup that enforces its configuration: results under `athena-results/` of the
  * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
  * and the managed policy that running `hcdl query --athena` needs.
@@ -186,7 +186,7 @@ export class LakeAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly stagingTable: GlueCatalogTable;
   readonly parquetTable: GlueCatalogTable;
-  /** `messages`, `errors`, `patient_identifiers` over core-writer's catalog mirror (catalog/). */
+  /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
