@@ -39,7 +39,7 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect(got.status).toBe(200);
     expect(got.json).toMatchObject({ messageId: firstId, source: 'hospital-a', status: 'staged', submittedBy: 'admin' });
     const staged = await t.lake.adapters.objectStore.get(got.json.stagingKey);
-    expect(staged?.tags.data_src).toBe(got.json.rawKey);
+    expect((await t.lake.adapters.objectStore.getTags(got.json.stagingKey))?.data_src).toBe(got.json.rawKey);
     const doc = JSON.parse(Buffer.from(staged!.body).toString('utf8'));
     expect(doc.msh.message_control_id).toBe(body.controlId);
   });
