@@ -50,10 +50,15 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect(res.json().error.code).toBe('FORBIDDEN');
   });
 
-  it('refuses a request without a token (401) and with a forged one (401)', async () => {
-    expect((await post(t.url, ADT_A01)).status).toBe(401);
+  it('refuses a request without a token (401) and with a forged one (401), saying why', async () => {
+    const none = await post(t.url, ADT_A01);
+    expect([none.status, none.json().error.details]).toEqual([401, { reason: 'missing' }]);
     const forged = `${admin.slice(0, -4)}AAAA`;
-    expect((await post(t.url, ADT_A01, { token: forged })).status).toBe(401);
+    const bad = await post(t.url, ADT_A01, { token: forged });
+    expect([bad.status, bad.json().error.details]).toEqual([401, { reason: 'bad-signature' }]);
+    expect(bad.body).not.toContain(forged);
+    const read = await getJson(t.url, '/hl7v2/messages', forged);
+    expect([read.status, read.json.error.details]).toEqual([401, { reason: 'bad-signature' }]);
   });
 
   it('answers a resend with 409 and the original message id', async () => {

@@ -1,4 +1,5 @@
 import { buildAck, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
+import { boundedDiagnostic } from './ingest/bounded';
 import type { SubmitOutcome } from './submit/submit';
 
 export type AckCode = 'AA' | 'AE' | 'AR';
@@ -16,7 +17,7 @@ export type AckTransport = 'http' | 'mllp';
 const build = (header: MessageHeader | undefined, code: AckCode, text: string, diagnostics?: readonly Diagnostic[]): Ack => ({
   code,
   text,
-  ack: buildAck(header ?? {}, diagnostics === undefined ? { code, text } : { code, text, diagnostics: [...diagnostics] }),
+  ack: buildAck(header ?? {}, diagnostics === undefined ? { code, text } : { code, text, diagnostics: diagnostics.map(boundedDiagnostic) }),
 });
 
 /**

@@ -17,3 +17,4 @@ export * from './outcomes/apply';
 export * from './replay/replay';
 export * from './read/index';
 export * from './http/api';
+export * from './ingest/bounded';

@@ -5,6 +5,9 @@ import { httpError, json, type HttpRequest, type HttpResult } from './result';
 
 export const SUBMIT_PATH = '/hl7v2/er7';
 
+/** Headers of every answer of the lake's routes. */
+export const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' } as const;
+
 /**
  * The lake's HTTP routes over the use-cases, transport-neutral: the local server and the
  * Lambda handlers each turn their request into an HttpRequest (claims already verified)
@@ -13,6 +16,12 @@ export const SUBMIT_PATH = '/hl7v2/er7';
  */
 export function createHttpApi(parts: { submit?: Submit; read?: QueryApi }) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
+    const r = await route(req);
+    // Answers can carry patient data: never cached by a browser or proxy, never sniffed.
+    return { ...r, headers: { ...r.headers, ...NO_STORE } };
+  }
+
+  async function route(req: HttpRequest): Promise<HttpResult> {
     const path = req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path;
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')

@@ -1,5 +1,6 @@
 import type { SubmitInput, SubmitOutcome } from '../submit/submit';
 import { ackFor } from '../ack';
+import { boundedDiagnostic } from '../ingest/bounded';
 import { header, hl7, httpError, json, type HttpRequest, type HttpResult } from './result';
 
 const wantsHl7 = (req: Pick<HttpRequest, 'headers'>): boolean => (header(req.headers, 'accept') ?? '').toLowerCase().includes('application/hl7-v2');
@@ -39,6 +40,7 @@ export function submitAnswer(outcome: SubmitOutcome, req: Pick<HttpRequest, 'hea
       if (ackWanted) return hl7(400, ackFor(outcome, 'http').ack);
       const diagnostics = outcome.diagnostics
         .filter((d) => d.severity === 'error')
+        .map(boundedDiagnostic)
         .map((d) => ({ code: d.code, message: d.message, location: d.location, line: d.line }));
       return httpError(400, 'NOT_HL7', 'the body is not an HL7 v2 message; it was kept in the error zone', { messageId: outcome.messageId, diagnostics });
     }

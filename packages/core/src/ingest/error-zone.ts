@@ -12,6 +12,7 @@ import {
   MessageStatus,
   type ObjectStore,
 } from '@hcdl/lake';
+import { boundedDiagnostic } from './bounded';
 
 /** At most this many diagnostics are kept per attempt (errors first). */
 export const MAX_DIAGNOSTICS = 100;
@@ -47,7 +48,7 @@ export function createErrorZone(deps: ErrorZoneDeps) {
     diagnostics: readonly Diagnostic[],
     bytes: ErrorBytes,
   ): Promise<{ record: MessageRecord & { errorKey: string }; kept: Diagnostic[] }> {
-    const kept = errorsFirst(diagnostics, MAX_DIAGNOSTICS);
+    const kept = errorsFirst(diagnostics, MAX_DIAGNOSTICS).map(boundedDiagnostic);
     const at = deps.now();
     const eKey = errorKey(record.source, record.messageId);
     const tags = { data_src: record.rawKey };

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ValidationError } from '@hcdl/lake';
 import { QueryParameterError } from './errors';
 
 /**
@@ -41,4 +42,18 @@ export function decodeCursor(fp: string, text: string | undefined): CursorState 
   }
   if (v.f !== fp) throw new QueryParameterError('cursor', 'cursor was given for other filters: repeat the query it came from');
   return v.c === undefined ? { p: v.p } : { p: v.p, c: v.c };
+}
+
+/**
+ * Runs a catalog listing with the inner cursor of a decoded cursor: a cursor whose
+ * fingerprint is right but whose inner position was edited is the caller's error (400 on
+ * `cursor`), not a failure of the lake.
+ */
+export async function withInnerCursor<T>(hasCursor: boolean, list: () => Promise<T>): Promise<T> {
+  try {
+    return await list();
+  } catch (err) {
+    if (hasCursor && err instanceof ValidationError) throw new QueryParameterError('cursor', 'cursor is not one this API gave', { cause: err });
+    throw err;
+  }
 }

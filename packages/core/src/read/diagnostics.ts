@@ -1,6 +1,6 @@
 import type { Claims, ErrorQuery, ErrorRecord, MessageRecord } from '@hcdl/lake';
 import { readableSources } from './access';
-import { decodeCursor, encodeCursor, fingerprint } from './cursor';
+import { decodeCursor, encodeCursor, fingerprint, withInnerCursor } from './cursor';
 import { json, type HttpResult } from '../http/result';
 import { codeOf, instantOf, limitOf, onlyParams, sourcesOfParam, textOf, type QueryParams } from './params';
 import type { QueryApiPorts } from './ports';
@@ -34,7 +34,7 @@ export function createErrorRoutes(ports: QueryApiPorts) {
     if (filters.since !== undefined) q.since = filters.since;
     if (filters.code !== undefined) q.code = filters.code;
     if (at.c !== undefined) q.cursor = at.c;
-    const page = await ports.catalog.listErrors(q);
+    const page = await withInnerCursor(q.cursor !== undefined, () => ports.catalog.listErrors(q));
     const messages = new Map<string, MessageRecord | undefined>();
     const items: ErrorView[] = [];
     for (const e of page.items) {

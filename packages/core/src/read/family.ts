@@ -1,5 +1,5 @@
-import { MAX_MERGE_CHAIN, type MessageQuery, type MessageRecord } from '@hcdl/lake';
-import type { CursorState } from './cursor';
+import { MAX_MERGE_CHAIN, type MessageQuery, type MessageRecord, type Page } from '@hcdl/lake';
+import { type CursorState, withInnerCursor } from './cursor';
 import type { QueryCatalog } from './ports';
 
 /** Most patients a merged family may hold (a survivor and everything merged into it). */
@@ -46,7 +46,7 @@ export async function pageMessages(
     const q: MessageQuery = { ...query, limit: limit - items.length };
     if (patients !== undefined) q.patientId = patients[at.p] as string;
     if (at.c !== undefined) q.cursor = at.c;
-    const page = await catalog.listMessages(q);
+    const page: Page<MessageRecord> = await withInnerCursor(q.cursor !== undefined, () => catalog.listMessages(q));
     items.push(...page.items);
     at = page.cursor !== undefined ? { p: at.p, c: page.cursor } : at.p + 1 < slots ? { p: at.p + 1 } : undefined;
   }

@@ -22,12 +22,28 @@ export function limitOf(query: QueryParams): number {
   return n;
 }
 
+const ISO = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-](\d{2}):?(\d{2}))?)?$/;
+
+/**
+ * Whether the parts of an ISO-8601 text name a real calendar instant: `Date.parse` rolls
+ * `2024-02-30` over to March 1 and `T24:61` to the next day; those are refused instead.
+ */
+function isCalendarInstant(m: RegExpExecArray): boolean {
+  const [year, month, day, hour = 0, minute = 0, second = 0, , offH = 0, offM = 0] = m
+    .slice(1)
+    .map((p) => (p === undefined || p === 'Z' ? undefined : Number(p)));
+  if (year === undefined || month === undefined || day === undefined) return false;
+  const days = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  return month >= 1 && month <= 12 && day >= 1 && day <= days && hour <= 23 && minute <= 59 && second <= 59 && offH <= 23 && offM <= 59;
+}
+
 /** An ISO-8601 instant with a date and a time (`since`, `until`), normalized to `toISOString()` form. */
 export function instantOf(query: QueryParams, name: string): string | undefined {
   const v = textOf(query, name);
   if (v === undefined) return undefined;
-  const t = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/.test(v) ? Date.parse(v) : Number.NaN;
-  if (Number.isNaN(t)) throw new QueryParameterError(name, `${name} must be an ISO-8601 date or instant (e.g. 2024-05-01T00:00:00Z)`);
+  const m = ISO.exec(v);
+  const t = m !== null && isCalendarInstant(m) ? Date.parse(v) : Number.NaN;
+  if (Number.isNaN(t)) throw new QueryParameterError(name, `${name} must be a real ISO-8601 date or instant (e.g. 2024-05-01T00:00:00Z)`);
   return new Date(t).toISOString();
 }
 

@@ -1,6 +1,7 @@
 import { type Diagnostic, Hl7FatalError, type MessageHeader, readHeader, type SplitResult, splitMessages } from '@hcdl/hl7v2';
 import {
   AccessDeniedError,
+  assertSource,
   type Claims,
   chooseSubmitSource,
   contentHash,
@@ -73,10 +74,15 @@ export function createSubmit(deps: SubmitDeps) {
     if (req.claims === undefined) return { kind: 'unauthorized' };
     let source: string;
     try {
-      source = chooseSubmitSource(req.claims, req.source);
+      // A `*` writer may name any source: it must still be a well-formed source id (a path segment).
+      source = assertSource(chooseSubmitSource(req.claims, req.source));
     } catch (err) {
       if (err instanceof AccessDeniedError) return { kind: 'forbidden', message: err.message };
-      if (err instanceof ValidationError) return { kind: 'bad-request', code: 'SOURCE_REQUIRED', message: err.message };
+      if (err instanceof ValidationError) {
+        return req.source === undefined || req.source === ''
+          ? { kind: 'bad-request', code: 'SOURCE_REQUIRED', message: err.message }
+          : { kind: 'bad-request', code: 'INVALID_SOURCE', message: err.message };
+      }
       throw err;
     }
     if (req.body.byteLength > deps.maxBodyBytes || (req.declaredLength ?? 0) > deps.maxBodyBytes) return { kind: 'too-large', limit: deps.maxBodyBytes };

@@ -37,15 +37,32 @@ export function createApp(lake: LocalLake): Hono {
       await lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) }),
     );
   };
-  const read = async (c: Context): Promise<Response> => route(c, await lake.verify(c.req.header('authorization')));
+  /**
+   * The caller's claims; or the 401 that says why a token that was sent is refused (and a
+   * log line with that reason, never the token). A request without a token goes on with no
+   * claims: the routes that need them answer 401 themselves.
+   */
+  const authenticate = async (c: Context): Promise<{ claims: Claims | undefined } | { refused: Response }> => {
+    const check = await lake.verify(c.req.header('authorization'));
+    if (check.ok) return { claims: check.claims };
+    if (check.reason === 'missing') return { claims: undefined };
+    lake.logger.warn('token refused', { reason: check.reason, method: c.req.method, route: c.req.routePath });
+    return { refused: send(c, httpError(401, 'UNAUTHORIZED', check.message, { reason: check.reason })) };
+  };
+  const read = async (c: Context): Promise<Response> => {
+    const auth = await authenticate(c);
+    return 'refused' in auth ? auth.refused : route(c, auth.claims);
+  };
 
-  app.get('/health', read);
+  app.get('/health', (c) => route(c, undefined));
   app.post(SUBMIT_PATH, async (c) => {
-    const claims = await lake.verify(c.req.header('authorization'));
-    if (claims === undefined) return send(c, httpError(401, 'UNAUTHORIZED', 'a valid bearer token is required'));
+    const auth = await authenticate(c);
+    if ('refused' in auth) return auth.refused;
+    if (auth.claims === undefined)
+      return send(c, httpError(401, 'UNAUTHORIZED', 'a bearer token is required (Authorization: Bearer <jwt>)', { reason: 'missing' }));
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > max) return send(c, httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${max} bytes`));
-    return route(c, claims, new Uint8Array(await c.req.arrayBuffer()));
+    return route(c, auth.claims, new Uint8Array(await c.req.arrayBuffer()));
   });
   // The read routes, behind the same token verification as the write path.
   for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
