@@ -22,7 +22,18 @@ describe('createTokenVerifier', () => {
     const other = await keyPair('k2');
     const impostor = await keyPair('k1');
     const verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [good.jwk] }, now: () => NOW });
-    const token = (o: { key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey']; kid?: string; typ?: string; iss?: string; aud?: string; iat?: number; exp?: number | null; nbf?: number } = {}) => {
+    const token = (
+      o: {
+        key?: Awaited<ReturnType<typeof generateKeyPair>>['privateKey'];
+        kid?: string;
+        typ?: string;
+        iss?: string;
+        aud?: string;
+        iat?: number;
+        exp?: number | null;
+        nbf?: number;
+      } = {},
+    ) => {
       const jwt = new SignJWT({ 'custom:write': 'lab' })
         .setProtectedHeader({ alg: 'ES256', kid: o.kid ?? 'k1', ...(o.typ !== undefined ? { typ: o.typ } : {}) })
         .setIssuer(o.iss ?? ISSUER)
