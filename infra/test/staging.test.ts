@@ -246,7 +246,7 @@ describe('staging stack: functions', () => {
   ])('%s runs its bundle and handler on Node 22 arm64 with X-Ray, stopping before its task times out', (name, { bundle, handler }) => {
     const fn = fnNamed(name);
     expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler, tracing_config: { mode: 'Active' } });
-    expect(String(fn.filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
+    expect(String(fn.filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/${bundle}\\.zip$`));
     expect(Number(fn.timeout)).toBeLessThan(TASK_TIMEOUT_SECONDS);
     // invoked synchronously by the workflow only: no dead-letter queue, no other trigger
     expect(fn.dead_letter_config).toBeUndefined();
