@@ -158,7 +158,7 @@ describe('core stack: data only', () => {
 
 describe('core stack: prod', () => {
   it('protects data: retained buckets, deletion-protected tables, 30-day key deletion window', () => {
-    const prod = synthAll({ HCDL_ENV: 'prod' });
+    const prod = synthAll({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     try {
       const json = prod.json.core;
       for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket')))

@@ -168,7 +168,7 @@ describe('front-door stack: functions', () => {
   });
 
   it('the front door may write raw/ (untagged), error/ (tagged), MSG# catalog rows and their mirror, dedup records and hub events; it reads no object', () => {
-    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-front-door');
+    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-eu-west-1-front-door');
     const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
     expect(statements.map((st) => st.Sid)).toEqual([
       'WriteOwnLogs',

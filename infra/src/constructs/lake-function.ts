@@ -13,8 +13,10 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LAMBDA_ARCHITECTURE = 'arm64';
 
 export interface LakeFunctionProps {
-  /** Full function name (already env-prefixed), also the log group and role name. */
+  /** Full function name (already env-prefixed), also the log group's name. */
   functionName: string;
+  /** Name of the function's role: IAM names are global, so it carries the region too (globalResourceName). */
+  roleName: string;
   /** The zipped dist/ folder of the function's bundle (bundleAsset in ./bundle). */
   code: LambdaCode;
   /** Exported handler in dist/index.mjs, e.g. `index.handler`. */
@@ -49,7 +51,7 @@ export class LakeFunction extends Construct {
       kmsKeyArn: props.logsKmsKeyArn,
     });
     this.role = new IamRole(this, 'role', {
-      name: props.functionName,
+      name: props.roleName,
       assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
     });
     const statements: PolicyStatement[] = [

@@ -7,7 +7,7 @@ import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucke
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SETTINGS } from '@hcdl/lake';
 import type { Construct } from 'constructs';
-import { isProtected, type InfraConfig } from '../config';
+import type { InfraConfig } from '../config';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { ZonePrefix } from '../zones';
 import { createCatalogTable } from './catalog-table';
@@ -53,7 +53,7 @@ export class CoreStack extends LakeStack implements CoreResources {
   constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props.config);
     const { config } = props;
-    const protect = isProtected(config.env);
+    const protect = config.protected;
     const name = (n: string) => this.resourceName(n);
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');

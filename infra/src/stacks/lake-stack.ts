@@ -2,7 +2,7 @@ import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
 import { Aspects, type TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { configureBackend } from '../backend';
-import { resourceName, type InfraConfig } from '../config';
+import { globalResourceName, resourceName, type InfraConfig } from '../config';
 import { AlarmActions } from '../constructs/alarm-actions';
 import type { CoreResources } from './core';
 
@@ -50,9 +50,14 @@ export class LakeStack extends TerraformStack {
     return output;
   }
 
-  /** The environment's name of a resource: `hcdl-<env>-<name>`. */
+  /** The environment's name of a regional resource: `hcdl-<env>-<name>`. */
   protected resourceName(name: string): string {
     return resourceName(this.config.env, name);
+  }
+
+  /** The environment's name of a global resource (IAM): `hcdl-<env>-<region>-<name>`. */
+  protected globalName(name: string): string {
+    return globalResourceName(this.config.env, this.config.region, name);
   }
 
   /** What every lake function shares: core's HCDL_* variables, log retention, logs under the lake key. */
