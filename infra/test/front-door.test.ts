@@ -43,7 +43,7 @@ describe('front-door stack: Cognito', () => {
     expect(c.generate_secret).toBe(false);
     expect(c.read_attributes).toEqual(expect.arrayContaining(['custom:read', 'custom:write']));
     expect((c.write_attributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
-    expect(c.explicit_auth_flows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(c.explicit_auth_flows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
   });
 });
 

@@ -141,7 +141,8 @@ describe('every policy document of every stack', () => {
     expect(roleNames.sort()).toEqual(Object.values(ROLES).sort());
     expect(byType('aws_iam_role_policy')).toBe(ALL_ROLES.length);
     expect(byType('aws_iam_role')).toBe(ALL_ROLES.length);
-    expect(byType('aws_s3_bucket_policy')).toBe(2);
+    expect(byType('aws_s3_bucket_policy')).toBe(4); // lake, artifacts, access logs, trail
+    expect(byType('aws_sns_topic_policy')).toBe(1); // the alarm topic: only CloudWatch alarms publish
     expect(byType('aws_sqs_queue_policy')).toBe(1); // the staging queue: only the hub sends to it
     expect(byType('aws_kms_key')).toBe(1);
     expect(byType('aws_iam_policy')).toBe(1); // analytics: the managed policy of analysts running hcdl query --athena

@@ -45,6 +45,7 @@ export class FrontDoorStack extends LakeStack {
   constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
 

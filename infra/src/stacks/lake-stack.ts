@@ -1,5 +1,5 @@
 import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
-import { Aspects, type TerraformOutput, TerraformStack } from 'cdktf';
+import { type TerraformOutput, TerraformStack } from 'cdktf';
 import type { Construct } from 'constructs';
 import { configureBackend } from '../backend';
 import { globalResourceName, resourceName, type InfraConfig } from '../config';
@@ -18,8 +18,8 @@ export function isSecretAttribute(identifier: string): boolean {
 }
 
 /**
- * Every HCDL stack: the AWS provider for the configured region (tagged), its state backend,
- * and its alarms wired to the configured targets (aspects run per stack, not from the app).
+ * Every HCDL stack: the AWS provider for the configured region (tagged) and its state backend;
+ * a stack with alarms sends them to the alarm topic (notifyAlarmsTo).
  */
 export class LakeStack extends TerraformStack {
   constructor(
@@ -33,7 +33,29 @@ export class LakeStack extends TerraformStack {
       defaultTags: [{ tags: { project: 'hcdl', environment: config.env, stack: id } }],
     });
     configureBackend(this, id, config);
-    if (config.alarmActions.length > 0) Aspects.of(this).add(new AlarmActions(config.alarmActions));
+  }
+
+  private alarmTargets: AlarmActions | undefined;
+
+  /**
+   * Every alarm of this stack notifies the lake's alarm topic (core's) and the configured
+   * further targets, on alarm and on recovery (applied in prepareStack, to every alarm the
+   * stack holds by then).
+   */
+  protected notifyAlarmsTo(alarmTopicArn: string): void {
+    this.alarmTargets = new AlarmActions([alarmTopicArn, ...this.config.alarmActions]);
+  }
+
+  /**
+   * Sets the alarm targets before cdktf resolves the stack: prepareStack is where cross-stack
+   * references become outputs of the producing stack, and it runs for every stack before any
+   * is written (an Aspect runs later, while this stack is written, too late for core to
+   * output the alarm topic's ARN).
+   */
+  override prepareStack(): void {
+    const targets = this.alarmTargets;
+    if (targets !== undefined) for (const node of this.node.findAll()) targets.visit(node);
+    super.prepareStack();
   }
 
   /**

@@ -53,6 +53,7 @@ export class StagingStack extends LakeStack {
   constructor(scope: Construct, id: string, props: StagingStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
     const defaults = this.lakeFunctionDefaults(core);
