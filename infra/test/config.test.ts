@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
@@ -6,7 +6,7 @@ import { App, TerraformStack, Testing } from 'cdktf';
 import { configureBackend } from '../src/backend';
 import { ENV_NAME_PATTERN, globalResourceName, resourceName } from '../src/config';
 import { loadInfraConfig } from '../src/env';
-import { defaultEnvDir, readEnvFile } from '../src/env-file';
+import { defaultEnvDir, EnvFileSchema, readEnvFile } from '../src/env-file';
 import { InfraConfigError, InfraError } from '../src/errors';
 
 const temps: string[] = [];
@@ -258,5 +258,23 @@ describe('configureBackend', () => {
     const backend = backendOf({ TF_STATE_BUCKET: 'tf-state', TF_STATE_LOCK_TABLE: 'tf-locks', HCDL_ENV: 'prod', AWS_REGION: 'us-east-2' }, 'front-door');
     expect(backend.s3).toMatchObject({ key: 'hcdl/prod/us-east-2/front-door.tfstate', dynamodb_table: 'tf-locks', encrypt: true });
     expect(backend.s3).not.toHaveProperty('use_lockfile');
+  });
+});
+
+describe('docs/deploy.md', () => {
+  const doc = readFileSync(path.resolve(import.meta.dirname, '../../docs/deploy.md'), 'utf8');
+  const section = (title: string) => doc.slice(doc.indexOf(`## ${title}`), doc.indexOf('\n## ', doc.indexOf(`## ${title}`) + 3));
+
+  it('documents every variable env.ts reads, in the Configuration table', () => {
+    const source = readFileSync(path.resolve(import.meta.dirname, '../src/env.ts'), 'utf8');
+    const read = new Set([...source.matchAll(/\benv\.([A-Z][A-Z0-9_]+)|\(env, '([A-Z][A-Z0-9_]+)'/g)].map((m) => (m[1] ?? m[2]) as string));
+    expect(read.size).toBeGreaterThan(15);
+    const table = section('Configuration');
+    for (const name of read) expect([name, table.includes(`\`${name}\``)]).toEqual([name, true]);
+  });
+
+  it('documents every key of an environment file, in the Environments table', () => {
+    const table = section('Environments');
+    for (const key of Object.keys(EnvFileSchema.shape).filter((k) => k !== '$schema')) expect([key, table.includes(`\`${key}\``)]).toEqual([key, true]);
   });
 });
