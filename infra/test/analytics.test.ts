@@ -126,7 +126,7 @@ describe('analytics stack: Athena workgroup', () => {
   });
 
   it('is protected in prod', () => {
-    const { json } = synthAnalytics({ HCDL_ENV: 'prod' });
+    const { json } = synthAnalytics({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     expect(findResource(json, 'aws_athena_workgroup', () => true)).toMatchObject({ name: 'hcdl-prod-analytics', force_destroy: false });
   });
 

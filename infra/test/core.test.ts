@@ -23,11 +23,30 @@ describe('core stack: KMS and buckets', () => {
     expect(Testing.toHaveResourceWithProperties(synth.text('core'), 'aws_kms_alias', { name: 'alias/hcdl-dev-lake' })).toBe(true);
   });
 
-  it('key policy: the account administers through IAM (no kms:*), SNS and CloudWatch Logs use it only for this account', () => {
+  it('key policy: the account administers through IAM (no kms:*); services use it only for this account, the trail only for itself', () => {
     const key = Object.values(resourcesOf(core, 'aws_kms_key'))[0] as Record<string, unknown>;
     const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] })
       .Statement;
-    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersAndDelegatesToIam', 'SnsDeliversToEncryptedQueues', 'CloudWatchLogsEncryptsLogGroups']);
+    expect(statements.map((st) => st.Sid)).toEqual([
+      'AccountAdministersAndDelegatesToIam',
+      'SnsDeliversToEncryptedQueues',
+      'CloudWatchLogsEncryptsLogGroups',
+      'CloudWatchAlarmsPublishToEncryptedTopic',
+      'S3AccessLogsEncrypt',
+      'CloudTrailEncryptsLogFiles',
+      'CloudTrailDescribesKey',
+    ]);
+    const account = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } };
+    expect(statements[3]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: account,
+    });
+    expect(statements[4]).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['kms:GenerateDataKey*'], Condition: account });
+    const trail =
+      'arn:${data.aws_partition.partition.partition}:cloudtrail:eu-west-1:${data.aws_caller_identity.account.account_id}:trail/hcdl-dev-data-events';
+    expect(statements[5]).toMatchObject({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': trail } } });
+    expect(statements[6]).toMatchObject({ Action: ['kms:DescribeKey'], Condition: { StringEquals: { 'aws:SourceArn': trail } } });
     for (const st of statements) expect(st.Action).not.toContain('kms:*');
     expect(statements[0]?.Principal).toEqual({
       AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/),
@@ -127,7 +146,7 @@ describe('core stack: tables and hub', () => {
 
   it('hub topic is encrypted with the lake key', () => {
     const key = `\${aws_kms_key.${Object.keys(resourcesOf(core, 'aws_kms_key'))[0]}.arn}`;
-    expect(findResource(core, 'aws_sns_topic', () => true)).toMatchObject({ name: 'hcdl-dev-hub', kms_master_key_id: key });
+    expect(findResource(core, 'aws_sns_topic', (t) => t.name === 'hcdl-dev-hub')).toMatchObject({ kms_master_key_id: key });
   });
 
   it('exposes the lake environment the functions read', () => {
@@ -158,7 +177,7 @@ describe('core stack: data only', () => {
 
 describe('core stack: prod', () => {
   it('protects data: retained buckets, deletion-protected tables, 30-day key deletion window', () => {
-    const prod = synthAll({ HCDL_ENV: 'prod' });
+    const prod = synthAll({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     try {
       const json = prod.json.core;
       for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket')))

@@ -1,3 +1,6 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdktf';
 import { ACCESS_LOG_FORMAT } from '../src/constructs/http-api';
@@ -40,7 +43,7 @@ describe('front-door stack: Cognito', () => {
     expect(c.generate_secret).toBe(false);
     expect(c.read_attributes).toEqual(expect.arrayContaining(['custom:read', 'custom:write']));
     expect((c.write_attributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
-    expect(c.explicit_auth_flows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(c.explicit_auth_flows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
   });
 });
 
@@ -137,7 +140,10 @@ describe('front-door stack: functions', () => {
     ['hcdl-dev-query-api', 'query-api'],
   ])('%s runs its bundle on Node 22 arm64 with X-Ray, logs with retention and an errors alarm', (name, bundle) => {
     expect(fnNamed(name)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' } });
-    expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
+    expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/${bundle}\\.zip$`));
+    // the hash Lambda compares is a literal: the base64 SHA-256 of the very zip deployed
+    const zip = readFileSync(path.join(synth.outdir, 'stacks', 'front-door', String(fnNamed(name).filename)));
+    expect(fnNamed(name).source_code_hash).toBe(createHash('sha256').update(zip).digest('base64'));
     expect(
       Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_log_group', { name: `/aws/lambda/${name}`, retention_in_days: 14 }),
     ).toBe(true);
@@ -162,7 +168,7 @@ describe('front-door stack: functions', () => {
   });
 
   it('the front door may write raw/ (untagged), error/ (tagged), MSG# catalog rows and their mirror, dedup records and hub events; it reads no object', () => {
-    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-front-door');
+    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-eu-west-1-front-door');
     const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
     expect(statements.map((st) => st.Sid)).toEqual([
       'WriteOwnLogs',

@@ -124,13 +124,13 @@ describe('staging stack: pipe', () => {
   });
 
   it('runs as a role EventBridge Pipes assumes, which may read the queue, decrypt it and start this machine only', () => {
-    const role = findResource(st, 'aws_iam_role', (r) => r.name === 'hcdl-dev-staging-pipe');
+    const role = findResource(st, 'aws_iam_role', (r) => r.name === 'hcdl-dev-eu-west-1-staging-pipe');
     expect(pipe().role_arn).toBe(refTo(st, 'aws_iam_role', role, 'arn'));
     expect(JSON.parse(role.assume_role_policy as string)).toEqual({
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'pipes.amazonaws.com' }, Action: 'sts:AssumeRole' }],
     });
-    expect(roleStatements({ staging: st }, 'hcdl-dev-staging-pipe')).toEqual([
+    expect(roleStatements({ staging: st }, 'hcdl-dev-eu-west-1-staging-pipe')).toEqual([
       {
         Sid: 'ReadStagingQueue',
         Effect: 'Allow',
@@ -228,7 +228,7 @@ describe('staging stack: workflow', () => {
   });
 
   it('may invoke its two functions and nothing else', () => {
-    const statements = roleStatements({ staging: st }, 'hcdl-dev-staging-workflow');
+    const statements = roleStatements({ staging: st }, 'hcdl-dev-eu-west-1-staging-workflow');
     const invoke = statements.filter((s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('lambda:')));
     const fns = [refTo(st, 'aws_lambda_function', stageFn(), 'arn'), refTo(st, 'aws_lambda_function', coreWriterFn(), 'arn')];
     expect(invoke).toEqual([{ Sid: 'InvokeSteps', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [...fns, ...fns.map((f) => `${f}:*`)] }]);
@@ -246,7 +246,7 @@ describe('staging stack: functions', () => {
   ])('%s runs its bundle and handler on Node 22 arm64 with X-Ray, stopping before its task times out', (name, { bundle, handler }) => {
     const fn = fnNamed(name);
     expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler, tracing_config: { mode: 'Active' } });
-    expect(String(fn.filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
+    expect(String(fn.filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/${bundle}\\.zip$`));
     expect(Number(fn.timeout)).toBeLessThan(TASK_TIMEOUT_SECONDS);
     // invoked synchronously by the workflow only: no dead-letter queue, no other trigger
     expect(fn.dead_letter_config).toBeUndefined();

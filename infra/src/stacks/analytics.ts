@@ -8,7 +8,7 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { isProtected, resourceName, type InfraConfig } from '../config';
+import { globalResourceName, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
@@ -275,7 +275,7 @@ export class LakeAnalytics extends Construct {
       name: resourceName(config.env, 'analytics'),
       description: 'HCDL SQL over the lake (hcdl query --athena)',
       state: 'ENABLED',
-      forceDestroy: !isProtected(config.env),
+      forceDestroy: !config.protected,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -291,7 +291,7 @@ export class LakeAnalytics extends Construct {
 
     const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
     this.queryPolicy = new IamPolicy(this, 'query-policy', {
-      name: resourceName(config.env, 'analytics-query'),
+      name: globalResourceName(config.env, config.region, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
       policy: policyDocument([
         allow(

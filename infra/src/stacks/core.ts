@@ -6,8 +6,13 @@ import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SETTINGS } from '@hcdl/lake';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { isProtected, type InfraConfig } from '../config';
+import { AuditTrail, type InfraConfig } from '../config';
+import { AccessLogs } from '../constructs/access-logs';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { apiEventSelectors, DataEventTrail, dataEventSelectors } from '../constructs/data-event-trail';
+import { RawVault } from '../constructs/raw-vault';
 import { SecureBucket } from '../constructs/secure-bucket';
 import { ZonePrefix } from '../zones';
 import { createCatalogTable } from './catalog-table';
@@ -33,14 +38,19 @@ export interface CoreResources {
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
+  /** Every alarm of every stack notifies it. */
+  readonly alarmTopic: SnsTopic;
   lakeEnvironment(): LakeEnvironment;
 }
 
 /**
- * core: the lake's data. KMS key, lake and artifact buckets, catalog and idempotency tables
- * and the hub topic. The functions that write them live with the service that runs them
- * (front-door, staging), each with the grants of its use-case only (ADR 0006). Other stacks
- * receive these resources as attributes of this stack.
+ * core: the lake's data and its audit. KMS key, lake and artifact buckets, catalog and
+ * idempotency tables, the hub topic; the alarm topic; S3 server access logs of every bucket;
+ * a CloudTrail trail of every data event on the buckets' objects and the tables' items (or
+ * the selectors for the organization's trail); optionally the raw zone's Object Lock vault.
+ * The functions that write the data live with the service that runs them (front-door,
+ * staging), each with the grants of its use-case only (ADR 0006). Other stacks receive these
+ * resources as attributes of this stack.
  */
 export class CoreStack extends LakeStack implements CoreResources {
   readonly key: KmsKey;
@@ -49,17 +59,32 @@ export class CoreStack extends LakeStack implements CoreResources {
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
+  readonly alarmTopic: SnsTopic;
+  readonly accessLogs: AccessLogs;
+  readonly trail?: DataEventTrail;
+  readonly rawVault?: RawVault;
 
   constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props.config);
     const { config } = props;
-    const protect = isProtected(config.env);
+    const protect = config.protected;
     const name = (n: string) => this.resourceName(n);
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
 
-    this.key = createLakeKey(this, { alias: name('lake'), accountId: account.accountId, partition: partition.partition, region: config.region, protect }).key;
-    this.lakeBucket = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect }).bucket;
+    const stackTrail = config.audit.trail === AuditTrail.Stack;
+    const trailName = name('data-events');
+    const trailArn = `arn:${partition.partition}:cloudtrail:${config.region}:${account.accountId}:trail/${trailName}`;
+    this.key = createLakeKey(this, {
+      alias: name('lake'),
+      accountId: account.accountId,
+      partition: partition.partition,
+      region: config.region,
+      protect,
+      ...(stackTrail ? { trailArn } : {}),
+    }).key;
+    const lake = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect });
+    this.lakeBucket = lake.bucket;
     this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketPrefix: name('artifacts-'), kmsKeyArn: this.key.arn, protect }).bucket;
     new S3BucketLifecycleConfiguration(this, 'lake-lifecycle', {
       bucket: this.lakeBucket.id,
@@ -101,6 +126,49 @@ export class CoreStack extends LakeStack implements CoreResources {
       ttl: { enabled: true, attributeName: 'expiration' },
     });
     this.hubTopic = new SnsTopic(this, 'hub', { name: name('hub'), kmsMasterKeyId: this.key.arn });
+    this.alarmTopic = new AlarmTopic(this, 'alarms', {
+      name: name('alarms'),
+      kmsKeyArn: this.key.arn,
+      accountId: account.accountId,
+      emails: config.alarmEmails,
+    }).topic;
+
+    if (config.rawObjectLock !== undefined) {
+      this.rawVault = new RawVault(this, 'raw-vault', {
+        bucketPrefix: name('raw-vault-'),
+        roleName: this.globalName('raw-vault-replication'),
+        lakeBucket: this.lakeBucket,
+        lakeVersioning: lake.versioning,
+        prefix: ZonePrefix.Raw,
+        kmsKeyArn: this.key.arn,
+        region: config.region,
+        protect,
+        retentionDays: config.rawObjectLock.retentionDays,
+      });
+    }
+
+    // Athena results (artifacts) hold query answers, so patient data: audited like the lake.
+    const dataBuckets = [this.lakeBucket, this.artifactBucket, ...(this.rawVault !== undefined ? [this.rawVault.bucket] : [])];
+    const targets = { buckets: dataBuckets.map((b) => b.arn), tables: [this.catalogTable.arn, this.idempotencyTable.arn] };
+    const auditSettings = { kmsKeyArn: this.key.arn, accountId: account.accountId, protect, retentionDays: config.audit.logRetentionDays };
+    if (stackTrail) {
+      this.trail = new DataEventTrail(this, 'trail', { ...auditSettings, name: trailName, trailArn, bucketPrefix: name('trail-'), targets });
+    } else {
+      new TerraformOutput(this, 'organization_trail_selectors', {
+        value: JSON.stringify(apiEventSelectors(dataEventSelectors(targets))),
+        description: "Advanced event selectors the organization's trail needs for this lake (HCDL_AUDIT_TRAIL=organization)",
+      });
+    }
+    this.accessLogs = new AccessLogs(this, 'access-logs', {
+      ...auditSettings,
+      bucketPrefix: name('access-logs-'),
+      sources: {
+        lake: this.lakeBucket,
+        artifacts: this.artifactBucket,
+        ...(this.rawVault !== undefined ? { 'raw-vault': this.rawVault.bucket } : {}),
+        ...(this.trail !== undefined ? { trail: this.trail.bucket } : {}),
+      },
+    });
   }
 
   /** HCDL_* variables every function of the lake receives (names: SETTINGS in @hcdl/lake). */

@@ -1,7 +1,7 @@
 import { SETTINGS } from '@hcdl/lake';
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { isProtected, type InfraConfig } from '../config';
+import type { InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
@@ -45,14 +45,16 @@ export class FrontDoorStack extends LakeStack {
   constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
 
-    this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: isProtected(config.env) });
+    this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: config.protected });
 
     const defaults = this.lakeFunctionDefaults(core);
     this.frontDoor = new LakeFunction(this, 'front-door', {
       functionName: name('front-door'),
+      roleName: this.globalName('front-door'),
       code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
       handler: LAMBDAS.frontDoor.handler,
       description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, durable ingest)',
@@ -78,6 +80,7 @@ export class FrontDoorStack extends LakeStack {
 
     this.queryApi = new LakeFunction(this, 'query-api', {
       functionName: name('query-api'),
+      roleName: this.globalName('query-api'),
       code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
       handler: LAMBDAS.queryApi.handler,
       description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',

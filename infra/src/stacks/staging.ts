@@ -53,6 +53,7 @@ export class StagingStack extends LakeStack {
   constructor(scope: Construct, id: string, props: StagingStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
     const defaults = this.lakeFunctionDefaults(core);
@@ -61,6 +62,7 @@ export class StagingStack extends LakeStack {
       ...defaults,
       code: bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingStage.bundle),
       functionName: name('staging-stage'),
+      roleName: this.globalName('staging-stage'),
       handler: LAMBDAS.stagingStage.handler,
       description: 'HCDL staging task 1: raw bytes -> staging JSON and patient facts (one normalization, one parse)',
       timeout: FUNCTION_TIMEOUT_SECONDS,
@@ -77,6 +79,7 @@ export class StagingStack extends LakeStack {
       environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true' },
       code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
       functionName: name('core-writer'),
+      roleName: this.globalName('core-writer'),
       handler: LAMBDAS.coreWriter.handler,
       description: 'HCDL staging task 2: staging JSON or error record, catalog row, patient index, staged/failed',
       timeout: FUNCTION_TIMEOUT_SECONDS,
@@ -109,7 +112,7 @@ export class StagingStack extends LakeStack {
 
   /** One Express run per queued `ingested` event, started synchronously: a failed run leaves the event in the queue. */
   private createPipe(pipeName: string, core: CoreResources): PipesPipe {
-    const role = new IamRole(this, 'pipe-role', { name: `${pipeName}-pipe`, assumeRolePolicy: assumeRolePolicy('pipes.amazonaws.com') });
+    const role = new IamRole(this, 'pipe-role', { name: this.globalName('staging-pipe'), assumeRolePolicy: assumeRolePolicy('pipes.amazonaws.com') });
     const policy = new IamRolePolicy(this, 'pipe-policy', {
       name: 'least-privilege',
       role: role.id,
@@ -138,7 +141,7 @@ export class StagingStack extends LakeStack {
       retentionInDays: logRetentionDays,
       kmsKeyArn: core.key.arn,
     });
-    const role = new IamRole(this, 'workflow-role', { name: `${machineName}-workflow`, assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
+    const role = new IamRole(this, 'workflow-role', { name: this.globalName('staging-workflow'), assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
     const fns = [this.stage.fn.arn, this.coreWriter.fn.arn];
     const policy = new IamRolePolicy(this, 'workflow-policy', {
       name: 'least-privilege',
