@@ -1,0 +1,80 @@
+/**
+ * The state of one conversion: the resources made so far (deduplicated by id, in order), the
+ * notes, the merge links, and the resources later segments attach to (patient, encounter,
+ * current order). Segment mappers read and extend it.
+ */
+import type { ConvertContext, MappingNote, MappingNoteCode, PatientLink } from './context';
+import { deterministicId } from './ids';
+import type { FhirResource, Reference } from './resource';
+
+export class Mapping {
+  readonly ctx: ConvertContext;
+  readonly offset: string;
+  readonly metaSource: string;
+  readonly notes: MappingNote[] = [];
+  readonly links: PatientLink[] = [];
+  readonly #resources = new Map<string, FhirResource>();
+  /** Scope that qualifies identifiers sent without an assigning authority (MSH-4 or MSH-3). */
+  scope = '';
+  event = '';
+  messageCode = '';
+  patient: Reference | undefined;
+  patientIdentifiers: string[] = [];
+  encounter: Reference | undefined;
+  /** The current order (ORC/OBR group): what OBX, SPM, NTE, TQ1 attach to. */
+  order: OrderState | undefined;
+  /** The last resource made (NTE attaches its note to it when it takes notes). */
+  last: FhirResource | undefined;
+
+  constructor(ctx: ConvertContext) {
+    this.ctx = ctx;
+    this.offset = ctx.defaultOffset ?? 'Z';
+    this.metaSource = `urn:hcdl:message:${ctx.messageId}`;
+  }
+
+  /** An id from a qualified key, or one scoped to this message and a position when there is none. */
+  id(resourceType: string, key: string | undefined, position: string): string {
+    return deterministicId(resourceType, key ?? `message:${this.ctx.messageId}:${position}`);
+  }
+
+  /** Adds the resource (the first one made wins when two share an id) and returns a reference. */
+  add(r: FhirResource): Reference {
+    const k = `${r.resourceType}/${r.id}`;
+    const existing = this.#resources.get(k);
+    if (existing === undefined) {
+      r.meta = { ...(r.meta ?? {}), source: this.metaSource };
+      this.#resources.set(k, r);
+      this.last = r;
+    } else this.last = existing;
+    return { reference: k };
+  }
+
+  get(reference: Reference | undefined): FhirResource | undefined {
+    return reference === undefined ? undefined : this.#resources.get(reference.reference);
+  }
+
+  resources(): FhirResource[] {
+    return [...this.#resources.values()];
+  }
+
+  note(location: string, code: MappingNoteCode, message: string): void {
+    this.notes.push({ location, code, message });
+  }
+}
+
+export interface OrderState {
+  /** The group's ServiceRequest, when one was added to the bundle. */
+  serviceRequest?: Reference;
+  /** The ORC's request data (the ServiceRequest, or a detached one whose identifiers, requester
+   * and dates go to the Immunization or MedicationRequest of the group). */
+  request?: FhirResource;
+  report?: FhirResource;
+  specimens: Reference[];
+  /** Key qualifying child ids (filler or placer number). */
+  key?: string;
+  /** Position of the group's first segment, for message-scoped ids. */
+  position: string;
+  observations: Reference[];
+  /** An RXA/RXE group's resource (Immunization, MedicationRequest...). */
+  medication?: FhirResource;
+}

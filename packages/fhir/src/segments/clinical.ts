@@ -1,0 +1,192 @@
+/**
+ * AL1/IAM → AllergyIntolerance, DG1 → Condition, PR1 → Procedure, IN1 → Coverage
+ * (IG AL1[AllergyIntolerance], IAM[AllergyIntolerance], DG1[Condition], PR1[Procedure], IN1[Coverage]).
+ */
+import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
+import { cxIdentifier, eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { toDate, toDateTime } from '../datatypes/dtm';
+import { xpnName } from '../datatypes/person';
+import type { Mapping } from '../mapping';
+import { clean, type Json, type Reference } from '../resource';
+import { comp, rep1, reps, val } from '../values';
+import type { V2Segment } from '../v2';
+import { organizationXon, practitioner } from './actors';
+
+const clinical = (code: string): Json => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
+
+function codeKey(c: Json | undefined): string {
+  return JSON.stringify((c?.coding as Json[] | undefined)?.[0] ?? c?.text ?? '');
+}
+
+/** AL1 (3 allergen, 2 type, 4 severity, 5 reactions, 6 identified) or IAM (same fields, more). */
+export function mapAllergy(m: Mapping, seg: V2Segment, position: string): void {
+  const code = codeableConcept(rep1(seg, 3)) ?? { text: 'unknown' };
+  const typeCode = comp(rep1(seg, 2), 1);
+  const category = mappedCode('AllergenType[AllergyIntoleranceCategory]', typeCode);
+  const severity = comp(rep1(seg, 4), 1);
+  const reactions = reps(seg, 5)
+    .map((r) => (comp(r, 1) !== undefined ? { manifestation: [codeableConcept(r) ?? { text: comp(r, 1) }] } : undefined))
+    .filter((r) => r !== undefined);
+  const iam = seg.id === 'IAM';
+  const identifier = iam ? eiIdentifier(rep1(seg, 7)) : undefined;
+  const key =
+    identifier !== undefined
+      ? `iam:${m.scope}|${eiKey(rep1(seg, 7))}`
+      : m.patient !== undefined
+        ? `${m.patient.reference}|allergy:${codeKey(code as Json)}`
+        : undefined;
+  const action = iam ? val(seg, 6) : undefined;
+  const reactionSeverity = mappedCode('AllergySeverity[AllergyIntolerance.reaction.severity]', severity);
+  const onset = toDateTime(val(seg, iam ? 11 : 6), m.offset);
+  m.add(
+    clean({
+      resourceType: 'AllergyIntolerance',
+      id: m.id('AllergyIntolerance', key, position),
+      identifier: identifier !== undefined ? [identifier] : undefined,
+      clinicalStatus: action === 'D' ? clinical('inactive') : clinical('active'),
+      verificationStatus:
+        action === 'D'
+          ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-verification', code: 'entered-in-error' }] }
+          : undefined,
+      category: category !== undefined ? [category] : undefined,
+      criticality: mappedCode('AllergySeverity[AllergyIntolerance.criticality]', severity),
+      code,
+      patient: m.patient ?? { display: 'unknown patient' },
+      encounter: m.encounter,
+      onsetDateTime: onset,
+      reaction: reactions.map((r) => (reactionSeverity !== undefined ? { ...r, severity: reactionSeverity } : r)),
+    } as Json) as never,
+  );
+}
+
+/** DG1 → Condition (encounter-diagnosis), referenced from the Encounter's diagnosis list. */
+export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
+  const code = codeableConcept(rep1(dg1, 3)) ?? (val(dg1, 4) !== undefined ? { text: val(dg1, 4) as string } : undefined);
+  const id20 = rep1(dg1, 20);
+  const key =
+    id20 !== undefined
+      ? `dg1:${m.scope}|${eiKey(id20)}`
+      : m.patient !== undefined
+        ? `${m.patient.reference}|${m.encounter?.reference ?? ''}|dx:${codeKey(code as Json | undefined)}|${val(dg1, 6) ?? ''}`
+        : undefined;
+  const onset = toDateTime(val(dg1, 5), m.offset);
+  const recorded = toDateTime(val(dg1, 19), m.offset);
+  const asserter = practitioner(m, rep1(dg1, 16));
+  const condition = clean({
+    resourceType: 'Condition',
+    id: m.id('Condition', key, position),
+    identifier: [eiIdentifier(id20)].filter((i) => i !== undefined),
+    clinicalStatus: val(dg1, 21) === 'D' ? undefined : { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-clinical', code: 'active' }] },
+    verificationStatus:
+      val(dg1, 21) === 'D' ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error' }] } : undefined,
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
+    code,
+    subject: m.patient ?? { display: 'unknown patient' },
+    encounter: m.encounter,
+    onsetDateTime: onset,
+    recordedDate: recorded,
+    asserter,
+  } as Json);
+  const ref = m.add(condition as never);
+  const enc = m.get(m.encounter);
+  if (enc !== undefined) {
+    const use = mappedCode('DiagnosisType', val(dg1, 6));
+    const rank = val(dg1, 15);
+    const entry = clean({
+      condition: ref,
+      use: use !== undefined ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/diagnosis-role', code: use }] } : tableConcept(val(dg1, 6), '0052'),
+      rank: rank !== undefined && /^[1-9]\d*$/.test(rank) ? Number(rank) : undefined,
+    } as Json);
+    enc.diagnosis = [...((enc.diagnosis as Json[]) ?? []), entry];
+  }
+}
+
+/** PR1 → Procedure. */
+export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
+  const code = codeableConcept(rep1(pr1, 3)) ?? (val(pr1, 4) !== undefined ? { text: val(pr1, 4) as string } : { text: 'unknown' });
+  const performed = toDateTime(val(pr1, 5), m.offset);
+  const id19 = rep1(pr1, 19);
+  const key =
+    id19 !== undefined
+      ? `pr1:${m.scope}|${eiKey(id19)}`
+      : m.patient !== undefined
+        ? `${m.patient.reference}|proc:${codeKey(code as Json)}|${performed ?? ''}`
+        : undefined;
+  const performers = [...reps(pr1, 8), ...reps(pr1, 11), ...reps(pr1, 12)]
+    .map((r) => practitioner(m, r))
+    .filter((p) => p !== undefined)
+    .map((actor) => ({ actor }));
+  m.add(
+    clean({
+      resourceType: 'Procedure',
+      id: m.id('Procedure', key, position),
+      identifier: [eiIdentifier(id19)].filter((i) => i !== undefined),
+      status: 'completed',
+      category: codeableConcept(rep1(pr1, 6), '0230'),
+      code,
+      subject: m.patient ?? { display: 'unknown patient' },
+      encounter: m.encounter,
+      performedDateTime: performed,
+      performer: performers,
+      reasonCode: [codeableConcept(rep1(pr1, 15))].filter((c) => c !== undefined),
+    } as Json) as never,
+  );
+}
+
+/** IN1 → Coverage with the insurer Organization (IN1-3/4) and the plan (IN1-2). */
+export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
+  const insurerId = rep1(in1, 3);
+  const insurerIdentifier = insurerId !== undefined ? cxIdentifier(insurerId, m.offset) : undefined;
+  const insurer =
+    organizationXon(m, rep1(in1, 4)) ??
+    (insurerIdentifier !== undefined
+      ? m.add({
+          resourceType: 'Organization',
+          id: m.id('Organization', `id:${insurerIdentifier.system ?? m.scope}#${insurerIdentifier.value}`, ''),
+          identifier: [insurerIdentifier],
+        })
+      : undefined);
+  if (insurer !== undefined && insurerIdentifier !== undefined) {
+    const org = m.get(insurer);
+    if (org !== undefined && org.identifier === undefined) org.identifier = [insurerIdentifier];
+  }
+  const policy = val(in1, 36);
+  const plan = codeableConcept(rep1(in1, 2));
+  const group = val(in1, 8);
+  const classes: Json[] = [];
+  if (plan !== undefined)
+    classes.push({
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'plan' }] },
+      value: comp(rep1(in1, 2), 1) ?? plan.text,
+      name: comp(rep1(in1, 2), 2),
+    });
+  if (group !== undefined)
+    classes.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'group' }] }, value: group, name: val(in1, 9) });
+  const start = toDate(val(in1, 12));
+  const end = toDate(val(in1, 13));
+  const key =
+    m.patient !== undefined
+      ? `${m.patient.reference}|coverage:${comp(rep1(in1, 2), 1) ?? ''}|${policy ?? ''}|${insurerIdentifier?.value ?? val(in1, 4) ?? ''}`
+      : undefined;
+  const relationship = codeableConcept(rep1(in1, 17), '0063');
+  const subscriberName = xpnName(rep1(in1, 16), m.offset);
+  const beneficiary: Reference | { display: string } = m.patient ?? { display: 'unknown patient' };
+  m.add(
+    clean({
+      resourceType: 'Coverage',
+      id: m.id('Coverage', key, position),
+      identifier:
+        policy !== undefined ? [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MB' }] }, value: policy }] : undefined,
+      status: 'active',
+      type: codeableConcept(rep1(in1, 15), '0086'),
+      subscriberId: val(in1, 49) ?? policy,
+      beneficiary,
+      relationship,
+      period: start !== undefined || end !== undefined ? clean({ start, end }) : undefined,
+      payor: [insurer ?? { display: val(in1, 4) ?? 'unknown payor' }],
+      class: classes.map((c) => clean(c)),
+      order: val(in1, 1) !== undefined && /^[1-9]\d*$/.test(val(in1, 1) as string) ? Number(val(in1, 1)) : undefined,
+      extension: subscriberName !== undefined ? [{ url: 'urn:hcdl:fhir:StructureDefinition:subscriber-name', valueHumanName: subscriberName }] : undefined,
+    } as Json) as never,
+  );
+}

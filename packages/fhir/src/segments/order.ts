@@ -1,0 +1,131 @@
+/**
+ * ORC and OBR → ServiceRequest, and for result messages OBR → DiagnosticReport
+ * (IG ORC[ServiceRequest], OBR[ServiceRequest], OBR[DiagnosticReport]). An ORC and the OBR
+ * that follows it are one order: one ServiceRequest.
+ */
+import { codeableConcept, mappedCode } from '../datatypes/coded';
+import { eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { toDateTime, toInstant } from '../datatypes/dtm';
+import type { Mapping, OrderState } from '../mapping';
+import { clean, type FhirResource, type Json } from '../resource';
+import { comp, rep1, reps, val } from '../values';
+import type { V2Segment } from '../v2';
+import { practitioner } from './actors';
+
+/** Message codes whose OBR carries results (a DiagnosticReport), not only a request. */
+const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL', 'MDM']);
+
+function orderKey(m: Mapping, seg: V2Segment, placerField: number, fillerField: number): string | undefined {
+  const placer = eiKey(rep1(seg, placerField));
+  if (placer !== undefined) return `placer:${m.scope}|${placer}`;
+  const filler = eiKey(rep1(seg, fillerField));
+  return filler !== undefined ? `filler:${m.scope}|${filler}` : undefined;
+}
+
+function orderIdentifiers(seg: V2Segment, placerField: number, fillerField: number): Json[] {
+  return [eiIdentifier(rep1(seg, placerField), 'PLAC'), eiIdentifier(rep1(seg, fillerField), 'FILL')].filter((i) => i !== undefined) as Json[];
+}
+
+/** Messages whose ORC orders a medication or vaccine: its data goes to that resource, not to a ServiceRequest. */
+const MEDICATION_MESSAGES = new Set(['VXU', 'RDE', 'RAS', 'RDS', 'OMP', 'RGV', 'RSP']);
+
+function serviceRequest(m: Mapping, key: string | undefined, position: string, detached = false): FhirResource {
+  const id = m.id('ServiceRequest', key, position);
+  const existing = detached ? undefined : m.get({ reference: `ServiceRequest/${id}` });
+  if (existing !== undefined) return existing;
+  const sr: FhirResource = { resourceType: 'ServiceRequest', id, status: 'unknown', intent: 'order' };
+  if (m.patient !== undefined) sr.subject = m.patient;
+  if (m.encounter !== undefined) sr.encounter = m.encounter;
+  if (!detached) m.add(sr);
+  return sr;
+}
+
+/** ORC → starts an order group with its ServiceRequest. */
+export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState {
+  const key = orderKey(m, orc, 2, 3);
+  const detached = MEDICATION_MESSAGES.has(m.messageCode);
+  const sr = serviceRequest(m, key, position, detached);
+  if (m.patient === undefined) sr.subject = { display: 'unknown patient' };
+  const identifiers = orderIdentifiers(orc, 2, 3);
+  if (identifiers.length > 0) sr.identifier = identifiers;
+  const group = eiIdentifier(rep1(orc, 4), 'PGN');
+  if (group !== undefined) sr.requisition = group;
+  const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
+  const orderStatus = val(orc, 5);
+  sr.status =
+    status ??
+    (orderStatus === 'CM'
+      ? 'completed'
+      : orderStatus === 'CA' || orderStatus === 'DC'
+        ? 'revoked'
+        : orderStatus === 'HD'
+          ? 'on-hold'
+          : orderStatus !== undefined
+            ? 'active'
+            : 'unknown');
+  const authored = toDateTime(val(orc, 9), m.offset);
+  if (authored !== undefined) sr.authoredOn = authored;
+  const requester = practitioner(m, rep1(orc, 12));
+  if (requester !== undefined) sr.requester = requester;
+  const reason = reps(orc, 16)
+    .map((r) => codeableConcept(r))
+    .filter((c) => c !== undefined);
+  if (reason.length > 0) sr.reasonCode = reason;
+  const state: OrderState = { request: sr, specimens: [], position, observations: [] };
+  if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
+  if (key !== undefined) state.key = key;
+  m.order = state;
+  return state;
+}
+
+/** OBR → the order's ServiceRequest code and, in result messages, its DiagnosticReport. */
+export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: boolean): void {
+  const key = orderKey(m, obr, 2, 3);
+  let state = afterOrc && m.order?.serviceRequest !== undefined ? m.order : undefined;
+  if (state === undefined) {
+    const sr = serviceRequest(m, key, position);
+    sr.status = 'active';
+    if (m.patient === undefined) sr.subject = { display: 'unknown patient' };
+    state = { serviceRequest: { reference: `ServiceRequest/${sr.id}` }, request: sr, specimens: [], position, observations: [] };
+    if (key !== undefined) state.key = key;
+    m.order = state;
+  }
+  if (state.key === undefined && key !== undefined) state.key = key;
+  const sr = m.get(state.serviceRequest);
+  const code = codeableConcept(rep1(obr, 4));
+  const identifiers = orderIdentifiers(obr, 2, 3);
+  if (sr !== undefined) {
+    if (code !== undefined) sr.code = code;
+    if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
+    const requester = practitioner(m, rep1(obr, 16));
+    if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
+    const occurrence = toDateTime(val(obr, 7), m.offset);
+    if (occurrence !== undefined && RESULT_MESSAGES.has(m.messageCode) === false) sr.occurrenceDateTime = occurrence;
+    const priority = val(obr, 5) ?? val(obr, 27, 6);
+    if (priority === 'S') sr.priority = 'stat';
+    const reason = reps(obr, 31)
+      .map((r) => codeableConcept(r))
+      .filter((c) => c !== undefined);
+    if (reason.length > 0) sr.reasonCode = [...((sr.reasonCode as Json[]) ?? []), ...reason];
+  }
+  if (!RESULT_MESSAGES.has(m.messageCode) || code === undefined) return;
+  const fillerKey = eiKey(rep1(obr, 3));
+  const reportKey = fillerKey !== undefined ? `filler:${m.scope}|${fillerKey}` : state.key;
+  const status = val(obr, 25);
+  const report = clean({
+    resourceType: 'DiagnosticReport',
+    id: m.id('DiagnosticReport', reportKey, position),
+    identifier: identifiers,
+    basedOn: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
+    status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
+    category: val(obr, 24) !== undefined ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: val(obr, 24) }] }] : undefined,
+    code,
+    subject: m.patient,
+    encounter: m.encounter,
+    effectiveDateTime: toDateTime(val(obr, 7), m.offset),
+    issued: toInstant(val(obr, 22), m.offset),
+    resultsInterpreter: [practitioner(m, rep1(obr, 32))].filter((p) => p !== undefined),
+  } as Json) as FhirResource;
+  m.add(report);
+  state.report = report;
+}
