@@ -7,10 +7,10 @@ const range = (from: number, to: number): number[] => Array.from({ length: to - 
 export const MAPPED_FIELDS: Readonly<Record<string, ReadonlySet<number>>> = {
   MSH: new Set(range(1, 12)),
   EVN: new Set([1, 2, 3, 4, 5, 6]),
-  PID: new Set([1, 2, 3, 4, 5, 6, 7, 8, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 29, 30]),
+  PID: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16, 17, 18, 19, 20, 22, 23, 24, 25, 29, 30]),
   PD1: new Set([3, 4]),
   NK1: new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 13, 15, 16]),
-  PV1: new Set([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14, 17, 19, 36, 37, 38, 44, 45]),
+  PV1: new Set([1, 2, 3, 4, 6, 7, 8, 9, 10, 11, 13, 14, 17, 19, 36, 37, 38, 44, 45, 50]),
   PV2: new Set([3, 11, 12, 25]),
   ORC: new Set([1, 2, 3, 4, 5, 9, 12, 16]),
   OBR: new Set([1, 2, 3, 4, 5, 7, 16, 22, 24, 25, 27, 31, 32]),

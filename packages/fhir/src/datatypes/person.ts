@@ -37,6 +37,11 @@ export function humanName(rep: V2Repetition | undefined, at: number, typeAt: num
 export function xpnName(rep: V2Repetition | undefined, offset: string): Json | undefined {
   const n = humanName(rep, 1, 7, offset);
   if (n === undefined || rep === undefined) return n;
+  // XPN.15 called-by name is a given name; XPN.14 professional suffix a suffix.
+  const calledBy = comp(rep, 15);
+  if (calledBy !== undefined) n.given = [...((n.given as string[]) ?? []), calledBy];
+  const professional = comp(rep, 14);
+  if (professional !== undefined) n.suffix = [...((n.suffix as string[]) ?? []), professional];
   const p = period(comp(rep, 12) ?? sub(rep, 10, 1), comp(rep, 13) ?? sub(rep, 10, 2), offset);
   if (p !== undefined) n.period = p;
   return n;

@@ -20,6 +20,8 @@ export function mapPv1(m: Mapping, pv1: V2Segment, position: string): void {
   const visit = rep1(pv1, 19);
   const visitId = visit !== undefined ? cxIdentifier(visit, m.offset) : undefined;
   if (visitId !== undefined) visitId.type ??= { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'VN' }] };
+  const alt = rep1(pv1, 50);
+  const alternate = alt !== undefined ? cxIdentifier(alt, m.offset) : undefined;
   const key = visitId !== undefined ? `${m.patient?.reference ?? ''}|${visitId.system ?? m.scope}#${visitId.value}` : undefined;
   const cls = val(pv1, 2);
   const classTarget = mapCode('PatientClass[EncounterClass]', cls);
@@ -48,7 +50,7 @@ export function mapPv1(m: Mapping, pv1: V2Segment, position: string): void {
   const encounter = clean({
     resourceType: 'Encounter',
     id: m.id('Encounter', key, position),
-    identifier: visitId !== undefined ? [visitId] : undefined,
+    identifier: [visitId, alternate].filter((i) => i !== undefined),
     status,
     class:
       classTarget !== undefined

@@ -55,7 +55,11 @@ export function mapPid(m: Mapping, pid: V2Segment, position: string): Reference 
     });
   const dl = rep1(pid, 20);
   if (comp(dl, 1) !== undefined)
-    identifier.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'DL' }] }, value: comp(dl, 1) as string });
+    identifier.push({
+      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'DL' }] },
+      ...(comp(dl, 2) !== undefined ? { system: `urn:hcdl:ns:${encodeURIComponent(comp(dl, 2) as string)}` } : {}),
+      value: comp(dl, 1) as string,
+    });
   const extension: Json[] = [];
   const mmn = rep1(pid, 6);
   if (sub(mmn, 1, 1) !== undefined)
@@ -85,9 +89,7 @@ export function mapPid(m: Mapping, pid: V2Segment, position: string): Reference 
     extension,
     identifier,
     active: true,
-    name: reps(pid, 5)
-      .map((r) => xpnName(r, m.offset))
-      .filter((n) => n !== undefined),
+    name: [...reps(pid, 5), ...reps(pid, 9)].map((r) => xpnName(r, m.offset)).filter((n) => n !== undefined),
     telecom,
     gender: mappedCode('AdministrativeSex', val(pid, 8)),
     birthDate: toDate(birth),

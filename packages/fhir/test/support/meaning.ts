@@ -1,0 +1,197 @@
+/**
+ * Compares our FHIR output with an expected bundle by meaning, ids ignored: for each resource
+ * type in scope the same count, and for each pair matched by content the same identifiers
+ * (system + value), names, codes (system + code), dates (instant + precision), quantities and
+ * subject references resolving to the matched Patient. Supporting resources (Practitioner,
+ * Organization, Location, Provenance, Account...) are converter-specific and are compared only
+ * through the references of the resources in scope; the table lists them as not compared.
+ */
+type R = Record<string, unknown> & { resourceType: string; id?: string };
+
+export const COMPARED_TYPES = [
+  'Patient',
+  'Encounter',
+  'Observation',
+  'DiagnosticReport',
+  'Specimen',
+  'ServiceRequest',
+  'Immunization',
+  'Appointment',
+  'DocumentReference',
+  'MedicationRequest',
+  'MedicationAdministration',
+  'AllergyIntolerance',
+  'Condition',
+  'Coverage',
+  'Procedure',
+] as const;
+
+/** Identifier and code system spellings that mean the same authority or code system. */
+export function normSystem(s: unknown): string {
+  if (typeof s !== 'string') return '';
+  const ns = /^(?:http:\/\/example\.com\/v2-to-fhir-converter\/Identifier\/|urn:hcdl:ns:)(.*)$/.exec(s);
+  if (ns !== null) return `ns:${decodeURIComponent(ns[1] as string)}`;
+  const cs = /^(?:http:\/\/example\.com\/v2-to-fhir-converter\/CodeSystem\/|urn:hcdl:cs:)(.*)$/.exec(s);
+  if (cs !== null) return `cs:${decodeURIComponent(cs[1] as string)}`;
+  return s;
+}
+
+/**
+ * Authority aliases from the message: the parts of one HD sent in subcomponents (namespace,
+ * universal id, its type) name one assigning authority, whichever part a converter spells the
+ * system from (FHIR-Converter spells it from HD.3 when HD.2 is not an OID; the IG from HD.2
+ * by its type, HD.1 through a local table).
+ */
+export type Aliases = ReadonlyMap<string, string>;
+
+export function authorityAliases(segments: readonly { fields: readonly (readonly (readonly unknown[])[] | undefined)[] }[]): Aliases {
+  const out = new Map<string, string>();
+  for (const seg of segments)
+    for (const field of seg.fields)
+      for (const rep of field ?? [])
+        for (const c of rep) {
+          if (!Array.isArray(c)) continue;
+          const parts = (c as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+          if (parts.length < 2) continue;
+          const canonical = parts[0] as string;
+          for (const p of parts) if (!out.has(`ns:${p}`)) out.set(`ns:${p}`, `ns:${canonical}`);
+          for (const p of parts) if (/^[0-2](\.\d+)+$/.test(p) && !out.has(`urn:oid:${p}`)) out.set(`urn:oid:${p}`, `ns:${canonical}`);
+        }
+  return out;
+}
+
+const WELL_KNOWN: Readonly<Record<string, string>> = {
+  'ns:USSSA': 'http://hl7.org/fhir/sid/us-ssn',
+  'ns:SSA': 'http://hl7.org/fhir/sid/us-ssn',
+  'ns:NPI': 'http://hl7.org/fhir/sid/us-npi',
+};
+
+function identifiers(r: R, aliases: Aliases): string[] {
+  const ids = [...((r.identifier as R[] | undefined) ?? []), ...(r.masterIdentifier !== undefined ? [r.masterIdentifier as R] : [])];
+  return ids
+    .map((i) => {
+      const sys = normSystem(i.system).replace(/^cs:/, 'ns:');
+      const known = WELL_KNOWN[sys] ?? sys;
+      return `${aliases.get(known) ?? known}|${String(i.value ?? '')}`;
+    })
+    .sort();
+}
+
+function names(r: R): string[] {
+  return ((r.name as R[] | undefined) ?? [])
+    .filter((n) => typeof n === 'object')
+    .map((n) => `${String(n.family ?? '').toUpperCase()}|${((n.given as string[] | undefined) ?? []).join(' ').toUpperCase()}`)
+    .sort();
+}
+
+const CODE_FIELDS = ['code', 'vaccineCode', 'medicationCodeableConcept', 'valueCodeableConcept'] as const;
+
+function codes(r: R): string[] {
+  const out: string[] = [];
+  for (const f of CODE_FIELDS) {
+    const cc = r[f] as R | undefined;
+    for (const c of (cc?.coding as R[] | undefined) ?? []) if (c.code !== undefined) out.push(`${f}:${normSystem(c.system)}|${String(c.code)}`);
+  }
+  if (r.resourceType === 'Patient' && r.gender !== undefined) out.push(`gender:${String(r.gender)}`);
+  return out.sort();
+}
+
+/** A date as (wall clock, precision); two are equal when their wall clocks or instants agree. */
+function dateKey(v: unknown): { wall: string; ms: number | undefined; precision: number } | undefined {
+  if (typeof v !== 'string') return undefined;
+  const precision = v.length <= 10 ? v.length : 19;
+  const ms = v.length > 10 ? Date.parse(v) : undefined;
+  return { wall: v.slice(0, Math.min(v.length, 19)), ms, precision };
+}
+
+const DATE_FIELDS = [
+  'birthDate',
+  'effectiveDateTime',
+  'occurrenceDateTime',
+  'onsetDateTime',
+  'authoredOn',
+  'recordedDate',
+  'performedDateTime',
+  'issued',
+] as const;
+
+function dates(r: R): Record<string, ReturnType<typeof dateKey>> {
+  const out: Record<string, ReturnType<typeof dateKey>> = {};
+  for (const f of DATE_FIELDS) if (r[f] !== undefined) out[f] = dateKey(r[f]);
+  const period = r.period as R | undefined;
+  if (period?.start !== undefined) out['period.start'] = dateKey(period.start);
+  return out;
+}
+
+function sameDate(a: ReturnType<typeof dateKey>, b: ReturnType<typeof dateKey>): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  if (a.precision !== b.precision) return false;
+  return a.wall === b.wall || (a.ms !== undefined && a.ms === b.ms);
+}
+
+function quantity(r: R): string | undefined {
+  const q = r.valueQuantity as R | undefined;
+  return q === undefined ? undefined : `${String(q.value)}|${String(q.unit ?? q.code ?? '')}`;
+}
+
+function score(a: R, b: R, aliases: Aliases): number {
+  const inter = (x: string[], y: string[]): number => x.filter((v) => y.includes(v)).length;
+  return (
+    inter(identifiers(a, aliases), identifiers(b, aliases)) * 3 +
+    inter(codes(a), codes(b)) * 2 +
+    inter(names(a), names(b)) +
+    (quantity(a) === quantity(b) ? 1 : 0)
+  );
+}
+
+const eq = (a: string[], b: string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
+
+export interface SampleComparison {
+  equal: boolean;
+  differences: string[];
+  /** Expected resource types outside the compared scope (supporting resources), with counts. */
+  notCompared: Record<string, number>;
+}
+
+export function compareBundles(expected: readonly R[], ours: readonly R[], aliases: Aliases = new Map()): SampleComparison {
+  const differences: string[] = [];
+  const notCompared: Record<string, number> = {};
+  const scope = new Set<string>(COMPARED_TYPES);
+  for (const r of expected) if (!scope.has(r.resourceType)) notCompared[r.resourceType] = (notCompared[r.resourceType] ?? 0) + 1;
+  const patientMatch = new Map<string, string>();
+  for (const type of COMPARED_TYPES) {
+    const exp = expected.filter((r) => r.resourceType === type);
+    const got = ours.filter((r) => r.resourceType === type && !(type === 'Patient' && r.active === false));
+    const expAll = type === 'Patient' ? expected.filter((r) => r.resourceType === type) : exp;
+    if (expAll.length !== got.length) differences.push(`${type}: ${expAll.length} expected, ${got.length} made`);
+    const free = [...got];
+    for (const e of expAll) {
+      let best = -1;
+      let at = -1;
+      free.forEach((g, i) => {
+        const s = score(e, g, aliases);
+        if (s > best) {
+          best = s;
+          at = i;
+        }
+      });
+      const g = free[at];
+      if (g === undefined) continue;
+      free.splice(at, 1);
+      if (type === 'Patient' && e.id !== undefined && g.id !== undefined) patientMatch.set(`Patient/${e.id}`, `Patient/${g.id}`);
+      const what: string[] = [];
+      if (!eq(identifiers(e, aliases), identifiers(g, aliases))) what.push('identifiers');
+      if (!eq(names(e), names(g))) what.push('names');
+      if (!eq(codes(e), codes(g))) what.push('codes');
+      const de = dates(e);
+      const dg = dates(g);
+      for (const k of Object.keys(de)) if (!sameDate(de[k], dg[k])) what.push(`dates(${k})`);
+      if (quantity(e) !== quantity(g)) what.push('quantity');
+      const se = ((e.subject ?? e.patient ?? e.beneficiary) as R | undefined)?.reference as string | undefined;
+      const sg = ((g.subject ?? g.patient ?? g.beneficiary) as R | undefined)?.reference as string | undefined;
+      if (se !== undefined && se.startsWith('Patient/') && patientMatch.get(se) !== sg) what.push('subject');
+      if (what.length > 0) differences.push(`${type}[${codes(e)[0] ?? identifiers(e, aliases)[0] ?? ''}]: ${what.join(', ')}`);
+    }
+  }
+  return { equal: differences.length === 0, differences, notCompared };
+}
