@@ -37,26 +37,44 @@ export function normSystem(s: unknown): string {
 }
 
 /**
- * Authority aliases from the message: the parts of one HD sent in subcomponents (namespace,
- * universal id, its type) name one assigning authority, whichever part a converter spells the
- * system from (FHIR-Converter spells it from HD.3 when HD.2 is not an OID; the IG from HD.2
- * by its type, HD.1 through a local table).
+ * Authority aliases from the message, scoped to the identifier they qualify: the parts of the
+ * one HD sent with an identifier (namespace, universal id, its type) name one assigning
+ * authority for that identifier's value, whichever part a converter spells the system from
+ * (FHIR-Converter spells it from HD.3 when HD.2 is not an OID; the IG from HD.1, else HD.2 by
+ * its type). Keyed `<spelling>|<value>`, so an HD never aliases another identifier's authority.
  */
 export type Aliases = ReadonlyMap<string, string>;
+
+/** Universal id types (HL7 table 0301): a flat EI's fourth component is one of these. */
+const HD_TYPES = new Set(['ISO', 'UUID', 'GUID', 'DNS', 'URI', 'CLIA', 'CLIP', 'HCD', 'HL7', 'L', 'M', 'N', 'x400', 'x500', 'Random', 'EUI64']);
+
+const leaf = (x: unknown): string => (typeof x === 'string' ? x.trim() : '');
+
+function addHd(out: Map<string, string>, value: string, hd: readonly unknown[]): void {
+  const parts = hd.map(leaf).filter((p) => p !== '');
+  if (value === '' || parts.length < 2) return;
+  const canonical = `ns:${parts[0] as string}`;
+  for (const p of parts) {
+    if (!out.has(`ns:${p}|${value}`)) out.set(`ns:${p}|${value}`, canonical);
+    if (/^[0-2](\.\d+)+$/.test(p) && !out.has(`urn:oid:${p}|${value}`)) out.set(`urn:oid:${p}|${value}`, canonical);
+  }
+}
 
 export function authorityAliases(segments: readonly { fields: readonly (readonly (readonly unknown[])[] | undefined)[] }[]): Aliases {
   const out = new Map<string, string>();
   for (const seg of segments)
     for (const field of seg.fields)
-      for (const rep of field ?? [])
-        for (const c of rep) {
-          if (!Array.isArray(c)) continue;
-          const parts = (c as unknown[]).filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-          if (parts.length < 2) continue;
-          const canonical = parts[0] as string;
-          for (const p of parts) if (!out.has(`ns:${p}`)) out.set(`ns:${p}`, `ns:${canonical}`);
-          for (const p of parts) if (/^[0-2](\.\d+)+$/.test(p) && !out.has(`urn:oid:${p}`)) out.set(`urn:oid:${p}`, `ns:${canonical}`);
-        }
+      for (const rep of field ?? []) {
+        const value = leaf(rep[0]);
+        // CX: the value in component 1, its HD in component 4 (subcomponents).
+        if (Array.isArray(rep[3])) addHd(out, value, rep[3] as unknown[]);
+        // A flat EI: the value in component 1, the HD in components 2-4.
+        else if (HD_TYPES.has(leaf(rep[3]))) addHd(out, value, [rep[1], rep[2], rep[3]]);
+        // An EI inside one component (EIP parts, SPM-2): value & namespace & universal id & type.
+        rep.forEach((c, i) => {
+          if (i !== 3 && Array.isArray(c) && c.length >= 3) addHd(out, leaf(c[0]), (c as unknown[]).slice(1, 4));
+        });
+      }
   return out;
 }
 
@@ -68,11 +86,14 @@ const WELL_KNOWN: Readonly<Record<string, string>> = {
 
 function identifiers(r: R, aliases: Aliases): string[] {
   const ids = [...((r.identifier as R[] | undefined) ?? []), ...(r.masterIdentifier !== undefined ? [r.masterIdentifier as R] : [])];
+  // An identifier without a value (FHIR-Converter writes `{ type: FILL }` alone) identifies nothing.
   return ids
+    .filter((i) => typeof i.value === 'string' && i.value.trim() !== '')
     .map((i) => {
       const sys = normSystem(i.system).replace(/^cs:/, 'ns:');
       const known = WELL_KNOWN[sys] ?? sys;
-      return `${aliases.get(known) ?? known}|${String(i.value ?? '')}`;
+      const value = String(i.value);
+      return `${aliases.get(`${known}|${value}`) ?? known}|${value}`;
     })
     .sort();
 }
