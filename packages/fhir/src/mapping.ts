@@ -14,6 +14,7 @@ export class Mapping {
   readonly notes: MappingNote[] = [];
   readonly links: PatientLink[] = [];
   readonly #resources = new Map<string, FhirResource>();
+  readonly #stubs = new Set<string>();
   /** Scope that qualifies identifiers sent without an assigning authority (MSH-4 or MSH-3). */
   scope = '';
   event = '';
@@ -23,6 +24,8 @@ export class Mapping {
   encounter: Reference | undefined;
   /** The current order (ORC/OBR group): what OBX, SPM, NTE, TQ1 attach to. */
   order: OrderState | undefined;
+  /** The current insurance group's Coverage (IN2, IN3 add to it) and whether the insured is the patient. */
+  coverage: { resource: FhirResource; selfInsured: boolean } | undefined;
   /** The last resource made (NTE attaches its note to it when it takes notes). */
   last: FhirResource | undefined;
 
@@ -37,15 +40,20 @@ export class Mapping {
     return deterministicId(resourceType, key ?? `message:${this.ctx.messageId}:${position}`);
   }
 
-  /** Adds the resource (the first one made wins when two share an id) and returns a reference. */
-  add(r: FhirResource): Reference {
+  /**
+   * Adds the resource and returns a reference. The first one made wins when two share an id,
+   * unless the first was a stub (a resource only referenced by identifier): the full one
+   * replaces it in place.
+   */
+  add(r: FhirResource, stub = false): Reference {
     const k = `${r.resourceType}/${r.id}`;
     const existing = this.#resources.get(k);
-    if (existing === undefined) {
+    if (existing === undefined || (!stub && this.#stubs.delete(k))) {
       r.meta = { ...(r.meta ?? {}), source: this.metaSource };
       this.#resources.set(k, r);
-      this.last = r;
-    } else this.last = existing;
+      if (stub) this.#stubs.add(k);
+      else this.last = r;
+    } else if (!stub) this.last = existing;
     return { reference: k };
   }
 

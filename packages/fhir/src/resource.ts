@@ -44,3 +44,19 @@ export function clean<T extends Json>(o: T): T {
   }
   return o;
 }
+
+const identifierKey = (i: Identifier): string => `${i.system ?? ''}|${i.value ?? ''}|${i.type?.coding?.[0]?.code ?? ''}`;
+
+/** Appends identifiers to a resource, leaving out any equal (system, value, type) to one it has. */
+export function pushIdentifiers(r: FhirResource, ids: readonly Identifier[]): void {
+  if (ids.length === 0) return;
+  const list = (r.identifier as Identifier[] | undefined) ?? [];
+  const seen = new Set(list.map(identifierKey));
+  for (const id of ids) {
+    const k = identifierKey(id);
+    if (seen.has(k)) continue;
+    seen.add(k);
+    list.push(id);
+  }
+  if (list.length > 0) r.identifier = list;
+}

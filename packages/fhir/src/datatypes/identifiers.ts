@@ -14,6 +14,9 @@ const KNOWN_NAMESPACES: Readonly<Record<string, string>> = {
   CMS: 'http://hl7.org/fhir/sid/us-npi',
 };
 
+/** A local namespace as a URN; spaces become `-` as in FHIR-Converter's local systems. */
+export const localNamespace = (name: string): string => `urn:hcdl:ns:${encodeURIComponent(name.replace(/ /g, '-'))}`;
+
 /**
  * An HD (namespace id, universal id, universal id type) as a system URI: an ISO OID becomes
  * `urn:oid:`, a UUID `urn:uuid:`, a URI stays as sent; a namespace alone becomes
@@ -23,13 +26,13 @@ export function hdSystem(namespace: string | undefined, universalId: string | un
   if (universalId !== undefined) {
     const t = universalType?.toUpperCase();
     const oid = universalId.replace(/^urn:oid:/, '');
-    if (/^[0-2](\.\d+)+$/.test(oid) && (t === 'ISO' || t === undefined)) return `urn:oid:${oid}`;
+    if (/^[0-2](\.\d+)+$/.test(oid) && (t === 'ISO' || t === 'CLIA' || t === 'CLIP' || t === undefined)) return `urn:oid:${oid}`;
     if ((t === 'UUID' || t === 'GUID') && /^[0-9a-f-]{36}$/i.test(universalId.replace(/^urn:uuid:/, '')))
       return `urn:uuid:${universalId.replace(/^urn:uuid:/, '').toLowerCase()}`;
     if (/^(https?:|urn:)\S+$/.test(universalId)) return universalId;
   }
-  if (namespace !== undefined) return KNOWN_NAMESPACES[namespace.toUpperCase()] ?? `urn:hcdl:ns:${encodeURIComponent(namespace)}`;
-  if (universalId !== undefined) return `urn:hcdl:ns:${encodeURIComponent(universalId)}`;
+  if (namespace !== undefined) return KNOWN_NAMESPACES[namespace.toUpperCase()] ?? localNamespace(namespace);
+  if (universalId !== undefined) return localNamespace(universalId);
   return undefined;
 }
 

@@ -3,14 +3,17 @@
  * (IG AL1[AllergyIntolerance], IAM[AllergyIntolerance], DG1[Condition], PR1[Procedure], IN1[Coverage]).
  */
 import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
-import { cxIdentifier, eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { cxIdentifier, eiIdentifier, eiKey, hdSystem } from '../datatypes/identifiers';
 import { toDate, toDateTime } from '../datatypes/dtm';
 import { xpnName } from '../datatypes/person';
 import type { Mapping } from '../mapping';
-import { clean, type Json, type Reference } from '../resource';
+import { clean, type FhirResource, type Identifier, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
-import type { V2Segment } from '../v2';
+import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
+import { insuredIsPatient } from './financial';
+
+const POLICY_SYSTEM = 'urn:hcdl:ns:policy-id';
 
 const clinical = (code: string): Json => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
 
@@ -59,6 +62,29 @@ export function mapAllergy(m: Mapping, seg: V2Segment, position: string): void {
   );
 }
 
+/**
+ * DG1-22 (parent diagnosis) and PR1-25 (parent procedure) name another Condition or Procedure
+ * by its identifier (IG DG1[Condition] DG1-22, PR1[Procedure] PR1-25 → partOf): the reference
+ * resolves to a resource with that identifier in the bundle, made here when the message has
+ * none (its own segment, if sent later, fills it: same id).
+ */
+function parentReference(m: Mapping, type: 'Condition' | 'Procedure', ei: V2Repetition | undefined, position: string): Reference | undefined {
+  if (ei === undefined) return undefined;
+  const identifier = eiIdentifier(ei) ?? eiSystemOnly(ei);
+  if (identifier === undefined) return undefined;
+  const key = `${type === 'Condition' ? 'dg1' : 'pr1'}:${m.scope}|${eiKey(ei) ?? `${comp(ei, 2) ?? ''}&${comp(ei, 3) ?? ''}#`}`;
+  const stub: Json = { resourceType: type, id: m.id(type, key, `${position}:parent`), identifier: [identifier] };
+  if (type === 'Procedure') stub.status = 'unknown';
+  stub.subject = m.patient ?? { display: 'unknown patient' };
+  return m.add(stub as FhirResource, true);
+}
+
+/** An EI sent with an authority and no value (DG1-22 `^^1.2.3^ISO`): an identifier with its system alone. */
+function eiSystemOnly(ei: V2Repetition): Identifier | undefined {
+  const system = hdSystem(comp(ei, 2), comp(ei, 3), comp(ei, 4));
+  return system !== undefined ? { system } : undefined;
+}
+
 /** DG1 → Condition (encounter-diagnosis), referenced from the Encounter's diagnosis list. */
 export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
   const code = codeableConcept(rep1(dg1, 3)) ?? (val(dg1, 4) !== undefined ? { text: val(dg1, 4) as string } : undefined);
@@ -87,6 +113,8 @@ export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
     recordedDate: recorded,
     asserter,
   } as Json);
+  const parent = parentReference(m, 'Condition', rep1(dg1, 22), position);
+  if (parent !== undefined) condition.extension = [{ url: 'http://hl7.org/fhir/StructureDefinition/condition-dueTo', valueReference: parent }];
   const ref = m.add(condition as never);
   const enc = m.get(m.encounter);
   if (enc !== undefined) {
@@ -116,10 +144,12 @@ export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
     .map((r) => practitioner(m, r))
     .filter((p) => p !== undefined)
     .map((actor) => ({ actor }));
+  const parent = parentReference(m, 'Procedure', rep1(pr1, 25), position);
   m.add(
     clean({
       resourceType: 'Procedure',
       id: m.id('Procedure', key, position),
+      partOf: parent !== undefined ? [parent] : undefined,
       identifier: [eiIdentifier(id19)].filter((i) => i !== undefined),
       status: 'completed',
       category: codeableConcept(rep1(pr1, 6), '0230'),
@@ -171,22 +201,26 @@ export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
   const relationship = codeableConcept(rep1(in1, 17), '0063');
   const subscriberName = xpnName(rep1(in1, 16), m.offset);
   const beneficiary: Reference | { display: string } = m.patient ?? { display: 'unknown patient' };
-  m.add(
-    clean({
-      resourceType: 'Coverage',
-      id: m.id('Coverage', key, position),
-      identifier:
-        policy !== undefined ? [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MB' }] }, value: policy }] : undefined,
-      status: 'active',
-      type: codeableConcept(rep1(in1, 15), '0086'),
-      subscriberId: val(in1, 49) ?? policy,
-      beneficiary,
-      relationship,
-      period: start !== undefined || end !== undefined ? clean({ start, end }) : undefined,
-      payor: [insurer ?? { display: val(in1, 4) ?? 'unknown payor' }],
-      class: classes.map((c) => clean(c)),
-      order: val(in1, 1) !== undefined && /^[1-9]\d*$/.test(val(in1, 1) as string) ? Number(val(in1, 1)) : undefined,
-      extension: subscriberName !== undefined ? [{ url: 'urn:hcdl:fhir:StructureDefinition:subscriber-name', valueHumanName: subscriberName }] : undefined,
-    } as Json) as never,
-  );
+  const coverage = clean({
+    resourceType: 'Coverage',
+    id: m.id('Coverage', key, position),
+    // IN1-36 is not in the IG's map; the policy number gets FHIR-Converter's local system.
+    identifier:
+      policy !== undefined
+        ? [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MB' }] }, system: POLICY_SYSTEM, value: policy }]
+        : undefined,
+    status: 'active',
+    type: codeableConcept(rep1(in1, 15), '0086'),
+    subscriberId: val(in1, 49) ?? policy,
+    beneficiary,
+    relationship,
+    period: start !== undefined || end !== undefined ? clean({ start, end }) : undefined,
+    payor: [insurer ?? { display: val(in1, 4) ?? 'unknown payor' }],
+    class: classes.map((c) => clean(c)),
+    order: val(in1, 1) !== undefined && /^[1-9]\d*$/.test(val(in1, 1) as string) ? Number(val(in1, 1)) : undefined,
+    extension: subscriberName !== undefined ? [{ url: 'urn:hcdl:fhir:StructureDefinition:subscriber-name', valueHumanName: subscriberName }] : undefined,
+  } as Json) as FhirResource;
+  m.add(coverage);
+  m.coverage = { resource: coverage, selfInsured: comp(rep1(in1, 17), 1) === 'SEL' };
+  insuredIsPatient(m, in1);
 }

@@ -4,6 +4,9 @@ import type { FhirResource } from '../resource';
 import type { V2Segment } from '../v2';
 import { mapAllergy, mapDg1, mapIn1, mapPr1 } from './clinical';
 import { mapPv1, mapPv2 } from './encounter';
+import { mapDb1, mapGt1, mapIn2 } from './financial';
+import { mapAcc, mapPda } from './incident';
+import { mapRf1 } from './referral';
 import { mapRxa, mapRxe, mapRxr } from './medication';
 import { mapMrg } from './merge';
 import { mapNte, mapObx, mapSpm } from './observation';
@@ -25,6 +28,7 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       // A new patient starts a new context (A17 swaps two patients; batches repeat PID).
       m.encounter = undefined;
       m.order = undefined;
+      m.coverage = undefined;
       mapPid(m, seg, location);
       return true;
     case 'PD1':
@@ -72,6 +76,24 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       return true;
     case 'IN1':
       mapIn1(m, seg, location);
+      return true;
+    case 'IN2':
+      mapIn2(m, seg, location);
+      return true;
+    case 'GT1':
+      mapGt1(m, seg, location);
+      return true;
+    case 'DB1':
+      mapDb1(m, seg);
+      return true;
+    case 'PDA':
+      mapPda(m, seg, location);
+      return true;
+    case 'ACC':
+      mapAcc(m, seg, location);
+      return true;
+    case 'RF1':
+      mapRf1(m, seg, location);
       return true;
     case 'RXA':
       mapRxa(m, seg, location);

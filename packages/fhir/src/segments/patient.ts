@@ -1,6 +1,6 @@
 /** PID (+ PD1, NK1) → Patient, Account, RelatedPerson; MRG → merge links (IG PID[Patient], NK1, MRG). */
 import { codeableConcept, mappedCode, mappedConcept } from '../datatypes/coded';
-import { cxIdentifier } from '../datatypes/identifiers';
+import { cxIdentifier, localNamespace } from '../datatypes/identifiers';
 import { toDate, toDateTime, parseDtm } from '../datatypes/dtm';
 import { xadAddress, xpnName, xtnContact } from '../datatypes/person';
 import { deterministicId, identifierKey } from '../ids';
@@ -57,7 +57,7 @@ export function mapPid(m: Mapping, pid: V2Segment, position: string): Reference 
   if (comp(dl, 1) !== undefined)
     identifier.push({
       type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'DL' }] },
-      ...(comp(dl, 2) !== undefined ? { system: `urn:hcdl:ns:${encodeURIComponent(comp(dl, 2) as string)}` } : {}),
+      ...(comp(dl, 2) !== undefined ? { system: localNamespace(comp(dl, 2) as string) } : {}),
       value: comp(dl, 1) as string,
     });
   const extension: Json[] = [];

@@ -1,0 +1,133 @@
+/**
+ * What the financial and disability segments say about the patient: GT1 (guarantor), IN2
+ * (insurance additional information), DB1 (disability), and IN1 when the insured is the
+ * patient. The IG has no map for GT1, IN2 or DB1; this follows FHIR-Converter where it leaves
+ * the choice open: identifiers and names of the patient when the segment speaks of the patient
+ * (GT1-11 or IN1-17 `SEL`, DB1-2 `PT`), a RelatedPerson for another guarantor.
+ */
+import { codeableConcept, mappedCode } from '../datatypes/coded';
+import { cxIdentifier } from '../datatypes/identifiers';
+import { toDate } from '../datatypes/dtm';
+import { xadAddress, xpnName, xtnContact } from '../datatypes/person';
+import type { Mapping } from '../mapping';
+import { clean, pushIdentifiers, type FhirResource, type Identifier, type Json } from '../resource';
+import { comp, rep1, reps, val } from '../values';
+import type { V2Segment } from '../v2';
+
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+const typed = (code: string, system: string, value: string): Identifier => ({ type: { coding: [{ system: V2_0203, code }] }, system, value });
+
+export const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
+export const MEDICARE_SYSTEM = 'http://hl7.org/fhir/sid/us-medicare';
+/**
+ * No published system names a US Medicaid or military id; FHIR-Converter's spellings are used
+ * so identifiers from both converters match (the IG leaves the system open).
+ */
+export const MEDICAID_SYSTEM = 'http://example.com/v2-to-fhir-converter/sid/us-medicaid';
+export const MILITARY_SYSTEM = 'http://example.com/v2-to-fhir-converter/sid/us-military';
+
+function cxIdentifiers(m: Mapping, seg: V2Segment, field: number): Identifier[] {
+  const out: Identifier[] = [];
+  for (const r of reps(seg, field)) {
+    const id = cxIdentifier(r, m.offset);
+    if (id !== undefined) out.push(id);
+  }
+  return out;
+}
+
+function addNames(patient: FhirResource, m: Mapping, seg: V2Segment, field: number): void {
+  const names = reps(seg, field)
+    .map((r) => xpnName(r, m.offset))
+    .filter((n) => n !== undefined);
+  if (names.length > 0) patient.name = [...((patient.name as Json[] | undefined) ?? []), ...names];
+}
+
+/** GT1 → the patient's identifiers and names when the guarantor is the patient, else a RelatedPerson. */
+export function mapGt1(m: Mapping, gt1: V2Segment, position: string): void {
+  const patient = m.get(m.patient);
+  if (patient === undefined || m.patient === undefined) {
+    m.note(position, 'out-of-context', 'GT1 without a PID before it');
+    return;
+  }
+  const self = comp(rep1(gt1, 11), 1) === 'SEL' && rep1(gt1, 21) === undefined;
+  if (self) {
+    const ssn = val(gt1, 12);
+    pushIdentifiers(patient, [...cxIdentifiers(m, gt1, 2), ...(ssn !== undefined ? [typed('SB', SSN_SYSTEM, ssn)] : []), ...cxIdentifiers(m, gt1, 19)]);
+    addNames(patient, m, gt1, 3);
+    if (patient.birthDate === undefined) {
+      const birth = toDate(val(gt1, 8));
+      if (birth !== undefined) patient.birthDate = birth;
+    }
+    if (patient.gender === undefined) {
+      const gender = mappedCode('AdministrativeSex', val(gt1, 9));
+      if (gender !== undefined) patient.gender = gender;
+    }
+    return;
+  }
+  const names = reps(gt1, 3)
+    .map((r) => xpnName(r, m.offset))
+    .filter((n) => n !== undefined);
+  if (names.length === 0) return;
+  m.add(
+    clean({
+      resourceType: 'RelatedPerson',
+      id: m.id('RelatedPerson', `${m.patient.reference}|gt1:${JSON.stringify(names[0])}`, position),
+      identifier: cxIdentifiers(m, gt1, 2),
+      patient: m.patient,
+      relationship: [codeableConcept(rep1(gt1, 11), '0063')].filter((c) => c !== undefined),
+      name: names,
+      telecom: [...reps(gt1, 6).map((r) => xtnContact(r)), ...reps(gt1, 7).map((r) => xtnContact(r))].filter((t) => t !== undefined),
+      address: reps(gt1, 5)
+        .map((r) => xadAddress(r, m.offset))
+        .filter((a) => a !== undefined),
+      birthDate: toDate(val(gt1, 8)),
+    } as Json) as FhirResource,
+  );
+}
+
+/** IN1 whose insured is the patient (IN1-17 `SEL`): IN1-49 identifies and IN1-16 names the patient (IG IN1[Coverage] IN1-16). */
+export function insuredIsPatient(m: Mapping, in1: V2Segment): void {
+  const patient = m.get(m.patient);
+  if (patient === undefined || comp(rep1(in1, 17), 1) !== 'SEL') return;
+  pushIdentifiers(patient, cxIdentifiers(m, in1, 49));
+  addNames(patient, m, in1, 16);
+}
+
+/**
+ * IN2 → the Medicare (IN2-6), Medicaid (IN2-8) and military (IN2-10) numbers and the IN2-61
+ * identifiers, on the patient and on the Coverage of its IN1; with IN1-17 `SEL`, the insured's
+ * identifiers (IN2-1) and SSN (IN2-2) are the patient's too.
+ */
+export function mapIn2(m: Mapping, in2: V2Segment, position: string): void {
+  const patient = m.get(m.patient);
+  const coverage = m.coverage;
+  if (patient === undefined) {
+    m.note(position, 'out-of-context', 'IN2 without a PID before it');
+    return;
+  }
+  const medicare = val(in2, 6);
+  const medicaid = val(in2, 8);
+  const military = val(in2, 10);
+  const programs: Identifier[] = [];
+  if (medicare !== undefined) programs.push(typed('MC', MEDICARE_SYSTEM, medicare));
+  if (medicaid !== undefined) programs.push(typed('MA', MEDICAID_SYSTEM, medicaid));
+  const more = cxIdentifiers(m, in2, 61);
+  const self = coverage?.selfInsured === true;
+  const ssn = val(in2, 2);
+  pushIdentifiers(patient, [
+    ...(self ? cxIdentifiers(m, in2, 1) : []),
+    ...(self && ssn !== undefined ? [typed('SS', SSN_SYSTEM, ssn)] : []),
+    ...programs,
+    ...(military !== undefined ? [typed('MI', MILITARY_SYSTEM, military)] : []),
+    ...more,
+  ]);
+  addNames(patient, m, in2, 7);
+  if (coverage !== undefined) pushIdentifiers(coverage.resource, [...programs, ...more]);
+}
+
+/** DB1 for the patient (DB1-2 `PT`): the disabled person identifiers (DB1-3) are the patient's. */
+export function mapDb1(m: Mapping, db1: V2Segment): void {
+  const patient = m.get(m.patient);
+  if (patient === undefined || comp(rep1(db1, 2), 1) !== 'PT') return;
+  pushIdentifiers(patient, cxIdentifiers(m, db1, 3));
+}
