@@ -12,6 +12,7 @@ import { comp, rep1, reps, val } from '../values';
 import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
 import { insuredIsPatient } from './financial';
+import { codeSystemUri } from '../vocab/code-systems';
 
 const POLICY_SYSTEM = 'urn:hcdl:ns:policy-id';
 
@@ -163,6 +164,11 @@ export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
   );
 }
 
+function planIdentifier(rep: V2Repetition): Identifier {
+  const system = codeSystemUri(comp(rep, 3));
+  return system !== undefined ? { system, value: comp(rep, 1) as string } : { value: comp(rep, 1) as string };
+}
+
 /** IN1 → Coverage with the insurer Organization (IN1-3/4) and the plan (IN1-2). */
 export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
   const insurerId = rep1(in1, 3);
@@ -205,10 +211,13 @@ export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
     resourceType: 'Coverage',
     id: m.id('Coverage', key, position),
     // IN1-36 is not in the IG's map; the policy number gets FHIR-Converter's local system.
-    identifier:
-      policy !== undefined
+    identifier: [
+      // The health plan id (IG IN1[Coverage] IN1-2 → identifier, through CWE[Identifier]).
+      ...(plan !== undefined && comp(rep1(in1, 2), 1) !== undefined ? [planIdentifier(rep1(in1, 2) as V2Repetition)] : []),
+      ...(policy !== undefined
         ? [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MB' }] }, system: POLICY_SYSTEM, value: policy }]
-        : undefined,
+        : []),
+    ],
     status: 'active',
     type: codeableConcept(rep1(in1, 15), '0086'),
     subscriberId: val(in1, 49) ?? policy,

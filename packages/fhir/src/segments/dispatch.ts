@@ -4,7 +4,7 @@ import type { FhirResource } from '../resource';
 import type { V2Segment } from '../v2';
 import { mapAllergy, mapDg1, mapIn1, mapPr1 } from './clinical';
 import { mapPv1, mapPv2 } from './encounter';
-import { mapDb1, mapGt1, mapIn2 } from './financial';
+import { mapCon, mapDb1, mapGt1, mapIn2 } from './financial';
 import { mapAcc, mapPda } from './incident';
 import { mapRf1 } from './referral';
 import { mapRxa, mapRxe, mapRxr } from './medication';
@@ -85,6 +85,9 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       return true;
     case 'DB1':
       mapDb1(m, seg);
+      return true;
+    case 'CON':
+      mapCon(m, seg, location);
       return true;
     case 'PDA':
       mapPda(m, seg, location);

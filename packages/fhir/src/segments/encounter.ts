@@ -77,6 +77,9 @@ export function mapPv1(m: Mapping, pv1: V2Segment, position: string): void {
   m.encounter = ref;
 }
 
+const PLANNED_START = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedStartDate';
+const PLANNED_END = 'http://hl7.org/fhir/5.0/StructureDefinition/extension-Encounter.plannedEndDate';
+
 /** PV2 → more of the current Encounter (admit reason, expected dates, length of stay). */
 export function mapPv2(m: Mapping, pv2: V2Segment): void {
   const enc = m.get(m.encounter);
@@ -89,6 +92,13 @@ export function mapPv2(m: Mapping, pv2: V2Segment): void {
   if (los !== undefined && /^\d+(\.\d+)?$/.test(los)) enc.length = { value: Number(los), unit: 'd', system: 'http://unitsofmeasure.org', code: 'd' };
   const priority = codeableConcept(rep1(pv2, 25), '0217');
   if (priority !== undefined) enc.priority = priority;
+  // Expected admit and discharge dates are plans, not the period (IG PV2[Encounter] rows 3-6).
+  const planned: Json[] = [];
+  const admit = toDateTime(val(pv2, 8), m.offset);
+  const discharge = toDateTime(val(pv2, 9), m.offset);
+  if (admit !== undefined) planned.push({ url: PLANNED_START, valueDateTime: admit });
+  if (discharge !== undefined) planned.push({ url: PLANNED_END, valueDateTime: discharge });
+  if (planned.length > 0) enc.extension = [...((enc.extension as Json[] | undefined) ?? []), ...planned];
 }
 
 export function escapeXml(s: string): string {

@@ -131,3 +131,33 @@ export function mapDb1(m: Mapping, db1: V2Segment): void {
   if (patient === undefined || comp(rep1(db1, 2), 1) !== 'PT') return;
   pushIdentifiers(patient, cxIdentifiers(m, db1, 3));
 }
+
+/**
+ * CON (consent): a consenter who is the patient (CON-25 `1`, self) names the patient
+ * (CON-24); others are RelatedPersons. The IG has no CON map; this follows FHIR-Converter.
+ */
+export function mapCon(m: Mapping, con: V2Segment, position: string): void {
+  const patient = m.get(m.patient);
+  if (patient === undefined || m.patient === undefined) return;
+  const names = con.fields[24] ?? [];
+  const relations = con.fields[25] ?? [];
+  names.forEach((rep, i) => {
+    const name = xpnName(rep, m.offset);
+    if (name === undefined) return;
+    const relation = comp(relations[i], 1);
+    if (relation === '1') {
+      patient.name = [...((patient.name as Json[] | undefined) ?? []), name];
+      return;
+    }
+    if (relation === undefined || !/^[2-5]$/.test(relation)) return;
+    m.add(
+      clean({
+        resourceType: 'RelatedPerson',
+        id: m.id('RelatedPerson', `${m.patient?.reference ?? ''}|con:${JSON.stringify(name)}`, position),
+        patient: m.patient,
+        relationship: [codeableConcept(relations[i], '0548')].filter((c) => c !== undefined),
+        name: [name],
+      } as Json) as FhirResource,
+    );
+  });
+}

@@ -12,8 +12,18 @@ import { comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 import { practitioner } from './actors';
 
-/** Message codes whose OBR carries results (a DiagnosticReport), not only a request. */
-const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL', 'MDM']);
+/**
+ * Message codes whose OBR carries results (a DiagnosticReport), not only a request. MDM is not
+ * one: its OBR is the order the document answers (IG MDM_T02 row 16, OBR → ServiceRequest).
+ */
+const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL']);
+
+/**
+ * Messages whose OBR also describes the specimen collected for it: a Specimen per OBR (IG
+ * ORU_R01 row 29, OML_O21 row 28, OBR[Specimen]); in ORM and MDM the IG's message maps leave it
+ * open and FHIR-Converter makes it too.
+ */
+const OBR_SPECIMEN_MESSAGES = new Set(['ORU', 'OML', 'ORM', 'MDM']);
 
 function orderKey(m: Mapping, seg: V2Segment, placerField: number, fillerField: number): string | undefined {
   const placer = eiKey(rep1(seg, placerField));
@@ -26,8 +36,12 @@ function orderIdentifiers(seg: V2Segment, placerField: number, fillerField: numb
   return [eiIdentifier(rep1(seg, placerField), 'PLAC'), eiIdentifier(rep1(seg, fillerField), 'FILL')].filter((i) => i !== undefined) as Json[];
 }
 
-/** Messages whose ORC orders a medication or vaccine: its data goes to that resource, not to a ServiceRequest. */
-const MEDICATION_MESSAGES = new Set(['VXU', 'RDE', 'RAS', 'RDS', 'OMP', 'RGV', 'RSP']);
+/**
+ * Messages whose ORC orders a medication: its data goes to that resource, not to a
+ * ServiceRequest. A VXU's ORC makes a ServiceRequest as well (IG VXU_V04 row 24 leaves it to
+ * the receiver; FHIR-Converter makes it).
+ */
+const MEDICATION_MESSAGES = new Set(['RDE', 'RAS', 'RDS', 'OMP', 'RGV']);
 
 function serviceRequest(m: Mapping, key: string | undefined, position: string, detached = false): FhirResource {
   const id = m.id('ServiceRequest', key, position);
@@ -63,7 +77,8 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
           : orderStatus !== undefined
             ? 'active'
             : 'unknown');
-  const authored = toDateTime(val(orc, 9), m.offset);
+  // ORC-9 is when the order was placed only on a new order (IG ORC[ServiceRequest] row 23).
+  const authored = val(orc, 1) === 'NW' ? toDateTime(val(orc, 9), m.offset) : undefined;
   if (authored !== undefined) sr.authoredOn = authored;
   const requester = practitioner(m, rep1(orc, 12));
   if (requester !== undefined) sr.requester = requester;
@@ -99,8 +114,8 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: b
     if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
     const requester = practitioner(m, rep1(obr, 16));
     if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
-    const occurrence = toDateTime(val(obr, 7), m.offset);
-    if (occurrence !== undefined && RESULT_MESSAGES.has(m.messageCode) === false) sr.occurrenceDateTime = occurrence;
+    const occurrence = toDateTime(val(obr, 6), m.offset);
+    if (occurrence !== undefined) sr.occurrenceDateTime = occurrence;
     const priority = val(obr, 5) ?? val(obr, 27, 6);
     if (priority === 'S') sr.priority = 'stat';
     const reason = reps(obr, 31)
@@ -108,6 +123,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: b
       .filter((c) => c !== undefined);
     if (reason.length > 0) sr.reasonCode = [...((sr.reasonCode as Json[]) ?? []), ...reason];
   }
+  if (OBR_SPECIMEN_MESSAGES.has(m.messageCode)) obrSpecimen(m, obr, state, position);
   if (!RESULT_MESSAGES.has(m.messageCode) || code === undefined) return;
   const fillerKey = eiKey(rep1(obr, 3));
   const reportKey = fillerKey !== undefined ? `filler:${m.scope}|${fillerKey}` : state.key;
@@ -128,4 +144,36 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: b
   } as Json) as FhirResource;
   m.add(report);
   state.report = report;
+}
+
+/**
+ * OBR → the Specimen collected for the order (IG OBR[Specimen]): collection times (OBR-7/8),
+ * quantity (OBR-9), received (OBR-14); identified by the order's placer and filler numbers.
+ */
+function obrSpecimen(m: Mapping, obr: V2Segment, state: OrderState, position: string): void {
+  const start = toDateTime(val(obr, 7), m.offset);
+  const end = toDateTime(val(obr, 8), m.offset);
+  const identifier = orderIdentifiers(obr, 2, 3);
+  const alternate = val(obr, 53);
+  if (alternate !== undefined)
+    identifier.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'PLAC' }] }, value: alternate });
+  const collector = practitioner(m, rep1(obr, 10));
+  const key = state.key ?? orderKey(m, obr, 2, 3);
+  const specimen = clean({
+    resourceType: 'Specimen',
+    id: m.id('Specimen', key !== undefined ? `${key}|obr-specimen` : undefined, `${position}:specimen`),
+    identifier,
+    subject: m.patient,
+    receivedTime: toDateTime(val(obr, 14), m.offset),
+    request: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
+    collection: clean({
+      collector,
+      collectedDateTime: end === undefined ? start : undefined,
+      collectedPeriod: end !== undefined ? clean({ start, end }) : undefined,
+    } as Json),
+  } as Json) as FhirResource;
+  const ref = m.add(specimen);
+  state.specimens.push(ref);
+  const sr = m.get(state.serviceRequest);
+  if (sr !== undefined) sr.specimen = [...((sr.specimen as Json[] | undefined) ?? []), ref];
 }

@@ -131,7 +131,8 @@ export function mapTxa(m: Mapping, txa: V2Segment, position: string): FhirResour
     resourceType: 'DocumentReference',
     id: m.id('DocumentReference', key !== undefined ? `txa:${m.scope}|${key}` : undefined, position),
     masterIdentifier: eiIdentifier(unique),
-    identifier: [eiIdentifier(rep1(txa, 14), 'PLAC'), eiIdentifier(rep1(txa, 15), 'FILL')].filter((i) => i !== undefined),
+    // TXA-16, the unique document file name (IG TXA[DocumentReference] rows 7-8).
+    identifier: val(txa, 16) !== undefined ? [{ value: val(txa, 16) }] : undefined,
     status: completion === 'CA' ? 'entered-in-error' : 'current',
     docStatus: DOC_STATUS[completion ?? ''],
     type: codeableConcept(rep1(txa, 2), '0270') ?? { text: 'unknown' },
