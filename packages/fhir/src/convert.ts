@@ -12,7 +12,7 @@ import type { FhirResource, Json } from './resource';
 import { clinicalSegment } from './segments/dispatch';
 import { mapMsh, provenance } from './segments/header';
 import { finishDocument as finish } from './segments/scheduling';
-import { val } from './values';
+import { hasValue, val } from './values';
 import type { V2Message, V2Segment } from './v2';
 import { toBundle } from './bundle';
 
@@ -43,14 +43,15 @@ function checkContext(ctx: ConvertContext): void {
 function reportUnmappedFields(m: Mapping, seg: V2Segment, location: string): void {
   const mapped = MAPPED_FIELDS[seg.id];
   if (mapped === undefined) return;
-  for (let f = 1; f < seg.fields.length; f++) {
-    if (mapped.has(f)) continue;
-    const field = seg.fields[f];
-    if (field === undefined) continue;
-    const hasValue = field.some((rep) =>
-      rep.some((c) => (typeof c === 'string' ? c.trim() !== '' : Array.isArray(c) && c.some((s) => typeof s === 'string' && s.trim() !== ''))),
-    );
-    if (hasValue) m.note(`${location}-${f}`, 'unmapped-field', `${seg.id}-${f} has a value this mapping does not carry`);
+  const fields = seg.fields;
+  for (let f = 1; f < fields.length; f++) {
+    const field = fields[f];
+    if (field === undefined || mapped.has(f)) continue;
+    for (const rep of field) {
+      if (!hasValue(rep)) continue;
+      m.note(`${location}-${f}`, 'unmapped-field', `${seg.id}-${f} has a value this mapping does not carry`);
+      break;
+    }
   }
 }
 
@@ -104,10 +105,10 @@ export function convertMessage(message: V2Message, context: ConvertContext): Con
   if (m.patient !== undefined) header.focus = [m.patient];
   reportUnmappedFields(m, msh, 'MSH[1]');
   const prov = provenance(m, msh, evn, sender);
-  const resources = m.resources();
-  const targets = resources.filter((r) => r !== header);
-  // Provenance.target is 1..*: a message that made nothing else is its own MessageHeader's.
-  prov.target = (targets.length > 0 ? targets : [header]).map((r) => ({ reference: `${r.resourceType}/${r.id}` }));
+  // The Provenance is the message's: its target is the MessageHeader that stands for the message
+  // (as FHIR-Converter targets its Bundle). Every resource names the message in meta.source, so
+  // `_source` finds what the message made without listing each resource here again.
+  prov.target = [{ reference: `MessageHeader/${header.id}` }];
   m.add(prov);
   const all = m.resources();
   return { resources: all, bundle: toBundle(all, context.messageId), notes: m.notes, links: m.links };

@@ -3,15 +3,19 @@
  * e.g. the assigning authority, identifier type and value of a patient) always gives the same
  * id, in every message and on every machine, so a later message updates the same resource.
  */
-import { createHash } from 'node:crypto';
+import { murmur3x128Uuid } from './hash';
 
-/** FHIR ids allow `[A-Za-z0-9\-.]{1,64}`: 32 hex digits of SHA-256, grouped like a UUID. */
+/** FHIR ids allow `[A-Za-z0-9\-.]{1,64}`: the 128-bit MurmurHash3 of type and key, grouped like a UUID. */
 export function deterministicId(resourceType: string, key: string): string {
-  const h = createHash('sha256').update(resourceType).update('\u0000').update(key).digest('hex');
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+  return murmur3x128Uuid(`${resourceType}\u0000${key}`);
 }
 
-const part = (s: string | undefined): string => (s ?? '').trim().replace(/%/g, '%25').replace(/#/g, '%23');
+const SPECIAL = /[%#]/;
+function part(s: string | undefined): string {
+  if (s === undefined) return '';
+  const t = s.trim();
+  return SPECIAL.test(t) ? t.replace(/%/g, '%25').replace(/#/g, '%23') : t;
+}
 
 /**
  * The patient index's identifier key `authority#type#value` (authority: CX-4.1, else CX-4.2;

@@ -49,13 +49,20 @@ export class Mapping {
     const k = `${r.resourceType}/${r.id}`;
     const existing = this.#resources.get(k);
     if (existing === undefined || (!stub && this.#stubs.delete(k))) {
-      r.meta = { ...(r.meta ?? {}), source: this.metaSource };
+      if (r.meta === undefined) r.meta = { source: this.metaSource };
+      else r.meta.source = this.metaSource;
       this.#resources.set(k, r);
       if (stub) this.#stubs.add(k);
       else this.last = r;
     } else if (!stub) this.last = existing;
     return { reference: k };
   }
+
+  /**
+   * The reference already made for a supporting resource's key in this message (a clinician or
+   * ward named in several segments), so it is built and hashed once.
+   */
+  readonly madeFor = new Map<string, Reference>();
 
   get(reference: Reference | undefined): FhirResource | undefined {
     return reference === undefined ? undefined : this.#resources.get(reference.reference);

@@ -34,15 +34,30 @@ export interface Identifier {
 
 export type Json = Record<string, unknown>;
 
-/** Drops undefined values, empty arrays and empty objects, so resources carry no empty elements. */
+/**
+ * A copy without undefined or null values, empty strings, empty arrays and empty objects, so
+ * resources carry no empty elements. It builds a new object rather than deleting keys: objects
+ * that lose properties fall into V8's slow dictionary mode, for every later read and for
+ * JSON.stringify.
+ */
 export function clean<T extends Json>(o: T): T {
-  for (const k of Object.keys(o)) {
+  const out: Json = {};
+  for (const k in o) {
     const v = o[k];
-    if (v === undefined || v === null || v === '') delete o[k];
-    else if (Array.isArray(v) && v.length === 0) delete o[k];
-    else if (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0) delete o[k];
+    if (v === undefined || v === null || v === '') continue;
+    if (typeof v === 'object') {
+      if (Array.isArray(v)) {
+        if (v.length === 0) continue;
+      } else if (isEmpty(v as object)) continue;
+    }
+    out[k] = v;
   }
-  return o;
+  return out as T;
+}
+
+function isEmpty(o: object): boolean {
+  for (const _ in o) return false;
+  return true;
 }
 
 const identifierKey = (i: Identifier): string => `${i.system ?? ''}|${i.value ?? ''}|${i.type?.coding?.[0]?.code ?? ''}`;
@@ -59,4 +74,11 @@ export function pushIdentifiers(r: FhirResource, ids: readonly Identifier[]): vo
     list.push(id);
   }
   if (list.length > 0) r.identifier = list;
+}
+
+/** Appends to the array element `key` of a resource, creating it when absent. */
+export function append(r: Json, key: string, ...items: unknown[]): void {
+  const list = r[key] as unknown[] | undefined;
+  if (list === undefined) r[key] = items;
+  else for (const item of items) list.push(item);
 }

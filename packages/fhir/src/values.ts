@@ -1,7 +1,20 @@
 /** Reading decoded values out of the structural message: empty and `""` both read as absent. */
 import type { V2Component, V2Repetition, V2Segment } from './v2';
 
-const text = (v: string | null | undefined): string | undefined => (v === null || v === undefined || v.trim() === '' ? undefined : v.trim());
+/** A leaf's text without surrounding blanks, or undefined when empty; trims only when needed. */
+function text(v: string | null | undefined): string | undefined {
+  if (v === null || v === undefined || v.length === 0) return undefined;
+  const first = v.charCodeAt(0);
+  const last = v.charCodeAt(v.length - 1);
+  if (first > 32 && last > 32) return v;
+  const t = v.trim();
+  return t === '' ? undefined : t;
+}
+
+const blank = (s: string): boolean => {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 32) return false;
+  return true;
+};
 
 /** Component n (1-based) of a repetition, its first subcomponent when it has several. */
 export function comp(rep: V2Repetition | undefined, n: number): string | undefined {
@@ -29,9 +42,16 @@ export function asRep(rep: V2Repetition | undefined, n: number): V2Repetition | 
 /** True when some component of the repetition holds a value. */
 export function hasValue(rep: V2Repetition | undefined): boolean {
   if (rep === undefined) return false;
-  for (const c of rep) {
-    if (typeof c === 'string' && c.trim() !== '') return true;
-    if (Array.isArray(c) && c.some((s) => typeof s === 'string' && s.trim() !== '')) return true;
+  for (let i = 0; i < rep.length; i++) {
+    const c = rep[i];
+    if (typeof c === 'string') {
+      if (!blank(c)) return true;
+    } else if (c !== null && c !== undefined) {
+      for (let j = 0; j < c.length; j++) {
+        const s = c[j];
+        if (typeof s === 'string' && !blank(s)) return true;
+      }
+    }
   }
   return false;
 }
@@ -40,6 +60,7 @@ export function hasValue(rep: V2Repetition | undefined): boolean {
 export function reps(seg: V2Segment, f: number): V2Repetition[] {
   const field = seg.fields[f];
   if (field === undefined) return [];
+  if (field.length === 1) return hasValue(field[0]) ? [field[0] as V2Repetition] : [];
   return field.filter(hasValue);
 }
 
@@ -47,7 +68,8 @@ export function reps(seg: V2Segment, f: number): V2Repetition[] {
 export function rep1(seg: V2Segment, f: number): V2Repetition | undefined {
   const field = seg.fields[f];
   if (field === undefined) return undefined;
-  return field.find(hasValue);
+  for (let i = 0; i < field.length; i++) if (hasValue(field[i])) return field[i];
+  return undefined;
 }
 
 /** Field f, repetition 1, component c, subcomponent s. */

@@ -6,6 +6,7 @@
 import { tableConcept } from '../datatypes/coded';
 import { hdSystem } from '../datatypes/identifiers';
 import { humanName } from '../datatypes/person';
+import { nameKey } from '../keys';
 import type { Mapping } from '../mapping';
 import { clean, type Json, type Reference } from '../resource';
 import { comp, sub } from '../values';
@@ -19,9 +20,13 @@ export function practitioner(m: Mapping, rep: V2Repetition | undefined): Referen
   if (value === undefined && name === undefined) return undefined;
   const system = hdSystem(sub(rep, 9, 1), sub(rep, 9, 2), sub(rep, 9, 3));
   const type = comp(rep, 13);
-  const key = value !== undefined ? `id:${system ?? m.scope}#${value}` : `name:${JSON.stringify(name)}`;
+  const key = value !== undefined ? `Practitioner|id:${system ?? m.scope}#${value}` : `Practitioner|name:${nameKey(name)}`;
+  const made = m.madeFor.get(key);
+  if (made !== undefined) return made;
   const identifier = value !== undefined ? [clean({ type: tableConcept(type, '0203'), system, value } as Json)] : undefined;
-  return m.add(clean({ resourceType: 'Practitioner', id: m.id('Practitioner', key, ''), identifier, name: name ? [name] : undefined }));
+  const ref = m.add(clean({ resourceType: 'Practitioner', id: m.id('Practitioner', key.slice(13), ''), identifier, name: name ? [name] : undefined }));
+  m.madeFor.set(key, ref);
+  return ref;
 }
 
 /** XON → Organization (IG XON[Organization]). */
@@ -70,6 +75,11 @@ export function location(m: Mapping, rep: V2Repetition | undefined): Reference |
     const name = comp(rep, component);
     if (name === undefined) continue;
     path += `/${code}:${name}`;
+    const made = m.madeFor.get(`Location|${path}`);
+    if (made !== undefined) {
+      parent = made;
+      continue;
+    }
     const identifier =
       component === 1 && sub(rep, 1, 2) !== undefined
         ? [{ system: 'urn:ietf:rfc:3986', value: hdSystem(undefined, sub(rep, 1, 2), sub(rep, 1, 3)) }]
@@ -87,6 +97,7 @@ export function location(m: Mapping, rep: V2Repetition | undefined): Reference |
         partOf: parent,
       }),
     );
+    m.madeFor.set(`Location|${path}`, parent);
   }
   return parent;
 }

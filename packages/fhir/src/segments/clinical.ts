@@ -6,8 +6,9 @@ import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
 import { cxIdentifier, eiIdentifier, eiKey, hdSystem } from '../datatypes/identifiers';
 import { toDate, toDateTime } from '../datatypes/dtm';
 import { xpnName } from '../datatypes/person';
+import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { clean, type FhirResource, type Identifier, type Json, type Reference } from '../resource';
+import { append, clean, type FhirResource, type Identifier, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
 import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
@@ -19,7 +20,7 @@ const POLICY_SYSTEM = 'urn:hcdl:ns:policy-id';
 const clinical = (code: string): Json => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
 
 function codeKey(c: Json | undefined): string {
-  return JSON.stringify((c?.coding as Json[] | undefined)?.[0] ?? c?.text ?? '');
+  return conceptKey(c);
 }
 
 /** AL1 (3 allergen, 2 type, 4 severity, 5 reactions, 6 identified) or IAM (same fields, more). */
@@ -126,7 +127,7 @@ export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
       use: use !== undefined ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/diagnosis-role', code: use }] } : tableConcept(val(dg1, 6), '0052'),
       rank: rank !== undefined && /^[1-9]\d*$/.test(rank) ? Number(rank) : undefined,
     } as Json);
-    enc.diagnosis = [...((enc.diagnosis as Json[]) ?? []), entry];
+    append(enc, 'diagnosis', entry);
   }
 }
 

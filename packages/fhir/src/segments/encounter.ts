@@ -3,7 +3,7 @@ import { codeableConcept } from '../datatypes/coded';
 import { cxIdentifier } from '../datatypes/identifiers';
 import { toDateTime } from '../datatypes/dtm';
 import type { Mapping } from '../mapping';
-import { clean, type Json } from '../resource';
+import { append, clean, type Json } from '../resource';
 import { rep1, reps, val } from '../values';
 import { mapCode } from '../vocab/concept-map';
 import type { V2Segment } from '../v2';
@@ -85,7 +85,7 @@ export function mapPv2(m: Mapping, pv2: V2Segment): void {
   const enc = m.get(m.encounter);
   if (enc === undefined) return;
   const reason = codeableConcept(rep1(pv2, 3));
-  if (reason !== undefined) enc.reasonCode = [...((enc.reasonCode as Json[]) ?? []), reason];
+  if (reason !== undefined) append(enc, 'reasonCode', reason);
   const text = val(pv2, 12);
   if (text !== undefined) enc.text = { status: 'generated', div: `<div xmlns="http://www.w3.org/1999/xhtml">${escapeXml(text)}</div>` };
   const los = val(pv2, 11);
@@ -98,7 +98,7 @@ export function mapPv2(m: Mapping, pv2: V2Segment): void {
   const discharge = toDateTime(val(pv2, 9), m.offset);
   if (admit !== undefined) planned.push({ url: PLANNED_START, valueDateTime: admit });
   if (discharge !== undefined) planned.push({ url: PLANNED_END, valueDateTime: discharge });
-  if (planned.length > 0) enc.extension = [...((enc.extension as Json[] | undefined) ?? []), ...planned];
+  if (planned.length > 0) append(enc, 'extension', ...planned);
 }
 
 export function escapeXml(s: string): string {

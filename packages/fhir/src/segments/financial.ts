@@ -9,8 +9,9 @@ import { codeableConcept, mappedCode } from '../datatypes/coded';
 import { cxIdentifier } from '../datatypes/identifiers';
 import { toDate } from '../datatypes/dtm';
 import { xadAddress, xpnName, xtnContact } from '../datatypes/person';
+import { nameKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { clean, pushIdentifiers, type FhirResource, type Identifier, type Json } from '../resource';
+import { append, clean, pushIdentifiers, type FhirResource, type Identifier, type Json } from '../resource';
 import { comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 
@@ -39,7 +40,7 @@ function addNames(patient: FhirResource, m: Mapping, seg: V2Segment, field: numb
   const names = reps(seg, field)
     .map((r) => xpnName(r, m.offset))
     .filter((n) => n !== undefined);
-  if (names.length > 0) patient.name = [...((patient.name as Json[] | undefined) ?? []), ...names];
+  if (names.length > 0) append(patient, 'name', ...names);
 }
 
 /** GT1 → the patient's identifiers and names when the guarantor is the patient, else a RelatedPerson. */
@@ -71,7 +72,7 @@ export function mapGt1(m: Mapping, gt1: V2Segment, position: string): void {
   m.add(
     clean({
       resourceType: 'RelatedPerson',
-      id: m.id('RelatedPerson', `${m.patient.reference}|gt1:${JSON.stringify(names[0])}`, position),
+      id: m.id('RelatedPerson', `${m.patient.reference}|gt1:${nameKey(names[0])}`, position),
       identifier: cxIdentifiers(m, gt1, 2),
       patient: m.patient,
       relationship: [codeableConcept(rep1(gt1, 11), '0063')].filter((c) => c !== undefined),
@@ -146,14 +147,14 @@ export function mapCon(m: Mapping, con: V2Segment, position: string): void {
     if (name === undefined) return;
     const relation = comp(relations[i], 1);
     if (relation === '1') {
-      patient.name = [...((patient.name as Json[] | undefined) ?? []), name];
+      append(patient, 'name', name);
       return;
     }
     if (relation === undefined || !/^[2-5]$/.test(relation)) return;
     m.add(
       clean({
         resourceType: 'RelatedPerson',
-        id: m.id('RelatedPerson', `${m.patient?.reference ?? ''}|con:${JSON.stringify(name)}`, position),
+        id: m.id('RelatedPerson', `${m.patient?.reference ?? ''}|con:${nameKey(name)}`, position),
         patient: m.patient,
         relationship: [codeableConcept(relations[i], '0548')].filter((c) => c !== undefined),
         name: [name],

@@ -7,6 +7,7 @@
 import { codeableConcept } from '../datatypes/coded';
 import { eiIdentifier } from '../datatypes/identifiers';
 import { toDateTime } from '../datatypes/dtm';
+import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
 import { clean, type FhirResource, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
@@ -54,11 +55,7 @@ export function mapPda(m: Mapping, pda: V2Segment, position: string): void {
     m.add(
       clean({
         resourceType: 'Condition',
-        id: m.id(
-          'Condition',
-          m.patient !== undefined ? `${m.patient.reference}|pda-cause:${JSON.stringify(code.coding?.[0] ?? code.text)}` : undefined,
-          position,
-        ),
+        id: m.id('Condition', m.patient !== undefined ? `${m.patient.reference}|pda-cause:${conceptKey(code)}` : undefined, position),
         category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
         code,
         subject: subject(m),

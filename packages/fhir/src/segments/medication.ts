@@ -5,6 +5,7 @@
 import { codeableConcept, mappedCode } from '../datatypes/coded';
 import { toDate, toDateTime } from '../datatypes/dtm';
 import { unitOf } from '../datatypes/values-obx';
+import { conceptKey } from '../keys';
 import type { Mapping, OrderState } from '../mapping';
 import { clean, type FhirResource, type Json } from '../resource';
 import { comp, rep1, reps, val } from '../values';
@@ -31,10 +32,7 @@ export function mapRxa(m: Mapping, rxa: V2Segment, position: string): void {
     .filter((p) => p !== undefined);
   const sr = state.request;
   const orderKey = state.key;
-  const key =
-    m.patient !== undefined
-      ? `${m.patient.reference}|rxa:${orderKey ?? ''}|${JSON.stringify(vaccine.coding?.[0] ?? vaccine.text)}|${val(rxa, 3) ?? ''}`
-      : undefined;
+  const key = m.patient !== undefined ? `${m.patient.reference}|rxa:${orderKey ?? ''}|${conceptKey(vaccine)}|${val(rxa, 3) ?? ''}` : undefined;
   if (m.messageCode === 'VXU' || m.messageCode === 'RSP' || m.messageCode === 'QBP') {
     const status = action === 'D' ? 'entered-in-error' : (mappedCode('CompletionStatus', completion) ?? 'completed');
     const imm = clean({
@@ -107,7 +105,7 @@ export function mapRxe(m: Mapping, seg: V2Segment, position: string): void {
     doseQuantity !== undefined && max !== undefined && NUMBER.test(max) ? { low: doseQuantity, high: { value: Number(max), ...unitOf(units) } } : undefined;
   const dispense = val(seg, rxo ? 11 : 10);
   const refills = val(seg, rxo ? 13 : 12);
-  const key = state.key !== undefined ? `${state.key}|med:${JSON.stringify(medication.coding?.[0] ?? medication.text)}` : undefined;
+  const key = state.key !== undefined ? `${state.key}|med:${conceptKey(medication)}` : undefined;
   const request = clean({
     resourceType: 'MedicationRequest',
     id: m.id('MedicationRequest', key, position),

@@ -5,7 +5,7 @@
  */
 import { cxIdentifier } from '../datatypes/identifiers';
 import type { Mapping } from '../mapping';
-import { clean, type Json } from '../resource';
+import { append, clean, type Json } from '../resource';
 import { reps } from '../values';
 import type { V2Segment } from '../v2';
 import { cxKeys, patientIdFor } from './patient';
@@ -29,7 +29,7 @@ export function mapMrg(m: Mapping, mrg: V2Segment, position: string): void {
       link: [{ other: m.patient, type: 'replaced-by' }],
     } as Json) as never,
   );
-  survivor.link = [...((survivor.link as Json[]) ?? []), { other: retiredRef, type: 'replaces' }];
+  append(survivor, 'link', { other: retiredRef, type: 'replaces' });
   m.links.push({
     survivingPatientId: survivor.id,
     replacedPatientId: retiredId,

@@ -3,8 +3,9 @@ import { codeableConcept, mappedCode, mappedConcept } from '../datatypes/coded';
 import { eiIdentifier, eiKey } from '../datatypes/identifiers';
 import { toDateTime } from '../datatypes/dtm';
 import { obxValue, unitOf } from '../datatypes/values-obx';
+import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { clean, type FhirResource, type Json, type Reference } from '../resource';
+import { append, clean, type FhirResource, type Json, type Reference } from '../resource';
 import { asRep, comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
@@ -47,7 +48,7 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   if ((type === 'ED' || type === 'RP') && order?.report !== undefined) {
     const attachments = values.map((r) => (type === 'ED' ? edAttachment(r) : { url: comp(r, 1) })).filter((a) => a !== undefined && Object.keys(a).length > 0);
     if (attachments.length > 0) {
-      order.report.presentedForm = [...((order.report.presentedForm as Json[]) ?? []), ...attachments];
+      append(order.report, 'presentedForm', ...attachments);
       return;
     }
   }
@@ -56,7 +57,7 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
     instance !== undefined
       ? `obx:${m.scope}|${instance}`
       : order?.key !== undefined
-        ? `${order.key}|obx:${val(obx, 1) ?? ''}|${JSON.stringify(code.coding?.[0] ?? code.text)}|${val(obx, 4) ?? ''}`
+        ? `${order.key}|obx:${val(obx, 1) ?? ''}|${conceptKey(code)}|${val(obx, 4) ?? ''}`
         : undefined;
   const mapped = values.map((r) => obxValue(type, r, units, m.offset)).filter((v) => v !== undefined);
   const statusCode = val(obx, 11);
@@ -101,7 +102,7 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   const ref = m.add(clean(obs) as never);
   if (order !== undefined) {
     order.observations.push(ref);
-    if (order.report !== undefined) order.report.result = [...((order.report.result as Reference[]) ?? []), ref];
+    if (order.report !== undefined) append(order.report, 'result', ref);
   }
 }
 
@@ -146,9 +147,9 @@ export function mapSpm(m: Mapping, spm: V2Segment, position: string): void {
   const order = m.order;
   if (order === undefined) return;
   order.specimens.push(ref);
-  if (order.report !== undefined) order.report.specimen = [...((order.report.specimen as Reference[]) ?? []), ref];
+  if (order.report !== undefined) append(order.report, 'specimen', ref);
   const sr = m.get(order.serviceRequest);
-  if (sr !== undefined) sr.specimen = [...((sr.specimen as Reference[]) ?? []), ref];
+  if (sr !== undefined) append(sr, 'specimen', ref);
   for (const o of order.observations) {
     const obs = m.get(o);
     if (obs !== undefined && obs.specimen === undefined) obs.specimen = ref;
@@ -178,7 +179,7 @@ export function mapNte(m: Mapping, nte: V2Segment): boolean {
   const target = m.last;
   if (target === undefined) return false;
   if (TAKES_NOTE.has(target.resourceType)) {
-    target.note = [...((target.note as Json[]) ?? []), { text }];
+    append(target, 'note', { text });
     return true;
   }
   if (target.resourceType === 'Appointment') {

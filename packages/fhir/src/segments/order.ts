@@ -7,7 +7,7 @@ import { codeableConcept, mappedCode } from '../datatypes/coded';
 import { eiIdentifier, eiKey } from '../datatypes/identifiers';
 import { toDateTime, toInstant } from '../datatypes/dtm';
 import type { Mapping, OrderState } from '../mapping';
-import { clean, type FhirResource, type Json } from '../resource';
+import { append, clean, type FhirResource, type Json } from '../resource';
 import { comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 import { practitioner } from './actors';
@@ -121,7 +121,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: b
     const reason = reps(obr, 31)
       .map((r) => codeableConcept(r))
       .filter((c) => c !== undefined);
-    if (reason.length > 0) sr.reasonCode = [...((sr.reasonCode as Json[]) ?? []), ...reason];
+    if (reason.length > 0) append(sr, 'reasonCode', ...reason);
   }
   if (OBR_SPECIMEN_MESSAGES.has(m.messageCode)) obrSpecimen(m, obr, state, position);
   if (!RESULT_MESSAGES.has(m.messageCode) || code === undefined) return;
@@ -175,5 +175,5 @@ function obrSpecimen(m: Mapping, obr: V2Segment, state: OrderState, position: st
   const ref = m.add(specimen);
   state.specimens.push(ref);
   const sr = m.get(state.serviceRequest);
-  if (sr !== undefined) sr.specimen = [...((sr.specimen as Json[] | undefined) ?? []), ref];
+  if (sr !== undefined) append(sr, 'specimen', ref);
 }

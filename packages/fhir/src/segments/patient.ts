@@ -4,8 +4,9 @@ import { cxIdentifier, localNamespace } from '../datatypes/identifiers';
 import { toDate, toDateTime, parseDtm } from '../datatypes/dtm';
 import { xadAddress, xpnName, xtnContact } from '../datatypes/person';
 import { deterministicId, identifierKey } from '../ids';
+import { nameKey, telecomKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { clean, type Json, type Reference } from '../resource';
+import { append, clean, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, sub, val } from '../values';
 import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
@@ -137,7 +138,7 @@ export function mapPd1(m: Mapping, pd1: V2Segment): void {
     .map((r) => practitioner(m, r))
     .filter((r) => r !== undefined);
   const org = organizationXon(m, rep1(pd1, 3));
-  if (gps.length > 0) patient.generalPractitioner = [...((patient.generalPractitioner as Json[]) ?? []), ...gps];
+  if (gps.length > 0) append(patient, 'generalPractitioner', ...gps);
   if (org !== undefined) {
     if (patient.managingOrganization === undefined) patient.managingOrganization = org;
   }
@@ -170,10 +171,10 @@ export function mapNk1(m: Mapping, nk1: V2Segment, position: string): void {
     } as Json);
     // pat-1: a contact needs a name, telecom, address or organization.
     if (contact.name !== undefined || contact.telecom !== undefined || contact.address !== undefined || contact.organization !== undefined)
-      patient.contact = [...((patient.contact as Json[]) ?? []), contact];
+      append(patient, 'contact', contact);
   }
   if (m.patient === undefined || (names.length === 0 && telecom.length === 0)) return;
-  const key = `${m.patient.reference}|nk1:${JSON.stringify(names[0] ?? telecom[0])}`;
+  const key = `${m.patient.reference}|nk1:${names[0] !== undefined ? nameKey(names[0]) : telecomKey(telecom[0])}`;
   m.add(
     clean({
       resourceType: 'RelatedPerson',

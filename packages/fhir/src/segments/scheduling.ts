@@ -6,7 +6,7 @@ import { codeableConcept, mappedCode } from '../datatypes/coded';
 import { eiIdentifier, eiKey } from '../datatypes/identifiers';
 import { toDateTime, toInstant } from '../datatypes/dtm';
 import type { Mapping } from '../mapping';
-import { clean, type CodeableConcept, type FhirResource, type Json, type Reference } from '../resource';
+import { append, clean, type CodeableConcept, type FhirResource, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 import { location, practitioner } from './actors';
@@ -60,7 +60,7 @@ export function mapAppointmentResource(m: Mapping, seg: V2Segment, appointment: 
   let type: CodeableConcept | undefined;
   if (seg.id === 'AIS') {
     const service = codeableConcept(rep1(seg, 3));
-    if (service !== undefined) appointment.serviceType = [...((appointment.serviceType as Json[]) ?? []), service];
+    if (service !== undefined) append(appointment, 'serviceType', service);
     setTimes(appointment, toInstant(val(seg, 4), m.offset), undefined);
     return true;
   }
@@ -81,7 +81,7 @@ export function mapAppointmentResource(m: Mapping, seg: V2Segment, appointment: 
     actor: actor.reference === '' ? { display: actor.display } : actor,
     status: 'accepted',
   } as Json);
-  appointment.participant = [...((appointment.participant as Json[]) ?? []), participant];
+  append(appointment, 'participant', participant);
   setTimes(appointment, toInstant(val(seg, 6), m.offset), undefined);
   return true;
 }
