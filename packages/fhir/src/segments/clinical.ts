@@ -25,14 +25,16 @@ function codeKey(c: Json | undefined): string {
 
 /** AL1 (3 allergen, 2 type, 4 severity, 5 reactions, 6 identified) or IAM (same fields, more). */
 export function mapAllergy(m: Mapping, seg: V2Segment, position: string): void {
+  const iam = seg.id === 'IAM';
   const code = codeableConcept(rep1(seg, 3)) ?? { text: 'unknown' };
+  // IAM-27 codes the same allergen again: more codings of the one code (IG IAM[AllergyIntolerance]).
+  if (iam) for (const r of reps(seg, 27)) for (const c of codeableConcept(r)?.coding ?? []) (code.coding ??= []).push(c);
   const typeCode = comp(rep1(seg, 2), 1);
   const category = mappedCode('AllergenType[AllergyIntoleranceCategory]', typeCode);
   const severity = comp(rep1(seg, 4), 1);
   const reactions = reps(seg, 5)
     .map((r) => (comp(r, 1) !== undefined ? { manifestation: [codeableConcept(r) ?? { text: comp(r, 1) }] } : undefined))
     .filter((r) => r !== undefined);
-  const iam = seg.id === 'IAM';
   const identifier = iam ? eiIdentifier(rep1(seg, 7)) : undefined;
   const key =
     identifier !== undefined
@@ -59,6 +61,8 @@ export function mapAllergy(m: Mapping, seg: V2Segment, position: string): void {
       patient: m.patient ?? { display: 'unknown patient' },
       encounter: m.encounter,
       onsetDateTime: onset,
+      onsetString: onset === undefined && iam ? val(seg, 12) : undefined,
+      recordedDate: iam ? toDateTime(val(seg, 13), m.offset) : undefined,
       reaction: reactions.map((r) => (reactionSeverity !== undefined ? { ...r, severity: reactionSeverity } : r)),
     } as Json) as never,
   );
@@ -233,4 +237,28 @@ export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
   m.add(coverage);
   m.coverage = { resource: coverage, selfInsured: comp(rep1(in1, 17), 1) === 'SEL' };
   insuredIsPatient(m, in1);
+}
+
+/**
+ * FT1 (financial transaction) with a procedure code (FT1-25) → the Procedure charged for. The
+ * IG has no FT1 map; as FHIR-Converter, its status is unknown (a charge does not say the
+ * procedure was completed) and the same code in the same order is one Procedure.
+ */
+export function mapFt1(m: Mapping, ft1: V2Segment, position: string): void {
+  const code = codeableConcept(rep1(ft1, 25));
+  if (code === undefined) return;
+  const when = toDateTime(val(ft1, 4), m.offset);
+  const key = m.patient !== undefined ? `${m.patient.reference}|ft1:${m.order?.key ?? ''}|${conceptKey(code)}` : undefined;
+  m.add(
+    clean({
+      resourceType: 'Procedure',
+      id: m.id('Procedure', key, position),
+      status: 'unknown',
+      code,
+      subject: m.patient ?? { display: 'unknown patient' },
+      encounter: m.encounter,
+      performedDateTime: when,
+      performer: [practitioner(m, rep1(ft1, 21)), practitioner(m, rep1(ft1, 24))].filter((p) => p !== undefined).map((actor) => ({ actor })),
+    } as Json) as FhirResource,
+  );
 }

@@ -2,7 +2,7 @@
 import type { Mapping } from '../mapping';
 import type { FhirResource } from '../resource';
 import type { V2Segment } from '../v2';
-import { mapAllergy, mapDg1, mapIn1, mapPr1 } from './clinical';
+import { mapAllergy, mapDg1, mapFt1, mapIn1, mapPr1 } from './clinical';
 import { mapPv1, mapPv2 } from './encounter';
 import { mapCon, mapDb1, mapGt1, mapIn2 } from './financial';
 import { mapAcc, mapPda } from './incident';
@@ -76,6 +76,9 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       return true;
     case 'IN1':
       mapIn1(m, seg, location);
+      return true;
+    case 'FT1':
+      mapFt1(m, seg, location);
       return true;
     case 'IN2':
       mapIn2(m, seg, location);

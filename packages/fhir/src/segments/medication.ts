@@ -3,13 +3,14 @@
  * RXE/RXO (+RXR) → MedicationRequest (IG RXA[Immunization], RXO/RXE[MedicationRequest], RXR).
  */
 import { codeableConcept, mappedCode } from '../datatypes/coded';
+import { localNamespace } from '../datatypes/identifiers';
 import { toDate, toDateTime } from '../datatypes/dtm';
 import { unitOf } from '../datatypes/values-obx';
 import { conceptKey } from '../keys';
 import type { Mapping, OrderState } from '../mapping';
-import { clean, type FhirResource, type Json } from '../resource';
+import { clean, type CodeableConcept, type FhirResource, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
-import type { V2Segment } from '../v2';
+import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
 
 const NUMBER = /^\d+(\.\d+)?$/;
@@ -91,6 +92,18 @@ export function mapRxa(m: Mapping, rxa: V2Segment, position: string): void {
   m.add(admin);
 }
 
+/** A Medication per drug code in the message (the same drug ordered twice is one Medication). */
+function medicationResource(m: Mapping, code: CodeableConcept, form: V2Repetition | undefined): Reference {
+  return m.add(
+    clean({
+      resourceType: 'Medication',
+      id: m.id('Medication', `med:${m.scope}|${conceptKey(code)}`, ''),
+      code,
+      form: codeableConcept(form),
+    } as Json) as FhirResource,
+  );
+}
+
 /** RXE/RXO (and RDE's RXE) → MedicationRequest in the current order. */
 export function mapRxe(m: Mapping, seg: V2Segment, position: string): void {
   const state = order(m, position);
@@ -105,14 +118,30 @@ export function mapRxe(m: Mapping, seg: V2Segment, position: string): void {
     doseQuantity !== undefined && max !== undefined && NUMBER.test(max) ? { low: doseQuantity, high: { value: Number(max), ...unitOf(units) } } : undefined;
   const dispense = val(seg, rxo ? 11 : 10);
   const refills = val(seg, rxo ? 13 : 12);
-  const key = state.key !== undefined ? `${state.key}|med:${conceptKey(medication)}` : undefined;
+  // RXO is the order as placed, RXE the pharmacy's encoding of it: one request each.
+  const key = state.key !== undefined ? `${state.key}|${seg.id}:${conceptKey(medication)}` : undefined;
+  const prescription = rxo ? undefined : val(seg, 15);
+  const pharmacySystem = rxo ? undefined : comp(rep1(seg, 40), 3);
   const request = clean({
     resourceType: 'MedicationRequest',
     id: m.id('MedicationRequest', key, position),
-    identifier: sr?.identifier,
+    identifier: [
+      ...((sr?.identifier as Json[] | undefined) ?? []),
+      // RXE-15, qualified as FHIR-Converter does by the dispensing pharmacy's code system (RXE-40.3).
+      ...(prescription !== undefined
+        ? [
+            clean({
+              type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'RXN', display: 'Prescription number' }] },
+              system: pharmacySystem !== undefined ? localNamespace(pharmacySystem) : undefined,
+              value: prescription,
+            } as Json),
+          ]
+        : []),
+    ],
     status: sr?.status === 'revoked' ? 'cancelled' : sr?.status === 'completed' ? 'completed' : sr?.status === 'on-hold' ? 'on-hold' : 'active',
-    intent: 'order',
-    medicationCodeableConcept: medication,
+    intent: rxo ? 'original-order' : 'filler-order',
+    // The medication is a resource with its code and form (IG RXO[MedicationRequest] RXO-1, RXO-5).
+    medicationReference: medicationResource(m, medication, rep1(seg, rxo ? 5 : 6)),
     subject: m.patient ?? { display: 'unknown patient' },
     encounter: m.encounter,
     authoredOn: sr?.authoredOn,
