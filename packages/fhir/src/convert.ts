@@ -64,7 +64,7 @@ export function convertMessage(message: V2Message, context: ConvertContext): Con
   const evn = message.segments.find((s) => s.id === 'EVN');
   const counts = new Map<string, number>();
   const zSegments: Json[] = [];
-  const state = { afterOrc: false, appointment: undefined as FhirResource | undefined, document: undefined as FhirResource | undefined };
+  const state = { appointment: undefined as FhirResource | undefined, document: undefined as FhirResource | undefined };
   for (let i = 1; i < message.segments.length; i++) {
     const seg = message.segments[i] as V2Segment;
     const n = (counts.get(seg.id) ?? 0) + 1;
@@ -94,6 +94,7 @@ export function convertMessage(message: V2Message, context: ConvertContext): Con
     reportUnmappedFields(m, seg, location);
   }
   if (state.document !== undefined) finish(state.document);
+  m.finishSubjects();
   for (const r of m.resources()) {
     // app-3: only a proposed, cancelled or waitlisted appointment may lack its times.
     if (r.resourceType === 'Appointment' && r.start === undefined && !['proposed', 'cancelled', 'waitlist'].includes(r.status as string)) {

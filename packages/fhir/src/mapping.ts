@@ -6,6 +6,7 @@
 import type { ConvertContext, MappingNote, MappingNoteCode, PatientLink } from './context';
 import { deterministicId } from './ids';
 import type { FhirResource, Reference } from './resource';
+import type { V2Segment } from './v2';
 
 export class Mapping {
   readonly ctx: ConvertContext;
@@ -21,6 +22,8 @@ export class Mapping {
   messageCode = '';
   patient: Reference | undefined;
   patientIdentifiers: string[] = [];
+  /** How many PID segments the message had so far. */
+  patientsSeen = 0;
   encounter: Reference | undefined;
   /** The current order (ORC/OBR group): what OBX, SPM, NTE, TQ1 attach to. */
   order: OrderState | undefined;
@@ -64,6 +67,27 @@ export class Mapping {
    */
   readonly madeFor = new Map<string, Reference>();
 
+  /** Placeholders handed out for a subject before any PID (an RF1 or SCH sent first). */
+  readonly #pendingSubjects = new Set<object>();
+
+  /**
+   * The subject Patient, or a placeholder when no PID came yet: `finishSubjects` points the
+   * placeholders at the message's patient once it is known.
+   */
+  subject(): Reference | { display: string } {
+    if (this.patient !== undefined) return this.patient;
+    const placeholder = { display: 'unknown patient' };
+    this.#pendingSubjects.add(placeholder);
+    return placeholder;
+  }
+
+  /** Resolves subject placeholders to the message's one patient (left as they are with none or several). */
+  finishSubjects(): void {
+    if (this.#pendingSubjects.size === 0 || this.patient === undefined || this.patientsSeen !== 1) return;
+    for (const r of this.#resources.values())
+      for (const k of ['subject', 'patient', 'beneficiary'] as const) if (this.#pendingSubjects.has(r[k] as object)) r[k] = this.patient;
+  }
+
   get(reference: Reference | undefined): FhirResource | undefined {
     return reference === undefined ? undefined : this.#resources.get(reference.reference);
   }
@@ -90,6 +114,10 @@ export interface OrderState {
   /** Position of the group's first segment, for message-scoped ids. */
   position: string;
   observations: Reference[];
+  /** The group started with an ORC (its first OBR joins it). */
+  fromOrc?: boolean;
+  /** The group's OBR, once one came. */
+  obr?: V2Segment;
   /** An RXA/RXE group's resource (Immunization, MedicationRequest...). */
   medication?: FhirResource;
 }

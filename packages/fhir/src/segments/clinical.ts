@@ -58,7 +58,7 @@ export function mapAllergy(m: Mapping, seg: V2Segment, position: string): void {
       category: category !== undefined ? [category] : undefined,
       criticality: mappedCode('AllergySeverity[AllergyIntolerance.criticality]', severity),
       code,
-      patient: m.patient ?? { display: 'unknown patient' },
+      patient: m.subject(),
       encounter: m.encounter,
       onsetDateTime: onset,
       onsetString: onset === undefined && iam ? val(seg, 12) : undefined,
@@ -81,7 +81,7 @@ function parentReference(m: Mapping, type: 'Condition' | 'Procedure', ei: V2Repe
   const key = `${type === 'Condition' ? 'dg1' : 'pr1'}:${m.scope}|${eiKey(ei) ?? `${comp(ei, 2) ?? ''}&${comp(ei, 3) ?? ''}#`}`;
   const stub: Json = { resourceType: type, id: m.id(type, key, `${position}:parent`), identifier: [identifier] };
   if (type === 'Procedure') stub.status = 'unknown';
-  stub.subject = m.patient ?? { display: 'unknown patient' };
+  stub.subject = m.subject();
   return m.add(stub as FhirResource, true);
 }
 
@@ -113,7 +113,7 @@ export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
       val(dg1, 21) === 'D' ? { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-ver-status', code: 'entered-in-error' }] } : undefined,
     category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/condition-category', code: 'encounter-diagnosis' }] }],
     code,
-    subject: m.patient ?? { display: 'unknown patient' },
+    subject: m.subject(),
     encounter: m.encounter,
     onsetDateTime: onset,
     recordedDate: recorded,
@@ -160,7 +160,7 @@ export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
       status: 'completed',
       category: codeableConcept(rep1(pr1, 6), '0230'),
       code,
-      subject: m.patient ?? { display: 'unknown patient' },
+      subject: m.subject(),
       encounter: m.encounter,
       performedDateTime: performed,
       performer: performers,
@@ -207,11 +207,11 @@ export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
   const end = toDate(val(in1, 13));
   const key =
     m.patient !== undefined
-      ? `${m.patient.reference}|coverage:${comp(rep1(in1, 2), 1) ?? ''}|${policy ?? ''}|${insurerIdentifier?.value ?? val(in1, 4) ?? ''}`
+      ? `${m.patient.reference}|coverage:${comp(rep1(in1, 2), 1) ?? ''}|${policy ?? ''}|${insurerIdentifier?.value ?? val(in1, 4) ?? ''}|${val(in1, 49) ?? ''}`
       : undefined;
   const relationship = codeableConcept(rep1(in1, 17), '0063');
   const subscriberName = xpnName(rep1(in1, 16), m.offset);
-  const beneficiary: Reference | { display: string } = m.patient ?? { display: 'unknown patient' };
+  const beneficiary: Reference | { display: string } = m.subject();
   const coverage = clean({
     resourceType: 'Coverage',
     id: m.id('Coverage', key, position),
@@ -255,7 +255,7 @@ export function mapFt1(m: Mapping, ft1: V2Segment, position: string): void {
       id: m.id('Procedure', key, position),
       status: 'unknown',
       code,
-      subject: m.patient ?? { display: 'unknown patient' },
+      subject: m.subject(),
       encounter: m.encounter,
       performedDateTime: when,
       performer: [practitioner(m, rep1(ft1, 21)), practitioner(m, rep1(ft1, 24))].filter((p) => p !== undefined).map((actor) => ({ actor })),

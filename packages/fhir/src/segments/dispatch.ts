@@ -15,14 +15,11 @@ import { mapNk1, mapPd1, mapPid } from './patient';
 import { finishDocument, mapAppointmentResource, mapDocumentObx, mapSch, mapTxa } from './scheduling';
 
 export interface WalkState {
-  afterOrc: boolean;
   appointment: FhirResource | undefined;
   document: FhirResource | undefined;
 }
 
 export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, state: WalkState): boolean {
-  const afterOrc = state.afterOrc;
-  state.afterOrc = false;
   switch (seg.id) {
     case 'PID':
       // A new patient starts a new context (A17 swaps two patients; batches repeat PID).
@@ -49,10 +46,9 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       return true;
     case 'ORC':
       mapOrc(m, seg, location);
-      state.afterOrc = true;
       return true;
     case 'OBR':
-      mapObr(m, seg, location, afterOrc);
+      mapObr(m, seg, location);
       return true;
     case 'OBX':
       if (state.document !== undefined) mapDocumentObx(m, seg, state.document);

@@ -37,10 +37,16 @@ function cxIdentifiers(m: Mapping, seg: V2Segment, field: number): Identifier[] 
 }
 
 function addNames(patient: FhirResource, m: Mapping, seg: V2Segment, field: number): void {
-  const names = reps(seg, field)
-    .map((r) => xpnName(r, m.offset))
-    .filter((n) => n !== undefined);
-  if (names.length > 0) append(patient, 'name', ...names);
+  for (const r of reps(seg, field)) pushName(patient, xpnName(r, m.offset));
+}
+
+/** Adds a name to the patient unless it has the same one already (the guarantor is the patient). */
+function pushName(patient: FhirResource, name: Json | undefined): void {
+  if (name === undefined) return;
+  const k = `${nameKey(name)}|${(name.use as string | undefined) ?? ''}`;
+  const names = (patient.name as Json[] | undefined) ?? [];
+  if (names.some((n) => `${nameKey(n)}|${(n.use as string | undefined) ?? ''}` === k)) return;
+  append(patient, 'name', name);
 }
 
 /** GT1 → the patient's identifiers and names when the guarantor is the patient, else a RelatedPerson. */
@@ -147,7 +153,7 @@ export function mapCon(m: Mapping, con: V2Segment, position: string): void {
     if (name === undefined) return;
     const relation = comp(relations[i], 1);
     if (relation === '1') {
-      append(patient, 'name', name);
+      pushName(patient, name);
       return;
     }
     if (relation === undefined || !/^[2-5]$/.test(relation)) return;

@@ -29,7 +29,7 @@ function yesNo(v: string | undefined): Json | undefined {
 }
 
 function subject(m: Mapping): Reference | { display: string } {
-  return m.patient ?? { display: 'unknown patient' };
+  return m.subject();
 }
 
 function indicator(m: Mapping, pda: V2Segment, position: string, code: string, display: string, value: string | undefined): void {

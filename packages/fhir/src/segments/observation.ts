@@ -5,7 +5,7 @@ import { toDateTime } from '../datatypes/dtm';
 import { obxValue, unitOf } from '../datatypes/values-obx';
 import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { append, clean, type FhirResource, type Json, type Reference } from '../resource';
+import { append, clean, type CodeableConcept, type FhirResource, type Json, type Reference } from '../resource';
 import { asRep, comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
@@ -39,18 +39,38 @@ export function edAttachment(rep: readonly (string | null | readonly (string | n
   return { contentType: contentType.includes('/') ? contentType : 'application/octet-stream', data: base64 ? data.replace(/\s+/g, '') : base64Utf8(data) };
 }
 
+/** A DiagnosticReport for a document OBX (ED, RP) outside any report: code OBX-3, status OBX-11. */
+function documentReport(m: Mapping, obx: V2Segment, code: CodeableConcept, position: string): FhirResource {
+  const instance = eiKey(rep1(obx, 21));
+  const status = val(obx, 11);
+  const report = clean({
+    resourceType: 'DiagnosticReport',
+    id: m.id('DiagnosticReport', instance !== undefined ? `obx-report:${m.scope}|${instance}` : undefined, position),
+    identifier: [eiIdentifier(rep1(obx, 21))].filter((i) => i !== undefined),
+    basedOn: m.order?.serviceRequest !== undefined ? [m.order.serviceRequest] : undefined,
+    status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
+    code,
+    subject: m.patient,
+    encounter: m.encounter,
+    effectiveDateTime: toDateTime(val(obx, 14), m.offset),
+  } as Json) as FhirResource;
+  m.add(report);
+  return m.get({ reference: `DiagnosticReport/${report.id}` }) ?? report;
+}
+
 export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   const type = val(obx, 2) ?? 'ST';
   const code = codeableConcept(rep1(obx, 3)) ?? { text: 'unknown' };
   const order = m.order;
   const units = rep1(obx, 6);
   const values = reps(obx, 5);
-  if ((type === 'ED' || type === 'RP') && order?.report !== undefined) {
+  if (type === 'ED' || type === 'RP') {
+    // An R4 Observation cannot hold a document: it is the report's presented form, of the
+    // order's report or, with none, of a report of its own (as FHIR-Converter does).
     const attachments = values.map((r) => (type === 'ED' ? edAttachment(r) : { url: comp(r, 1) })).filter((a) => a !== undefined && Object.keys(a).length > 0);
-    if (attachments.length > 0) {
-      append(order.report, 'presentedForm', ...attachments);
-      return;
-    }
+    const report = order?.report ?? documentReport(m, obx, code, position);
+    if (attachments.length > 0) append(report, 'presentedForm', ...attachments);
+    return;
   }
   const instance = eiKey(rep1(obx, 21));
   const key =

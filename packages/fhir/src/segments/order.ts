@@ -15,8 +15,10 @@ import { practitioner } from './actors';
 /**
  * Message codes whose OBR carries results (a DiagnosticReport), not only a request. MDM is not
  * one: its OBR is the order the document answers (IG MDM_T02 row 16, OBR → ServiceRequest).
+ * Charges (DFT) and referrals (REF, RRI) carry results too; the IG has no map for them and
+ * FHIR-Converter makes the report.
  */
-const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL']);
+const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL', 'DFT', 'REF', 'RRI']);
 
 /**
  * Messages whose OBR also describes the specimen collected for it: a Specimen per OBR (IG
@@ -31,6 +33,8 @@ function orderKey(m: Mapping, seg: V2Segment, placerField: number, fillerField: 
   const filler = eiKey(rep1(seg, fillerField));
   return filler !== undefined ? `filler:${m.scope}|${filler}` : undefined;
 }
+
+const isType = (i: Json, code: string): boolean => ((i.type as Json | undefined)?.coding as Json[] | undefined)?.[0]?.code === code;
 
 function orderIdentifiers(seg: V2Segment, placerField: number, fillerField: number): Json[] {
   return [eiIdentifier(rep1(seg, placerField), 'PLAC'), eiIdentifier(rep1(seg, fillerField), 'FILL')].filter((i) => i !== undefined) as Json[];
@@ -59,7 +63,7 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
   const key = orderKey(m, orc, 2, 3);
   const detached = MEDICATION_MESSAGES.has(m.messageCode);
   const sr = serviceRequest(m, key, position, detached);
-  if (m.patient === undefined) sr.subject = { display: 'unknown patient' };
+  if (m.patient === undefined) sr.subject = m.subject();
   const identifiers = orderIdentifiers(orc, 2, 3);
   if (identifiers.length > 0) sr.identifier = identifiers;
   const group = eiIdentifier(rep1(orc, 4), 'PGN');
@@ -86,7 +90,7 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
     .map((r) => codeableConcept(r))
     .filter((c) => c !== undefined);
   if (reason.length > 0) sr.reasonCode = reason;
-  const state: OrderState = { request: sr, specimens: [], position, observations: [] };
+  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true };
   if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
   if (key !== undefined) state.key = key;
   m.order = state;
@@ -94,21 +98,30 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
 }
 
 /** OBR → the order's ServiceRequest code and, in result messages, its DiagnosticReport. */
-export function mapObr(m: Mapping, obr: V2Segment, position: string, afterOrc: boolean): void {
+export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   const key = orderKey(m, obr, 2, 3);
-  let state = afterOrc && m.order?.serviceRequest !== undefined ? m.order : undefined;
+  // An ORC's order takes the first OBR that follows it (TQ1, PRT and NTE may come between);
+  // a further OBR starts an order of its own.
+  let state = m.order?.serviceRequest !== undefined && m.order.fromOrc === true && m.order.obr === undefined ? m.order : undefined;
   if (state === undefined) {
     const sr = serviceRequest(m, key, position);
     sr.status = 'active';
-    if (m.patient === undefined) sr.subject = { display: 'unknown patient' };
+    if (m.patient === undefined) sr.subject = m.subject();
     state = { serviceRequest: { reference: `ServiceRequest/${sr.id}` }, request: sr, specimens: [], position, observations: [] };
     if (key !== undefined) state.key = key;
     m.order = state;
   }
   if (state.key === undefined && key !== undefined) state.key = key;
+  state.obr = obr;
   const sr = m.get(state.serviceRequest);
   const code = codeableConcept(rep1(obr, 4));
-  const identifiers = orderIdentifiers(obr, 2, 3);
+  // The placer and filler numbers: OBR-2/3, or the ORC's when the OBR leaves them empty
+  // (IG OBR[ServiceRequest] rows 1-6, ORC[DiagnosticReport] rows 0-6).
+  const ordered = (state.request?.identifier as Json[] | undefined) ?? [];
+  const identifiers = [
+    eiIdentifier(rep1(obr, 2), 'PLAC') ?? ordered.find((i) => isType(i, 'PLAC')),
+    eiIdentifier(rep1(obr, 3), 'FILL') ?? ordered.find((i) => isType(i, 'FILL')),
+  ].filter((i) => i !== undefined) as Json[];
   if (sr !== undefined) {
     if (code !== undefined) sr.code = code;
     if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;

@@ -108,6 +108,7 @@ export function mapPid(m: Mapping, pid: V2Segment, position: string): Reference 
   };
   const ref = m.add(clean(patient) as never);
   m.patient = ref;
+  m.patientsSeen++;
   m.patientIdentifiers = keys;
   const account = rep1(pid, 18);
   const accountId = account !== undefined ? cxIdentifier(account, m.offset) : undefined;

@@ -37,7 +37,7 @@ export function mapRf1(m: Mapping, rf1: V2Segment, position: string): void {
         codeableConcept(rep1(rf1, 3)),
       ].filter((c) => c !== undefined),
       priority: PRIORITY[comp(rep1(rf1, 2), 1) ?? ''],
-      subject: m.patient ?? { display: 'unknown patient' },
+      subject: m.subject(),
       encounter: m.encounter,
       occurrencePeriod: start !== undefined || end !== undefined ? clean({ start, end }) : undefined,
       authoredOn: toDateTime(val(rf1, 9), m.offset),
