@@ -15,7 +15,7 @@ export const MAPPED_FIELDS: Readonly<Record<string, ReadonlySet<number>>> = {
   ORC: new Set([1, 2, 3, 4, 5, 9, 12, 16]),
   OBR: new Set([1, 2, 3, 4, 5, 6, 7, 8, 10, 14, 16, 22, 24, 25, 27, 31, 32, 53]),
   OBX: new Set([1, 2, 3, 4, 5, 6, 7, 8, 11, 14, 16, 17, 20, 21, 23]),
-  SPM: new Set([1, 2, 4, 7, 8, 12, 17, 18, 20, 24, 27]),
+  SPM: new Set([1, 2, 3, 4, 7, 8, 12, 14, 17, 18, 20, 24, 27, 30, 31, 32]),
   NTE: new Set([1, 2, 3]),
   AL1: new Set([1, 2, 3, 4, 5, 6]),
   IAM: new Set([1, 2, 3, 4, 5, 6, 7, 11, 12, 13, 27]),

@@ -1,13 +1,13 @@
 /** OBX → Observation, SPM → Specimen, NTE → notes (IG OBX[Observation], SPM[Specimen], NTE). */
 import { codeableConcept, mappedCode, mappedConcept } from '../datatypes/coded';
-import { eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { cxIdentifier, eiIdentifier, eiKey } from '../datatypes/identifiers';
 import { toDateTime } from '../datatypes/dtm';
 import { obxValue, unitOf } from '../datatypes/values-obx';
 import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
-import { append, clean, type CodeableConcept, type FhirResource, type Json, type Reference } from '../resource';
-import { asRep, comp, rep1, reps, val } from '../values';
-import type { V2Segment } from '../v2';
+import { append, clean, type CodeableConcept, type FhirResource, type Identifier, type Json, type Reference } from '../resource';
+import { asRep, comp, rep1, reps, sub, val } from '../values';
+import type { V2Repetition, V2Segment } from '../v2';
 import { organizationXon, practitioner } from './actors';
 
 /** UTF-8 text → base64 without Node's Buffer (the package stays portable). */
@@ -39,24 +39,11 @@ export function edAttachment(rep: readonly (string | null | readonly (string | n
   return { contentType: contentType.includes('/') ? contentType : 'application/octet-stream', data: base64 ? data.replace(/\s+/g, '') : base64Utf8(data) };
 }
 
-/** A DiagnosticReport for a document OBX (ED, RP) outside any report: code OBX-3, status OBX-11. */
-function documentReport(m: Mapping, obx: V2Segment, code: CodeableConcept, position: string): FhirResource {
-  const instance = eiKey(rep1(obx, 21));
-  const status = val(obx, 11);
-  const report = clean({
-    resourceType: 'DiagnosticReport',
-    id: m.id('DiagnosticReport', instance !== undefined ? `obx-report:${m.scope}|${instance}` : undefined, position),
-    identifier: [eiIdentifier(rep1(obx, 21))].filter((i) => i !== undefined),
-    basedOn: m.order?.serviceRequest !== undefined ? [m.order.serviceRequest] : undefined,
-    status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
-    code,
-    subject: m.patient,
-    encounter: m.encounter,
-    effectiveDateTime: toDateTime(val(obx, 14), m.offset),
-  } as Json) as FhirResource;
-  m.add(report);
-  return m.get({ reference: `DiagnosticReport/${report.id}` }) ?? report;
-}
+/**
+ * An ED or RP value: R4 Observation.value[x] has no Attachment, so the IG puts it in the R5
+ * cross-version extension (IG OBX[Observation] rows 21-24).
+ */
+const VALUE_ATTACHMENT = 'https://hl7.org/fhir/5.0/StructureDefinition/extension-Observation.valueAttachment';
 
 export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   const type = val(obx, 2) ?? 'ST';
@@ -64,22 +51,17 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   const order = m.order;
   const units = rep1(obx, 6);
   const values = reps(obx, 5);
-  if (type === 'ED' || type === 'RP') {
-    // An R4 Observation cannot hold a document: it is the report's presented form, of the
-    // order's report or, with none, of a report of its own (as FHIR-Converter does).
-    const attachments = values.map((r) => (type === 'ED' ? edAttachment(r) : { url: comp(r, 1) })).filter((a) => a !== undefined && Object.keys(a).length > 0);
-    const report = order?.report ?? documentReport(m, obx, code, position);
-    if (attachments.length > 0) append(report, 'presentedForm', ...attachments);
-    return;
-  }
+  const document = type === 'ED' || type === 'RP';
+  const attachments = document
+    ? values.map((r) => (type === 'ED' ? edAttachment(r) : comp(r, 1) !== undefined ? { url: comp(r, 1) } : undefined)).filter((a) => a !== undefined)
+    : [];
   const instance = eiKey(rep1(obx, 21));
-  const key =
-    instance !== undefined
-      ? `obx:${m.scope}|${instance}`
-      : order?.key !== undefined
-        ? `${order.key}|obx:${val(obx, 1) ?? ''}|${conceptKey(code)}|${val(obx, 4) ?? ''}`
-        : undefined;
-  const mapped = values.map((r) => obxValue(type, r, units, m.offset)).filter((v) => v !== undefined);
+  // OBX-21 names the observation instance; sent twice in one message, the second is kept as
+  // an observation of its own rather than dropped.
+  const instanceKey = instance !== undefined ? `obx:${m.scope}|${instance}` : undefined;
+  const fresh = instanceKey !== undefined && !m.madeFor.has(`Observation|${instanceKey}`);
+  const key = fresh ? instanceKey : order?.key !== undefined ? `${order.key}|obx:${val(obx, 1) ?? ''}|${conceptKey(code)}|${val(obx, 4) ?? ''}` : undefined;
+  const mapped = document ? [] : values.map((r) => obxValue(type, r, units, m.offset)).filter((v) => v !== undefined);
   const statusCode = val(obx, 11);
   const effective = toDateTime(val(obx, 14), m.offset) ?? (order?.report?.effectiveDateTime as string | undefined);
   const performer: Reference[] = [];
@@ -113,6 +95,7 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
     bodySite: codeableConcept(rep1(obx, 20)),
     specimen: order?.specimens[0],
     referenceRange: referenceRange(val(obx, 7), unitOf(units)),
+    extension: attachments.length > 0 ? attachments.map((valueAttachment) => ({ url: VALUE_ATTACHMENT, valueAttachment })) : undefined,
   };
   if (mapped.length === 1) Object.assign(obs, mapped[0]);
   else if (mapped.length > 1) {
@@ -120,6 +103,7 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
     obs.component = mapped.map((v) => ({ code, ...v }));
   }
   const ref = m.add(clean(obs) as never);
+  if (fresh) m.madeFor.set(`Observation|${instanceKey}`, ref);
   if (order !== undefined) {
     order.observations.push(ref);
     if (order.report !== undefined) append(order.report, 'result', ref);
@@ -127,6 +111,29 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
 }
 
 /** SPM → Specimen, linked to the current order's report and observations. */
+const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
+
+/**
+ * An EIP (placer & filler, each an EI in subcomponents) as identifiers: the value alone, typed
+ * PGN / FGN (IG EIP[PlacerAssignedIdentifier], EIP[FillerAssignedIdentifier]).
+ */
+function specimenIds(eip: V2Repetition | undefined): Identifier[] {
+  const out: Identifier[] = [];
+  const placer = sub(eip, 1, 1);
+  const filler = sub(eip, 2, 1);
+  if (placer !== undefined) out.push({ type: { coding: [{ system: V2_0203, code: 'PGN' }] }, value: placer });
+  if (filler !== undefined) out.push({ type: { coding: [{ system: V2_0203, code: 'FGN' }] }, value: filler });
+  return out;
+}
+
+/** SPM-3: a parent specimen, referenced by its identifiers (IG SPM[Specimen] rows 2-3), made as a stub. */
+function parentSpecimen(m: Mapping, eip: V2Repetition, position: string): Reference | undefined {
+  const identifier = specimenIds(eip);
+  if (identifier.length === 0) return undefined;
+  const key = `spm-parent:${m.scope}|${identifier.map((i) => `${i.type?.coding?.[0]?.code}#${i.value}`).join('|')}`;
+  return m.add({ resourceType: 'Specimen', id: m.id('Specimen', key, position), identifier, subject: m.subject() } as FhirResource, true);
+}
+
 export function mapSpm(m: Mapping, spm: V2Segment, position: string): void {
   const id2 = rep1(spm, 2);
   const placer = asRep(id2, 1);
@@ -151,7 +158,20 @@ export function mapSpm(m: Mapping, spm: V2Segment, position: string): void {
       key !== undefined ? `spm:${m.scope}|${key}` : m.order?.key !== undefined ? `${m.order.key}|spm:${val(spm, 1) ?? ''}` : undefined,
       position,
     ),
-    identifier: [eiIdentifier(placer, 'PLAC'), eiIdentifier(filler, 'FGN')].filter((i) => i !== undefined),
+    identifier: [
+      ...specimenIds(id2),
+      ...reps(spm, 31)
+        .map((r) => cxIdentifier(r, m.offset))
+        .filter((i) => i !== undefined),
+      ...reps(spm, 32)
+        .map((r) => eiIdentifier(r))
+        .filter((i) => i !== undefined),
+    ],
+    accessionIdentifier: rep1(spm, 30) !== undefined ? cxIdentifier(rep1(spm, 30) as V2Repetition, m.offset) : undefined,
+    parent: reps(spm, 3)
+      .map((r, i) => parentSpecimen(m, r, `${position}:parent${i}`))
+      .filter((r) => r !== undefined),
+    note: val(spm, 14) !== undefined ? [{ text: val(spm, 14) }] : undefined,
     status: val(spm, 20) === 'N' ? 'unavailable' : val(spm, 20) === 'Y' ? 'available' : undefined,
     type: codeableConcept(rep1(spm, 4), '0487'),
     subject: m.patient,

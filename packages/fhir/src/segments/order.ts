@@ -67,7 +67,12 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
   const identifiers = orderIdentifiers(orc, 2, 3);
   if (identifiers.length > 0) sr.identifier = identifiers;
   const group = eiIdentifier(rep1(orc, 4), 'PGN');
-  if (group !== undefined) sr.requisition = group;
+  if (group !== undefined) {
+    sr.requisition = group;
+    // The placer group number identifies the request too when sent with its authority (IG
+    // ORC[ServiceRequest] row 18, ORC-4.2 valued).
+    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), group];
+  }
   const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
   const orderStatus = val(orc, 5);
   sr.status =
@@ -122,6 +127,8 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
     eiIdentifier(rep1(obr, 2), 'PLAC') ?? ordered.find((i) => isType(i, 'PLAC')),
     eiIdentifier(rep1(obr, 3), 'FILL') ?? ordered.find((i) => isType(i, 'FILL')),
   ].filter((i) => i !== undefined) as Json[];
+  // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
+  const group = state.request?.requisition as Json | undefined;
   if (sr !== undefined) {
     if (code !== undefined) sr.code = code;
     if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
@@ -144,7 +151,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   const report = clean({
     resourceType: 'DiagnosticReport',
     id: m.id('DiagnosticReport', reportKey, position),
-    identifier: identifiers,
+    identifier: group !== undefined ? [...identifiers, group] : identifiers,
     basedOn: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
     status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
     category: val(obr, 24) !== undefined ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: val(obr, 24) }] }] : undefined,

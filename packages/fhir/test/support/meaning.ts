@@ -144,6 +144,12 @@ function dates(r: R): Record<string, ReturnType<typeof dateKey>> {
   return out;
 }
 
+/** The date element `k` (`period.start` reads inside period) as sent, or ''. */
+function dateText(r: R, k: string): string {
+  const v = k === 'period.start' ? (r.period as R | undefined)?.start : r[k];
+  return typeof v === 'string' ? v : '';
+}
+
 function sameDate(a: ReturnType<typeof dateKey>, b: ReturnType<typeof dateKey>): boolean {
   if (a === undefined || b === undefined) return a === b;
   if (a.precision !== b.precision) return false;
@@ -167,15 +173,32 @@ function score(a: R, b: R, aliases: Aliases): number {
 
 const eq = (a: string[], b: string[]): boolean => a.length === b.length && a.every((v, i) => v === b[i]);
 
+/** One difference, with what each side has where the sets differ (for the table and the departures). */
+export interface Difference {
+  type: string;
+  kind: 'count' | 'identifiers' | 'names' | 'codes' | 'dates' | 'quantity' | 'subject';
+  /** The date element, for kind `dates`. */
+  element?: string;
+  /** Only in the expected resource (or the expected count). */
+  expected: string[];
+  /** Only in ours (or our count). */
+  made: string[];
+}
+
 export interface SampleComparison {
   equal: boolean;
+  /** The differences as short text (`Observation: 5 expected, 1 made`, `Patient[...]: names`). */
   differences: string[];
+  details: Difference[];
   /** Expected resource types outside the compared scope (supporting resources), with counts. */
   notCompared: Record<string, number>;
 }
 
+const minus = (a: string[], b: string[]): string[] => a.filter((v) => !b.includes(v));
+
 export function compareBundles(expected: readonly R[], ours: readonly R[], aliases: Aliases = new Map()): SampleComparison {
   const differences: string[] = [];
+  const details: Difference[] = [];
   const notCompared: Record<string, number> = {};
   const scope = new Set<string>(COMPARED_TYPES);
   for (const r of expected) if (!scope.has(r.resourceType)) notCompared[r.resourceType] = (notCompared[r.resourceType] ?? 0) + 1;
@@ -184,7 +207,10 @@ export function compareBundles(expected: readonly R[], ours: readonly R[], alias
     const exp = expected.filter((r) => r.resourceType === type);
     const got = ours.filter((r) => r.resourceType === type && !(type === 'Patient' && r.active === false));
     const expAll = type === 'Patient' ? expected.filter((r) => r.resourceType === type) : exp;
-    if (expAll.length !== got.length) differences.push(`${type}: ${expAll.length} expected, ${got.length} made`);
+    if (expAll.length !== got.length) {
+      differences.push(`${type}: ${expAll.length} expected, ${got.length} made`);
+      details.push({ type, kind: 'count', expected: [String(expAll.length)], made: [String(got.length)] });
+    }
     const free = [...got];
     for (const e of expAll) {
       let best = -1;
@@ -200,19 +226,29 @@ export function compareBundles(expected: readonly R[], ours: readonly R[], alias
       if (g === undefined) continue;
       free.splice(at, 1);
       if (type === 'Patient' && e.id !== undefined && g.id !== undefined) patientMatch.set(`Patient/${e.id}`, `Patient/${g.id}`);
-      const what: string[] = [];
-      if (!eq(identifiers(e, aliases), identifiers(g, aliases))) what.push('identifiers');
-      if (!eq(names(e), names(g))) what.push('names');
-      if (!eq(codes(e), codes(g))) what.push('codes');
+      const found: Difference[] = [];
+      const set = (kind: Difference['kind'], a: string[], b: string[]): void => {
+        if (!eq(a, b)) found.push({ type, kind, expected: minus(a, b), made: minus(b, a) });
+      };
+      set('identifiers', identifiers(e, aliases), identifiers(g, aliases));
+      set('names', names(e), names(g));
+      set('codes', codes(e), codes(g));
       const de = dates(e);
       const dg = dates(g);
-      for (const k of Object.keys(de)) if (!sameDate(de[k], dg[k])) what.push(`dates(${k})`);
-      if (quantity(e) !== quantity(g)) what.push('quantity');
+      for (const k of Object.keys(de))
+        if (!sameDate(de[k], dg[k])) found.push({ type, kind: 'dates', element: k, expected: [dateText(e, k)], made: [dateText(g, k)] });
+      if (quantity(e) !== quantity(g)) found.push({ type, kind: 'quantity', expected: [String(quantity(e))], made: [String(quantity(g))] });
       const se = ((e.subject ?? e.patient ?? e.beneficiary) as R | undefined)?.reference as string | undefined;
       const sg = ((g.subject ?? g.patient ?? g.beneficiary) as R | undefined)?.reference as string | undefined;
-      if (se !== undefined && se.startsWith('Patient/') && patientMatch.get(se) !== sg) what.push('subject');
-      if (what.length > 0) differences.push(`${type}[${codes(e)[0] ?? identifiers(e, aliases)[0] ?? ''}]: ${what.join(', ')}`);
+      if (se !== undefined && se.startsWith('Patient/') && patientMatch.get(se) !== sg)
+        found.push({ type, kind: 'subject', expected: [se], made: [String(sg)] });
+      if (found.length > 0) {
+        differences.push(
+          `${type}[${codes(e)[0] ?? identifiers(e, aliases)[0] ?? ''}]: ${found.map((d) => (d.kind === 'dates' ? `dates(${d.element})` : d.kind)).join(', ')}`,
+        );
+        details.push(...found);
+      }
     }
   }
-  return { equal: differences.length === 0, differences, notCompared };
+  return { equal: differences.length === 0, differences, details, notCompared };
 }
