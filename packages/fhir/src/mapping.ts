@@ -88,6 +88,19 @@ export class Mapping {
       for (const k of ['subject', 'patient', 'beneficiary'] as const) if (this.#pendingSubjects.has(r[k] as object)) r[k] = this.patient;
   }
 
+  readonly #namedKeys = new Set<string>();
+
+  /**
+   * An identifier-derived key the first time a segment of this message names it; undefined
+   * after that, so a second segment with the same instance identifier (two DG1 with one DG1-20
+   * in two visits) gets an id of its own instead of being dropped as the first one's duplicate.
+   */
+  firstUse(key: string | undefined): string | undefined {
+    if (key === undefined || this.#namedKeys.has(key)) return undefined;
+    this.#namedKeys.add(key);
+    return key;
+  }
+
   get(reference: Reference | undefined): FhirResource | undefined {
     return reference === undefined ? undefined : this.#resources.get(reference.reference);
   }

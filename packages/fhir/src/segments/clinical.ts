@@ -95,10 +95,11 @@ function eiSystemOnly(ei: V2Repetition): Identifier | undefined {
 export function mapDg1(m: Mapping, dg1: V2Segment, position: string): void {
   const code = codeableConcept(rep1(dg1, 3)) ?? (val(dg1, 4) !== undefined ? { text: val(dg1, 4) as string } : undefined);
   const id20 = rep1(dg1, 20);
+  const named = m.firstUse(id20 !== undefined ? `dg1:${m.scope}|${eiKey(id20)}` : undefined);
   const key =
-    id20 !== undefined
-      ? `dg1:${m.scope}|${eiKey(id20)}`
-      : m.patient !== undefined
+    named !== undefined
+      ? named
+      : id20 === undefined && m.patient !== undefined
         ? `${m.patient.reference}|${m.encounter?.reference ?? ''}|dx:${codeKey(code as Json | undefined)}|${val(dg1, 6) ?? ''}`
         : undefined;
   const onset = toDateTime(val(dg1, 5), m.offset);
@@ -141,7 +142,7 @@ export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
   const performed = toDateTime(val(pr1, 5), m.offset);
   const id19 = rep1(pr1, 19);
   const key =
-    id19 !== undefined
+    m.firstUse(id19 !== undefined ? `pr1:${m.scope}|${eiKey(id19)}` : undefined) !== undefined
       ? `pr1:${m.scope}|${eiKey(id19)}`
       : m.patient !== undefined
         ? `${m.patient.reference}|proc:${codeKey(code as Json)}|${performed ?? ''}`

@@ -20,10 +20,11 @@ export function base64Utf8(text: string): string {
 
 const RANGE = /^\s*([+-]?\d+(?:\.\d+)?)\s*-\s*([+-]?\d+(?:\.\d+)?)\s*$/;
 
-function referenceRange(text: string | undefined, units: Json): Json[] | undefined {
+function referenceRange(text: string | undefined, unitsRep: V2Repetition | undefined): Json[] | undefined {
   if (text === undefined) return undefined;
   const r = RANGE.exec(text);
   if (r === null) return [{ text }];
+  const units = unitOf(unitsRep);
   return [{ low: { value: Number(r[1]), ...units }, high: { value: Number(r[2]), ...units }, text }];
 }
 
@@ -58,8 +59,8 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   const instance = eiKey(rep1(obx, 21));
   // OBX-21 names the observation instance; sent twice in one message, the second is kept as
   // an observation of its own rather than dropped.
-  const instanceKey = instance !== undefined ? `obx:${m.scope}|${instance}` : undefined;
-  const fresh = instanceKey !== undefined && !m.madeFor.has(`Observation|${instanceKey}`);
+  const instanceKey = m.firstUse(instance !== undefined ? `obx:${m.scope}|${instance}` : undefined);
+  const fresh = instanceKey !== undefined;
   const key = fresh ? instanceKey : order?.key !== undefined ? `${order.key}|obx:${val(obx, 1) ?? ''}|${conceptKey(code)}|${val(obx, 4) ?? ''}` : undefined;
   const mapped = document ? [] : values.map((r) => obxValue(type, r, units, m.offset)).filter((v) => v !== undefined);
   const statusCode = val(obx, 11);
@@ -71,39 +72,42 @@ export function mapObx(m: Mapping, obx: V2Segment, position: string): void {
   }
   const org = organizationXon(m, rep1(obx, 23));
   if (org !== undefined) performer.push(org);
-  const obs: Json = {
-    resourceType: 'Observation',
-    id: m.id('Observation', key, position),
-    identifier: [eiIdentifier(rep1(obx, 21))].filter((i) => i !== undefined),
-    basedOn: order?.serviceRequest !== undefined ? [order.serviceRequest] : undefined,
-    status:
-      mappedCode('ObservationResultStatusCodesInterpretation', statusCode) ??
-      (statusCode === 'I' || statusCode === 'R' || statusCode === 'S' ? 'registered' : 'unknown'),
-    category:
-      m.messageCode === 'ORU' || m.messageCode === 'OUL'
-        ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }]
-        : undefined,
-    code,
-    subject: m.patient,
-    encounter: m.encounter,
-    effectiveDateTime: effective,
-    performer,
-    interpretation: reps(obx, 8)
-      .map((r) => mappedConcept('InterpretationCodes', comp(r, 1), '0078'))
-      .filter((c) => c !== undefined),
-    method: codeableConcept(rep1(obx, 17)),
-    bodySite: codeableConcept(rep1(obx, 20)),
-    specimen: order?.specimens[0],
-    referenceRange: referenceRange(val(obx, 7), unitOf(units)),
-    extension: attachments.length > 0 ? attachments.map((valueAttachment) => ({ url: VALUE_ATTACHMENT, valueAttachment })) : undefined,
-  };
+  // Built element by element (no clean() pass): Observations are most of a result message.
+  const obs: Json = { resourceType: 'Observation', id: m.id('Observation', key, position) };
+  const identifier = eiIdentifier(rep1(obx, 21));
+  if (identifier !== undefined) obs.identifier = [identifier];
+  if (order?.serviceRequest !== undefined) obs.basedOn = [order.serviceRequest];
+  obs.status =
+    mappedCode('ObservationResultStatusCodesInterpretation', statusCode) ??
+    (statusCode === 'I' || statusCode === 'R' || statusCode === 'S' ? 'registered' : 'unknown');
+  if (m.messageCode === 'ORU' || m.messageCode === 'OUL')
+    obs.category = [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'laboratory' }] }];
+  obs.code = code;
+  if (m.patient !== undefined) obs.subject = m.patient;
+  if (m.encounter !== undefined) obs.encounter = m.encounter;
+  if (effective !== undefined) obs.effectiveDateTime = effective;
+  if (performer.length > 0) obs.performer = performer;
+  const interpretation: Json[] = [];
+  for (const r of reps(obx, 8)) {
+    const c = mappedConcept('InterpretationCodes', comp(r, 1), '0078');
+    if (c !== undefined) interpretation.push(c as Json);
+  }
+  if (interpretation.length > 0) obs.interpretation = interpretation;
+  const method = codeableConcept(rep1(obx, 17));
+  if (method !== undefined) obs.method = method;
+  const bodySite = codeableConcept(rep1(obx, 20));
+  if (bodySite !== undefined) obs.bodySite = bodySite;
+  const specimen = order?.specimens[0];
+  if (specimen !== undefined) obs.specimen = specimen;
+  const range = referenceRange(val(obx, 7), units);
+  if (range !== undefined) obs.referenceRange = range;
+  if (attachments.length > 0) obs.extension = attachments.map((valueAttachment) => ({ url: VALUE_ATTACHMENT, valueAttachment }));
   if (mapped.length === 1) Object.assign(obs, mapped[0]);
   else if (mapped.length > 1) {
     // Several values (OBX-5 repeats): one component each, keeping every repetition.
     obs.component = mapped.map((v) => ({ code, ...v }));
   }
-  const ref = m.add(clean(obs) as never);
-  if (fresh) m.madeFor.set(`Observation|${instanceKey}`, ref);
+  const ref = m.add(obs as FhirResource);
   if (order !== undefined) {
     order.observations.push(ref);
     if (order.report !== undefined) append(order.report, 'result', ref);
