@@ -1,21 +1,16 @@
 /**
- * AL1/IAM → AllergyIntolerance, DG1 → Condition, PR1 → Procedure, IN1 → Coverage
- * (IG AL1[AllergyIntolerance], IAM[AllergyIntolerance], DG1[Condition], PR1[Procedure], IN1[Coverage]).
+ * AL1/IAM → AllergyIntolerance, DG1 → Condition, PR1 → Procedure, FT1 → Procedure charged
+ * (IG AL1[AllergyIntolerance], IAM[AllergyIntolerance], DG1[Condition], PR1[Procedure]).
  */
 import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
-import { cxIdentifier, eiIdentifier, eiKey, hdSystem } from '../datatypes/identifiers';
-import { toDate, toDateTime } from '../datatypes/dtm';
-import { xpnName } from '../datatypes/person';
+import { eiIdentifier, eiKey, hdSystem } from '../datatypes/identifiers';
+import { toDateTime } from '../datatypes/dtm';
 import { conceptKey } from '../keys';
 import type { Mapping } from '../mapping';
 import { append, clean, type FhirResource, type Identifier, type Json, type Reference } from '../resource';
 import { comp, rep1, reps, val } from '../values';
 import type { V2Repetition, V2Segment } from '../v2';
-import { organizationXon, practitioner } from './actors';
-import { insuredIsPatient } from './financial';
-import { codeSystemUri } from '../vocab/code-systems';
-
-const POLICY_SYSTEM = 'urn:hcdl:ns:policy-id';
+import { practitioner } from './actors';
 
 const clinical = (code: string): Json => ({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code }] });
 
@@ -168,76 +163,6 @@ export function mapPr1(m: Mapping, pr1: V2Segment, position: string): void {
       reasonCode: [codeableConcept(rep1(pr1, 15))].filter((c) => c !== undefined),
     } as Json) as never,
   );
-}
-
-function planIdentifier(rep: V2Repetition): Identifier {
-  const system = codeSystemUri(comp(rep, 3));
-  return system !== undefined ? { system, value: comp(rep, 1) as string } : { value: comp(rep, 1) as string };
-}
-
-/** IN1 → Coverage with the insurer Organization (IN1-3/4) and the plan (IN1-2). */
-export function mapIn1(m: Mapping, in1: V2Segment, position: string): void {
-  const insurerId = rep1(in1, 3);
-  const insurerIdentifier = insurerId !== undefined ? cxIdentifier(insurerId, m.offset) : undefined;
-  const insurer =
-    organizationXon(m, rep1(in1, 4)) ??
-    (insurerIdentifier !== undefined
-      ? m.add({
-          resourceType: 'Organization',
-          id: m.id('Organization', `id:${insurerIdentifier.system ?? m.scope}#${insurerIdentifier.value}`, ''),
-          identifier: [insurerIdentifier],
-        })
-      : undefined);
-  if (insurer !== undefined && insurerIdentifier !== undefined) {
-    const org = m.get(insurer);
-    if (org !== undefined && org.identifier === undefined) org.identifier = [insurerIdentifier];
-  }
-  const policy = val(in1, 36);
-  const plan = codeableConcept(rep1(in1, 2));
-  const group = val(in1, 8);
-  const classes: Json[] = [];
-  if (plan !== undefined)
-    classes.push({
-      type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'plan' }] },
-      value: comp(rep1(in1, 2), 1) ?? plan.text,
-      name: comp(rep1(in1, 2), 2),
-    });
-  if (group !== undefined)
-    classes.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/coverage-class', code: 'group' }] }, value: group, name: val(in1, 9) });
-  const start = toDate(val(in1, 12));
-  const end = toDate(val(in1, 13));
-  const key =
-    m.patient !== undefined
-      ? `${m.patient.reference}|coverage:${comp(rep1(in1, 2), 1) ?? ''}|${policy ?? ''}|${insurerIdentifier?.value ?? val(in1, 4) ?? ''}|${val(in1, 49) ?? ''}`
-      : undefined;
-  const relationship = codeableConcept(rep1(in1, 17), '0063');
-  const subscriberName = xpnName(rep1(in1, 16), m.offset);
-  const beneficiary: Reference | { display: string } = m.subject();
-  const coverage = clean({
-    resourceType: 'Coverage',
-    id: m.id('Coverage', key, position),
-    // IN1-36 is not in the IG's map; the policy number gets FHIR-Converter's local system.
-    identifier: [
-      // The health plan id (IG IN1[Coverage] IN1-2 → identifier, through CWE[Identifier]).
-      ...(plan !== undefined && comp(rep1(in1, 2), 1) !== undefined ? [planIdentifier(rep1(in1, 2) as V2Repetition)] : []),
-      ...(policy !== undefined
-        ? [{ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'MB' }] }, system: POLICY_SYSTEM, value: policy }]
-        : []),
-    ],
-    status: 'active',
-    type: codeableConcept(rep1(in1, 15), '0086'),
-    subscriberId: val(in1, 49) ?? policy,
-    beneficiary,
-    relationship,
-    period: start !== undefined || end !== undefined ? clean({ start, end }) : undefined,
-    payor: [insurer ?? { display: val(in1, 4) ?? 'unknown payor' }],
-    class: classes.map((c) => clean(c)),
-    order: val(in1, 1) !== undefined && /^[1-9]\d*$/.test(val(in1, 1) as string) ? Number(val(in1, 1)) : undefined,
-    extension: subscriberName !== undefined ? [{ url: 'urn:hcdl:fhir:StructureDefinition:subscriber-name', valueHumanName: subscriberName }] : undefined,
-  } as Json) as FhirResource;
-  m.add(coverage);
-  m.coverage = { resource: coverage, selfInsured: comp(rep1(in1, 17), 1) === 'SEL' };
-  insuredIsPatient(m, in1);
 }
 
 /**

@@ -1,9 +1,8 @@
 /**
- * What the financial and disability segments say about the patient: GT1 (guarantor), IN2
- * (insurance additional information), DB1 (disability), and IN1 when the insured is the
- * patient. The IG has no map for GT1, IN2 or DB1; this follows FHIR-Converter where it leaves
- * the choice open: identifiers and names of the patient when the segment speaks of the patient
- * (GT1-11 or IN1-17 `SEL`, DB1-2 `PT`), a RelatedPerson for another guarantor.
+ * What the guarantor (GT1), disability (DB1) and consent (CON) segments say about the patient.
+ * The IG has no map for them; this follows FHIR-Converter where it leaves the choice open:
+ * identifiers and names of the patient when the segment speaks of the patient (GT1-11 `SEL`,
+ * DB1-2 `PT`, CON-25 `1`), a RelatedPerson for another guarantor or consenter.
  */
 import { codeableConcept, mappedCode } from '../datatypes/coded';
 import { cxIdentifier } from '../datatypes/identifiers';
@@ -16,7 +15,7 @@ import { comp, rep1, reps, val } from '../values';
 import type { V2Segment } from '../v2';
 
 const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
-const typed = (code: string, system: string, value: string): Identifier => ({ type: { coding: [{ system: V2_0203, code }] }, system, value });
+export const typed = (code: string, system: string, value: string): Identifier => ({ type: { coding: [{ system: V2_0203, code }] }, system, value });
 
 export const SSN_SYSTEM = 'http://hl7.org/fhir/sid/us-ssn';
 export const MEDICARE_SYSTEM = 'http://hl7.org/fhir/sid/us-medicare';
@@ -27,7 +26,7 @@ export const MEDICARE_SYSTEM = 'http://hl7.org/fhir/sid/us-medicare';
 export const MEDICAID_SYSTEM = 'http://example.com/v2-to-fhir-converter/sid/us-medicaid';
 export const MILITARY_SYSTEM = 'http://example.com/v2-to-fhir-converter/sid/us-military';
 
-function cxIdentifiers(m: Mapping, seg: V2Segment, field: number): Identifier[] {
+export function cxIdentifiers(m: Mapping, seg: V2Segment, field: number): Identifier[] {
   const out: Identifier[] = [];
   for (const r of reps(seg, field)) {
     const id = cxIdentifier(r, m.offset);
@@ -36,7 +35,7 @@ function cxIdentifiers(m: Mapping, seg: V2Segment, field: number): Identifier[] 
   return out;
 }
 
-function addNames(patient: FhirResource, m: Mapping, seg: V2Segment, field: number): void {
+export function addNames(patient: FhirResource, m: Mapping, seg: V2Segment, field: number): void {
   for (const r of reps(seg, field)) pushName(patient, xpnName(r, m.offset));
 }
 
@@ -90,46 +89,6 @@ export function mapGt1(m: Mapping, gt1: V2Segment, position: string): void {
       birthDate: toDate(val(gt1, 8)),
     } as Json) as FhirResource,
   );
-}
-
-/** IN1 whose insured is the patient (IN1-17 `SEL`): IN1-49 identifies and IN1-16 names the patient (IG IN1[Coverage] IN1-16). */
-export function insuredIsPatient(m: Mapping, in1: V2Segment): void {
-  const patient = m.get(m.patient);
-  if (patient === undefined || comp(rep1(in1, 17), 1) !== 'SEL') return;
-  pushIdentifiers(patient, cxIdentifiers(m, in1, 49));
-  addNames(patient, m, in1, 16);
-}
-
-/**
- * IN2 → the Medicare (IN2-6), Medicaid (IN2-8) and military (IN2-10) numbers and the IN2-61
- * identifiers, on the patient and on the Coverage of its IN1; with IN1-17 `SEL`, the insured's
- * identifiers (IN2-1) and SSN (IN2-2) are the patient's too.
- */
-export function mapIn2(m: Mapping, in2: V2Segment, position: string): void {
-  const patient = m.get(m.patient);
-  const coverage = m.coverage;
-  if (patient === undefined) {
-    m.note(position, 'out-of-context', 'IN2 without a PID before it');
-    return;
-  }
-  const medicare = val(in2, 6);
-  const medicaid = val(in2, 8);
-  const military = val(in2, 10);
-  const programs: Identifier[] = [];
-  if (medicare !== undefined) programs.push(typed('MC', MEDICARE_SYSTEM, medicare));
-  if (medicaid !== undefined) programs.push(typed('MA', MEDICAID_SYSTEM, medicaid));
-  const more = cxIdentifiers(m, in2, 61);
-  const self = coverage?.selfInsured === true;
-  const ssn = val(in2, 2);
-  pushIdentifiers(patient, [
-    ...(self ? cxIdentifiers(m, in2, 1) : []),
-    ...(self && ssn !== undefined ? [typed('SS', SSN_SYSTEM, ssn)] : []),
-    ...programs,
-    ...(military !== undefined ? [typed('MI', MILITARY_SYSTEM, military)] : []),
-    ...more,
-  ]);
-  addNames(patient, m, in2, 7);
-  if (coverage !== undefined) pushIdentifiers(coverage.resource, [...programs, ...more]);
 }
 
 /** DB1 for the patient (DB1-2 `PT`): the disabled person identifiers (DB1-3) are the patient's. */
