@@ -20,8 +20,8 @@ export function mapPv1(m: Mapping, pv1: V2Segment, position: string): void {
   const visit = rep1(pv1, 19);
   const visitId = visit !== undefined ? cxIdentifier(visit, m.offset) : undefined;
   if (visitId !== undefined) visitId.type ??= { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'VN' }] };
-  const alt = rep1(pv1, 50);
-  const alternate = alt !== undefined ? cxIdentifier(alt, m.offset) : undefined;
+  // PV1-50, the alternate visit ids (IG PV1[Encounter] row 48), every repetition sent.
+  const alternates = reps(pv1, 50).map((r) => cxIdentifier(r, m.offset));
   const key = visitId !== undefined ? `${m.patient?.reference ?? ''}|${visitId.system ?? m.scope}#${visitId.value}` : undefined;
   const cls = val(pv1, 2);
   const classTarget = mapCode('PatientClass[EncounterClass]', cls);
@@ -50,7 +50,7 @@ export function mapPv1(m: Mapping, pv1: V2Segment, position: string): void {
   const encounter = clean({
     resourceType: 'Encounter',
     id: m.id('Encounter', key, position),
-    identifier: [visitId, alternate].filter((i) => i !== undefined),
+    identifier: [visitId, ...alternates].filter((i) => i !== undefined),
     status,
     class:
       classTarget !== undefined
