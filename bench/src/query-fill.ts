@@ -2,23 +2,23 @@
  * Two ways to fill a lake with generated messages for bench:query.
  *
  * fillViaStagingSteps (the default): the real code without the per-message durability of
- * ingest. Every message goes through the staging workflow's own steps (normalizeStep,
- * parseStep of functions/staging-er7: decode, parse, validate, staging JSON), its staging
+ * ingest. Every message goes through the staging use-case's own work (stageMessage of
+ * @hcdl/core: decode, normalize, parse, validate, staging JSON), its staging
  * JSON is written at the real zone key (stagingKey of packages/lake) and its catalog row is
  * inserted by the real SqliteCatalog.putMessage. Skipped: the front door (auth, dedup, raw
  * zone), the hub, the object store's fsync + sidecar per object, and SQLite's per-row fsync
  * (rows go in transactions of 5,000 with synchronous=OFF). Message ids are spread over 30
  * days so `dt` has 30 partitions; four sources.
  *
- * fillViaFrontDoor: every message submitted to the real front door of a local lake (the
- * whole pipeline: dedup, raw zone, hub, staging, core writer, fsyncs), eight at a time.
+ * fillViaFrontDoor: every message submitted to the real submit route of a local lake (the
+ * whole pipeline: dedup, raw zone, hub, staging, outcomes, fsyncs), eight at a time.
  * All messages get today's ids, so `dt` has one partition.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { readHeader } from '@hcdl/hl7v2';
-import { normalizeStep, parseStep } from '../../functions/staging-er7/src/steps';
+import { normalize, readHeader } from '@hcdl/hl7v2';
+import { stageMessage } from '../../packages/core/src';
 import { MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
 import { openDatabase } from '../../packages/local/src/adapters/local-adapters';
 import { SqliteCatalog } from '../../packages/local/src/adapters/sqlite-catalog';
@@ -52,8 +52,8 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
     const bytes = Buffer.from(text, 'latin1');
     const messageId = newMessageId(start + Math.floor((i / messages.length) * 30 * DAY));
     const source = SOURCES[i % SOURCES.length] as string;
-    const normalized = normalizeStep(bytes).text;
-    const outcome = parseStep(normalized);
+    const normalized = normalize(bytes);
+    const outcome = stageMessage(bytes);
     const header = readHeader(normalized);
     const now = new Date().toISOString();
     const record: MessageRecord = {
@@ -104,7 +104,9 @@ export async function fillViaFrontDoor(dataDir: string, count: number): Promise<
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < messages.length; i = next++) {
-      const res = await lake.frontDoor.submit({
+      const res = await lake.http.handle({
+        method: 'POST',
+        path: '/hl7v2/er7',
         claims: { sub: 'bench', 'custom:write': '*' },
         headers: { 'content-type': 'application/hl7-v2' },
         query: { source: SOURCES[i % SOURCES.length] as string },

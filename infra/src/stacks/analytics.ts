@@ -8,7 +8,7 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { isProtected, resourceName, type InfraConfig } from '../config';
+import { globalResourceName, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
@@ -176,8 +176,8 @@ export interface LakeAnalyticsProps {
  * SQL over the lake with Athena. A Glue database with two tables over the lake bucket,
  * `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet zone), both
  * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR), and
- * the catalog views `messages`, `errors`, `patient_identifiers` over core-writer's mirror of
- * the catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
+ * the catalog views `messages`, `errors`, `patient_identifiers` over the mirror of the
+ * catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
  * Athena workgroup that enforces its configuration: results under `athena-results/` of the
  * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
  * and the managed policy that running `hcdl query --athena` needs.
@@ -186,7 +186,7 @@ export class LakeAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly stagingTable: GlueCatalogTable;
   readonly parquetTable: GlueCatalogTable;
-  /** `messages`, `errors`, `patient_identifiers` over core-writer's catalog mirror (catalog/). */
+  /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
@@ -275,7 +275,7 @@ export class LakeAnalytics extends Construct {
       name: resourceName(config.env, 'analytics'),
       description: 'HCDL SQL over the lake (hcdl query --athena)',
       state: 'ENABLED',
-      forceDestroy: !isProtected(config.env),
+      forceDestroy: !config.protected,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -291,7 +291,7 @@ export class LakeAnalytics extends Construct {
 
     const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
     this.queryPolicy = new IamPolicy(this, 'query-policy', {
-      name: resourceName(config.env, 'analytics-query'),
+      name: globalResourceName(config.env, config.region, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
       policy: policyDocument([
         allow(
