@@ -142,3 +142,15 @@ function repetition(v: Json, type: DatatypeDef | undefined, at: Place, visit: St
     }
   }
 }
+
+/** The columns of a leaf, in the visitor's order, with their SQL kinds (shared by every engine). */
+export const STAGING_LEAF_COLUMNS: readonly { readonly name: string; readonly kind: 'text' | 'integer' }[] = [
+  { name: 'segment', kind: 'text' },
+  { name: 'seq', kind: 'integer' },
+  { name: 'field', kind: 'integer' },
+  { name: 'rep', kind: 'integer' },
+  { name: 'component', kind: 'integer' },
+  { name: 'sub', kind: 'integer' },
+  { name: 'value', kind: 'text' },
+  { name: 'name', kind: 'text' },
+];

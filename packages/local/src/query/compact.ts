@@ -1,10 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
-import { CompactError, firstLine } from './errors';
-import { lit, manifestFile, parquetGenerationDir, parquetGenerationGlob, parquetStagingDir } from './paths';
-import { defineStagingJson, readManifest, type CompactionManifest } from './staging-view';
+import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
+import { STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
+import { openCatalog } from './catalog-tables';
+import { exportCatalog } from './catalog-snapshot';
+import { CompactError, firstLine, QueryError } from './errors';
+import { appendFields, FIELDS_TABLE_DDL } from './fields-load';
+import { MANIFEST_FORMAT, readManifest, writeManifest, type CompactionManifest } from './manifest';
+import { fieldsParquetDir, generationDir, ident, legacyParquetDir, lit, parquetDir, stagingParquetGlob, zonesDir } from './paths';
+import { defineStagingJson, HIVE_PARQUET } from './staging-view';
 
 export interface CompactOptions {
   dataDir: string;
@@ -18,63 +23,109 @@ export interface CompactOptions {
 const generationName = (at: Date): string => `g${at.toISOString().replace(/[-:.Z]/g, '')}-${randomBytes(3).toString('hex')}`;
 
 /**
- * Writes every staging JSON document to Parquet partitioned by source/type/dt, as a new
- * generation: COPY into `<generation>.tmp`, rename it to `<generation>`, then replace the
- * manifest by rename (the switch readers see), and remove generations older than the
- * previous one (a query that opened just before the switch may still be reading it).
- * Staging JSON stays where it is: it is the zone of record, Parquet a derived copy.
- * Returns the new manifest, or undefined when there is no staging data.
+ * The `fields` rows of every document of the staging copy, one Parquet file per source and
+ * type, sorted by place and value so that a query on a segment, field and value reads only
+ * the row groups whose range holds it.
+ */
+async function writeFields(con: DuckDBConnection, dataDir: string, generation: string): Promise<number> {
+  const docs = await con.runAndReadAll(
+    `SELECT source, "type", list({'id': message_id, 'dt': strftime(dt, '%Y-%m-%d')} ORDER BY message_id) AS docs FROM read_parquet(${lit(stagingParquetGlob(dataDir, generation))}, ${HIVE_PARQUET}) GROUP BY ALL ORDER BY ALL`,
+  );
+  const leaves = STAGING_LEAF_COLUMNS.map((c) => ident(c.name)).join(', ');
+  let rows = 0;
+  for (const [source, type, list] of docs.getRowsJson() as [string, string, { id: string; dt: string }[]][]) {
+    const docDir = (dt: string): string =>
+      path.join(zonesDir(dataDir), 'staging', `source=${source}`, 'protocol=hl7v2', 'format=json', `type=${type}`, `dt=${dt}`);
+    await con.run(`CREATE OR REPLACE TABLE fields_partition (${FIELDS_TABLE_DDL})`);
+    rows += await appendFields(
+      con,
+      'fields_partition',
+      list.map((d) => ({ file: path.join(docDir(d.dt), `${d.id}.json`), messageId: d.id, source, type, dt: d.dt })),
+    );
+    const dir = path.join(fieldsParquetDir(dataDir, generation), `source=${source}`, `type=${type}`);
+    await mkdir(dir, { recursive: true });
+    await con.run(
+      `COPY (SELECT message_id, CAST(dt AS DATE) AS dt, ${leaves} FROM fields_partition ORDER BY segment, field, component, sub, value, message_id) TO ${lit(path.join(dir, 'data_0.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+    );
+  }
+  await con.run('DROP TABLE IF EXISTS fields_partition');
+  return rows;
+}
+
+/**
+ * Writes a new generation of the compacted copies: first the catalog snapshot (every SQLite
+ * table to Parquet, in one read transaction), then every staging JSON document to Parquet
+ * partitioned by source/type, sorted by dt (`_meta` and `msh` typed as the view types them), then the
+ * `fields` rows of those documents. All go into `<generation>.tmp`, renamed to `<generation>`
+ * when complete; the manifest is then replaced by rename (the switch readers see), and
+ * generations older than the previous one are removed (a query that opened just before the
+ * switch may still be reading it). Staging JSON and the catalog stay where they are: they are
+ * the record, Parquet a derived copy. Returns the new manifest, or undefined when there is no
+ * staging data.
  */
 export async function compactStaging(options: CompactOptions): Promise<CompactionManifest | undefined> {
   const dataDir = path.resolve(options.dataDir);
   const now = options.now ?? (() => new Date());
+  const db = openCatalog(dataDir);
   const snapshotAt = now();
-  const previous = await readManifest(dataDir);
   const generation = generationName(snapshotAt);
-  const finalDir = parquetGenerationDir(dataDir, generation);
-  const tmpDir = `${finalDir}.tmp`;
+  const tmp = `${generation}.tmp`;
+  const tmpDir = generationDir(dataDir, tmp);
   // What does not fit in memory spills beside the lake, not into the working directory.
-  const spillDir = `${finalDir}.spill`;
+  const spillDir = `${generationDir(dataDir, generation)}.spill`;
   const config: Record<string, string> = { preserve_insertion_order: 'false', temp_directory: spillDir };
   if (options.threads !== undefined) config.threads = String(options.threads);
-  const instance = await DuckDBInstance.create(':memory:', config);
-  const con = await instance.connect();
+  let instance: DuckDBInstance | undefined;
+  let con: DuckDBConnection | undefined;
   let manifest: CompactionManifest;
+  let previous: string | undefined;
   try {
-    if (!(await defineStagingJson(con, dataDir))) return undefined;
-    await mkdir(parquetStagingDir(dataDir), { recursive: true });
-    await con.run(`COPY (SELECT * FROM staging_json) TO ${lit(tmpDir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, "type", dt))`);
-    await rename(tmpDir, finalDir);
+    previous = (await readManifest(dataDir)).manifest?.generation;
+    instance = await DuckDBInstance.create(':memory:', config);
+    con = await instance.connect();
+    await mkdir(tmpDir, { recursive: true });
+    const catalog = await exportCatalog(con, db, dataDir, tmp);
+    if (!(await defineStagingJson(con, dataDir))) {
+      await rm(tmpDir, { recursive: true, force: true });
+      return undefined;
+    }
+    await con.run(
+      `COPY (SELECT * FROM staging_json ORDER BY dt, message_id) TO ${lit(path.join(tmpDir, 'staging'))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, "type"))`,
+    );
+    const fields = await writeFields(con, dataDir, tmp);
     const stats = await con.runAndReadAll(
-      `SELECT count(*)::INTEGER AS messages, count(DISTINCT (source, "type", dt))::INTEGER AS partitions FROM read_parquet(${lit(parquetGenerationGlob(dataDir, generation))}, hive_partitioning = true)`,
+      `SELECT count(*)::INTEGER AS messages, count(DISTINCT (source, "type"))::INTEGER AS partitions FROM read_parquet(${lit(stagingParquetGlob(dataDir, tmp))}, ${HIVE_PARQUET})`,
     );
     const row = stats.getRowObjectsJson()[0] ?? {};
     manifest = {
+      format: MANIFEST_FORMAT,
       generation,
       snapshotAt: snapshotAt.toISOString(),
       compactedAt: now().toISOString(),
       messages: Number(row.messages ?? 0),
       partitions: Number(row.partitions ?? 0),
+      fields,
+      catalog,
     };
+    await rename(tmpDir, generationDir(dataDir, generation));
     // A compaction that started later and already switched the manifest wins: keep its copy.
-    const latest = await readManifest(dataDir);
+    const latest = (await readManifest(dataDir)).manifest;
     if (latest !== undefined && latest.generation > generation) {
-      await rm(finalDir, { recursive: true, force: true });
+      await rm(generationDir(dataDir, generation), { recursive: true, force: true });
       return latest;
     }
-    const tmpManifest = `${manifestFile(dataDir)}.${generation}.tmp`;
-    await writeFile(tmpManifest, `${JSON.stringify(manifest, null, 2)}\n`);
-    await rename(tmpManifest, manifestFile(dataDir));
+    await writeManifest(dataDir, manifest);
   } catch (err) {
     await rm(tmpDir, { recursive: true, force: true });
     if (err instanceof CompactError) throw err;
-    throw new CompactError(`compaction failed, the previous one is kept: ${firstLine(err)}`, { cause: err });
+    throw new CompactError(`compaction failed, the previous one is kept: ${err instanceof QueryError ? err.message : firstLine(err)}`, { cause: err });
   } finally {
-    con.closeSync();
-    instance.closeSync();
+    con?.closeSync();
+    instance?.closeSync();
+    db.close();
     await rm(spillDir, { recursive: true, force: true });
   }
-  await removeOldGenerations(dataDir, generation, previous?.generation);
+  await removeOldGenerations(dataDir, generation, previous);
   return manifest;
 }
 
@@ -82,12 +133,14 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
 const STALE_MS = 60 * 60 * 1000;
 
 /**
- * Deletes generations older than the previous one. Left alone: generations newer than this
- * one (names sort by time: a compaction that started later and is still running or about
- * to switch the manifest) and fresh `.tmp`/`.spill` folders of compactions still running.
+ * Deletes generations older than the previous one, and the folder where older releases kept
+ * theirs. Left alone: generations newer than this one (names sort by time: a compaction that
+ * started later and is still running or about to switch the manifest) and fresh `.tmp`/`.spill`
+ * folders of compactions still running.
  */
 async function removeOldGenerations(dataDir: string, current: string, previous: string | undefined): Promise<void> {
-  const root = parquetStagingDir(dataDir);
+  const root = parquetDir(dataDir);
+  await rm(legacyParquetDir(dataDir), { recursive: true, force: true });
   for (const e of await readdir(root, { withFileTypes: true })) {
     if (!e.isDirectory() || !e.name.startsWith('g')) continue;
     const base = e.name.replace(/\.(tmp|spill)$/, '');
