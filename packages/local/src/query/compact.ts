@@ -6,10 +6,11 @@ import { STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { openCatalog } from './catalog-tables';
 import { exportCatalog } from './catalog-snapshot';
 import { CompactError, firstLine, QueryError } from './errors';
-import { appendFields, FIELDS_TABLE_DDL } from './fields-load';
+import { appendFields, PARTITION_FIELDS_DDL } from './fields-load';
 import { MANIFEST_FORMAT, readManifest, writeManifest, type CompactionManifest } from './manifest';
 import { fieldsParquetDir, generationDir, ident, legacyParquetDir, lit, parquetDir, stagingParquetGlob, zonesDir } from './paths';
 import { defineStagingJson, HIVE_PARQUET } from './staging-view';
+import { typedColumns } from './typed';
 
 export interface CompactOptions {
   dataDir: string;
@@ -23,9 +24,10 @@ export interface CompactOptions {
 const generationName = (at: Date): string => `g${at.toISOString().replace(/[-:.Z]/g, '')}-${randomBytes(3).toString('hex')}`;
 
 /**
- * The `fields` rows of every document of the staging copy, one Parquet file per source and
- * type, sorted by place and value so that a query on a segment, field and value reads only
- * the row groups whose range holds it.
+ * The `fields` rows of every document of the staging copy, one folder per source and type,
+ * then one Parquet file per segment: a query on a segment reads only that segment's files
+ * (sorting the rows instead cost more than the appends, and memory). Rows keep document
+ * order (by id, so by day): a `dt` range skips row groups of a large partition.
  */
 async function writeFields(con: DuckDBConnection, dataDir: string, generation: string): Promise<number> {
   const docs = await con.runAndReadAll(
@@ -36,16 +38,17 @@ async function writeFields(con: DuckDBConnection, dataDir: string, generation: s
   for (const [source, type, list] of docs.getRowsJson() as [string, string, { id: string; dt: string }[]][]) {
     const docDir = (dt: string): string =>
       path.join(zonesDir(dataDir), 'staging', `source=${source}`, 'protocol=hl7v2', 'format=json', `type=${type}`, `dt=${dt}`);
-    await con.run(`CREATE OR REPLACE TABLE fields_partition (${FIELDS_TABLE_DDL})`);
+    await con.run(`CREATE OR REPLACE TABLE fields_partition (${PARTITION_FIELDS_DDL})`);
     rows += await appendFields(
       con,
       'fields_partition',
       list.map((d) => ({ file: path.join(docDir(d.dt), `${d.id}.json`), messageId: d.id, source, type, dt: d.dt })),
+      true,
     );
     const dir = path.join(fieldsParquetDir(dataDir, generation), `source=${source}`, `type=${type}`);
-    await mkdir(dir, { recursive: true });
+    await mkdir(path.dirname(dir), { recursive: true });
     await con.run(
-      `COPY (SELECT message_id, CAST(dt AS DATE) AS dt, ${leaves} FROM fields_partition ORDER BY segment, field, component, sub, value, message_id) TO ${lit(path.join(dir, 'data_0.parquet'))} (FORMAT parquet, COMPRESSION zstd)`,
+      `COPY (SELECT message_id, CAST(dt AS DATE) AS dt, ${leaves} FROM fields_partition) TO ${lit(dir)} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (segment))`,
     );
   }
   await con.run('DROP TABLE IF EXISTS fields_partition');
@@ -55,7 +58,7 @@ async function writeFields(con: DuckDBConnection, dataDir: string, generation: s
 /**
  * Writes a new generation of the compacted copies: first the catalog snapshot (every SQLite
  * table to Parquet, in one read transaction), then every staging JSON document to Parquet
- * partitioned by source/type, sorted by dt (`_meta` and `msh` typed as the view types them), then the
+ * partitioned by source/type (`_meta` and `msh` typed as the view types them), then the
  * `fields` rows of those documents. All go into `<generation>.tmp`, renamed to `<generation>`
  * when complete; the manifest is then replaced by rename (the switch readers see), and
  * generations older than the previous one are removed (a query that opened just before the
@@ -90,7 +93,7 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
       return undefined;
     }
     await con.run(
-      `COPY (SELECT * FROM staging_json ORDER BY dt, message_id) TO ${lit(path.join(tmpDir, 'staging'))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, "type"))`,
+      `COPY (SELECT * FROM staging_json) TO ${lit(path.join(tmpDir, 'staging'))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, "type"))`,
     );
     const fields = await writeFields(con, dataDir, tmp);
     const stats = await con.runAndReadAll(
@@ -106,6 +109,7 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
       partitions: Number(row.partitions ?? 0),
       fields,
       catalog,
+      typed: Object.fromEntries(typedColumns()),
     };
     await rename(tmpDir, generationDir(dataDir, generation));
     // A compaction that started later and already switched the manifest wins: keep its copy.

@@ -22,11 +22,13 @@ export interface StagingFile {
 
 const KEY_COLUMNS = ['message_id', 'source', 'type', 'dt'] as const;
 
+const leafDdl = STAGING_LEAF_COLUMNS.map((c) => `${ident(c.name)} ${c.kind === 'integer' ? 'INTEGER' : 'VARCHAR'}`);
+
 /** DDL of a table of `fields` rows: the message and its partitions (text), then the leaf columns. */
-export const FIELDS_TABLE_DDL = [
-  ...KEY_COLUMNS.map((c) => `${ident(c)} VARCHAR`),
-  ...STAGING_LEAF_COLUMNS.map((c) => `${ident(c.name)} ${c.kind === 'integer' ? 'INTEGER' : 'VARCHAR'}`),
-].join(', ');
+export const FIELDS_TABLE_DDL = [...KEY_COLUMNS.map((c) => `${ident(c)} VARCHAR`), ...leafDdl].join(', ');
+
+/** The same without source and type, for rows of one source and type (compaction writes them per partition). */
+export const PARTITION_FIELDS_DDL = ['"message_id" VARCHAR', '"dt" VARCHAR', ...leafDdl].join(', ');
 
 const ID_FILE = /^[0-9A-Za-z]{26}\.json$/;
 
@@ -68,11 +70,12 @@ function appendInt(app: DuckDBAppender, v: number | null): void {
 }
 
 /**
- * Appends the rows of every document to `table` (created with FIELDS_TABLE_DDL). A document
- * that is gone (a race with a purge) is skipped; one that is not JSON fails the load.
- * Returns the rows appended.
+ * Appends the rows of every document to `table` (created with FIELDS_TABLE_DDL, or with
+ * PARTITION_FIELDS_DDL when `partitioned`: fewer values to append, the costly part). A
+ * document that is gone (a race with a purge) is skipped; one that is not JSON fails the
+ * load. Returns the rows appended.
  */
-export async function appendFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>): Promise<number> {
+export async function appendFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>, partitioned = false): Promise<number> {
   const app = await con.createAppender(table);
   let rows = 0;
   try {
@@ -92,8 +95,10 @@ export async function appendFields(con: DuckDBConnection, table: string, files: 
       }
       visitStagingLeaves(doc, (segment, seq, field, rep, component, sub, value, name) => {
         app.appendVarchar(f.messageId);
-        app.appendVarchar(f.source);
-        app.appendVarchar(f.type);
+        if (!partitioned) {
+          app.appendVarchar(f.source);
+          app.appendVarchar(f.type);
+        }
         app.appendVarchar(f.dt);
         app.appendVarchar(segment);
         app.appendInteger(seq);

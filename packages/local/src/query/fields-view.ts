@@ -4,7 +4,9 @@ import { firstLine, QueryError } from './errors';
 import { appendFields, FIELDS_TABLE_DDL, listStagingFiles, type StagingFile } from './fields-load';
 import type { CompactionManifest } from './manifest';
 import { fieldsParquetGlob, ident, lit } from './paths';
-import { HIVE_PARQUET, notFresh, type FreshDocument } from './staging-view';
+import { notFresh, type FreshDocument } from './staging-view';
+
+const HIVE_FIELDS = "hive_partitioning = true, hive_types = {'source': 'VARCHAR', 'type': 'VARCHAR', 'segment': 'VARCHAR'}";
 
 /**
  * The `fields` view: one row per value of every staging document, at its HL7 position
@@ -36,7 +38,7 @@ export async function defineFieldsView(
 ): Promise<FieldsViewInfo> {
   try {
     if (manifest !== undefined) {
-      const fromParquet = `SELECT ${COLUMNS.map(ident).join(', ')} FROM read_parquet(${lit(fieldsParquetGlob(dataDir, manifest.generation))}, ${HIVE_PARQUET})`;
+      const fromParquet = `SELECT ${COLUMNS.map(ident).join(', ')} FROM read_parquet(${lit(fieldsParquetGlob(dataDir, manifest.generation))}, ${HIVE_FIELDS})`;
       if (manifest.fields === 0 && fresh.length === 0) return await defineEmpty(con);
       const parts: string[] = [];
       if (manifest.fields > 0) parts.push(`${fromParquet}${notFresh(fresh)}`);

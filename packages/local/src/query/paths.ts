@@ -24,10 +24,11 @@ export const zoneFile = (dataDir: string, key: string): string => path.join(zone
 /**
  * The compacted copies. Each compaction writes one generation folder
  * `<dataDir>/zones/parquet/<generation>/` holding `staging/source=/type=/data_0.parquet`,
- * `fields/source=/type=/data_0.parquet` and `catalog/<table>.parquet`, then points the
+ * `fields/source=/type=/segment=/data_0.parquet` and `catalog/<table>.parquet`, then points the
  * manifest at it with one atomic rename: a reader sees the old or the new generation, never
- * a half-written one. `dt` is a column sorted within each file, not a folder: a folder per
- * day multiplies the files, and every file costs a Parquet footer read per query.
+ * a half-written one. `dt` is a column inside the files, not a folder: a folder per day
+ * multiplies the files, and every file costs a Parquet footer read per query (248 folders
+ * for 100,000 messages over 30 days took 0.4-1.1 s per query, 8 took 10-40 ms).
  */
 export const parquetDir = (dataDir: string): string => path.join(zonesDir(dataDir), 'parquet');
 
@@ -39,7 +40,9 @@ export const stagingParquetGlob = (dataDir: string, generation: string): string 
 
 export const fieldsParquetDir = (dataDir: string, generation: string): string => path.join(generationDir(dataDir, generation), 'fields');
 
-export const fieldsParquetGlob = (dataDir: string, generation: string): string => partitionGlob(fieldsParquetDir(dataDir, generation));
+/** `fields` has one more folder level: `segment=`. */
+export const fieldsParquetGlob = (dataDir: string, generation: string): string =>
+  path.join(fieldsParquetDir(dataDir, generation), 'source=*', 'type=*', 'segment=*', '*.parquet');
 
 export const catalogParquetFile = (dataDir: string, generation: string, table: string): string =>
   path.join(generationDir(dataDir, generation), 'catalog', `${table}.parquet`);

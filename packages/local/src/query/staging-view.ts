@@ -4,6 +4,7 @@ import { errorText, firstLine, QueryError } from './errors';
 import type { StagingFile } from './fields-load';
 import type { CompactionManifest } from './manifest';
 import { ident, lit, stagingJsonGlob, stagingParquetGlob, zoneFile } from './paths';
+import type { SqlShape } from '@hcdl/hl7v2';
 import { duckdbType, typedColumns, typedJson } from './typed';
 
 /**
@@ -78,19 +79,18 @@ async function jsonKeys(con: DuckDBConnection, files: string): Promise<string[] 
 }
 
 /** The typed columns (`_meta`, `msh`) as select items, from JSON columns or NULL when absent. */
-function typedItems(keys: readonly string[]): string[] {
-  return [...typedColumns()].map(([name, shape]) =>
+function typedItems(typed: ReadonlyMap<string, SqlShape>, keys: readonly string[]): string[] {
+  return [...typed].map(([name, shape]) =>
     keys.includes(name) ? `${typedJson(ident(name), shape)} AS ${ident(name)}` : `NULL::${duckdbType(shape)} AS ${ident(name)}`,
   );
 }
 
 /** A SELECT over staging JSON files with the view's columns. */
-function jsonSelect(files: string, keys: readonly string[]): string {
-  const typed = typedColumns();
+function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
   const segments = keys.filter((k) => !(KEYS as readonly string[]).includes(k) && !typed.has(k));
   const read = keys.filter((k) => !(KEYS as readonly string[]).includes(k));
   const columns = `{${read.map((k) => `${lit(k)}: 'JSON'`).join(', ')}}`;
-  const items = [MESSAGE_ID, 'source', '"type"', 'dt', ...typedItems(keys), ...segments.map(ident)];
+  const items = [MESSAGE_ID, 'source', '"type"', 'dt', ...typedItems(typed, keys), ...segments.map(ident)];
   return `SELECT ${items.join(', ')} FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE_JSON}, filename = true, ${MAX_OBJECT})`;
 }
 
@@ -110,7 +110,7 @@ async function defineEmpty(con: DuckDBConnection): Promise<void> {
     'NULL::VARCHAR AS source',
     'NULL::VARCHAR AS "type"',
     'NULL::DATE AS dt',
-    ...typedItems([]),
+    ...typedItems(typedColumns(), []),
     ...EMPTY_SEGMENTS.map((s) => `NULL::JSON AS ${ident(s)}`),
   ];
   await con.run(`CREATE VIEW staging AS SELECT ${empty.join(', ')} WHERE false`);
@@ -153,7 +153,7 @@ export async function defineStagingView(
       const sql =
         freshKeys === undefined
           ? fromParquet
-          : `${fromParquet}${notFresh(fresh)} UNION ALL BY NAME ${jsonSelect(fileList(fresh.map((d) => d.file)), freshKeys)}`;
+          : `${fromParquet}${notFresh(fresh)} UNION ALL BY NAME ${jsonSelect(fileList(fresh.map((d) => d.file)), freshKeys, typedColumns(manifest.typed))}`;
       await con.run(`CREATE VIEW staging AS ${sql}`);
       return {
         mode: freshKeys === undefined ? 'parquet' : 'parquet+json',

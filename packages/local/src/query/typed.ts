@@ -59,8 +59,12 @@ export function typedJson(expr: string, shape: SqlShape): string {
   return `json_transform(${wrapped}, ${lit(JSON.stringify(transformSpec(shape)))})`;
 }
 
-/** Staging columns typed instead of JSON, with their shapes (the rest stay JSON). */
-export function typedColumns(): ReadonlyMap<string, SqlShape> {
+/**
+ * Staging columns typed instead of JSON, with their shapes (the rest stay JSON): those a
+ * compaction recorded, else derived from the dictionary.
+ */
+export function typedColumns(recorded?: Readonly<Record<string, SqlShape>>): ReadonlyMap<string, SqlShape> {
+  if (recorded !== undefined) return new Map(Object.entries(recorded));
   const msh = segmentSqlShape('MSH');
   if (msh === undefined) throw new QueryError('the HL7 dictionary has no MSH segment');
   return new Map([
