@@ -6,7 +6,7 @@ import { CATALOG_VIEWS, openCatalog } from './catalog-tables';
 import { copyCatalog } from './catalog-copy';
 import { defineCatalogFromSnapshot } from './catalog-snapshot';
 import { QueryError, SqlError } from './errors';
-import { defineFieldsView, type FieldsViewInfo } from './fields-view';
+import { defineFieldsColumns, defineFieldsView, type FieldsViewInfo } from './fields-view';
 import { readManifest, type CompactionManifest } from './manifest';
 import { definePatientViews } from './patient-views';
 import { toResult, type QueryResult } from './result';
@@ -169,7 +169,13 @@ export class QueryEngine {
     if (all || USES.catalog.test(sql)) await this.ensureCatalog();
     if (all || USES.patients.test(sql)) await this.ensurePatientViews();
     if (all || USES.staging.test(sql)) await this.ensureStaging();
-    if (all || USES.fields.test(sql)) await this.ensureFields();
+    if (USES.fields.test(sql)) await this.ensureFields();
+    else if (all && this.fieldsInfo === undefined) {
+      // Listing must not walk every document of a lake never compacted: SQL that does not
+      // name `fields` cannot read its rows, so its columns are enough (a compacted lake's view is cheap).
+      if (this.manifest !== undefined) await this.ensureFields();
+      else await this.wrap('fields view', () => defineFieldsColumns(this.con));
+    }
   }
 
   /**

@@ -46,18 +46,23 @@ export async function defineFieldsView(
         await walk(con, fresh);
         parts.push(`SELECT ${SELECT} FROM fields_walked`);
       }
-      await con.run(`CREATE VIEW ${ident('fields')} AS ${parts.join(' UNION ALL ')}`);
+      await con.run(`CREATE OR REPLACE VIEW ${ident('fields')} AS ${parts.join(' UNION ALL ')}`);
       return { mode: fresh.length > 0 ? 'parquet+json' : 'parquet', walkedFiles: fresh.length };
     }
     const files = listStagingFiles(dataDir);
     if (files.length === 0) return await defineEmpty(con);
     await walk(con, files);
-    await con.run(`CREATE VIEW ${ident('fields')} AS SELECT ${SELECT} FROM fields_walked`);
+    await con.run(`CREATE OR REPLACE VIEW ${ident('fields')} AS SELECT ${SELECT} FROM fields_walked`);
     return { mode: 'json', walkedFiles: files.length };
   } catch (err) {
     if (err instanceof QueryError) throw err;
     throw new QueryError(`cannot define the fields view: ${firstLine(err)}`, { cause: err });
   }
+}
+
+/** The view's columns and no rows: for SQL that lists views without naming this one. */
+export async function defineFieldsColumns(con: DuckDBConnection): Promise<void> {
+  await defineEmpty(con);
 }
 
 async function defineEmpty(con: DuckDBConnection): Promise<FieldsViewInfo> {
@@ -66,6 +71,6 @@ async function defineEmpty(con: DuckDBConnection): Promise<FieldsViewInfo> {
     const type = c === 'dt' ? 'DATE' : leaf?.kind === 'integer' ? 'INTEGER' : 'VARCHAR';
     return `NULL::${type} AS ${ident(c)}`;
   });
-  await con.run(`CREATE VIEW ${ident('fields')} AS SELECT ${cols.join(', ')} WHERE false`);
+  await con.run(`CREATE OR REPLACE VIEW ${ident('fields')} AS SELECT ${cols.join(', ')} WHERE false`);
   return { mode: 'empty', walkedFiles: 0 };
 }

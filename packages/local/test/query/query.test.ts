@@ -259,6 +259,10 @@ describe('hcdl query over the corpus lake', () => {
       expect(tables.rows.map((r) => r[0])).toEqual(
         expect.arrayContaining(['messages', 'errors', 'patient_identifiers', 'patient_messages', 'patient_survivors', 'staging', 'fields']),
       );
+      // Listing did not walk every document for `fields`; naming it does.
+      expect(listing.fields).toBeUndefined();
+      expect((await listing.query('SELECT count(DISTINCT message_id) FROM fields')).rows).toEqual([[staged.length]]);
+      expect(listing.fields).toEqual({ mode: 'json', walkedFiles: staged.length });
     } finally {
       listing.close();
     }
