@@ -6,7 +6,7 @@ import { STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { openCatalog } from './catalog-tables';
 import { exportCatalog } from './catalog-snapshot';
 import { CompactError, firstLine, QueryError } from './errors';
-import { appendFields, PARTITION_FIELDS_DDL } from './fields-load';
+import { loadFields } from './fields-load';
 import { MANIFEST_FORMAT, readManifest, writeManifest, type CompactionManifest } from './manifest';
 import { fieldsParquetDir, generationDir, ident, legacyParquetDir, lit, parquetDir, stagingParquetGlob, zonesDir } from './paths';
 import { defineStagingJson, HIVE_PARQUET } from './staging-view';
@@ -38,12 +38,11 @@ async function writeFields(con: DuckDBConnection, dataDir: string, generation: s
   for (const [source, type, list] of docs.getRowsJson() as [string, string, { id: string; dt: string }[]][]) {
     const docDir = (dt: string): string =>
       path.join(zonesDir(dataDir), 'staging', `source=${source}`, 'protocol=hl7v2', 'format=json', `type=${type}`, `dt=${dt}`);
-    await con.run(`CREATE OR REPLACE TABLE fields_partition (${PARTITION_FIELDS_DDL})`);
-    rows += await appendFields(
+    await con.run('DROP TABLE IF EXISTS fields_partition');
+    rows += await loadFields(
       con,
       'fields_partition',
       list.map((d) => ({ file: path.join(docDir(d.dt), `${d.id}.json`), messageId: d.id, source, type, dt: d.dt })),
-      true,
     );
     const dir = path.join(fieldsParquetDir(dataDir, generation), `source=${source}`, `type=${type}`);
     await mkdir(path.dirname(dir), { recursive: true });

@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
-import { STAGING_LEAF_COLUMNS, visitStagingLeaves } from '@hcdl/hl7v2';
+import { DuckDBDataChunk, INTEGER, VARCHAR, type DuckDBConnection } from '@duckdb/node-api';
+import { visitStagingLeaves } from '@hcdl/hl7v2';
 import { QueryError } from './errors';
 import { ident, zonesDir } from './paths';
 
@@ -19,16 +19,6 @@ export interface StagingFile {
   type: string;
   dt: string;
 }
-
-const KEY_COLUMNS = ['message_id', 'source', 'type', 'dt'] as const;
-
-const leafDdl = STAGING_LEAF_COLUMNS.map((c) => `${ident(c.name)} ${c.kind === 'integer' ? 'INTEGER' : 'VARCHAR'}`);
-
-/** DDL of a table of `fields` rows: the message and its partitions (text), then the leaf columns. */
-export const FIELDS_TABLE_DDL = [...KEY_COLUMNS.map((c) => `${ident(c)} VARCHAR`), ...leafDdl].join(', ');
-
-/** The same without source and type, for rows of one source and type (compaction writes them per partition). */
-export const PARTITION_FIELDS_DDL = ['"message_id" VARCHAR', '"dt" VARCHAR', ...leafDdl].join(', ');
 
 const ID_FILE = /^[0-9A-Za-z]{26}\.json$/;
 
@@ -59,25 +49,82 @@ export function listStagingFiles(dataDir: string): StagingFile[] {
   return out;
 }
 
-function appendText(app: DuckDBAppender, v: string | null): void {
-  if (v === null) app.appendNull();
-  else app.appendVarchar(v);
+/** Rows per data chunk appended (DuckDB's vector size). */
+const CHUNK = 2048;
+
+/** Interns strings as small integers (names and segment ids repeat on every document). */
+class Codes {
+  readonly values: string[] = [];
+  private readonly index = new Map<string, number>();
+  code(s: string): number {
+    let c = this.index.get(s);
+    if (c === undefined) {
+      c = this.values.length;
+      this.index.set(s, c);
+      this.values.push(s);
+    }
+    return c;
+  }
 }
 
-function appendInt(app: DuckDBAppender, v: number | null): void {
-  if (v === null) app.appendNull();
-  else app.appendInteger(v);
+/** The coded rows: every text but the value is a number, so a chunk is written column by column. */
+const CODED = [
+  ['doc', INTEGER],
+  ['seg', INTEGER],
+  ['seq', INTEGER],
+  ['field', INTEGER],
+  ['rep', INTEGER],
+  ['component', INTEGER],
+  ['sub', INTEGER],
+  ['value', VARCHAR],
+  ['name', INTEGER],
+] as const;
+
+async function appendStrings(con: DuckDBConnection, table: string, rows: readonly (readonly string[])[]): Promise<void> {
+  const app = await con.createAppender(table);
+  try {
+    for (const row of rows) {
+      row.forEach((v, i) => (i === 0 ? app.appendInteger(Number(v)) : app.appendVarchar(v)));
+      app.endRow();
+    }
+    app.flushSync();
+  } finally {
+    app.closeSync();
+  }
 }
 
 /**
- * Appends the rows of every document to `table` (created with FIELDS_TABLE_DDL, or with
- * PARTITION_FIELDS_DDL when `partitioned`: fewer values to append, the costly part). A
- * document that is gone (a race with a purge) is skipped; one that is not JSON fails the
- * load. Returns the rows appended.
+ * Creates `table` holding the rows of every document: message_id, source, type, dt (text),
+ * then the leaf columns (STAGING_LEAF_COLUMNS of @hcdl/hl7v2). The rows are
+ * appended in data chunks with every text but the value interned as a number (appending
+ * value by value and row by row cost about 20 µs a row: 300 rows a message), then joined back
+ * to their texts in one statement. A document that is gone (a race with a purge) is skipped;
+ * one that is not JSON fails the load. Returns the rows.
  */
-export async function appendFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>, partitioned = false): Promise<number> {
-  const app = await con.createAppender(table);
+export async function loadFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>): Promise<number> {
+  const coded = `${table}_coded`;
+  await con.run(`CREATE TABLE ${ident(coded)} (${CODED.map(([c, t]) => `${ident(c)} ${t.toString()}`).join(', ')})`);
+  const docs: string[][] = [];
+  const segments = new Codes();
+  const names = new Codes();
+  const columns: unknown[][] = CODED.map(() => []);
+  let n = 0;
   let rows = 0;
+  const app = await con.createAppender(coded);
+  const flush = (): void => {
+    if (n === 0) return;
+    const chunk = DuckDBDataChunk.create(
+      CODED.map(([, t]) => t),
+      n,
+    );
+    columns.forEach((values, i) => {
+      chunk.setColumnValues(i, values as never[]);
+      values.length = 0;
+    });
+    app.appendDataChunk(chunk);
+    rows += n;
+    n = 0;
+  };
   try {
     for (const f of files) {
       let text: string;
@@ -93,28 +140,58 @@ export async function appendFields(con: DuckDBConnection, table: string, files: 
       } catch (err) {
         throw new QueryError(`staging document of message ${f.messageId} is not JSON`, { cause: err });
       }
+      const d = docs.length;
+      docs.push([String(d), f.messageId, f.source, f.type, f.dt]);
+      const [cDoc, cSeg, cSeq, cField, cRep, cComp, cSub, cValue, cName] = columns as [
+        number[],
+        number[],
+        number[],
+        unknown[],
+        number[],
+        unknown[],
+        unknown[],
+        unknown[],
+        number[],
+      ];
       visitStagingLeaves(doc, (segment, seq, field, rep, component, sub, value, name) => {
-        app.appendVarchar(f.messageId);
-        if (!partitioned) {
-          app.appendVarchar(f.source);
-          app.appendVarchar(f.type);
-        }
-        app.appendVarchar(f.dt);
-        app.appendVarchar(segment);
-        app.appendInteger(seq);
-        appendInt(app, field);
-        app.appendInteger(rep);
-        appendInt(app, component);
-        appendInt(app, sub);
-        appendText(app, value);
-        app.appendVarchar(name);
-        app.endRow();
-        rows++;
+        cDoc.push(d);
+        cSeg.push(segments.code(segment));
+        cSeq.push(seq);
+        cField.push(field);
+        cRep.push(rep);
+        cComp.push(component);
+        cSub.push(sub);
+        cValue.push(value);
+        cName.push(names.code(name));
+        if (++n === CHUNK) flush();
       });
     }
+    flush();
     app.flushSync();
   } finally {
     app.closeSync();
   }
+  const docsTable = `${table}_docs`;
+  const segTable = `${table}_segments`;
+  const nameTable = `${table}_names`;
+  await con.run(`CREATE TABLE ${ident(docsTable)} (doc INTEGER, message_id VARCHAR, source VARCHAR, "type" VARCHAR, dt VARCHAR)`);
+  await con.run(`CREATE TABLE ${ident(segTable)} (seg INTEGER, segment VARCHAR)`);
+  await con.run(`CREATE TABLE ${ident(nameTable)} (name INTEGER, text VARCHAR)`);
+  await appendStrings(con, docsTable, docs);
+  await appendStrings(
+    con,
+    segTable,
+    segments.values.map((v, i) => [String(i), v]),
+  );
+  await appendStrings(
+    con,
+    nameTable,
+    names.values.map((v, i) => [String(i), v]),
+  );
+  await con.run(
+    `CREATE TABLE ${ident(table)} AS SELECT d.message_id, d.source, d."type", d.dt, s.segment, c.seq, c.field, c.rep, c.component, c.sub, c.value, n.text AS name ` +
+      `FROM ${ident(coded)} c JOIN ${ident(docsTable)} d USING (doc) JOIN ${ident(segTable)} s USING (seg) JOIN ${ident(nameTable)} n USING (name)`,
+  );
+  for (const t of [coded, docsTable, segTable, nameTable]) await con.run(`DROP TABLE ${ident(t)}`);
   return rows;
 }

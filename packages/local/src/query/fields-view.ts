@@ -1,7 +1,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { firstLine, QueryError } from './errors';
-import { appendFields, FIELDS_TABLE_DDL, listStagingFiles, type StagingFile } from './fields-load';
+import { listStagingFiles, loadFields, type StagingFile } from './fields-load';
 import type { CompactionManifest } from './manifest';
 import { fieldsParquetGlob, ident, lit } from './paths';
 import { notFresh, type FreshDocument } from './staging-view';
@@ -26,8 +26,7 @@ const SELECT = COLUMNS.map((c) => (c === 'dt' ? 'CAST(dt AS DATE) AS dt' : ident
 
 /** Walks documents into the session table `fields_walked`. */
 async function walk(con: DuckDBConnection, files: readonly StagingFile[]): Promise<void> {
-  await con.run(`CREATE TABLE fields_walked (${FIELDS_TABLE_DDL})`);
-  await appendFields(con, 'fields_walked', files);
+  await loadFields(con, 'fields_walked', files);
 }
 
 export async function defineFieldsView(
