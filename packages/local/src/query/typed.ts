@@ -47,15 +47,14 @@ export function typedJson(expr: string, shape: SqlShape): string {
   if (shape.kind !== 'struct') throw new QueryError('a typed staging column must be a struct');
   const lists = shape.fields.filter((f) => f.shape.kind === 'list').map((f) => f.name);
   const path = (name: string): string => lit(`$.${JSON.stringify(name)}`);
+  const isList = (n: string): string => `coalesce(json_type(${expr}, ${path(n)}) IN ('ARRAY', 'NULL'), true)`;
+  // Most documents need no wrapping: patch only those that do (the patch rewrites the object).
   const wrapped =
     lists.length === 0
       ? expr
-      : `json_merge_patch(${expr}, json_object(${lists
-          .map(
-            (n) =>
-              `${lit(n)}, CASE WHEN coalesce(json_type(${expr}, ${path(n)}) IN ('ARRAY', 'NULL'), true) THEN json_extract(${expr}, ${path(n)}) ELSE json_array(json_extract(${expr}, ${path(n)})) END`,
-          )
-          .join(', ')}))`;
+      : `CASE WHEN ${lists.map(isList).join(' AND ')} THEN ${expr} ELSE json_merge_patch(${expr}, json_object(${lists
+          .map((n) => `${lit(n)}, CASE WHEN ${isList(n)} THEN json_extract(${expr}, ${path(n)}) ELSE json_array(json_extract(${expr}, ${path(n)})) END`)
+          .join(', ')})) END`;
   return `json_transform(${wrapped}, ${lit(JSON.stringify(transformSpec(shape)))})`;
 }
 
