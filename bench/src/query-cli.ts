@@ -33,6 +33,11 @@ async function loadEsbuild(): Promise<Esbuild> {
  */
 export async function bundleCli(): Promise<string> {
   const esbuild = await loadEsbuild();
+  const local = createRequire(path.join(REPO, 'packages/local/package.json'));
+  const native: Record<string, string> = {
+    'better-sqlite3': local.resolve('better-sqlite3'),
+    '@duckdb/node-bindings': createRequire(local.resolve('@duckdb/node-api')).resolve('@duckdb/node-bindings'),
+  };
   const outdir = path.join(BUNDLE_DIR, 'cli');
   await mkdir(outdir, { recursive: true });
   await esbuild.build({
@@ -49,8 +54,10 @@ export async function bundleCli(): Promise<string> {
     plugins: [
       {
         name: 'native-external',
-        setup(build: { onResolve(o: { filter: RegExp }, cb: () => { external: boolean }): void }) {
-          build.onResolve({ filter: /^(@duckdb\/|better-sqlite3)/ }, () => ({ external: true }));
+        setup(build: { onResolve(o: { filter: RegExp }, cb: (a: { path: string }) => { path: string; external: boolean }): void }) {
+          // DuckDB's JavaScript is bundled (about 200 CommonJS files to resolve and load
+          // otherwise); its native binding and SQLite's are loaded from where pnpm put them.
+          build.onResolve({ filter: /^(@duckdb\/node-bindings|better-sqlite3)$/ }, (args) => ({ path: native[args.path] as string, external: true }));
         },
       },
     ],
