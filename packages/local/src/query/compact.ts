@@ -6,9 +6,9 @@ import { STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { openCatalog } from './catalog-tables';
 import { exportCatalog } from './catalog-snapshot';
 import { CompactError, firstLine, QueryError } from './errors';
-import { loadFields } from './fields-load';
+import { listStagingFiles, loadFields, type StagingFile } from './fields-load';
 import { MANIFEST_FORMAT, readManifest, writeManifest, type CompactionManifest } from './manifest';
-import { fieldsParquetDir, generationDir, ident, legacyParquetDir, lit, parquetDir, stagingParquetGlob, zonesDir } from './paths';
+import { fieldsParquetDir, generationDir, ident, legacyParquetDir, lit, parquetDir, stagingParquetGlob } from './paths';
 import { defineStagingJson, HIVE_PARQUET } from './staging-view';
 import { typedColumns } from './typed';
 
@@ -24,26 +24,26 @@ export interface CompactOptions {
 const generationName = (at: Date): string => `g${at.toISOString().replace(/[-:.Z]/g, '')}-${randomBytes(3).toString('hex')}`;
 
 /**
- * The `fields` rows of every document of the staging copy, one folder per source and type,
- * then one Parquet file per segment: a query on a segment reads only that segment's files
- * (sorting the rows instead cost more than the appends, and memory). Rows keep document
- * order (by id, so by day): a `dt` range skips row groups of a large partition.
+ * The `fields` rows of every staging document, one folder per source and type, then one
+ * Parquet file per segment: a query on a segment reads only that segment's files (sorting the
+ * rows instead cost more than the appends, and memory). Rows keep document order (by id, so
+ * by day): a `dt` range skips row groups of a large partition. Collects the documents'
+ * top-level keys into `keys`, sparing the staging copy a pass to find them.
  */
-async function writeFields(con: DuckDBConnection, dataDir: string, generation: string): Promise<number> {
-  const docs = await con.runAndReadAll(
-    `SELECT source, "type", list({'id': message_id, 'dt': strftime(dt, '%Y-%m-%d')} ORDER BY message_id) AS docs FROM read_parquet(${lit(stagingParquetGlob(dataDir, generation))}, ${HIVE_PARQUET}) GROUP BY ALL ORDER BY ALL`,
-  );
+async function writeFields(con: DuckDBConnection, dataDir: string, generation: string, files: readonly StagingFile[], keys: Set<string>): Promise<number> {
+  const partitions = new Map<string, StagingFile[]>();
+  for (const f of files) {
+    const k = `${f.source}/${f.type}`;
+    const list = partitions.get(k);
+    if (list === undefined) partitions.set(k, [f]);
+    else list.push(f);
+  }
   const leaves = STAGING_LEAF_COLUMNS.map((c) => ident(c.name)).join(', ');
   let rows = 0;
-  for (const [source, type, list] of docs.getRowsJson() as [string, string, { id: string; dt: string }[]][]) {
-    const docDir = (dt: string): string =>
-      path.join(zonesDir(dataDir), 'staging', `source=${source}`, 'protocol=hl7v2', 'format=json', `type=${type}`, `dt=${dt}`);
+  for (const list of partitions.values()) {
+    const { source, type } = list[0] as StagingFile;
     await con.run('DROP TABLE IF EXISTS fields_partition');
-    rows += await loadFields(
-      con,
-      'fields_partition',
-      list.map((d) => ({ file: path.join(docDir(d.dt), `${d.id}.json`), messageId: d.id, source, type, dt: d.dt })),
-    );
+    rows += await loadFields(con, 'fields_partition', list, keys);
     const dir = path.join(fieldsParquetDir(dataDir, generation), `source=${source}`, `type=${type}`);
     await mkdir(path.dirname(dir), { recursive: true });
     await con.run(
@@ -56,9 +56,9 @@ async function writeFields(con: DuckDBConnection, dataDir: string, generation: s
 
 /**
  * Writes a new generation of the compacted copies: first the catalog snapshot (every SQLite
- * table to Parquet, in one read transaction), then every staging JSON document to Parquet
- * partitioned by source/type (`_meta` and `msh` typed as the view types them), then the
- * `fields` rows of those documents. All go into `<generation>.tmp`, renamed to `<generation>`
+ * table to Parquet, in one read transaction), then the `fields` rows of every staging
+ * document, then the documents themselves to Parquet partitioned by source/type (`_meta` and
+ * `msh` typed as the view types them). All go into `<generation>.tmp`, renamed to `<generation>`
  * when complete; the manifest is then replaced by rename (the switch readers see), and
  * generations older than the previous one are removed (a query that opened just before the
  * switch may still be reading it). Staging JSON and the catalog stay where they are: they are
@@ -87,14 +87,19 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
     con = await instance.connect();
     await mkdir(tmpDir, { recursive: true });
     const catalog = await exportCatalog(con, db, dataDir, tmp);
-    if (!(await defineStagingJson(con, dataDir))) {
+    // Listed after the snapshot: a document staged since is read from JSON by every query
+    // until the next compaction, whichever copies it made it into.
+    const files = listStagingFiles(dataDir).sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
+    if (files.length === 0) {
       await rm(tmpDir, { recursive: true, force: true });
       return undefined;
     }
+    const keys = new Set<string>(['_meta', 'msh']);
+    const fields = await writeFields(con, dataDir, tmp, files, keys);
+    await defineStagingJson(con, dataDir, 'staging_json', [...keys]);
     await con.run(
       `COPY (SELECT * FROM staging_json) TO ${lit(path.join(tmpDir, 'staging'))} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (source, "type"))`,
     );
-    const fields = await writeFields(con, dataDir, tmp);
     const stats = await con.runAndReadAll(
       `SELECT count(*)::INTEGER AS messages, count(DISTINCT (source, "type"))::INTEGER AS partitions FROM read_parquet(${lit(stagingParquetGlob(dataDir, tmp))}, ${HIVE_PARQUET})`,
     );

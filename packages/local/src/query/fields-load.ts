@@ -99,9 +99,10 @@ async function appendStrings(con: DuckDBConnection, table: string, rows: readonl
  * appended in data chunks with every text but the value interned as a number (appending
  * value by value and row by row cost about 20 µs a row: 300 rows a message), then joined back
  * to their texts in one statement. A document that is gone (a race with a purge) is skipped;
- * one that is not JSON fails the load. Returns the rows.
+ * one that is not JSON fails the load. `keys`, when given, receives every top-level key of
+ * the documents. Returns the rows.
  */
-export async function loadFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>): Promise<number> {
+export async function loadFields(con: DuckDBConnection, table: string, files: Iterable<StagingFile>, keys?: Set<string>): Promise<number> {
   const coded = `${table}_coded`;
   await con.run(`CREATE TABLE ${ident(coded)} (${CODED.map(([c, t]) => `${ident(c)} ${t.toString()}`).join(', ')})`);
   const docs: string[][] = [];
@@ -140,6 +141,8 @@ export async function loadFields(con: DuckDBConnection, table: string, files: It
       } catch (err) {
         throw new QueryError(`staging document of message ${f.messageId} is not JSON`, { cause: err });
       }
+      // Compaction collects the documents' top-level keys on the way (the staging columns).
+      if (keys !== undefined && typeof doc === 'object' && doc !== null) for (const k of Object.keys(doc)) keys.add(k);
       const d = docs.length;
       docs.push([String(d), f.messageId, f.source, f.type, f.dt]);
       const [cDoc, cSeg, cSeq, cField, cRep, cComp, cSub, cValue, cName] = columns as [

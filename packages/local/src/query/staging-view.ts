@@ -94,10 +94,14 @@ function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<s
   return `SELECT ${items.join(', ')} FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE_JSON}, filename = true, ${MAX_OBJECT})`;
 }
 
-/** Defines a view over every staging JSON document (`staging_json` for compaction); false when there is none. */
-export async function defineStagingJson(con: DuckDBConnection, dataDir: string, name = 'staging_json'): Promise<boolean> {
+/**
+ * Defines a view over every staging JSON document (`staging_json` for compaction); false when
+ * there is none. `known` are the documents' top-level keys when the caller read them already
+ * (compaction): otherwise every file is read once to find them.
+ */
+export async function defineStagingJson(con: DuckDBConnection, dataDir: string, name = 'staging_json', known?: readonly string[]): Promise<boolean> {
   const files = lit(stagingJsonGlob(dataDir));
-  const keys = await jsonKeys(con, files);
+  const keys = known ?? (await jsonKeys(con, files));
   if (keys === undefined) return false;
   await con.run(`CREATE OR REPLACE VIEW ${ident(name)} AS ${jsonSelect(files, keys)}`);
   return true;
