@@ -45,7 +45,7 @@ function transformSpec(shape: SqlShape): unknown {
  * declared VARCHAR as its text, as the SerDe does; unlike the SerDe it reads a single value
  * where a list is declared as NULL, so the list fields are first read as JSON and then made
  * lists: an array as it is, a single value (a version where the field does not repeat) as a
- * one-element list. The object is parsed once (DuckDB computes the repeated transform once).
+ * one-element list. The object is parsed once.
  */
 export function typedJson(expr: string, shape: SqlShape): string {
   if (shape.kind !== 'struct') throw new QueryError('a typed staging column must be a struct');
@@ -57,12 +57,14 @@ export function typedJson(expr: string, shape: SqlShape): string {
   };
   const read = `json_transform(${expr}, ${lit(JSON.stringify(transformSpec(raw)))})`;
   const updates = lists.map(({ name, shape: list }) => {
-    const v = `${read}.${ident(name)}`;
+    const v = `s.${ident(name)}`;
     const element = lit(JSON.stringify(transformSpec(list.element)));
     const all = lit(JSON.stringify(transformSpec(list)));
     return `${ident(name)} := CASE WHEN coalesce(json_type(${v}), 'NULL') = 'NULL' THEN NULL::${duckdbType(list)} WHEN json_type(${v}) = 'ARRAY' THEN json_transform(${v}, ${all}) ELSE [json_transform(${v}, ${element})] END`;
   });
-  return `struct_update(${read}, ${updates.join(', ')})`;
+  // A lambda binds the parsed struct once: written out, each use of it would be parsed again
+  // (DuckDB inlines a view's expressions where a filter uses them).
+  return `list_transform([${read}], lambda s: struct_update(s, ${updates.join(', ')}))[1]`;
 }
 
 /**
