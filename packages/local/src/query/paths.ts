@@ -18,6 +18,10 @@ export const zonesDir = (dataDir: string): string => path.join(dataDir, 'zones')
 export const stagingJsonGlob = (dataDir: string): string =>
   path.join(zonesDir(dataDir), 'staging', 'source=*', 'protocol=hl7v2', 'format=json', 'type=*', 'dt=*', `${ID_GLOB}.json`);
 
+/** The staging documents of one source, structure and day. */
+export const stagingDayGlob = (dataDir: string, source: string, type: string, dt: string): string =>
+  path.join(zonesDir(dataDir), 'staging', `source=${source}`, 'protocol=hl7v2', 'format=json', `type=${type}`, `dt=${dt}`, `${ID_GLOB}.json`);
+
 /** A zone key (`staging/source=…/<id>.json`) as a file of the folder object store. */
 export const zoneFile = (dataDir: string, key: string): string => path.join(zonesDir(dataDir), ...key.split('/'));
 

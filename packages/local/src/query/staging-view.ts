@@ -85,13 +85,23 @@ function typedItems(typed: ReadonlyMap<string, SqlShape>, keys: readonly string[
   );
 }
 
-/** A SELECT over staging JSON files with the view's columns. */
-function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
-  const segments = keys.filter((k) => !(KEYS as readonly string[]).includes(k) && !typed.has(k));
+/** A SELECT reading staging JSON files as they are: message id, partitions, every key a JSON column. */
+export function rawJsonSelect(files: string, keys: readonly string[]): string {
   const read = keys.filter((k) => !(KEYS as readonly string[]).includes(k));
   const columns = `{${read.map((k) => `${lit(k)}: 'JSON'`).join(', ')}}`;
-  const items = [MESSAGE_ID, 'source', '"type"', 'dt', ...typedItems(typed, keys), ...segments.map(ident)];
+  const items = [MESSAGE_ID, 'source', '"type"', 'dt', ...read.map(ident)];
   return `SELECT ${items.join(', ')} FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE_JSON}, filename = true, ${MAX_OBJECT})`;
+}
+
+/** The view's columns (`_meta` and `msh` typed) over a relation with rawJsonSelect's columns. */
+export function typedSelect(from: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
+  const segments = keys.filter((k) => !(KEYS as readonly string[]).includes(k) && !typed.has(k));
+  return `SELECT ${['message_id', 'source', '"type"', 'dt', ...typedItems(typed, keys), ...segments.map(ident)].join(', ')} FROM ${from}`;
+}
+
+/** A SELECT over staging JSON files with the view's columns. */
+function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
+  return typedSelect(`(${rawJsonSelect(files, keys)})`, keys, typed);
 }
 
 /**
