@@ -104,16 +104,12 @@ function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<s
   return typedSelect(`(${rawJsonSelect(files, keys)})`, keys, typed);
 }
 
-/**
- * Defines a view over every staging JSON document (`staging_json` for compaction); false when
- * there is none. `known` are the documents' top-level keys when the caller read them already
- * (compaction): otherwise every file is read once to find them.
- */
-export async function defineStagingJson(con: DuckDBConnection, dataDir: string, name = 'staging_json', known?: readonly string[]): Promise<boolean> {
+/** Defines the view over every staging JSON document (every file is read once to find the keys); false when there is none. */
+async function defineStagingJson(con: DuckDBConnection, dataDir: string): Promise<boolean> {
   const files = lit(stagingJsonGlob(dataDir));
-  const keys = known ?? (await jsonKeys(con, files));
+  const keys = await jsonKeys(con, files);
   if (keys === undefined) return false;
-  await con.run(`CREATE OR REPLACE VIEW ${ident(name)} AS ${jsonSelect(files, keys)}`);
+  await con.run(`CREATE VIEW staging AS ${jsonSelect(files, keys)}`);
   return true;
 }
 
@@ -160,7 +156,7 @@ export async function defineStagingView(
 ): Promise<StagingViewInfo> {
   if (manifest !== undefined) {
     const keys = KEYS.map(ident).join(', ');
-    // Every file of a generation has the same columns (one COPY wrote them): no union_by_name.
+    // Every file of a generation has the same columns (written from one list of keys): no union_by_name.
     const fromParquet = `SELECT ${keys}, * EXCLUDE (${keys}) FROM read_parquet(${lit(stagingParquetGlob(dataDir, manifest.generation))}, ${HIVE_PARQUET})`;
     try {
       const freshKeys = fresh.length > 0 ? await jsonKeys(con, fileList(fresh.map((d) => d.file))) : undefined;
@@ -181,7 +177,7 @@ export async function defineStagingView(
       });
     }
   }
-  if (await defineStagingJson(con, dataDir, 'staging')) return { mode: 'json', freshFiles: 0 };
+  if (await defineStagingJson(con, dataDir)) return { mode: 'json', freshFiles: 0 };
   await defineEmpty(con);
   return { mode: 'empty', freshFiles: 0 };
 }
