@@ -175,7 +175,10 @@ async function main(): Promise<void> {
     const manifest = reuseCompaction ? (await readManifest(dataDir)).manifest : await compactStaging({ dataDir });
     if (!reuseCompaction) r.cells.compact = fmt(since(t));
     console.log(
-      `compact: ${reuseCompaction ? 'reused' : fmt(since(t))}  ${manifest?.messages} messages, ${manifest?.partitions} partitions, ${manifest?.fields} fields rows`,
+      `compact: ${reuseCompaction ? 'reused' : fmt(since(t))}  ${manifest?.messages} messages, ${manifest?.partitions} partitions, ${manifest?.fields} fields rows` +
+        (manifest === undefined
+          ? ''
+          : ` (catalog ${fmt(manifest.durationsMs.catalog)}, fields ${fmt(manifest.durationsMs.fields)}, staging ${fmt(manifest.durationsMs.staging)})`),
     );
     const probe2 = await QueryEngine.open({ dataDir });
     let pid3: string;

@@ -125,7 +125,9 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
     instance = await DuckDBInstance.create(':memory:', config);
     con = await instance.connect();
     await mkdir(tmpDir, { recursive: true });
+    let t0 = performance.now();
     const catalog = await exportCatalog(con, db, dataDir, tmp);
+    const durationsMs = { catalog: Math.round(performance.now() - t0), fields: 0, staging: 0 };
     // Listed after the snapshot: a document staged since is read from JSON by every query
     // until the next compaction, whichever copies it made it into.
     const files = listStagingFiles(dataDir).sort((a, b) => (a.messageId < b.messageId ? -1 : 1));
@@ -134,8 +136,12 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
       return undefined;
     }
     const keys = new Set<string>(['_meta', 'msh']);
+    t0 = performance.now();
     const fields = await writeFields(con, dataDir, tmp, files, keys);
+    durationsMs.fields = Math.round(performance.now() - t0);
+    t0 = performance.now();
     await writeStaging(con, dataDir, tmp, files, [...keys]);
+    durationsMs.staging = Math.round(performance.now() - t0);
     const stats = await con.runAndReadAll(
       `SELECT count(*)::INTEGER AS messages, count(DISTINCT (source, "type"))::INTEGER AS partitions FROM read_parquet(${lit(stagingParquetGlob(dataDir, tmp))}, ${HIVE_PARQUET})`,
     );
@@ -150,6 +156,7 @@ export async function compactStaging(options: CompactOptions): Promise<Compactio
       fields,
       catalog,
       typed: Object.fromEntries(typedColumns()),
+      durationsMs,
     };
     await rename(tmpDir, generationDir(dataDir, generation));
     // A compaction that started later and already switched the manifest wins: keep its copy.

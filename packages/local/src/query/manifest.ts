@@ -34,6 +34,8 @@ export interface CompactionManifest {
    * ten versions: about half a second).
    */
   typed: Record<string, SqlShape>;
+  /** How long each step took (ms): what a slow compaction spent its time on. */
+  durationsMs: { catalog: number; fields: number; staging: number };
 }
 
 export const MANIFEST_FORMAT = 2;

@@ -332,7 +332,7 @@ describe('hcdl query over the corpus lake', () => {
       const io = captureIo();
       expect(await runCompact(['--data-dir', dataDir], io)).toBe(0);
       expect(io.out()).toMatch(
-        /^compacted \d+ messages into \d+ partitions, \d+ fields rows and a catalog snapshot of \d+ messages \(generation g\w+-\w+\) in \d+ ms\n$/,
+        /^compacted \d+ messages into \d+ partitions, \d+ fields rows and a catalog snapshot of \d+ messages \(generation g\w+-\w+\) in \d+ ms \(catalog \d+, fields \d+, staging \d+\)\n$/,
       );
       compacted = await QueryEngine.open({ dataDir });
     }, 120_000);

@@ -38,7 +38,7 @@ export async function runCompact(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     io.stdout.write(
-      `compacted ${manifest.messages} messages into ${manifest.partitions} partitions, ${manifest.fields} fields rows and a catalog snapshot of ${manifest.catalog.messages.rows} messages (generation ${manifest.generation}) in ${Date.now() - started} ms\n`,
+      `compacted ${manifest.messages} messages into ${manifest.partitions} partitions, ${manifest.fields} fields rows and a catalog snapshot of ${manifest.catalog.messages.rows} messages (generation ${manifest.generation}) in ${Date.now() - started} ms (catalog ${manifest.durationsMs.catalog}, fields ${manifest.durationsMs.fields}, staging ${manifest.durationsMs.staging})\n`,
     );
     return 0;
   } catch (err) {
