@@ -20,4 +20,7 @@ export default {
   watchman: false,
   // Servers, SQLite and DuckDB hold real resources: keep workers few on 2-core machines.
   maxWorkers: 2,
+  // Sized for a busy 2-core machine (load 10+), not for an idle one: a test that needs more
+  // (corpus-wide work, child processes) says so itself. Never a speed check: those live in bench/.
+  testTimeout: 120_000,
 };

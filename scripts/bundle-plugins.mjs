@@ -52,15 +52,18 @@ function stringExports(file) {
  * (~90 KB, base64 in the bundle) and unpacked when the bundle is loaded (a few ms on a
  * cold start). The modules keep their exports: the code using them does not change.
  * Packed blobs are cached in `cacheDir` by content hash (Brotli at quality 11 takes ~2 s).
+ * The blob's module is named by its folder relative to `root`, never by an absolute path:
+ * the name lands in the source map, and a bundle must not depend on where the repository
+ * was checked out (the same sources give the same zip, hence the same Lambda code hash).
  */
-export function packGeneratedStrings(cacheDir) {
+export function packGeneratedStrings(cacheDir, root) {
   return {
     name: 'hcdl-pack-generated-strings',
     setup(build) {
       build.onLoad({ filter: /[\\/]generated[\\/][^\\/]+\.ts$/ }, (args) => {
         const exports = stringExports(args.path);
         if (exports === undefined) return undefined;
-        const blob = JSON.stringify(`hcdl-packed:${path.dirname(args.path)}`);
+        const blob = JSON.stringify(`hcdl-packed:${path.relative(root, path.dirname(args.path)).split(path.sep).join('/')}`);
         const file = JSON.stringify(path.basename(args.path));
         const lines = [`import { unpacked } from ${blob};`];
         for (const name of Object.keys(exports)) lines.push(`export const ${name} = unpacked(${file}, ${JSON.stringify(name)});`);
@@ -68,11 +71,12 @@ export function packGeneratedStrings(cacheDir) {
       });
       build.onResolve({ filter: /^hcdl-packed:/ }, (args) => ({ path: args.path.slice('hcdl-packed:'.length), namespace: 'hcdl-packed' }));
       build.onLoad({ filter: /.*/, namespace: 'hcdl-packed' }, (args) => {
+        const dir = path.resolve(root, args.path);
         const data = {};
-        for (const name of readdirSync(args.path)
+        for (const name of readdirSync(dir)
           .filter((f) => f.endsWith('.ts'))
           .sort()) {
-          const exports = stringExports(path.join(args.path, name));
+          const exports = stringExports(path.join(dir, name));
           if (exports !== undefined) data[name] = exports;
         }
         const base64 = packed(JSON.stringify(data), cacheDir);

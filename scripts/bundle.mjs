@@ -65,7 +65,7 @@ export async function bundleFunction(dir, outDir = path.join(dir, 'dist')) {
     mainFields: ['module', 'main'],
     conditions: ['module', 'import'],
     metafile: true,
-    plugins: [sideEffectFree(root), packGeneratedStrings(cacheDir)],
+    plugins: [sideEffectFree(root), packGeneratedStrings(cacheDir, root)],
     logLevel: 'warning',
   };
   const result = await esbuild.build(options);

@@ -2,25 +2,25 @@
  * Two ways to fill a lake with generated messages for bench:query.
  *
  * fillViaStagingSteps (the default): the real code without the per-message durability of
- * ingest. Every message goes through the staging workflow's own steps (normalizeStep,
- * parseStep of functions/staging-er7: decode, parse, validate, staging JSON), its staging
+ * ingest. Every message goes through the staging use-case's own work (stageMessage of
+ * @hcdl/core: decode, normalize, parse, validate, staging JSON), its staging
  * JSON is written at the real zone key (stagingKey of packages/lake) and its catalog row is
  * inserted by the real SqliteCatalog.putMessage; the patient index (createPatientIndex of
- * @hcdl/lake) records each message's identifiers, links and merges as core-writer does, so the
+ * @hcdl/lake) records each message's identifiers, links and merges as the outcomes use-case does, so the
  * catalog's patient tables are as full as a real lake's. Skipped: the front door (auth,
  * dedup, raw zone), the hub, the object store's fsync + sidecar per object, and SQLite's
  * per-row fsync (rows go in transactions of 5,000 with synchronous=OFF). Message ids are
  * spread over 30 days so `dt` has 30 values; four sources.
  *
- * fillViaFrontDoor: every message submitted to the real front door of a local lake (the
- * whole pipeline: dedup, raw zone, hub, staging, core writer, fsyncs), eight at a time.
+ * fillViaFrontDoor: every message submitted to the real submit route of a local lake (the
+ * whole pipeline: dedup, raw zone, hub, staging, outcomes, fsyncs), eight at a time.
  * All messages get today's ids, so `dt` has one partition.
  */
 import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseMessage, readHeader } from '@hcdl/hl7v2';
-import { normalizeStep, parseStep } from '../../functions/staging-er7/src/steps';
+import { normalize, readHeader } from '@hcdl/hl7v2';
+import { stageMessage } from '../../packages/core/src';
 import { createPatientIndex, MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
 import { openDatabase } from '../../packages/local/src/adapters/local-adapters';
 import { SqliteCatalog } from '../../packages/local/src/adapters/sqlite-catalog';
@@ -43,7 +43,7 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
   const db = openDatabase(path.join(dataDir, 'catalog.db'));
   db.pragma('synchronous = OFF');
   const catalog = new SqliteCatalog(db);
-  const indexMessage = createPatientIndex(catalog);
+  const patients = createPatientIndex(catalog);
   const messages = generateMessages(count);
   const start = Date.now() - 30 * DAY;
   const dirs = new Set<string>();
@@ -55,8 +55,8 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
     const bytes = Buffer.from(text, 'latin1');
     const messageId = newMessageId(start + Math.floor((i / messages.length) * 30 * DAY));
     const source = SOURCES[i % SOURCES.length] as string;
-    const normalized = normalizeStep(bytes).text;
-    const outcome = parseStep(normalized);
+    const normalized = normalize(bytes);
+    const outcome = stageMessage(bytes);
     const header = readHeader(normalized);
     const now = new Date().toISOString();
     const record: MessageRecord = {
@@ -75,7 +75,8 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
     if (header.controlId !== undefined) record.controlId = header.controlId;
     if (header.messageType !== undefined) record.messageType = header.messageType;
     if (outcome.ok) {
-      const indexed = await indexMessage(parseMessage(normalized), { messageId, source, at: record.receivedAt });
+      // The facts staging gathered, as the outcomes use-case indexes them (no second parse).
+      const indexed = await patients.indexFacts(outcome.patient, { messageId, source, at: record.receivedAt, messageType: header.messageType ?? 'UNKNOWN' });
       if (indexed.patientId !== undefined) record.patientId = indexed.patientId;
       const key = stagingKey(source, outcome.structure, messageId);
       record.stagingKey = key;
@@ -109,7 +110,9 @@ export async function fillViaFrontDoor(dataDir: string, count: number): Promise<
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < messages.length; i = next++) {
-      const res = await lake.frontDoor.submit({
+      const res = await lake.http.handle({
+        method: 'POST',
+        path: '/hl7v2/er7',
         claims: { sub: 'bench', 'custom:write': '*' },
         headers: { 'content-type': 'application/hl7-v2' },
         query: { source: SOURCES[i % SOURCES.length] as string },

@@ -18,7 +18,7 @@ export interface HcdlStacks {
 
 /** Builds every HCDL stack into the app; core's resources are handed to the others as props. */
 export function buildStacks(app: App, config: InfraConfig, bundles: BundleSource): HcdlStacks {
-  const core = new CoreStack(app, StackName.Core, { config, bundles });
+  const core = new CoreStack(app, StackName.Core, { config });
   const frontDoor = new FrontDoorStack(app, StackName.FrontDoor, { config, bundles, core });
   const staging = new StagingStack(app, StackName.Staging, { config, bundles, core });
   const analytics = new AnalyticsStack(app, StackName.Analytics, { config, core });

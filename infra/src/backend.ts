@@ -10,12 +10,13 @@ export function configureBackend(stack: TerraformStack, stackName: string, confi
   if (remote === undefined) {
     // Terraform runs in cdktf.out/stacks/<stack>: the path is relative to that folder, so the
     // state lands beside cdktf.json and every stack's remote-state lookups find the same file.
-    new LocalBackend(stack, { path: `../../../terraform.${config.env}.${stackName}.tfstate` });
+    new LocalBackend(stack, { path: `../../../terraform.${config.env}.${config.region}.${stackName}.tfstate` });
     return;
   }
   const backend = new S3Backend(stack, {
     bucket: remote.bucket,
-    key: `${remote.keyPrefix}/${config.env}/${stackName}.tfstate`,
+    // The region is part of the key: one environment may be deployed to two regions.
+    key: `${remote.keyPrefix}/${config.env}/${config.region}/${stackName}.tfstate`,
     region: remote.region,
     encrypt: true,
     ...(remote.lockTable !== undefined ? { dynamodbTable: remote.lockTable } : {}),

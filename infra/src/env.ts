@@ -1,13 +1,22 @@
 import path from 'node:path';
-import { DeploymentEnv, defaultsFor, type InfraConfig } from './config';
+import {
+  AuditTrail,
+  defaultsFor,
+  ENV_NAME_PATTERN,
+  type InfraConfig,
+  PRODUCTION_ENV,
+  RAW_STORAGE_CLASSES,
+  REGION_PATTERN,
+  type RawStorageClass,
+} from './config';
+import { defaultEnvDir, type EnvFile, readEnvFile } from './env-file';
 import { InfraConfigError } from './errors';
 
 type Env = Record<string, string | undefined>;
 
-const STORAGE_CLASSES = ['STANDARD_IA', 'INTELLIGENT_TIERING', 'GLACIER_IR'] as const;
-
-function list(value: string | undefined): string[] {
-  return (value ?? '')
+function list(value: string | undefined): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  return value
     .split(',')
     .map((s) => s.trim())
     .filter((s) => s !== '');
@@ -17,68 +26,106 @@ function nonEmpty(value: string | undefined): string | undefined {
   return value === undefined || value.trim() === '' ? undefined : value.trim();
 }
 
-function positiveInt(env: Env, name: string, fallback: number): number {
+function positiveInt(env: Env, name: string): number | undefined {
   const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
+  if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new InfraConfigError(`${name} must be a positive integer, got "${raw}"`);
   return value;
 }
 
+function oneOf<T extends string>(env: Env, name: string, values: readonly T[]): T | undefined {
+  const raw = nonEmpty(env[name]);
+  if (raw === undefined) return undefined;
+  if (!(values as readonly string[]).includes(raw)) throw new InfraConfigError(`${name} must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 export interface LoadInfraConfigOptions {
   /** The environment variables; default `process.env`. */
   environment?: Env;
-  /** cdktf context: `hcdlEnv` picks dev/prod when HCDL_ENV is not set. */
+  /** cdktf context: `hcdlEnv` names the environment when HCDL_ENV is not set. */
   context?: { env?: string | undefined };
+  /** Folder of the per-environment files; default infra/env. */
+  envDir?: string;
+}
+
+/** The state backend: TF_STATE_* variables first, then the file's `stateBackend`. */
+function stateBackendOf(env: Env, file: EnvFile | undefined, region: string): InfraConfig['stateBackend'] {
+  const fromFile = file?.stateBackend;
+  const bucket = nonEmpty(env.TF_STATE_BUCKET) ?? fromFile?.bucket;
+  const lockTable = nonEmpty(env.TF_STATE_LOCK_TABLE) ?? fromFile?.lockTable;
+  if (bucket === undefined) {
+    if (lockTable !== undefined) throw new InfraConfigError('TF_STATE_LOCK_TABLE is set without TF_STATE_BUCKET');
+    return undefined;
+  }
+  return {
+    bucket,
+    region: nonEmpty(env.TF_STATE_REGION) ?? fromFile?.region ?? region,
+    keyPrefix: nonEmpty(env.TF_STATE_KEY_PREFIX) ?? fromFile?.keyPrefix ?? 'hcdl',
+    ...(lockTable !== undefined ? { lockTable } : {}),
+  };
 }
 
 /**
- * The only place the infra app reads the environment:
- * HCDL_ENV (dev|prod, default dev), AWS_REGION (default us-east-1), TF_STATE_BUCKET
- * (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX), HCDL_RAW_TRANSITION_DAYS,
- * HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES (comma separated),
- * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_BUNDLES_DIR (prebuilt bundles),
- * HCDL_ALARM_ACTIONS (comma-separated ARNs every alarm notifies).
+ * The only place the infra app reads the environment. The environment's name comes from
+ * HCDL_ENV (or the cdktf context `hcdlEnv`; default `dev`); its settings from
+ * infra/env/<name>.json when there is one, each overridden by its variable: AWS_REGION,
+ * TF_STATE_BUCKET (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX),
+ * HCDL_RAW_TRANSITION_DAYS, HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES,
+ * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_ALARM_EMAILS, HCDL_ALARM_ACTIONS,
+ * HCDL_AUDIT_TRAIL, HCDL_AUDIT_LOG_RETENTION_DAYS, HCDL_RAW_OBJECT_LOCK_DAYS; and
+ * HCDL_BUNDLES_DIR (prebuilt bundles). A protected environment (`prod`, or `"protected": true`)
+ * is refused without remote state.
  */
 export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConfig {
   const env = options.environment ?? process.env;
-  const envName = nonEmpty(env.HCDL_ENV) ?? nonEmpty(options.context?.env) ?? DeploymentEnv.Dev;
-  if (envName !== DeploymentEnv.Dev && envName !== DeploymentEnv.Prod) {
-    throw new InfraConfigError(`HCDL_ENV must be "dev" or "prod", got "${envName}"`);
+  const name = nonEmpty(env.HCDL_ENV) ?? nonEmpty(options.context?.env) ?? 'dev';
+  if (!ENV_NAME_PATTERN.test(name)) {
+    throw new InfraConfigError(`HCDL_ENV must match ${ENV_NAME_PATTERN.source} (a lower-case letter, then 1-11 lower-case letters or digits), got "${name}"`);
   }
-  const defaults = defaultsFor(envName);
-  const region = env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1';
-  const storageClass = env.HCDL_RAW_STORAGE_CLASS || 'STANDARD_IA';
-  if (!(STORAGE_CLASSES as readonly string[]).includes(storageClass)) {
-    throw new InfraConfigError(`HCDL_RAW_STORAGE_CLASS must be one of ${STORAGE_CLASSES.join(', ')}, got "${storageClass}"`);
-  }
+  const file = readEnvFile(options.envDir ?? defaultEnvDir(), name);
+  if (name === PRODUCTION_ENV && file?.protected === false)
+    throw new InfraConfigError(`environment "${PRODUCTION_ENV}" is always protected: remove "protected": false`);
+  const isProtected = name === PRODUCTION_ENV || file?.protected === true;
+  const defaults = defaultsFor(isProtected);
+
+  const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? file?.region ?? 'us-east-1';
+  if (!REGION_PATTERN.test(region)) throw new InfraConfigError(`AWS_REGION must be an AWS region such as eu-west-1, got "${region}"`);
+  const rawObjectLockDays = positiveInt(env, 'HCDL_RAW_OBJECT_LOCK_DAYS') ?? file?.rawObjectLockDays;
+
   const config: InfraConfig = {
-    env: envName,
+    env: name,
+    protected: isProtected,
     region,
-    rawTransitionDays: positiveInt(env, 'HCDL_RAW_TRANSITION_DAYS', defaults.rawTransitionDays),
-    rawTransitionStorageClass: storageClass as InfraConfig['rawTransitionStorageClass'],
-    logRetentionDays: positiveInt(env, 'HCDL_LOG_RETENTION_DAYS', defaults.logRetentionDays),
-    sources: list(env.HCDL_SOURCES),
-    alarmActions: list(env.HCDL_ALARM_ACTIONS),
+    rawTransitionDays: positiveInt(env, 'HCDL_RAW_TRANSITION_DAYS') ?? file?.rawTransitionDays ?? defaults.rawTransitionDays,
+    rawTransitionStorageClass: oneOf<RawStorageClass>(env, 'HCDL_RAW_STORAGE_CLASS', RAW_STORAGE_CLASSES) ?? file?.rawTransitionStorageClass ?? 'STANDARD_IA',
+    logRetentionDays: positiveInt(env, 'HCDL_LOG_RETENTION_DAYS') ?? file?.logRetentionDays ?? defaults.logRetentionDays,
+    sources: list(env.HCDL_SOURCES) ?? file?.sources ?? [],
+    alarmEmails: list(env.HCDL_ALARM_EMAILS) ?? file?.alarmEmails ?? [],
+    alarmActions: list(env.HCDL_ALARM_ACTIONS) ?? file?.alarmActions ?? [],
     throttle: {
-      rateLimit: positiveInt(env, 'HCDL_API_RATE_LIMIT', defaults.throttle.rateLimit),
-      burstLimit: positiveInt(env, 'HCDL_API_BURST_LIMIT', defaults.throttle.burstLimit),
+      rateLimit: positiveInt(env, 'HCDL_API_RATE_LIMIT') ?? file?.throttle?.rateLimit ?? defaults.throttle.rateLimit,
+      burstLimit: positiveInt(env, 'HCDL_API_BURST_LIMIT') ?? file?.throttle?.burstLimit ?? defaults.throttle.burstLimit,
     },
+    audit: {
+      trail: oneOf(env, 'HCDL_AUDIT_TRAIL', [AuditTrail.Stack, AuditTrail.Organization]) ?? file?.auditTrail ?? AuditTrail.Stack,
+      logRetentionDays: positiveInt(env, 'HCDL_AUDIT_LOG_RETENTION_DAYS') ?? file?.auditLogRetentionDays ?? defaults.auditLogRetentionDays,
+    },
+    ...(rawObjectLockDays !== undefined ? { rawObjectLock: { retentionDays: rawObjectLockDays } } : {}),
   };
   const badTarget = config.alarmActions.find((arn) => !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(arn));
   if (badTarget !== undefined) throw new InfraConfigError(`HCDL_ALARM_ACTIONS must hold ARNs, got "${badTarget}"`);
+  const badEmail = config.alarmEmails.find((address) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));
+  if (badEmail !== undefined) throw new InfraConfigError(`HCDL_ALARM_EMAILS must hold email addresses, got "${badEmail}"`);
   const bundlesDir = nonEmpty(env.HCDL_BUNDLES_DIR);
   if (bundlesDir !== undefined) config.bundlesDir = path.resolve(bundlesDir);
-  const bucket = env.TF_STATE_BUCKET;
-  if (bucket !== undefined && bucket !== '') {
-    config.stateBackend = {
-      bucket,
-      region: env.TF_STATE_REGION || region,
-      keyPrefix: env.TF_STATE_KEY_PREFIX || 'hcdl',
-      ...(env.TF_STATE_LOCK_TABLE ? { lockTable: env.TF_STATE_LOCK_TABLE } : {}),
-    };
-  } else if (env.TF_STATE_LOCK_TABLE) {
-    throw new InfraConfigError('TF_STATE_LOCK_TABLE is set without TF_STATE_BUCKET');
+  const backend = stateBackendOf(env, file, region);
+  if (backend !== undefined) config.stateBackend = backend;
+  else if (isProtected) {
+    throw new InfraConfigError(
+      `environment "${name}" is protected and needs remote state: set TF_STATE_BUCKET (or "stateBackend" in infra/env/${name}.json); local state is refused`,
+    );
   }
   return config;
 }

@@ -1,17 +1,17 @@
 /**
  * Which bundle and exported handler each Lambda runs: functions/<bundle>/dist/index.mjs,
- * built by scripts/bundle.mjs from functions/<bundle>/src/handler.ts. The staging workflow's
- * steps are further exports of the staging-er7 bundle.
+ * built by scripts/bundle.mjs from functions/<bundle>/src/handler.ts. Each function package
+ * is thin wiring of one use-case of @hcdl/core (docs/adr/0006-one-application-core.md).
  */
 export const LAMBDAS = {
+  /** POST /hl7v2/er7: submit and ingest (raw object + catalog row before the 2xx). */
   frontDoor: { bundle: 'front-door', handler: 'index.handler' },
+  /** The read routes. */
   queryApi: { bundle: 'query-api', handler: 'index.handler' },
+  /** Staging workflow task 1: raw bytes → staging JSON + patient facts, or diagnostics. */
+  stagingStage: { bundle: 'staging-er7', handler: 'index.stage' },
+  /** Staging workflow task 2: the outcome in the zones and the catalog, then `staged`/`failed`. */
   coreWriter: { bundle: 'core-writer', handler: 'index.handler' },
-  /** Core's ingest, invoked synchronously by the front door (docs/adr/0005). */
-  coreWriterIngest: { bundle: 'core-writer', handler: 'index.ingest' },
-  stagingTrigger: { bundle: 'staging-er7', handler: 'index.handler' },
-  stagingNormalize: { bundle: 'staging-er7', handler: 'index.normalize' },
-  stagingParse: { bundle: 'staging-er7', handler: 'index.parse' },
 } as const;
 
 export type LambdaName = keyof typeof LAMBDAS;

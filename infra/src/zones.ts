@@ -7,16 +7,16 @@ export const ZonePrefix = {
   Staging: 'staging/',
   Error: 'error/',
   Refined: 'refined/',
-  /** Hand-off area between staging and core: not a zone, expired after a day. */
+  /** Hand-off area between the staging workflow's tasks: not a zone, expired after a day. */
   Work: 'work/',
-  /** Request bytes the front door lands for core-writer's ingest function (under work/, so expired too). */
-  Incoming: 'work/incoming/',
+  /** Staging JSON too large for the workflow state, handed from the stage task to the outcome task. */
+  WorkStaging: 'work/staging/',
   /**
    * The catalog mirrored as NDJSON for Athena (packages/aws/src/catalog-mirror): a data zone
-   * like the others, written only by core-writer's functions.
+   * like the others, written by the functions that write the catalog.
    */
   Catalog: 'catalog/',
-  /** The mirror's message and error rows (core-writer-ingest writes these, never the patient index). */
+  /** The mirror's message and error rows (the front door writes these for rejected input, never the patient index). */
   CatalogMessages: 'catalog/messages/',
   CatalogErrors: 'catalog/errors/',
   CatalogPatientIdentifiers: 'catalog/patient_identifiers/',

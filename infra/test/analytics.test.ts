@@ -10,14 +10,13 @@ import { CATALOG_VIEW_COLUMNS } from '@hcdl/lake';
 import { META_SQL_SHAPE, segmentSqlShape, STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
-import { FIXTURE_BUNDLES } from './support/fixtures';
 import { findResource, refTo, resourcesOf, type TfJson } from './support/synth';
 
 /** The analytics stack synthesized beside a core stack of the same app (core refs stay `${aws_...}` tokens). */
 function synthAnalytics(environment: Record<string, string>, extra: { structures?: string[] } = {}): { json: TfJson; text: string } {
   const app = Testing.app();
   const config = loadInfraConfig({ environment: { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1', ...environment } });
-  const core = new CoreStack(app, 'core', { config, bundles: FIXTURE_BUNDLES });
+  const core = new CoreStack(app, 'core', { config });
   const analytics = new AnalyticsStack(app, 'analytics', { config, core, ...extra });
   const text = Testing.synth(analytics);
   return { json: JSON.parse(text) as TfJson, text };
@@ -160,7 +159,7 @@ describe('analytics stack: Athena workgroup', () => {
   });
 
   it('is protected in prod', () => {
-    const { json } = synthAnalytics({ HCDL_ENV: 'prod' });
+    const { json } = synthAnalytics({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     expect(findResource(json, 'aws_athena_workgroup', () => true)).toMatchObject({ name: 'hcdl-prod-analytics', force_destroy: false });
   });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from '@jest/globals';
@@ -41,6 +41,19 @@ describe('bundles', () => {
       expect([lambda, new RegExp(`export (const|async function|function) ${exported}\\b`).test(source)]).toEqual([lambda, true]);
     }
     expect(BUNDLE_NAMES).toEqual(['core-writer', 'front-door', 'query-api', 'staging-er7']);
+  });
+
+  it('the stand-in bundles the synth tests deploy are exactly the deployed bundles, each exporting the handlers its Lambdas name', () => {
+    expect(readdirSync(FIXTURE_BUNDLES.functionsRoot).sort()).toEqual(BUNDLE_NAMES);
+    for (const bundle of BUNDLE_NAMES) {
+      const source = readFileSync(path.join(bundleDir(FIXTURE_BUNDLES, bundle), 'index.mjs'), 'utf8');
+      const exported = [...source.matchAll(/export const (\w+)/g)].map((m) => m[1]).sort();
+      const named = Object.values(LAMBDAS)
+        .filter((l) => l.bundle === bundle)
+        .map((l) => l.handler.replace(/^index\./, ''))
+        .sort();
+      expect([bundle, exported]).toEqual([bundle, named]);
+    }
   });
 
   it('resolves a bundle folder or names the missing one', () => {

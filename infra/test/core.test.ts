@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { CATALOG_TABLE_SCHEMA } from '@hcdl/aws/catalog-schema';
-import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
+import { SETTINGS } from '@hcdl/lake';
 import { Testing } from 'cdktf';
+import { ZonePrefix } from '../src/zones';
 import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
 
 let synth: SynthResult;
@@ -22,11 +23,30 @@ describe('core stack: KMS and buckets', () => {
     expect(Testing.toHaveResourceWithProperties(synth.text('core'), 'aws_kms_alias', { name: 'alias/hcdl-dev-lake' })).toBe(true);
   });
 
-  it('key policy: the account administers through IAM (no kms:*), SNS and CloudWatch Logs use it only for this account', () => {
+  it('key policy: the account administers through IAM (no kms:*); services use it only for this account, the trail only for itself', () => {
     const key = Object.values(resourcesOf(core, 'aws_kms_key'))[0] as Record<string, unknown>;
     const statements = (JSON.parse(key.policy as string) as { Statement: { Sid: string; Action: string[]; Principal: unknown; Condition?: unknown }[] })
       .Statement;
-    expect(statements.map((st) => st.Sid)).toEqual(['AccountAdministersAndDelegatesToIam', 'SnsDeliversToEncryptedQueues', 'CloudWatchLogsEncryptsLogGroups']);
+    expect(statements.map((st) => st.Sid)).toEqual([
+      'AccountAdministersAndDelegatesToIam',
+      'SnsDeliversToEncryptedQueues',
+      'CloudWatchLogsEncryptsLogGroups',
+      'CloudWatchAlarmsPublishToEncryptedTopic',
+      'S3AccessLogsEncrypt',
+      'CloudTrailEncryptsLogFiles',
+      'CloudTrailDescribesKey',
+    ]);
+    const account = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } };
+    expect(statements[3]).toMatchObject({
+      Principal: { Service: 'cloudwatch.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: account,
+    });
+    expect(statements[4]).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['kms:GenerateDataKey*'], Condition: account });
+    const trail =
+      'arn:${data.aws_partition.partition.partition}:cloudtrail:eu-west-1:${data.aws_caller_identity.account.account_id}:trail/hcdl-dev-data-events';
+    expect(statements[5]).toMatchObject({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': trail } } });
+    expect(statements[6]).toMatchObject({ Action: ['kms:DescribeKey'], Condition: { StringEquals: { 'aws:SourceArn': trail } } });
     for (const st of statements) expect(st.Action).not.toContain('kms:*');
     expect(statements[0]?.Principal).toEqual({
       AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/),
@@ -77,7 +97,7 @@ describe('core stack: KMS and buckets', () => {
     expect(bucket).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
   });
 
-  it('moves raw/ to the configured storage class after the configured age, expires work/', () => {
+  it('moves raw/ to the configured storage class after the configured age, expires work/ (the staging hand-offs included)', () => {
     const id = refTo(core, 'aws_s3_bucket', bucketNamed('hcdl-dev-lake-'), 'id');
     const rules = findResource(core, 'aws_s3_bucket_lifecycle_configuration', (l) => l.bucket === id).rule as Record<string, unknown>[];
     expect(rules).toContainEqual({
@@ -86,7 +106,11 @@ describe('core stack: KMS and buckets', () => {
       filter: [{ prefix: 'raw/' }],
       transition: [{ days: 45, storage_class: 'GLACIER_IR' }],
     });
-    expect(rules.find((r) => r.id === 'work-expires-after-a-day')).toMatchObject({ filter: [{ prefix: 'work/' }], expiration: [{ days: 1 }] });
+    const work = rules.find((r) => r.id === 'work-expires-after-a-day') as { filter: { prefix: string }[] };
+    expect(work).toMatchObject({ filter: [{ prefix: 'work/' }], expiration: [{ days: 1 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] });
+    expect(ZonePrefix.WorkStaging.startsWith(work.filter[0]?.prefix ?? '?')).toBe(true);
+    // no other zone is expired
+    expect(rules.filter((r) => r.expiration !== undefined).map((r) => r.id)).toEqual(['work-expires-after-a-day']);
   });
 });
 
@@ -122,90 +146,38 @@ describe('core stack: tables and hub', () => {
 
   it('hub topic is encrypted with the lake key', () => {
     const key = `\${aws_kms_key.${Object.keys(resourcesOf(core, 'aws_kms_key'))[0]}.arn}`;
-    expect(findResource(core, 'aws_sns_topic', () => true)).toMatchObject({ name: 'hcdl-dev-hub', kms_master_key_id: key });
+    expect(findResource(core, 'aws_sns_topic', (t) => t.name === 'hcdl-dev-hub')).toMatchObject({ kms_master_key_id: key });
   });
 
   it('exposes the lake environment the functions read', () => {
-    expect(Object.keys(synth.stacks.core.lakeEnvironment()).sort()).toEqual([
-      'HCDL_CATALOG_TABLE',
-      'HCDL_HUB_TOPIC_ARN',
-      'HCDL_IDEMPOTENCY_TABLE',
-      'HCDL_KMS_KEY_ID',
-      'HCDL_LAKE_BUCKET',
-    ]);
+    const env = synth.stacks.core.lakeEnvironment();
+    expect(Object.keys(env).sort()).toEqual(['HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_IDEMPOTENCY_TABLE', 'HCDL_KMS_KEY_ID', 'HCDL_LAKE_BUCKET']);
+    // the names are the ones @hcdl/lake declares (and the functions' env.ts read)
+    expect(Object.keys(env).sort()).toEqual(
+      [SETTINGS.catalogTable.env, SETTINGS.hubTopicArn.env, SETTINGS.idempotencyTable.env, SETTINGS.kmsKeyId.env, SETTINGS.lakeBucket.env].sort(),
+    );
   });
 });
 
-describe('core stack: core-writer', () => {
-  const fn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer');
-
-  it('runs Node 22 on arm64 with X-Ray, JSON logs into its own log group with retention', () => {
-    const logGroup = findResource(core, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/lambda/hcdl-dev-core-writer');
-    expect(logGroup.retention_in_days).toBe(30);
-    expect(fn()).toMatchObject({
-      runtime: 'nodejs22.x',
-      architectures: ['arm64'],
-      handler: 'index.handler',
-      tracing_config: { mode: 'Active' },
-      logging_config: { log_format: 'JSON', log_group: refTo(core, 'aws_cloudwatch_log_group', logGroup, 'name') },
-    });
-    expect(String(fn().filename)).toMatch(/^assets\/core-writer-code\/[0-9A-F]+\/archive\.zip$/);
-    expect(fn().source_code_hash).toBe(`\${filebase64sha256("${String(fn().filename)}")}`);
+describe('core stack: data only', () => {
+  it('holds no function, role, queue or subscription: those live with the service that runs them', () => {
+    for (const type of ['aws_lambda_function', 'aws_iam_role', 'aws_iam_role_policy', 'aws_sqs_queue', 'aws_sns_topic_subscription', 'aws_lambda_permission']) {
+      expect([type, resourcesOf(core, type)]).toEqual([type, {}]);
+    }
   });
 
-  it('is subscribed to the hub with the filter policy declared beside the function, with a DLQ', () => {
-    const sub = findResource(core, 'aws_sns_topic_subscription', () => true);
-    expect(JSON.parse(sub.filter_policy as string)).toEqual(CORE_WRITER_SUBSCRIPTION.filterPolicy);
-    expect(sub).toMatchObject({ protocol: 'lambda', filter_policy_scope: 'MessageAttributes', endpoint: refTo(core, 'aws_lambda_function', fn(), 'arn') });
-    const dlq = findResource(core, 'aws_sqs_queue', (q) => q.name === 'hcdl-dev-core-writer-dlq');
-    expect(JSON.parse(sub.redrive_policy as string)).toEqual({ deadLetterTargetArn: refTo(core, 'aws_sqs_queue', dlq, 'arn') });
-    expect(fn().dead_letter_config).toEqual({ target_arn: refTo(core, 'aws_sqs_queue', dlq, 'arn') });
-  });
-
-  it('alarms on its errors and on its DLQ depth', () => {
-    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-errors')).toMatchObject({
-      namespace: 'AWS/Lambda',
-      metric_name: 'Errors',
-      threshold: 1,
-    });
-    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-dlq-depth')).toMatchObject({
-      namespace: 'AWS/SQS',
-      metric_name: 'ApproximateNumberOfMessagesVisible',
-    });
-  });
-});
-
-describe('core stack: core-writer-ingest', () => {
-  const ingestFn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer-ingest');
-  const writerFn = () => findResource(core, 'aws_lambda_function', (f) => f.function_name === 'hcdl-dev-core-writer');
-
-  it('runs the same core-writer zip as the SNS handler, with handler index.ingest and its own role', () => {
-    expect(ingestFn()).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.ingest', tracing_config: { mode: 'Active' } });
-    expect(ingestFn().filename).toBe(writerFn().filename);
-    expect(ingestFn().role).not.toBe(writerFn().role);
-    const logGroup = findResource(core, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/lambda/hcdl-dev-core-writer-ingest');
-    expect(logGroup.retention_in_days).toBe(30);
-  });
-
-  it('is invoked synchronously only: no subscription, no dead-letter queue, an errors alarm', () => {
-    const subscribed = Object.values(resourcesOf(core, 'aws_sns_topic_subscription')).map((s) => s.endpoint);
-    expect(subscribed).not.toContain(refTo(core, 'aws_lambda_function', ingestFn(), 'arn'));
-    expect(ingestFn().dead_letter_config).toBeUndefined();
-    expect(findResource(core, 'aws_cloudwatch_metric_alarm', (a) => a.alarm_name === 'hcdl-dev-core-writer-ingest-errors')).toMatchObject({
-      metric_name: 'Errors',
-    });
-  });
-
-  it('reads the lake environment but not its own name (no self reference)', () => {
-    const vars = (ingestFn().environment as { variables: Record<string, string> }).variables;
-    expect(Object.keys(vars)).toEqual(expect.arrayContaining(['HCDL_LAKE_BUCKET', 'HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN', 'HCDL_KMS_KEY_ID']));
-    expect(vars.HCDL_CORE_INGEST_FUNCTION).toBeUndefined();
+  it('outputs what the other stacks reference: bucket, key, tables and topic', () => {
+    const outputs = Object.keys(core.output ?? {}).join('\n');
+    for (const ref of ['aws_s3_bucketlake_bucket', 'aws_kms_keylake-key', 'aws_dynamodb_tablecatalog', 'aws_dynamodb_tableidempotency', 'aws_sns_topichub']) {
+      expect([ref, outputs.includes(`cross-stack-output-${ref}`)]).toEqual([ref, true]);
+    }
+    expect(outputs).not.toMatch(/aws_lambda_function/);
   });
 });
 
 describe('core stack: prod', () => {
   it('protects data: retained buckets, deletion-protected tables, 30-day key deletion window', () => {
-    const prod = synthAll({ HCDL_ENV: 'prod' });
+    const prod = synthAll({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     try {
       const json = prod.json.core;
       for (const bucket of Object.values(resourcesOf(json, 'aws_s3_bucket')))

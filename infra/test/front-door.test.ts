@@ -1,7 +1,12 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Testing } from 'cdktf';
 import { ACCESS_LOG_FORMAT } from '../src/constructs/http-api';
+import { SETTINGS } from '@hcdl/lake';
 import { API_ROUTES } from '../src/routes';
+import { roleStatements } from './support/policies';
 import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
 
 let synth: SynthResult;
@@ -17,6 +22,9 @@ const pool = () => findResource(fd, 'aws_cognito_user_pool', () => true);
 const client = () => findResource(fd, 'aws_cognito_user_pool_client', () => true);
 const api = () => findResource(fd, 'aws_apigatewayv2_api', () => true);
 const fnNamed = (name: string) => findResource(fd, 'aws_lambda_function', (f) => f.function_name === name);
+const varsOf = (fn: Record<string, unknown>) => (fn.environment as { variables: Record<string, string> }).variables;
+/** Objects under a prefix of core's lake bucket, as this stack references it (a remote-state output). */
+const LAKE_OBJECTS = (prefix: string) => new RegExp(`cross-stack-output-aws_s3_bucketlake_bucket_[0-9A-F]+arn\\}/${prefix}\\*$`);
 
 describe('front-door stack: Cognito', () => {
   it('declares custom:read and custom:write as string attributes; only administrators create users', () => {
@@ -35,7 +43,7 @@ describe('front-door stack: Cognito', () => {
     expect(c.generate_secret).toBe(false);
     expect(c.read_attributes).toEqual(expect.arrayContaining(['custom:read', 'custom:write']));
     expect((c.write_attributes as string[]).filter((a) => a.startsWith('custom:'))).toEqual([]);
-    expect(c.explicit_auth_flows).toEqual(expect.arrayContaining(['ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']));
+    expect(c.explicit_auth_flows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
   });
 });
 
@@ -91,6 +99,12 @@ describe('front-door stack: HTTP API', () => {
     }
     expect(routes.find((r) => r.route_key === 'POST /hl7v2/er7')?.target).toBe(targets.frontDoor);
     expect(routes.find((r) => r.route_key === 'GET /health')?.authorization_type).toBe('NONE');
+    // reads are query-api's only: the front door answers the submit and the health probe, nothing else
+    const frontDoorRoutes = routes.filter((r) => r.target === targets.frontDoor).map((r) => r.route_key);
+    expect(frontDoorRoutes.sort()).toEqual(['GET /health', 'POST /hl7v2/er7']);
+    for (const r of routes.filter((x) => String(x.route_key).startsWith('GET /') && x.route_key !== 'GET /health')) {
+      expect([r.route_key, r.target]).toEqual([r.route_key, targets.queryApi]);
+    }
   });
 
   it('lets API Gateway invoke both functions, from this API only', () => {
@@ -126,7 +140,10 @@ describe('front-door stack: functions', () => {
     ['hcdl-dev-query-api', 'query-api'],
   ])('%s runs its bundle on Node 22 arm64 with X-Ray, logs with retention and an errors alarm', (name, bundle) => {
     expect(fnNamed(name)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler: 'index.handler', tracing_config: { mode: 'Active' } });
-    expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/archive\\.zip$`));
+    expect(String(fnNamed(name).filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/${bundle}\\.zip$`));
+    // the hash Lambda compares is a literal: the base64 SHA-256 of the very zip deployed
+    const zip = readFileSync(path.join(synth.outdir, 'stacks', 'front-door', String(fnNamed(name).filename)));
+    expect(fnNamed(name).source_code_hash).toBe(createHash('sha256').update(zip).digest('base64'));
     expect(
       Testing.toHaveResourceWithProperties(synth.text('front-door'), 'aws_cloudwatch_log_group', { name: `/aws/lambda/${name}`, retention_in_days: 14 }),
     ).toBe(true);
@@ -141,6 +158,44 @@ describe('front-door stack: functions', () => {
       expect(vars[name]).toMatch(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\./);
     }
     expect(Object.keys(synth.json.core.output ?? {}).length).toBeGreaterThanOrEqual(5);
+  });
+
+  it('the front door mirrors the catalog rows it writes (rejected input) and no longer calls a core-ingest function', () => {
+    const frontDoor = varsOf(fnNamed('hcdl-dev-front-door'));
+    expect(frontDoor[SETTINGS.catalogMirror.env]).toBe('true');
+    expect(Object.keys(frontDoor).filter((v) => /INGEST|FUNCTION|STATE_MACHINE/.test(v))).toEqual([]);
+    expect(varsOf(fnNamed('hcdl-dev-query-api'))[SETTINGS.catalogMirror.env]).toBeUndefined();
+  });
+
+  it('the front door may write raw/ (untagged), error/ (tagged), MSG# catalog rows and their mirror, dedup records and hub events; it reads no object', () => {
+    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-eu-west-1-front-door');
+    const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
+    expect(statements.map((st) => st.Sid)).toEqual([
+      'WriteOwnLogs',
+      'XRayTracing',
+      'IngestRaw',
+      'KeepRejected',
+      'ReadCatalog',
+      'IngestCatalogRows',
+      'MirrorCatalogRows',
+      'IdempotencyRecords',
+      'PublishHubEvents',
+      'UseLakeKey',
+    ]);
+    expect(bySid('IngestRaw')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('raw/'))] });
+    expect(bySid('KeepRejected')).toMatchObject({ Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: [expect.stringMatching(LAKE_OBJECTS('error/'))] });
+    expect(bySid('MirrorCatalogRows')).toMatchObject({
+      Action: ['s3:PutObject'],
+      Resource: [expect.stringMatching(LAKE_OBJECTS('catalog/messages/')), expect.stringMatching(LAKE_OBJECTS('catalog/errors/'))],
+    });
+    expect(bySid('IngestCatalogRows')).toMatchObject({
+      Resource: [expect.stringMatching(/aws_dynamodb_tablecatalogarn\}$/)],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
+    });
+    expect(bySid('IdempotencyRecords')?.Resource).toEqual([expect.stringMatching(/aws_dynamodb_tableidempotencyarn\}$/)]);
+    expect(bySid('PublishHubEvents')).toMatchObject({ Action: ['sns:Publish'], Resource: [expect.stringMatching(/aws_sns_topichubarn\}$/)] });
+    const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']));
+    expect(actions.filter((a) => /^(s3:(Get|List)|lambda:|states:)/.test(a))).toEqual([]);
   });
 
   it('outputs the API URL and the Cognito ids the deploy guide uses', () => {

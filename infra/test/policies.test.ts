@@ -6,11 +6,111 @@ import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { errorMirrorKey, messageMirrorKey, patientIdentifiersMirrorKey } from '@hcdl/aws';
+import { ErrorStage, errorKey, errorReportKey, type MessageRecord, MessageStatus, rawBatchKey, rawKey, SETTINGS, stagingKey, workStagingKey } from '@hcdl/lake';
 import { Testing } from 'cdktf';
 import { allow, assumeRolePolicy, policyDocument } from '../src/constructs/policy';
-import { encryptionViolations, grants, grantViolations, policyDocuments, roleStatements, type Statement } from './support/policies';
+import { catalogWritesOf } from './support/catalog-writes';
+import {
+  actionCovers,
+  allowedActions,
+  allowsOnItem,
+  allowsOnObject,
+  encryptionViolations,
+  grants,
+  grantViolations,
+  policyDocuments,
+  roleStatements,
+  type Statement,
+} from './support/policies';
 import type { SynthResult, TfJson } from './support/synth';
 import { synthAll } from './support/synth';
+
+const ROLES = {
+  frontDoor: 'hcdl-dev-eu-west-1-front-door',
+  queryApi: 'hcdl-dev-eu-west-1-query-api',
+  stage: 'hcdl-dev-eu-west-1-staging-stage',
+  coreWriter: 'hcdl-dev-eu-west-1-core-writer',
+  workflow: 'hcdl-dev-eu-west-1-staging-workflow',
+  pipe: 'hcdl-dev-eu-west-1-staging-pipe',
+} as const;
+type Role = keyof typeof ROLES;
+const ALL_ROLES = Object.keys(ROLES) as Role[];
+
+const SOURCE = 'clinic-a';
+const ID = '01JAB3CDEFGHJKMNPQRSTVWXYZ';
+
+/** One object key of each kind the code writes (built by the code's own key functions), and of areas nobody may write. */
+const KEYS = {
+  raw: rawKey(SOURCE, ID),
+  rawBatch: rawBatchKey(SOURCE, ID),
+  staging: stagingKey(SOURCE, 'ADT_A01', ID),
+  error: errorKey(SOURCE, ID),
+  errorReport: errorReportKey(SOURCE, ID),
+  workStaging: workStagingKey(ID, 1),
+  workIncoming: `work/incoming/${ID}.hl7`,
+  refined: `refined/source=${SOURCE}/${ID}.json`,
+  parquet: `parquet/staging/source=${SOURCE}/type=ADT_A01/dt=2024-10-16/part-0.parquet`,
+  mirrorMessages: messageMirrorKey(SOURCE, ID),
+  mirrorErrors: errorMirrorKey(SOURCE, ID, 1),
+  mirrorPatients: patientIdentifiersMirrorKey('P01', ID),
+} as const;
+type KeyKind = keyof typeof KEYS;
+const KEY_KINDS = Object.keys(KEYS) as KeyKind[];
+
+/** Everything that changes an object (wildcards in a grant are matched against these). */
+const S3_WRITE = [
+  's3:PutObject',
+  's3:PutObjectTagging',
+  's3:DeleteObject',
+  's3:DeleteObjectVersion',
+  's3:DeleteObjectTagging',
+  's3:PutObjectAcl',
+  's3:RestoreObject',
+];
+const DYNAMODB_WRITE = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+// In core a table is `${aws_dynamodb_table.catalog.arn}`, in other stacks a remote-state output named after it.
+const CATALOG = /aws_dynamodb_table\.?catalog/;
+const CATALOG_TABLE = /aws_dynamodb_table\.?catalog(\.arn|arn)\}$/;
+
+/** The writer map of ADR 0006: who may change which objects. */
+const WRITES: Record<Role, KeyKind[]> = {
+  // ingest: raw bytes (and whole batch files), rejected input in the error zone, its catalog rows mirrored
+  frontDoor: ['raw', 'rawBatch', 'error', 'errorReport', 'mirrorMessages', 'mirrorErrors'],
+  queryApi: [],
+  // the code reading hostile input only hands large output over
+  stage: ['workStaging'],
+  // outcomes: staging/ or error/, the whole mirror, and it cleans the hand-off
+  coreWriter: ['staging', 'error', 'errorReport', 'workStaging', 'mirrorMessages', 'mirrorErrors', 'mirrorPatients'],
+  workflow: [],
+  pipe: [],
+};
+const READS: Record<Role, KeyKind[]> = {
+  frontDoor: [],
+  queryApi: ['raw', 'rawBatch', 'staging', 'error', 'errorReport'],
+  stage: ['raw', 'rawBatch'],
+  // the hand-off, and raw/ as the source of the error zone's copy
+  coreWriter: ['raw', 'rawBatch', 'workStaging'],
+  workflow: [],
+  pipe: [],
+};
+/** Objects put with tags (`data_src`): the error zone and the staging zone, never raw/. */
+const TAGS: Record<Role, KeyKind[]> = {
+  frontDoor: ['error', 'errorReport'],
+  queryApi: [],
+  stage: [],
+  coreWriter: ['staging', 'error', 'errorReport'],
+  workflow: [],
+  pipe: [],
+};
 
 let synth: SynthResult;
 let stacks: Record<string, TfJson>;
@@ -21,39 +121,16 @@ beforeAll(() => {
 });
 afterAll(() => synth.cleanup());
 
-const ROLES = {
-  coreWriter: 'hcdl-dev-core-writer',
-  coreIngest: 'hcdl-dev-core-writer-ingest',
-  frontDoor: 'hcdl-dev-front-door',
-  queryApi: 'hcdl-dev-query-api',
-  trigger: 'hcdl-dev-staging-trigger',
-  normalize: 'hcdl-dev-staging-normalize',
-  parse: 'hcdl-dev-staging-parse',
-  workflow: 'hcdl-dev-staging-workflow',
-} as const;
-
-const ZONE_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject'];
-const CATALOG_WRITE = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
-const zone = (prefix: string) => new RegExp(`/${prefix}/\\*$`);
-/** core-writer's two functions (SNS handler and ingest): the only writers of zones and catalog (issue: least privilege). */
-const CORE_WRITER_ROLES: readonly (keyof typeof ROLES)[] = ['coreWriter', 'coreIngest'];
-const S3_WRITE = ['s3:PutObject', 's3:PutObjectTagging', 's3:DeleteObject', 's3:PutObjectAcl', 's3:RestoreObject', 's3:*', 's3:Put*', 's3:Delete*'];
-const DYNAMODB_WRITE = [
-  ...CATALOG_WRITE,
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-  'dynamodb:*',
-  'dynamodb:Put*',
-  'dynamodb:Update*',
-  'dynamodb:Delete*',
-  'dynamodb:BatchWrite*',
-];
-/** A whole-bucket grant (`<bucket>/*`) covers every zone. */
-const zoneOrBucket = (prefix: string) => new RegExp(`(/${prefix}/\\*|_[0-9A-F]+\\.?arn\\}/\\*)$`);
-// In core a table is `${aws_dynamodb_table.catalog.arn}`, in other stacks a remote-state output named after it.
-const CATALOG = /aws_dynamodb_table\.?catalog/;
+const statementsOf = (role: Role): Statement[] => roleStatements(stacks, ROLES[role]);
+const functions = () => Object.values(stacks).flatMap((j) => Object.values(j.resource?.aws_lambda_function ?? {}));
+/** The name of the role a function runs with (its `role` is a reference to a role of the same stack). */
+const roleNameOf = (fn: Record<string, unknown>): string => {
+  for (const json of Object.values(stacks)) {
+    for (const [id, role] of Object.entries(json.resource?.aws_iam_role ?? {})) if (fn.role === `\${aws_iam_role.${id}.arn}`) return String(role.name);
+  }
+  throw new Error(`no role for ${String(fn.function_name)}`);
+};
+const byRole = <T>(f: (role: Role) => T): Record<Role, T> => Object.fromEntries(ALL_ROLES.map((role) => [role, f(role)])) as Record<Role, T>;
 
 describe('every policy document of every stack', () => {
   it('finds the documents: one inline policy per role, trust policies, bucket, queue, key and managed policies', () => {
@@ -62,10 +139,11 @@ describe('every policy document of every stack', () => {
     // A new role must be added to ROLES, and so to the who-may-write-what checks below.
     const roleNames = Object.values(stacks).flatMap((j) => Object.values(j.resource?.aws_iam_role ?? {}).map((r) => r.name));
     expect(roleNames.sort()).toEqual(Object.values(ROLES).sort());
-    expect(byType('aws_iam_role_policy')).toBe(Object.keys(ROLES).length);
-    expect(byType('aws_iam_role')).toBe(Object.keys(ROLES).length);
-    expect(byType('aws_s3_bucket_policy')).toBe(2);
-    expect(byType('aws_sqs_queue_policy')).toBe(2);
+    expect(byType('aws_iam_role_policy')).toBe(ALL_ROLES.length);
+    expect(byType('aws_iam_role')).toBe(ALL_ROLES.length);
+    expect(byType('aws_s3_bucket_policy')).toBe(4); // lake, artifacts, access logs, trail
+    expect(byType('aws_sns_topic_policy')).toBe(1); // the alarm topic: only CloudWatch alarms publish
+    expect(byType('aws_sqs_queue_policy')).toBe(1); // the staging queue: only the hub sends to it
     expect(byType('aws_kms_key')).toBe(1);
     expect(byType('aws_iam_policy')).toBe(1); // analytics: the managed policy of analysts running hcdl query --athena
   });
@@ -77,160 +155,174 @@ describe('every policy document of every stack', () => {
   it('leaves no bucket, table, topic, queue or log group unencrypted', () => {
     expect(encryptionViolations(stacks)).toEqual([]);
   });
+
+  it('no document lets anyone read object tags: tags are never read on the data path', () => {
+    const tagReaders = policyDocuments(stacks).flatMap((p) =>
+      p.statements
+        .filter((s) => s.Effect === 'Allow')
+        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']))
+        .filter((a) => actionCovers(a, 's3:GetObjectTagging'))
+        .map((a) => `${p.address}: ${a}`),
+    );
+    expect(tagReaders).toEqual([]);
+  });
+
+  it('nothing refers to the old synchronous ingest: no work/incoming/, no core-ingest function or variable', () => {
+    for (const stack of Object.keys(stacks) as (keyof typeof synth.json)[]) {
+      const text = synth.text(stack);
+      for (const gone of ['work/incoming/', 'HCDL_CORE_INGEST_FUNCTION', 'core-writer-ingest'])
+        expect([stack, gone, text.includes(gone)]).toEqual([stack, gone, false]);
+    }
+  });
 });
 
 describe('who may write what', () => {
-  const statementsOf = (role: keyof typeof ROLES): Statement[] => roleStatements(stacks, ROLES[role]);
-
-  it('only core-writer writes the staging zone; only its ingest function writes raw bytes', () => {
-    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      expect([role, grants(statementsOf(role), ZONE_WRITE, zone('staging'))]).toEqual([role, role === 'coreWriter']);
-      expect([role, grants(statementsOf(role), ZONE_WRITE, zone('raw'))]).toEqual([role, role === 'coreIngest']);
-    }
+  it('S3 writes follow the writer map: front door raw/ and error/, core-writer staging/ and error/, the stage task work/staging/ only', () => {
+    const writable = byRole((role) => KEY_KINDS.filter((k) => S3_WRITE.some((a) => allowsOnObject(statementsOf(role), a, KEYS[k]))));
+    expect(writable).toEqual(WRITES);
+    // nobody writes refined/, parquet/ or the old landing area
+    for (const role of ALL_ROLES)
+      for (const k of ['refined', 'parquet', 'workIncoming'] as const) expect([role, k, writable[role].includes(k)]).toEqual([role, k, false]);
   });
 
-  it("no role but core-writer's may write raw/, staging/, error/, refined/, catalog/ or the catalog (issue: only core-writer writes zones and catalog)", () => {
-    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      if (CORE_WRITER_ROLES.includes(role)) continue;
-      for (const prefix of ['raw', 'staging', 'error', 'refined', 'catalog']) {
-        expect([role, prefix, grants(statementsOf(role), S3_WRITE, zoneOrBucket(prefix))]).toEqual([role, prefix, false]);
-      }
-      expect([role, 'catalog', grants(statementsOf(role), DYNAMODB_WRITE, CATALOG)]).toEqual([role, 'catalog', false]);
-    }
-    for (const role of CORE_WRITER_ROLES) expect([role, grants(statementsOf(role), CATALOG_WRITE, CATALOG)]).toEqual([role, true]);
-    expect(grants(statementsOf('coreIngest'), ZONE_WRITE, zone('error'))).toBe(true);
-  });
-
-  it('the catalog mirror under catalog/ is a data zone: core-writer writes it, its ingest function only the message and error rows', () => {
-    // Any grant under catalog/ (a sub-prefix included) or on the whole bucket.
-    const anyCatalogMirror = /(\/catalog\/([A-Za-z0-9_=-]+\/)*\*|_[0-9A-F]+\.?arn\}\/\*)$/;
-    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      if (CORE_WRITER_ROLES.includes(role)) continue;
-      expect([role, grants(statementsOf(role), S3_WRITE, anyCatalogMirror)]).toEqual([role, false]);
-    }
-    expect(grants(statementsOf('coreWriter'), ['s3:PutObject'], zone('catalog'))).toBe(true);
-    const ingest = statementsOf('coreIngest');
-    expect(grants(ingest, ['s3:PutObject'], /\/catalog\/messages\/\*$/)).toBe(true);
-    expect(grants(ingest, ['s3:PutObject'], /\/catalog\/errors\/\*$/)).toBe(true);
-    expect(grants(ingest, S3_WRITE, /\/catalog\/(patient_identifiers\/)?\*$/)).toBe(false);
-    // and only their functions turn the mirror on (packages/aws catalogFor)
-    const mirrored = Object.values(stacks)
-      .flatMap((j) => Object.values(j.resource?.aws_lambda_function ?? {}))
-      .filter((f) => (f as { environment?: { variables?: Record<string, string> } }).environment?.variables?.HCDL_CATALOG_MIRROR === 'true')
-      .map((f) => f.function_name)
-      .sort();
-    expect(mirrored).toEqual([ROLES.coreWriter, ROLES.coreIngest].sort());
-    // and the check catches a reader that writes a sub-prefix of the mirror
-    expect(grants([allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/catalog/errors/*'])] as Statement[], S3_WRITE, anyCatalogMirror)).toBe(true);
-  });
-
-  it('the zone check itself fails on a front door that writes raw/ or the catalog', () => {
-    const leaky = [
-      ...statementsOf('frontDoor'),
-      allow(['s3:PutObject'], ['${aws_s3_bucket.lake_bucket_0A1B.arn}/raw/*']),
-      allow(['dynamodb:PutItem'], ['${aws_dynamodb_table.catalog_table_0A1B.arn}']),
-    ] as Statement[];
-    expect(grants(leaky, S3_WRITE, zoneOrBucket('raw'))).toBe(true);
-    expect(grants(leaky, DYNAMODB_WRITE, CATALOG)).toBe(true);
-    expect(
-      grants(
-        [
-          allow(
-            ['s3:PutObject'],
-            ['${data.terraform_remote_state.cross-stack-reference-input-core.outputs.cross-stack-output-aws_s3_bucketlake_bucket_0A1Barn}/*'],
-          ),
-        ] as Statement[],
-        S3_WRITE,
-        zoneOrBucket('error'),
-      ),
-    ).toBe(true);
-  });
-
-  it("the front door lands request bytes under work/incoming/ and invokes exactly core-writer's ingest function", () => {
-    const statements = statementsOf('frontDoor');
-    const s3 = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('s3:')));
-    expect(s3).toEqual([
-      {
-        Sid: 'LandRequests',
-        Effect: 'Allow',
-        Action: ['s3:PutObject'],
-        Resource: [expect.stringMatching(/lake_bucket_[0-9A-F]+\.?arn\}\/work\/incoming\/\*$/)],
-      },
-    ]);
-    const invoke = statements.filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']).some((a) => a.startsWith('lambda:')));
-    expect(invoke).toEqual([
-      {
-        Sid: 'InvokeCoreIngest',
-        Effect: 'Allow',
-        Action: ['lambda:InvokeFunction'],
-        Resource: [expect.stringMatching(/aws_lambda_function\.?core-writer-ingest.*arn\}$/)],
-      },
-    ]);
-    expect(grants(statements, ['sns:Publish'], /./)).toBe(false);
-    const fd = Object.values(stacks['front-door']?.resource?.aws_lambda_function ?? {}).find((f) => f.function_name === 'hcdl-dev-front-door') as {
-      environment: { variables: Record<string, string> };
-    };
-    expect(fd.environment.variables.HCDL_CORE_INGEST_FUNCTION).toMatch(/aws_lambda_function\.?core-writer-ingest.*arn/);
-  });
-
-  it('the ingest function writes only message and error rows of the catalog, never the patient index', () => {
-    const onCatalog = (st: Statement) => (Array.isArray(st.Resource) ? st.Resource : [st.Resource]).some((r) => CATALOG.test(String(r)));
-    const writes = statementsOf('coreIngest').filter(
-      (st) => onCatalog(st) && (Array.isArray(st.Action) ? st.Action : [st.Action]).some((x) => CATALOG_WRITE.includes(String(x))),
+  it('only core-writer deletes, and only the work/staging/ hand-off', () => {
+    const deletable = byRole((role) =>
+      KEY_KINDS.filter((k) => ['s3:DeleteObject', 's3:DeleteObjectVersion'].some((a) => allowsOnObject(statementsOf(role), a, KEYS[k]))),
     );
-    expect(writes).toHaveLength(1);
-    expect(writes[0]?.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } });
-    // the table only: no index is ever written directly
-    expect(writes[0]?.Resource).toEqual([expect.stringMatching(/aws_dynamodb_table\.?catalog.*arn\}$/)]);
-    // it reads only what the front door landed, and cleans it
-    expect(grants(statementsOf('coreIngest'), ['s3:GetObject'], /\/work\/incoming\/\*$/)).toBe(true);
-    expect(grants(statementsOf('coreIngest'), ['s3:GetObject'], zone('raw'))).toBe(false);
+    expect(deletable).toEqual({ ...byRole(() => []), coreWriter: ['workStaging'] });
   });
 
-  it('the staging steps only touch the work/ hand-off area besides reading raw bytes', () => {
-    expect(grants(statementsOf('normalize'), ['s3:GetObject'], zone('raw'))).toBe(true);
-    expect(grants(statementsOf('normalize'), ['s3:PutObject'], zone('work'))).toBe(true);
-    expect(grants(statementsOf('parse'), ['s3:PutObject'], zone('work'))).toBe(true);
-    // parse is retried by Step Functions: it re-reads work/ (or the raw bytes) and never deletes the hand-off
-    expect(grants(statementsOf('parse'), ['s3:GetObject'], zone('raw'))).toBe(true);
-    expect(grants(statementsOf('parse'), ['s3:GetObject'], zone('work'))).toBe(true);
-    expect(
-      statementsOf('parse')
-        .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']))
-        .filter((a) => a.startsWith('s3:Delete')),
-    ).toEqual([]);
-    expect(grants(statementsOf('parse'), ['sns:Publish'], /aws_sns_topic\.?hub/)).toBe(true);
-    expect(statementsOf('trigger').filter((s) => !['WriteOwnLogs', 'XRayTracing', 'DeadLetters', 'EncryptDeadLetters'].includes(s.Sid ?? ''))).toEqual([
-      { Sid: 'StartStagingRun', Effect: 'Allow', Action: ['states:StartExecution'], Resource: [expect.stringMatching(/^\$\{aws_sfn_state_machine\./)] },
+  it('objects are tagged only where the code tags them: error/ and staging/, never raw/', () => {
+    expect(byRole((role) => KEY_KINDS.filter((k) => allowsOnObject(statementsOf(role), 's3:PutObjectTagging', KEYS[k])))).toEqual(TAGS);
+  });
+
+  it('S3 reads follow the use-cases: query-api the zones, the stage task raw/, core-writer raw/ and the hand-off; the front door none', () => {
+    expect(byRole((role) => KEY_KINDS.filter((k) => allowsOnObject(statementsOf(role), 's3:GetObject', KEYS[k])))).toEqual(READS);
+  });
+
+  it('the mirror under catalog/ is written by exactly the functions that mirror the catalog (HCDL_CATALOG_MIRROR)', () => {
+    const mirrored = functions()
+      .filter((f) => (f as { environment?: { variables?: Record<string, string> } }).environment?.variables?.[SETTINGS.catalogMirror.env] === 'true')
+      .map(roleNameOf)
+      .sort();
+    expect(mirrored).toEqual([ROLES.coreWriter, ROLES.frontDoor].sort());
+    const mirrorWriters = ALL_ROLES.filter((role) => ['mirrorMessages', 'mirrorErrors'].every((k) => WRITES[role].includes(k as KeyKind)));
+    expect(mirrorWriters.map((r) => ROLES[r]).sort()).toEqual(mirrored);
+  });
+
+  it('only the front door and core-writer write the catalog; the front door the table only, on MSG# keys only', () => {
+    const resources = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? '']);
+    const catalogWrites = (role: Role) =>
+      statementsOf(role).filter(
+        (s) =>
+          s.Effect === 'Allow' &&
+          allowedActions([s]).some((a) => DYNAMODB_WRITE.some((w) => actionCovers(a, w))) &&
+          resources(s).some((r) => r === '*' || CATALOG.test(r)),
+      );
+    expect(ALL_ROLES.filter((role) => catalogWrites(role).length > 0)).toEqual(['frontDoor', 'coreWriter']);
+    expect(catalogWrites('frontDoor')).toEqual([
+      expect.objectContaining({
+        Resource: [expect.stringMatching(CATALOG_TABLE)],
+        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
+      }),
     ]);
   });
 
-  it('the read API reads zones and catalog and writes nothing', () => {
-    const statements = statementsOf('queryApi');
-    expect(grants(statements, ['s3:GetObject'], zone('staging'))).toBe(true);
-    expect(grants(statements, ['s3:GetObjectTagging'], zone('raw'))).toBe(true);
-    const actions = statements.flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']));
+  it('the front door may write every catalog item its ingest writes, and no item of the patient index', async () => {
+    const row: MessageRecord = {
+      messageId: ID,
+      source: SOURCE,
+      protocol: 'hl7v2',
+      format: 'er7',
+      status: MessageStatus.Ingested,
+      receivedAt: '2024-10-16T00:00:00.000Z',
+      updatedAt: '2024-10-16T00:00:00.000Z',
+      contentHash: 'ab'.repeat(32),
+      size: 3,
+      rawKey: KEYS.raw,
+      attempts: 0,
+    };
+    const ingest = await catalogWritesOf(async (catalog) => {
+      await catalog.putMessage(row);
+      await catalog.putErrors([
+        { messageId: ID, attempt: 1, stage: ErrorStage.Normalize, severity: 'error', code: 'NOT_HL7', message: 'not HL7', at: row.receivedAt },
+      ]);
+      await catalog.updateMessage(ID, { status: MessageStatus.Error, errorKey: KEYS.error, attempts: 1 }, MessageStatus.Ingested);
+    });
+    const patientIndex = await catalogWritesOf(async (catalog) => {
+      await catalog.putPatientIdentifiers([{ identifier: 'HOSP#MR#1', patientId: 'P01', source: SOURCE, firstSeenMessageId: ID, firstSeenAt: row.receivedAt }]);
+      await catalog.putPatientLink({ patientId: 'P01', linkedPatientId: 'P02', messageId: ID, source: SOURCE, at: row.receivedAt });
+      await catalog.putPatientMerge({
+        mergedPatientId: 'P02',
+        survivorPatientId: 'P01',
+        messageId: ID,
+        messageType: 'ADT^A40',
+        source: SOURCE,
+        priorIdentifiers: [],
+        at: row.receivedAt,
+      });
+    });
+    expect(ingest.map((w) => w.action).sort()).toEqual(['dynamodb:BatchWriteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem']);
+    expect(patientIndex.length).toBeGreaterThanOrEqual(5);
+    // keys were captured (an item without `pk` would pass the deny check for nothing)
+    for (const w of [...ingest, ...patientIndex]) expect(w.pk).toMatch(/^[A-Z]+#[A-Za-z0-9]/);
+    const frontDoor = statementsOf('frontDoor');
+    const coreWriter = statementsOf('coreWriter');
+    for (const w of ingest) {
+      expect([w, allowsOnItem(frontDoor, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+      expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+    }
+    for (const w of patientIndex) {
+      for (const action of DYNAMODB_WRITE) expect([w.pk, action, allowsOnItem(frontDoor, action, CATALOG_TABLE, w.pk)]).toEqual([w.pk, action, false]);
+      expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+    }
+  });
+
+  it('reads of the catalog: every function that answers or records a message; not the stage task, the workflow or the pipe', () => {
+    const readers = ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:GetItem', 'dynamodb:Query'], CATALOG));
+    expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter']);
+  });
+
+  it('only the front door uses the idempotency table', () => {
+    expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/))).toEqual([
+      'frontDoor',
+    ]);
+  });
+
+  it('only the front door (ingested) and core-writer (staged, failed) publish to the hub', () => {
+    expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['sns:Publish'], /aws_sns_topic\.?hub/))).toEqual(['frontDoor', 'coreWriter']);
+    expect(ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => actionCovers(a, 'sns:Publish')))).toEqual(['frontDoor', 'coreWriter']);
+  });
+
+  it('no role invokes a Lambda but the state machine, and it only its two tasks; only the pipe starts it', () => {
+    const invokers = ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => actionCovers(a, 'lambda:InvokeFunction')));
+    expect(invokers).toEqual(['workflow']);
+    const targets = statementsOf('workflow')
+      .filter((s) => allowedActions([s]).includes('lambda:InvokeFunction'))
+      .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? '']));
+    expect(targets.map((r) => /aws_lambda_function\.(stage|core-writer)_function_[0-9A-F]+\.arn\}(:\*)?$/.exec(r)?.[1])).toEqual([
+      'stage',
+      'core-writer',
+      'stage',
+      'core-writer',
+    ]);
+    const starters = ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => a.startsWith('states:')));
+    expect(starters).toEqual(['pipe']);
+  });
+
+  it('the read API writes nothing and encrypts nothing', () => {
+    const actions = allowedActions(statementsOf('queryApi'));
     expect(actions.filter((a) => /^(s3:(Put|Delete)|dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey))/.test(a))).toEqual([]);
   });
 
   it('readers of objects that may be missing can list the lake bucket (404, not 403), and only the bucket', () => {
     const lakeBucket = /aws_s3_bucket\.?lake_bucket_[0-9A-F]+\.?arn\}$/;
-    for (const role of ['coreWriter', 'coreIngest', 'queryApi', 'normalize', 'parse'] as const) {
-      expect([role, grants(statementsOf(role), ['s3:ListBucket'], lakeBucket)]).toEqual([role, true]);
-    }
+    const listers = ALL_ROLES.filter((role) => grants(statementsOf(role), ['s3:ListBucket'], lakeBucket));
+    expect(listers).toEqual(ALL_ROLES.filter((role) => READS[role].length > 0));
     const listed = Object.values(ROLES)
       .flatMap((name) => roleStatements(stacks, name))
       .filter((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]).includes('s3:ListBucket'));
     for (const s of listed) for (const r of Array.isArray(s.Resource) ? s.Resource : [s.Resource]) expect(r).toMatch(lakeBucket);
-  });
-
-  it('only the front door uses the idempotency table', () => {
-    for (const role of Object.keys(ROLES) as (keyof typeof ROLES)[]) {
-      expect([role, grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/)]).toEqual([
-        role,
-        role === 'frontDoor',
-      ]);
-    }
   });
 });
 
@@ -266,6 +358,32 @@ describe('the checks themselves catch what they must', () => {
       expect.stringContaining('AnyAction: wildcard action *'),
       expect.stringContaining('AnyQueue: wildcard resource arn:aws:sqs:*:*:*'),
     ]);
+  });
+
+  it('sees object grants through wildcard actions and whole-bucket resources, and only there', () => {
+    const lake = '${data.terraform_remote_state.cross-stack-reference-input-core.outputs.cross-stack-output-aws_s3_bucketlake_bucket_0A1Barn}';
+    const wide = [allow(['s3:Put*'], [`${lake}/*`])] as Statement[];
+    expect(allowsOnObject(wide, 's3:PutObjectTagging', KEYS.raw)).toBe(true);
+    expect(allowsOnObject(wide, 's3:PutObject', KEYS.mirrorPatients)).toBe(true);
+    const narrow = [allow(['s3:PutObject'], [`${lake}/catalog/errors/*`])] as Statement[];
+    expect(allowsOnObject(narrow, 's3:PutObject', KEYS.mirrorErrors)).toBe(true);
+    expect(allowsOnObject(narrow, 's3:PutObject', KEYS.mirrorPatients)).toBe(false);
+    expect(allowsOnObject(narrow, 's3:PutObjectTagging', KEYS.mirrorErrors)).toBe(false);
+    // another bucket's objects are not the lake's
+    expect(allowsOnObject([allow(['s3:PutObject'], ['${aws_s3_bucket.artifacts_bucket_0A1B.arn}/*'])] as Statement[], 's3:PutObject', KEYS.raw)).toBe(false);
+  });
+
+  it('evaluates LeadingKeys conditions, and refuses to guess about other conditions', () => {
+    const table = '${aws_dynamodb_table.catalog.arn}';
+    const messagesOnly = [
+      { ...allow(['dynamodb:PutItem'], [table]), Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } } },
+    ] as Statement[];
+    expect(allowsOnItem(messagesOnly, 'dynamodb:PutItem', CATALOG_TABLE, `MSG#${ID}`)).toBe(true);
+    expect(allowsOnItem(messagesOnly, 'dynamodb:PutItem', CATALOG_TABLE, 'PATIENT#P01')).toBe(false);
+    expect(allowsOnItem(messagesOnly, 'dynamodb:UpdateItem', CATALOG_TABLE, `MSG#${ID}`)).toBe(false);
+    expect(allowsOnItem([allow(['dynamodb:*'], [table])] as Statement[], 'dynamodb:PutItem', CATALOG_TABLE, 'PATIENT#P01')).toBe(true);
+    const other = [{ ...allow(['dynamodb:PutItem'], [table]), Condition: { StringEquals: { 'aws:SourceVpc': 'vpc-1' } } }] as Statement[];
+    expect(() => allowsOnItem(other, 'dynamodb:PutItem', CATALOG_TABLE, 'PATIENT#P01')).toThrow(/condition/);
   });
 
   it('reports every unencrypted bucket, table, topic, queue and log group', () => {

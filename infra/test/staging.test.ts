@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7/subscription';
+import { STAGING_SUBSCRIPTION } from '@hcdl/core/subscriptions';
+import { failedEvent, ingestedEvent, type MessageRecord, matchesFilterPolicy, MessageStatus, rawKey, stagedEvent } from '@hcdl/lake';
+import { LAMBDAS } from '../src/handlers';
+import { STAGING_MAX_RECEIVES } from '../src/stacks/staging';
+import { stagingWorkflowDefinition, TASK_RETRY, TASK_TIMEOUT_SECONDS } from '../src/stacks/staging-workflow';
+import { roleStatements, type Statement } from './support/policies';
 import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
+import { type AslDefinition, type AslTaskState, retrierFor, worstCaseRunSeconds } from './support/workflow';
 
 let synth: SynthResult;
 let st: TfJson;
@@ -12,112 +18,290 @@ beforeAll(() => {
 afterAll(() => synth.cleanup());
 
 const fnNamed = (name: string) => findResource(st, 'aws_lambda_function', (f) => f.function_name === name);
+const stageFn = () => fnNamed('hcdl-dev-staging-stage');
+const coreWriterFn = () => fnNamed('hcdl-dev-core-writer');
 const machine = () => findResource(st, 'aws_sfn_state_machine', () => true);
+const definition = () => JSON.parse(machine().definition as string) as AslDefinition;
+const task = (name: string) => definition().States[name] as AslTaskState;
 const queueNamed = (name: string) => findResource(st, 'aws_sqs_queue', (q) => q.name === name);
+const stagingQueue = () => queueNamed('hcdl-dev-staging');
+const dlq = () => queueNamed('hcdl-dev-staging-dlq');
+const subscription = () => findResource(st, 'aws_sns_topic_subscription', () => true);
+const pipe = () => findResource(st, 'aws_pipes_pipe', () => true);
+const varsOf = (fn: Record<string, unknown>) => (fn.environment as { variables: Record<string, string> }).variables;
 
-interface TaskState {
-  Type: string;
-  Resource: string;
-  Parameters: Record<string, string>;
-  OutputPath?: string;
-  Next?: string;
-  End?: boolean;
-  Retry: { ErrorEquals: string[]; MaxAttempts: number }[];
-  Catch: { ErrorEquals: string[]; Next: string }[];
-}
+/** Core's lake key and hub topic, as the staging stack references them (remote-state outputs). */
+const LAKE_KEY = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\.cross-stack-output-aws_kms_key[\w-]*arn\}$/;
+const HUB_TOPIC = /^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\.cross-stack-output-aws_sns_topichub[\w-]*arn\}$/;
 
-describe('staging stack: trigger', () => {
-  it('is subscribed to the hub with the filter policy declared in functions/staging-er7/src/subscription.ts', () => {
-    const sub = findResource(st, 'aws_sns_topic_subscription', () => true);
-    expect(JSON.parse(sub.filter_policy as string)).toEqual(STAGING_SUBSCRIPTION.filterPolicy);
+/** An ER7 message's row as the front door writes it. */
+const ROW: MessageRecord = {
+  messageId: '01JAB3CDEFGHJKMNPQRSTVWXYZ',
+  source: 'clinic-a',
+  protocol: 'hl7v2',
+  format: 'er7',
+  status: MessageStatus.Ingested,
+  receivedAt: '2024-10-16T00:00:00.000Z',
+  updatedAt: '2024-10-16T00:00:00.000Z',
+  contentHash: 'ab'.repeat(32),
+  size: 120,
+  rawKey: rawKey('clinic-a', '01JAB3CDEFGHJKMNPQRSTVWXYZ'),
+  attempts: 0,
+  messageType: 'ADT^A01',
+};
+
+describe('staging stack: queue', () => {
+  it('is encrypted with the lake key and redrives an event to its DLQ after STAGING_MAX_RECEIVES runs', () => {
+    const queue = stagingQueue();
+    expect(queue.kms_master_key_id).toMatch(LAKE_KEY);
+    expect(JSON.parse(queue.redrive_policy as string)).toEqual({
+      deadLetterTargetArn: refTo(st, 'aws_sqs_queue', dlq(), 'arn'),
+      maxReceiveCount: STAGING_MAX_RECEIVES,
+    });
+    expect(STAGING_MAX_RECEIVES).toBeGreaterThan(1);
+    // the DLQ keeps events 14 days, encrypted too, and redrives nowhere
+    expect(dlq()).toMatchObject({ kms_master_key_id: expect.stringMatching(LAKE_KEY), message_retention_seconds: 14 * 24 * 3600 });
+    expect(dlq().redrive_policy).toBeUndefined();
+    expect(Number(dlq().message_retention_seconds)).toBeGreaterThan(Number(queue.message_retention_seconds));
+  });
+
+  it('keeps a received event invisible longer than a whole workflow run may take (no second run while the first one lives)', () => {
+    expect(Number(stagingQueue().visibility_timeout_seconds)).toBeGreaterThan(definition().TimeoutSeconds);
+  });
+});
+
+describe('staging stack: hub subscription', () => {
+  it('delivers the hub to the queue raw, with the filter policy declared in @hcdl/core/subscriptions', () => {
+    const sub = subscription();
     expect(sub).toMatchObject({
-      protocol: 'lambda',
+      protocol: 'sqs',
+      endpoint: refTo(st, 'aws_sqs_queue', stagingQueue(), 'arn'),
+      raw_message_delivery: true,
       filter_policy_scope: 'MessageAttributes',
-      endpoint: refTo(st, 'aws_lambda_function', fnNamed('hcdl-dev-staging-trigger'), 'arn'),
-      topic_arn: expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\.cross-stack-output-aws_sns_topic/),
+      topic_arn: expect.stringMatching(HUB_TOPIC),
+    });
+    expect(JSON.parse(sub.filter_policy as string)).toEqual(STAGING_SUBSCRIPTION.filterPolicy);
+  });
+
+  it('the filter policy lets `ingested` of an ER7 message through, and not `staged` or `failed`', () => {
+    const policy = JSON.parse(subscription().filter_policy as string) as typeof STAGING_SUBSCRIPTION.filterPolicy;
+    expect(matchesFilterPolicy(policy, { ...ingestedEvent(ROW).attributes })).toBe(true);
+    expect(matchesFilterPolicy(policy, { ...ingestedEvent({ ...ROW, messageType: undefined }).attributes })).toBe(true);
+    const staged = stagedEvent({ ...ROW, status: MessageStatus.Staged, stagingKey: 'staging/x.json', attempts: 1 });
+    const failed = failedEvent({ ...ROW, status: MessageStatus.Error, errorKey: 'error/x.hl7', attempts: 1 }, { stage: 'parse', diagnostics: [] });
+    expect(matchesFilterPolicy(policy, { ...staged.attributes })).toBe(false);
+    expect(matchesFilterPolicy(policy, { ...failed.attributes })).toBe(false);
+  });
+
+  it('lets only the hub topic send to the queue, and subscribes once that policy exists', () => {
+    const policies = Object.values(resourcesOf(st, 'aws_sqs_queue_policy'));
+    expect(policies).toHaveLength(1);
+    const queuePolicy = policies[0] as Record<string, unknown>;
+    expect(queuePolicy.queue_url).toBe(refTo(st, 'aws_sqs_queue', stagingQueue(), 'url'));
+    expect((JSON.parse(queuePolicy.policy as string) as { Statement: unknown[] }).Statement).toEqual([
+      {
+        Sid: 'HubDelivers',
+        Effect: 'Allow',
+        Principal: { Service: 'sns.amazonaws.com' },
+        Action: 'sqs:SendMessage',
+        Resource: refTo(st, 'aws_sqs_queue', stagingQueue(), 'arn'),
+        Condition: { ArnEquals: { 'aws:SourceArn': subscription().topic_arn } },
+      },
+    ]);
+    expect(subscription().depends_on).toEqual([`aws_sqs_queue_policy.${Object.keys(resourcesOf(st, 'aws_sqs_queue_policy'))[0]}`]);
+  });
+});
+
+describe('staging stack: pipe', () => {
+  it('starts one synchronous workflow run per queued event', () => {
+    expect(pipe()).toMatchObject({
+      name: 'hcdl-dev-staging',
+      source: refTo(st, 'aws_sqs_queue', stagingQueue(), 'arn'),
+      target: refTo(st, 'aws_sfn_state_machine', machine(), 'arn'),
+      source_parameters: { sqs_queue_parameters: { batch_size: 1 } },
+      target_parameters: { step_function_state_machine_parameters: { invocation_type: 'REQUEST_RESPONSE' } },
     });
   });
 
-  it('sends what SNS cannot deliver and what the function still fails on to an encrypted DLQ', () => {
-    const dlq = queueNamed('hcdl-dev-staging-trigger-dlq');
-    const dlqArn = refTo(st, 'aws_sqs_queue', dlq, 'arn');
-    expect(dlq.kms_master_key_id).toEqual(expect.stringContaining('aws_kms_key'));
-    expect(JSON.parse(findResource(st, 'aws_sns_topic_subscription', () => true).redrive_policy as string)).toEqual({ deadLetterTargetArn: dlqArn });
-    expect(fnNamed('hcdl-dev-staging-trigger').dead_letter_config).toEqual({ target_arn: dlqArn });
-    // SNS may write into the DLQ, only for deliveries from the hub topic
-    const queuePolicy = JSON.parse(
-      findResource(st, 'aws_sqs_queue_policy', (p) => p.queue_url === refTo(st, 'aws_sqs_queue', dlq, 'url')).policy as string,
-    ) as {
-      Statement: { Principal: unknown; Condition: { ArnEquals: Record<string, string> } }[];
-    };
-    expect(queuePolicy.Statement[0]?.Principal).toEqual({ Service: 'sns.amazonaws.com' });
-    expect(queuePolicy.Statement[0]?.Condition.ArnEquals['aws:SourceArn']).toContain('aws_sns_topic');
-  });
-
-  it('knows the state machine it starts', () => {
-    const vars = (fnNamed('hcdl-dev-staging-trigger').environment as { variables: Record<string, string> }).variables;
-    expect(vars.HCDL_STAGING_STATE_MACHINE_ARN).toBe(refTo(st, 'aws_sfn_state_machine', machine(), 'arn'));
+  it('runs as a role EventBridge Pipes assumes, which may read the queue, decrypt it and start this machine only', () => {
+    const role = findResource(st, 'aws_iam_role', (r) => r.name === 'hcdl-dev-eu-west-1-staging-pipe');
+    expect(pipe().role_arn).toBe(refTo(st, 'aws_iam_role', role, 'arn'));
+    expect(JSON.parse(role.assume_role_policy as string)).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'pipes.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    });
+    expect(roleStatements({ staging: st }, 'hcdl-dev-eu-west-1-staging-pipe')).toEqual([
+      {
+        Sid: 'ReadStagingQueue',
+        Effect: 'Allow',
+        Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+        Resource: [refTo(st, 'aws_sqs_queue', stagingQueue(), 'arn')],
+      },
+      { Sid: 'DecryptQueuedEvents', Effect: 'Allow', Action: ['kms:Decrypt'], Resource: [expect.stringMatching(LAKE_KEY)] },
+      { Sid: 'RunStaging', Effect: 'Allow', Action: ['states:StartSyncExecution'], Resource: [refTo(st, 'aws_sfn_state_machine', machine(), 'arn')] },
+    ]);
+    // the pipe is created once its role may do its work
+    const policyId = Object.entries(resourcesOf(st, 'aws_iam_role_policy')).find(([, p]) => p.role === refTo(st, 'aws_iam_role', role, 'id'))?.[0];
+    expect(pipe().depends_on).toEqual([`aws_iam_role_policy.${String(policyId)}`]);
   });
 });
 
 describe('staging stack: workflow', () => {
-  it('is an Express state machine with tracing and logging (no execution data) to a retained log group', () => {
+  it('is an Express state machine with tracing, logging errors only and no execution data, to a retained encrypted log group', () => {
     const logs = findResource(st, 'aws_cloudwatch_log_group', (l) => l.name === '/aws/vendedlogs/states/hcdl-dev-staging');
-    expect(logs.retention_in_days).toBe(14);
+    expect(logs).toMatchObject({ retention_in_days: 14, kms_key_id: expect.stringMatching(LAKE_KEY) });
     expect(machine()).toMatchObject({
       name: 'hcdl-dev-staging',
       type: 'EXPRESS',
       tracing_configuration: { enabled: true },
-      logging_configuration: { level: 'ALL', include_execution_data: false, log_destination: `${refTo(st, 'aws_cloudwatch_log_group', logs, 'arn')}:*` },
+      logging_configuration: { level: 'ERROR', include_execution_data: false, log_destination: `${refTo(st, 'aws_cloudwatch_log_group', logs, 'arn')}:*` },
     });
   });
 
-  it('runs normalize then parse as Lambda tasks with retries, keeping failed runs in its DLQ', () => {
-    const definition = JSON.parse(machine().definition as string) as { StartAt: string; States: Record<string, TaskState> };
-    expect(definition.StartAt).toBe('Normalize');
-    const normalize = definition.States.Normalize as TaskState;
-    const parse = definition.States.Parse as TaskState;
-    expect(normalize).toMatchObject({
-      Type: 'Task',
-      Resource: 'arn:aws:states:::lambda:invoke',
-      Parameters: { FunctionName: refTo(st, 'aws_lambda_function', fnNamed('hcdl-dev-staging-normalize'), 'arn'), 'Payload.$': '$' },
-      OutputPath: '$.Payload',
-      Next: 'Parse',
+  it('runs Stage then Outcome, each invoking its own function with the state as payload', () => {
+    const def = definition();
+    expect(def.StartAt).toBe('Stage');
+    expect(Object.keys(def.States).sort()).toEqual(['Outcome', 'Stage']);
+    const common = { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', OutputPath: '$.Payload', TimeoutSeconds: TASK_TIMEOUT_SECONDS };
+    expect(task('Stage')).toMatchObject({
+      ...common,
+      Parameters: { FunctionName: refTo(st, 'aws_lambda_function', stageFn(), 'arn'), 'Payload.$': '$' },
+      Next: 'Outcome',
     });
-    expect(parse).toMatchObject({ Parameters: { FunctionName: refTo(st, 'aws_lambda_function', fnNamed('hcdl-dev-staging-parse'), 'arn') }, End: true });
-    for (const task of [normalize, parse]) {
-      const lambdaRetry = task.Retry.find((r) => r.ErrorEquals.includes('Lambda.TooManyRequestsException'));
-      expect(lambdaRetry?.MaxAttempts).toBeGreaterThan(0);
-      expect(task.Retry.find((r) => r.ErrorEquals.includes('ValidationError'))?.MaxAttempts).toBe(0);
-      expect(task.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'KeepFailedRun' })]);
+    expect(task('Outcome')).toMatchObject({
+      ...common,
+      Parameters: { FunctionName: refTo(st, 'aws_lambda_function', coreWriterFn(), 'arn'), 'Payload.$': '$' },
+      End: true,
+    });
+    expect(task('Stage').End).toBeUndefined();
+    expect(task('Outcome').Next).toBeUndefined();
+  });
+
+  it('retries each task with TASK_RETRY and catches nothing: a failed run goes back to the queue', () => {
+    for (const name of ['Stage', 'Outcome']) {
+      expect([name, task(name).Retry]).toEqual([name, JSON.parse(JSON.stringify(TASK_RETRY))]);
+      expect([name, task(name).Catch]).toEqual([name, undefined]);
     }
-    expect(definition.States.KeepFailedRun).toMatchObject({
-      Resource: 'arn:aws:states:::sqs:sendMessage',
-      Parameters: { QueueUrl: refTo(st, 'aws_sqs_queue', queueNamed('hcdl-dev-staging-workflow-dlq'), 'url') },
-      Next: 'RunFailed',
-    });
-    expect(definition.States.RunFailed?.Type).toBe('Fail');
   });
 
-  it('deploys the staging-er7 bundle once for its three handlers', () => {
-    const names = ['hcdl-dev-staging-trigger', 'hcdl-dev-staging-normalize', 'hcdl-dev-staging-parse'];
-    expect(names.map((n) => fnNamed(n).handler)).toEqual(['index.handler', 'index.normalize', 'index.parse']);
-    expect(new Set(names.map((n) => fnNamed(n).filename)).size).toBe(1);
-    for (const n of names) expect(fnNamed(n)).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], tracing_config: { mode: 'Active' } });
+  it.each(['StepInputError', 'ValidationError'])('never retries %s (an input that can never succeed)', (error) => {
+    for (const name of ['Stage', 'Outcome']) expect([name, retrierFor(task(name), error)?.MaxAttempts]).toEqual([name, 0]);
   });
 
-  it("alarms on DLQ depth, failed runs and every function's errors", () => {
-    const alarms = Object.values(resourcesOf(st, 'aws_cloudwatch_metric_alarm')).map((a) => a.alarm_name);
-    expect(alarms.sort()).toEqual(
-      [
-        'hcdl-dev-staging-failed-runs',
-        'hcdl-dev-staging-normalize-errors',
-        'hcdl-dev-staging-parse-errors',
-        'hcdl-dev-staging-trigger-dlq-depth',
-        'hcdl-dev-staging-trigger-errors',
-        'hcdl-dev-staging-workflow-dlq-depth',
-      ].sort(),
+  it.each(['Lambda.TooManyRequestsException', 'Lambda.ServiceException', 'States.Timeout', 'States.TaskFailed', 'Sandbox.Timedout'])(
+    'retries %s (transient)',
+    (error) => {
+      const retried = ['Stage', 'Outcome'].map((name) => [name, (retrierFor(task(name), error)?.MaxAttempts ?? 0) > 0]);
+      expect(retried).toEqual([
+        ['Stage', true],
+        ['Outcome', true],
+      ]);
+    },
+  );
+
+  it('fits every retry it promises inside the run timeout, within the Express limit of 5 minutes', () => {
+    const def = definition();
+    const budget = worstCaseRunSeconds(def);
+    // 2 tasks x (6 attempts x 20 s + (1 + 2 + 4) + (2 + 4) s of back-off)
+    expect(budget).toBe(2 * (6 * TASK_TIMEOUT_SECONDS + 13));
+    expect(budget).toBeLessThanOrEqual(def.TimeoutSeconds);
+    expect(def.TimeoutSeconds).toBeLessThanOrEqual(300);
+  });
+
+  it('the budget check fails on a definition whose retries outlast the run', () => {
+    const tooLong = stagingWorkflowDefinition({ stageFunctionArn: 'stage', outcomeFunctionArn: 'outcome' }) as unknown as AslDefinition;
+    for (const state of Object.values(tooLong.States)) {
+      (state as AslTaskState).TimeoutSeconds = 30;
+      (state as AslTaskState).Retry = [{ ErrorEquals: ['States.ALL'], IntervalSeconds: 1, MaxAttempts: 4, BackoffRate: 2 }];
+    }
+    expect(worstCaseRunSeconds(tooLong)).toBe(2 * (5 * 30 + 15));
+    expect(worstCaseRunSeconds(tooLong)).toBeGreaterThan(tooLong.TimeoutSeconds);
+    // ASL defaults count too: a retrier without MaxAttempts retries 3 times, 1 s then doubling
+    const defaults = {
+      ...tooLong,
+      States: { Stage: { ...(tooLong.States.Stage as AslTaskState), Retry: [{ ErrorEquals: ['States.ALL'] }], Next: undefined, End: true } },
+    };
+    expect(worstCaseRunSeconds(defaults as AslDefinition)).toBe(4 * 30 + 1 + 2 + 4);
+    // and a task without its own timeout has no bound at all
+    const unbounded = { ...defaults, States: { Stage: { ...defaults.States.Stage, TimeoutSeconds: undefined } } };
+    expect(() => worstCaseRunSeconds(unbounded as unknown as AslDefinition)).toThrow(/TimeoutSeconds/);
+  });
+
+  it('may invoke its two functions and nothing else', () => {
+    const statements = roleStatements({ staging: st }, 'hcdl-dev-eu-west-1-staging-workflow');
+    const invoke = statements.filter((s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]).some((a) => String(a).startsWith('lambda:')));
+    const fns = [refTo(st, 'aws_lambda_function', stageFn(), 'arn'), refTo(st, 'aws_lambda_function', coreWriterFn(), 'arn')];
+    expect(invoke).toEqual([{ Sid: 'InvokeSteps', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [...fns, ...fns.map((f) => `${f}:*`)] }]);
+    const other = statements
+      .flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action ?? '']))
+      .filter((a) => !/^(lambda:InvokeFunction|logs:|xray:)/.test(a));
+    expect(other).toEqual([]);
+  });
+});
+
+describe('staging stack: functions', () => {
+  it.each([
+    ['hcdl-dev-staging-stage', LAMBDAS.stagingStage],
+    ['hcdl-dev-core-writer', LAMBDAS.coreWriter],
+  ])('%s runs its bundle and handler on Node 22 arm64 with X-Ray, stopping before its task times out', (name, { bundle, handler }) => {
+    const fn = fnNamed(name);
+    expect(fn).toMatchObject({ runtime: 'nodejs22.x', architectures: ['arm64'], handler, tracing_config: { mode: 'Active' } });
+    expect(String(fn.filename)).toMatch(new RegExp(`^assets/${bundle}-code/[0-9A-F]+/${bundle}\\.zip$`));
+    expect(Number(fn.timeout)).toBeLessThan(TASK_TIMEOUT_SECONDS);
+    // invoked synchronously by the workflow only: no dead-letter queue, no other trigger
+    expect(fn.dead_letter_config).toBeUndefined();
+    const logGroup = findResource(st, 'aws_cloudwatch_log_group', (l) => l.name === `/aws/lambda/${name}`);
+    expect(logGroup.retention_in_days).toBe(14);
+  });
+
+  it('nothing but the workflow invokes them: no Lambda permission, no Lambda subscription', () => {
+    expect(resourcesOf(st, 'aws_lambda_permission')).toEqual({});
+    expect(Object.values(resourcesOf(st, 'aws_sns_topic_subscription')).map((s) => s.protocol)).toEqual(['sqs']);
+    expect(resourcesOf(st, 'aws_lambda_event_source_mapping')).toEqual({});
+  });
+
+  it("both read core's resources from the lake environment; only core-writer mirrors the catalog", () => {
+    for (const fn of [stageFn(), coreWriterFn()]) {
+      for (const name of ['HCDL_LAKE_BUCKET', 'HCDL_KMS_KEY_ID', 'HCDL_CATALOG_TABLE', 'HCDL_HUB_TOPIC_ARN']) {
+        expect([fn.function_name, name, varsOf(fn)[name]]).toEqual([
+          fn.function_name,
+          name,
+          expect.stringMatching(/^\$\{data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\./),
+        ]);
+      }
+      expect(Object.keys(varsOf(fn)).filter((v) => /INGEST|STATE_MACHINE/.test(v))).toEqual([]);
+    }
+    expect(varsOf(coreWriterFn()).HCDL_CATALOG_MIRROR).toBe('true');
+    expect(varsOf(stageFn()).HCDL_CATALOG_MIRROR).toBeUndefined();
+  });
+});
+
+describe('staging stack: alarms', () => {
+  it("alarms on failed runs, on the DLQ's depth and on each function's errors", () => {
+    const alarms = Object.values(resourcesOf(st, 'aws_cloudwatch_metric_alarm'));
+    expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
+      ['hcdl-dev-core-writer-errors', 'hcdl-dev-staging-dlq-depth', 'hcdl-dev-staging-failed-runs', 'hcdl-dev-staging-stage-errors'].sort(),
     );
+    const alarm = (name: string) => alarms.find((a) => a.alarm_name === name);
+    expect(alarm('hcdl-dev-staging-failed-runs')).toMatchObject({
+      namespace: 'AWS/States',
+      metric_name: 'ExecutionsFailed',
+      dimensions: { StateMachineArn: refTo(st, 'aws_sfn_state_machine', machine(), 'arn') },
+      threshold: 1,
+    });
+    expect(alarm('hcdl-dev-staging-dlq-depth')).toMatchObject({
+      namespace: 'AWS/SQS',
+      metric_name: 'ApproximateNumberOfMessagesVisible',
+      dimensions: { QueueName: refTo(st, 'aws_sqs_queue', dlq(), 'name') },
+      threshold: 1,
+    });
+    for (const fn of [stageFn(), coreWriterFn()]) {
+      expect(alarm(`${String(fn.function_name)}-errors`)).toMatchObject({
+        namespace: 'AWS/Lambda',
+        metric_name: 'Errors',
+        dimensions: { FunctionName: refTo(st, 'aws_lambda_function', fn, 'function_name') },
+      });
+    }
   });
 });
 

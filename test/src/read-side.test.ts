@@ -3,7 +3,7 @@
  * the patient index across messages, an ADT^A40 merge, read access per source, and replay.
  *
  * Replay "after a parser fix" is simulated with a genuine failure: the lake first runs with
- * an older staging step that rejects VXR^V03 messages (./support/older-parser.ts: a real
+ * an older staging step that rejects VXR^V03 messages (@hcdl/core/testing olderParser: a real
  * `failed` outcome, written by core to the error zone and catalog). The lake is then stopped,
  * `pnpm hcdl replay <ids>` runs on its data folder as a child process with the real staging
  * step, and the lake is started again on the same folder for the reads below.
@@ -16,7 +16,7 @@ import path from 'node:path';
 import { parseMessage, splitMessages } from '@hcdl/hl7v2';
 import { extractPatientIdentifiers } from '@hcdl/lake';
 import { CORPUS, getAllItems, getJson, post, runCli, startTestLake, type TestLake } from './support/harness';
-import { olderParser } from './support/older-parser';
+import { olderParser } from '@hcdl/core/testing';
 import { corpusMessageRows, type CorpusMessageRow as Row } from '../fixtures/corpus-manifest';
 
 const REJECTED_TYPE = 'VXR^V03';
@@ -44,7 +44,7 @@ describe('read side over the corpus', () => {
     // Each message costs a dozen fsyncs (raw, catalog, staging, patient index): on a busy
     // disk the corpus takes minutes, on tmpfs seconds. Durability is not under test here.
     dataDir = await mkdtemp(path.join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'hcdl-read-side-'));
-    const older = await startTestLake({ dataDir, keepData: true, lake: { staging: olderParser(REJECTED_TYPE) } });
+    const older = await startTestLake({ dataDir, keepData: true, lake: { stager: olderParser(REJECTED_TYPE) } });
     first = older;
     const token = await older.token({ sub: 'corpus', write: '*' });
     const submit = async (r: Row, body: Uint8Array | string): Promise<string[]> => {

@@ -10,11 +10,11 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { execFile, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { lakeEnv, REPO, spawnLake } from './support/harness';
+import { lakeEnv, REPO, removeDir, spawnLake, stopChild } from './support/harness';
 
 const README = readFileSync(path.join(REPO, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(path.join(REPO, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -122,11 +122,11 @@ describe('README quick start', () => {
     beforeAll(async () => {
       dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-readme-'));
       lake = await spawnLake(dataDir);
-    }, 60_000);
+    }, 180_000);
     afterAll(async () => {
-      lake?.child.kill('SIGTERM');
-      await rm(dataDir, { recursive: true, force: true });
-    });
+      if (lake !== undefined) await stopChild(lake.child);
+      await removeDir(dataDir);
+    }, 60_000);
 
     it('gets a token with the TOKEN line (pnpm -s hcdl token prints only the token)', async () => {
       const tokenLine = lines.find((l) => l.startsWith('TOKEN='));

@@ -39,7 +39,7 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect(got.status).toBe(200);
     expect(got.json).toMatchObject({ messageId: firstId, source: 'hospital-a', status: 'staged', submittedBy: 'admin' });
     const staged = await t.lake.adapters.objectStore.get(got.json.stagingKey);
-    expect(staged?.tags.data_src).toBe(got.json.rawKey);
+    expect((await t.lake.adapters.objectStore.getTags(got.json.stagingKey))?.data_src).toBe(got.json.rawKey);
     const doc = JSON.parse(Buffer.from(staged!.body).toString('utf8'));
     expect(doc.msh.message_control_id).toBe(body.controlId);
   });
@@ -50,10 +50,15 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect(res.json().error.code).toBe('FORBIDDEN');
   });
 
-  it('refuses a request without a token (401) and with a forged one (401)', async () => {
-    expect((await post(t.url, ADT_A01)).status).toBe(401);
+  it('refuses a request without a token (401) and with a forged one (401), saying why', async () => {
+    const none = await post(t.url, ADT_A01);
+    expect([none.status, none.json().error.details]).toEqual([401, { reason: 'missing' }]);
     const forged = `${admin.slice(0, -4)}AAAA`;
-    expect((await post(t.url, ADT_A01, { token: forged })).status).toBe(401);
+    const bad = await post(t.url, ADT_A01, { token: forged });
+    expect([bad.status, bad.json().error.details]).toEqual([401, { reason: 'bad-signature' }]);
+    expect(bad.body).not.toContain(forged);
+    const read = await getJson(t.url, '/hl7v2/messages', forged);
+    expect([read.status, read.json.error.details]).toEqual([401, { reason: 'bad-signature' }]);
   });
 
   it('answers a resend with 409 and the original message id', async () => {

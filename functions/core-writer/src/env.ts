@@ -1,6 +1,6 @@
 import { readLambdaEnv, type LambdaEnvWith } from '@hcdl/aws';
 
-/** What core-writer needs on Lambda (names: LAMBDA_ENV in @hcdl/aws). */
+/** What the outcome task needs on Lambda (names and defaults: SETTINGS in @hcdl/lake). */
 export type CoreWriterEnv = LambdaEnvWith<'lakeBucket' | 'catalogTable' | 'hubTopicArn'>;
 
 /** The only place the core-writer Lambda reads its environment. */

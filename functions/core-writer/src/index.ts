@@ -1,33 +1,28 @@
 import middy from '@middy/core';
-import { hubEventFromSns, HubEventName, type HubEvent, type SnsRecordLike } from '@hcdl/lake';
-import { createCore, type CoreDeps } from './core';
+import { createErrorZone, createOutcomes, parseStageOutput } from '@hcdl/core';
+import type { Catalog, Hub, LogPort, MessageRecord, ObjectStore } from '@hcdl/lake';
 
-export * from './core';
-export * from './errors';
-export * from './replay';
-export * from './logger';
-export * from './subscription';
-
-/** Applies one staging outcome event (`staged` or `failed`). */
-export function createCoreWriter(deps: CoreDeps) {
-  const core = createCore(deps);
-  return {
-    core,
-    async handleEvent(event: HubEvent): Promise<void> {
-      if (event.attributes.event === HubEventName.Staged) await core.applyStaged(event);
-      else if (event.attributes.event === HubEventName.Failed) await core.applyFailed(event);
-      else deps.logger.warn('core-writer ignored an event it does not handle', { event: event.attributes.event });
-    },
-  };
+export interface CoreWriterDeps {
+  objectStore: ObjectStore;
+  catalog: Catalog;
+  hub: Hub;
+  logger: LogPort;
+  now?: () => Date;
 }
 
 /**
- * Lambda handler factory (SNS trigger). Records are processed in order; a failure throws so
- * Lambda retries the batch and then sends it to the subscription's DLQ.
+ * The outcome task (Step Functions Express, task 2 of 2): thin wiring of @hcdl/core's
+ * outcomes use-case. Its input is the stage task's output; it writes the staging or error
+ * zone, the catalog row, errors and patient index, then publishes `staged` or `failed`. It is
+ * the only function that writes staging/ and the outcome of a message (docs/adr/0006).
+ * A failure throws: the workflow retries the task, then the run fails and the message is
+ * redriven from the staging queue's dead-letter queue.
  */
-export function createHandler(deps: CoreDeps) {
-  const writer = createCoreWriter(deps);
-  return middy(async (event: { Records: SnsRecordLike[] }): Promise<void> => {
-    for (const record of event.Records) await writer.handleEvent(hubEventFromSns(record));
+export function createHandler(deps: CoreWriterDeps) {
+  const now = (): string => (deps.now?.() ?? new Date()).toISOString();
+  const outcomes = createOutcomes({ ...deps, now, recordError: createErrorZone({ ...deps, now }) });
+  return middy(async (input: unknown): Promise<{ messageId: string; status: string; attempts: number }> => {
+    const record: MessageRecord = await outcomes.apply(parseStageOutput(input));
+    return { messageId: record.messageId, status: record.status, attempts: record.attempts };
   });
 }

@@ -1,13 +1,13 @@
 import { readLambdaEnv, type LambdaEnvWith } from '@hcdl/aws';
 
 /**
- * What the front door needs on Lambda (names: /work/helpers/BUNDLES.md, LAMBDA_ENV). It
- * writes no zone and no catalog row itself: the lake bucket is for landing request bytes
- * under work/incoming/, HCDL_CORE_INGEST_FUNCTION is core-writer's ingest function.
+ * What the front door needs on Lambda (names and defaults: SETTINGS in @hcdl/lake). It runs
+ * the submit and ingest use-cases itself: it writes raw/ and error/ of the lake bucket, the
+ * catalog rows of new messages and the idempotency records, and publishes `ingested`.
  */
-export type FrontDoorEnv = LambdaEnvWith<'lakeBucket' | 'catalogTable' | 'idempotencyTable' | 'coreIngestFunction'>;
+export type FrontDoorEnv = LambdaEnvWith<'lakeBucket' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn'>;
 
 /** The only place the front-door Lambda reads its environment. */
 export function readFrontDoorEnv(env: Readonly<Record<string, string | undefined>> = process.env): FrontDoorEnv {
-  return readLambdaEnv(env, ['lakeBucket', 'catalogTable', 'idempotencyTable', 'coreIngestFunction']);
+  return readLambdaEnv(env, ['lakeBucket', 'catalogTable', 'idempotencyTable', 'hubTopicArn']);
 }

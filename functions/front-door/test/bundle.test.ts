@@ -1,9 +1,8 @@
 /**
  * The front-door Lambda bundle (dist/index.mjs, built by scripts/bundle.mjs) invoked with
  * API Gateway HTTP API payload v2 events, talking real HTTP to s3rver and dynalite on
- * loopback; SNS publishes captured by aws-sdk-client-mock. Its synchronous invokes of
- * core-writer's ingest function are forwarded to the core-writer bundle's `ingest` export
- * (built here too) against the same servers: every answer below went through both bundles.
+ * loopback; SNS publishes captured by aws-sdk-client-mock. It runs the submit and ingest
+ * use-cases of @hcdl/core itself (docs/adr/0006): raw object and catalog row before the 2xx.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
@@ -11,8 +10,9 @@ import path from 'node:path';
 import { rawBatchKey } from '@hcdl/lake';
 import { buildFunctionBundle, type BuiltBundle } from '../../../packages/aws/test/loader/support/bundles';
 import { apiGatewayV2Event, jwtClaims, lambdaContext, type HttpRequest } from '../../../packages/aws/test/loader/support/events';
-import { startLambdaHarness, TEST_CORE_INGEST_FUNCTION, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
-import { forwardLambdaInvokes, type InvokedHandler, type LambdaInvokes } from '../../../packages/aws/test/loader/support/lambda-invoke';
+import { jest } from '@jest/globals';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { startLambdaHarness, type LambdaHarness } from '../../../packages/aws/test/loader/support/lambda-harness';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../../test/fixtures/corpus');
 /** The reference AWS sample's own ADT^A01 (aws-samples/hcls-data-lake test_er7_msg.py). */
@@ -29,11 +29,7 @@ type Handler = (event: unknown, context: unknown) => Promise<HttpResponse>;
 describe('front-door Lambda bundle', () => {
   let h: LambdaHarness;
   let bundle: BuiltBundle;
-  let coreBundle: BuiltBundle;
   let handler: Handler;
-  let invokes: LambdaInvokes;
-  /** Set to make the next ingest invocation fail the way a crashed function does. */
-  let failNextIngest = false;
   const invoke = (req: HttpRequest): Promise<HttpResponse> => handler(apiGatewayV2Event(req), lambdaContext('hcdl-dev-front-door'));
   const writer = jwtClaims({ sub: 'writer-1', write: 'hospital-a' });
   /** POST /hl7v2/er7 as `claims` (null: no authorizer context). */
@@ -49,23 +45,11 @@ describe('front-door Lambda bundle', () => {
 
   beforeAll(async () => {
     h = await startLambdaHarness({ idempotency: true });
-    [bundle, coreBundle] = await Promise.all([buildFunctionBundle('front-door'), buildFunctionBundle('core-writer')]);
+    bundle = await buildFunctionBundle('front-door');
     ({ handler } = await bundle.load<{ handler: Handler }>());
-    const { ingest } = await coreBundle.load<{ ingest: InvokedHandler }>();
-    invokes = forwardLambdaInvokes({
-      [TEST_CORE_INGEST_FUNCTION]: async (event, context) => {
-        if (failNextIngest) {
-          failNextIngest = false;
-          throw Object.assign(new Error('simulated crash'), { name: 'SimulatedCrash' });
-        }
-        return ingest(event, context);
-      },
-    });
   }, 60_000);
   afterAll(async () => {
-    invokes?.restore();
     bundle?.remove();
-    coreBundle?.remove();
     await h?.close();
   });
 
@@ -78,23 +62,24 @@ describe('front-door Lambda bundle', () => {
     expect(code).not.toMatch(/class S3Client\b/);
     // Unused parts of @hcdl/aws (the Athena client) are left out.
     expect(code).not.toContain('@aws-sdk/client-athena');
-    // Core runs in core-writer's ingest function: no SNS client in the front door.
-    expect(code).toMatch(/from\s*"@aws-sdk\/client-lambda"/);
-    expect(code).not.toContain('@aws-sdk/client-sns');
+    // The ingest use-case runs here: S3, DynamoDB and SNS, no Lambda client and no parser dictionary.
+    expect(code).toMatch(/from\s*"@aws-sdk\/client-sns"/);
+    expect(code).not.toContain('@aws-sdk/client-lambda');
+    expect(code).not.toContain('brotliDecompressSync');
   });
 
   it('refuses to start without its configuration, naming the variables, then starts once they are there', async () => {
     const bucket = process.env.HCDL_LAKE_BUCKET;
-    const core = process.env.HCDL_CORE_INGEST_FUNCTION;
+    const topic = process.env.HCDL_HUB_TOPIC_ARN;
     delete process.env.HCDL_LAKE_BUCKET;
-    delete process.env.HCDL_CORE_INGEST_FUNCTION;
+    delete process.env.HCDL_HUB_TOPIC_ARN;
     try {
       const refused = post(ADT_A01);
       await expect(refused).rejects.toMatchObject({ name: 'LambdaConfigError', message: expect.stringContaining('HCDL_LAKE_BUCKET') });
-      await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('HCDL_CORE_INGEST_FUNCTION') });
+      await expect(refused).rejects.toMatchObject({ message: expect.stringContaining('HCDL_HUB_TOPIC_ARN') });
     } finally {
       process.env.HCDL_LAKE_BUCKET = bucket;
-      process.env.HCDL_CORE_INGEST_FUNCTION = core;
+      process.env.HCDL_HUB_TOPIC_ARN = topic;
     }
     const health = await invoke({ method: 'GET', path: '/health' });
     expect(health.statusCode).toBe(200);
@@ -104,8 +89,8 @@ describe('front-door Lambda bundle', () => {
 
   it('POST /hl7v2/er7 answers 201 with the raw bytes in S3, the catalog row in DynamoDB and `ingested` on SNS', async () => {
     h.resetCalls();
-    invokes.reset();
     const res = await post(ADT_A01);
+    const s3Calls = h.calls().s3;
     expect(res.statusCode).toBe(201);
     const body = JSON.parse(res.body) as { messageId: string; status: string; messageType: string; controlId: string };
     expect(body).toMatchObject({ status: 'ingested', messageType: 'ADT^A01', controlId: 'MSGID10001' });
@@ -122,34 +107,37 @@ describe('front-door Lambda bundle', () => {
     expect(events[0]!.attributes).toEqual({ event: 'ingested', protocol: 'hl7v2', format: 'er7', source: 'hospital-a', messageType: 'ADT^A01' });
     expect(events[0]!.body).toMatchObject({ messageId: firstId, rawKey: row!.rawKey, attempt: 1 });
     expect(h.topicArns()).toEqual([h.env.HCDL_HUB_TOPIC_ARN]);
-
-    // One synchronous invoke of core-writer's ingest function, with a pointer (never the
-    // bytes); core-writer deleted the landing object once the message was durable.
-    const calls = invokes.calls();
-    expect(calls.map((c) => [c.FunctionName, c.InvocationType])).toEqual([[TEST_CORE_INGEST_FUNCTION, 'RequestResponse']]);
-    const pointer = invokes.payloads()[0] as { op: string; landingKey: string; messageId: string };
-    expect(pointer).toMatchObject({
-      op: 'ingest',
-      messageId: firstId,
-      source: 'hospital-a',
-      landingKey: expect.stringMatching(/^work\/incoming\/[0-9a-f-]{36}$/),
-    });
-    expect(Buffer.from(calls[0]!.Payload as Uint8Array).toString('latin1')).not.toContain('PID|');
-    expect(await h.objectStore.head(pointer.landingKey)).toBeUndefined();
+    // One raw PUT, nothing read back, nothing landed elsewhere.
+    expect(s3Calls).toEqual({ PutObjectCommand: 1 });
   });
 
-  it('answers 500 (never 2xx) when core-writer ingest function fails; the resend is then accepted', async () => {
+  it('answers 500 (never 2xx) when the catalog write fails after the raw object; the resend is then accepted', async () => {
     const message = Buffer.from(ADT_A01.toString('latin1').replace('MSGID10001', 'MSGID-CRASH'), 'latin1');
     h.resetCalls();
-    invokes.reset();
-    failNextIngest = true;
-    const failed = await post(message);
+    // The catalog's PutItem (the document client's Put of a message row) fails once, as a throttled table would.
+    const send = DynamoDBDocumentClient.prototype.send;
+    let failures = 1;
+    const spy = jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (
+      this: DynamoDBDocumentClient,
+      command: unknown,
+      ...rest: unknown[]
+    ) {
+      const input = (command as { input?: { Item?: { pk?: string } } }).input;
+      if (failures > 0 && input?.Item?.pk?.startsWith('MSG#')) {
+        failures--;
+        return Promise.reject(Object.assign(new Error('throttled'), { name: 'ProvisionedThroughputExceededException' }));
+      }
+      return (send as (...a: unknown[]) => unknown).call(this, command, ...rest);
+    } as never);
+    let failed: HttpResponse;
+    try {
+      failed = await post(message);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(failures).toBe(0);
     expect(failed.statusCode).toBe(500);
     expect(JSON.parse(failed.body)).toEqual({ error: { code: 'INTERNAL', message: 'internal error' } });
-    const pointer = invokes.payloads()[0] as { messageId: string; landingKey: string };
-    expect(await h.catalog.getMessage(pointer.messageId)).toBeUndefined();
-    // The landing object stays (the bucket's lifecycle expires work/); nothing was published.
-    expect(await h.objectStore.head(pointer.landingKey)).toBeDefined();
     expect(h.published()).toHaveLength(0);
 
     const resent = await post(message);
@@ -215,20 +203,19 @@ describe('front-door Lambda bundle', () => {
     expect(again.body.split('\r').find((x) => x.startsWith('MSA|'))).toMatch(/^MSA\|A[ER]\|MSGID-ACK/);
   });
 
-  it('a batch file: the file under its raw batch key and each message, all written by core-writer (N + 1 invokes)', async () => {
+  it('a batch file: the file under its raw batch key and each message with its batch id and index', async () => {
     const msg = (id: string) => ADT_A01.toString('latin1').replace('MSGID10001', id).replace(/\r?\n/g, '\r').replace(/\r*$/, '\r');
     const file = Buffer.from(`FHS|^~\\&|SENDER\rBHS|^~\\&|SENDER\r${msg('MSGID-B1')}${msg('MSGID-B2')}BTS|2\rFTS|1\r`, 'latin1');
     h.resetCalls();
-    invokes.reset();
     const res = await post(file);
+    const s3Calls = h.calls().s3;
     expect(res.statusCode).toBe(201);
     const body = JSON.parse(res.body) as { batchId: string; messages: { status: string; messageId: string; controlId: string }[] };
     expect(body.messages.map((m) => [m.status, m.controlId])).toEqual([
       ['ingested', 'MSGID-B1'],
       ['ingested', 'MSGID-B2'],
     ]);
-    const ops = invokes.payloads().map((p) => (p as { op: string }).op);
-    expect(ops).toEqual(['batch', 'ingest', 'ingest']);
+    expect(s3Calls).toEqual({ PutObjectCommand: 3 });
     const rows = await Promise.all(body.messages.map((m) => h.catalog.getMessage(m.messageId)));
     expect(rows.map((r) => [r?.batchId, r?.batchIndex])).toEqual([
       [body.batchId, 1],
@@ -245,20 +232,17 @@ describe('front-door Lambda bundle', () => {
     expect((await post(ADT_A01, null)).statusCode).toBe(401);
   });
 
-  it('GET /hl7v2/messages/{id} returns the catalog entry to a reader of the source, 404 to others', async () => {
-    const get = (claims: Record<string, string | number>) =>
-      invoke({ method: 'GET', path: `/hl7v2/messages/${firstId}`, routeKey: 'GET /hl7v2/messages/{id}', pathParameters: { id: firstId }, claims });
-    const ok = await get(jwtClaims({ read: 'hospital-a' }));
-    expect(ok.statusCode).toBe(200);
-    expect(JSON.parse(ok.body)).toMatchObject({ messageId: firstId, status: 'ingested', source: 'hospital-a' });
-    expect((await get(jwtClaims({ read: 'hospital-b' }))).statusCode).toBe(404);
+  it("serves POST /hl7v2/er7 only: the read routes are the query-api function's (404 here)", async () => {
+    const get = await invoke({ method: 'GET', path: `/hl7v2/messages/${firstId}`, claims: jwtClaims({ read: 'hospital-a' }) });
+    expect(get.statusCode).toBe(404);
+    expect(JSON.parse(get.body)).toEqual({ error: { code: 'NOT_FOUND', message: 'no such route' } });
   });
 
   it('logs JSON lines with ids and codes, never the message, the patient or its identifiers', () => {
     const entries = h.logs.entries();
     expect(entries.length).toBeGreaterThan(0);
-    expect(entries.every((e) => e.service === 'hcdl-front-door' || e.service === 'hcdl-core-writer-ingest')).toBe(true);
-    expect(entries.some((e) => e.service === 'hcdl-core-writer-ingest' && e.message === 'message ingested' && e.messageId === firstId)).toBe(true);
+    expect(entries.every((e) => e.service === 'hcdl-front-door')).toBe(true);
+    expect(entries.some((e) => e.message === 'message ingested' && e.messageId === firstId)).toBe(true);
     expect(entries.some((e) => e.messageId === firstId)).toBe(true);
     expect(entries.some((e) => typeof e.function_request_id === 'string')).toBe(true);
     const text = h.logs.text();

@@ -4,10 +4,12 @@
  * whole error, whose message can quote patient data from the input).
  */
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
-import type { Catalog, ObjectStore } from '@hcdl/lake';
-import { createHandler, DEFAULT_FRONT_DOOR_CONFIG, type FrontDoorDeps } from '../src/index';
+import { SETTINGS } from '@hcdl/lake';
+import { MemoryCatalog, MemoryHub, MemoryObjectStore, MemoryPersistenceLayer } from '@hcdl/lake/testing';
+import { createHandler, type FrontDoorDeps } from '../src/index';
 
 const PHI = 'DOE^JANE MRN 7734521';
+const MSG = `MSH|^~\\&|A|B|C|D|20240101||ADT^A01|C1|P|2.5\rPID|1||7734521^^^H^MR||DOE^JANE\r`;
 
 describe('front-door handler errors', () => {
   afterEach(() => {
@@ -18,24 +20,23 @@ describe('front-door handler errors', () => {
     const lines: [string, Record<string, unknown>[]][] = [];
     const log = (message: string, ...extra: Record<string, unknown>[]) => void lines.push([message, extra]);
     const consoleError = jest.spyOn(console, 'error').mockImplementation(() => {});
-    const catalog = {
-      getMessage: async () => {
-        throw new TypeError(`cannot read ${PHI}`);
-      },
-    } as unknown as Catalog;
+    const objectStore = new MemoryObjectStore();
+    jest.spyOn(objectStore, 'put').mockRejectedValue(new TypeError(`cannot write ${PHI}`));
     const deps = {
-      objectStore: {} as ObjectStore,
-      catalog,
-      hub: { publish: async () => {} },
+      objectStore,
+      catalog: new MemoryCatalog(),
+      hub: new MemoryHub(),
       logger: { debug: log, info: log, warn: log, error: log },
-      idempotencyStore: {} as FrontDoorDeps['idempotencyStore'],
-      config: DEFAULT_FRONT_DOOR_CONFIG,
+      idempotencyStore: new MemoryPersistenceLayer(),
+      config: { maxBodyBytes: SETTINGS.maxBodyBytes.default, dedupWindowSeconds: SETTINGS.dedupWindowSeconds.default },
     } satisfies FrontDoorDeps;
     const handler = createHandler(deps);
     const res = await handler(
       {
-        rawPath: '/hl7v2/messages/01J0000000000000000000000A',
-        requestContext: { http: { method: 'GET' }, authorizer: { jwt: { claims: { sub: 'reader', 'custom:read': '*' } } } },
+        rawPath: '/hl7v2/er7',
+        headers: { 'content-type': 'application/hl7-v2' },
+        body: MSG,
+        requestContext: { http: { method: 'POST' }, authorizer: { jwt: { claims: { sub: 'writer', 'custom:write': 'lab' } } } },
       },
       {},
     );

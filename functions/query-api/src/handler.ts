@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { awsClientsFor, catalogFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
 import { readQueryApiEnv } from './env';
-import { createHandler, type ApiGatewayV2Event, type ApiGatewayV2Result } from './index';
+import type { ApiGatewayV2Event, ApiGatewayV2Result } from '@hcdl/aws';
+import { createHandler } from './index';
 
 type Handler = (event: ApiGatewayV2Event, context: unknown) => Promise<ApiGatewayV2Result>;
 

@@ -1,13 +1,25 @@
-export * from './errors';
-export * from './http';
-export * from './params';
-export * from './cursor';
-export * from './access';
-export * from './ports';
-export * from './family';
-export * from './messages';
-export * from './lineage';
-export * from './diagnostics';
-export * from './patients';
-export * from './router';
-export * from './lambda';
+import middy from '@middy/core';
+import httpErrorHandler from '@middy/http-error-handler';
+import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, apiRequestOf, INTERNAL_ERROR_BODY } from '@hcdl/aws';
+import { createHttpApi, createQueryApi, type QueryApiDeps } from '@hcdl/core';
+
+/**
+ * The query-api Lambda (the read routes behind API Gateway's JWT authorizer): thin wiring of
+ * @hcdl/core's read use-cases. Unexpected errors become the contract's generic 500, logged by
+ * class name only (Middy's own logger would print the stack).
+ */
+export function createHandler(deps: QueryApiDeps) {
+  const api = createHttpApi({ read: createQueryApi(deps) });
+  const base = async (event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> => {
+    try {
+      return apiGatewayResultOf(await api.handle(apiRequestOf(event)));
+    } catch (err) {
+      deps.logger.error('read request failed', { error: (err as Error).name, routeKey: event.routeKey });
+      throw err;
+    }
+  };
+  return middy(base).use(httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY })) as unknown as (
+    event: ApiGatewayV2Event,
+    context?: unknown,
+  ) => Promise<ApiGatewayV2Result>;
+}

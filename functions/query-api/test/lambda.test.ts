@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { T0 } from '@hcdl/lake/testing';
 import type { MessageRecord } from '@hcdl/lake';
-import { createHandler, type ApiGatewayV2Event } from '../src/index';
-import { openFixture, silent, type Fixture } from './support';
+import type { ApiGatewayV2Event } from '@hcdl/aws';
+import { createHandler } from '../src/index';
+import { openFixture, silent, type Fixture } from '../../../packages/core/test/read/support';
 
 const event = (rawPath: string, claims?: Record<string, unknown>, query?: Record<string, string>): ApiGatewayV2Event => ({
   routeKey: 'GET /x',

@@ -1,21 +1,30 @@
 import middy from '@middy/core';
-import { hubEventFromSns, type SnsRecordLike } from '@hcdl/lake';
-import { createStaging, type StagingDeps } from './stage';
-
-export * from './errors';
-export * from './stage';
-export * from './steps';
-export * from './subscription';
-export * from './workflow';
+import { createStage, parseStageTarget, type Stage, type StageOutput, type StageTarget, StepInputError, targetOf } from '@hcdl/core';
+import { HubEventName, hubEventFromSqs, isHubEvent, type LogPort, type ObjectStore, type SqsRecordLike } from '@hcdl/lake';
 
 /**
- * Middy handler factory running both steps in one invocation per SNS record (a deployment
- * without a state machine). The AWS stack uses the workflow instead: `createTrigger`, then
- * `createNormalizeTask` and `createParseTask` as Step Functions tasks (see handler.ts).
+ * What the staging workflow's first task receives: the batch EventBridge Pipes reads from
+ * the staging queue (SNS delivers `ingested` events there with raw message delivery, so
+ * each record's body is the event body). The pipe's batch size is 1; a redrive or a manual
+ * run may also pass a StageTarget as it is.
  */
-export function createHandler(deps: StagingDeps) {
-  const stage = createStaging(deps);
-  return middy(async (event: { Records: SnsRecordLike[] }): Promise<void> => {
-    for (const record of event.Records) await stage(hubEventFromSns(record));
-  });
+export type StageTaskInput = SqsRecordLike[] | StageTarget;
+
+/** The staging target of a task input (one `ingested` event or a target). */
+export function stageTargetOf(input: StageTaskInput): StageTarget {
+  if (!Array.isArray(input)) return parseStageTarget(input);
+  if (input.length !== 1) throw new StepInputError(`the stage task takes one queue record per run, got ${input.length}`);
+  const event = hubEventFromSqs(input[0] as SqsRecordLike);
+  if (!isHubEvent(event, HubEventName.Ingested)) throw new StepInputError(`the stage task takes ingested events, got ${event.attributes.event}`);
+  return targetOf(event);
+}
+
+/**
+ * The stage task (Step Functions Express, task 1 of 2): thin wiring of @hcdl/core's stage
+ * use-case. It reads raw/ and may write work/ only; its output is the next task's input
+ * (core-writer's outcome task), which alone writes the zones and the catalog.
+ */
+export function createStageTask(deps: { objectStore: Pick<ObjectStore, 'get' | 'put'>; logger: LogPort; stage?: Stage }) {
+  const stage = deps.stage ?? createStage({ objectStore: deps.objectStore, logger: deps.logger });
+  return middy(async (input: StageTaskInput): Promise<StageOutput> => stage(stageTargetOf(input)));
 }

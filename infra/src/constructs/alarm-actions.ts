@@ -3,8 +3,9 @@ import type { IAspect } from 'cdktf';
 import type { IConstruct } from 'constructs';
 
 /**
- * Sends every alarm of the scope it is added to (and its recovery) to the given targets,
- * e.g. an on-call SNS topic: `Aspects.of(app).add(new AlarmActions([topicArn]))`.
+ * Sends an alarm (and its recovery) to the given targets: the lake's alarm topic and any
+ * configured on-call topic. Applied to every node of a stack by LakeStack.prepareStack (it
+ * also works as an Aspect, but aspects run too late for cross-stack references).
  */
 export class AlarmActions implements IAspect {
   constructor(private readonly targets: readonly string[]) {}

@@ -2,9 +2,9 @@ import type { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
-import { Fn, type TerraformAsset } from 'cdktf';
 import { Construct } from 'constructs';
 import { thresholdAlarm } from './alarm';
+import type { LambdaCode } from './bundle';
 import { lakeLogGroup } from './log-group';
 import { allow, assumeRolePolicy, policyDocument, type PolicyStatement } from './policy';
 
@@ -13,10 +13,12 @@ export const LAMBDA_RUNTIME = 'nodejs22.x';
 export const LAMBDA_ARCHITECTURE = 'arm64';
 
 export interface LakeFunctionProps {
-  /** Full function name (already env-prefixed), also the log group and role name. */
+  /** Full function name (already env-prefixed), also the log group's name. */
   functionName: string;
+  /** Name of the function's role: IAM names are global, so it carries the region too (globalResourceName). */
+  roleName: string;
   /** The zipped dist/ folder of the function's bundle (bundleAsset in ./bundle). */
-  code: TerraformAsset;
+  code: LambdaCode;
   /** Exported handler in dist/index.mjs, e.g. `index.handler`. */
   handler: string;
   description: string;
@@ -28,11 +30,6 @@ export interface LakeFunctionProps {
   logsKmsKeyArn: string;
   memorySize?: number;
   timeout?: number;
-  /**
-   * Asynchronous invocations that still fail after Lambda's retries land in this queue; it is
-   * encrypted with `kmsKeyArn`, which the function's role must be able to encrypt with.
-   */
-  deadLetter?: { queueArn: string; kmsKeyArn: string };
 }
 
 /**
@@ -54,7 +51,7 @@ export class LakeFunction extends Construct {
       kmsKeyArn: props.logsKmsKeyArn,
     });
     this.role = new IamRole(this, 'role', {
-      name: props.functionName,
+      name: props.roleName,
       assumeRolePolicy: assumeRolePolicy('lambda.amazonaws.com'),
     });
     const statements: PolicyStatement[] = [
@@ -62,12 +59,6 @@ export class LakeFunction extends Construct {
       allow(['logs:CreateLogStream', 'logs:PutLogEvents'], [`${this.logGroup.arn}:*`], 'WriteOwnLogs'),
       // X-Ray trace upload has no resource-level permissions: AWS requires Resource "*".
       allow(['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], ['*'], 'XRayTracing'),
-      ...(props.deadLetter !== undefined
-        ? [
-            allow(['sqs:SendMessage'], [props.deadLetter.queueArn], 'DeadLetters'),
-            allow(['kms:GenerateDataKey', 'kms:Decrypt'], [props.deadLetter.kmsKeyArn], 'EncryptDeadLetters'),
-          ]
-        : []),
       ...props.statements,
     ];
     this.policy = new IamRolePolicy(this, 'policy', { name: 'least-privilege', role: this.role.id, policy: policyDocument(statements) });
@@ -78,15 +69,15 @@ export class LakeFunction extends Construct {
       runtime: LAMBDA_RUNTIME,
       architectures: [LAMBDA_ARCHITECTURE],
       handler: props.handler,
-      filename: code.path,
-      // What the provider compares with the deployed package: base64 SHA-256 of the zip itself.
-      sourceCodeHash: Fn.filebase64sha256(code.path),
+      filename: code.asset.path,
+      // What the provider compares with the deployed package: base64 SHA-256 of the zip, a
+      // literal computed at synth (the zip is deterministic, so it moves only with the code).
+      sourceCodeHash: code.sourceCodeHash,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? 30,
       tracingConfig: { mode: 'Active' },
       environment: { variables: { NODE_OPTIONS: '--enable-source-maps', ...props.environment } },
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
-      ...(props.deadLetter !== undefined ? { deadLetterConfig: { targetArn: props.deadLetter.queueArn } } : {}),
       dependsOn: [this.logGroup, this.policy],
     });
     thresholdAlarm(this, 'errors-alarm', {

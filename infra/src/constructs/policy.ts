@@ -75,13 +75,17 @@ export function kmsDecrypt(keyArn: string): PolicyStatement {
 }
 
 /**
- * Reading objects under prefixes: GetObject (get and head) and GetObjectTagging (the S3 store
- * reads `data_src` tags with each object), plus ListBucket on the bucket itself so that a
- * missing key answers 404 instead of 403 (the store maps 404 to "no such object"; callers rely
- * on that, e.g. core-writer on a redelivered `staged` event whose work/ object is gone).
+ * Reading objects under prefixes: GetObject (get and head; tags are never read on the data
+ * path), plus ListBucket on the bucket itself so that a missing key answers 404 instead of
+ * 403 (the store maps 404 to "no such object"; callers rely on that).
  */
 export function readObjects(bucketArn: string, prefixes: readonly string[], sid: string): PolicyStatement[] {
-  return [allow(['s3:GetObject', 's3:GetObjectTagging'], objectArns(bucketArn, prefixes), sid), allow(['s3:ListBucket'], [bucketArn], `${sid}MissingIs404`)];
+  return [allow(['s3:GetObject'], objectArns(bucketArn, prefixes), sid), allow(['s3:ListBucket'], [bucketArn], `${sid}MissingIs404`)];
+}
+
+/** Writing objects with their tags (the S3 store sends `data_src` in the PutObject/CopyObject request). */
+export function writeObjects(bucketArn: string, prefixes: readonly string[], sid: string): PolicyStatement {
+  return allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(bucketArn, prefixes), sid);
 }
 
 /**
@@ -91,8 +95,8 @@ export function readObjects(bucketArn: string, prefixes: readonly string[], sid:
 export const CATALOG_MESSAGE_KEY_PREFIX = 'MSG#';
 
 /**
- * Writes of message and error rows only (what core's ingest does): every written item's
- * partition key must start with `MSG#`, so the patient index stays core-writer's alone.
+ * Writes of message and error rows only (what the front door's ingest does): every written
+ * item's partition key must start with `MSG#`, so the patient index stays core-writer's alone.
  */
 export function catalogWriteMessages(tableArn: string, sid = 'WriteMessageRows'): PolicyStatement {
   return {

@@ -22,7 +22,7 @@ export class DeadLetterQueue extends Construct {
     });
     thresholdAlarm(this, 'depth-alarm', {
       alarmName: `${props.queueName}-depth`,
-      description: `Messages are waiting in ${props.queueName}: an asynchronous subscriber failed.`,
+      description: `Messages are waiting in ${props.queueName}: their processing failed after every retry (redrive them once the cause is fixed).`,
       namespace: 'AWS/SQS',
       metricName: 'ApproximateNumberOfMessagesVisible',
       dimensions: { QueueName: this.queue.name },

@@ -5,7 +5,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { Construct } from 'constructs';
-import { policyDocument } from './policy';
+import { policyDocument, type PolicyStatement } from './policy';
 
 export interface SecureBucketProps {
   /** Bucket name prefix; Terraform appends a unique suffix (bucket names are global). */
@@ -13,6 +13,10 @@ export interface SecureBucketProps {
   kmsKeyArn: string;
   /** Prod: the bucket survives `terraform destroy` (prevent_destroy) and is never force-emptied. */
   protect: boolean;
+  /** Statements the bucket policy adds to the TLS-only deny (e.g. letting a log-delivery service write), given the bucket's ARN. */
+  statements?: (bucketArn: string) => PolicyStatement[];
+  /** Object Lock: can only be turned on when the bucket is created (a new bucket, a new name). */
+  objectLock?: boolean;
 }
 
 /**
@@ -22,6 +26,8 @@ export interface SecureBucketProps {
 export class SecureBucket extends Construct {
   readonly bucket: S3Bucket;
   readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  readonly versioning: S3BucketVersioningA;
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: SecureBucketProps) {
     super(scope, id);
@@ -29,12 +35,13 @@ export class SecureBucket extends Construct {
       bucketPrefix: props.bucketPrefix,
       forceDestroy: !props.protect,
       lifecycle: { preventDestroy: props.protect },
+      ...(props.objectLock === true ? { objectLockEnabled: true } : {}),
     });
     new S3BucketOwnershipControls(this, 'ownership', {
       bucket: this.bucket.id,
       rule: { objectOwnership: 'BucketOwnerEnforced' },
     });
-    new S3BucketVersioningA(this, 'versioning', {
+    this.versioning = new S3BucketVersioningA(this, 'versioning', {
       bucket: this.bucket.id,
       versioningConfiguration: { status: 'Enabled' },
     });
@@ -49,7 +56,7 @@ export class SecureBucket extends Construct {
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     });
-    new S3BucketPolicy(this, 'policy', {
+    this.policy = new S3BucketPolicy(this, 'policy', {
       bucket: this.bucket.id,
       policy: policyDocument([
         {
@@ -61,6 +68,7 @@ export class SecureBucket extends Construct {
           Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
           Condition: { Bool: { 'aws:SecureTransport': 'false' } },
         },
+        ...(props.statements?.(this.bucket.arn) ?? []),
       ]),
       // The policy is only accepted once public access is blocked (no race with the block).
       dependsOn: [this.publicAccessBlock],

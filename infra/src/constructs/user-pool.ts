@@ -12,11 +12,16 @@ export interface LakeUserPoolProps {
   protect: boolean;
 }
 
+/** The only sign-in flows of the app client: SRP (the password never leaves the client) and refresh. */
+export const AUTH_FLOWS = ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'] as const;
+
 /**
  * Cognito user pool of the lake's callers. Only administrators create users and set their
  * `custom:read` / `custom:write` attributes: the app client can read them (they are in the
  * ID token the API's JWT authorizer checks) but never write them, so a user cannot grant
- * itself sources.
+ * itself sources. Every sign-in needs a second factor (TOTP authenticator app); threat
+ * protection (the Plus feature plan) blocks sign-ins from compromised credentials and risky
+ * contexts and logs every sign-in's risk; passwords are verified with SRP only.
  */
 export class LakeUserPool extends Construct {
   readonly pool: CognitoUserPool;
@@ -30,8 +35,11 @@ export class LakeUserPool extends Construct {
       adminCreateUserConfig: { allowAdminCreateUserOnly: true },
       usernameAttributes: ['email'],
       autoVerifiedAttributes: ['email'],
-      mfaConfiguration: 'OPTIONAL',
+      mfaConfiguration: 'ON',
       softwareTokenMfaConfiguration: { enabled: true },
+      // Threat protection (formerly advanced security) needs the Plus feature plan.
+      userPoolTier: 'PLUS',
+      userPoolAddOns: { advancedSecurityMode: 'ENFORCED' },
       passwordPolicy: {
         minimumLength: 12,
         requireLowercase: true,
@@ -53,7 +61,7 @@ export class LakeUserPool extends Construct {
       name: `${props.name}-api`,
       userPoolId: this.pool.id,
       generateSecret: false,
-      explicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_USER_PASSWORD_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      explicitAuthFlows: [...AUTH_FLOWS],
       preventUserExistenceErrors: 'ENABLED',
       enableTokenRevocation: true,
       idTokenValidity: 60,

@@ -8,7 +8,7 @@ import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
-import { isProtected, resourceName, type InfraConfig } from '../config';
+import { globalResourceName, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
@@ -155,8 +155,9 @@ export interface LakeAnalyticsProps {
  * (staging JSON, OpenX JSON SerDe, partitioned by source/type/dt), and `staging_parquet` and
  * `fields` (the Parquet a compaction writes, by source/type and source/type/segment), all
  * with partition projection (no crawler, no MSCK REPAIR); `_meta`, `msh` and `fields` have
- * the types the local views have (./staging-glue-types); the catalog views `messages`, `errors`, `patient_identifiers` over core-writer's mirror of
- * the catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
+ * the types the local views have (./staging-glue-types); the catalog views `messages`,
+ * `errors`, `patient_identifiers` over the mirror of the catalog under `catalog/`
+ * (./catalog-glue-tables, same columns as the local views); an
  * Athena workgroup that enforces its configuration: results under `athena-results/` of the
  * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
  * and the managed policy that running `hcdl query --athena` needs.
@@ -167,7 +168,7 @@ export class LakeAnalytics extends Construct {
   readonly parquetTable: GlueCatalogTable;
   /** Every value at its HL7 position, over the Parquet a compaction writes (parquet/fields/). */
   readonly fieldsTable: GlueCatalogTable;
-  /** `messages`, `errors`, `patient_identifiers` over core-writer's catalog mirror (catalog/). */
+  /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
@@ -292,7 +293,7 @@ export class LakeAnalytics extends Construct {
       name: resourceName(config.env, 'analytics'),
       description: 'HCDL SQL over the lake (hcdl query --athena)',
       state: 'ENABLED',
-      forceDestroy: !isProtected(config.env),
+      forceDestroy: !config.protected,
       configuration: {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
@@ -308,7 +309,7 @@ export class LakeAnalytics extends Construct {
 
     const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
     this.queryPolicy = new IamPolicy(this, 'query-policy', {
-      name: resourceName(config.env, 'analytics-query'),
+      name: globalResourceName(config.env, config.region, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
       policy: policyDocument([
         allow(

@@ -57,7 +57,8 @@ export function viewColumns(view: MirroredView): GlueCatalogTableStorageDescript
 
 /**
  * Glue tables `messages`, `errors` and `patient_identifiers` over the catalog mirror that
- * core-writer keeps under `catalog/` (NDJSON rows with the local views' snake_case columns),
+ * the catalog's writers (core-writer; the front door for rejected input) keep under
+ * `catalog/` (NDJSON rows with the local views' snake_case columns),
  * so `hcdl query --athena` answers the same SQL as the local engine. `messages` and `errors`
  * are partitioned by source and day with partition projection; `patient_identifiers` is not
  * (Athena reads every file under its location, one folder per patient).

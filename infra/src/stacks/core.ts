@@ -2,20 +2,18 @@ import { DataAwsCallerIdentity } from '@cdktf/provider-aws/lib/data-aws-caller-i
 import { DataAwsPartition } from '@cdktf/provider-aws/lib/data-aws-partition';
 import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
-import type { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
-import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer/subscription';
+import { SETTINGS } from '@hcdl/lake';
+import { TerraformOutput } from 'cdktf';
 import type { Construct } from 'constructs';
-import { isProtected, type InfraConfig } from '../config';
-import { bundleAsset, type BundleSource } from '../constructs/bundle';
-import { LakeFunction } from '../constructs/lake-function';
-import { LAMBDAS } from '../handlers';
-import { allow, catalogRead, catalogWrite, catalogWriteMessages, kmsUse, objectArns, publishToHub, readObjects } from '../constructs/policy';
-import { DeadLetterQueue } from '../constructs/queue';
+import { AuditTrail, type InfraConfig } from '../config';
+import { AccessLogs } from '../constructs/access-logs';
+import { AlarmTopic } from '../constructs/alarm-topic';
+import { apiEventSelectors, DataEventTrail, dataEventSelectors } from '../constructs/data-event-trail';
+import { RawVault } from '../constructs/raw-vault';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { HubSubscription } from '../constructs/subscription';
 import { ZonePrefix } from '../zones';
 import { createCatalogTable } from './catalog-table';
 import { createLakeKey } from './kms';
@@ -23,17 +21,10 @@ import { LakeStack } from './lake-stack';
 
 export interface CoreStackProps {
   config: InfraConfig;
-  bundles: BundleSource;
 }
 
 /** The environment variables naming core's resources, as the functions' env.ts reads them. */
-export interface LakeEnvironment {
-  HCDL_LAKE_BUCKET: string;
-  HCDL_KMS_KEY_ID: string;
-  HCDL_CATALOG_TABLE: string;
-  HCDL_IDEMPOTENCY_TABLE: string;
-  HCDL_HUB_TOPIC_ARN: string;
-}
+export type LakeEnvironment = Record<(typeof SETTINGS)['lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn']['env'], string>;
 
 /**
  * What core hands on to the other stacks (front-door, staging, analytics): they receive these
@@ -47,19 +38,19 @@ export interface CoreResources {
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
-  /**
-   * Core-writer's ingest function: the front door invokes it synchronously (and only it).
-   * Not in lakeEnvironment(): the function would reference itself.
-   */
-  readonly coreIngestFunction: LambdaFunction;
+  /** Every alarm of every stack notifies it. */
+  readonly alarmTopic: SnsTopic;
   lakeEnvironment(): LakeEnvironment;
 }
 
 /**
- * core: the lake's data and its only writer. KMS key, lake and artifact buckets, catalog and
- * idempotency tables, the hub topic, the core-writer function subscribed to staging outcomes
- * and core-writer-ingest, which the front door invokes to make each message durable (ADR 0005).
- * Other stacks receive these resources as attributes of this stack.
+ * core: the lake's data and its audit. KMS key, lake and artifact buckets, catalog and
+ * idempotency tables, the hub topic; the alarm topic; S3 server access logs of every bucket;
+ * a CloudTrail trail of every data event on the buckets' objects and the tables' items (or
+ * the selectors for the organization's trail); optionally the raw zone's Object Lock vault.
+ * The functions that write the data live with the service that runs them (front-door,
+ * staging), each with the grants of its use-case only (ADR 0006). Other stacks receive these
+ * resources as attributes of this stack.
  */
 export class CoreStack extends LakeStack implements CoreResources {
   readonly key: KmsKey;
@@ -68,24 +59,32 @@ export class CoreStack extends LakeStack implements CoreResources {
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
-  readonly coreWriter: LakeFunction;
-  readonly coreWriterDlq: DeadLetterQueue;
-  readonly coreWriterIngest: LakeFunction;
-
-  get coreIngestFunction(): LambdaFunction {
-    return this.coreWriterIngest.fn;
-  }
+  readonly alarmTopic: SnsTopic;
+  readonly accessLogs: AccessLogs;
+  readonly trail?: DataEventTrail;
+  readonly rawVault?: RawVault;
 
   constructor(scope: Construct, id: string, props: CoreStackProps) {
     super(scope, id, props.config);
     const { config } = props;
-    const protect = isProtected(config.env);
+    const protect = config.protected;
     const name = (n: string) => this.resourceName(n);
     const account = new DataAwsCallerIdentity(this, 'account');
     const partition = new DataAwsPartition(this, 'partition');
 
-    this.key = createLakeKey(this, { alias: name('lake'), accountId: account.accountId, partition: partition.partition, region: config.region, protect }).key;
-    this.lakeBucket = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect }).bucket;
+    const stackTrail = config.audit.trail === AuditTrail.Stack;
+    const trailName = name('data-events');
+    const trailArn = `arn:${partition.partition}:cloudtrail:${config.region}:${account.accountId}:trail/${trailName}`;
+    this.key = createLakeKey(this, {
+      alias: name('lake'),
+      accountId: account.accountId,
+      partition: partition.partition,
+      region: config.region,
+      protect,
+      ...(stackTrail ? { trailArn } : {}),
+    }).key;
+    const lake = new SecureBucket(this, 'lake', { bucketPrefix: name('lake-'), kmsKeyArn: this.key.arn, protect });
+    this.lakeBucket = lake.bucket;
     this.artifactBucket = new SecureBucket(this, 'artifacts', { bucketPrefix: name('artifacts-'), kmsKeyArn: this.key.arn, protect }).bucket;
     new S3BucketLifecycleConfiguration(this, 'lake-lifecycle', {
       bucket: this.lakeBucket.id,
@@ -127,77 +126,59 @@ export class CoreStack extends LakeStack implements CoreResources {
       ttl: { enabled: true, attributeName: 'expiration' },
     });
     this.hubTopic = new SnsTopic(this, 'hub', { name: name('hub'), kmsMasterKeyId: this.key.arn });
+    this.alarmTopic = new AlarmTopic(this, 'alarms', {
+      name: name('alarms'),
+      kmsKeyArn: this.key.arn,
+      accountId: account.accountId,
+      emails: config.alarmEmails,
+    }).topic;
 
-    this.coreWriterDlq = new DeadLetterQueue(this, 'core-writer-dlq', { queueName: name('core-writer-dlq'), kmsKeyArn: this.key.arn });
-    // One zip of the core-writer bundle, deployed twice (SNS handler and ingest).
-    const coreWriterCode = bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle);
-    this.coreWriter = new LakeFunction(this, 'core-writer', {
-      functionName: name('core-writer'),
-      code: coreWriterCode,
-      handler: LAMBDAS.coreWriter.handler,
-      description: 'HCDL core: writes staging JSON or error records and updates the catalog',
-      ...this.coreWriterDefaults(),
-      deadLetter: { queueArn: this.coreWriterDlq.queue.arn, kmsKeyArn: this.key.arn },
-      statements: [
-        // The staging hand-off (work/) is read and cleaned; the raw bytes are read to be kept in error/.
-        ...readObjects(this.lakeBucket.arn, [ZonePrefix.Work, ZonePrefix.Raw], 'ReadHandOffAndRaw'),
-        allow(['s3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Work]), 'CleanHandOff'),
-        // The only writer of the staging and error zones (PutObjectTagging: `data_src` tags).
-        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Staging, ZonePrefix.Error]), 'WriteZones'),
-        catalogWrite(this.catalogTable.arn),
-        // Every catalog write is mirrored as NDJSON under catalog/ for Athena (MirroredCatalog).
-        allow(['s3:PutObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Catalog]), 'MirrorCatalog'),
-        // Replays of error messages re-publish `ingested`.
-        publishToHub(this.hubTopic.arn),
-        kmsUse(this.key.arn),
-      ],
-    });
-    this.coreWriterIngest = new LakeFunction(this, 'core-writer-ingest', {
-      functionName: name('core-writer-ingest'),
-      code: coreWriterCode,
-      handler: LAMBDAS.coreWriterIngest.handler,
-      description: 'HCDL core ingest: makes each accepted message durable (raw object, catalog row) for the front door',
-      ...this.coreWriterDefaults(),
-      statements: [
-        // The request bytes the front door landed, read once and then deleted.
-        ...readObjects(this.lakeBucket.arn, [ZonePrefix.Incoming], 'ReadLandedRequests'),
-        allow(['s3:DeleteObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.Incoming]), 'CleanLandedRequests'),
-        // The only writer of raw bytes; input that is not HL7 also goes to the error zone.
-        allow(['s3:PutObject', 's3:PutObjectTagging'], objectArns(this.lakeBucket.arn, [ZonePrefix.Raw, ZonePrefix.Error]), 'IngestRawAndRejected'),
-        // Message and error rows only (MSG# keys), never the patient index.
-        catalogRead(this.catalogTable.arn),
-        catalogWriteMessages(this.catalogTable.arn, 'IngestCatalogRows'),
-        // Their mirror for Athena: message and error rows only, as in the table.
-        allow(['s3:PutObject'], objectArns(this.lakeBucket.arn, [ZonePrefix.CatalogMessages, ZonePrefix.CatalogErrors]), 'MirrorCatalogRows'),
-        publishToHub(this.hubTopic.arn),
-        kmsUse(this.key.arn),
-      ],
-    });
-    new HubSubscription(this, 'core-writer-subscription', {
-      topicArn: this.hubTopic.arn,
-      fn: this.coreWriter.fn,
-      filterPolicy: CORE_WRITER_SUBSCRIPTION.filterPolicy,
-      deadLetterQueue: this.coreWriterDlq.queue,
+    if (config.rawObjectLock !== undefined) {
+      this.rawVault = new RawVault(this, 'raw-vault', {
+        bucketPrefix: name('raw-vault-'),
+        roleName: this.globalName('raw-vault-replication'),
+        lakeBucket: this.lakeBucket,
+        lakeVersioning: lake.versioning,
+        prefix: ZonePrefix.Raw,
+        kmsKeyArn: this.key.arn,
+        region: config.region,
+        protect,
+        retentionDays: config.rawObjectLock.retentionDays,
+      });
+    }
+
+    // Athena results (artifacts) hold query answers, so patient data: audited like the lake.
+    const dataBuckets = [this.lakeBucket, this.artifactBucket, ...(this.rawVault !== undefined ? [this.rawVault.bucket] : [])];
+    const targets = { buckets: dataBuckets.map((b) => b.arn), tables: [this.catalogTable.arn, this.idempotencyTable.arn] };
+    const auditSettings = { kmsKeyArn: this.key.arn, accountId: account.accountId, protect, retentionDays: config.audit.logRetentionDays };
+    if (stackTrail) {
+      this.trail = new DataEventTrail(this, 'trail', { ...auditSettings, name: trailName, trailArn, bucketPrefix: name('trail-'), targets });
+    } else {
+      new TerraformOutput(this, 'organization_trail_selectors', {
+        value: JSON.stringify(apiEventSelectors(dataEventSelectors(targets))),
+        description: "Advanced event selectors the organization's trail needs for this lake (HCDL_AUDIT_TRAIL=organization)",
+      });
+    }
+    this.accessLogs = new AccessLogs(this, 'access-logs', {
+      ...auditSettings,
+      bucketPrefix: name('access-logs-'),
+      sources: {
+        lake: this.lakeBucket,
+        artifacts: this.artifactBucket,
+        ...(this.rawVault !== undefined ? { 'raw-vault': this.rawVault.bucket } : {}),
+        ...(this.trail !== undefined ? { trail: this.trail.bucket } : {}),
+      },
     });
   }
 
-  /**
-   * The lake function defaults plus HCDL_CATALOG_MIRROR: core-writer's functions, the only
-   * writers of the catalog, mirror it under catalog/ for Athena (packages/aws catalogFor).
-   */
-  private coreWriterDefaults(): ReturnType<LakeStack['lakeFunctionDefaults']> {
-    const defaults = this.lakeFunctionDefaults(this);
-    return { ...defaults, environment: { ...defaults.environment, HCDL_CATALOG_MIRROR: 'true' } };
-  }
-
-  /** HCDL_* variables every function of the lake receives. */
+  /** HCDL_* variables every function of the lake receives (names: SETTINGS in @hcdl/lake). */
   lakeEnvironment(): LakeEnvironment {
     return {
-      HCDL_LAKE_BUCKET: this.lakeBucket.bucket,
-      HCDL_KMS_KEY_ID: this.key.arn,
-      HCDL_CATALOG_TABLE: this.catalogTable.name,
-      HCDL_IDEMPOTENCY_TABLE: this.idempotencyTable.name,
-      HCDL_HUB_TOPIC_ARN: this.hubTopic.arn,
-    };
+      [SETTINGS.lakeBucket.env]: this.lakeBucket.bucket,
+      [SETTINGS.kmsKeyId.env]: this.key.arn,
+      [SETTINGS.catalogTable.env]: this.catalogTable.name,
+      [SETTINGS.idempotencyTable.env]: this.idempotencyTable.name,
+      [SETTINGS.hubTopicArn.env]: this.hubTopic.arn,
+    } as LakeEnvironment;
   }
 }

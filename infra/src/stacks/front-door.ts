@@ -1,10 +1,22 @@
+import { SETTINGS } from '@hcdl/lake';
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { isProtected, type InfraConfig } from '../config';
+import type { InfraConfig } from '../config';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeHttpApi } from '../constructs/http-api';
 import { LakeFunction } from '../constructs/lake-function';
-import { allow, catalogRead, idempotencyUse, kmsDecrypt, kmsUse, objectArns, readObjects } from '../constructs/policy';
+import {
+  allow,
+  catalogRead,
+  catalogWriteMessages,
+  idempotencyUse,
+  kmsDecrypt,
+  kmsUse,
+  objectArns,
+  publishToHub,
+  readObjects,
+  writeObjects,
+} from '../constructs/policy';
 import { LakeUserPool } from '../constructs/user-pool';
 import { LAMBDAS } from '../handlers';
 import { API_ROUTES } from '../routes';
@@ -21,7 +33,8 @@ export interface FrontDoorStackProps {
 /**
  * front-door: who may call the lake and how. Cognito user pool (custom:read / custom:write)
  * and its app client, the HTTP API with a JWT authorizer and the contract routes, the
- * front-door function (ingest) and the query-api function (reads).
+ * front-door function (submit + ingest: the message is durable before the 2xx) and the
+ * query-api function (reads).
  */
 export class FrontDoorStack extends LakeStack {
   readonly userPool: LakeUserPool;
@@ -32,34 +45,42 @@ export class FrontDoorStack extends LakeStack {
   constructor(scope: Construct, id: string, props: FrontDoorStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
 
-    this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: isProtected(config.env) });
+    this.userPool = new LakeUserPool(this, 'users', { name: name('users'), protect: config.protected });
 
     const defaults = this.lakeFunctionDefaults(core);
     this.frontDoor = new LakeFunction(this, 'front-door', {
       functionName: name('front-door'),
+      roleName: this.globalName('front-door'),
       code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
       handler: LAMBDAS.frontDoor.handler,
-      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup; core-writer ingests)',
+      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, durable ingest)',
       ...defaults,
-      environment: { ...defaults.environment, HCDL_CORE_INGEST_FUNCTION: core.coreIngestFunction.arn },
+      // Rejected input is recorded with status error: its rows are mirrored for Athena.
+      environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true' },
       statements: [
-        // Core-writer's ingest function makes each message durable before the 2xx (ADR 0005):
-        // this function writes no zone and no catalog row, it only lands the request bytes.
-        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Incoming]), 'LandRequests'),
-        allow(['lambda:InvokeFunction'], [core.coreIngestFunction.arn], 'InvokeCoreIngest'),
-        // GET /hl7v2/messages/{id}.
+        // The ingest use-case (ADR 0006): raw bytes of every message, put untagged and never
+        // overwritten (no tagging right on raw/); input that is not HL7 also goes to the error
+        // zone, tagged with its raw key. Never staging/, never the patient index.
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Raw]), 'IngestRaw'),
+        writeObjects(lake, [ZonePrefix.Error], 'KeepRejected'),
+        // Message and error rows only (MSG# keys); reads for the retried-write checks.
         catalogRead(core.catalogTable.arn),
+        catalogWriteMessages(core.catalogTable.arn, 'IngestCatalogRows'),
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.CatalogMessages, ZonePrefix.CatalogErrors]), 'MirrorCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
-        // SSE-KMS puts of the landed bytes, reads of the KMS-encrypted tables.
+        publishToHub(core.hubTopic.arn),
+        // SSE-KMS puts, the KMS-encrypted tables and topic.
         kmsUse(core.key.arn),
       ],
     });
 
     this.queryApi = new LakeFunction(this, 'query-api', {
       functionName: name('query-api'),
+      roleName: this.globalName('query-api'),
       code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
       handler: LAMBDAS.queryApi.handler,
       description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',

@@ -10,6 +10,8 @@ export interface LakeKeyProps {
   region: string;
   /** Prod waits the maximum 30 days before a scheduled deletion; dev 7. */
   protect: boolean;
+  /** ARN of the stack's CloudTrail trail, which encrypts its log files with this key; none: the organization's trail. */
+  trailArn?: string;
 }
 
 // Key administration and use delegated to IAM policies of the account (no `kms:*`).
@@ -36,8 +38,10 @@ const ACCOUNT_ACTIONS = [
 
 /**
  * The lake's customer-managed key (rotation on). A key policy's Resource is always "*"
- * (it means "this key"). SNS may use it to deliver to the encrypted dead-letter queues, and
- * CloudWatch Logs to encrypt the account's log groups in this region.
+ * (it means "this key"). Services may use it for this account only: SNS to deliver to the
+ * encrypted queues, CloudWatch Logs to encrypt the log groups, CloudWatch alarms to publish to
+ * the encrypted alarm topic, S3 server access logging to write into the encrypted log bucket,
+ * and the stack's trail to encrypt its log files.
  */
 export function createLakeKey(scope: Construct, props: LakeKeyProps): { key: KmsKey; alias: KmsAlias } {
   const key = new KmsKey(scope, 'lake-key', {
@@ -68,6 +72,46 @@ export function createLakeKey(scope: Construct, props: LakeKeyProps): { key: Kms
         Resource: '*',
         Condition: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${props.partition}:logs:${props.region}:${props.accountId}:log-group:*` } },
       },
+      {
+        Sid: 'CloudWatchAlarmsPublishToEncryptedTopic',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+      },
+      {
+        Sid: 'S3AccessLogsEncrypt',
+        Effect: 'Allow',
+        Principal: { Service: 'logging.s3.amazonaws.com' },
+        Action: ['kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+      },
+      ...(props.trailArn === undefined
+        ? []
+        : [
+            {
+              Sid: 'CloudTrailEncryptsLogFiles',
+              Effect: 'Allow' as const,
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: ['kms:GenerateDataKey*'],
+              Resource: '*',
+              Condition: {
+                StringEquals: { 'aws:SourceArn': props.trailArn },
+                StringLike: { 'kms:EncryptionContext:aws:cloudtrail:arn': `arn:${props.partition}:cloudtrail:*:${props.accountId}:trail/*` },
+              },
+            },
+            {
+              // DescribeKey carries no encryption context: its own statement, on the trail's ARN only.
+              Sid: 'CloudTrailDescribesKey',
+              Effect: 'Allow' as const,
+              Principal: { Service: 'cloudtrail.amazonaws.com' },
+              Action: ['kms:DescribeKey'],
+              Resource: '*',
+              Condition: { StringEquals: { 'aws:SourceArn': props.trailArn } },
+            },
+          ]),
     ]),
   });
   const alias = new KmsAlias(scope, 'lake-key-alias', { name: `alias/${props.alias}`, targetKeyId: key.keyId });

@@ -1,21 +1,24 @@
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { PipesPipe } from '@cdktf/provider-aws/lib/pipes-pipe';
 import { SfnStateMachine } from '@cdktf/provider-aws/lib/sfn-state-machine';
-import { STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7/subscription';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { STAGING_SUBSCRIPTION } from '@hcdl/core/subscriptions';
+import { SETTINGS } from '@hcdl/lake';
 import type { Construct } from 'constructs';
 import type { InfraConfig } from '../config';
 import { thresholdAlarm } from '../constructs/alarm';
 import { bundleAsset, type BundleSource } from '../constructs/bundle';
 import { LakeFunction } from '../constructs/lake-function';
 import { lakeLogGroup } from '../constructs/log-group';
-import { allow, assumeRolePolicy, catalogRead, kmsUse, objectArns, policyDocument, publishToHub, readObjects } from '../constructs/policy';
+import { allow, assumeRolePolicy, catalogWrite, kmsUse, objectArns, policyDocument, publishToHub, readObjects, writeObjects } from '../constructs/policy';
 import { DeadLetterQueue } from '../constructs/queue';
-import { HubSubscription } from '../constructs/subscription';
+import { HubQueueSubscription } from '../constructs/queue-subscription';
 import { LAMBDAS } from '../handlers';
 import { ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { LakeStack } from './lake-stack';
-import { stagingWorkflowDefinition } from './staging-workflow';
+import { stagingWorkflowDefinition, TASK_TIMEOUT_SECONDS, WORKFLOW_TIMEOUT_SECONDS } from './staging-workflow';
 
 export interface StagingStackProps {
   config: InfraConfig;
@@ -23,76 +26,111 @@ export interface StagingStackProps {
   core: CoreResources;
 }
 
+/** Receives of one `ingested` event before it is kept in the staging dead-letter queue. */
+export const STAGING_MAX_RECEIVES = 5;
+/** A received event stays invisible longer than a whole workflow run may take. */
+export const STAGING_VISIBILITY_SECONDS = WORKFLOW_TIMEOUT_SECONDS + 60;
+/** The functions stop before their task's timeout, so a slow run fails in the function, logged. */
+const FUNCTION_TIMEOUT_SECONDS = TASK_TIMEOUT_SECONDS - 5;
+
 /**
- * staging: HL7 v2 ER7 -> staging JSON. The trigger function is subscribed to the hub with the
- * filter policy declared beside it (functions/staging-er7/src/subscription.ts, the same one
- * the local hub evaluates) and starts one Step Functions Express run per message: normalize
- * then parse. Asynchronous failures end in encrypted dead-letter queues with alarms.
+ * staging: HL7 v2 ER7 -> staging JSON (docs/adr/0006). The hub delivers `ingested` events to
+ * the staging queue (raw delivery, the filter policy declared once in @hcdl/core, the one the
+ * local hub evaluates); an EventBridge pipe runs one Step Functions Express workflow per event
+ * (no Lambda in between): Stage (reads raw/ only, writes work/ only: the code reading hostile
+ * input holds no right to change the lake) then Outcome (core-writer: the only writer of
+ * staging/, of a message's outcome and of the patient index). Per message: three Lambda
+ * invocations in all, with the front door's (docs/aws-calls.md).
  */
 export class StagingStack extends LakeStack {
-  readonly trigger: LakeFunction;
-  readonly normalize: LakeFunction;
-  readonly parse: LakeFunction;
+  readonly stage: LakeFunction;
+  readonly coreWriter: LakeFunction;
+  readonly queue: SqsQueue;
+  readonly dlq: DeadLetterQueue;
   readonly stateMachine: SfnStateMachine;
-  readonly triggerDlq: DeadLetterQueue;
-  readonly workflowDlq: DeadLetterQueue;
+  readonly pipe: PipesPipe;
 
   constructor(scope: Construct, id: string, props: StagingStackProps) {
     super(scope, id, props.config);
     const { config, core } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
-    // One zip of the staging-er7 bundle, shared by its three handlers.
-    const code = bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingNormalize.bundle);
-    const common = { code, ...this.lakeFunctionDefaults(core) };
+    const defaults = this.lakeFunctionDefaults(core);
 
-    this.normalize = new LakeFunction(this, 'normalize', {
-      ...common,
-      functionName: name('staging-normalize'),
-      handler: LAMBDAS.stagingNormalize.handler,
-      description: 'HCDL staging step 1: decode and normalize the raw bytes into the work/ area',
-      timeout: 60,
+    this.stage = new LakeFunction(this, 'stage', {
+      ...defaults,
+      code: bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingStage.bundle),
+      functionName: name('staging-stage'),
+      roleName: this.globalName('staging-stage'),
+      handler: LAMBDAS.stagingStage.handler,
+      description: 'HCDL staging task 1: raw bytes -> staging JSON and patient facts (one normalization, one parse)',
+      timeout: FUNCTION_TIMEOUT_SECONDS,
       statements: [
         ...readObjects(lake, [ZonePrefix.Raw], 'ReadRaw'),
-        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
+        // Staging JSON too large for the workflow state is handed over through work/staging/.
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.WorkStaging]), 'HandOverLargeOutput'),
         kmsUse(core.key.arn),
       ],
     });
-    this.parse = new LakeFunction(this, 'parse', {
-      ...common,
-      functionName: name('staging-parse'),
-      handler: LAMBDAS.stagingParse.handler,
-      description: 'HCDL staging step 2: parse, hand the staging JSON to core via work/, publish staged or failed',
-      timeout: 60,
+    this.coreWriter = new LakeFunction(this, 'core-writer', {
+      ...defaults,
+      // Catalog writes are mirrored as NDJSON under catalog/ for Athena (packages/aws catalogFor).
+      environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true' },
+      code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
+      functionName: name('core-writer'),
+      roleName: this.globalName('core-writer'),
+      handler: LAMBDAS.coreWriter.handler,
+      description: 'HCDL staging task 2: staging JSON or error record, catalog row, patient index, staged/failed',
+      timeout: FUNCTION_TIMEOUT_SECONDS,
       statements: [
-        // Reads the raw bytes only to normalize again on a retry whose work/ copy is gone;
-        // never deletes it (the lake bucket's lifecycle expires work/), so a retry can re-read it.
-        ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Work], 'ReadRawAndHandOff'),
-        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Work]), 'WriteHandOff'),
-        catalogRead(core.catalogTable.arn),
+        // Large hand-offs are read and cleaned; raw/ is read as the source of the error zone's copy.
+        ...readObjects(lake, [ZonePrefix.WorkStaging, ZonePrefix.Raw], 'ReadHandOffAndRaw'),
+        allow(['s3:DeleteObject'], objectArns(lake, [ZonePrefix.WorkStaging]), 'CleanHandOff'),
+        writeObjects(lake, [ZonePrefix.Staging, ZonePrefix.Error], 'WriteZones'),
+        catalogWrite(core.catalogTable.arn),
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Catalog]), 'MirrorCatalog'),
         publishToHub(core.hubTopic.arn),
         kmsUse(core.key.arn),
       ],
     });
 
-    this.workflowDlq = new DeadLetterQueue(this, 'workflow-dlq', { queueName: name('staging-workflow-dlq'), kmsKeyArn: core.key.arn });
-    this.stateMachine = this.createStateMachine(name('staging'), config.logRetentionDays, core);
-
-    this.triggerDlq = new DeadLetterQueue(this, 'trigger-dlq', { queueName: name('staging-trigger-dlq'), kmsKeyArn: core.key.arn });
-    this.trigger = new LakeFunction(this, 'trigger', {
-      ...common,
-      environment: { ...common.environment, HCDL_STAGING_STATE_MACHINE_ARN: this.stateMachine.arn },
-      functionName: name('staging-trigger'),
-      handler: LAMBDAS.stagingTrigger.handler,
-      description: 'HCDL staging trigger: one Express workflow run per ingested HL7 v2 ER7 message',
-      deadLetter: { queueArn: this.triggerDlq.queue.arn, kmsKeyArn: core.key.arn },
-      statements: [allow(['states:StartExecution'], [this.stateMachine.arn], 'StartStagingRun')],
+    this.dlq = new DeadLetterQueue(this, 'staging-dlq', { queueName: name('staging-dlq'), kmsKeyArn: core.key.arn });
+    this.queue = new SqsQueue(this, 'staging-queue', {
+      name: name('staging'),
+      kmsMasterKeyId: core.key.arn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      visibilityTimeoutSeconds: STAGING_VISIBILITY_SECONDS,
+      messageRetentionSeconds: 4 * 24 * 3600,
+      redrivePolicy: JSON.stringify({ deadLetterTargetArn: this.dlq.queue.arn, maxReceiveCount: STAGING_MAX_RECEIVES }),
     });
-    new HubSubscription(this, 'trigger-subscription', {
-      topicArn: core.hubTopic.arn,
-      fn: this.trigger.fn,
-      filterPolicy: STAGING_SUBSCRIPTION.filterPolicy,
-      deadLetterQueue: this.triggerDlq.queue,
+    new HubQueueSubscription(this, 'staging-subscription', { topicArn: core.hubTopic.arn, queue: this.queue, filterPolicy: STAGING_SUBSCRIPTION.filterPolicy });
+
+    this.stateMachine = this.createStateMachine(name('staging'), config.logRetentionDays, core);
+    this.pipe = this.createPipe(name('staging'), core);
+  }
+
+  /** One Express run per queued `ingested` event, started synchronously: a failed run leaves the event in the queue. */
+  private createPipe(pipeName: string, core: CoreResources): PipesPipe {
+    const role = new IamRole(this, 'pipe-role', { name: this.globalName('staging-pipe'), assumeRolePolicy: assumeRolePolicy('pipes.amazonaws.com') });
+    const policy = new IamRolePolicy(this, 'pipe-policy', {
+      name: 'least-privilege',
+      role: role.id,
+      policy: policyDocument([
+        allow(['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'], [this.queue.arn], 'ReadStagingQueue'),
+        allow(['kms:Decrypt'], [core.key.arn], 'DecryptQueuedEvents'),
+        allow(['states:StartSyncExecution'], [this.stateMachine.arn], 'RunStaging'),
+      ]),
+    });
+    return new PipesPipe(this, 'pipe', {
+      name: pipeName,
+      description: 'HCDL: one staging workflow run per ingested HL7 v2 ER7 message',
+      roleArn: role.arn,
+      source: this.queue.arn,
+      target: this.stateMachine.arn,
+      sourceParameters: { sqsQueueParameters: { batchSize: 1 } },
+      targetParameters: { stepFunctionStateMachineParameters: { invocationType: 'REQUEST_RESPONSE' } },
+      dependsOn: [policy],
     });
   }
 
@@ -103,15 +141,13 @@ export class StagingStack extends LakeStack {
       retentionInDays: logRetentionDays,
       kmsKeyArn: core.key.arn,
     });
-    const role = new IamRole(this, 'workflow-role', { name: `${machineName}-workflow`, assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
-    const fns = [this.normalize.fn.arn, this.parse.fn.arn];
+    const role = new IamRole(this, 'workflow-role', { name: this.globalName('staging-workflow'), assumeRolePolicy: assumeRolePolicy('states.amazonaws.com') });
+    const fns = [this.stage.fn.arn, this.coreWriter.fn.arn];
     const policy = new IamRolePolicy(this, 'workflow-policy', {
       name: 'least-privilege',
       role: role.id,
       policy: policyDocument([
         allow(['lambda:InvokeFunction'], [...fns, ...fns.map((arn) => `${arn}:*`)], 'InvokeSteps'),
-        allow(['sqs:SendMessage'], [this.workflowDlq.queue.arn], 'KeepFailedRuns'),
-        allow(['kms:GenerateDataKey', 'kms:Decrypt'], [core.key.arn], 'EncryptDeadLetters'),
         // Log delivery and X-Ray have no resource-level permissions: AWS requires Resource "*".
         allow(
           [
@@ -134,22 +170,16 @@ export class StagingStack extends LakeStack {
       name: machineName,
       type: 'EXPRESS',
       roleArn: role.arn,
-      definition: JSON.stringify(
-        stagingWorkflowDefinition({
-          normalizeFunctionArn: this.normalize.fn.arn,
-          parseFunctionArn: this.parse.fn.arn,
-          deadLetterQueueUrl: this.workflowDlq.queue.url,
-        }),
-      ),
-      // Execution data stays out of the logs: states hold ids and keys, never message content,
-      // but errors' causes are not ours to vouch for.
-      loggingConfiguration: { logDestination: `${logs.arn}:*`, level: 'ALL', includeExecutionData: false },
+      definition: JSON.stringify(stagingWorkflowDefinition({ stageFunctionArn: this.stage.fn.arn, outcomeFunctionArn: this.coreWriter.fn.arn })),
+      // Execution data stays out of the logs: the state between the tasks holds the staging
+      // JSON and patient identifiers (message content), never to be logged.
+      loggingConfiguration: { logDestination: `${logs.arn}:*`, level: 'ERROR', includeExecutionData: false },
       tracingConfiguration: { enabled: true },
       dependsOn: [policy],
     });
     thresholdAlarm(this, 'workflow-failures-alarm', {
       alarmName: `${machineName}-failed-runs`,
-      description: `${machineName} runs failed after retries (kept in the staging workflow DLQ).`,
+      description: `${machineName} runs failed after retries (the event goes back to the staging queue, then its DLQ).`,
       namespace: 'AWS/States',
       metricName: 'ExecutionsFailed',
       dimensions: { StateMachineArn: machine.arn },

@@ -147,3 +147,64 @@ export function roleStatements(stacks: Record<string, TfJson>, roleName: string)
 export function grants(statements: readonly Statement[], actions: readonly string[], resource: RegExp): boolean {
   return statements.some((s) => s.Effect === 'Allow' && list(s.Action).some((a) => actions.includes(a)) && list(s.Resource).some((r) => resource.test(r)));
 }
+
+/** A glob of IAM (`*` any run of characters, `?` one character) as a RegExp over the whole text. */
+function globRegExp(glob: string): RegExp {
+  return new RegExp(
+    `^${glob
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
+}
+
+/** Whether a granted action (maybe `s3:Put*`, `*`) covers an action. */
+export const actionCovers = (granted: string, action: string): boolean => globRegExp(granted).test(action);
+
+// The lake bucket as the stacks reference it: in core `${aws_s3_bucket.lake_bucket_<hash>.arn}`,
+// elsewhere the remote-state output of that attribute.
+const LAKE_BUCKET_ARN =
+  /^\$\{(aws_s3_bucket\.lake_bucket_[0-9A-F]+\.arn|data\.terraform_remote_state\.cross-stack-reference-input-core\.outputs\.cross-stack-output-aws_s3_bucketlake_bucket_[0-9A-F]+arn)\}/;
+
+/** Whether a resource ARN (maybe `<bucket>/raw/*`, `<bucket>/*`, `*`) covers an object key of the lake bucket. */
+export function resourceCoversObject(resource: string, key: string): boolean {
+  if (resource === '*') return true;
+  const bucket = LAKE_BUCKET_ARN.exec(resource);
+  if (bucket === null) return false;
+  const rest = resource.slice(bucket[0].length);
+  return rest.startsWith('/') && globRegExp(rest.slice(1)).test(key);
+}
+
+/** Whether an Allow statement grants `action` on the object `key` of the lake bucket (conditions on objects are not used: none allowed). */
+export function allowsOnObject(statements: readonly Statement[], action: string, key: string): boolean {
+  return statements.some((s) => {
+    if (s.Effect !== 'Allow' || !list(s.Action).some((a) => actionCovers(a, action))) return false;
+    if (!list(s.Resource).some((r) => resourceCoversObject(r, key))) return false;
+    if (s.Condition !== undefined) throw new Error(`statement ${s.Sid ?? '?'} has a condition on objects: this check does not evaluate it`);
+    return true;
+  });
+}
+
+/**
+ * Whether an Allow statement grants `action` on an item of the table whose ARN matches
+ * `table` and whose partition key is `pk`: no condition, or a `dynamodb:LeadingKeys`
+ * StringLike condition one of whose patterns matches `pk`. Any other condition throws (the
+ * check would not know what it allows).
+ */
+export function allowsOnItem(statements: readonly Statement[], action: string, table: RegExp, pk: string): boolean {
+  return statements.some((s) => {
+    if (s.Effect !== 'Allow' || !list(s.Action).some((a) => actionCovers(a, action))) return false;
+    if (!list(s.Resource).some((r) => r === '*' || table.test(r))) return false;
+    if (s.Condition === undefined) return true;
+    const condition = s.Condition as Record<string, Record<string, unknown>>;
+    const operators = Object.keys(condition);
+    const leading = condition['ForAllValues:StringLike']?.['dynamodb:LeadingKeys'];
+    if (operators.length !== 1 || Object.keys(condition['ForAllValues:StringLike'] ?? {}).length !== 1 || leading === undefined) {
+      throw new Error(`statement ${s.Sid ?? '?'} has a condition this check does not evaluate: ${JSON.stringify(s.Condition)}`);
+    }
+    return list(leading as string | string[]).some((pattern) => globRegExp(pattern).test(pk));
+  });
+}
+
+/** Every action granted (Allow) by the statements. */
+export const allowedActions = (statements: readonly Statement[]): string[] => statements.filter((s) => s.Effect === 'Allow').flatMap((s) => list(s.Action));

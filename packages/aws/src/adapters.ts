@@ -3,7 +3,6 @@ import type { AwsClients } from './clients';
 import { DynamoCatalog } from './dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from './idempotency/idempotency-store';
 import { S3ObjectStore } from './s3/s3-object-store';
-import { StepFunctionsStarter } from './sfn/step-functions-starter';
 import { SnsHub } from './sns/sns-hub';
 
 /** Names of the lake's AWS resources (from the environment, read by each function's env.ts). */
@@ -14,8 +13,6 @@ export interface AwsAdaptersConfig {
   catalogTable: string;
   idempotencyTable: string;
   hubTopicArn: string;
-  /** Only the staging trigger needs it; `stagingStarter.start` fails without it. */
-  stagingStateMachineArn?: string | undefined;
 }
 
 export interface AwsAdapters {
@@ -23,7 +20,6 @@ export interface AwsAdapters {
   catalog: DynamoCatalog;
   idempotencyStore: DynamoDBPersistenceLayer;
   hub: SnsHub;
-  stagingStarter: StepFunctionsStarter;
 }
 
 /**
@@ -36,6 +32,5 @@ export function createAwsAdapters(config: AwsAdaptersConfig, clients: AwsClients
     catalog: new DynamoCatalog(clients.dynamo, config.catalogTable),
     idempotencyStore: createIdempotencyStore({ idempotencyTable: config.idempotencyTable }, clients),
     hub: new SnsHub(clients.sns, config.hubTopicArn),
-    stagingStarter: new StepFunctionsStarter(clients.sfn, config.stagingStateMachineArn),
   };
 }

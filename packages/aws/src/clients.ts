@@ -1,19 +1,16 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { S3Client } from '@aws-sdk/client-s3';
-import type { SFNClient } from '@aws-sdk/client-sfn';
 import type { SNSClient } from '@aws-sdk/client-sns';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from './clients/dynamodb';
 import { AwsClientRegistry, type AwsClientsConfig } from './clients/registry';
 import { S3_CLIENT } from './clients/s3';
-import { SFN_CLIENT } from './clients/sfn';
 import { SNS_CLIENT } from './clients/sns';
 
 export { AwsClientRegistry, clientOptions, type AwsClientsConfig, type ClientEndpoints, type ClientFactory, type DestroyableClient } from './clients/registry';
 export { S3_CLIENT } from './clients/s3';
 export { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from './clients/dynamodb';
 export { SNS_CLIENT } from './clients/sns';
-export { SFN_CLIENT } from './clients/sfn';
 
 /** The SDK v3 clients every adapter takes, by name. */
 export interface AwsClients {
@@ -23,7 +20,6 @@ export interface AwsClients {
   /** The low-level client under `dynamo` (Powertools' persistence layer takes this one). */
   readonly dynamoRaw: DynamoDBClient;
   readonly sns: SNSClient;
-  readonly sfn: SFNClient;
 }
 
 /** A registry that also names every client; each is still created on first use. */
@@ -40,13 +36,10 @@ class NamedAwsClients extends AwsClientRegistry implements AwsClients {
   get sns(): SNSClient {
     return this.get(SNS_CLIENT);
   }
-  get sfn(): SFNClient {
-    return this.get(SFN_CLIENT);
-  }
 }
 
 /**
- * All five clients by name, each constructed on first access and then reused (never at
+ * All four clients by name, each constructed on first access and then reused (never at
  * import time). This module imports every SDK client package: Lambda code goes through
  * `awsClientsFor` and the `...For` builders instead, which reach only the factories they use.
  */
@@ -57,5 +50,5 @@ export function createAwsClients(config: AwsClientsConfig): AwsClients & AwsClie
 /** Releases the sockets of the clients created so far (tests, or a process that stops). */
 export function destroyAwsClients(clients: AwsClients | AwsClientRegistry): void {
   if (clients instanceof AwsClientRegistry) clients.destroy();
-  else for (const c of [clients.s3, clients.dynamo, clients.dynamoRaw, clients.sns, clients.sfn]) c.destroy();
+  else for (const c of [clients.s3, clients.dynamo, clients.dynamoRaw, clients.sns]) c.destroy();
 }

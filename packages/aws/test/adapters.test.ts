@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { mockClient } from 'aws-sdk-client-mock';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
-import { newMessageId, rawKey } from '@hcdl/lake';
 import { hubEvent, messageRecord, T0 } from '@hcdl/lake/testing';
 import { createAwsAdapters, type AwsAdaptersConfig } from '../src/adapters';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../src/clients';
@@ -12,14 +10,13 @@ import { startDynalite, TEST_CREDENTIALS, TEST_REGION, type DynamoServer } from 
 import { startS3rver, type S3Server } from './support/s3rver';
 
 // createAwsClients + createAwsAdapters wired to the loopback servers (S3, DynamoDB) and to
-// mocked SNS / Step Functions clients: what a Lambda's loader builds on its first call.
+// a mocked SNS client: what a Lambda's loader builds on its first call.
 const CONFIG: AwsAdaptersConfig = {
   lakeBucket: 'hcdl-test-lake',
   kmsKeyId: 'alias/hcdl-test',
   catalogTable: 'hcdl-test-catalog',
   idempotencyTable: 'hcdl-test-idempotency',
   hubTopicArn: 'arn:aws:sns:us-east-1:123456789012:hcdl-test-hub',
-  stagingStateMachineArn: 'arn:aws:states:us-east-1:123456789012:stateMachine:hcdl-test-staging',
 };
 let s3: S3Server;
 let dynamo: DynamoServer;
@@ -57,31 +54,24 @@ describe('createAwsClients', () => {
 });
 
 describe('createAwsAdapters', () => {
-  it('builds every port on the injected clients: S3 and DynamoDB for real, SNS and Step Functions on their clients', async () => {
+  it('builds every port on the injected clients: S3 and DynamoDB for real, SNS on its client', async () => {
     const adapters = createAwsAdapters(CONFIG, clients);
     const snsMock = mockClient(clients.sns);
-    const sfnMock = mockClient(clients.sfn);
     try {
       snsMock.on(PublishCommand).resolves({});
-      sfnMock.on(StartExecutionCommand).resolves({ executionArn: 'x', startDate: new Date() });
 
       const record = messageRecord('lab-a', T0);
       await adapters.objectStore.put({ key: record.rawKey, body: 'MSH|^~\\&|', tags: { zone: 'raw' } });
-      expect((await adapters.objectStore.head(record.rawKey))?.tags).toEqual({ zone: 'raw' });
+      expect(await adapters.objectStore.getTags(record.rawKey)).toEqual({ zone: 'raw' });
       await adapters.catalog.putMessage(record);
       expect(await adapters.catalog.getMessage(record.messageId)).toEqual(record);
 
       await adapters.hub.publish(hubEvent({ source: 'lab-a' }));
       expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(CONFIG.hubTopicArn);
 
-      const id = newMessageId();
-      await adapters.stagingStarter.start(`${id}-1`, { messageId: id, source: 'lab-a', rawKey: rawKey('lab-a', id), attempt: 1 });
-      expect(sfnMock.commandCalls(StartExecutionCommand)[0]?.args[0].input.stateMachineArn).toBe(CONFIG.stagingStateMachineArn);
-
       expect(adapters.idempotencyStore).toBeInstanceOf(DynamoDBPersistenceLayer);
     } finally {
       snsMock.restore();
-      sfnMock.restore();
     }
   });
 });

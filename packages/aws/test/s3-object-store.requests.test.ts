@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it, beforeEach } from '@jest/globals';
 import {
+  CopyObjectCommand,
   GetObjectCommand,
   GetObjectTaggingCommand,
   HeadObjectCommand,
@@ -13,7 +14,7 @@ import {
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { ObjectAlreadyExistsError } from '@hcdl/lake';
+import { NotFoundError, ObjectAlreadyExistsError } from '@hcdl/lake';
 import { collect } from '@hcdl/lake/testing';
 import { S3ObjectStore } from '../src/s3/s3-object-store';
 
@@ -38,7 +39,7 @@ describe('S3ObjectStore requests', () => {
       body: 'é{}',
       contentType: 'application/json',
       metadata: { 'message-id': 'M1' },
-      tags: { data_src: 'raw/source=lab/a b&c=d.hl7', zone: 'staging' },
+      tags: { data_src: 'raw/source=lab/a b+c=d.hl7', zone: 'staging' },
     });
     const input = s3.commandCalls(PutObjectCommand)[0]?.args[0].input;
     expect(input).toEqual({
@@ -48,7 +49,7 @@ describe('S3ObjectStore requests', () => {
       ContentLength: 4,
       ContentType: 'application/json',
       Metadata: { 'message-id': 'M1' },
-      Tagging: 'data_src=raw%2Fsource%3Dlab%2Fa%20b%26c%3Dd.hl7&zone=staging',
+      Tagging: 'data_src=raw%2Fsource%3Dlab%2Fa%20b%2Bc%3Dd.hl7&zone=staging',
       ServerSideEncryption: 'aws:kms',
       SSEKMSKeyId: 'arn:aws:kms:us-east-1:123456789012:key/k-1',
       BucketKeyEnabled: true,
@@ -102,19 +103,38 @@ describe('S3ObjectStore requests', () => {
     await expect(store.get('raw/missing')).rejects.toBeInstanceOf(NoSuchBucket);
   });
 
-  it('releases the object body and fails when reading the tags fails (e.g. no s3:GetObjectTagging)', async () => {
-    let destroyed = false;
-    const body = Object.assign(Readable.from([Buffer.from('x')]), {
-      transformToByteArray: async () => new Uint8Array([120]),
-      transformToString: async () => 'x',
-      transformToWebStream: () => new ReadableStream(),
+  it('get and head make one request each and never read the tags; getTags reads them', async () => {
+    s3.on(GetObjectCommand).resolves({
+      Body: Object.assign(Readable.from([Buffer.from('x')]), { transformToByteArray: async () => new Uint8Array([120]) }) as never,
+      Metadata: {},
     });
-    body.on('close', () => (destroyed = true));
-    s3.on(GetObjectCommand).resolves({ Body: body as never, Metadata: {} });
-    s3.on(GetObjectTaggingCommand).rejects(failure('AccessDenied', 403));
-    await expect(new S3ObjectStore(client(), { bucket: 'lake' }).get('raw/a.hl7')).rejects.toMatchObject({ name: 'AccessDenied' });
-    await new Promise((r) => setImmediate(r));
-    expect(destroyed).toBe(true);
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 1, Metadata: {} });
+    s3.on(GetObjectTaggingCommand).resolves({ TagSet: [{ Key: 'data_src', Value: 'raw/a.hl7' }] });
+    const store = new S3ObjectStore(client(), { bucket: 'lake' });
+    expect((await store.get('staging/a.json'))?.body).toEqual(new Uint8Array([120]));
+    expect((await store.head('staging/a.json'))?.size).toBe(1);
+    expect(s3.commandCalls(GetObjectTaggingCommand)).toHaveLength(0);
+    expect(await store.getTags('staging/a.json')).toEqual({ data_src: 'raw/a.hl7' });
+    expect(s3.commandCalls(GetObjectTaggingCommand)).toHaveLength(1);
+  });
+
+  it('copies inside the bucket with CopyObject: URL-encoded source, new tags (REPLACE), SSE-KMS, If-None-Match when asked', async () => {
+    s3.on(CopyObjectCommand).resolves({});
+    const store = new S3ObjectStore(client(), { bucket: 'lake', kmsKeyId: 'k-1' });
+    await store.copy({ from: 'raw/source=lab/a b.hl7', to: 'error/source=lab/a.hl7', tags: { data_src: 'raw/source=lab/a b.hl7' }, ifNoneMatch: true });
+    expect(s3.commandCalls(CopyObjectCommand)[0]?.args[0].input).toEqual({
+      Bucket: 'lake',
+      Key: 'error/source=lab/a.hl7',
+      CopySource: 'lake/raw/source%3Dlab/a%20b.hl7',
+      TaggingDirective: 'REPLACE',
+      Tagging: 'data_src=raw%2Fsource%3Dlab%2Fa%20b.hl7',
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'k-1',
+      BucketKeyEnabled: true,
+      IfNoneMatch: '*',
+    });
+    s3.on(CopyObjectCommand).rejects(new NoSuchKey({ message: 'no', $metadata: { httpStatusCode: 404 } }));
+    await expect(store.copy({ from: 'raw/gone.hl7', to: 'error/gone.hl7' })).rejects.toBeInstanceOf(NotFoundError);
   });
 
   it('lists with Prefix, StartAfter and MaxKeys capped by the limit, following continuation tokens', async () => {
@@ -126,7 +146,7 @@ describe('S3ObjectStore requests', () => {
     const calls = s3.commandCalls(ListObjectsV2Command).map((c) => c.args[0].input);
     expect(calls).toEqual([
       { Bucket: 'lake', Prefix: 'p/', MaxKeys: 3, StartAfter: 'p/a' },
-      { Bucket: 'lake', Prefix: 'p/', MaxKeys: 1, ContinuationToken: 'tok' },
+      { Bucket: 'lake', Prefix: 'p/', MaxKeys: 3, ContinuationToken: 'tok' },
     ]);
   });
 });

@@ -1,4 +1,5 @@
 import { CatalogConflictError, NotFoundError, ValidationError } from './errors';
+import type { Page } from './ports/catalog';
 import type { MessageRecord, MessageStatus } from './records';
 import type { PatientLinkRecord } from './patient-index/records';
 
@@ -12,6 +13,31 @@ import type { PatientLinkRecord } from './patient-index/records';
 export function pageLimit(limit: number | undefined): number {
   const n = Math.trunc(limit ?? 100);
   return Number.isFinite(n) ? Math.min(Math.max(n, 1), 1000) : 100;
+}
+
+/**
+ * Every item of a paged listing, page after page (the cursor is handled here): the one loop
+ * every reader of a whole listing uses, e.g. `for await (const e of allItems((c) => catalog.listErrors({ messageId, cursor: c })))`.
+ */
+export async function* allPages<T>(list: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T[]> {
+  let cursor: string | undefined;
+  do {
+    const page = await list(cursor);
+    yield page.items;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+}
+
+/** Every item of a paged listing, in order (see allPages). */
+export async function* allItems<T>(list: (cursor: string | undefined) => Promise<Page<T>>): AsyncGenerator<T> {
+  for await (const items of allPages(list)) yield* items;
+}
+
+/** Every item of a paged listing collected in one array (for listings known to be small). */
+export async function collectItems<T>(list: (cursor: string | undefined) => Promise<Page<T>>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const items of allPages(list)) out.push(...items);
+  return out;
 }
 
 /** Opaque page cursor: the order key of the last item returned. */

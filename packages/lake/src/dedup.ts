@@ -11,5 +11,10 @@ export function contentHash(normalized: string | Uint8Array): string {
  * same message from two sources is two.
  */
 export function dedupKey(source: string, normalized: string): string {
-  return `${source}#${contentHash(normalized)}`;
+  return dedupKeyOf(source, contentHash(normalized));
+}
+
+/** The dedup key from a content hash already computed (submit hashes each message once). */
+export function dedupKeyOf(source: string, hash: string): string {
+  return `${source}#${hash}`;
 }

@@ -40,13 +40,21 @@ export function newMessageId(now: number = Date.now()): string {
     lastTime = now;
     lastRandom = randomDigits();
   }
+  return ulidTimePrefix(now) + lastRandom.map((d) => ALPHABET.charAt(d)).join('');
+}
+
+/** Largest time a ULID holds (48 bits of milliseconds). */
+export const MAX_ULID_TIME = 2 ** 48 - 1;
+
+/**
+ * The 10-character time part of a ULID for the millisecond `ms` (clamped to the ULID range):
+ * every id minted at `ms` starts with it, so it bounds id ranges by time (catalog queries).
+ */
+export function ulidTimePrefix(ms: number): string {
+  let t = Math.min(Math.max(Math.floor(ms), 0), MAX_ULID_TIME);
   let time = '';
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET.charAt(t % 32) + time;
-    t = Math.floor(t / 32);
-  }
-  return time + lastRandom.map((d) => ALPHABET.charAt(d)).join('');
+  for (let i = 0; i < 10; i++, t = Math.floor(t / 32)) time = ALPHABET.charAt(t % 32) + time;
+  return time;
 }
 
 /** 26 Crockford characters; the first at most '7' (the time is 48 bits, as the ULID spec says). */

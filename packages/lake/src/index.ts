@@ -12,3 +12,5 @@ export * from './event-builders';
 export * from './sns-envelope';
 export * from './patient-index/index';
 export * from './catalog-rows';
+export * from './settings';
+export * from './event-parse';

@@ -1,5 +1,6 @@
-import type { HubEvent, HubEventAttributes, HubEventBody } from './events';
 import { ValidationError } from './errors';
+import { parseHubEvent } from './event-parse';
+import type { HubEvent, HubEventAttributes } from './events';
 
 /** The parts of an SNS record (Lambda SNS event) a hub event travels in. */
 export interface SnsRecordLike {
@@ -7,8 +8,17 @@ export interface SnsRecordLike {
 }
 
 /**
+ * The parts of an SQS record a hub event travels in when SNS delivers to a queue with raw
+ * message delivery: the body is the event body, the attributes are SQS message attributes.
+ */
+export interface SqsRecordLike {
+  body: string;
+  messageAttributes?: Record<string, { stringValue?: string; dataType?: string }>;
+}
+
+/**
  * SNS MessageAttributes of a hub event (all String). SNS refuses an attribute with an empty
- * value, so empty ones are left out; hubEventFromSns reads a missing attribute back as ''.
+ * value, so empty ones are left out; the readers below read a missing attribute back as ''.
  */
 export function snsAttributesOf(attributes: HubEventAttributes): Record<string, { DataType: 'String'; StringValue: string }> {
   const out: Record<string, { DataType: 'String'; StringValue: string }> = {};
@@ -21,25 +31,24 @@ export function snsAttributesOf(attributes: HubEventAttributes): Record<string, 
 
 /** Reads a hub event back from an SNS record delivered to Lambda. */
 export function hubEventFromSns(record: SnsRecordLike): HubEvent {
-  const a = record.Sns.MessageAttributes ?? {};
-  const value = (k: string): string => a[k]?.Value ?? '';
-  let body: HubEventBody;
+  const attributes: Record<string, string | undefined> = {};
+  for (const [k, a] of Object.entries(record.Sns.MessageAttributes ?? {})) attributes[k] = a.Value;
+  return parseHubEvent(attributes, parseBody(record.Sns.Message));
+}
+
+/** Reads a hub event back from an SQS record (SNS raw message delivery to the queue). */
+export function hubEventFromSqs(record: SqsRecordLike): HubEvent {
+  const attributes: Record<string, string | undefined> = {};
+  for (const [k, a] of Object.entries(record.messageAttributes ?? {})) attributes[k] = a.stringValue;
+  return parseHubEvent(attributes, parseBody(record.body));
+}
+
+function parseBody(text: string): unknown {
   try {
-    body = JSON.parse(record.Sns.Message) as HubEventBody;
+    return JSON.parse(text);
   } catch (err) {
-    throw new ValidationError('SNS message is not a hub event body', { cause: jsonErrorWithoutInput(err) });
+    throw new ValidationError('hub event body is not JSON', { cause: jsonErrorWithoutInput(err) });
   }
-  if (body === null || typeof body !== 'object' || Array.isArray(body) || typeof body.messageId !== 'string') {
-    throw new ValidationError('hub event body has no messageId');
-  }
-  const attributes = {
-    event: value('event'),
-    protocol: value('protocol'),
-    format: value('format'),
-    source: value('source'),
-    messageType: value('messageType'),
-  } as HubEventAttributes;
-  return { attributes, body };
 }
 
 /**

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { failedEvent, ingestedEvent, stagedEvent } from '../src/event-builders';
-import { HubEventName } from '../src/events';
+import { HubEventName, MAX_EVENT_CODES } from '../src/events';
 import { messageRecord, T0 } from '../src/testing/catalog-fixtures';
 
 const record = messageRecord('lab-1', T0, {
@@ -12,42 +12,68 @@ const record = messageRecord('lab-1', T0, {
   attempts: 2,
 });
 const at = new Date(T0 + 99).toISOString();
-const workKey = `work/staging/${record.messageId}.3.json`;
+const stagingKey = `staging/source=lab-1/protocol=hl7v2/format=json/type=ADT_A01/dt=2024-01-01/${record.messageId}.json`;
+const errorKey = `error/source=lab-1/protocol=hl7v2/dt=2024-01-01/${record.messageId}.hl7`;
+const attributes = (event: string) => ({ event, protocol: 'hl7v2', format: 'er7', source: 'lab-1', messageType: 'ADT^A08' });
 
 describe('event builders', () => {
   it('ingested: attributes from the record, raw pointer, next attempt', () => {
     expect(ingestedEvent(record, at)).toEqual({
-      attributes: { event: HubEventName.Ingested, protocol: 'hl7v2', format: 'er7', source: 'lab-1', messageType: 'ADT^A08' },
+      attributes: attributes(HubEventName.Ingested),
       body: { messageId: record.messageId, source: 'lab-1', rawKey: record.rawKey, attempt: 3, at },
     });
   });
 
-  it('staged: work pointer, attempt and structure', () => {
-    expect(stagedEvent(record, { workKey, structure: 'ADT_A01', attempt: 3 }, at)).toEqual({
-      attributes: { event: HubEventName.Staged, protocol: 'hl7v2', format: 'er7', source: 'lab-1', messageType: 'ADT^A08' },
-      body: { messageId: record.messageId, source: 'lab-1', rawKey: record.rawKey, workKey, attempt: 3, structure: 'ADT_A01', at },
+  it('staged: the staging zone key, the attempt the row records, and the structure', () => {
+    expect(stagedEvent({ ...record, stagingKey, structure: 'ADT_A01' }, at)).toEqual({
+      attributes: attributes(HubEventName.Staged),
+      body: { messageId: record.messageId, source: 'lab-1', rawKey: record.rawKey, stagingKey, attempt: 2, structure: 'ADT_A01', at },
     });
   });
 
   it('staged: no structure key at all when the structure is unknown', () => {
-    const e = stagedEvent(record, { workKey, attempt: 3 }, at);
-    expect(Object.keys(e.body)).not.toContain('structure');
+    const { structure: _none, ...row } = { ...record, stagingKey, structure: undefined };
+    expect(Object.keys(stagedEvent(row, at).body)).not.toContain('structure');
   });
 
-  it('failed: stage, attempt and diagnostics', () => {
-    const diagnostics = [{ code: 'NO_MSH', severity: 'error', line: 1 }];
-    expect(failedEvent(record, { attempt: 3, stage: 'parse', diagnostics }, at)).toEqual({
-      attributes: { event: HubEventName.Failed, protocol: 'hl7v2', format: 'er7', source: 'lab-1', messageType: 'ADT^A08' },
-      body: { messageId: record.messageId, source: 'lab-1', rawKey: record.rawKey, attempt: 3, stage: 'parse', diagnostics, at },
+  it('failed: the error zone key, stage, count and the distinct error codes, never diagnostic text', () => {
+    const diagnostics = [
+      { code: 'NO_MSH', severity: 'error', message: 'quotes PID|1||SECRET' },
+      { code: 'NO_MSH', severity: 'error', message: 'again' },
+      { code: 'FIELD_TOO_LONG', severity: 'warning', message: 'w' },
+      { code: 'SEGMENT_UNKNOWN', severity: 'error', message: 'x' },
+    ];
+    const e = failedEvent({ ...record, errorKey }, { stage: 'parse', diagnostics }, at);
+    expect(e).toEqual({
+      attributes: attributes(HubEventName.Failed),
+      body: {
+        messageId: record.messageId,
+        source: 'lab-1',
+        rawKey: record.rawKey,
+        errorKey,
+        attempt: 2,
+        stage: 'parse',
+        errors: 4,
+        codes: ['NO_MSH', 'SEGMENT_UNKNOWN'],
+        at,
+      },
     });
+    expect(JSON.stringify(e)).not.toContain('SECRET');
+  });
+
+  it(`failed: lists at most ${MAX_EVENT_CODES} codes`, () => {
+    const diagnostics = Array.from({ length: MAX_EVENT_CODES + 5 }, (_, i) => ({ code: `C${i}`, severity: 'error' }));
+    const e = failedEvent({ ...record, errorKey }, { stage: 'parse', diagnostics }, at);
+    expect(e.body.codes).toHaveLength(MAX_EVENT_CODES);
+    expect(e.body.errors).toBe(MAX_EVENT_CODES + 5);
   });
 
   it('names the type UNKNOWN when the message has none (not HL7, no MSH-9)', () => {
     const { messageType: _omit, ...untyped } = record;
     for (const e of [
       ingestedEvent(untyped, at),
-      stagedEvent(untyped, { workKey, attempt: 1 }, at),
-      failedEvent(untyped, { attempt: 1, stage: 'parse', diagnostics: [] }, at),
+      stagedEvent({ ...untyped, stagingKey }, at),
+      failedEvent({ ...untyped, errorKey }, { stage: 'parse', diagnostics: [] }, at),
     ]) {
       expect(e.attributes.messageType).toBe('UNKNOWN');
     }
@@ -64,8 +90,8 @@ describe('event builders', () => {
   it('carries pointers only: no control id, patient, facility or submitter (claim check)', () => {
     const events = [
       ingestedEvent(record, at),
-      stagedEvent(record, { workKey, structure: 'ADT_A01', attempt: 3 }, at),
-      failedEvent(record, { attempt: 3, stage: 'parse', diagnostics: [] }, at),
+      stagedEvent({ ...record, stagingKey }, at),
+      failedEvent({ ...record, errorKey }, { stage: 'parse', diagnostics: [] }, at),
     ];
     for (const e of events) {
       const wire = JSON.stringify(e);

@@ -6,7 +6,7 @@ import { hubWireContract, type SnsPublishLike } from '../src/testing/hub-wire-co
 /**
  * Self-test of the wire suite on the smallest SNS publisher the domain allows: body as
  * JSON, attributes from snsAttributesOf. The AWS SNS hub runs the same suite on the
- * PublishCommand inputs it sends (aws-sdk-client-mock).
+ * PublishCommand inputs it sends (packages/aws/test/sns-hub.contract.test.ts).
  */
 class RecordingSnsHub implements Hub {
   readonly inputs: SnsPublishLike[] = [];
@@ -24,7 +24,7 @@ hubWireContract(
   {
     routes: [
       { subscription: { name: 'staging-like', filterPolicy: { event: ['ingested'], protocol: ['hl7v2'], format: ['er7'] } }, receives: ['ingested'] },
-      { subscription: { name: 'core-writer-like', filterPolicy: { event: ['staged', 'failed'], protocol: ['hl7v2'] } }, receives: ['staged', 'failed'] },
+      { subscription: { name: 'outcome-listener', filterPolicy: { event: ['staged', 'failed'], protocol: ['hl7v2'] } }, receives: ['staged', 'failed'] },
       { subscription: { name: 'all-but-ingested', filterPolicy: { event: [{ 'anything-but': 'ingested' }] } }, receives: ['staged', 'failed', 'fhir-changed'] },
     ],
   },

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { ValidationError } from '../src/errors';
 import { failedEvent, ingestedEvent, stagedEvent } from '../src/event-builders';
 import type { HubEvent } from '../src/events';
-import { hubEventFromSns, snsAttributesOf, type SnsRecordLike } from '../src/sns-envelope';
+import { hubEventFromSns, hubEventFromSqs, snsAttributesOf, type SnsRecordLike, type SqsRecordLike } from '../src/sns-envelope';
 import { messageRecord, T0 } from '../src/testing/catalog-fixtures';
 
 /** What SNS hands Lambda for a publish of `Message` + `MessageAttributes` (Type/Value instead of DataType/StringValue). */
@@ -12,19 +12,26 @@ function deliveredBySns(event: HubEvent): SnsRecordLike {
   return { Sns: { Message: JSON.stringify(event.body), MessageAttributes } };
 }
 
-const record = messageRecord('lab-1', T0, { messageType: 'ORU^R01', attempts: 1 });
+/** What SNS delivers to a queue with raw message delivery (the body is the message, attributes become SQS ones). */
+function deliveredToSqs(event: HubEvent): SqsRecordLike {
+  const published = snsAttributesOf(event.attributes);
+  const messageAttributes = Object.fromEntries(Object.entries(published).map(([k, a]) => [k, { dataType: a.DataType, stringValue: a.StringValue }]));
+  return { body: JSON.stringify(event.body), messageAttributes };
+}
+
+const record = messageRecord('lab-1', T0, { messageType: 'ORU^R01', attempts: 2 });
 const at = new Date(T0 + 5).toISOString();
+const stagingKey = `staging/source=lab-1/protocol=hl7v2/format=json/type=ORU_R01/dt=2024-01-01/${record.messageId}.json`;
+const errorKey = `error/source=lab-1/protocol=hl7v2/dt=2024-01-01/${record.messageId}.hl7`;
 
 describe('SNS envelope of hub events', () => {
   it.each([
     ['ingested', ingestedEvent(record, at)],
-    ['staged', stagedEvent(record, { workKey: `work/staging/${record.messageId}.2.json`, structure: 'ORU_R01', attempt: 2 }, at)],
-    [
-      'failed',
-      failedEvent(record, { attempt: 2, stage: 'parse', diagnostics: [{ code: 'NO_MSH', severity: 'error', line: 1, message: 'no "MSH" | ^~\\&' }] }, at),
-    ],
-  ])('round-trips a %s event through the SNS record shape', (_name, event) => {
+    ['staged', stagedEvent({ ...record, stagingKey, structure: 'ORU_R01' }, at)],
+    ['failed', failedEvent({ ...record, errorKey }, { stage: 'parse', diagnostics: [{ code: 'NO_MSH "| ^~\\&', severity: 'error' }] }, at)],
+  ])('round-trips a %s event through the SNS record shape and the SQS record shape', (_name, event) => {
     expect(hubEventFromSns(deliveredBySns(event))).toEqual(event);
+    expect(hubEventFromSqs(deliveredToSqs(event))).toEqual(event);
   });
 
   it('publishes every attribute as a String', () => {
@@ -47,15 +54,43 @@ describe('SNS envelope of hub events', () => {
   });
 
   it('keeps non-ASCII text of the body intact', () => {
-    const event = ingestedEvent(record, at);
-    event.body.note = 'Hôpital Élan — Zoë 日本';
-    expect(hubEventFromSns(deliveredBySns(event)).body.note).toBe('Hôpital Élan — Zoë 日本');
+    const event = failedEvent({ ...record, errorKey }, { stage: 'parse', diagnostics: [{ code: 'Hôpital Élan — Zoë 日本', severity: 'error' }] }, at);
+    expect(hubEventFromSns(deliveredBySns(event)).body).toEqual(event.body);
   });
 
-  it('reads a record without MessageAttributes as empty attributes', () => {
-    const got = hubEventFromSns({ Sns: { Message: JSON.stringify({ messageId: record.messageId, source: 'lab-1', at }) } });
-    expect(got.attributes).toEqual({ event: '', protocol: '', format: '', source: '', messageType: '' });
-    expect(got.body.messageId).toBe(record.messageId);
+  it("refuses a record without an event attribute (the kind decides the body's shape)", () => {
+    expect(() => hubEventFromSns({ Sns: { Message: JSON.stringify(ingestedEvent(record, at).body) } })).toThrow(ValidationError);
+  });
+
+  it('reads a missing optional attribute back as empty', () => {
+    const r = deliveredBySns(ingestedEvent(record, at));
+    delete r.Sns.MessageAttributes?.format;
+    expect(hubEventFromSns(r).attributes.format).toBe('');
+  });
+
+  it.each([
+    ['ingested without rawKey', 'ingested', { messageId: 'x', source: 's', attempt: 1, at }],
+    ['ingested with attempt 0', 'ingested', { messageId: 'x', source: 's', rawKey: 'raw/k', attempt: 0, at }],
+    ['staged without stagingKey', 'staged', { messageId: 'x', source: 's', rawKey: 'raw/k', attempt: 1, at }],
+    [
+      'failed with codes as text',
+      'failed',
+      { messageId: 'x', source: 's', rawKey: 'raw/k', attempt: 1, at, errorKey: 'e', stage: 'parse', errors: 1, codes: 'NO_MSH' },
+    ],
+    [
+      'fhir-changed with an unknown change',
+      'fhir-changed',
+      { eventId: 'e', resourceType: 'Patient', resourceId: 'p', versionId: '1', change: 'erase', resourceKey: 'k', messageId: 'x', source: 's', at },
+    ],
+    ['an unknown event', 'archived', { messageId: 'x' }],
+  ])('refuses %s with ValidationError', (_title, event, body) => {
+    expect(() => hubEventFromSqs({ body: JSON.stringify(body), messageAttributes: { event: { stringValue: event } } })).toThrow(ValidationError);
+  });
+
+  it('drops body fields its kind does not have', () => {
+    const sent = deliveredToSqs(ingestedEvent(record, at));
+    sent.body = JSON.stringify({ ...JSON.parse(sent.body), extra: 'x' });
+    expect(Object.keys(hubEventFromSqs(sent).body).sort()).toEqual(['at', 'attempt', 'messageId', 'rawKey', 'source']);
   });
 
   it('ignores attributes that are not hub event attributes', () => {

@@ -10,11 +10,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough } from 'node:stream';
-import { createOutcomePublisher, createStaging } from '@hcdl/fn-staging-er7';
+import { olderParser } from '@hcdl/core/testing';
 import type { ErrorRecord } from '@hcdl/lake';
 import { openLocalLake } from '../src/runtime/lake';
 import { readConfig } from '../src/runtime/env';
-import type { StagingFactory } from '../src/runtime/pipeline';
 import { runReplay } from '../src/cli/commands/replay';
 import { replayLocal } from '../src/runtime/replay';
 
@@ -25,24 +24,8 @@ const NOT_HL7 = 'hello, this is not HL7 at all';
 const ORU_2 = ORU.replace('ORU-1', 'ORU-2');
 const ORU_3 = ORU.replace('ORU-1', 'ORU-3');
 
-/** The "older parser": rejects ORU^R01, stages everything else with the real steps. */
-const olderParser: StagingFactory = (deps) => {
-  const real = createStaging(deps);
-  const publish = createOutcomePublisher(deps);
-  return async (event) => {
-    const record = await deps.catalog.getMessage(String(event.body.messageId));
-    if (record?.messageType !== 'ORU^R01') return real(event);
-    const diagnostic = {
-      code: 'UNSUPPORTED_STRUCTURE',
-      severity: 'error' as const,
-      message: 'this parser version does not read ORU^R01',
-      location: 'MSH[1]-9',
-      line: 1,
-      column: 1,
-    };
-    return publish(record, Number(event.body.attempt), { ok: false, diagnostics: [diagnostic] });
-  };
-};
+/** The "older parser": refuses ORU^R01, stages everything else with the real steps. */
+const older = olderParser('ORU^R01');
 
 function capture() {
   const out = new PassThrough();
@@ -72,11 +55,18 @@ describe('hcdl replay', () => {
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-replay-'));
     env = { HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' };
-    const lake = await openLocalLake(readConfig(env), { staging: olderParser });
+    const lake = await openLocalLake(readConfig(env), { stager: older });
     const claims = { sub: 'test', 'custom:write': 'north' };
     for (const [name, body] of Object.entries({ ORU, ADT, NOT_HL7, ORU_2, ORU_3 })) {
-      const r = await lake.frontDoor.submit({ claims, headers: { 'content-type': 'text/plain' }, query: {}, body: Buffer.from(body) });
-      const parsed = JSON.parse(r.body);
+      const r = await lake.http.handle({
+        method: 'POST',
+        path: '/hl7v2/er7',
+        claims,
+        headers: { 'content-type': 'text/plain' },
+        query: {},
+        body: Buffer.from(body),
+      });
+      const parsed = JSON.parse(r.body as string);
       ids[name] = parsed.messageId ?? parsed.error?.details?.messageId;
     }
     await lake.idle();
@@ -110,7 +100,7 @@ describe('hcdl replay', () => {
       expect((await lake.adapters.catalog.listMessages({ limit: 10 })).items).toHaveLength(5);
       // Lineage shows both attempts.
       const lineage = JSON.parse(
-        (await lake.queryApi.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, query: {}, claims: { 'custom:read': 'north' } }))
+        (await lake.http.handle({ method: 'GET', path: `/hl7v2/messages/${ids.ORU}/lineage`, headers: {}, query: {}, claims: { 'custom:read': 'north' } }))
           .body as string,
       );
       expect(lineage.history.map((h: { attempt: number; outcome: string }) => [h.attempt, h.outcome])).toEqual([

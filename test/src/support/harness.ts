@@ -108,6 +108,24 @@ export async function runCli(dataDir: string, args: string[]): Promise<{ code: n
   return { code, stdout, stderr };
 }
 
+/**
+ * Stops a child process and resolves once it has exited (SIGKILL when it outlives
+ * `graceMs`), so nothing writes into a folder a test is about to remove.
+ */
+export async function stopChild(child: ChildProcess, signal: NodeJS.Signals = 'SIGTERM', graceMs = 30_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  child.kill(signal);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Removes a test folder; retries the transient ENOTEMPTY/EBUSY a just-stopped writer can leave. */
+export async function removeDir(dir: string | undefined): Promise<void> {
+  if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+}
+
 /** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. */
 export async function spawnLake(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'packages/local/src/cli/main.ts'), 'serve'], {
@@ -117,7 +135,8 @@ export async function spawnLake(dataDir: string): Promise<{ child: ChildProcess;
   });
   const url = await new Promise<string>((resolve, reject) => {
     let err = '';
-    const timer = setTimeout(() => reject(new Error(`lake did not start: ${err}`)), 30000);
+    // Generous: tsx compiles the CLI on start, which takes seconds on a busy machine.
+    const timer = setTimeout(() => reject(new Error(`lake did not start: ${err}`)), 120_000);
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
       const m = /listening on (http:\/\/\S+)/.exec(err);

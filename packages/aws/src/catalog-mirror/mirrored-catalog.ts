@@ -43,16 +43,21 @@ export class MirroredCatalog implements Catalog {
     private readonly objectStore: ObjectStore,
   ) {}
 
+  /**
+   * A new row is mirrored once it has an outcome (staged or error), not while it waits for
+   * staging: that saves one S3 PUT per message (docs/aws-calls.md); the messages view shows
+   * a message from the moment its staging ends, seconds after it was received.
+   */
   async putMessage(record: MessageRecord): Promise<void> {
     await this.mirrorOnConflict(record.messageId, () => this.inner.putMessage(record));
-    await this.mirrorMessage(record);
+    if (record.status !== MessageStatus.Ingested) await this.mirrorMessage(record);
   }
 
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
     const updated = await this.mirrorOnConflict(messageId, () => this.inner.updateMessage(messageId, patch, expectedStatus));
     await this.mirrorMessage(updated);
-    // core-writer skips putErrors on a retry that finds the attempt's rows already there, then
-    // sets status error: rewriting that attempt's errors here repairs a mirror that failed.
+    // The attempt's diagnostics are in the catalog by now (putErrors comes first, and a retry
+    // skips it when they are): their file is written here, once per failed attempt.
     if (updated.status === MessageStatus.Error) await this.mirrorErrors(updated, new Set([updated.attempts]));
     return updated;
   }
@@ -74,25 +79,22 @@ export class MirroredCatalog implements Catalog {
     }
   }
 
-  async putErrors(records: ErrorRecord[]): Promise<void> {
-    await this.inner.putErrors(records);
-    const attempts = new Map<string, Set<number>>();
-    for (const r of records) {
-      const set = attempts.get(r.messageId) ?? new Set<number>();
-      set.add(r.attempt);
-      attempts.set(r.messageId, set);
-    }
-    for (const [messageId, set] of attempts) {
-      const message = await this.inner.getMessage(messageId);
-      if (message === undefined) throw new CatalogMirrorError(`cannot mirror the errors of ${messageId}: the message is not in the catalog`, 'errors');
-      await this.mirrorErrors(message, set);
-    }
+  /**
+   * Diagnostics are mirrored when their message's row moves to `error` (updateMessage), which
+   * always follows them (the error zone's use-case: errors, then the status), and also on a
+   * retry that finds the rows already put: one mirror file write per failed attempt.
+   */
+  putErrors(records: ErrorRecord[]): Promise<void> {
+    return this.inner.putErrors(records);
   }
 
   async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
     await this.inner.putPatientIdentifiers(records);
     const patients = new Set(records.map((r) => r.patientId));
-    for (const patientId of patients) await this.mirrorPatient(patientId, new Set(records.filter((r) => r.patientId === patientId).map((r) => r.identifier)));
+    for (const patientId of patients) {
+      const mine = records.filter((r) => r.patientId === patientId);
+      await this.mirrorPatient(patientId, new Set(mine.map((r) => r.identifier)), new Set(mine.map((r) => r.firstSeenMessageId)));
+    }
   }
 
   putPatientLink(record: PatientLinkRecord): Promise<void> {
@@ -157,13 +159,15 @@ export class MirroredCatalog implements Catalog {
   }
 
   /**
-   * Rewrites the files holding the given identifiers of a patient, from the patient's rows in
-   * the catalog. One file per first-seen message: an identifier the call did not insert (it
-   * was known, maybe for another patient) keeps the file it was first written to.
+   * Writes the files of the identifiers this call recorded, from the patient's rows in the
+   * catalog. One file per first-seen message: an identifier the call did not insert (it was
+   * known, maybe for another patient) was first seen in another message, whose file already
+   * holds it and never changes (identifiers are only ever inserted), so it is not rewritten.
+   * A retry of the same call rewrites the same file.
    */
-  private async mirrorPatient(patientId: string, identifiers: ReadonlySet<string>): Promise<void> {
+  private async mirrorPatient(patientId: string, identifiers: ReadonlySet<string>, messages: ReadonlySet<string>): Promise<void> {
     const stored = await this.inner.listIdentifiersOfPatient(patientId);
-    const touched = new Set(stored.filter((r) => identifiers.has(r.identifier)).map((r) => r.firstSeenMessageId));
+    const touched = new Set(stored.filter((r) => identifiers.has(r.identifier) && messages.has(r.firstSeenMessageId)).map((r) => r.firstSeenMessageId));
     for (const messageId of [...touched].sort()) {
       const rows = stored.filter((r) => r.firstSeenMessageId === messageId).map(patientIdentifierRow);
       await this.write('patient_identifiers', messageId, () => patientIdentifiersMirrorKey(patientId, messageId), rows);

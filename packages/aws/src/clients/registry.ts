@@ -3,8 +3,6 @@ export interface ClientEndpoints {
   s3?: string;
   dynamodb?: string;
   sns?: string;
-  sfn?: string;
-  lambda?: string;
 }
 
 export interface AwsClientsConfig {

@@ -1,4 +1,4 @@
-import { filterList, MessageStatus, queryInstant as instant, type MessageQuery } from '@hcdl/lake';
+import { filterList, MessageStatus, queryInstant as instant, ulidTimePrefix, type MessageQuery } from '@hcdl/lake';
 import { CatalogIndex } from './catalog-schema';
 import { messagesOfPatient, messagesOfSource, messagesOfStatus } from './items';
 import type { Filter, Partition } from './ordered-query';
@@ -49,17 +49,6 @@ export function planMessageQuery(q: MessageQuery, after: string | undefined): { 
  */
 export const ID_TIME_MARGIN_MS = 24 * 3600 * 1000;
 
-const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
-const MAX_ULID_MS = 2 ** 48 - 1;
-
-/** The 10-character time prefix of a ULID for `ms` (clamped to the ULID range). */
-function ulidTime(ms: number): string {
-  let t = Math.min(Math.max(Math.floor(ms), 0), MAX_ULID_MS);
-  let out = '';
-  for (let i = 0; i < 10; i++, t = Math.floor(t / 32)) out = CROCKFORD.charAt(t % 32) + out;
-  return out;
-}
-
 /**
  * Sort-key range of a time-bounded listing: since/until widened by ID_TIME_MARGIN_MS and
  * turned into ULID bounds, so the GSI reads only the ids of that period (the receivedAt
@@ -68,8 +57,8 @@ function ulidTime(ms: number): string {
  */
 function idRange(q: MessageQuery, after: string | undefined): { from?: string; to?: string } | undefined {
   if (q.since === undefined && q.until === undefined) return undefined;
-  let from = q.since !== undefined ? `${ulidTime(Date.parse(instant(q.since, 'since')) - ID_TIME_MARGIN_MS)}${'0'.repeat(16)}` : undefined;
-  const to = q.until !== undefined ? `${ulidTime(Date.parse(instant(q.until, 'until')) + ID_TIME_MARGIN_MS)}${'Z'.repeat(16)}` : undefined;
+  let from = q.since !== undefined ? `${ulidTimePrefix(Date.parse(instant(q.since, 'since')) - ID_TIME_MARGIN_MS)}${'0'.repeat(16)}` : undefined;
+  const to = q.until !== undefined ? `${ulidTimePrefix(Date.parse(instant(q.until, 'until')) + ID_TIME_MARGIN_MS)}${'Z'.repeat(16)}` : undefined;
   if (after !== undefined && (from === undefined || `${after}0` > from)) from = `${after}0`;
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }

@@ -3,15 +3,11 @@ import type { AwsClients } from '../clients';
 import { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from '../clients/dynamodb';
 import { AwsClientRegistry, type ClientFactory, type DestroyableClient } from '../clients/registry';
 import { S3_CLIENT } from '../clients/s3';
-import { SFN_CLIENT } from '../clients/sfn';
 import { SNS_CLIENT } from '../clients/sns';
-import { LAMBDA_CLIENT } from '../clients/lambda';
-import { RemoteCoreIngest } from '../core-ingest/remote-core-ingest';
 import { MirroredCatalog } from '../catalog-mirror/mirrored-catalog';
 import { DynamoCatalog } from '../dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from '../idempotency/idempotency-store';
 import { S3ObjectStore } from '../s3/s3-object-store';
-import { StepFunctionsStarter } from '../sfn/step-functions-starter';
 import { SnsHub } from '../sns/sns-hub';
 import type { Catalog } from '@hcdl/lake';
 import { AwsAdapterConfigError } from '../errors';
@@ -48,8 +44,8 @@ export function objectStoreFor(env: LambdaEnvWith<'lakeBucket'>, clients: Client
 }
 
 /**
- * The DynamoDB catalog. With HCDL_CATALOG_MIRROR=true (set by infra on core-writer's two
- * functions only, the only writers of the catalog) it is wrapped by coreWriterCatalogFor's
+ * The DynamoDB catalog. With HCDL_CATALOG_MIRROR=true (set by infra on the functions that
+ * write the catalog: the front door and core-writer) it is wrapped by coreWriterCatalogFor's
  * mirror; every other function gets the plain table.
  */
 export function catalogFor(env: LambdaEnvWith<'catalogTable'>, clients: ClientSource<'dynamo'> | ClientSource<'dynamo' | 's3'>): Catalog {
@@ -64,7 +60,7 @@ export function dynamoCatalogFor(env: LambdaEnvWith<'catalogTable'>, clients: Cl
 }
 
 /**
- * The catalog of core-writer's two functions: DynamoDB, mirrored as NDJSON under `catalog/`
+ * The catalog of the functions that write it: DynamoDB, mirrored as NDJSON under `catalog/`
  * of the lake bucket for the Athena views `messages`, `errors` and `patient_identifiers` (see
  * ../catalog-mirror). A failed mirror write fails the catalog call, so the event is retried.
  */
@@ -78,16 +74,4 @@ export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: ClientSource<
 
 export function idempotencyStoreFor(env: LambdaEnvWith<'idempotencyTable'>, clients: ClientSource<'dynamoRaw'>): DynamoDBPersistenceLayer {
   return createIdempotencyStore({ idempotencyTable: env.idempotencyTable }, { dynamoRaw: clientOf(clients, 'dynamoRaw', DYNAMODB_CLIENT) });
-}
-
-export function stagingStarterFor(env: LambdaEnvWith<'stagingStateMachineArn'>, clients: ClientSource<'sfn'>): StepFunctionsStarter {
-  return new StepFunctionsStarter(clientOf(clients, 'sfn', SFN_CLIENT), env.stagingStateMachineArn);
-}
-
-/**
- * Core's ingest run by core-writer's ingest function (the front door on AWS): request bytes
- * are landed under work/incoming/ in the lake bucket (SSE-KMS), then the function is invoked.
- */
-export function remoteCoreIngestFor(env: LambdaEnvWith<'lakeBucket' | 'coreIngestFunction'>, clients: AwsClientRegistry): RemoteCoreIngest {
-  return new RemoteCoreIngest({ lambda: clients.get(LAMBDA_CLIENT), functionName: env.coreIngestFunction, landing: objectStoreFor(env, clients) });
 }

@@ -4,23 +4,22 @@
  * place a process reads it), with the settings that function cannot run without.
  */
 
+import { SETTINGS } from '@hcdl/lake';
 import { AwsAdapterConfigError } from '../errors';
 
-/** Environment variable of each setting. */
+/** Environment variable of each setting a Lambda reads (names and defaults: SETTINGS in @hcdl/lake). */
 export const LAMBDA_ENV = {
-  region: 'AWS_REGION',
-  lakeBucket: 'HCDL_LAKE_BUCKET',
-  kmsKeyId: 'HCDL_KMS_KEY_ID',
-  catalogTable: 'HCDL_CATALOG_TABLE',
-  idempotencyTable: 'HCDL_IDEMPOTENCY_TABLE',
-  hubTopicArn: 'HCDL_HUB_TOPIC_ARN',
-  stagingStateMachineArn: 'HCDL_STAGING_STATE_MACHINE_ARN',
-  coreIngestFunction: 'HCDL_CORE_INGEST_FUNCTION',
-  dedupWindowSeconds: 'HCDL_DEDUP_WINDOW_SECONDS',
-  maxBodyBytes: 'HCDL_MAX_BODY_BYTES',
-  logLevel: 'HCDL_LOG_LEVEL',
-  /** `true` on core-writer's functions only: catalogFor mirrors catalog writes under catalog/ (needs HCDL_LAKE_BUCKET). */
-  catalogMirror: 'HCDL_CATALOG_MIRROR',
+  region: SETTINGS.region.env,
+  lakeBucket: SETTINGS.lakeBucket.env,
+  kmsKeyId: SETTINGS.kmsKeyId.env,
+  catalogTable: SETTINGS.catalogTable.env,
+  idempotencyTable: SETTINGS.idempotencyTable.env,
+  hubTopicArn: SETTINGS.hubTopicArn.env,
+  dedupWindowSeconds: SETTINGS.dedupWindowSeconds.env,
+  maxBodyBytes: SETTINGS.maxBodyBytes.env,
+  logLevel: SETTINGS.logLevel.env,
+  /** `true` on the functions that write the catalog: catalogFor mirrors catalog writes under catalog/ (needs HCDL_LAKE_BUCKET). */
+  catalogMirror: SETTINGS.catalogMirror.env,
 } as const;
 
 /** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
@@ -28,26 +27,22 @@ export const ENDPOINT_ENV = {
   s3: 'HCDL_AWS_ENDPOINT_S3',
   dynamodb: 'HCDL_AWS_ENDPOINT_DYNAMODB',
   sns: 'HCDL_AWS_ENDPOINT_SNS',
-  sfn: 'HCDL_AWS_ENDPOINT_SFN',
-  lambda: 'HCDL_AWS_ENDPOINT_LAMBDA',
 } as const;
 
 /** Log levels of Powertools Logger (HCDL_LOG_LEVEL, any case). */
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 export type LambdaLogLevel = (typeof LOG_LEVELS)[number];
 
-export const DEFAULT_DEDUP_WINDOW_SECONDS = 365 * 24 * 3600;
-export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
+export const DEFAULT_DEDUP_WINDOW_SECONDS = SETTINGS.dedupWindowSeconds.default;
+export const DEFAULT_MAX_BODY_BYTES = SETTINGS.maxBodyBytes.default;
 
 /** Settings a function may declare it needs (the rest are optional or have defaults). */
-export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingStateMachineArn' | 'coreIngestFunction';
+export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn';
 
 export interface AwsEndpoints {
   s3?: string;
   dynamodb?: string;
   sns?: string;
-  sfn?: string;
-  lambda?: string;
 }
 
 export interface LambdaEnv {
@@ -57,9 +52,6 @@ export interface LambdaEnv {
   catalogTable?: string;
   idempotencyTable?: string;
   hubTopicArn?: string;
-  stagingStateMachineArn?: string;
-  /** Name or ARN of core-writer's ingest function (the front door on AWS). */
-  coreIngestFunction?: string;
   dedupWindowSeconds: number;
   maxBodyBytes: number;
   logLevel: LambdaLogLevel;
@@ -123,7 +115,7 @@ function flag(env: Env, name: string): boolean {
 
 function logLevel(env: Env, name: string): LambdaLogLevel {
   const v = text(env, name)?.toUpperCase();
-  if (v === undefined) return 'INFO';
+  if (v === undefined) return SETTINGS.logLevel.default;
   const level = LOG_LEVELS.find((l) => l === v);
   if (level === undefined) throw new LambdaConfigError(name, `${name} must be one of ${LOG_LEVELS.join(', ')}`);
   return level;
@@ -160,15 +152,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     const v = attempt(() => endpoint(env, ENDPOINT_ENV[key]));
     if (v !== undefined) out.endpoints[key] = v;
   }
-  const resources: ResourceSetting[] = [
-    'lakeBucket',
-    'kmsKeyId',
-    'catalogTable',
-    'idempotencyTable',
-    'hubTopicArn',
-    'stagingStateMachineArn',
-    'coreIngestFunction',
-  ];
+  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn'];
   for (const key of resources) {
     const name = LAMBDA_ENV[key];
     const v = text(env, name);
@@ -176,7 +160,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
       if ((required as readonly ResourceSetting[]).includes(key)) problems.push(new LambdaConfigError(name, `${name} is not set`));
       continue;
     }
-    if ((key === 'hubTopicArn' || key === 'stagingStateMachineArn') && !ARN.test(v)) {
+    if (key === 'hubTopicArn' && !ARN.test(v)) {
       problems.push(new LambdaConfigError(name, `${name} must be an ARN`));
       continue;
     }

@@ -50,11 +50,12 @@ async function seed(): Promise<void> {
       const m = messageRecord(s.source, s.ms, s.facility === undefined ? {} : { sendingFacility: s.facility });
       await catalog.putMessage(m);
       if (s.errors.length > 0) {
-        await catalog.updateMessage(m.messageId, { status: 'error', attempts: 1 }, 'ingested');
+        // The error zone's use-case: the attempt's diagnostics, then the status (which writes their mirror).
         await catalog.putErrors([
           ...s.errors.map((code) => errorRecord(m.messageId, 1, code, m.receivedAt)),
           errorRecord(m.messageId, 1, 'W', m.receivedAt, { severity: 'warning' }),
         ]);
+        await catalog.updateMessage(m.messageId, { status: 'error', attempts: 1 }, 'ingested');
       } else {
         await catalog.updateMessage(m.messageId, { status: 'staged', attempts: 1, ...(s.patient !== undefined ? { patientId: s.patient } : {}) }, 'ingested');
       }

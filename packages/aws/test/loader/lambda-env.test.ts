@@ -1,9 +1,9 @@
 import { describe, expect, it } from '@jest/globals';
-import { DEFAULT_DEDUP_WINDOW_SECONDS, DEFAULT_MAX_BODY_BYTES, LambdaConfigError, readLambdaEnv } from '../../src/loader/lambda-env';
+import { SETTINGS } from '@hcdl/lake';
+import { DEFAULT_DEDUP_WINDOW_SECONDS, DEFAULT_MAX_BODY_BYTES, LAMBDA_ENV, LambdaConfigError, readLambdaEnv } from '../../src/loader/lambda-env';
 import { AwsAdapterConfigError, AwsAdapterError } from '../../src/errors';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:hcdl-hub';
-const MACHINE = 'arn:aws:states:eu-west-1:123456789012:stateMachine:hcdl-staging';
 
 const full = {
   AWS_REGION: 'eu-west-1',
@@ -12,7 +12,6 @@ const full = {
   HCDL_CATALOG_TABLE: 'catalog',
   HCDL_IDEMPOTENCY_TABLE: 'idempotency',
   HCDL_HUB_TOPIC_ARN: TOPIC,
-  HCDL_STAGING_STATE_MACHINE_ARN: MACHINE,
 };
 
 /** The error thrown by `read`, which must be a LambdaConfigError. */
@@ -28,7 +27,7 @@ function configError(read: () => unknown): LambdaConfigError {
 
 describe('readLambdaEnv', () => {
   it('reads every setting, with defaults for the numbers and no endpoint overrides', () => {
-    const env = readLambdaEnv(full, ['lakeBucket', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingStateMachineArn']);
+    const env = readLambdaEnv(full, ['lakeBucket', 'catalogTable', 'idempotencyTable', 'hubTopicArn']);
     expect(env).toEqual({
       region: 'eu-west-1',
       lakeBucket: 'lake-bucket',
@@ -36,7 +35,6 @@ describe('readLambdaEnv', () => {
       catalogTable: 'catalog',
       idempotencyTable: 'idempotency',
       hubTopicArn: TOPIC,
-      stagingStateMachineArn: MACHINE,
       dedupWindowSeconds: DEFAULT_DEDUP_WINDOW_SECONDS,
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
       logLevel: 'INFO',
@@ -103,7 +101,6 @@ describe('readLambdaEnv', () => {
     ['HCDL_AWS_ENDPOINT_DYNAMODB', 'ftp://127.0.0.1:21'],
     ['HCDL_HUB_TOPIC_ARN', 'hcdl-hub'],
     ['HCDL_LOG_LEVEL', 'LOUD'],
-    ['HCDL_STAGING_STATE_MACHINE_ARN', 'arn:aws:states:eu-west-1:12345:stateMachine:x'],
   ])('names a malformed %s (%s) without echoing its value', (variable, value) => {
     const err = configError(() => readLambdaEnv({ ...full, [variable]: value }, []));
     expect(err.variable).toBe(variable);
@@ -120,19 +117,16 @@ describe('readLambdaEnv', () => {
   });
 });
 
-describe('core ingest function setting', () => {
-  it('reads HCDL_CORE_INGEST_FUNCTION and the Lambda endpoint override, and names the variable when required and missing', () => {
-    const base = { AWS_REGION: 'eu-west-1' };
-    const env = readLambdaEnv({ ...base, HCDL_CORE_INGEST_FUNCTION: 'hcdl-dev-core-writer-ingest', HCDL_AWS_ENDPOINT_LAMBDA: 'http://127.0.0.1:4566' }, [
-      'coreIngestFunction',
+describe('one declaration of each setting', () => {
+  it('reads the variables and defaults SETTINGS declares (the local runtime and infra read the same table)', () => {
+    expect(LAMBDA_ENV.maxBodyBytes).toBe(SETTINGS.maxBodyBytes.env);
+    expect(LAMBDA_ENV.dedupWindowSeconds).toBe(SETTINGS.dedupWindowSeconds.env);
+    expect(LAMBDA_ENV.lakeBucket).toBe(SETTINGS.lakeBucket.env);
+    const env = readLambdaEnv({ AWS_REGION: 'eu-west-1' }, []);
+    expect([env.maxBodyBytes, env.dedupWindowSeconds, env.logLevel]).toEqual([
+      SETTINGS.maxBodyBytes.default,
+      SETTINGS.dedupWindowSeconds.default,
+      SETTINGS.logLevel.default,
     ]);
-    expect(env.coreIngestFunction).toBe('hcdl-dev-core-writer-ingest');
-    expect(env.endpoints.lambda).toBe('http://127.0.0.1:4566');
-    expect(() => readLambdaEnv(base, ['coreIngestFunction'])).toThrow(
-      expect.objectContaining({ name: 'LambdaConfigError', variable: 'HCDL_CORE_INGEST_FUNCTION' }),
-    );
-    expect(() => readLambdaEnv({ ...base, HCDL_AWS_ENDPOINT_LAMBDA: 'not a url' }, [])).toThrow(
-      expect.objectContaining({ variable: 'HCDL_AWS_ENDPOINT_LAMBDA' }),
-    );
   });
 });

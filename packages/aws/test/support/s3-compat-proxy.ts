@@ -15,6 +15,11 @@ import { HeadObjectCommand, ListObjectsV2Command, PutObjectTaggingCommand, type 
  *    order. The proxy lists the prefix from s3rver, sorts it and pages it (max-keys,
  *    start-after, continuation-token) itself.
  *
+ * 4. CopyObject: s3rver reads `x-amz-copy-source` with decodeURI, which leaves `%3D` (`=`, in
+ *    every zone key) encoded, and ignores `If-None-Match` and the tagging of the copy. The
+ *    proxy answers 412 when the target exists (If-None-Match), hands s3rver the source in the
+ *    form it can read, and sets the copy's tags as `x-amz-tagging` (REPLACE) says.
+ *
  * Everything else is forwarded unchanged. The S3ObjectStore's requests for these features
  * are also asserted byte-for-byte with aws-sdk-client-mock (s3-object-store.requests.test.ts).
  */
@@ -46,8 +51,9 @@ export async function startS3CompatProxy(upstream: string, direct: S3Client): Pr
       await listSorted(decodeURIComponent(bucket), url.searchParams, res);
       return;
     }
-    if (req.method === 'PUT' && key !== '' && !subresource && req.headers['x-amz-copy-source'] === undefined) {
-      await serialized(`${bucket}/${key}`, () => putObject(decodeURIComponent(bucket), key, req, body, res));
+    if (req.method === 'PUT' && key !== '' && !subresource) {
+      const write = req.headers['x-amz-copy-source'] === undefined ? putObject : copyObject;
+      await serialized(`${bucket}/${key}`, () => write(decodeURIComponent(bucket), key, req, body, res));
       return;
     }
     const upstreamRes = await forward(req, body);
@@ -55,20 +61,36 @@ export async function startS3CompatProxy(upstream: string, direct: S3Client): Pr
     reply(res, upstreamRes.status, upstreamRes.headers, upstreamRes.body, req.method === 'HEAD');
   }
 
+  async function preconditionFailed(bucket: string, key: string, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
+    if (req.headers['if-none-match'] !== '*' || !(await exists(bucket, key))) return false;
+    const xml =
+      '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
+    reply(res, 412, { 'content-type': 'application/xml' }, Buffer.from(xml));
+    return true;
+  }
+
+  /** Sets the object's tags to those of the request's `x-amz-tagging` (none when absent). */
+  async function tagAsRequested(bucket: string, key: string, req: IncomingMessage): Promise<void> {
+    const header = req.headers['x-amz-tagging'];
+    const params = new URLSearchParams(typeof header === 'string' ? header : '');
+    const TagSet = [...params.entries()].map(([Key, Value]) => ({ Key, Value }));
+    await direct.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet } }));
+  }
+
   async function putObject(bucket: string, key: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
-    if (req.headers['if-none-match'] === '*' && (await exists(bucket, key))) {
-      const xml =
-        '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PreconditionFailed</Code><Message>At least one of the pre-conditions you specified did not hold</Message><Condition>If-None-Match</Condition></Error>';
-      reply(res, 412, { 'content-type': 'application/xml' }, Buffer.from(xml));
-      return;
-    }
+    if (await preconditionFailed(bucket, key, req, res)) return;
     const up = await forward(req, body);
-    if (up.status === 200) {
-      const header = req.headers['x-amz-tagging'];
-      const params = new URLSearchParams(typeof header === 'string' ? header : '');
-      const TagSet = [...params.entries()].map(([Key, Value]) => ({ Key, Value }));
-      await direct.send(new PutObjectTaggingCommand({ Bucket: bucket, Key: key, Tagging: { TagSet } }));
-    }
+    if (up.status === 200) await tagAsRequested(bucket, key, req);
+    reply(res, up.status, up.headers, up.body);
+  }
+
+  async function copyObject(bucket: string, key: string, req: IncomingMessage, body: Buffer, res: ServerResponse): Promise<void> {
+    if (await preconditionFailed(bucket, key, req, res)) return;
+    const source = String(req.headers['x-amz-copy-source']);
+    // Fully decoded, then encoded so that s3rver's decodeURI gives the key back.
+    req.headers['x-amz-copy-source'] = encodeURI(source.split('/').map(decodeURIComponent).join('/'));
+    const up = await forward(req, body);
+    if (up.status === 200 && req.headers['x-amz-tagging-directive'] === 'REPLACE') await tagAsRequested(bucket, key, req);
     reply(res, up.status, up.headers, up.body);
   }
 

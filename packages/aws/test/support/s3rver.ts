@@ -6,6 +6,9 @@ import { createAwsClients, destroyAwsClients, type AwsClients } from '../../src/
 import { TEST_CREDENTIALS, TEST_REGION } from './dynalite';
 import { startS3CompatProxy } from './s3-compat-proxy';
 
+/** Marks an SDK client of the test infrastructure (its requests are not the system's). */
+export const TEST_INFRASTRUCTURE = Symbol.for('hcdl.test-infrastructure');
+
 export interface S3Server {
   /** The endpoint the adapters use: the compat proxy in front of s3rver (see s3-compat-proxy.ts). */
   endpoint: string;
@@ -39,6 +42,9 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3Server>
   const { port } = await server.run();
   const s3rverEndpoint = `http://127.0.0.1:${port}`;
   const direct = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { s3: s3rverEndpoint } });
+  // The proxy's own requests stand for S3 features, not for what the code under test sends:
+  // request counters skip clients marked so (lambda-harness.ts).
+  Object.assign(direct.s3, { [TEST_INFRASTRUCTURE]: true });
   const proxy = await startS3CompatProxy(s3rverEndpoint, direct.s3);
   const clients = createAwsClients({ region: TEST_REGION, credentials: TEST_CREDENTIALS, endpoints: { s3: proxy.endpoint } });
   return {

@@ -1,14 +1,7 @@
-import type { Message, Segment } from '@hcdl/hl7v2';
-import { mrgIdentifiers, pidIdentifiers } from './identifiers';
+import type { Message } from '@hcdl/hl7v2';
+import { type PatientFacts, patientFactsOf } from './facts';
 import type { PatientMergeRecord } from './records';
 import { attachIdentifiers, knownPatients, newPatientId, type PatientIndexCatalog, type Provenance } from './resolve';
-
-/**
- * ADT trigger events that merge a prior patient (MRG) into the surviving one (PID):
- * A18 merge patient information, A30 merge person information, A34 merge patient id only,
- * A36 merge patient id and account, A39 merge person, A40 merge patient identifier list.
- */
-export const MERGE_EVENTS: readonly string[] = ['A18', 'A30', 'A34', 'A36', 'A39', 'A40'];
 
 export interface IndexOutcome {
   /** The patient of the message's first PID segment (undefined when it has no identifier). */
@@ -22,39 +15,22 @@ export interface IndexOutcome {
 }
 
 export interface IndexInput extends Provenance {
-  /** Message type as `CODE^EVENT`, used in merge records (defaults to MSH-9). */
-  messageType?: string;
-}
-
-/** The PID segment with the MRG segment that follows it (before the next PID), in order. */
-function pidGroups(message: Message): { pid: Segment; mrg?: Segment }[] {
-  const out: { pid: Segment; mrg?: Segment }[] = [];
-  for (const s of message.segments) {
-    if (s.id === 'PID') out.push({ pid: s });
-    else if (s.id === 'MRG') {
-      const last = out[out.length - 1];
-      if (last !== undefined && last.mrg === undefined) last.mrg = s;
-    }
-  }
-  return out;
-}
-
-export function isMergeMessage(message: Message): boolean {
-  return message.header.messageCode === 'ADT' && MERGE_EVENTS.includes(message.header.triggerEvent ?? '');
+  /** Message type as `CODE^EVENT`, recorded in merge records. */
+  messageType: string;
 }
 
 /**
  * The patient index: records the identifiers of every PID segment (PID-2, PID-3 repetitions,
  * PID-4 as `authority#type#value`) for one patient per PID, links patients a message bridges,
  * and applies merge events with history (the prior patient resolves to the survivor from then
- * on; the merge record keeps the message id and time). Runs again harmlessly for a redelivered
- * message.
+ * on; the merge record keeps the message id and time). It works on the message's
+ * PatientFacts, so it never parses; it runs again harmlessly for a redelivered message.
  */
 export function createPatientIndex(catalog: PatientIndexCatalog, options: { newId?: () => string } = {}) {
   const newId = options.newId ?? newPatientId;
 
-  async function applyMerge(mrg: Segment, survivor: string, input: IndexInput, messageType: string): Promise<PatientMergeRecord[]> {
-    const prior = mrgIdentifiers(mrg).map((i) => i.key);
+  async function applyMerge(priorKeys: readonly string[], survivor: string, input: IndexInput): Promise<PatientMergeRecord[]> {
+    const prior = [...priorKeys];
     if (prior.length === 0) return [];
     const priorPatients = await knownPatients(catalog, prior);
     // Prior identifiers never seen before now resolve to the survivor too.
@@ -68,7 +44,7 @@ export function createPatientIndex(catalog: PatientIndexCatalog, options: { newI
         mergedPatientId: p,
         survivorPatientId: survivor,
         messageId: input.messageId,
-        messageType,
+        messageType: input.messageType,
         source: input.source,
         priorIdentifiers: prior,
         at: input.at,
@@ -79,21 +55,26 @@ export function createPatientIndex(catalog: PatientIndexCatalog, options: { newI
     return merges;
   }
 
-  return async function indexMessage(message: Message, input: IndexInput): Promise<IndexOutcome> {
+  /** Applies a message's patient facts (see patientFactsOf) to the catalog. */
+  async function indexFacts(facts: PatientFacts, input: IndexInput): Promise<IndexOutcome> {
     const outcome: IndexOutcome = { patients: [], links: [], merges: [] };
-    const merging = isMergeMessage(message);
-    const messageType = input.messageType ?? message.header.messageType ?? 'UNKNOWN';
-    for (const { pid, mrg } of pidGroups(message)) {
-      const ids = pidIdentifiers(pid).map((i) => i.key);
-      const attached = await attachIdentifiers(catalog, ids, input, newId);
+    for (const group of facts.groups) {
+      const attached = await attachIdentifiers(catalog, group.identifiers, input, newId);
       if (attached === undefined) continue;
       if (!outcome.patients.includes(attached.patientId)) outcome.patients.push(attached.patientId);
       for (const other of attached.linked) outcome.links.push([attached.patientId, other]);
-      if (merging && mrg !== undefined) outcome.merges.push(...(await applyMerge(mrg, attached.patientId, input, messageType)));
+      if (facts.merge && group.prior !== undefined) outcome.merges.push(...(await applyMerge(group.prior, attached.patientId, input)));
     }
     if (outcome.patients[0] !== undefined) outcome.patientId = outcome.patients[0];
     return outcome;
+  }
+
+  return {
+    indexFacts,
+    /** Indexes a parsed message (tests and tools; the pipeline passes the facts staging made). */
+    indexMessage: (message: Message, input: Omit<IndexInput, 'messageType'> & { messageType?: string }): Promise<IndexOutcome> =>
+      indexFacts(patientFactsOf(message), { ...input, messageType: input.messageType ?? message.header.messageType ?? 'UNKNOWN' }),
   };
 }
 
-export type PatientIndexer = ReturnType<typeof createPatientIndex>;
+export type PatientIndex = ReturnType<typeof createPatientIndex>;

@@ -1,4 +1,5 @@
 export * from './records';
 export * from './identifiers';
 export * from './resolve';
+export * from './facts';
 export * from './index-message';

@@ -104,7 +104,7 @@ export function hubContract(name: string, factory: HubFactory, options: HubContr
         const recs = await Promise.all([subscribe({ event: ['failed'] }), subscribe({ event: ['failed'] })]);
         const e = hubEvent(
           { event: 'failed', source: 'Hôpital-Élan', messageType: 'ORU^R01' },
-          { stage: 'parse', attempt: 2, errorKey: 'error/source=x/dt=2031-05-06/m.hl7', diagnostics: [{ code: 'NO_MSH', line: 1, location: 'MSH' }] },
+          { stage: 'parse', attempt: 2, errorKey: 'error/source=x/dt=2031-05-06/m.hl7', errors: 3, codes: ['NO_MSH', 'Hôpital Élan — 日本'] },
         );
         const expected = JSON.parse(JSON.stringify(e)) as HubEvent;
         await harness.hub.publish(e);
@@ -114,14 +114,14 @@ export function hubContract(name: string, factory: HubFactory, options: HubContr
 
       it('delivers what was published, whatever the publisher or a subscriber changes later', async () => {
         const mutator = await subscribe({ event: ['staged'] }, async (got) => {
-          got.body.stagingKey = 'tampered';
+          got.body.source = 'tampered';
           got.attributes.source = 'tampered';
         });
         const [a, b] = await Promise.all([subscribe({ event: ['staged'] }), subscribe({ event: ['staged'] })]);
-        const e = hubEvent({ event: 'staged' }, { workKey: 'work/staging/x.json' });
+        const e = hubEvent({ event: 'staged' }, { stagingKey: 'staging/x.json' });
         const expected = JSON.parse(JSON.stringify(e)) as HubEvent;
         await harness.hub.publish(e);
-        e.body.workKey = 'changed-after-publish';
+        e.body.source = 'changed-after-publish';
         await harness.settle();
         expect(mutator.events).toHaveLength(1);
         expect(a.events).toEqual([expected]);

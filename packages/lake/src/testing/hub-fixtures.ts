@@ -1,19 +1,45 @@
-import type { HubEvent, HubEventAttributes, HubEventBody } from '../events';
+import type { HubEvent, HubEventAttributes, HubEventName } from '../events';
 import { newMessageId } from '../ids';
 import type { FilterPolicy } from '../ports/hub';
 import { uniqueTag } from './support';
 
+/** Default body fields of each event kind, beside the pointer every kind has. */
+function kindFields(event: HubEventName, messageId: string, source: string, at: string): Record<string, unknown> {
+  switch (event) {
+    case 'ingested':
+      return {};
+    case 'staged':
+      return { stagingKey: `staging/source=${source}/protocol=hl7v2/format=json/type=ADT_A01/dt=2024-01-01/${messageId}.json`, structure: 'ADT_A01' };
+    case 'failed':
+      return { errorKey: `error/source=${source}/protocol=hl7v2/dt=2024-01-01/${messageId}.hl7`, stage: 'parse', errors: 1, codes: ['NO_MSH'] };
+    case 'fhir-changed':
+      return {
+        eventId: `Patient/p-${messageId}/_history/1`,
+        resourceType: 'Patient',
+        resourceId: `p-${messageId}`,
+        versionId: '1',
+        change: 'create',
+        resourceKey: `refined/fhir/Patient/p-${messageId}/1.json`,
+      };
+  }
+}
+
 /**
- * A hub event with a fresh message id: attributes default to an ingested hl7v2/er7
- * ADT^A01 of a random source; the body holds pointers only (claim check).
+ * A well-formed hub event with a fresh message id: attributes default to an ingested
+ * hl7v2/er7 ADT^A01 of a random source; the body holds the pointers of its kind (claim
+ * check), overridden field by field by `body`.
  */
-export function hubEvent(attributes: Partial<HubEventAttributes> = {}, body: Partial<HubEventBody> = {}): HubEvent {
+export function hubEvent(attributes: Partial<HubEventAttributes> = {}, body: Record<string, unknown> = {}): HubEvent {
   const source = attributes.source ?? uniqueTag('src-');
-  const messageId = body.messageId ?? newMessageId();
+  const event = attributes.event ?? 'ingested';
+  const messageId = typeof body.messageId === 'string' ? body.messageId : newMessageId();
+  const at = new Date().toISOString();
+  const pointer = { messageId, source, at, rawKey: `raw/source=${source}/protocol=hl7v2/format=er7/${messageId}.hl7`, attempt: 1 };
+  const fields = event === 'fhir-changed' ? { messageId, source, at } : pointer;
   return {
-    attributes: { event: 'ingested', protocol: 'hl7v2', format: 'er7', messageType: 'ADT^A01', ...attributes, source },
-    body: { messageId, source, at: new Date().toISOString(), rawKey: `raw/source=${source}/protocol=hl7v2/format=er7/${messageId}.hl7`, attempt: 1, ...body },
-  };
+    attributes: { event, protocol: 'hl7v2', format: 'er7', messageType: 'ADT^A01', ...attributes, source },
+    body: { ...fields, ...kindFields(event, messageId, source, at), ...body },
+  } as HubEvent;
 }
 
 /** A subscriber that records every call (attempts included) and every successful handling. */

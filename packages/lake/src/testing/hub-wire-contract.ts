@@ -59,7 +59,7 @@ export function hubWireContract(name: string, factory: HubWireFactory, options: 
     });
 
     it('sends the body as JSON and every attribute as a non-empty String', async () => {
-      const e = hubEvent({ event: 'failed', messageType: 'ORU^R01' }, { diagnostics: [{ code: 'NO_MSH', line: 1 }], stage: 'parse' });
+      const e = hubEvent({ event: 'failed', messageType: 'ORU^R01' }, { codes: ['NO_MSH'], errors: 1, stage: 'parse' });
       await harness.hub.publish(e);
       const [input] = harness.sent();
       expect(JSON.parse(input?.Message ?? 'null')).toEqual(e.body);
@@ -73,7 +73,7 @@ export function hubWireContract(name: string, factory: HubWireFactory, options: 
     });
 
     it('lets the subscriber read the event back unchanged (non-ASCII text included)', async () => {
-      const e: HubEvent = hubEvent({ event: 'staged' }, { workKey: 'work/staging/x.1.json', note: 'Hôpital Élan — 日本' });
+      const e: HubEvent = hubEvent({ event: 'failed', source: 'Hôpital-Élan' }, { codes: ['Hôpital Élan — 日本'] });
       await harness.hub.publish(e);
       expect(hubEventFromSns(snsRecordOf(harness.sent()[0] ?? {}))).toEqual(JSON.parse(JSON.stringify(e)));
     });

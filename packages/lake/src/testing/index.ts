@@ -46,3 +46,4 @@ export * from './idempotency-contract';
 export * from './hub-fixtures';
 export * from './hub-contract';
 export * from './hub-wire-contract';
+export * from './memory/index';

@@ -34,7 +34,7 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
     afterEach(async () => close());
 
     it('maps every identifier of one message to one new patient', async () => {
-      const out = await index(hl7('ADT^A01', ['PID|1|EXT-1^^^REG^PI|MRN-1^^^NORTH^MR~SSN-1^^^SSA^SS|ALT-1^^^OLD^PT']), input());
+      const out = await index.indexMessage(hl7('ADT^A01', ['PID|1|EXT-1^^^REG^PI|MRN-1^^^NORTH^MR~SSN-1^^^SSA^SS|ALT-1^^^OLD^PT']), input());
       expect(isPatientId(out.patientId!)).toBe(true);
       expect(out).toMatchObject({ patients: [out.patientId], links: [], merges: [] });
       const rows = await catalog.listIdentifiersOfPatient(out.patientId!);
@@ -44,27 +44,27 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
     });
 
     it('gives a message without identifiers no patient', async () => {
-      expect(await index(hl7('ADT^A01', ['PID|1||""']), input())).toEqual({ patients: [], links: [], merges: [] });
-      expect(await index(hl7('ORU^R01', ['OBR|1']), input())).toEqual({ patients: [], links: [], merges: [] });
+      expect(await index.indexMessage(hl7('ADT^A01', ['PID|1||""']), input())).toEqual({ patients: [], links: [], merges: [] });
+      expect(await index.indexMessage(hl7('ORU^R01', ['OBR|1']), input())).toEqual({ patients: [], links: [], merges: [] });
     });
 
     it('maps an identifier seen again to the same patient, adding the new identifiers to it', async () => {
-      const first = await index(hl7('ADT^A01', ['PID|1||MRN-1^^^NORTH^MR']), input());
-      const again = await index(hl7('ADT^A08', ['PID|1||MRN-1^^^NORTH^MR~SSN-1^^^SSA^SS']), input('south'));
+      const first = await index.indexMessage(hl7('ADT^A01', ['PID|1||MRN-1^^^NORTH^MR']), input());
+      const again = await index.indexMessage(hl7('ADT^A08', ['PID|1||MRN-1^^^NORTH^MR~SSN-1^^^SSA^SS']), input('south'));
       expect(again.patientId).toBe(first.patientId);
       expect(again.links).toEqual([]);
       expect(await resolveIdentifier(catalog, 'SSA#SS#SSN-1')).toBe(first.patientId);
       const ssn = (await catalog.listIdentifiersOfPatient(first.patientId!)).find((r) => r.identifier === 'SSA#SS#SSN-1');
       expect(ssn).toMatchObject({ source: 'south', firstSeenMessageId: 'MSG0002' });
       // A v2.3 message naming it in PID-2 finds the same patient.
-      expect((await index(hl7('ADT^A04', ['PID|1|MRN-1^^^NORTH^MR|'], '2.3'), input())).patientId).toBe(first.patientId);
+      expect((await index.indexMessage(hl7('ADT^A04', ['PID|1|MRN-1^^^NORTH^MR|'], '2.3'), input())).patientId).toBe(first.patientId);
     });
 
     it('links two known patients a message bridges, without merging them', async () => {
-      const a = await index(hl7('ADT^A01', ['PID|1||MRN-A^^^NORTH^MR']), input());
-      const b = await index(hl7('ADT^A01', ['PID|1||SSN-B^^^SSA^SS']), input());
+      const a = await index.indexMessage(hl7('ADT^A01', ['PID|1||MRN-A^^^NORTH^MR']), input());
+      const b = await index.indexMessage(hl7('ADT^A01', ['PID|1||SSN-B^^^SSA^SS']), input());
       expect(b.patientId).not.toBe(a.patientId);
-      const bridge = await index(hl7('ADT^A08', ['PID|1||MRN-A^^^NORTH^MR~SSN-B^^^SSA^SS']), input('south'));
+      const bridge = await index.indexMessage(hl7('ADT^A08', ['PID|1||MRN-A^^^NORTH^MR~SSN-B^^^SSA^SS']), input('south'));
       expect(bridge.patientId).toBe(a.patientId);
       expect(bridge.links).toEqual([[a.patientId, b.patientId]]);
       const link = { patientId: a.patientId, linkedPatientId: b.patientId, messageId: 'MSG0003', source: 'south', at: '2024-01-01T00:00:03.000Z' };
@@ -74,14 +74,14 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
       expect(await resolveIdentifier(catalog, 'SSA#SS#SSN-B')).toBe(b.patientId);
       expect(await catalog.getPatientMerge(b.patientId!)).toBeUndefined();
       // Bridging again (either way round) keeps the one link.
-      await index(hl7('ADT^A08', ['PID|1||SSN-B^^^SSA^SS~MRN-A^^^NORTH^MR']), input());
+      await index.indexMessage(hl7('ADT^A08', ['PID|1||SSN-B^^^SSA^SS~MRN-A^^^NORTH^MR']), input());
       expect(await catalog.listPatientLinks(a.patientId!)).toEqual([link]);
     });
 
     it('applies an ADT^A40 merge with its history (MRG-1 prior identifiers)', async () => {
-      const survivor = await index(hl7('ADT^A01', ['PID|1||MRN-1^^^NORTH^MR']), input());
-      const prior = await index(hl7('ADT^A01', ['PID|1||MRN-9^^^NORTH^MR~SSN-9^^^SSA^SS']), input());
-      const merge = await index(hl7('ADT^A40^ADT_A39', ['EVN|A40|20240102', 'PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), {
+      const survivor = await index.indexMessage(hl7('ADT^A01', ['PID|1||MRN-1^^^NORTH^MR']), input());
+      const prior = await index.indexMessage(hl7('ADT^A01', ['PID|1||MRN-9^^^NORTH^MR~SSN-9^^^SSA^SS']), input());
+      const merge = await index.indexMessage(hl7('ADT^A40^ADT_A39', ['EVN|A40|20240102', 'PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), {
         ...input(),
         messageType: 'ADT^A40',
       });
@@ -104,16 +104,19 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
       expect(await catalog.getPatientIdByIdentifier('SSA#SS#SSN-9')).toBe(prior.patientId);
       expect(await survivorOf(catalog, prior.patientId!)).toBe(survivor.patientId);
       // Later messages with the old identifiers attach to the survivor.
-      expect((await index(hl7('ADT^A08', ['PID|1||MRN-9^^^NORTH^MR']), input())).patientId).toBe(survivor.patientId);
+      expect((await index.indexMessage(hl7('ADT^A08', ['PID|1||MRN-9^^^NORTH^MR']), input())).patientId).toBe(survivor.patientId);
       // A redelivered merge changes nothing.
-      await index(hl7('ADT^A40', ['PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), { ...input(), messageType: 'ADT^A40' });
+      await index.indexMessage(hl7('ADT^A40', ['PID|1||MRN-1^^^NORTH^MR', 'MRG|MRN-9^^^NORTH^MR']), { ...input(), messageType: 'ADT^A40' });
       expect(await catalog.listPatientMerges(survivor.patientId!)).toEqual([record]);
     });
 
     it('applies an ADT^A34 (v2.3) merge and records unknown prior identifiers for the survivor', async () => {
-      const survivor = await index(hl7('ADT^A04', ['PID|1||NEW-1^^^NORTH^MR'], '2.3'), input());
-      const prior = await index(hl7('ADT^A04', ['PID|1||OLD-1^^^NORTH^MR'], '2.3'), input());
-      const merge = await index(hl7('ADT^A34', ['EVN|A34|20240102', 'PID|1||NEW-1^^^NORTH^MR', 'MRG|OLD-1^^^NORTH^MR~NEVER-SEEN^^^NORTH^MR'], '2.3'), input());
+      const survivor = await index.indexMessage(hl7('ADT^A04', ['PID|1||NEW-1^^^NORTH^MR'], '2.3'), input());
+      const prior = await index.indexMessage(hl7('ADT^A04', ['PID|1||OLD-1^^^NORTH^MR'], '2.3'), input());
+      const merge = await index.indexMessage(
+        hl7('ADT^A34', ['EVN|A34|20240102', 'PID|1||NEW-1^^^NORTH^MR', 'MRG|OLD-1^^^NORTH^MR~NEVER-SEEN^^^NORTH^MR'], '2.3'),
+        input(),
+      );
       expect(merge.merges).toEqual([
         expect.objectContaining({
           mergedPatientId: prior.patientId,
@@ -126,38 +129,38 @@ export function patientIndexScenarios(name: string, open: () => Promise<{ catalo
     });
 
     it('does not merge on an MRG outside a merge event, nor when the prior patient is the survivor', async () => {
-      const a = await index(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input());
-      const b = await index(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input());
-      expect((await index(hl7('ADT^A08', ['PID|1||A^^^N^MR', 'MRG|B^^^N^MR']), input())).merges).toEqual([]);
+      const a = await index.indexMessage(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input());
+      const b = await index.indexMessage(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input());
+      expect((await index.indexMessage(hl7('ADT^A08', ['PID|1||A^^^N^MR', 'MRG|B^^^N^MR']), input())).merges).toEqual([]);
       expect(await catalog.getPatientMerge(b.patientId!)).toBeUndefined();
-      expect((await index(hl7('ADT^A40', ['PID|1||A^^^N^MR', 'MRG|A^^^N^MR']), input())).merges).toEqual([]);
+      expect((await index.indexMessage(hl7('ADT^A40', ['PID|1||A^^^N^MR', 'MRG|A^^^N^MR']), input())).merges).toEqual([]);
       expect(await catalog.getPatientMerge(a.patientId!)).toBeUndefined();
     });
 
     it('applies every PID/MRG pair of a multi-patient merge and follows merge chains', async () => {
-      const pa = (await index(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input())).patientId!;
-      const pb = (await index(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input())).patientId!;
-      const pc = (await index(hl7('ADT^A01', ['PID|1||C^^^N^MR']), input())).patientId!;
-      const pd = (await index(hl7('ADT^A01', ['PID|1||D^^^N^MR']), input())).patientId!;
-      const out = await index(hl7('ADT^A40', ['PID|1||B^^^N^MR', 'MRG|A^^^N^MR', 'PID|2||D^^^N^MR', 'MRG|C^^^N^MR']), input());
+      const pa = (await index.indexMessage(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input())).patientId!;
+      const pb = (await index.indexMessage(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input())).patientId!;
+      const pc = (await index.indexMessage(hl7('ADT^A01', ['PID|1||C^^^N^MR']), input())).patientId!;
+      const pd = (await index.indexMessage(hl7('ADT^A01', ['PID|1||D^^^N^MR']), input())).patientId!;
+      const out = await index.indexMessage(hl7('ADT^A40', ['PID|1||B^^^N^MR', 'MRG|A^^^N^MR', 'PID|2||D^^^N^MR', 'MRG|C^^^N^MR']), input());
       expect(out.patients).toEqual([pb, pd]);
       expect(out.merges.map((m) => [m.mergedPatientId, m.survivorPatientId])).toEqual([
         [pa, pb],
         [pc, pd],
       ]);
       // Then B into D: A -> B -> D.
-      await index(hl7('ADT^A40', ['PID|1||D^^^N^MR', 'MRG|B^^^N^MR']), input());
+      await index.indexMessage(hl7('ADT^A40', ['PID|1||D^^^N^MR', 'MRG|B^^^N^MR']), input());
       expect(await survivorOf(catalog, pa)).toBe(pd);
       expect(await resolveIdentifier(catalog, 'N#MR#A')).toBe(pd);
     });
 
     it('gives the same patient and links when a message is indexed again (redelivery)', async () => {
-      const a = await index(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input());
-      const b = await index(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input());
+      const a = await index.indexMessage(hl7('ADT^A01', ['PID|1||A^^^N^MR']), input());
+      const b = await index.indexMessage(hl7('ADT^A01', ['PID|1||B^^^N^MR']), input());
       const message = hl7('ADT^A08', ['PID|1||A^^^N^MR~B^^^N^MR~C^^^N^MR']);
       const at = input();
-      const first = await index(message, at);
-      const second = await index(message, at);
+      const first = await index.indexMessage(message, at);
+      const second = await index.indexMessage(message, at);
       expect(second).toEqual(first);
       expect(first.links).toEqual([[a.patientId, b.patientId]]);
       expect(await catalog.listPatientLinks(a.patientId!)).toHaveLength(1);

@@ -1,4 +1,4 @@
-import { matchesFilterPolicy, PortClosedError, type Attributes, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
+import { matchesFilterPolicy, parseHubEvent, PortClosedError, type Attributes, type Hub, type HubEvent, type Subscription } from '@hcdl/lake';
 
 export interface DeadLetter {
   subscription: string;
@@ -15,6 +15,12 @@ function errorLabel(err: unknown): string {
   return typeof code === 'string' || typeof code === 'number' ? `${err.name} ${code}` : err.name;
 }
 
+/** Reads the published copy back through the one hub event parser, as an SNS or SQS subscriber does. */
+function fromWire(wire: string): HubEvent {
+  const e = JSON.parse(wire) as { attributes: Record<string, string | undefined>; body: unknown };
+  return parseHubEvent(e.attributes, e.body);
+}
+
 export interface InProcessHubOptions {
   /** Delivery attempts per subscriber before the event is dead-lettered (default 3). */
   maxAttempts?: number;
@@ -28,8 +34,10 @@ export interface InProcessHubOptions {
  * declaration the cloud stack uses) is evaluated on the event attributes, and matching
  * subscribers get the event asynchronously, with retries and a dead-letter record, as SNS
  * does with a DLQ. Like SNS, the hub carries the event as JSON: it is serialized when
- * published and every delivery attempt gets its own copy, so neither the publisher nor a
- * subscriber changing its object later changes what others receive. Delivery is
+ * published and every delivery attempt gets its own copy, read back by the same parser as
+ * the SNS and SQS readers (parseHubEvent), so neither the publisher nor a subscriber
+ * changing its object later changes what others receive, and a malformed event fails the
+ * delivery as it would on AWS. Delivery is
  * at-least-once within the process; work lost with the process is resumed from the catalog
  * at start (see the runtime).
  */
@@ -61,7 +69,7 @@ export class InProcessHub implements Hub {
     await Promise.resolve();
     for (let attempt = 1; ; attempt++) {
       try {
-        await s.handle(JSON.parse(wire) as HubEvent);
+        await s.handle(fromWire(wire));
         return;
       } catch (err) {
         if (attempt >= max || this.closed) {

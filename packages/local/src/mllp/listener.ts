@@ -1,19 +1,15 @@
 import net from 'node:net';
-import { buildAck, Hl7Error, readHeader, type Diagnostic, type MessageHeader } from '@hcdl/hl7v2';
-import type { HttpResult, SubmitRequest } from '@hcdl/fn-front-door';
-import { MllpDecoder, mllpFrame, type MllpEvent } from './framing';
+import { type Ack, ackFor, notStoredAck, type Submit } from '@hcdl/core';
+import { Hl7Error, type MessageHeader, readHeader } from '@hcdl/hl7v2';
+import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
 
 /**
  * MLLP listener: the adapter that lets an interface engine send over TCP/MLLP instead of
- * REST. Each frame goes through the same front door as `POST /hl7v2/er7` (limits, batch
- * split, dedup, durable ingest before the answer) and the sender gets an HL7 ACK:
- *
- * | front door | ACK | why |
- * |---|---|---|
- * | 201 | AA `accepted as <id>` | stored |
- * | 409 | AA `duplicate of message <id>; already stored` | nothing to resend: an AE would make engines retry or alert forever |
- * | 400 not HL7, 413 | AR with the diagnostics | the frame cannot be taken as sent |
- * | anything else | AR `not stored, send again` | nothing was acknowledged as durable |
+ * REST. Each frame goes through the same submit use-case as `POST /hl7v2/er7` (limits, batch
+ * split, dedup, durable ingest before the answer) and the sender gets the HL7 ACK of the
+ * application's ACK policy (@hcdl/core ackFor, docs/ack.md): AA stored or already stored,
+ * AR with the diagnostics when the frame cannot be taken as sent, AR "send it again" when
+ * nothing was acknowledged as durable.
  *
  * MLLP has no authentication of its own: a listener writes for one configured source and
  * should be bound to a private interface (or put behind a TLS terminator).
@@ -24,7 +20,7 @@ export interface MllpListenerOptions {
   /** The source every message of this listener is recorded under. */
   source: string;
   maxFrameBytes: number;
-  submit: (req: SubmitRequest) => Promise<HttpResult>;
+  submit: Submit;
   logger: {
     info(m: string, ...e: Record<string, unknown>[]): void;
     warn(m: string, ...e: Record<string, unknown>[]): void;
@@ -36,13 +32,6 @@ export interface MllpListener {
   port: number;
   close(): Promise<void>;
 }
-
-type Submitted = {
-  status?: string;
-  messageId?: string;
-  messages?: { status: string; messageId: string }[];
-  error?: { code: string; message: string; details?: { diagnostics?: Diagnostic[] } };
-};
 
 /** The name of a thrown value, never its message (which may quote the message body). */
 function errorName(err: unknown): string {
@@ -62,31 +51,6 @@ function headerOf(bytes: Uint8Array): MessageHeader | undefined {
   }
 }
 
-/** The ACK for one frame, from the front door's JSON answer. */
-export function ackForResult(result: HttpResult, header: MessageHeader | undefined): { ack: string; code: 'AA' | 'AR' } {
-  const h = header ?? {};
-  let body: Submitted = {};
-  try {
-    body = JSON.parse(result.body) as Submitted;
-  } catch {
-    // Not JSON: handled as an unexpected answer below.
-  }
-  if (result.status === 201 || result.status === 409) {
-    let text: string;
-    if (body.messages !== undefined) {
-      const fresh = body.messages.filter((m) => m.status === 'ingested').length;
-      text = `${fresh} of ${body.messages.length} messages accepted, ${body.messages.length - fresh} duplicates already stored`;
-    } else if (result.status === 201) text = `accepted as ${body.messageId}`;
-    else text = `duplicate of message ${body.messageId}; already stored`;
-    return { ack: buildAck(h, { code: 'AA', text }), code: 'AA' };
-  }
-  if (result.status === 400 || result.status === 413) {
-    const diagnostics = (body.error?.details?.diagnostics ?? []).map((d) => ({ ...d, severity: 'error' as const }));
-    return { ack: buildAck(h, { code: 'AR', text: body.error?.message ?? 'rejected', diagnostics }), code: 'AR' };
-  }
-  return { ack: buildAck(h, { code: 'AR', text: 'the message was not stored; send it again' }), code: 'AR' };
-}
-
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const { logger } = options;
   const claims = { sub: `mllp:${options.source}`, 'custom:write': options.source };
@@ -103,20 +67,18 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
   }
 
   /** The ACK for one frame, or undefined for bytes outside a frame (they get none). */
-  async function replyFor(event: MllpEvent): Promise<{ ack: string; code: 'AA' | 'AR' } | undefined> {
+  async function replyFor(event: MllpEvent): Promise<Ack | undefined> {
     if (event.kind === 'noise' || event.kind === 'truncated') {
       log('warn', 'mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
       return undefined;
     }
-    if (event.kind === 'oversize') {
-      return { ack: buildAck({}, { code: 'AR', text: `the message exceeds ${options.maxFrameBytes} bytes` }), code: 'AR' };
-    }
+    if (event.kind === 'oversize') return ackFor({ kind: 'too-large', limit: options.maxFrameBytes }, 'mllp');
     try {
-      const result = await options.submit({ claims, headers: { 'content-type': 'application/hl7-v2' }, query: {}, body: event.bytes });
-      return ackForResult(result, headerOf(event.bytes));
+      const outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: event.bytes });
+      return ackFor(outcome, 'mllp', headerOf(event.bytes));
     } catch (err) {
       log('error', 'mllp message failed', { error: errorName(err) });
-      return ackForResult({ status: 500, headers: {}, body: '' }, headerOf(event.bytes));
+      return notStoredAck(headerOf(event.bytes));
     }
   }
 
@@ -128,14 +90,14 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
    */
   async function answer(socket: net.Socket, event: MllpEvent): Promise<void> {
     const size = event.kind === 'frame' ? event.bytes.length : event.size;
-    let reply: { ack: string; code: 'AA' | 'AR' } | undefined;
+    let reply: Pick<Ack, 'ack' | 'code'> | undefined;
     try {
       reply = await replyFor(event);
       if (reply === undefined) return;
     } catch (err) {
       log('error', 'mllp answer failed', { error: errorName(err), size });
       try {
-        reply = { ack: buildAck({}, { code: 'AR', text: 'the message was not stored; send it again' }), code: 'AR' };
+        reply = notStoredAck();
       } catch (ackErr) {
         log('error', 'mllp ACK could not be built; closing the connection', { error: errorName(ackErr) });
         socket.end();

@@ -4,10 +4,11 @@
  * engine costs what changed since the last compaction, not the size of the lake.
  *
  * What changed since is found with the catalog's own rules (packages/local/src/adapters/
- * sqlite-catalog.ts, functions/core-writer): errors, patient identifiers, links and merges are
- * only ever inserted, so their new rows are those with a rowid above the snapshot's; a message
- * row is updated only while it is `ingested` or `error` (a `staged` message is final), so the
- * message rows to read again are the new ones and those that were not `staged` in the snapshot.
+ * sqlite-catalog.ts; the updates of packages/core: outcomes, error zone, replay): errors,
+ * patient identifiers, links and merges are only ever inserted, so their new rows are those
+ * with a rowid above the snapshot's; a message row is updated only from `ingested` or `error`
+ * (every update names the status it expects; a `staged` message is final), so the message
+ * rows to read again are the new ones and those that were not `staged` in the snapshot.
  */
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -16,7 +16,7 @@ import { duckdbType, typedColumns, typedJson } from './typed';
  * Why the other segments stay JSON: typed from the dictionary they are structs of thousands
  * of leaves (ADT_A01 over every version: 16,700), which DuckDB builds for every row it reads
  * (a lab query unnesting typed OBX took 48 s on 50,000 ORU messages, 0.7 s on JSON) and
- * cannot write to Parquet within 4 GB; docs/adr/0006-typed-sql.md has the measures. The
+ * cannot write to Parquet within 4 GB; docs/adr/0010-typed-sql.md has the measures. The
  * long `fields` view gives every value as text at its HL7 position instead.
  */
 

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { SETTINGS } from '@hcdl/lake';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
 export interface LocalConfig {
@@ -32,31 +33,34 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
 
 /** `defaults.logLevel`: the level when HCDL_LOG_LEVEL is not set (commands that print results use WARN). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { logLevel?: string } = {}): LocalConfig {
-  const port = int(env, 'HCDL_PORT', 8080);
-  const host = env.HCDL_HOST ?? '127.0.0.1';
-  const publicUrl = (env.HCDL_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
-  const oidc: LocalConfig['oidc'] = {
-    issuer: env.HCDL_OIDC_ISSUER ?? `${publicUrl}/oidc`,
-    audience: env.HCDL_OIDC_AUDIENCE ?? 'hcdl',
-  };
-  if (env.HCDL_OIDC_JWKS_URL) oidc.jwksUrl = env.HCDL_OIDC_JWKS_URL;
-  if (env.HCDL_OIDC_ISSUER && !env.HCDL_OIDC_JWKS_URL) throw new ConfigError("HCDL_OIDC_ISSUER needs HCDL_OIDC_JWKS_URL (the issuer's JWKS endpoint)");
+  const S = SETTINGS;
+  const port = int(env, S.port.env, S.port.default);
+  const host = env[S.host.env] ?? S.host.default;
+  const publicUrl = (env[S.publicUrl.env] ?? `http://localhost:${port}`).replace(/\/$/, '');
+  const issuer = env[S.oidcIssuer.env];
+  const jwksUrl = env[S.oidcJwksUrl.env];
+  const oidc: LocalConfig['oidc'] = { issuer: issuer ?? `${publicUrl}/oidc`, audience: env[S.oidcAudience.env] ?? S.oidcAudience.default };
+  if (jwksUrl) oidc.jwksUrl = jwksUrl;
+  if (issuer && !jwksUrl) throw new ConfigError(`${S.oidcIssuer.env} needs ${S.oidcJwksUrl.env} (the issuer's JWKS endpoint)`);
   let mllp: LocalConfig['mllp'];
-  if (env.HCDL_MLLP_PORT !== undefined && env.HCDL_MLLP_PORT !== '') {
-    const source = env.HCDL_MLLP_SOURCE ?? '';
+  const mllpPort = env[S.mllpPort.env];
+  if (mllpPort !== undefined && mllpPort !== '') {
+    const source = env[S.mllpSource.env] ?? '';
     if (!/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/.test(source))
-      throw new ConfigError('HCDL_MLLP_PORT needs HCDL_MLLP_SOURCE, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")');
-    mllp = { host: env.HCDL_MLLP_HOST ?? host, port: int(env, 'HCDL_MLLP_PORT', 0), source };
+      throw new ConfigError(
+        `${S.mllpPort.env} needs ${S.mllpSource.env}, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")`,
+      );
+    mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source };
   }
   return {
     ...(mllp !== undefined ? { mllp } : {}),
     port,
     host,
-    dataDir: path.resolve(env.HCDL_DATA_DIR ?? '.lake'),
+    dataDir: path.resolve(env[S.dataDir.env] ?? S.dataDir.default),
     publicUrl,
     oidc,
-    maxBodyBytes: int(env, 'HCDL_MAX_BODY_BYTES', 10 * 1024 * 1024, 1),
-    dedupWindowSeconds: int(env, 'HCDL_DEDUP_WINDOW_SECONDS', 365 * 24 * 3600, 1),
-    logLevel: env.HCDL_LOG_LEVEL ?? defaults.logLevel ?? 'INFO',
+    maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
+    dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
+    logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
   };
 }

@@ -1,18 +1,18 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createFrontDoor } from '@hcdl/fn-front-door';
-import { createQueryApi, type QueryApi } from '@hcdl/fn-query-api';
+import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION } from '@hcdl/core';
+import { HubEventName, isHubEvent } from '@hcdl/lake';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
-import { wirePipeline, type PipelineOptions } from './pipeline';
 
 export interface LocalLake {
   config: LocalConfig;
   adapters: LocalAdapters;
-  frontDoor: ReturnType<typeof createFrontDoor>;
-  /** The read routes (messages, lineage, errors, patients), as the query-api Lambda runs them. */
-  queryApi: QueryApi;
+  /** The application core over the embedded adapters (one per process). */
+  app: Application;
+  /** Every HTTP route (submit, reads, health) over `app`, as the Lambdas serve them. */
+  http: HttpApi;
   verify: TokenVerifier;
   /** Present when the lake uses its embedded dev issuer (no external OIDC issuer configured). */
   devIssuer?: DevIssuer;
@@ -22,25 +22,52 @@ export interface LocalLake {
   close(): Promise<void>;
 }
 
+/** The lake's logger: Powertools, as on Lambda (JSON lines on stdout). */
+export function localLogger(config: Pick<LocalConfig, 'logLevel'>, serviceName = 'hcdl-local'): Logger {
+  return new Logger({ serviceName, logLevel: config.logLevel as 'INFO' });
+}
+
 /**
- * Wires the same function code the Lambdas run onto the embedded adapters: the front door
- * (with core in-process), and staging-er7 and core-writer subscribed to the in-process hub
- * with the filter policies declared beside them. Then resumes work left in flight.
+ * Opens the application core on the embedded adapters of one data folder, with the staging
+ * workflow (stage, then record the outcome) subscribed to the in-process hub by the filter
+ * policy the AWS stack uses. Work left in flight by a previous process is resumed when
+ * `resume` is not false.
  */
-export async function openLocalLake(config: LocalConfig, options: PipelineOptions = {}): Promise<LocalLake> {
-  const logger = new Logger({ serviceName: 'hcdl-local', logLevel: config.logLevel as 'INFO' });
+export async function openLocalApplication(
+  config: LocalConfig,
+  logger: Logger,
+  options: ApplicationOptions = {},
+): Promise<{ adapters: LocalAdapters; app: Application }> {
   const adapters = createLocalAdapters({
     dataDir: config.dataDir,
-    hub: { onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: l.event.body.messageId, error: l.error }) },
+    hub: {
+      onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: eventMessageId(l.event), error: l.error }),
+    },
   });
-  const base = { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger };
-  const frontDoor = createFrontDoor({
-    ...base,
-    idempotencyStore: adapters.idempotencyStore,
-    config: { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
+  const app = createApplication(
+    { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger, idempotencyStore: adapters.idempotencyStore },
+    { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
+    // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
+    { inlineBytes: Number.POSITIVE_INFINITY, ...options },
+  );
+  adapters.hub.subscribe({
+    ...STAGING_SUBSCRIPTION,
+    handle: async (event) => {
+      if (isHubEvent(event, HubEventName.Ingested)) await app.runStaging(event);
+    },
   });
-  const pipeline = wirePipeline(adapters, logger, options);
+  return { adapters, app };
+}
 
+const eventMessageId = (event: { body: unknown }): string | undefined => {
+  const id = (event.body as { messageId?: unknown } | null)?.messageId;
+  return typeof id === 'string' ? id : undefined;
+};
+
+/** The local lake: the application core, its HTTP routes, token verification, then resume of work left in flight. */
+export async function openLocalLake(config: LocalConfig, options: ApplicationOptions = {}): Promise<LocalLake> {
+  const logger = localLogger(config);
+  const { adapters, app } = await openLocalApplication(config, logger, options);
   let devIssuer: DevIssuer | undefined;
   let verify: TokenVerifier;
   if (config.oidc.jwksUrl !== undefined) {
@@ -49,12 +76,12 @@ export async function openLocalLake(config: LocalConfig, options: PipelineOption
     devIssuer = await openDevIssuer(config.dataDir, config.oidc.issuer, config.oidc.audience);
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
-  await pipeline.core.resume();
+  await app.replay.resume();
   const lake: LocalLake = {
     config,
     adapters,
-    frontDoor,
-    queryApi: createQueryApi({ catalog: adapters.catalog, objectStore: adapters.objectStore, logger }),
+    app,
+    http: createHttpApi({ submit: app.submit, read: app.read }),
     verify,
     logger,
     idle: () => adapters.hub.idle(),

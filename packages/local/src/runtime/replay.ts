@@ -1,9 +1,7 @@
-import { Logger } from '@aws-lambda-powertools/logger';
-import type { ReplayResult } from '@hcdl/fn-core-writer';
-import { MessageStatus, type Catalog } from '@hcdl/lake';
-import { createLocalAdapters } from '../adapters/local-adapters';
+import type { ApplicationOptions, ReplayResult } from '@hcdl/core';
+import { collectItems, MessageStatus, type Catalog } from '@hcdl/lake';
 import type { LocalConfig } from './env';
-import { wirePipeline, type PipelineOptions } from './pipeline';
+import { localLogger, openLocalApplication } from './lake';
 
 /** Which error messages to replay: given ids, or every message in error (optionally filtered). */
 export type ReplayRequest = { messageIds: string[] } | { errors: { since?: string; source?: string[] } };
@@ -26,14 +24,8 @@ export interface ReplaySummary {
 }
 
 async function codesOf(catalog: Pick<Catalog, 'listErrors'>, messageId: string, attempt: number): Promise<string[]> {
-  const codes: string[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await catalog.listErrors({ messageId, limit: 500, ...(cursor ? { cursor } : {}) });
-    for (const e of page.items) if (e.attempt === attempt && e.severity === 'error' && !codes.includes(e.code)) codes.push(e.code);
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return codes;
+  const errors = await collectItems((cursor) => catalog.listErrors({ messageId, limit: 500, ...(cursor !== undefined ? { cursor } : {}) }));
+  return [...new Set(errors.filter((e) => e.attempt === attempt && e.severity === 'error').map((e) => e.code))];
 }
 
 /**
@@ -44,14 +36,11 @@ async function codesOf(catalog: Pick<Catalog, 'listErrors'>, messageId: string, 
  * stay in the catalog. Safe while `hcdl serve` runs on the same folder (SQLite WAL with a
  * busy timeout): the server sees the new status on its next read.
  */
-export async function replayLocal(config: LocalConfig, request: ReplayRequest, options: PipelineOptions = {}): Promise<ReplaySummary> {
-  const logger = new Logger({ serviceName: 'hcdl-replay', logLevel: config.logLevel as 'INFO' });
-  const adapters = createLocalAdapters({
-    dataDir: config.dataDir,
-    hub: { onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: l.event.body.messageId }) },
-  });
+export async function replayLocal(config: LocalConfig, request: ReplayRequest, options: ApplicationOptions = {}): Promise<ReplaySummary> {
+  const logger = localLogger(config, 'hcdl-replay');
+  const { adapters, app } = await openLocalApplication(config, logger, options);
+  const core = app.replay;
   try {
-    const { core } = wirePipeline(adapters, logger, options);
     let results: ReplayResult[];
     if ('messageIds' in request) {
       results = [];

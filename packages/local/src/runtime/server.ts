@@ -1,17 +1,20 @@
 import type { AddressInfo } from 'node:net';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { httpError, type HttpResult } from '@hcdl/fn-front-door';
+import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
+import type { Claims } from '@hcdl/lake';
 import type { LocalLake } from './lake';
 
-const send = (c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
+const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
 
-/** The contract routes over the local lake; the same handler functions the Lambdas use. */
+/**
+ * The contract routes over the local lake. This adapter only translates: it verifies the
+ * token, reads the body (refusing a declared length over the limit before reading), and
+ * hands an HttpRequest to the same HTTP routes the Lambdas serve (LocalLake.http).
+ */
 export function createApp(lake: LocalLake): Hono {
   const app = new Hono();
   const max = lake.config.maxBodyBytes;
-
-  app.get('/health', (c) => c.json({ status: 'ok' }));
 
   if (lake.devIssuer !== undefined) {
     const issuer = lake.devIssuer;
@@ -27,23 +30,42 @@ export function createApp(lake: LocalLake): Hono {
     app.get('/oidc/.well-known/jwks.json', (c) => c.json(issuer.jwks));
   }
 
-  app.post('/hl7v2/er7', async (c) => {
-    const claims = await lake.verify(c.req.header('authorization'));
-    if (claims === undefined) return send(c, httpError(401, 'UNAUTHORIZED', 'a valid bearer token is required'));
+  const route = async (c: Context, claims: Claims | undefined, body?: Uint8Array): Promise<Response> => {
+    const headers = Object.fromEntries(c.req.raw.headers.entries());
+    return send(
+      c,
+      await lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) }),
+    );
+  };
+  /**
+   * The caller's claims; or the 401 that says why a token that was sent is refused (and a
+   * log line with that reason, never the token). A request without a token goes on with no
+   * claims: the routes that need them answer 401 themselves.
+   */
+  const authenticate = async (c: Context): Promise<{ claims: Claims | undefined } | { refused: Response }> => {
+    const check = await lake.verify(c.req.header('authorization'));
+    if (check.ok) return { claims: check.claims };
+    if (check.reason === 'missing') return { claims: undefined };
+    lake.logger.warn('token refused', { reason: check.reason, method: c.req.method, route: c.req.routePath });
+    return { refused: send(c, httpError(401, 'UNAUTHORIZED', check.message, { reason: check.reason })) };
+  };
+  const read = async (c: Context): Promise<Response> => {
+    const auth = await authenticate(c);
+    return 'refused' in auth ? auth.refused : route(c, auth.claims);
+  };
+
+  app.get('/health', (c) => route(c, undefined));
+  app.post(SUBMIT_PATH, async (c) => {
+    const auth = await authenticate(c);
+    if ('refused' in auth) return auth.refused;
+    if (auth.claims === undefined)
+      return send(c, httpError(401, 'UNAUTHORIZED', 'a bearer token is required (Authorization: Bearer <jwt>)', { reason: 'missing' }));
     const declared = Number(c.req.header('content-length') ?? '0');
     if (declared > max) return send(c, httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${max} bytes`));
-    const body = new Uint8Array(await c.req.arrayBuffer());
-    const headers = Object.fromEntries(c.req.raw.headers.entries());
-    return send(c, await lake.frontDoor.submit({ claims, headers, query: c.req.query(), body }));
+    return route(c, auth.claims, new Uint8Array(await c.req.arrayBuffer()));
   });
-
-  // The read routes (query-api), behind the same token verification as the write path.
-  const read = async (c: Context): Promise<Response> => {
-    const claims = await lake.verify(c.req.header('authorization'));
-    const r = await lake.queryApi.handle({ method: c.req.method, path: c.req.path, query: c.req.query(), claims });
-    return new Response(r.body, { status: r.status, headers: r.headers });
-  };
-  for (const route of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(route, read);
+  // The read routes, behind the same token verification as the write path.
+  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {

@@ -1,6 +1,5 @@
 import { hubContract } from '@hcdl/lake/testing';
-import { CORE_WRITER_SUBSCRIPTION } from '@hcdl/fn-core-writer';
-import { STAGING_SUBSCRIPTION } from '@hcdl/fn-staging-er7';
+import { STAGING_SUBSCRIPTION } from '@hcdl/core';
 import { InProcessHub } from '../../src/adapters/in-process-hub';
 
 hubContract(
@@ -12,10 +11,7 @@ hubContract(
   {
     maxAttempts: 3,
     deadLetters: (h) => (h.hub as InProcessHub).deadLetters,
-    // The subscriptions the runtime wires (packages/local/src/runtime/lake.ts), as declared beside their functions.
-    routes: [
-      { subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] },
-      { subscription: CORE_WRITER_SUBSCRIPTION, receives: ['staged', 'failed'] },
-    ],
+    // The subscription the runtime wires (packages/local/src/runtime/lake.ts), as declared in @hcdl/core.
+    routes: [{ subscription: STAGING_SUBSCRIPTION, receives: ['ingested'] }],
   },
 );

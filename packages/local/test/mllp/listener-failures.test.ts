@@ -6,14 +6,14 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import net from 'node:net';
 import { parseMessage } from '@hcdl/hl7v2';
-import type { HttpResult, SubmitRequest } from '@hcdl/fn-front-door';
+import type { Submit, SubmitOutcome } from '@hcdl/core';
 import { MllpDecoder, mllpFrame } from '../../src/mllp/framing';
 import { startMllpListener, type MllpListener } from '../../src/mllp/listener';
 
 const msg = (controlId: string): string =>
   `MSH|^~\\&|LAB|WARD7|HCDL|HCDL|20240101120000||ADT^A01^ADT_A01|${controlId}|P|2.5.1\rPID|1||SECRET-MRN-77^^^WARD7^MR||Zebedee^Quill\r`;
 
-const stored: HttpResult = { status: 201, headers: {}, body: JSON.stringify({ status: 'ingested', messageId: '01JB0000000000000000000000' }) };
+const stored: SubmitOutcome = { kind: 'accepted', header: undefined, messages: [{ status: 'ingested', messageId: '01JB0000000000000000000000' }] };
 
 /** Opens a connection; `send` writes frames and waits for that many ACKs (or a short timeout). */
 async function connect(port: number): Promise<{ send(frames: string[]): Promise<string[]>; close(): void }> {
@@ -71,10 +71,7 @@ describe('MLLP listener when answering a frame fails', () => {
     process.off('unhandledRejection', onUnhandled);
   });
 
-  async function start(
-    submit: (req: SubmitRequest) => Promise<HttpResult>,
-    logger?: { error(m: string, ...e: Record<string, unknown>[]): void },
-  ): Promise<number> {
+  async function start(submit: Submit, logger?: { error(m: string, ...e: Record<string, unknown>[]): void }): Promise<number> {
     const record =
       (level: string) =>
       (m: string, ...e: Record<string, unknown>[]) =>
@@ -90,7 +87,7 @@ describe('MLLP listener when answering a frame fails', () => {
     return listener.port;
   }
 
-  it('answers AR "send it again" when the front door throws a non-Error, then answers the next frame on the same connection', async () => {
+  it('answers AR "send it again" when the submit use-case throws a non-Error, then answers the next frame on the same connection', async () => {
     let calls = 0;
     const port = await start(async () => {
       calls++;

@@ -58,7 +58,7 @@ describe('MLLP listener', () => {
       port: 0,
       source: 'ward-7',
       maxFrameBytes: 64 * 1024,
-      submit: lake.frontDoor.submit,
+      submit: lake.app.submit,
       logger: lake.logger,
     });
   });

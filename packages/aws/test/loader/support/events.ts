@@ -1,6 +1,7 @@
 /**
  * Lambda events shaped as AWS delivers them: API Gateway HTTP API (payload format 2.0)
- * with a JWT authorizer, and SNS notifications, plus Lambda's context object.
+ * with a JWT authorizer, SNS notifications, the SQS batch EventBridge Pipes passes on, plus
+ * Lambda's context object.
  */
 import { randomUUID } from 'node:crypto';
 import { snsAttributesOf, type HubEvent } from '@hcdl/lake';
@@ -113,6 +114,35 @@ export function snsEvent(publishes: readonly SnsPublish[], topicArn = `arn:aws:s
       },
     })),
   };
+}
+
+/**
+ * The input EventBridge Pipes hands the staging workflow for queued hub events: the batch of
+ * SQS records as a JSON array (SNS raw message delivery: each body is the event body, the
+ * event attributes are SQS String message attributes).
+ */
+export function pipeInputOf(publishes: readonly SnsPublish[], queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:hcdl-dev-staging`): Record<string, unknown>[] {
+  return publishes.map((p) => ({
+    messageId: randomUUID(),
+    receiptHandle: `AQEB${randomUUID()}`,
+    body: p.Message,
+    attributes: {
+      ApproximateReceiveCount: '1',
+      SentTimestamp: String(Date.now()),
+      SenderId: 'AIDAIT2UOQQY3AUEKVGXU',
+      ApproximateFirstReceiveTimestamp: String(Date.now()),
+    },
+    messageAttributes: Object.fromEntries(
+      Object.entries(p.MessageAttributes).map(([k, v]) => [
+        k,
+        { stringValue: v.StringValue ?? '', stringListValues: [], binaryListValues: [], dataType: v.DataType },
+      ]),
+    ),
+    md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+    eventSource: 'aws:sqs',
+    eventSourceARN: queueArn,
+    awsRegion: REGION,
+  }));
 }
 
 /** Lambda's context object (the fields handlers and Powertools Logger read). */

@@ -1,14 +1,17 @@
 /**
  * What a Lambda bundle test needs around the bundle: s3rver and dynalite on loopback with the
  * lake bucket and the catalog (and idempotency) tables, the HCDL_* environment the bundle's
- * env.ts reads (set in process.env, restored by close()), SNS and Step Functions calls
- * captured with aws-sdk-client-mock, the bundle's log lines captured, and the AWS adapters
- * on the test side to read back what the bundle wrote.
+ * env.ts reads (set in process.env, restored by close()), SNS calls captured with
+ * aws-sdk-client-mock, every S3 and DynamoDB request counted by command (what a message
+ * costs: docs/aws-calls.md), the bundle's log lines captured, and the AWS adapters on the
+ * test side to read back what the bundle wrote.
  */
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, GetObjectTaggingCommand } from '@aws-sdk/client-s3';
+import { appendFileSync } from 'node:fs';
+import { jest } from '@jest/globals';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, GetObjectTaggingCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
 import {
   contentHash,
@@ -25,7 +28,7 @@ import { createAwsAdapters } from '../../../src/adapters';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../src/clients';
 import { createCatalogTable } from '../../../src/dynamodb/create-catalog-table';
 import { startDynalite, TEST_CREDENTIALS, TEST_REGION } from '../../support/dynalite';
-import { startS3rver } from '../../support/s3rver';
+import { startS3rver, TEST_INFRASTRUCTURE } from '../../support/s3rver';
 import { captureLogs, type LogCapture } from './logs';
 import type { SnsPublish } from './events';
 
@@ -33,13 +36,12 @@ export const TEST_BUCKET = 'hcdl-test-lake';
 export const TEST_CATALOG_TABLE = 'hcdl-test-catalog';
 export const TEST_IDEMPOTENCY_TABLE = 'hcdl-test-idempotency';
 export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hcdl-test-hub';
-export const TEST_CORE_INGEST_FUNCTION = 'arn:aws:lambda:us-east-1:123456789012:function:hcdl-test-core-writer-ingest';
-export const TEST_STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:hcdl-test-staging';
 
-export interface StartedExecution {
-  stateMachineArn: string;
-  name: string;
-  input: unknown;
+/** Requests sent to each service since the last resetCalls(), by command name (e.g. `PutObjectCommand`). */
+export interface ServiceCalls {
+  s3: Record<string, number>;
+  dynamodb: Record<string, number>;
+  sns: Record<string, number>;
 }
 
 export interface LambdaHarness {
@@ -58,8 +60,8 @@ export interface LambdaHarness {
   published(): HubEvent[];
   /** TopicArn of each captured publish. */
   topicArns(): string[];
-  /** Step Functions StartExecution calls captured since the last resetCalls(). */
-  executions(): StartedExecution[];
+  /** S3, DynamoDB and SNS requests since the last resetCalls(), the bundles' and the test side's alike. */
+  calls(): ServiceCalls;
   resetCalls(): void;
   /**
    * A message as core's ingest leaves it (raw bytes in S3, catalog row `ingested`), written
@@ -73,6 +75,8 @@ export interface LambdaHarness {
 export interface HarnessOptions {
   /** Create the idempotency table too (front door). */
   idempotency?: boolean;
+  /** More environment for the bundles (e.g. HCDL_CATALOG_MIRROR, which infra sets on the catalog's writers). */
+  env?: Record<string, string>;
 }
 
 export async function startLambdaHarness(options: HarnessOptions = {}): Promise<LambdaHarness> {
@@ -89,11 +93,10 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     HCDL_CATALOG_TABLE: TEST_CATALOG_TABLE,
     HCDL_IDEMPOTENCY_TABLE: TEST_IDEMPOTENCY_TABLE,
     HCDL_HUB_TOPIC_ARN: TEST_TOPIC_ARN,
-    HCDL_STAGING_STATE_MACHINE_ARN: TEST_STATE_MACHINE_ARN,
-    HCDL_CORE_INGEST_FUNCTION: TEST_CORE_INGEST_FUNCTION,
     HCDL_LOG_LEVEL: 'DEBUG',
     HCDL_AWS_ENDPOINT_S3: servers.s3Endpoint,
     HCDL_AWS_ENDPOINT_DYNAMODB: servers.dynamoEndpoint,
+    ...options.env,
   };
   const saved = new Map(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -121,24 +124,46 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
       catalogTable: TEST_CATALOG_TABLE,
       idempotencyTable: TEST_IDEMPOTENCY_TABLE,
       hubTopicArn: TEST_TOPIC_ARN,
-      stagingStateMachineArn: TEST_STATE_MACHINE_ARN,
     },
     clients,
   );
 
-  // Every SNSClient/SFNClient instance is mocked, the bundle's included: it imports the same
-  // @aws-sdk modules (external to the bundle) from node_modules.
+  // Every SNSClient instance is mocked, the bundle's included: it imports the same @aws-sdk
+  // modules (external to the bundle) from node_modules.
   const sns = mockClient(SNSClient);
-  const sfn = mockClient(SFNClient);
   const arm = (): void => {
     let n = 0;
     sns.on(PublishCommand).callsFake(async () => ({ MessageId: `sns-${++n}` }));
-    sfn.on(StartExecutionCommand).callsFake(async (input: { name?: string }) => ({
-      executionArn: `${TEST_STATE_MACHINE_ARN.replace(':stateMachine:', ':express:')}:${input.name ?? 'x'}:1`,
-      startDate: new Date(),
-    }));
   };
   arm();
+  // S3 and DynamoDB requests go to the loopback servers; counted on their way (every client
+  // instance: the bundles' and the harness's own share these classes).
+  const counted: Omit<ServiceCalls, 'sns'> = { s3: {}, dynamodb: {} };
+  const count = (service: keyof typeof counted, command: unknown, client: object): void => {
+    if (TEST_INFRASTRUCTURE in client) return;
+    const name = (command as { constructor: { name: string } }).constructor.name;
+    if (process.env.HCDL_TEST_TRACE_CALLS)
+      appendFileSync(process.env.HCDL_TEST_TRACE_CALLS, `${service} ${name} ${String((command as { input?: { Key?: string } }).input?.Key ?? '')}\n`);
+    counted[service][name] = (counted[service][name] ?? 0) + 1;
+  };
+  const s3Send = S3Client.prototype.send;
+  const dynamoSend = DynamoDBClient.prototype.send;
+  const documentSend = DynamoDBDocumentClient.prototype.send;
+  const spies = [
+    jest.spyOn(S3Client.prototype, 'send').mockImplementation(function (this: S3Client, command: unknown, ...rest: unknown[]) {
+      count('s3', command, this);
+      return (s3Send as (...a: unknown[]) => unknown).call(this, command, ...rest);
+    } as never),
+    jest.spyOn(DynamoDBClient.prototype, 'send').mockImplementation(function (this: DynamoDBClient, command: unknown, ...rest: unknown[]) {
+      count('dynamodb', command, this);
+      return (dynamoSend as (...a: unknown[]) => unknown).call(this, command, ...rest);
+    } as never),
+    // The document client sends through its own middleware stack, not DynamoDBClient.send.
+    jest.spyOn(DynamoDBDocumentClient.prototype, 'send').mockImplementation(function (this: DynamoDBDocumentClient, command: unknown, ...rest: unknown[]) {
+      count('dynamodb', command, this);
+      return (documentSend as (...a: unknown[]) => unknown).call(this, command, ...rest);
+    } as never),
+  ];
   const logs = captureLogs();
 
   const publishInputs = () => sns.commandCalls(PublishCommand).map((c) => c.args[0].input);
@@ -170,16 +195,16 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
         }),
       ),
     topicArns: () => publishInputs().map((i) => i.TopicArn ?? ''),
-    executions: () =>
-      sfn.commandCalls(StartExecutionCommand).map((c) => ({
-        stateMachineArn: c.args[0].input.stateMachineArn ?? '',
-        name: c.args[0].input.name ?? '',
-        input: JSON.parse(c.args[0].input.input ?? 'null') as unknown,
-      })),
+    calls: () => ({
+      s3: { ...counted.s3 },
+      dynamodb: { ...counted.dynamodb },
+      sns: { PublishCommand: sns.commandCalls(PublishCommand).length },
+    }),
     resetCalls() {
       sns.reset();
-      sfn.reset();
       arm();
+      counted.s3 = {};
+      counted.dynamodb = {};
     },
     async seedIngested(bytes, meta) {
       const messageId = newMessageId();
@@ -208,7 +233,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     async close() {
       logs.stop();
       sns.restore();
-      sfn.restore();
+      for (const spy of spies) spy.mockRestore();
       for (const [k, v] of saved) {
         if (v === undefined) delete process.env[k];
         else process.env[k] = v;

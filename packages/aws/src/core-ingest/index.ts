@@ -1,3 +1,0 @@
-export * from './errors';
-export * from './protocol';
-export * from './remote-core-ingest';

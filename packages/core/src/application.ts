@@ -1,0 +1,87 @@
+import type { Catalog, Hub, IdempotencyStore, IngestedEvent, LogPort, ObjectStore } from '@hcdl/lake';
+import { createOutcomes, type Outcomes } from './outcomes/apply';
+import { createQueryApi, type QueryApi } from './read/router';
+import { createReplay, type Replay } from './replay/replay';
+import { createStage, type Stage, targetOf } from './stage/stage';
+import type { Stager } from './stage/steps';
+import { createDedup } from './submit/dedup';
+import { createSubmit, type Submit } from './submit/submit';
+import { createWriter, type Writer } from './ingest/writer';
+
+/** The ports of the application (adapters are chosen by the process that wires it). */
+export interface ApplicationPorts {
+  objectStore: ObjectStore;
+  catalog: Catalog;
+  hub: Hub;
+  logger: LogPort;
+}
+
+export interface ApplicationConfig {
+  /** Largest accepted body in bytes (SETTINGS.maxBodyBytes). */
+  maxBodyBytes: number;
+  /** Deduplication window in seconds (SETTINGS.dedupWindowSeconds). */
+  dedupWindowSeconds: number;
+}
+
+export interface ApplicationOptions {
+  /** Replaces the staging function (tests run an "older parser", then replay). */
+  stager?: Stager;
+  /** Largest staging JSON handed inline from stage to outcome (default: 128 KB; Infinity in one process). */
+  inlineBytes?: number;
+  now?: () => Date;
+}
+
+/**
+ * The whole application core (the local lake runs all of it in one process; each Lambda
+ * builds only the use-case it runs, from the same factories), built once per process over the ports it is given: every use-case
+ * of a message's walk, written once. Transports (HTTP server, Lambda handlers, MLLP) only
+ * translate their input into these calls and the results back.
+ */
+export interface Application {
+  /** POST /hl7v2/er7 and MLLP frames: limits, batch split, dedup, durable ingest. */
+  submit: Submit;
+  /** Ingest (raw + catalog durable, publish) and the error zone of rejected input. */
+  writer: Writer;
+  /** Stage one message: raw bytes → staging JSON + patient facts, or diagnostics. */
+  stage: Stage;
+  /** Record a staging outcome in the zones and the catalog; publish `staged` / `failed`. */
+  outcomes: Outcomes;
+  /** Stage then record the outcome, in this process (the local workflow). */
+  runStaging(event: IngestedEvent): Promise<void>;
+  replay: Replay;
+  /** The read routes (messages, lineage, errors, patients). */
+  read: QueryApi;
+}
+
+export function createApplication(
+  ports: ApplicationPorts & { idempotencyStore: IdempotencyStore },
+  config: ApplicationConfig,
+  options: ApplicationOptions = {},
+): Application {
+  const now = (): string => (options.now?.() ?? new Date()).toISOString();
+  const writer = createWriter({ ...ports, now });
+  const stage = createStage({
+    objectStore: ports.objectStore,
+    logger: ports.logger,
+    ...(options.stager !== undefined ? { stager: options.stager } : {}),
+    ...(options.inlineBytes !== undefined ? { inlineBytes: options.inlineBytes } : {}),
+  });
+  const outcomes = createOutcomes({ ...ports, now, recordError: writer.recordError });
+  const submit = createSubmit({
+    writer,
+    dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds),
+    maxBodyBytes: config.maxBodyBytes,
+    logger: ports.logger,
+  });
+  return {
+    submit,
+    writer,
+    stage,
+    outcomes,
+    async runStaging(event) {
+      await outcomes.apply(await stage(targetOf(event)));
+    },
+    replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested }),
+    read: createQueryApi(ports),
+  };
+}

@@ -1,0 +1,141 @@
+import type { Diagnostic, MessageHeader } from '@hcdl/hl7v2';
+import {
+  type Catalog,
+  contentHash,
+  type ErrorStage,
+  type Hub,
+  ingestedEvent,
+  type LogPort,
+  type MessageRecord,
+  type ObjectStore,
+  rawBatchKey,
+  rawKey,
+} from '@hcdl/lake';
+import { createErrorZone, type RecordError } from './error-zone';
+import { type NewMessageRow, newMessageRow } from './message-row';
+
+export interface WriterDeps {
+  objectStore: ObjectStore;
+  catalog: Catalog;
+  hub: Hub;
+  logger: LogPort;
+  now: () => string;
+}
+
+export interface IngestInput {
+  messageId: string;
+  source: string;
+  /** The bytes to keep in the raw zone (the message as received). */
+  bytes: Uint8Array;
+  /** sha-256 hex of the normalized message text, computed once by submit (it is also the dedup key's hash). */
+  contentHash: string;
+  header: MessageHeader;
+  submittedBy?: string;
+  batchId?: string;
+  batchIndex?: number;
+}
+
+export interface RejectInput {
+  messageId: string;
+  source: string;
+  bytes: Uint8Array;
+  stage: ErrorStage;
+  diagnostics: readonly Diagnostic[];
+  submittedBy?: string;
+}
+
+/** A batch file as received, kept in the raw zone beside its messages. */
+export interface BatchInput {
+  source: string;
+  batchId: string;
+  bytes: Uint8Array;
+  /** How many messages submit split it into. */
+  messages: number;
+}
+
+/**
+ * The ingest use-case: makes a message durable (raw object, then catalog row) before the
+ * transport answers, then publishes `ingested`. Input that is not HL7 is kept too, in the
+ * raw and error zones. The raw zone is never overwritten.
+ */
+export function createWriter(deps: WriterDeps) {
+  const recordError: RecordError = createErrorZone(deps);
+
+  /** Publishes `ingested`; on failure the row stays `ingested` and resume publishes it again. */
+  async function publishIngested(record: MessageRecord): Promise<void> {
+    try {
+      await deps.hub.publish(ingestedEvent(record, deps.now()));
+    } catch (err) {
+      deps.logger.warn('publishing ingested failed; the message waits for resume', { messageId: record.messageId, error: (err as Error).name });
+    }
+  }
+
+  /** Raw bytes first (never overwritten), then the catalog row: durable before the transport answers. */
+  async function storeRaw(
+    input: { messageId: string; source: string; bytes: Uint8Array },
+    hash: string,
+    contentType: string,
+    optional: NewMessageRow['optional'],
+  ): Promise<MessageRecord> {
+    const key = rawKey(input.source, input.messageId);
+    await deps.objectStore.put({
+      key,
+      body: input.bytes,
+      contentType,
+      metadata: { 'message-id': input.messageId, source: input.source, 'content-hash': hash },
+      ifNoneMatch: true,
+    });
+    const record = newMessageRow({
+      messageId: input.messageId,
+      source: input.source,
+      rawKey: key,
+      contentHash: hash,
+      size: input.bytes.byteLength,
+      at: deps.now(),
+      optional,
+    });
+    await deps.catalog.putMessage(record);
+    return record;
+  }
+
+  async function ingest(input: IngestInput): Promise<MessageRecord> {
+    const h = input.header;
+    const record = await storeRaw(input, input.contentHash, 'application/hl7-v2', {
+      controlId: h.controlId,
+      messageType: h.messageType,
+      version: h.version,
+      sendingApplication: h.sendingApplication,
+      sendingFacility: h.sendingFacility,
+      submittedBy: input.submittedBy,
+      batchId: input.batchId,
+      batchIndex: input.batchIndex,
+    });
+    deps.logger.info('message ingested', { messageId: record.messageId, source: record.source, size: record.size });
+    await publishIngested(record);
+    return record;
+  }
+
+  /** Input that is not HL7 at all: kept in the raw and error zones with its diagnostics, status error. */
+  async function ingestRejected(input: RejectInput): Promise<MessageRecord> {
+    const record = await storeRaw(input, contentHash(input.bytes), 'application/octet-stream', { submittedBy: input.submittedBy });
+    return (await recordError(record, 1, input.stage, input.diagnostics, { bytes: input.bytes })).record;
+  }
+
+  /** The whole batch file as received (never overwritten): nothing of the envelope is lost. */
+  async function storeBatch(input: BatchInput): Promise<{ key: string }> {
+    const key = rawBatchKey(input.source, input.batchId);
+    await deps.objectStore.put({
+      key,
+      body: input.bytes,
+      contentType: 'application/hl7-v2',
+      metadata: { 'batch-id': input.batchId, source: input.source, messages: String(input.messages) },
+      ifNoneMatch: true,
+    });
+    deps.logger.info('batch file kept', { batchId: input.batchId, messages: input.messages, size: input.bytes.byteLength });
+    return { key };
+  }
+
+  return { ingest, ingestRejected, storeBatch, publishIngested, recordError };
+}
+
+export type Writer = ReturnType<typeof createWriter>;

@@ -1,0 +1,10 @@
+export * from './v2';
+export * from './errors';
+export * from './context';
+export type { FhirResource, Reference, Coding, CodeableConcept, Identifier } from './resource';
+export { convertMessage, type ConversionResult } from './convert';
+export { toBundle } from './bundle';
+export { contentKey, sameContent } from './content';
+export { messageEventTime, type EventTime } from './event-time';
+export { deterministicId, identifierKey, isFhirId } from './ids';
+export { toDate, toDateTime, toInstant } from './datatypes/dtm';

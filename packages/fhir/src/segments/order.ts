@@ -1,0 +1,199 @@
+/**
+ * ORC and OBR → ServiceRequest, and for result messages OBR → DiagnosticReport
+ * (IG ORC[ServiceRequest], OBR[ServiceRequest], OBR[DiagnosticReport]). An ORC and the OBR
+ * that follows it are one order: one ServiceRequest.
+ */
+import { codeableConcept, mappedCode } from '../datatypes/coded';
+import { eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { toDateTime, toInstant } from '../datatypes/dtm';
+import type { Mapping, OrderState } from '../mapping';
+import { append, clean, type FhirResource, type Json } from '../resource';
+import { comp, rep1, reps, val } from '../values';
+import type { V2Segment } from '../v2';
+import { practitioner } from './actors';
+
+/**
+ * Message codes whose OBR carries results (a DiagnosticReport), not only a request. MDM is not
+ * one: its OBR is the order the document answers (IG MDM_T02 row 16, OBR → ServiceRequest).
+ * Charges (DFT) and referrals (REF, RRI) carry results too; the IG has no map for them and
+ * FHIR-Converter makes the report.
+ */
+const RESULT_MESSAGES = new Set(['ORU', 'OUL', 'ORL', 'OPL', 'DFT', 'REF', 'RRI']);
+
+/**
+ * Messages whose OBR also describes the specimen collected for it: a Specimen per OBR (IG
+ * ORU_R01 row 29, OML_O21 row 28, OBR[Specimen]); in ORM and MDM the IG's message maps leave it
+ * open and FHIR-Converter makes it too.
+ */
+const OBR_SPECIMEN_MESSAGES = new Set(['ORU', 'OML', 'ORM', 'MDM']);
+
+function orderKey(m: Mapping, seg: V2Segment, placerField: number, fillerField: number): string | undefined {
+  const placer = eiKey(rep1(seg, placerField));
+  if (placer !== undefined) return `placer:${m.scope}|${placer}`;
+  const filler = eiKey(rep1(seg, fillerField));
+  return filler !== undefined ? `filler:${m.scope}|${filler}` : undefined;
+}
+
+const isType = (i: Json, code: string): boolean => ((i.type as Json | undefined)?.coding as Json[] | undefined)?.[0]?.code === code;
+
+function orderIdentifiers(seg: V2Segment, placerField: number, fillerField: number): Json[] {
+  return [eiIdentifier(rep1(seg, placerField), 'PLAC'), eiIdentifier(rep1(seg, fillerField), 'FILL')].filter((i) => i !== undefined) as Json[];
+}
+
+/**
+ * Messages whose ORC orders a medication: its data goes to that resource, not to a
+ * ServiceRequest. A VXU's ORC makes a ServiceRequest as well (IG VXU_V04 row 24 leaves it to
+ * the receiver; FHIR-Converter makes it).
+ */
+const MEDICATION_MESSAGES = new Set(['RDE', 'RAS', 'RDS', 'OMP', 'RGV']);
+
+function serviceRequest(m: Mapping, key: string | undefined, position: string, detached = false): FhirResource {
+  const id = m.id('ServiceRequest', key, position);
+  const existing = detached ? undefined : m.get({ reference: `ServiceRequest/${id}` });
+  if (existing !== undefined) return existing;
+  const sr: FhirResource = { resourceType: 'ServiceRequest', id, status: 'unknown', intent: 'order' };
+  if (m.patient !== undefined) sr.subject = m.patient;
+  if (m.encounter !== undefined) sr.encounter = m.encounter;
+  if (!detached) m.add(sr);
+  return sr;
+}
+
+/** ORC → starts an order group with its ServiceRequest. */
+export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState {
+  const key = orderKey(m, orc, 2, 3);
+  const detached = MEDICATION_MESSAGES.has(m.messageCode);
+  const sr = serviceRequest(m, key, position, detached);
+  if (m.patient === undefined) sr.subject = m.subject();
+  const identifiers = orderIdentifiers(orc, 2, 3);
+  if (identifiers.length > 0) sr.identifier = identifiers;
+  const group = eiIdentifier(rep1(orc, 4), 'PGN');
+  if (group !== undefined) {
+    sr.requisition = group;
+    // The placer group number identifies the request too when sent with its authority (IG
+    // ORC[ServiceRequest] row 18, ORC-4.2 valued).
+    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), group];
+  }
+  const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
+  const orderStatus = val(orc, 5);
+  sr.status =
+    status ??
+    (orderStatus === 'CM'
+      ? 'completed'
+      : orderStatus === 'CA' || orderStatus === 'DC'
+        ? 'revoked'
+        : orderStatus === 'HD'
+          ? 'on-hold'
+          : orderStatus !== undefined
+            ? 'active'
+            : 'unknown');
+  // ORC-9 is when the order was placed only on a new order (IG ORC[ServiceRequest] row 23).
+  const authored = val(orc, 1) === 'NW' ? toDateTime(val(orc, 9), m.offset) : undefined;
+  if (authored !== undefined) sr.authoredOn = authored;
+  const requester = practitioner(m, rep1(orc, 12));
+  if (requester !== undefined) sr.requester = requester;
+  const reason = reps(orc, 16)
+    .map((r) => codeableConcept(r))
+    .filter((c) => c !== undefined);
+  if (reason.length > 0) sr.reasonCode = reason;
+  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true };
+  if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
+  if (key !== undefined) state.key = key;
+  m.order = state;
+  return state;
+}
+
+/** OBR → the order's ServiceRequest code and, in result messages, its DiagnosticReport. */
+export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
+  const key = orderKey(m, obr, 2, 3);
+  // An ORC's order takes the first OBR that follows it (TQ1, PRT and NTE may come between);
+  // a further OBR starts an order of its own.
+  let state = m.order?.serviceRequest !== undefined && m.order.fromOrc === true && m.order.obr === undefined ? m.order : undefined;
+  if (state === undefined) {
+    const sr = serviceRequest(m, key, position);
+    sr.status = 'active';
+    if (m.patient === undefined) sr.subject = m.subject();
+    state = { serviceRequest: { reference: `ServiceRequest/${sr.id}` }, request: sr, specimens: [], position, observations: [] };
+    if (key !== undefined) state.key = key;
+    m.order = state;
+  }
+  if (state.key === undefined && key !== undefined) state.key = key;
+  state.obr = obr;
+  const sr = m.get(state.serviceRequest);
+  const code = codeableConcept(rep1(obr, 4));
+  // The placer and filler numbers: OBR-2/3, or the ORC's when the OBR leaves them empty
+  // (IG OBR[ServiceRequest] rows 1-6, ORC[DiagnosticReport] rows 0-6).
+  const ordered = (state.request?.identifier as Json[] | undefined) ?? [];
+  const identifiers = [
+    eiIdentifier(rep1(obr, 2), 'PLAC') ?? ordered.find((i) => isType(i, 'PLAC')),
+    eiIdentifier(rep1(obr, 3), 'FILL') ?? ordered.find((i) => isType(i, 'FILL')),
+  ].filter((i) => i !== undefined) as Json[];
+  // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
+  const group = state.request?.requisition as Json | undefined;
+  if (sr !== undefined) {
+    if (code !== undefined) sr.code = code;
+    if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
+    const requester = practitioner(m, rep1(obr, 16));
+    if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
+    const occurrence = toDateTime(val(obr, 6), m.offset);
+    if (occurrence !== undefined) sr.occurrenceDateTime = occurrence;
+    const priority = val(obr, 5) ?? val(obr, 27, 6);
+    if (priority === 'S') sr.priority = 'stat';
+    const reason = reps(obr, 31)
+      .map((r) => codeableConcept(r))
+      .filter((c) => c !== undefined);
+    if (reason.length > 0) append(sr, 'reasonCode', ...reason);
+  }
+  if (OBR_SPECIMEN_MESSAGES.has(m.messageCode)) obrSpecimen(m, obr, state, position);
+  if (!RESULT_MESSAGES.has(m.messageCode) || code === undefined) return;
+  const fillerKey = eiKey(rep1(obr, 3));
+  const reportKey = fillerKey !== undefined ? `filler:${m.scope}|${fillerKey}` : state.key;
+  const status = val(obr, 25);
+  const report = clean({
+    resourceType: 'DiagnosticReport',
+    id: m.id('DiagnosticReport', reportKey, position),
+    identifier: group !== undefined ? [...identifiers, group] : identifiers,
+    basedOn: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
+    status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
+    category: val(obr, 24) !== undefined ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: val(obr, 24) }] }] : undefined,
+    code,
+    subject: m.patient,
+    encounter: m.encounter,
+    effectiveDateTime: toDateTime(val(obr, 7), m.offset),
+    issued: toInstant(val(obr, 22), m.offset),
+    resultsInterpreter: [practitioner(m, rep1(obr, 32))].filter((p) => p !== undefined),
+  } as Json) as FhirResource;
+  m.add(report);
+  state.report = report;
+}
+
+/**
+ * OBR → the Specimen collected for the order (IG OBR[Specimen]): collection times (OBR-7/8),
+ * quantity (OBR-9), received (OBR-14); identified by the order's placer and filler numbers.
+ */
+function obrSpecimen(m: Mapping, obr: V2Segment, state: OrderState, position: string): void {
+  const start = toDateTime(val(obr, 7), m.offset);
+  const end = toDateTime(val(obr, 8), m.offset);
+  const identifier = orderIdentifiers(obr, 2, 3);
+  const alternate = val(obr, 53);
+  if (alternate !== undefined)
+    identifier.push({ type: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0203', code: 'PLAC' }] }, value: alternate });
+  const collector = practitioner(m, rep1(obr, 10));
+  const key = state.key ?? orderKey(m, obr, 2, 3);
+  const specimen = clean({
+    resourceType: 'Specimen',
+    id: m.id('Specimen', key !== undefined ? `${key}|obr-specimen` : undefined, `${position}:specimen`),
+    identifier,
+    subject: m.patient,
+    receivedTime: toDateTime(val(obr, 14), m.offset),
+    request: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
+    collection: clean({
+      collector,
+      collectedDateTime: end === undefined ? start : undefined,
+      collectedPeriod: end !== undefined ? clean({ start, end }) : undefined,
+    } as Json),
+  } as Json) as FhirResource;
+  const ref = m.add(specimen);
+  state.specimens.push(ref);
+  const sr = m.get(state.serviceRequest);
+  if (sr !== undefined) append(sr, 'specimen', ref);
+}

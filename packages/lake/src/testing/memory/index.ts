@@ -1,0 +1,4 @@
+export * from './memory-object-store';
+export * from './memory-catalog';
+export * from './memory-hub';
+export * from './memory-persistence-layer';

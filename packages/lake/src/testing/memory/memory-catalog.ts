@@ -1,0 +1,142 @@
+import {
+  applyMessagePatch,
+  catalogErrors,
+  checkUpdatable,
+  decodePageCursor,
+  encodePageCursor,
+  filterList,
+  linkPair,
+  type MessagePatch,
+  pageLimit,
+  queryInstant,
+} from '../../catalog-policy';
+import { ValidationError } from '../../errors';
+import type { PatientLinkRecord, PatientMergeRecord } from '../../patient-index/records';
+import type { Catalog, ErrorQuery, MessageQuery, Page } from '../../ports/catalog';
+import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../../records';
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+const copy = <T>(v: T): T => structuredClone(v);
+
+/**
+ * Catalog in memory with the port's semantics, the same rules as the SQLite and DynamoDB
+ * adapters (catalog-policy.ts; the catalog contract runs against it). For tests of the
+ * use-cases; records are copied in and out, as a real store would.
+ */
+export class MemoryCatalog implements Catalog {
+  readonly messages = new Map<string, MessageRecord>();
+  readonly errors: ErrorRecord[] = [];
+  readonly identifiers = new Map<string, PatientIdentifierRecord>();
+  readonly links = new Map<string, PatientLinkRecord>();
+  readonly merges = new Map<string, PatientMergeRecord>();
+
+  async putMessage(record: MessageRecord): Promise<void> {
+    if (this.messages.has(record.messageId)) throw catalogErrors.exists(record.messageId);
+    this.messages.set(record.messageId, copy(record));
+  }
+
+  async getMessage(messageId: string): Promise<MessageRecord | undefined> {
+    const r = this.messages.get(messageId);
+    return r === undefined ? undefined : copy(r);
+  }
+
+  async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
+    const next = applyMessagePatch(checkUpdatable(messageId, this.messages.get(messageId), expectedStatus), patch);
+    this.messages.set(messageId, next);
+    return copy(next);
+  }
+
+  async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
+    const sources = filterList(q.source);
+    const since = q.since === undefined ? undefined : queryInstant(q.since, 'since');
+    const until = q.until === undefined ? undefined : queryInstant(q.until, 'until');
+    const after = q.cursor === undefined ? undefined : decodePageCursor(q.cursor);
+    const limit = pageLimit(q.limit);
+    const rows = [...this.messages.values()]
+      .filter(
+        (r) =>
+          (sources === undefined || sources.includes(r.source)) &&
+          (q.messageType === undefined || r.messageType === q.messageType) &&
+          (q.status === undefined || r.status === q.status) &&
+          (q.patientId === undefined || r.patientId === q.patientId) &&
+          (since === undefined || r.receivedAt >= since) &&
+          (until === undefined || r.receivedAt < until) &&
+          (after === undefined || r.messageId > after),
+      )
+      .sort((a, b) => byText(a.messageId, b.messageId));
+    const items = rows.slice(0, limit).map(copy);
+    const last = items[items.length - 1];
+    return rows.length > limit && last !== undefined ? { items, cursor: encodePageCursor(last.messageId) } : { items };
+  }
+
+  async putErrors(records: ErrorRecord[]): Promise<void> {
+    this.errors.push(...records.map(copy));
+  }
+
+  async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
+    const sources = filterList(q.source);
+    const since = q.since === undefined ? undefined : queryInstant(q.since, 'since');
+    let from = 0;
+    if (q.cursor !== undefined) {
+      from = Number(decodePageCursor(q.cursor));
+      if (!Number.isSafeInteger(from) || from < 0) throw new ValidationError('cursor is not a cursor of this listing');
+    }
+    const limit = pageLimit(q.limit);
+    const matches: { seq: number; e: ErrorRecord }[] = [];
+    for (let seq = from; seq < this.errors.length && matches.length <= limit; seq++) {
+      const e = this.errors[seq] as ErrorRecord;
+      const source = this.messages.get(e.messageId)?.source;
+      if (q.messageId !== undefined && e.messageId !== q.messageId) continue;
+      if (q.code !== undefined && e.code !== q.code) continue;
+      if (since !== undefined && e.at < since) continue;
+      if (sources !== undefined && (source === undefined || !sources.includes(source))) continue;
+      matches.push({ seq, e });
+    }
+    const items = matches.slice(0, limit).map((m) => copy(m.e));
+    const last = matches[limit - 1];
+    return matches.length > limit && last !== undefined ? { items, cursor: encodePageCursor(String(last.seq + 1)) } : { items };
+  }
+
+  async getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {
+    return this.identifiers.get(identifier)?.patientId;
+  }
+
+  async listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
+    return [...this.identifiers.values()]
+      .filter((r) => r.patientId === patientId)
+      .sort((a, b) => byText(a.identifier, b.identifier))
+      .map(copy);
+  }
+
+  async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
+    for (const r of records) if (!this.identifiers.has(r.identifier)) this.identifiers.set(r.identifier, copy(r));
+  }
+
+  async putPatientLink(record: PatientLinkRecord): Promise<void> {
+    const key = linkPair(record).join('|');
+    if (!this.links.has(key)) this.links.set(key, copy(record));
+  }
+
+  async listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
+    return [...this.links.values()]
+      .filter((l) => l.patientId === patientId || l.linkedPatientId === patientId)
+      .sort((a, b) => byText(a.at, b.at) || byText(linkPair(a).join('|'), linkPair(b).join('|')))
+      .map(copy);
+  }
+
+  async putPatientMerge(record: PatientMergeRecord): Promise<void> {
+    if (!this.merges.has(record.mergedPatientId)) this.merges.set(record.mergedPatientId, copy(record));
+  }
+
+  async getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined> {
+    const m = this.merges.get(mergedPatientId);
+    return m === undefined ? undefined : copy(m);
+  }
+
+  async listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
+    return [...this.merges.values()]
+      .filter((m) => m.mergedPatientId === patientId || m.survivorPatientId === patientId)
+      .sort((a, b) => byText(a.at, b.at) || byText(a.mergedPatientId, b.mergedPatientId))
+      .map(copy);
+  }
+}
