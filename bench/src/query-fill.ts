@@ -5,10 +5,12 @@
  * ingest. Every message goes through the staging use-case's own work (stageMessage of
  * @hcdl/core: decode, normalize, parse, validate, staging JSON), its staging
  * JSON is written at the real zone key (stagingKey of packages/lake) and its catalog row is
- * inserted by the real SqliteCatalog.putMessage. Skipped: the front door (auth, dedup, raw
- * zone), the hub, the object store's fsync + sidecar per object, and SQLite's per-row fsync
- * (rows go in transactions of 5,000 with synchronous=OFF). Message ids are spread over 30
- * days so `dt` has 30 partitions; four sources.
+ * inserted by the real SqliteCatalog.putMessage; the patient index (createPatientIndex of
+ * @hcdl/lake) records each message's identifiers, links and merges as the outcomes use-case does, so the
+ * catalog's patient tables are as full as a real lake's. Skipped: the front door (auth,
+ * dedup, raw zone), the hub, the object store's fsync + sidecar per object, and SQLite's
+ * per-row fsync (rows go in transactions of 5,000 with synchronous=OFF). Message ids are
+ * spread over 30 days so `dt` has 30 values; four sources.
  *
  * fillViaFrontDoor: every message submitted to the real submit route of a local lake (the
  * whole pipeline: dedup, raw zone, hub, staging, outcomes, fsyncs), eight at a time.
@@ -19,7 +21,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normalize, readHeader } from '@hcdl/hl7v2';
 import { stageMessage } from '../../packages/core/src';
-import { MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
+import { createPatientIndex, MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
 import { openDatabase } from '../../packages/local/src/adapters/local-adapters';
 import { SqliteCatalog } from '../../packages/local/src/adapters/sqlite-catalog';
 import { QueryEngine } from '../../packages/local/src/query';
@@ -41,6 +43,7 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
   const db = openDatabase(path.join(dataDir, 'catalog.db'));
   db.pragma('synchronous = OFF');
   const catalog = new SqliteCatalog(db);
+  const patients = createPatientIndex(catalog);
   const messages = generateMessages(count);
   const start = Date.now() - 30 * DAY;
   const dirs = new Set<string>();
@@ -72,6 +75,9 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
     if (header.controlId !== undefined) record.controlId = header.controlId;
     if (header.messageType !== undefined) record.messageType = header.messageType;
     if (outcome.ok) {
+      // The facts staging gathered, as the outcomes use-case indexes them (no second parse).
+      const indexed = await patients.indexFacts(outcome.patient, { messageId, source, at: record.receivedAt, messageType: header.messageType ?? 'UNKNOWN' });
+      if (indexed.patientId !== undefined) record.patientId = indexed.patientId;
       const key = stagingKey(source, outcome.structure, messageId);
       record.stagingKey = key;
       if (outcome.structure !== undefined) record.structure = outcome.structure;

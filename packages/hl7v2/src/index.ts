@@ -19,3 +19,5 @@ export { resolveStructure, type StructureResolution } from './schema/structure';
 export { resolveVersion } from './schema/version';
 export { matchStructure, type MatchedNode, type MatchedGroup, type MatchedSegment } from './schema/group-match';
 export * from './ack/build-ack';
+export { segmentSqlShape, shapeLeaves, META_SQL_SHAPE, type SqlShape, type SqlField } from './schema/sql-shape';
+export { visitStagingLeaves, STAGING_LEAF_COLUMNS, type StagingLeafVisitor } from './schema/staging-leaves';
