@@ -134,17 +134,32 @@ export class GroupCommit {
    * once every write it made, and every state it observed, is durable. When that commit
    * fails, rejects with its error whatever `work` answered: nothing may be acknowledged.
    */
-  async deferred<T>(work: () => Promise<T>): Promise<T> {
+  deferred<T>(work: () => Promise<T>): Promise<T> {
+    return this.scoped(work).durable;
+  }
+
+  /**
+   * `deferred`, in two steps: `ran` settles as soon as `work` has run (its writes made, not yet
+   * durable), `durable` once they are. An MLLP connection starts its next frame on `ran` and
+   * acknowledges this one on `durable`: frames are handled in order, their syncs overlap.
+   */
+  scoped<T>(work: () => Promise<T>): { ran: Promise<T>; durable: Promise<T> } {
     const scope: Scope = { last: undefined, run: 0 };
-    let result: T;
-    try {
-      result = await this.scopes.run(scope, work);
-    } catch (err) {
-      await scope.last;
-      throw err;
-    }
-    await scope.last;
-    return result;
+    const ran = this.scopes.run(scope, work);
+    const durable = ran.then(
+      async (result) => {
+        await scope.last;
+        return result;
+      },
+      async (err: unknown) => {
+        await scope.last;
+        throw err;
+      },
+    );
+    // Either may be the only one awaited: neither surfaces as an unhandled rejection.
+    ran.catch(() => undefined);
+    durable.catch(() => undefined);
+    return { ran, durable };
   }
 
   /** Runs `work` outside any deferred scope (work a request only starts, such as staging). */

@@ -31,6 +31,38 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/** The connections of this process, per database file, with how many users each has. */
+const shared = new Map<string, { db: Database.Database; users: number }>();
+
+/**
+ * The process's one connection to a database file, opened on first use (openDatabase). The
+ * group commit keeps a transaction open between event-loop turns, so a second connection of
+ * the same process could only wait for it synchronously, blocking the very loop that would
+ * commit it: every user in a process (two lakes on one folder, `hcdl replay` beside a lake)
+ * shares one connection. Other processes wait on SQLite's lock as before.
+ */
+export function acquireDatabase(file: string): Database.Database {
+  const key = path.resolve(file);
+  const entry = shared.get(key);
+  if (entry !== undefined && entry.db.open) {
+    entry.users++;
+    return entry.db;
+  }
+  const db = openDatabase(key);
+  shared.set(key, { db, users: 1 });
+  return db;
+}
+
+/** Gives a connection of acquireDatabase back; the last user's release commits what is pending and closes it. */
+export async function releaseDatabase(db: Database.Database): Promise<void> {
+  const key = path.resolve(db.name);
+  const entry = shared.get(key);
+  if (entry !== undefined && entry.db === db && --entry.users > 0) return;
+  if (entry?.db === db) shared.delete(key);
+  await groupCommitOf(db).close();
+  if (db.open) db.close();
+}
+
 /**
  * The embedded adapters over one data folder, all on one SQLite file (`<dataDir>/catalog.db`)
  * and its group commit: the catalog, the idempotency records, and the objects table that
@@ -40,7 +72,7 @@ export function openDatabase(file: string): Database.Database {
 export function createLocalAdapters(options: { dataDir: string; hub?: InProcessHubOptions }): LocalAdapters {
   const dataDir = path.resolve(options.dataDir);
   mkdirSync(path.join(dataDir, 'zones'), { recursive: true });
-  const db = openDatabase(path.join(dataDir, 'catalog.db'));
+  const db = acquireDatabase(path.join(dataDir, 'catalog.db'));
   const hub = new InProcessHub(options.hub);
   return {
     objectStore: new LakeObjectStore(db, path.join(dataDir, 'zones')),
@@ -51,8 +83,7 @@ export function createLocalAdapters(options: { dataDir: string; hub?: InProcessH
     dataDir,
     async close() {
       await hub.close();
-      await groupCommitOf(db).close();
-      db.close();
+      await releaseDatabase(db);
     },
   };
 }

@@ -172,6 +172,17 @@ export class SqliteCatalog implements Catalog {
     return page;
   }
 
+  /** Rows in a status, counted up to `cap` (the staging backlog of /health stays cheap whatever its size). */
+  countByStatus(status: MessageStatus, cap: number): number {
+    return (this.sql('SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE status = ? LIMIT ?)').get(status, cap) as { n: number }).n;
+  }
+
+  /** The oldest rows in a status (by id: receive order), at most `limit`: the local staging scheduler's queue on disk. */
+  oldestByStatus(status: MessageStatus, limit: number): MessageRecord[] {
+    const rows = this.sql('SELECT doc FROM messages WHERE status = ? ORDER BY message_id LIMIT ?').all(status, limit) as { doc: string }[];
+    return rows.map((r) => JSON.parse(r.doc) as MessageRecord);
+  }
+
   async putErrors(records: ErrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const insert = this.sql('INSERT INTO errors (message_id, code, at, doc) VALUES (?, ?, ?, ?)');
