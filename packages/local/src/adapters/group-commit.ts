@@ -1,11 +1,10 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { closeSync, fdatasync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { createFsThreads, type FsThreads } from './fs-threads';
 
 /** Makes a file's written data durable (fdatasync), off the event loop. */
 export type SyncFile = (fd: number) => Promise<void>;
-
-const fdatasyncAsync: SyncFile = (fd) => new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
 
 interface Batch {
   done: Promise<void>;
@@ -41,6 +40,8 @@ export interface GroupCommitStats {
   writes: number;
   commits: number;
   syncs: number;
+  /** Time spent waiting for syncs, in ms. */
+  syncMs: number;
 }
 
 /**
@@ -48,8 +49,8 @@ export interface GroupCommitStats {
  * and the objects table runs at once, on the event loop, inside one open transaction; its
  * promise resolves only when a commit that holds it is on disk. Per batch: one COMMIT (WAL
  * mode with synchronous=NORMAL: SQLite appends the frames without syncing) and then one
- * fdatasync of the WAL file on the libuv pool, so the event loop keeps serving requests while
- * the disk works. Writes that come during that sync open the next transaction and are
+ * fdatasync of the WAL file on a thread of its own (./fs-threads.ts), so the event loop keeps
+ * serving requests while the disk works. Writes that come during that sync open the next transaction and are
  * committed together when it ends: under load, a batch holds every request that arrived
  * during one sync. Batches commit in order, so nothing a write saw can become durable after
  * the write itself.
@@ -70,12 +71,18 @@ export class GroupCommit {
   private walFd: number | undefined;
   private readonly wal: string | undefined;
   private readonly scopes = new AsyncLocalStorage<Scope>();
-  readonly stats: GroupCommitStats = { writes: 0, commits: 0, syncs: 0 };
+  readonly stats: GroupCommitStats = { writes: 0, commits: 0, syncs: 0, syncMs: 0 };
+
+  private readonly syncFile: SyncFile;
+  /** The thread that syncs, when this group started one (no SyncFile was given). */
+  private readonly thread: FsThreads | undefined;
 
   constructor(
     private readonly db: Database.Database,
-    private readonly syncFile: SyncFile = fdatasyncAsync,
+    syncFile?: SyncFile,
   ) {
+    if (syncFile === undefined) this.thread = createFsThreads(1);
+    this.syncFile = syncFile ?? (this.thread as FsThreads).datasync;
     // An in-memory database has nothing to sync; a file in WAL mode syncs its WAL (the
     // frames of a commit live there until a checkpoint, which SQLite syncs itself).
     const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
@@ -197,14 +204,16 @@ export class GroupCommit {
     }
     this.stats.commits++;
     this.syncing = batch;
+    const started = performance.now();
     this.syncWal().then(
-      () => this.synced(batch),
-      (err: unknown) => this.synced(batch, err),
+      () => this.synced(batch, started),
+      (err: unknown) => this.synced(batch, started, err),
     );
   }
 
-  private synced(batch: Batch, err?: unknown): void {
+  private synced(batch: Batch, started: number, err?: unknown): void {
     this.syncing = undefined;
+    this.stats.syncMs += performance.now() - started;
     if (err === undefined) {
       this.stats.syncs++;
       batch.resolve();
@@ -215,6 +224,7 @@ export class GroupCommit {
 
   private async syncWal(): Promise<void> {
     if (this.wal === undefined) return;
+
     // The WAL stays the same file while this connection is open; reopen if it was replaced.
     if (this.walFd !== undefined && fstatSync(this.walFd).nlink === 0) this.closeWal();
     this.walFd ??= openSync(this.wal, 'r+');
@@ -230,6 +240,7 @@ export class GroupCommit {
   async close(): Promise<void> {
     while (this.open !== undefined || this.syncing !== undefined) await this.settled().catch(() => undefined);
     this.closeWal();
+    await this.thread?.close();
   }
 }
 

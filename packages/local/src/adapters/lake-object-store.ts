@@ -155,6 +155,11 @@ export class LakeObjectStore extends BaseObjectStore {
     if (this.mayBeFile(key)) await this.folder.delete(key);
   }
 
+  /** Stops the threads that write files (they also stop by themselves when idle). */
+  close(): Promise<void> {
+    return this.files.close();
+  }
+
   private info(row: ObjectRow, lastModified: Date): ObjectInfo {
     const info: ObjectInfo = { key: row.key, size: row.size, metadata: row.metadata, lastModified };
     if (row.contentType !== undefined) info.contentType = row.contentType;

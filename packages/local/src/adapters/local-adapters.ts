@@ -74,8 +74,9 @@ export function createLocalAdapters(options: { dataDir: string; hub?: InProcessH
   mkdirSync(path.join(dataDir, 'zones'), { recursive: true });
   const db = acquireDatabase(path.join(dataDir, 'catalog.db'));
   const hub = new InProcessHub(options.hub);
+  const objectStore = new LakeObjectStore(db, path.join(dataDir, 'zones'));
   return {
-    objectStore: new LakeObjectStore(db, path.join(dataDir, 'zones')),
+    objectStore,
     catalog: new SqliteCatalog(db),
     hub,
     idempotencyStore: new SqlitePersistenceLayer(db),
@@ -83,6 +84,7 @@ export function createLocalAdapters(options: { dataDir: string; hub?: InProcessH
     dataDir,
     async close() {
       await hub.close();
+      await objectStore.close();
       await releaseDatabase(db);
     },
   };

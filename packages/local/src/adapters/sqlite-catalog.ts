@@ -177,9 +177,11 @@ export class SqliteCatalog implements Catalog {
     return (this.sql('SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE status = ? LIMIT ?)').get(status, cap) as { n: number }).n;
   }
 
-  /** The oldest rows in a status (by id: receive order), at most `limit`: the local staging scheduler's queue on disk. */
-  oldestByStatus(status: MessageStatus, limit: number): MessageRecord[] {
-    const rows = this.sql('SELECT doc FROM messages WHERE status = ? ORDER BY message_id LIMIT ?').all(status, limit) as { doc: string }[];
+  /** The oldest rows in a status (by id: receive order) after `after`, at most `limit`: the local staging scheduler's queue on disk. */
+  oldestByStatus(status: MessageStatus, limit: number, after = ''): MessageRecord[] {
+    const rows = this.sql('SELECT doc FROM messages WHERE status = ? AND message_id > ? ORDER BY message_id LIMIT ?').all(status, after, limit) as {
+      doc: string;
+    }[];
     return rows.map((r) => JSON.parse(r.doc) as MessageRecord);
   }
 

@@ -77,9 +77,13 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
   );
   const catalog = adapters.catalog;
   const staging = new StagingScheduler({
-    work: { stage: (event) => app.stage(targetOf(event)), apply: (output) => app.outcomes.apply(output) },
+    work: {
+      stage: (event) => app.stage(targetOf(event)),
+      // An outcome's writes (staging object, patient index, status) share one commit and one wait.
+      apply: (output) => adapters.group.deferred(() => app.outcomes.apply(output)),
+    },
     waiting: {
-      oldest: (limit) => catalog.oldestByStatus(MessageStatus.Ingested, limit),
+      oldest: (limit, after) => catalog.oldestByStatus(MessageStatus.Ingested, limit, after),
       count: (cap) => catalog.countByStatus(MessageStatus.Ingested, cap),
       get: (id) => catalog.getMessage(id),
     },
@@ -142,7 +146,11 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
-  const health = () => ({ staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) } });
+  const health = () => ({
+    staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
+    // Group commit since start: writes per sync is how much concurrent requests share the disk.
+    durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
+  });
   const lake: LocalLake = {
     config,
     adapters,

@@ -8,7 +8,18 @@ export interface StagingPoolOptions extends StagingLimits {
   /** Worker threads (default: the machine's available parallelism). */
   threads: number;
   logger: { warn(message: string, extra: Record<string, unknown>): void };
+  /** The module a worker loads (exports `stage` and `locate`); tests give their own. */
+  worker?: URL;
 }
+
+/**
+ * Bytes of heap a message may need per byte of its own, at least: a message larger than the
+ * heap limit divided by this is refused before it is staged. Node cannot always stop a worker
+ * at its heap limit: one builtin call that allocates far past it (a split of a huge string)
+ * aborts the whole process instead (nodejs/node#47224). With the defaults (512 MB, bodies of
+ * 10 MB) no message is refused by size.
+ */
+export const HEAP_BYTES_PER_MESSAGE_BYTE = 4;
 
 /** What the pool has done (shown by /health). */
 export interface StagingPoolStats {
@@ -61,7 +72,7 @@ class Slots {
  * a worker receives a view's whole buffer.
  */
 function taskOf(raw: Uint8Array): StageTask {
-  return { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice() };
+  return { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice(), started: new Float64Array(new SharedArrayBuffer(8)) };
 }
 
 /**
@@ -80,7 +91,7 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
   // Started on first use: a lake that stages nothing (a CLI command, a test) pays no thread.
   const poolOf = (): Piscina => {
     pool ??= new Piscina({
-      filename: new URL('./worker-entry.mjs', import.meta.url).href,
+      filename: (options.worker ?? new URL('./worker-entry.mjs', import.meta.url)).href,
       minThreads: threads,
       maxThreads: threads,
       concurrentTasksPerWorker: 1,
@@ -92,13 +103,25 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
     return pool;
   };
 
-  /** Runs one task on a free worker, aborted (the worker terminated) after `timeoutMs`. */
+  /**
+   * Runs one task on a free worker, aborted (the worker terminated) once it has run for
+   * `timeoutMs`: the timer checks when the worker started it, and waits longer for a worker
+   * still starting (a replaced worker loads its modules first).
+   */
   async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number): Promise<T> {
     await slots.acquire();
     const abort = new AbortController();
-    const timer = setTimeout(() => abort.abort(), timeoutMs);
+    const task = taskOf(raw);
+    let timer: NodeJS.Timeout | undefined;
+    const check = (): void => {
+      const started = task.started[0] as number;
+      const left = started === 0 ? timeoutMs : started + timeoutMs - Date.now();
+      if (started !== 0 && left <= 0) abort.abort();
+      else timer = setTimeout(check, left);
+    };
+    timer = setTimeout(check, timeoutMs);
     try {
-      return (await poolOf().run(taskOf(raw), { name, signal: abort.signal })) as T;
+      return (await poolOf().run(task, { name, signal: abort.signal })) as T;
     } finally {
       clearTimeout(timer);
       slots.release();
@@ -114,6 +137,11 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
   }
 
   const stager: Stager = async (raw) => {
+    if (raw.byteLength * HEAP_BYTES_PER_MESSAGE_BYTE > options.memoryMb * 1024 * 1024) {
+      counts.overMemory++;
+      options.logger.warn('staging limit reached; the message goes to the error zone', { limit: 'memory', size: raw.byteLength });
+      return limitResult('memory', options, await locate(raw));
+    }
     try {
       return await run<StageResult>('stage', raw, options.timeoutMs);
     } catch (err) {

@@ -9,8 +9,8 @@ export interface StagingWork {
 
 /** The catalog as the scheduler's queue on disk: the rows still waiting for staging. */
 export interface WaitingRows {
-  /** The oldest `ingested` rows, at most `limit`. */
-  oldest(limit: number): MessageRecord[];
+  /** The oldest `ingested` rows with an id after `after` (all when empty), at most `limit`. */
+  oldest(limit: number, after?: string): MessageRecord[];
   /** How many rows are `ingested`, counted up to `cap`. */
   count(cap: number): number;
   /** The row now (a row taken from disk is staged only while still `ingested`). */
@@ -69,6 +69,10 @@ export class StagingScheduler {
   /** Ids whose every attempt failed: not taken from disk again until the next start. */
   private readonly failedIds = new Set<string>();
   private spilled = false;
+  /** Where the current read of the catalog is: rows up to this id were taken (or skipped). */
+  private cursor = '';
+  /** Whether an event was not kept since the current read of the catalog started. */
+  private dropped = false;
   private staging = 0;
   private recording = 0;
   private readonly recordWaiters: (() => void)[] = [];
@@ -83,6 +87,7 @@ export class StagingScheduler {
     if (this.spilled || this.queue.length >= this.o.bound) {
       // The row is durable: it will be read back from the catalog, in its turn.
       this.spilled = true;
+      this.dropped = true;
     } else {
       this.queue.push({ event, fromDisk: false });
       this.known.add(event.body.messageId);
@@ -93,6 +98,7 @@ export class StagingScheduler {
   /** Stages every row the catalog holds `ingested` (at start: the work a previous process left). */
   resume(): void {
     this.spilled = true;
+    this.cursor = '';
     this.o.detach(() => this.pump());
   }
 
@@ -120,6 +126,7 @@ export class StagingScheduler {
     for (const q of this.queue) this.known.delete(q.event.body.messageId);
     this.queue.length = 0;
     this.spilled = false;
+    this.cursor = '';
     await this.idle();
   }
 
@@ -141,16 +148,26 @@ export class StagingScheduler {
     }
   }
 
-  /** Queues the oldest waiting rows that are not already known (a page at a time: it runs on the event loop). */
+  /**
+   * Queues the next page of waiting rows, oldest first, that are not already known. The
+   * catalog is read in one pass, a page at a time (it runs on the event loop), past rows in
+   * work or given up; a pass during which an event was not kept is followed by another, so a
+   * row committed out of id order is not missed.
+   */
   private refill(): void {
+    if (this.cursor === '') this.dropped = false;
     const page = Math.min(this.o.bound, REFILL_PAGE);
-    const rows = this.o.waiting.oldest(page);
-    // A full page may hide more rows behind it: read again when this lot has drained.
-    this.spilled = rows.length >= page;
+    const rows = this.o.waiting.oldest(page, this.cursor);
     for (const r of rows) {
+      this.cursor = r.messageId;
       if (this.known.has(r.messageId) || this.failedIds.has(r.messageId)) continue;
       this.queue.push({ event: ingestedEvent(r), fromDisk: true });
       this.known.add(r.messageId);
+    }
+    if (rows.length < page) {
+      // The end of the pass: done, unless events were not kept meanwhile.
+      this.cursor = '';
+      this.spilled = this.dropped;
     }
   }
 
