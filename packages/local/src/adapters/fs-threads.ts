@@ -113,6 +113,8 @@ export function createFsThreads(size: number): FsThreads {
       if (w === undefined) return;
       thread.pending--;
       if (thread.pending === 0) {
+        // Idle: it must not keep a process alive that has nothing else to do.
+        worker.unref();
         thread.idle = setTimeout(() => {
           if (thread.pending === 0 && threads[slot] === thread) {
             threads[slot] = undefined;
@@ -134,8 +136,6 @@ export function createFsThreads(size: number): FsThreads {
     };
     worker.on('error', fail);
     worker.on('exit', fail);
-    // Threads must not keep a process alive that has nothing else to do.
-    worker.unref();
     threads[slot] = thread;
     return thread;
   };
@@ -146,7 +146,8 @@ export function createFsThreads(size: number): FsThreads {
       for (let i = 1; i < threads.length; i++) if ((threads[i]?.pending ?? 0) < (threads[slot]?.pending ?? 0)) slot = i;
       const thread = threads[slot] ?? start(slot);
       clearTimeout(thread.idle);
-      thread.pending++;
+      // An operation in flight keeps the process alive until it is answered (a CLI command waits for its sync).
+      if (thread.pending++ === 0) thread.worker.ref();
       const id = next++;
       waiting.set(id, { thread, op: op.op, resolve, reject });
       thread.worker.postMessage({ ...op, id }, transfer);
