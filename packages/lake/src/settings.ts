@@ -23,6 +23,14 @@ export const SETTINGS = {
   mllpPort: { env: 'HCDL_MLLP_PORT' },
   mllpHost: { env: 'HCDL_MLLP_HOST' },
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
+  /** Staging worker threads (default: the machine's available parallelism). */
+  stagingThreads: { env: 'HCDL_STAGING_THREADS' },
+  /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */
+  stagingTimeoutMs: { env: 'HCDL_STAGING_TIMEOUT_MS', default: 30_000 },
+  /** Heap of one staging worker, in MB; a message that needs more goes to the error zone (STAGING_LIMIT). */
+  stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 512 },
+  /** Staging events kept in memory; past it the catalog is the queue (ingest never waits for staging). */
+  stagingBacklog: { env: 'HCDL_STAGING_BACKLOG', default: 10_000 },
 
   // AWS resources (set on each Lambda by the CDKTF stacks)
   region: { env: 'AWS_REGION' },

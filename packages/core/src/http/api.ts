@@ -12,9 +12,10 @@ export const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options':
  * The lake's HTTP routes over the use-cases, transport-neutral: the local server and the
  * Lambda handlers each turn their request into an HttpRequest (claims already verified)
  * and write the HttpResult back. A deployment passes the use-cases it serves: the front-door
- * Lambda only `submit`, the query-api Lambda only `read`, the local server both.
+ * Lambda only `submit`, the query-api Lambda only `read`, the local server both (and `health`,
+ * the fields it adds to GET /health).
  */
-export function createHttpApi(parts: { submit?: Submit; read?: QueryApi }) {
+export function createHttpApi(parts: { submit?: Submit; read?: QueryApi; health?: () => Promise<Record<string, unknown>> | Record<string, unknown> }) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
     const r = await route(req);
     // Answers can carry patient data: never cached by a browser or proxy, never sniffed.
@@ -26,7 +27,8 @@ export function createHttpApi(parts: { submit?: Submit; read?: QueryApi }) {
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers GET'), headers: { 'content-type': 'application/json', allow: 'GET, HEAD' } };
-      return json(200, { status: 'ok' });
+      // A deployment may add what it knows of itself (the local lake: its staging backlog).
+      return json(200, { status: 'ok', ...(parts.health !== undefined ? await parts.health() : {}) });
     }
     if (path === SUBMIT_PATH && parts.submit !== undefined) {
       if (req.method !== 'POST')

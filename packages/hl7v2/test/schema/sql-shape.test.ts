@@ -5,7 +5,7 @@
  * (`field_<n>`) and `<field>_extra`; the `fields` view of the query side has them.
  */
 import { describe, expect, it } from '@jest/globals';
-import { segmentSqlShape, shapeLeaves, toStagingJson, type SqlShape } from '../../src/index';
+import { segmentSqlShape, shapeLeaves, toStagingJsonText, type SqlShape } from '../../src/index';
 import { corpusParsed } from '../core/support';
 
 const field = (shape: SqlShape | undefined, name: string): SqlShape | undefined =>
@@ -55,7 +55,7 @@ describe('segmentSqlShape', () => {
     const out: string[] = [];
     let n = 0;
     for (const { path, message } of corpusParsed()) {
-      const doc = toStagingJson(message) as unknown as Record<string, unknown>;
+      const doc = JSON.parse(toStagingJsonText(message)) as Record<string, unknown>;
       for (const id of ['MSH', 'PID']) {
         const v = doc[id.toLowerCase()];
         if (v === undefined) continue;

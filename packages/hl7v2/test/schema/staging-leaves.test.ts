@@ -5,7 +5,7 @@
  * value the parser has is given once.
  */
 import { describe, expect, it } from '@jest/globals';
-import { parseMessage, toStagingJson, visitStagingLeaves, type Message } from '../../src/index';
+import { parseMessage, toStagingJsonText, visitStagingLeaves, type Message, type StagingDocument } from '../../src/index';
 import { corpusParsed } from '../core/support';
 
 interface Leaf {
@@ -21,7 +21,7 @@ interface Leaf {
 
 function leavesOf(m: Message): Leaf[] {
   const out: Leaf[] = [];
-  visitStagingLeaves(toStagingJson(m), (segment, seq, field, rep, component, sub, value, name) =>
+  visitStagingLeaves(JSON.parse(toStagingJsonText(m)) as StagingDocument, (segment, seq, field, rep, component, sub, value, name) =>
     out.push({ segment, seq, field, rep, component, sub, value, name }),
   );
   return out;

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '@hcdl/lake';
 
@@ -14,6 +15,8 @@ export interface LocalConfig {
   logLevel: string;
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
   mllp?: { host: string; port: number; source: string };
+  /** The staging pool: worker threads, per-message limits, events kept in memory. */
+  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
 }
 
 export class ConfigError extends Error {
@@ -62,5 +65,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
     dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
     logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
+    staging: {
+      threads: int(env, S.stagingThreads.env, os.availableParallelism(), 1),
+      timeoutMs: int(env, S.stagingTimeoutMs.env, S.stagingTimeoutMs.default, 1),
+      memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
+      backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
+    },
   };
 }
