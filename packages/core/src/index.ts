@@ -18,3 +18,4 @@ export * from './replay/replay';
 export * from './read/index';
 export * from './http/api';
 export * from './ingest/bounded';
+export * from './replay/sweep';
