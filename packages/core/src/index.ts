@@ -9,6 +9,7 @@ export * from './ingest/error-zone';
 export * from './ingest/writer';
 export * from './submit/body';
 export * from './submit/dedup';
+export * from './submit/messages';
 export * from './submit/submit';
 export * from './stage/steps';
 export * from './stage/output';
