@@ -20,3 +20,7 @@ export * from './read/index';
 export * from './http/api';
 export * from './ingest/bounded';
 export * from './replay/sweep';
+export * from './landing/keys';
+export * from './landing/uploads';
+export * from './landing/landing';
+export * from './http/upload-http';
