@@ -18,7 +18,9 @@ const client = (): SQSClient => new SQSClient({ region: 'eu-west-1', credentials
 const URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/hcdl-dev-staging-dlq';
 const ARN = 'arn:aws:sqs:eu-west-1:123456789012:hcdl-dev-staging-dlq';
 
-beforeEach(() => sqs.reset());
+beforeEach(() => {
+  sqs.reset();
+});
 
 describe('SqsDeadLetterQueue', () => {
   it('receives at most 10 letters without waiting, with every attribute, hidden for a minute; deletes by receipt', async () => {
