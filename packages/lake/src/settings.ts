@@ -49,6 +49,8 @@ export const SETTINGS = {
   stagingDlqUrl: { env: 'HCDL_STAGING_DLQ_URL' },
   /** A row still `ingested` this many minutes after its last change is published again by the sweep. */
   resumeAfterMinutes: { env: 'HCDL_RESUME_AFTER_MINUTES', default: 30 },
+  /** CloudWatch namespace of the lake's own metrics (the sweep's, in embedded metric format). */
+  metricsNamespace: { env: 'HCDL_METRICS_NAMESPACE', default: 'HCDL' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

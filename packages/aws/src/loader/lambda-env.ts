@@ -27,6 +27,7 @@ export const LAMBDA_ENV = {
   fileDropSources: SETTINGS.fileDropSources.env,
   stagingDlqUrl: SETTINGS.stagingDlqUrl.env,
   resumeAfterMinutes: SETTINGS.resumeAfterMinutes.env,
+  metricsNamespace: SETTINGS.metricsNamespace.env,
 } as const;
 
 /** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
@@ -72,6 +73,7 @@ export interface LambdaEnv {
   largeObjectBytes?: number;
   fileDropSources: string[];
   resumeAfterMinutes: number;
+  metricsNamespace: string;
   logLevel: LambdaLogLevel;
   /** Mirror catalog writes as NDJSON under catalog/ of the lake bucket (HCDL_CATALOG_MIRROR=true); absent when off. */
   catalogMirror?: true;
@@ -167,6 +169,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     uploadMaxBytes: attempt(() => positiveInt(env, LAMBDA_ENV.uploadMaxBytes, SETTINGS.uploadMaxBytes.default)) ?? SETTINGS.uploadMaxBytes.default,
     resumeAfterMinutes:
       attempt(() => positiveInt(env, LAMBDA_ENV.resumeAfterMinutes, SETTINGS.resumeAfterMinutes.default)) ?? SETTINGS.resumeAfterMinutes.default,
+    metricsNamespace: text(env, LAMBDA_ENV.metricsNamespace) ?? SETTINGS.metricsNamespace.default,
     fileDropSources: (text(env, LAMBDA_ENV.fileDropSources) ?? '')
       .split(',')
       .map((x) => x.trim())

@@ -49,6 +49,11 @@ export class S3Signer {
   }
 
   async presignDownload(key: string, expiresSeconds: number): Promise<string> {
-    return getSignedUrl(this.s3, new GetObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }), { expiresIn: expiresSeconds });
+    // The presigner may resolve its own copy of the smithy client types: the client is the same object.
+    return getSignedUrl(
+      this.s3 as unknown as Parameters<typeof getSignedUrl>[0],
+      new GetObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }),
+      { expiresIn: expiresSeconds },
+    );
   }
 }

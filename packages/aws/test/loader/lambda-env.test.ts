@@ -40,6 +40,7 @@ describe('readLambdaEnv', () => {
       submitConcurrency: 1,
       uploadMaxBytes: 100 * 1024 * 1024,
       resumeAfterMinutes: 30,
+      metricsNamespace: 'HCDL',
       fileDropSources: [],
       logLevel: 'INFO',
       endpoints: {},

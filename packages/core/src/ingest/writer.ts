@@ -76,21 +76,27 @@ export interface BatchReport {
 export const batchReportKey = (source: string, batchId: string): string => rawBatchKey(source, batchId).replace(/\.hl7$/, '.report.json');
 
 /**
+ * Publishes `ingested` for a row. A failure is logged, never thrown: the row is durable and
+ * stays `ingested`, and the sweep (or the local lake's resume) publishes it again.
+ */
+export function createIngestedPublisher(deps: Pick<WriterDeps, 'hub' | 'logger' | 'now'>): (record: MessageRecord) => Promise<void> {
+  return async function publishIngested(record: MessageRecord): Promise<void> {
+    try {
+      await deps.hub.publish(ingestedEvent(record, deps.now()));
+    } catch (err) {
+      deps.logger.warn('publishing ingested failed; the message waits for resume', { messageId: record.messageId, error: (err as Error).name });
+    }
+  };
+}
+
+/**
  * The ingest use-case: makes a message durable (raw object, then catalog row) before the
  * transport answers, then publishes `ingested`. Input that is not HL7 is kept too, in the
  * raw and error zones. The raw zone is never overwritten.
  */
 export function createWriter(deps: WriterDeps) {
   const recordError: RecordError = createErrorZone(deps);
-
-  /** Publishes `ingested`; on failure the row stays `ingested` and resume publishes it again. */
-  async function publishIngested(record: MessageRecord): Promise<void> {
-    try {
-      await deps.hub.publish(ingestedEvent(record, deps.now()));
-    } catch (err) {
-      deps.logger.warn('publishing ingested failed; the message waits for resume', { messageId: record.messageId, error: (err as Error).name });
-    }
-  }
+  const publishIngested = createIngestedPublisher(deps);
 
   /** Raw bytes first (never overwritten), then the catalog row: durable before the transport answers. */
   async function storeRaw(
