@@ -48,6 +48,8 @@ export interface ServiceCalls {
   sqs: Record<string, number>;
   /** DynamoDB request units (on-demand) of those requests: table and index writes, reads. */
   dynamodbUnits: DynamoUnits;
+  /** S3 PutObject/CopyObject requests by the first segment of their key (`raw`, `staging`, `catalog`, ...). */
+  s3WritesByPrefix: Record<string, number>;
 }
 
 /** A message of the (in-memory) staging dead-letter queue: an `ingested` event as SQS keeps it. */
@@ -225,7 +227,12 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     if (process.env.HCDL_TEST_TRACE_CALLS)
       appendFileSync(process.env.HCDL_TEST_TRACE_CALLS, `${service} ${name} ${String((command as { input?: { Key?: string } }).input?.Key ?? '')}\n`);
     counted[service][name] = (counted[service][name] ?? 0) + 1;
+    if (service === 's3' && (name === 'PutObjectCommand' || name === 'CopyObjectCommand')) {
+      const prefix = String((command as { input?: { Key?: string } }).input?.Key ?? '').split('/')[0] ?? '';
+      writesByPrefix[prefix] = (writesByPrefix[prefix] ?? 0) + 1;
+    }
   };
+  let writesByPrefix: Record<string, number> = {};
   const failGets = new Set<string>();
   const s3Send = S3Client.prototype.send;
   const dynamoSend = DynamoDBClient.prototype.send;
@@ -297,6 +304,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
         ].filter(([, n]) => (n as number) > 0),
       ),
       dynamodbUnits: { ...units },
+      s3WritesByPrefix: { ...writesByPrefix },
     }),
     resetCalls() {
       sns.reset();
@@ -307,6 +315,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
       counted.dynamodb = {};
       units.read = 0;
       units.write = 0;
+      writesByPrefix = {};
     },
     failS3GetOnce(key) {
       failGets.add(key);

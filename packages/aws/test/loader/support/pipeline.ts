@@ -34,9 +34,9 @@ export interface Pipeline {
   post(body: Uint8Array, options?: { source?: string; sub?: string; headers?: Record<string, string> }): Promise<HttpResponse>;
   frontDoor(path: string, options?: { source?: string; sub?: string; method?: 'GET' | 'POST' }): Promise<HttpResponse>;
   read(path: string, source: string, query?: Record<string, string>): Promise<HttpResponse>;
-  /** POST /hl7v2/uploads, then the form upload of `file` to the bucket (the client's part, not counted). */
+  /** POST /hl7v2/uploads, then the form upload of `file` to the bucket (the client's request: not an SDK call, not counted). */
   upload(file: Uint8Array, source?: string): Promise<{ uploadId: string; key: string }>;
-  /** A file put under landing/source=<src>/ by a file-drop principal (not counted: the sender's request). */
+  /** A file put under landing/source=<src>/ by a file-drop principal (the sender's request; counted as the harness's own PUT: reset after it). */
   drop(file: Uint8Array, source: string, name: string): Promise<string>;
   /** The landing function's run on the S3 events of `keys` (one SQS batch). */
   land(keys: readonly string[]): Promise<{ batchItemFailures: { itemIdentifier: string }[] }>;
@@ -77,6 +77,8 @@ export async function startPipeline(options: { env?: Record<string, string> } = 
   const landing = counted('landing', (await bundles.landing.load<{ handler: Task }>()).handler);
   const sweeper = counted('sweeper', (await bundles.sweeper.load<{ handler: Task }>()).handler);
   let delivered = 0;
+  // Sizes of what the client put (the S3 event carries the size: the landing function never asks).
+  const sizes = new Map<string, number>();
 
   const stagingDeliveries = (publishes: readonly SnsPublish[]): SnsPublish[] =>
     publishes.filter((p) =>
@@ -132,19 +134,17 @@ export async function startPipeline(options: { env?: Record<string, string> } = 
       // The client's POST goes to S3 (s3rver here): the form the front door signed, unchanged.
       const posted = await fetch(answer.url, { method: 'POST', body: form });
       if (posted.status >= 300) throw new Error(`form upload failed: ${posted.status} ${await posted.text()}`);
+      sizes.set(answer.fields.key ?? '', file.byteLength);
       return { uploadId: answer.uploadId, key: answer.fields.key ?? '' };
     },
     async drop(file, source, name) {
       const key = `landing/source=${source}/${name}`;
       await h.objectStore.put({ key, body: file, contentType: 'application/octet-stream' });
+      sizes.set(key, file.byteLength);
       return key;
     },
     async land(keys) {
-      const events = [];
-      for (const key of keys) {
-        const stored = await h.objectStore.head(key);
-        events.push(s3ObjectCreatedEvent({ bucket: TEST_BUCKET, key, size: stored?.size ?? 0, versionId: `v-${key.length}` }));
-      }
+      const events = keys.map((key) => s3ObjectCreatedEvent({ bucket: TEST_BUCKET, key, size: sizes.get(key) ?? 0, versionId: `v-${key.length}` }));
       return (await landing(sqsEventOf(events), lambdaContext('hcdl-dev-landing'))) as { batchItemFailures: { itemIdentifier: string }[] };
     },
     async runStaging() {
