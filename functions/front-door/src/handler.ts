@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, signerFor, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, uploadSignerFor, withLogContext } from '@hcdl/aws';
 import { readFrontDoorEnv } from './env';
 import { createHandler } from './index';
 
@@ -20,7 +20,7 @@ export const handler = lazyHandler(() => {
     hub: hubFor(env, clients),
     idempotencyStore: idempotencyStoreFor(env, clients),
     logger,
-    signer: signerFor(env, clients),
+    signer: uploadSignerFor(env, clients),
     config: {
       maxBodyBytes: env.maxBodyBytes,
       dedupWindowSeconds: env.dedupWindowSeconds,

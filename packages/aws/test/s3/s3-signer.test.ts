@@ -3,14 +3,15 @@
  * and SSE-KMS (what S3 enforces), and both forms work against an S3-compatible server.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { S3Signer } from '../../src/s3/s3-signer';
+import { S3DownloadSigner } from '../../src/s3/s3-download-signer';
+import { S3UploadSigner } from '../../src/s3/s3-upload-signer';
 import { S3ObjectStore } from '../../src/s3/s3-object-store';
 import { startS3rver, type S3Server } from '../support/s3rver';
 
 const BUCKET = 'hcdl-signer-test';
 const KEY_ARN = 'arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
-describe('S3Signer', () => {
+describe('S3 upload and download signers', () => {
   let server: S3Server;
   beforeAll(async () => {
     server = await startS3rver([BUCKET]);
@@ -20,7 +21,7 @@ describe('S3Signer', () => {
   });
 
   it('signs a POST whose policy pins the key, the size range, the metadata and the lake key', async () => {
-    const signer = new S3Signer(server.clients.s3, { bucket: BUCKET, kmsKeyId: KEY_ARN });
+    const signer = new S3UploadSigner(server.clients.s3, { bucket: BUCKET, kmsKeyId: KEY_ARN });
     const post = await signer.presignUpload({
       key: 'upload/source=lab/01J0000000000000000000000A.hl7',
       maxBytes: 1024,
@@ -53,7 +54,8 @@ describe('S3Signer', () => {
   });
 
   it('the form uploads the file as signed, and a presigned GET reads it back', async () => {
-    const signer = new S3Signer(server.clients.s3, { bucket: BUCKET });
+    const signer = new S3UploadSigner(server.clients.s3, { bucket: BUCKET });
+    const downloads = new S3DownloadSigner(server.clients.s3, { bucket: BUCKET });
     const key = 'upload/source=lab/01J0000000000000000000000B.hl7';
     const post = await signer.presignUpload({ key, maxBytes: 1 << 20, metadata: { 'upload-id': '01J0000000000000000000000B' }, expiresSeconds: 60 });
     const form = new FormData();
@@ -66,7 +68,7 @@ describe('S3Signer', () => {
     expect(Buffer.from(stored!.body).toString('latin1')).toBe('MSH|^~\\&|A|B\r');
     expect(stored!.metadata).toMatchObject({ 'upload-id': '01J0000000000000000000000B' });
 
-    const url = await signer.presignDownload(key, 300);
+    const url = await downloads.presignDownload(key, 300);
     expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
     const got = await fetch(url.replace(new URL(url).origin, server.s3rverEndpoint));
     expect(got.status).toBe(200);

@@ -1,6 +1,5 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { checkMetadata, checkObjectKey } from '@hcdl/lake';
 
 /** A presigned S3 POST (what @hcdl/core's upload use-case hands the client). */
@@ -16,14 +15,14 @@ export interface S3SignerOptions {
 }
 
 /**
- * Presigned requests on the lake bucket, signed with the function's own credentials (its role
- * must hold the right the URL grants: PutObject on upload/, GetObject on what it redirects to).
- *
- * Uploads are presigned POSTs, not PUTs: a POST policy bounds the size
- * (`content-length-range`), which a presigned PUT cannot, and pins the key, the metadata and
- * the encryption, so the client can change none of them; S3 refuses the form otherwise.
+ * Presigned uploads on the lake bucket, signed with the function's own credentials (its role
+ * must hold PutObject on what it signs). They are presigned POSTs, not PUTs: a POST policy
+ * bounds the size (`content-length-range`), which a presigned PUT cannot, and pins the key, the
+ * metadata and the encryption, so the client can change none of them; S3 refuses the form
+ * otherwise. (Uploads and downloads are two classes so a function bundles only the presigner
+ * it uses.)
  */
-export class S3Signer {
+export class S3UploadSigner {
   constructor(
     private readonly s3: S3Client,
     private readonly options: S3SignerOptions,
@@ -46,14 +45,5 @@ export class S3Signer {
       Expires: input.expiresSeconds,
     });
     return { url: post.url, fields: post.fields };
-  }
-
-  async presignDownload(key: string, expiresSeconds: number): Promise<string> {
-    // The presigner may resolve its own copy of the smithy client types: the client is the same object.
-    return getSignedUrl(
-      this.s3 as unknown as Parameters<typeof getSignedUrl>[0],
-      new GetObjectCommand({ Bucket: this.options.bucket, Key: checkObjectKey(key) }),
-      { expiresIn: expiresSeconds },
-    );
   }
 }
