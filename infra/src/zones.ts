@@ -20,6 +20,8 @@ export const ZonePrefix = {
   CatalogMessages: 'catalog/messages/',
   CatalogErrors: 'catalog/errors/',
   CatalogPatientIdentifiers: 'catalog/patient_identifiers/',
+  CatalogPatientLinks: 'catalog/patient_links/',
+  CatalogPatientMerges: 'catalog/patient_merges/',
   /** Staging compacted to Parquet (`hcdl compact`), same partitions as staging/. */
   Parquet: 'parquet/staging/',
   /**
