@@ -191,6 +191,8 @@ describe('analytics stack: query policy', () => {
       'table/hcdl_dev_lake/messages',
       'table/hcdl_dev_lake/errors',
       'table/hcdl_dev_lake/patient_identifiers',
+      'table/hcdl_dev_lake/patient_links',
+      'table/hcdl_dev_lake/patient_merges',
     ]);
     expect(bySid.get('ReadCatalogMirror')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/catalog/*']);
     expect(bySid.get('ReadCatalogMirror')!.Action).toEqual(['s3:GetObject']);
@@ -256,12 +258,15 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   const { json, lake, t } = synthTables(['clinic-a', 'lab-b']);
   const columns = (name: string) => t(name).storage_descriptor.columns.map((c) => [c.name, c.type]);
 
-  it("declares messages, errors and patient_identifiers with the local views' columns, typed as in DuckDB", () => {
+  it("declares messages, errors, patient_identifiers, patient_links and patient_merges with the local views' columns, typed as in DuckDB", () => {
     expect(
       Object.values(resourcesOf(json, 'aws_glue_catalog_table'))
         .map((x) => x.name)
         .sort(),
-    ).toEqual(['errors', 'messages', 'patient_identifiers']);
+    ).toEqual(['errors', 'messages', 'patient_identifiers', 'patient_links', 'patient_merges']);
+    // links and merges (mirrored by packages/aws/src/catalog-mirror since issue 16): the local views' columns
+    expect(columns('patient_links').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.patient_links.map((c) => c.name));
+    expect(Object.fromEntries(columns('patient_merges'))).toMatchObject({ prior_identifiers: 'array<string>', at: 'timestamp' });
     // messages: every local column but the `source` partition key, in order
     expect(columns('messages').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.messages.map((c) => c.name).filter((n) => n !== 'source'));
     expect(Object.fromEntries(columns('messages'))).toMatchObject({
@@ -298,7 +303,7 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   });
 
   it('reads NDJSON with the Hive JSON SerDe, ISO instants as timestamps', () => {
-    for (const name of ['messages', 'errors', 'patient_identifiers']) {
+    for (const name of ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges']) {
       const sd = t(name).storage_descriptor;
       expect([name, sd.ser_de_info.serialization_library]).toEqual([name, 'org.apache.hive.hcatalog.data.JsonSerDe']);
       expect(sd.ser_de_info.parameters['timestamp.formats']).toBe(CATALOG_TIMESTAMP_FORMATS);

@@ -13,6 +13,7 @@ import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy'
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
+import { StagingCompaction } from './compaction';
 import { FIELDS_COLUMNS, FIELDS_PREFIX, META_GLUE_TYPE, mshGlueType } from './staging-glue-types';
 import { LakeStack } from './lake-stack';
 
@@ -172,6 +173,8 @@ export class LakeAnalytics extends Construct {
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
+  /** The nightly Parquet compaction (issue 16); only with known sources (`source` is injected otherwise). */
+  readonly compaction?: StagingCompaction;
 
   constructor(scope: Construct, id: string, props: LakeAnalyticsProps) {
     super(scope, id);
@@ -308,6 +311,26 @@ export class LakeAnalytics extends Construct {
     });
 
     const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
+    if (sources.length > 0) {
+      const name = (n: string) => resourceName(config.env, n);
+      this.compaction = new StagingCompaction(this, 'compaction', {
+        names: {
+          machine: name('compaction'),
+          role: globalResourceName(config.env, config.region, 'compaction'),
+          schedulerRole: globalResourceName(config.env, config.region, 'compaction-schedule'),
+          schedule: name('compaction'),
+        },
+        database: databaseName,
+        segments: SEGMENT_COLUMNS,
+        sources,
+        workgroup: this.workgroup,
+        lakeBucket: lake,
+        resultsBucket,
+        key,
+        glueArn: glue,
+        logRetentionDays: config.logRetentionDays,
+      });
+    }
     this.queryPolicy = new IamPolicy(this, 'query-policy', {
       name: globalResourceName(config.env, config.region, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
@@ -353,7 +376,7 @@ export class LakeAnalytics extends Construct {
 export interface AnalyticsStackProps {
   config: InfraConfig;
   /** The lake bucket, its KMS key and the artifact bucket for Athena results come from core. */
-  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key'>;
+  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key' | 'alarmTopic'>;
   structures?: readonly string[];
   bytesScannedCutoffPerQuery?: number;
 }
@@ -365,6 +388,7 @@ export class AnalyticsStack extends LakeStack {
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props.config);
     const { core, ...rest } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     this.analytics = new LakeAnalytics(this, 'analytics', { ...rest, lakeBucket: core.lakeBucket, artifactBucket: core.artifactBucket, key: core.key });
     new TerraformOutput(this, 'athena-workgroup', { value: this.analytics.workgroup.name, description: 'HCDL_ATHENA_WORKGROUP for hcdl query --athena' });
     new TerraformOutput(this, 'athena-database', { value: this.analytics.database.name, description: 'HCDL_ATHENA_DATABASE for hcdl query --athena' });

@@ -1,7 +1,9 @@
 import type { QueryApi } from '../read/router';
+import type { Uploads } from '../landing/uploads';
 import type { Submit } from '../submit/submit';
-import { submitAnswer, submitInputOf } from './submit-http';
-import { httpError, json, type HttpRequest, type HttpResult } from './result';
+import { submitAnswer, submitInputOf, UPLOADS_PATH } from './submit-http';
+import { uploadAnswer } from './upload-http';
+import { header, httpError, json, type HttpRequest, type HttpResult } from './result';
 
 export const SUBMIT_PATH = '/hl7v2/er7';
 
@@ -15,7 +17,12 @@ export const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options':
  * Lambda only `submit`, the query-api Lambda only `read`, the local server both (and `health`,
  * the fields it adds to GET /health).
  */
-export function createHttpApi(parts: { submit?: Submit; read?: QueryApi; health?: () => Promise<Record<string, unknown>> | Record<string, unknown> }) {
+export function createHttpApi(parts: {
+  submit?: Submit;
+  read?: QueryApi;
+  uploads?: Uploads;
+  health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+}) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
     const r = await route(req);
     // Answers can carry patient data: never cached by a browser or proxy, never sniffed.
@@ -34,6 +41,11 @@ export function createHttpApi(parts: { submit?: Submit; read?: QueryApi; health?
       if (req.method !== 'POST')
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
       return submitAnswer(await parts.submit(submitInputOf(req)), req);
+    }
+    if (path === UPLOADS_PATH && parts.uploads !== undefined) {
+      if (req.method !== 'POST')
+        return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
+      return uploadAnswer(await parts.uploads(req.claims, req.query.source ?? header(req.headers, 'x-hcdl-source')));
     }
     if (parts.read !== undefined) return parts.read.handle({ ...req, path });
     return httpError(404, 'NOT_FOUND', 'no such route');

@@ -7,7 +7,9 @@ const USAGE = `usage: hcdl <command> [options]
   parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
   query "<sql>"              SQL over the lake (DuckDB, or Athena with --athena); --format table|csv|json
   replay <id...|--errors>    re-run staging for error messages from their raw bytes; --since, --source, --json
-  compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans`;
+  compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans
+  redrive                    AWS: move a dead-letter queue's messages back to their queue (--queue, --status)
+  mirror backfill            AWS: write the Athena catalog mirror of rows catalogued before it existed`;
 
 type Command = (args: string[], io: CliIo) => Promise<number>;
 
@@ -19,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   query: async () => (await import('./commands/query')).runQuery,
   replay: async () => (await import('./commands/replay')).runReplay,
   compact: async () => (await import('./commands/compact')).runCompact,
+  redrive: async () => (await import('./commands/redrive')).runRedrive,
+  mirror: async () => (await import('./commands/mirror')).runMirror,
 };
 
 export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
