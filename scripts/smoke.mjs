@@ -174,7 +174,8 @@ async function main(argv) {
     options: { api: { type: 'string' }, source: { type: 'string' }, timeout: { type: 'string' }, upload: { type: 'boolean' } },
   });
   const token = process.env.HCDL_SMOKE_TOKEN;
-  if (values.api === undefined) throw new SmokeFailure('usage: HCDL_SMOKE_TOKEN=<token> node scripts/smoke.mjs --api <url> [--source <id>] [--timeout <s>] [--upload]');
+  if (values.api === undefined)
+    throw new SmokeFailure('usage: HCDL_SMOKE_TOKEN=<token> node scripts/smoke.mjs --api <url> [--source <id>] [--timeout <s>] [--upload]');
   if (token === undefined || token === '') throw new SmokeFailure('HCDL_SMOKE_TOKEN is not set (an ID token with custom:write and custom:read)');
   const timeout = values.timeout === undefined ? 120 : Number(values.timeout);
   if (!Number.isFinite(timeout) || timeout <= 0) throw new SmokeFailure(`--timeout must be a number of seconds, got "${values.timeout}"`);

@@ -99,7 +99,14 @@ describe('scripts/smoke.mjs against the Lambda bundles', () => {
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const lines = run.stdout.trim().split('\n');
-    expect(lines.map((l) => l.replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<id>').replace(/\d+\.\d s/, '<s>').replace(/among \d+/, 'among <n>'))).toEqual([
+    expect(
+      lines.map((l) =>
+        l
+          .replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<id>')
+          .replace(/\d+\.\d s/, '<s>')
+          .replace(/among \d+/, 'among <n>'),
+      ),
+    ).toEqual([
       'smoke health: ok',
       'smoke posted: 201, message <id>',
       'smoke duplicate: 409, same message',
