@@ -145,8 +145,15 @@ export function pipeInputOf(publishes: readonly SnsPublish[], queueArn = `arn:aw
   }));
 }
 
-/** Lambda's context object (the fields handlers and Powertools Logger read). */
+/**
+ * Lambda's context object (the fields handlers and Powertools Logger read). The time left is
+ * Lambda's longest timeout, counted from the call: these tests run many invocations at once in
+ * one process on a possibly busy machine, where a real function's own timeout (each invocation
+ * alone on its own vCPU) would measure the test machine's load, not the code; Middy's early
+ * timeout and the idempotency in-progress expiry both read it.
+ */
 export function lambdaContext(functionName: string): Record<string, unknown> {
+  const deadline = Date.now() + 900_000;
   return {
     callbackWaitsForEmptyEventLoop: true,
     functionName,
@@ -156,7 +163,7 @@ export function lambdaContext(functionName: string): Record<string, unknown> {
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,
     logStreamName: '2026/11/23/[$LATEST]0123456789abcdef',
-    getRemainingTimeInMillis: () => 30_000,
+    getRemainingTimeInMillis: () => deadline - Date.now(),
     done: () => undefined,
     fail: () => undefined,
     succeed: () => undefined,
