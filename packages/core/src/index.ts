@@ -18,3 +18,5 @@ export * from './replay/replay';
 export * from './read/index';
 export * from './http/api';
 export * from './ingest/bounded';
+export * from './refine/index';
+export * from './fhir/index';

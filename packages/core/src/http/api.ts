@@ -1,3 +1,4 @@
+import { type FhirApi, isFhirPath } from '../fhir/routes';
 import type { QueryApi } from '../read/router';
 import type { Submit } from '../submit/submit';
 import { submitAnswer, submitInputOf } from './submit-http';
@@ -14,7 +15,7 @@ export const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options':
  * and write the HttpResult back. A deployment passes the use-cases it serves: the front-door
  * Lambda only `submit`, the query-api Lambda only `read`, the local server both.
  */
-export function createHttpApi(parts: { submit?: Submit; read?: QueryApi }) {
+export function createHttpApi(parts: { submit?: Submit; read?: QueryApi; fhir?: FhirApi }) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
     const r = await route(req);
     // Answers can carry patient data: never cached by a browser or proxy, never sniffed.
@@ -33,6 +34,7 @@ export function createHttpApi(parts: { submit?: Submit; read?: QueryApi }) {
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
       return submitAnswer(await parts.submit(submitInputOf(req)), req);
     }
+    if (parts.fhir !== undefined && isFhirPath(path)) return parts.fhir.handle({ ...req, path });
     if (parts.read !== undefined) return parts.read.handle({ ...req, path });
     return httpError(404, 'NOT_FOUND', 'no such route');
   }
