@@ -23,6 +23,8 @@ export const SETTINGS = {
   mllpPort: { env: 'HCDL_MLLP_PORT' },
   mllpHost: { env: 'HCDL_MLLP_HOST' },
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
+  /** Crash tests only: comma-separated failpoints where the lake stops and waits to be killed (refine.committed). */
+  failpoints: { env: 'HCDL_FAILPOINTS' },
 
   // AWS resources (set on each Lambda by the CDKTF stacks)
   region: { env: 'AWS_REGION' },

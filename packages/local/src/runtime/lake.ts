@@ -1,14 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION } from '@hcdl/core';
 import { HubEventName, isHubEvent } from '@hcdl/lake';
-import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
+import { createLocalAdapters } from '../adapters/local-adapters';
+import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
 
 export interface LocalLake {
   config: LocalConfig;
-  adapters: LocalAdapters;
+  adapters: LakeAdapters;
   /** The application core over the embedded adapters (one per process). */
   app: Application;
   /** Every HTTP route (submit, reads, health) over `app`, as the Lambdas serve them. */
@@ -37,19 +38,31 @@ export async function openLocalApplication(
   config: LocalConfig,
   logger: Logger,
   options: ApplicationOptions = {},
-): Promise<{ adapters: LocalAdapters; app: Application }> {
-  const adapters = createLocalAdapters({
-    dataDir: config.dataDir,
-    hub: {
-      onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: eventMessageId(l.event), error: l.error }),
-    },
-  });
+): Promise<{ adapters: LakeAdapters; app: Application }> {
+  const adapters = withRefinedStore(
+    createLocalAdapters({
+      dataDir: config.dataDir,
+      hub: {
+        onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: eventMessageId(l.event), error: l.error }),
+      },
+    }),
+  );
+  const failpoint = failpointsOf(config.failpoints);
   const app = createApplication(
-    { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger, idempotencyStore: adapters.idempotencyStore },
+    {
+      objectStore: adapters.objectStore,
+      catalog: adapters.catalog,
+      hub: adapters.hub,
+      logger,
+      idempotencyStore: adapters.idempotencyStore,
+      resources: adapters.resources,
+      changeFeed: adapters.resources,
+    },
     { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
-    { inlineBytes: Number.POSITIVE_INFINITY, ...options },
+    { inlineBytes: Number.POSITIVE_INFINITY, ...(failpoint !== undefined ? { failpoint } : {}), ...options },
   );
+  subscribeRefined(adapters, app);
   adapters.hub.subscribe({
     ...STAGING_SUBSCRIPTION,
     handle: async (event) => {
@@ -77,15 +90,20 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
   await app.replay.resume();
+  await resumeRefined(adapters, app, logger);
   const lake: LocalLake = {
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read }),
+    http: createHttpApi({ submit: app.submit, read: app.read, ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}) }),
     verify,
     logger,
     idle: () => adapters.hub.idle(),
-    close: () => adapters.close(),
+    close: async () => {
+      await adapters.hub.idle();
+      markCleanStop(adapters);
+      await adapters.close();
+    },
   };
   if (devIssuer !== undefined) lake.devIssuer = devIssuer;
   return lake;

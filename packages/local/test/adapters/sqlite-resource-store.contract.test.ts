@@ -1,0 +1,9 @@
+import Database from 'better-sqlite3';
+import { resourceStoreContract } from '@hcdl/lake/testing';
+import { SqliteResourceStore } from '../../src/adapters/sqlite-resource-store';
+
+resourceStoreContract('SqliteResourceStore', async () => {
+  const db = new Database(':memory:');
+  const store = new SqliteResourceStore(db);
+  return { store, feed: store, close: async () => void db.close() };
+});
