@@ -5,3 +5,4 @@ export * from './deletions';
 export * from './relay';
 export * from './refine';
 export * from './stage';
+export * from './rebuild';

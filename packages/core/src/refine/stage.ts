@@ -9,12 +9,13 @@ import {
   type ResourceVersion,
 } from '@hcdl/lake';
 import { createFhirApi, type FhirApi } from '../fhir/routes';
+import { createRebuild, type Rebuild } from './rebuild';
 import { createRefine, type Refine } from './refine';
 import { createRelay, type Relay } from './relay';
 
 export interface RefinedStageDeps {
   objectStore: ObjectStore;
-  catalog: Pick<Catalog, 'getMessage' | 'getPatientIdByIdentifier'>;
+  catalog: Pick<Catalog, 'getMessage' | 'getPatientIdByIdentifier' | 'listMessages'>;
   resources: ResourceStore;
   changeFeed?: ChangeFeed;
   /** Where versions are announced (`fhir-changed`); absent where the store's stream announces them (AWS). */
@@ -29,6 +30,8 @@ export interface RefinedStage {
   refine: Refine;
   relay: Relay;
   fhir: FhirApi;
+  /** Refines the staged messages again (after a mapping change). */
+  rebuild: Rebuild;
 }
 
 /** Messages whose MSH-9 the relay remembers (an announcement names the message type; a drain reads few messages). */
@@ -66,5 +69,5 @@ export function createRefinedStage(deps: RefinedStageDeps): RefinedStage {
     objectStore: deps.objectStore,
     ...(deps.changeFeed !== undefined ? { changeFeed: deps.changeFeed } : {}),
   });
-  return { refine, relay, fhir };
+  return { refine, relay, fhir, rebuild: createRebuild({ catalog: deps.catalog, refine, logger: deps.logger }) };
 }
