@@ -16,3 +16,4 @@ export * from './settings';
 export * from './event-parse';
 export * from './refined';
 export * from './resource-store-policy';
+export * from './refined-views';

@@ -1,31 +1,8 @@
+import { FHIR_RESOURCE_TYPES } from '@hcdl/lake';
 import { CODE_ELEMENTS, DATE_ELEMENTS } from '../refine/search-fields';
 
 /** The resource types the mapping makes (@hcdl/fhir), which the read API serves. */
-export const SERVED_TYPES = [
-  'Account',
-  'AllergyIntolerance',
-  'Appointment',
-  'Condition',
-  'Coverage',
-  'DiagnosticReport',
-  'DocumentReference',
-  'Encounter',
-  'Immunization',
-  'Location',
-  'Medication',
-  'MedicationAdministration',
-  'MedicationRequest',
-  'MessageHeader',
-  'Observation',
-  'Organization',
-  'Patient',
-  'Practitioner',
-  'Procedure',
-  'Provenance',
-  'RelatedPerson',
-  'ServiceRequest',
-  'Specimen',
-] as const;
+export const SERVED_TYPES = FHIR_RESOURCE_TYPES;
 
 const param = (name: string, type: string, documentation: string) => ({ name, type, documentation });
 

@@ -100,14 +100,24 @@ describe('refine: one version per content change, one event per version', () => 
     expect((await resourceOf(t, 'Patient', survivor)).link).toEqual([{ type: 'replaces', other: { reference: `Patient/${old}` } }]);
   });
 
-  it('A29: the Patient is deleted (a tombstone version, a delete event, no object)', async () => {
+  it('A29: the Patient is deleted (a tombstone version and object, a delete event)', async () => {
     const t = refinedApp();
     const patientId = await patientOf(t, await t.send(adtAt('C1', T1)));
     await t.send(adtAt('C2', T2, { event: 'A29' }));
     const gone = await t.resources.current('Patient', patientId);
     expect(gone).toMatchObject({ versionId: 2, change: ResourceChange.Delete, previousVersionId: 1 });
     expect(t.changes().filter((c) => c.change === 'delete')).toEqual([expect.objectContaining({ resourceId: patientId, versionId: '2' })]);
-    expect(await t.objectStore.head(gone?.key as string)).toBeUndefined();
+    const tombstone = JSON.parse(Buffer.from((await t.objectStore.get(gone?.key as string))?.body ?? []).toString('utf8'));
+    expect(tombstone).toEqual({
+      resourceType: 'Patient',
+      id: patientId,
+      meta: {
+        versionId: '2',
+        lastUpdated: gone?.lastUpdated,
+        source: `urn:hcdl:message:${gone?.messageId}`,
+        tag: [{ system: 'urn:hcdl:fhir:version', code: 'deleted' }],
+      },
+    });
   });
 
   it('two messages of one patient refined at once make contiguous versions (the loser of a race reads again)', async () => {

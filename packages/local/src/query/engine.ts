@@ -3,6 +3,7 @@ import { DuckDBArrayType, DuckDBInstance, DuckDBListType, DuckDBStructType, type
 import { loadCatalogTables } from './catalog-tables';
 import { errorText, QueryError, SqlError } from './errors';
 import { defineStagingView, type StagingViewInfo } from './staging-view';
+import { defineRefinedViews } from './refined-views';
 
 /** One column of a result: its name and DuckDB type (`JSON` for JSON values). */
 export interface ResultColumn {
@@ -120,6 +121,7 @@ export class QueryEngine {
       // Instants are UTC in the catalog and in `dt`: days and hours come out in UTC too.
       await con.run("SET TimeZone = 'UTC'");
       const catalogRows = await loadCatalogTables(con, dataDir);
+      await defineRefinedViews(con, dataDir);
       const engine = new QueryEngine(instance, con, dataDir, catalogRows);
       if (options.staging === 'eager') await engine.ensureStaging();
       return engine;

@@ -6,3 +6,4 @@ export * from './engine';
 export * from './compact';
 export * from './format';
 export * from './env';
+export * from './refined-views';
