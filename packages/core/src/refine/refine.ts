@@ -174,7 +174,8 @@ export function createRefine(deps: RefineDeps) {
       throw new RefineConflictError(ref);
     }
 
-    for (const resource of conversion.resources) await upsert(resource);
+    // Resources are independent: committed together (a store may group them in one transaction).
+    await Promise.all(conversion.resources.map(upsert));
     if (result.versions.length > 0) {
       await deps.failpoint?.('refine.committed');
       await deps.relay.drain();

@@ -73,6 +73,9 @@ CREATE TABLE IF NOT EXISTS refined_state (
 ) WITHOUT ROWID;
 `;
 
+/** Prepared statements kept (the fixed ones and the commonest search shapes). */
+const MAX_STATEMENTS = 200;
+
 interface VersionRow {
   seq: number;
   doc: string;
@@ -112,18 +115,71 @@ function rangeSql(c: Extract<SearchCriterion, { kind: 'range' }>): { sql: string
  * local runtime's marks of refined messages (resumeRefined reads them after a crash).
  */
 export class SqliteResourceStore implements ResourceStore, ChangeFeed {
+  private readonly queue: { work: () => void; resolve: () => void; reject: (err: unknown) => void }[] = [];
+  private readonly statements = new Map<string, Database.Statement>();
+
+  /** A prepared statement, compiled once per SQL text (search builds a few shapes of SQL). */
+  private sql(text: string): Database.Statement {
+    let st = this.statements.get(text);
+    if (st === undefined) {
+      st = this.db.prepare(text);
+      // Searches with many values make many shapes: the cache keeps the first ones only.
+      if (this.statements.size < MAX_STATEMENTS) this.statements.set(text, st);
+    }
+    return st;
+  }
+  private flushing = false;
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+  }
+
+  /**
+   * Group commit: writes queued in the same turn of the event loop (the versions of one
+   * message, committed concurrently) share one transaction, so one fsync, each in a savepoint
+   * of its own: a write that fails (a lost version race) rolls back alone and rejects alone.
+   */
+  private write(work: () => void): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ work, resolve, reject });
+      if (!this.flushing) {
+        this.flushing = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    this.flushing = false;
+    const batch = this.queue.splice(0);
+    const outcomes: (unknown | undefined)[] = [];
+    try {
+      this.db.transaction(() => {
+        for (const item of batch) {
+          try {
+            this.db.transaction(item.work)();
+            outcomes.push(undefined);
+          } catch (err) {
+            outcomes.push(err ?? new Error('write failed'));
+          }
+        }
+      })();
+    } catch (err) {
+      for (const item of batch) item.reject(err);
+      return;
+    }
+    batch.forEach((item, i) => (outcomes[i] === undefined ? item.resolve() : item.reject(outcomes[i])));
   }
 
   private row(resourceType: string, id: string, versionId?: number): VersionRow | undefined {
     checkResourceRef(resourceType, id);
     if (versionId === undefined) {
-      return this.db
-        .prepare('SELECT v.seq, v.doc, v.body FROM fhir_current c JOIN fhir_versions v ON v.seq = c.seq WHERE c.resource_type = ? AND c.id = ?')
-        .get(resourceType, id) as VersionRow | undefined;
+      return this.sql('SELECT v.seq, v.doc, v.body FROM fhir_current c JOIN fhir_versions v ON v.seq = c.seq WHERE c.resource_type = ? AND c.id = ?').get(
+        resourceType,
+        id,
+      ) as VersionRow | undefined;
     }
-    return this.db.prepare('SELECT seq, doc, body FROM fhir_versions WHERE resource_type = ? AND id = ? AND version_id = ?').get(resourceType, id, versionId) as
+    return this.sql('SELECT seq, doc, body FROM fhir_versions WHERE resource_type = ? AND id = ? AND version_id = ?').get(resourceType, id, versionId) as
       | VersionRow
       | undefined;
   }
@@ -143,9 +199,9 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
     const before = page.cursor === undefined ? Number.MAX_SAFE_INTEGER : Number(decodePageCursor(page.cursor));
     if (!Number.isSafeInteger(before)) throw new ValidationError('cursor is not a cursor of this listing');
     const limit = pageLimit(page.limit);
-    const rows = this.db
-      .prepare('SELECT seq, doc, body FROM fhir_versions WHERE resource_type = ? AND id = ? AND version_id < ? ORDER BY version_id DESC LIMIT ?')
-      .all(resourceType, id, before, limit + 1) as VersionRow[];
+    const rows = this.sql(
+      'SELECT seq, doc, body FROM fhir_versions WHERE resource_type = ? AND id = ? AND version_id < ? ORDER BY version_id DESC LIMIT ?',
+    ).all(resourceType, id, before, limit + 1) as VersionRow[];
     const items = rows.slice(0, limit).map(versionOf);
     const last = items.at(-1);
     return rows.length > limit && last !== undefined ? { items, cursor: encodePageCursor(String(last.versionId)) } : { items };
@@ -154,38 +210,42 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
   async commit(write: VersionWrite): Promise<void> {
     const { version: v } = write;
     const search = v.change === ResourceChange.Delete ? { tokens: {}, ranges: {} } : normalizeSearch(write.search);
-    this.db.transaction(() => {
-      const current = this.db.prepare('SELECT version_id AS versionId FROM fhir_current WHERE resource_type = ? AND id = ?').get(v.resourceType, v.id) as
+    await this.write(() => {
+      const current = this.sql('SELECT version_id AS versionId FROM fhir_current WHERE resource_type = ? AND id = ?').get(v.resourceType, v.id) as
         | { versionId: number }
         | undefined;
       checkFollows(write, current);
       const { body, ...doc } = v;
-      const { lastInsertRowid } = this.db
-        .prepare('INSERT INTO fhir_versions (resource_type, id, version_id, doc, body) VALUES (?, ?, ?, ?, ?)')
-        .run(v.resourceType, v.id, v.versionId, JSON.stringify(doc), body ?? null);
-      this.db
-        .prepare(
-          'INSERT INTO fhir_current (resource_type, id, version_id, seq, deleted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, seq = excluded.seq, deleted = excluded.deleted',
-        )
-        .run(v.resourceType, v.id, v.versionId, lastInsertRowid, v.change === ResourceChange.Delete ? 1 : 0);
-      this.db.prepare('DELETE FROM fhir_tokens WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
-      this.db.prepare('DELETE FROM fhir_ranges WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
-      const token = this.db.prepare('INSERT OR IGNORE INTO fhir_tokens (name, value, resource_type, id) VALUES (?, ?, ?, ?)');
+      const { lastInsertRowid } = this.sql('INSERT INTO fhir_versions (resource_type, id, version_id, doc, body) VALUES (?, ?, ?, ?, ?)').run(
+        v.resourceType,
+        v.id,
+        v.versionId,
+        JSON.stringify(doc),
+        body ?? null,
+      );
+      this.sql(
+        'INSERT INTO fhir_current (resource_type, id, version_id, seq, deleted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, seq = excluded.seq, deleted = excluded.deleted',
+      ).run(v.resourceType, v.id, v.versionId, lastInsertRowid, v.change === ResourceChange.Delete ? 1 : 0);
+      this.sql('DELETE FROM fhir_tokens WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
+      this.sql('DELETE FROM fhir_ranges WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
+      const token = this.sql('INSERT OR IGNORE INTO fhir_tokens (name, value, resource_type, id) VALUES (?, ?, ?, ?)');
       for (const [name, values] of Object.entries(search.tokens)) for (const value of values) token.run(name, value, v.resourceType, v.id);
-      const range = this.db.prepare('INSERT INTO fhir_ranges (resource_type, id, name, low, high) VALUES (?, ?, ?, ?, ?)');
+      const range = this.sql('INSERT INTO fhir_ranges (resource_type, id, name, low, high) VALUES (?, ?, ?, ?, ?)');
       for (const [name, ranges] of Object.entries(search.ranges)) for (const r of ranges) range.run(v.resourceType, v.id, name, r.low, r.high);
-      this.db.prepare('INSERT OR IGNORE INTO fhir_sources (resource_type, id, source) VALUES (?, ?, ?)').run(v.resourceType, v.id, v.source);
-    })();
+      this.sql('INSERT OR IGNORE INTO fhir_sources (resource_type, id, source) VALUES (?, ?, ?)').run(v.resourceType, v.id, v.source);
+    });
   }
 
   async addSource(resourceType: string, id: string, contribution: { source: string; messageId: string }): Promise<void> {
     checkResourceRef(resourceType, id);
-    this.db.prepare('INSERT OR IGNORE INTO fhir_sources (resource_type, id, source) VALUES (?, ?, ?)').run(resourceType, id, contribution.source);
+    await this.write(
+      () => void this.sql('INSERT OR IGNORE INTO fhir_sources (resource_type, id, source) VALUES (?, ?, ?)').run(resourceType, id, contribution.source),
+    );
   }
 
   async sourcesOf(resourceType: string, id: string): Promise<string[]> {
     checkResourceRef(resourceType, id);
-    const rows = this.db.prepare('SELECT source FROM fhir_sources WHERE resource_type = ? AND id = ? ORDER BY source').all(resourceType, id) as {
+    const rows = this.sql('SELECT source FROM fhir_sources WHERE resource_type = ? AND id = ? ORDER BY source').all(resourceType, id) as {
       source: string;
     }[];
     return rows.map((r) => r.source);
@@ -236,11 +296,9 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
       }
     }
     const limit = pageLimit(query.limit);
-    const rows = this.db
-      .prepare(
-        `SELECT DISTINCT c.resource_type AS type, c.id AS id, v.seq, v.doc, v.body FROM ${from} JOIN fhir_versions v ON v.seq = c.seq WHERE ${where.join(' AND ')} ORDER BY c.resource_type, c.id LIMIT ?`,
-      )
-      .all(...params, limit + 1) as (VersionRow & { type: string; id: string })[];
+    const rows = this.sql(
+      `SELECT DISTINCT c.resource_type AS type, c.id AS id, v.seq, v.doc, v.body FROM ${from} JOIN fhir_versions v ON v.seq = c.seq WHERE ${where.join(' AND ')} ORDER BY c.resource_type, c.id LIMIT ?`,
+    ).all(...params, limit + 1) as (VersionRow & { type: string; id: string })[];
     const page = rows.slice(0, limit);
     const last = page.at(-1);
     const items = page.map(versionOf);
@@ -248,18 +306,18 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
   }
 
   async pending(limit?: number): Promise<ResourceVersion[]> {
-    const rows = this.db.prepare('SELECT seq, doc, body FROM fhir_versions WHERE published = 0 ORDER BY seq LIMIT ?').all(pendingLimit(limit)) as VersionRow[];
+    const rows = this.sql('SELECT seq, doc, body FROM fhir_versions WHERE published = 0 ORDER BY seq LIMIT ?').all(pendingLimit(limit)) as VersionRow[];
     return rows.map(versionOf);
   }
 
   async markPublished(eventIds: readonly string[]): Promise<void> {
-    const mark = this.db.prepare('UPDATE fhir_versions SET published = 1 WHERE resource_type = ? AND id = ? AND version_id = ?');
-    this.db.transaction(() => {
+    const mark = this.sql('UPDATE fhir_versions SET published = 1 WHERE resource_type = ? AND id = ? AND version_id = ?');
+    await this.write(() => {
       for (const eventId of eventIds) {
         const ref = parseEventId(eventId);
         if (ref !== undefined) mark.run(ref.resourceType, ref.id, ref.versionId);
       }
-    })();
+    });
   }
 
   async changes(query: ChangeQuery): Promise<{ items: ChangeEntry[]; cursor?: string }> {
@@ -280,9 +338,10 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
       params.push(...query.sources);
     }
     const limit = pageLimit(query.limit);
-    const rows = this.db
-      .prepare(`SELECT v.seq, v.doc, v.body FROM fhir_versions v WHERE ${where.join(' AND ')} ORDER BY v.seq LIMIT ?`)
-      .all(...params, limit + 1) as VersionRow[];
+    const rows = this.sql(`SELECT v.seq, v.doc, v.body FROM fhir_versions v WHERE ${where.join(' AND ')} ORDER BY v.seq LIMIT ?`).all(
+      ...params,
+      limit + 1,
+    ) as VersionRow[];
     const items = rows.slice(0, limit).map((r) => ({ position: String(r.seq), version: versionOf(r) }));
     const last = items.at(-1);
     return rows.length > limit && last !== undefined ? { items, cursor: last.position } : { items };
@@ -290,13 +349,13 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
 
   /** The position of the last change committed so far ('0' when none): a stream started "from now" resumes there. */
   lastPosition(): string {
-    const row = this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM fhir_versions').get() as { seq: number };
+    const row = this.sql('SELECT COALESCE(MAX(seq), 0) AS seq FROM fhir_versions').get() as { seq: number };
     return String(row.seq);
   }
 
   /** Local runtime: records that a message was refined (resumeRefined skips it after a crash). */
-  markRefined(messageId: string, at: string): void {
-    this.db.prepare('INSERT OR IGNORE INTO refined_messages (message_id, at) VALUES (?, ?)').run(messageId, at);
+  markRefined(messageId: string, at: string): Promise<void> {
+    return this.write(() => void this.sql('INSERT OR IGNORE INTO refined_messages (message_id, at) VALUES (?, ?)').run(messageId, at));
   }
 
   /** Local runtime: which of these messages were refined. */
@@ -304,7 +363,7 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
     const out = new Set<string>();
     for (let i = 0; i < messageIds.length; i += 500) {
       const chunk = messageIds.slice(i, i + 500);
-      const rows = this.db.prepare(`SELECT message_id FROM refined_messages WHERE message_id IN (${placeholders(chunk.length)})`).all(...chunk) as {
+      const rows = this.sql(`SELECT message_id FROM refined_messages WHERE message_id IN (${placeholders(chunk.length)})`).all(...chunk) as {
         message_id: string;
       }[];
       for (const r of rows) out.add(r.message_id);
@@ -314,11 +373,11 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
 
   /** Local runtime: reads and clears a state flag (true when it was set). */
   takeFlag(name: string): boolean {
-    return this.db.prepare('DELETE FROM refined_state WHERE name = ?').run(name).changes > 0;
+    return this.sql('DELETE FROM refined_state WHERE name = ?').run(name).changes > 0;
   }
 
   /** Local runtime: sets a state flag. */
   setFlag(name: string, at: string): void {
-    this.db.prepare('INSERT INTO refined_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, at);
+    this.sql('INSERT INTO refined_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, at);
   }
 }

@@ -42,9 +42,16 @@ export class ChangeSignal {
 /** The embedded adapters with the refined zone's index (`<dataDir>/refined.db`) and the change signal. */
 export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; changeSignal: ChangeSignal };
 
-/** Opens the refined store beside the catalog; closing the adapters closes it too. */
+/**
+ * Opens the refined store beside the catalog; closing the adapters closes it too. Its commits
+ * are durable across a process crash (WAL) without an fsync each (synchronous=NORMAL): the
+ * refined zone is derived data, rebuilt from staging by `hcdl replay --fhir`, and a power cut
+ * can only take its last commits, all together with their marks (so the next start refines
+ * those messages again). The catalog, which holds what cannot be rebuilt, keeps FULL.
+ */
 export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
   const db = openDatabase(path.join(adapters.dataDir, 'refined.db'));
+  db.pragma('synchronous = NORMAL');
   const changeSignal = new ChangeSignal();
   return {
     ...adapters,
@@ -82,7 +89,7 @@ export function subscribeRefined(adapters: LakeAdapters, app: Application): void
     handle: async (event) => {
       if (!isHubEvent(event, HubEventName.Staged)) return;
       await refined.refine(event.body);
-      adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
+      await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
     },
   });
   // Change streams wake on the announcements of this process (other processes' are polled).
