@@ -15,7 +15,7 @@ export default {
   extensionsToTreatAsEsm: ['.ts'],
   transform: { '^.+\\.ts$': swc },
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
-  testMatch: ['<rootDir>/{packages,functions,infra,test,bench}/**/*.test.ts'],
+  testMatch: ['<rootDir>/{packages,functions,services,infra,test,bench}/**/*.test.ts'],
   testPathIgnorePatterns: ['/node_modules/', '/dist/', '/cdktf.out/'],
   watchman: false,
   // Servers, SQLite and DuckDB hold real resources: keep workers few on 2-core machines.

@@ -15,6 +15,9 @@
  *   versions.ts    the static map version -> data (esbuild bundles it; decoding is lazy)
  *   LICENSE-hl7apy.txt  the MIT licence of the source data, copied verbatim
  * The encoding is documented in packages/hl7v2/src/dictionary/format.ts.
+ *
+ * One correction is made to the source data (see renameClashingComponents): components of a
+ * data type that share a name take the names HL7 gave them later (ED-3 in 2.3-2.4).
  */
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -88,6 +91,61 @@ class Pool<T> {
   }
 }
 
+/** The name a key is made of (packages/hl7v2/src/dictionary/keys.ts: cleanName). */
+const cleaned = (name: string): string =>
+  name
+    .replace(/\s{2,}/g, '')
+    .replace(/\s/g, '_')
+    .replace(/[^a-z0-9_]/g, '_');
+
+/** Non-empty cleaned names that two or more of the elements share. */
+function clashes(elements: readonly SourceElement[]): Set<string> {
+  const seen = new Set<string>();
+  const out = new Set<string>();
+  for (const e of elements) {
+    const n = cleaned(e.name);
+    if (n === '') continue;
+    if (seen.has(n)) out.add(n);
+    seen.add(n);
+  }
+  return out;
+}
+
+/**
+ * hl7apy's data names two components of one data type alike in some versions: ED-3 and ED-5
+ * are both 'data' in 2.3, 2.3.1 and 2.4, where HL7 names ED-3 'data subtype' (as hl7apy does
+ * from 2.5 on). The staging key of a clash goes to the first component that may be valued, so
+ * ED's subtype would take `data` and the payload `data_5`. Each component caught in such a
+ * clash takes the name its id has in the nearest later version where the type's components
+ * have distinct names; a clash no later version resolves is left to keys.ts. Returns what was
+ * renamed, for the log.
+ */
+function renameClashingComponents(sources: readonly SourceDictionary[]): string[] {
+  const log: string[] = [];
+  sources.forEach((src, v) => {
+    for (const [id, dt] of Object.entries(src.datatypes)) {
+      const components = dt.components;
+      if (components === undefined) continue;
+      const names = clashes(components);
+      if (names.size === 0) continue;
+      const later = sources.slice(v + 1).find((s) => {
+        const c = s.datatypes[id]?.components;
+        return c !== undefined && clashes(c).size === 0;
+      });
+      if (later === undefined) continue;
+      const byId = new Map((later.datatypes[id]?.components ?? []).map((c) => [c.id, c.name]));
+      for (const c of components) {
+        const name = byId.get(c.id);
+        if (!names.has(cleaned(c.name)) || name === undefined || name === c.name) continue;
+        log.push(`${src.version} ${c.id}: ${c.name} -> ${name} (as in ${later.version})`);
+        c.name = name;
+      }
+      if (clashes(components).size > 0) throw new Error(`${src.version} ${id}: component names still clash after renaming`);
+    }
+  });
+  return log;
+}
+
 function versionKey(version: string): string {
   return `v${version.replace(/\./g, '_')}`;
 }
@@ -109,8 +167,9 @@ function main(): void {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
 
-  for (const file of files) {
-    const src = JSON.parse(readFileSync(join(sourceDir, file), 'utf8')) as SourceDictionary;
+  const sources = files.map((file) => JSON.parse(readFileSync(join(sourceDir, file), 'utf8')) as SourceDictionary);
+  for (const line of renameClashingComponents(sources)) console.log(`renamed ${line}`);
+  for (const src of sources) {
     const segments: Record<string, number> = {};
     for (const [id, seg] of Object.entries(src.segments)) {
       if (seg.kind === 'choice') continue; // ANYHL7SEGMENT pseudo-segment: structures keep the name

@@ -13,6 +13,7 @@ export interface ChildResult {
   messages?: number;
   bytes?: number;
   seconds?: number;
+  cpuSeconds?: number;
   leavesPerPass?: number;
   /** RSS (bytes) after generating the input, before loading the library. */
   baselineRss: number;
@@ -20,6 +21,8 @@ export interface ChildResult {
   peakRss: number;
   /** msgs/s of every round, when the runner ran several (set by the parent). */
   rounds?: number[];
+  /** msgs per CPU second of every round (set by the parent). */
+  cpuRounds?: number[];
 }
 
 function peakRss(): number {
@@ -30,7 +33,8 @@ async function main(): Promise<void> {
   const [id = '', count = '2000', duration = '3', warmup = '1', seed = '20240601'] = process.argv.slice(2);
   const runner = findRunner(id);
   const messages = generateMessages(Number(count), Number(seed));
-  const sizes = messages.map((m) => Buffer.byteLength(m));
+  const encoder = new TextEncoder();
+  const bytes = messages.map((m) => encoder.encode(m));
   const baselineRss = process.memoryUsage.rss();
   let result: ChildResult;
   if (runner === undefined) {
@@ -38,9 +42,9 @@ async function main(): Promise<void> {
   } else {
     try {
       const parse = await runner.load();
-      const leavesPerPass = countLeaves(parse, messages);
-      timeRunner(parse, messages, sizes, Number(warmup));
-      const m = timeRunner(parse, messages, sizes, Number(duration));
+      const leavesPerPass = countLeaves(parse, messages, bytes);
+      timeRunner(parse, messages, bytes, Number(warmup));
+      const m = timeRunner(parse, messages, bytes, Number(duration));
       result = { id, ok: true, ...m, leavesPerPass, baselineRss, peakRss: peakRss() };
     } catch (error) {
       const reason = error instanceof Error ? `${error.name}: ${error.message.split('\n')[0] ?? ''}` : String(error);

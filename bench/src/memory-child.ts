@@ -59,7 +59,8 @@ async function simpleHl7WholeFile(path: string): Promise<{ messages: number; lea
   let leaves = 0;
   for (const chunk of chunks) {
     if (!chunk.startsWith('MSH')) continue;
-    leaves += parse(chunk.replace(/\r(BTS|FTS)\|[^\r]*/g, ''));
+    const message = chunk.replace(/\r(BTS|FTS)\|[^\r]*/g, '');
+    leaves += parse(message, new Uint8Array(0));
     messages++;
   }
   return { messages, leaves };

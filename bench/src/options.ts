@@ -35,7 +35,7 @@ export const USAGE = `Usage: pnpm --filter @hcdl/bench bench [-- options]
   --warmup S     warm-up seconds per runner (default 1)
   --batch N      messages in the streaming memory batch file, 0 to skip (default 100000)
   --seed N       generator seed (default 20240601)
-  --only a,b     run only these runners (ids: ours, staging, reference, medplum,
+  --only a,b     run only these runners (ids: ours, staging, staging-step, reference, medplum,
                  node-hl7-client, hl7-standard, simple-hl7)
   --rounds N     interleaved rounds of every runner; the median round is reported (default 3)
   --quick        shorthand for --duration 1 --warmup 0.5 --batch 10000 --rounds 1`;

@@ -5,13 +5,15 @@
  * ingest. Every message goes through the staging use-case's own work (stageMessage of
  * @hcdl/core: decode, normalize, parse, validate, staging JSON), its staging
  * JSON is written at the real zone key (stagingKey of packages/lake) and its catalog row is
- * inserted by the real SqliteCatalog.putMessage. Skipped: the front door (auth, dedup, raw
- * zone), the hub, the object store's fsync + sidecar per object, and SQLite's per-row fsync
- * (rows go in transactions of 5,000 with synchronous=OFF). Message ids are spread over 30
- * days so `dt` has 30 partitions; four sources.
+ * inserted by the real SqliteCatalog.putMessage; the patient index (createPatientIndex of
+ * @hcdl/lake) records each message's identifiers, links and merges as the outcomes use-case
+ * does, so the catalog's patient tables are as full as a real lake's. Skipped: the front door
+ * (auth, dedup, raw zone), the hub and the object store; the rows go through the group commit in one deferred
+ * unit of work (no wait per row). Message ids are spread over 30 days so `dt` has 30
+ * partitions; four sources.
  *
  * fillViaFrontDoor: every message submitted to the real submit route of a local lake (the
- * whole pipeline: dedup, raw zone, hub, staging, outcomes, fsyncs), eight at a time.
+ * whole pipeline: dedup, raw zone, hub, staging, outcomes, syncs), eight at a time.
  * All messages get today's ids, so `dt` has one partition.
  */
 import { createHash } from 'node:crypto';
@@ -19,7 +21,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { normalize, readHeader } from '@hcdl/hl7v2';
 import { stageMessage } from '../../packages/core/src';
-import { MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
+import { createPatientIndex, MessageStatus, newMessageId, stagingKey, type MessageRecord } from '../../packages/lake/src';
+import { groupCommitOf } from '../../packages/local/src/adapters/group-commit';
 import { openDatabase } from '../../packages/local/src/adapters/local-adapters';
 import { SqliteCatalog } from '../../packages/local/src/adapters/sqlite-catalog';
 import { QueryEngine } from '../../packages/local/src/query';
@@ -41,57 +44,59 @@ export async function fillViaStagingSteps(dataDir: string, count: number): Promi
   const db = openDatabase(path.join(dataDir, 'catalog.db'));
   db.pragma('synchronous = OFF');
   const catalog = new SqliteCatalog(db);
+  const patients = createPatientIndex(catalog);
   const messages = generateMessages(count);
   const start = Date.now() - 30 * DAY;
   const dirs = new Set<string>();
   let staged = 0;
   let errors = 0;
-  db.exec('BEGIN');
-  for (let i = 0; i < messages.length; i++) {
-    const text = messages[i] as string;
-    const bytes = Buffer.from(text, 'latin1');
-    const messageId = newMessageId(start + Math.floor((i / messages.length) * 30 * DAY));
-    const source = SOURCES[i % SOURCES.length] as string;
-    const normalized = normalize(bytes);
-    const outcome = stageMessage(bytes);
-    const header = readHeader(normalized);
-    const now = new Date().toISOString();
-    const record: MessageRecord = {
-      messageId,
-      source,
-      protocol: 'hl7v2',
-      format: 'er7',
-      status: outcome.ok ? MessageStatus.Staged : MessageStatus.Error,
-      receivedAt: new Date(start + Math.floor((i / messages.length) * 30 * DAY)).toISOString(),
-      updatedAt: now,
-      contentHash: createHash('sha256').update(normalized).digest('hex'),
-      size: bytes.byteLength,
-      rawKey: `raw/source=${source}/protocol=hl7v2/format=er7/dt=x/${messageId}.hl7`,
-      attempts: 1,
-    };
-    if (header.controlId !== undefined) record.controlId = header.controlId;
-    if (header.messageType !== undefined) record.messageType = header.messageType;
-    if (outcome.ok) {
-      const key = stagingKey(source, outcome.structure, messageId);
-      record.stagingKey = key;
-      if (outcome.structure !== undefined) record.structure = outcome.structure;
-      const file = path.join(zones, ...key.split('/'));
-      const dir = path.dirname(file);
-      if (!dirs.has(dir)) {
-        await mkdir(dir, { recursive: true });
-        dirs.add(dir);
-      }
-      await writeFile(file, outcome.stagingJson);
-      staged++;
-    } else errors++;
-    await catalog.putMessage(record);
-    if (i % 5000 === 4999) {
-      db.exec('COMMIT');
-      db.exec('BEGIN');
-      process.stderr.write(`\r  filled ${i + 1}/${count}`);
+  const group = groupCommitOf(db);
+  await group.deferred(async () => {
+    for (let i = 0; i < messages.length; i++) {
+      const text = messages[i] as string;
+      const bytes = Buffer.from(text, 'latin1');
+      const messageId = newMessageId(start + Math.floor((i / messages.length) * 30 * DAY));
+      const source = SOURCES[i % SOURCES.length] as string;
+      const normalized = normalize(bytes);
+      const outcome = stageMessage(bytes);
+      const header = readHeader(normalized);
+      const now = new Date().toISOString();
+      const record: MessageRecord = {
+        messageId,
+        source,
+        protocol: 'hl7v2',
+        format: 'er7',
+        status: outcome.ok ? MessageStatus.Staged : MessageStatus.Error,
+        receivedAt: new Date(start + Math.floor((i / messages.length) * 30 * DAY)).toISOString(),
+        updatedAt: now,
+        contentHash: createHash('sha256').update(normalized).digest('hex'),
+        size: bytes.byteLength,
+        rawKey: `raw/source=${source}/protocol=hl7v2/format=er7/dt=x/${messageId}.hl7`,
+        attempts: 1,
+      };
+      if (header.controlId !== undefined) record.controlId = header.controlId;
+      if (header.messageType !== undefined) record.messageType = header.messageType;
+      if (outcome.ok) {
+        // The facts staging gathered, as the outcomes use-case indexes them (no second parse).
+        const indexed = await patients.indexFacts(outcome.patient, { messageId, source, at: record.receivedAt, messageType: header.messageType ?? 'UNKNOWN' });
+        if (indexed.patientId !== undefined) record.patientId = indexed.patientId;
+        const key = stagingKey(source, outcome.structure, messageId);
+        record.stagingKey = key;
+        if (outcome.structure !== undefined) record.structure = outcome.structure;
+        const file = path.join(zones, ...key.split('/'));
+        const dir = path.dirname(file);
+        if (!dirs.has(dir)) {
+          await mkdir(dir, { recursive: true });
+          dirs.add(dir);
+        }
+        await writeFile(file, outcome.stagingJson);
+        staged++;
+      } else errors++;
+      await catalog.putMessage(record);
+      if (i % 5000 === 4999) process.stderr.write(`\r  filled ${i + 1}/${count}`);
     }
-  }
-  db.exec('COMMIT');
+  });
+  await group.close();
   db.close();
   process.stderr.write('\n');
   return { staged, errors };
@@ -104,14 +109,17 @@ export async function fillViaFrontDoor(dataDir: string, count: number): Promise<
   let next = 0;
   const worker = async (): Promise<void> => {
     for (let i = next++; i < messages.length; i = next++) {
-      const res = await lake.http.handle({
-        method: 'POST',
-        path: '/hl7v2/er7',
-        claims: { sub: 'bench', 'custom:write': '*' },
-        headers: { 'content-type': 'application/hl7-v2' },
-        query: { source: SOURCES[i % SOURCES.length] as string },
-        body: Buffer.from(messages[i] as string, 'latin1'),
-      });
+      // As the HTTP server runs a submission: one deferred unit of work, answered once durable.
+      const res = await lake.durably(() =>
+        lake.http.handle({
+          method: 'POST',
+          path: '/hl7v2/er7',
+          claims: { sub: 'bench', 'custom:write': '*' },
+          headers: { 'content-type': 'application/hl7-v2' },
+          query: { source: SOURCES[i % SOURCES.length] as string },
+          body: Buffer.from(messages[i] as string, 'latin1'),
+        }),
+      ).durable;
       counts[res.status] = (counts[res.status] ?? 0) + 1;
       if (i % 1000 === 999) process.stderr.write(`\r  submitted ${i + 1}/${count}`);
     }

@@ -12,7 +12,7 @@ import type { MemoryResult } from './memory-child';
 import { generateMessages } from './generator';
 import { parseOptions, USAGE, type BenchOptions } from './options';
 import { RUNNERS } from './runners/index';
-import { evaluateTargets, rate, type Row } from './targets';
+import { cpuRate, evaluateTargets, rate, type Row } from './targets';
 import { formatMarkdown } from './markdown';
 import { formatTable, mb } from './report';
 
@@ -45,7 +45,7 @@ function medianRound(id: string, results: readonly ChildResult[]): ChildResult {
   const peakRss = Math.max(0, ...results.map((r) => r.peakRss));
   const median = ok[Math.floor((ok.length - 1) / 2)];
   if (median === undefined) return results[0] ?? { id, ok: false, reason: 'not run', baselineRss: 0, peakRss };
-  return { ...median, peakRss, rounds: results.map((r) => Math.round(rate(r) ?? 0)) };
+  return { ...median, peakRss, rounds: results.map((r) => Math.round(rate(r) ?? 0)), cpuRounds: results.map((r) => Math.round(cpuRate(r) ?? 0)) };
 }
 
 async function runThroughput(options: BenchOptions): Promise<Row[]> {

@@ -14,6 +14,12 @@ export interface TargetCheck {
   detail: string;
 }
 
+/** Messages per CPU second of the child (see Measurement.cpuSeconds). */
+export function cpuRate(result: ChildResult): number | undefined {
+  if (!result.ok || result.messages === undefined || result.cpuSeconds === undefined || result.cpuSeconds <= 0) return undefined;
+  return result.messages / result.cpuSeconds;
+}
+
 export function rate(result: ChildResult): number | undefined {
   if (!result.ok || result.messages === undefined || result.seconds === undefined || result.seconds <= 0) return undefined;
   return result.messages / result.seconds;
@@ -39,6 +45,17 @@ function check(name: string, value: number | undefined, ok: (v: number) => boole
   return { name, status: ok(value) ? 'PASS' : 'FAIL', detail: detail(value) };
 }
 
+/** The same ratio per CPU second (medians of the rounds): what a busy machine moves less. */
+function perCpu(a: Row | undefined, b: Row | undefined): string {
+  const median = (xs: readonly number[] | undefined): number | undefined =>
+    xs === undefined || xs.length === 0 ? undefined : [...xs].sort((x, y) => x - y)[Math.floor((xs.length - 1) / 2)];
+  const ra = median(a?.result.cpuRounds);
+  const rb = median(b?.result.cpuRounds);
+  if (ra === undefined || rb === undefined || rb === 0) return '';
+  const rounds = (a?.result.cpuRounds ?? []).map((x, i) => x / ((b?.result.cpuRounds ?? [])[i] ?? Number.NaN)).filter((r) => Number.isFinite(r));
+  return `; per CPU second ${(ra / rb).toFixed(2)}x (${Math.round(ra).toLocaleString('en-US')} vs ${Math.round(rb).toLocaleString('en-US')} msgs/cpu-s; per round ${rounds.map((r) => `${r.toFixed(2)}x`).join(', ')})`;
+}
+
 /** a/b for each round both ran (rounds are interleaved, so each pair ran close in time). */
 function perRound(a: Row | undefined, b: Row | undefined, format: (r: number) => string): string {
   const ra = a?.result.rounds;
@@ -51,6 +68,10 @@ function perRound(a: Row | undefined, b: Row | undefined, format: (r: number) =>
 export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: number; results: readonly MemoryResult[] } | undefined): TargetCheck[] {
   const ours = rateOf(rows, 'ours');
   const staging = rateOf(rows, 'staging');
+  const step = rateOf(rows, 'staging-step');
+  const stepRow = rows.find((r) => r.runner.kind === 'staging-step');
+  const simple = rows.find((r) => r.runner.id === 'simple-hl7');
+  const simpleRate = simple === undefined ? undefined : rate(simple.result);
   const reference = rateOf(rows, 'reference');
   const peer = fastestPeer(rows);
   const oursRow = rows.find((r) => r.runner.kind === 'ours');
@@ -86,6 +107,14 @@ export function evaluateTargets(rows: readonly Row[], memory: { inputBytes: numb
       (v) => v >= 15_000,
       (v) => `${fmt(v)} msgs/s`,
       'staging did not run',
+    ),
+    check(
+      'staging step (bytes -> staging JSON) >= 1.5x simple-hl7 parse + walk',
+      step !== undefined && simpleRate !== undefined ? step / simpleRate : undefined,
+      (v) => v >= 1.5,
+      (v) =>
+        `${v.toFixed(2)}x (${fmt(step ?? 0)} vs ${fmt(simpleRate ?? 0)} msgs/s${perRound(stepRow, simple, (r) => `${r.toFixed(2)}x`)})${perCpu(stepRow, simple)}`,
+      'the staging step or simple-hl7 did not run',
     ),
     memoryTarget(streamed, memory),
   ];

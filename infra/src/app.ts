@@ -4,16 +4,22 @@ import type { BundleSource } from './constructs/bundle';
 import { AnalyticsStack } from './stacks/analytics';
 import { CoreStack } from './stacks/core';
 import { FrontDoorStack } from './stacks/front-door';
+import { LandingStack } from './stacks/landing';
+import { MllpStack } from './stacks/mllp';
 import { StagingStack } from './stacks/staging';
 
-/** Stack names: the folders under cdktf.out/stacks and the names `cdktf deploy` takes. */
-export const StackName = { Core: 'core', FrontDoor: 'front-door', Staging: 'staging', Analytics: 'analytics' } as const;
+/** Stack names: the folders under cdktf.out/stacks and the names `cdktf deploy` takes (`mllp` only when configured). */
+export const StackName = { Core: 'core', FrontDoor: 'front-door', Staging: 'staging', Landing: 'landing', Analytics: 'analytics' } as const;
+/** The optional stack: built when the environment has an `mllp` section. */
+export const MLLP_STACK = 'mllp';
 
 export interface HcdlStacks {
   core: CoreStack;
   frontDoor: FrontDoorStack;
   staging: StagingStack;
+  landing: LandingStack;
   analytics: AnalyticsStack;
+  mllp?: MllpStack;
 }
 
 /** Builds every HCDL stack into the app; core's resources are handed to the others as props. */
@@ -21,6 +27,10 @@ export function buildStacks(app: App, config: InfraConfig, bundles: BundleSource
   const core = new CoreStack(app, StackName.Core, { config });
   const frontDoor = new FrontDoorStack(app, StackName.FrontDoor, { config, bundles, core });
   const staging = new StagingStack(app, StackName.Staging, { config, bundles, core });
+  const landing = new LandingStack(app, StackName.Landing, { config, bundles, core });
   const analytics = new AnalyticsStack(app, StackName.Analytics, { config, core });
-  return { core, frontDoor, staging, analytics };
+  const mllpConfig = config.mllp;
+  if (mllpConfig === undefined) return { core, frontDoor, staging, landing, analytics };
+  const mllp = new MllpStack(app, MLLP_STACK, { config: { ...config, mllp: mllpConfig }, core });
+  return { core, frontDoor, staging, landing, analytics, mllp };
 }

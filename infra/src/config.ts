@@ -80,6 +80,41 @@ export interface InfraConfig {
    * Undefined: no vault.
    */
   rawObjectLock?: { retentionDays: number };
+  /**
+   * File drop (issue 16): the sources whose files put under `landing/source=<src>/` are
+   * ingested, each with the IAM roles of this account allowed to put them (the managed policy
+   * `hcdl-<env>-<region>-file-drop-<src>` is attached to each; attach it to other principals
+   * by hand). Empty: no file drop (uploads still work).
+   */
+  fileDrop: Readonly<Record<string, { roles: readonly string[] }>>;
+  /** Largest file one presigned upload or file drop may hold, in bytes. */
+  uploadMaxBytes: number;
+  /** The optional `mllp` stack: MLLP over TLS on ECS Fargate behind a Network Load Balancer. */
+  mllp?: MllpConfig;
+}
+
+/** One MLLP listener: a port of the load balancer and the source its messages are recorded under. */
+export interface MllpListenerConfig {
+  port: number;
+  source: string;
+}
+
+export interface MllpConfig {
+  /** The container image (built by scripts/mllp-image.mjs, pushed to a registry the tasks can pull from), by digest or tag. */
+  image: string;
+  vpcId: string;
+  /** Subnets of the load balancer and the tasks (private subnets with a NAT or VPC endpoints; public ones for an internet-facing balancer). */
+  subnetIds: readonly string[];
+  /** ACM certificate of the TLS listeners. */
+  certificateArn: string;
+  /** Who may connect (the senders' networks); nobody else reaches the listeners. */
+  allowedCidrs: readonly string[];
+  listeners: readonly MllpListenerConfig[];
+  /** An internal balancer (senders on a VPN or Direct Connect) unless `false`. */
+  internal: boolean;
+  /** Tasks: at least `minTasks`, scaled on CPU up to `maxTasks`. */
+  minTasks: number;
+  maxTasks: number;
 }
 
 /** What an environment gets when its file and the environment variables say nothing. */

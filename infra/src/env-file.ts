@@ -30,6 +30,32 @@ export const EnvFileSchema = z.strictObject({
   auditTrail: z.enum([AuditTrail.Stack, AuditTrail.Organization]).optional(),
   auditLogRetentionDays: positiveInt.optional(),
   rawObjectLockDays: z.int().min(1).max(36_500).optional(),
+  fileDrop: z
+    .record(
+      z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a source id'),
+      z.strictObject({ roles: z.array(z.string().regex(/^[\w+=,.@-]{1,64}$/, 'an IAM role name')) }),
+    )
+    .optional(),
+  uploadMaxBytes: z
+    .int()
+    .min(1024)
+    .max(5 * 1024 ** 3)
+    .optional(),
+  mllp: z
+    .strictObject({
+      image: z.string().min(1),
+      vpcId: z.string().regex(/^vpc-[0-9a-f]+$/, 'a VPC id'),
+      subnetIds: z.array(z.string().regex(/^subnet-[0-9a-f]+$/, 'a subnet id')).min(1),
+      certificateArn: z.string().regex(/^arn:aws[a-z-]*:acm:/, 'an ACM certificate ARN'),
+      allowedCidrs: z.array(z.cidrv4()).min(1),
+      listeners: z
+        .array(z.strictObject({ port: z.int().min(1).max(65535), source: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'a source id') }))
+        .min(1),
+      internal: z.boolean().optional(),
+      minTasks: z.int().min(1).optional(),
+      maxTasks: z.int().min(1).optional(),
+    })
+    .optional(),
   stateBackend: z
     .strictObject({
       bucket: z.string().min(3),

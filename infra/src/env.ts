@@ -74,7 +74,7 @@ function stateBackendOf(env: Env, file: EnvFile | undefined, region: string): In
  * TF_STATE_BUCKET (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX),
  * HCDL_RAW_TRANSITION_DAYS, HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES,
  * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_ALARM_EMAILS, HCDL_ALARM_ACTIONS,
- * HCDL_AUDIT_TRAIL, HCDL_AUDIT_LOG_RETENTION_DAYS, HCDL_RAW_OBJECT_LOCK_DAYS; and
+ * HCDL_AUDIT_TRAIL, HCDL_AUDIT_LOG_RETENTION_DAYS, HCDL_RAW_OBJECT_LOCK_DAYS, HCDL_UPLOAD_MAX_BYTES; and
  * HCDL_BUNDLES_DIR (prebuilt bundles). A protected environment (`prod`, or `"protected": true`)
  * is refused without remote state.
  */
@@ -113,7 +113,16 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
       logRetentionDays: positiveInt(env, 'HCDL_AUDIT_LOG_RETENTION_DAYS') ?? file?.auditLogRetentionDays ?? defaults.auditLogRetentionDays,
     },
     ...(rawObjectLockDays !== undefined ? { rawObjectLock: { retentionDays: rawObjectLockDays } } : {}),
+    fileDrop: file?.fileDrop ?? {},
+    uploadMaxBytes: positiveInt(env, 'HCDL_UPLOAD_MAX_BYTES') ?? file?.uploadMaxBytes ?? 100 * 1024 * 1024,
   };
+  if (file?.mllp !== undefined) {
+    const m = file.mllp;
+    const ports = m.listeners.map((l) => l.port);
+    if (new Set(ports).size !== ports.length) throw new InfraConfigError('mllp.listeners: each listener needs its own port');
+    config.mllp = { ...m, internal: m.internal ?? true, minTasks: m.minTasks ?? 2, maxTasks: m.maxTasks ?? 6 };
+    if (config.mllp.maxTasks < config.mllp.minTasks) throw new InfraConfigError('mllp.maxTasks must be at least mllp.minTasks');
+  }
   const badTarget = config.alarmActions.find((arn) => !/^arn:aws[a-z-]*:[a-z0-9-]+:/.test(arn));
   if (badTarget !== undefined) throw new InfraConfigError(`HCDL_ALARM_ACTIONS must hold ARNs, got "${badTarget}"`);
   const badEmail = config.alarmEmails.find((address) => !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(address));

@@ -12,6 +12,10 @@ export const LAMBDAS = {
   stagingStage: { bundle: 'staging-er7', handler: 'index.stage' },
   /** Staging workflow task 2: the outcome in the zones and the catalog, then `staged`/`failed`. */
   coreWriter: { bundle: 'core-writer', handler: 'index.handler' },
+  /** Uploaded and dropped files (S3 events on the landing queue): the same ingest as the front door. */
+  landing: { bundle: 'landing', handler: 'index.handler' },
+  /** The scheduled sweep: messages left `ingested`, the staging dead-letter queue, the oldest waiting age. */
+  sweeper: { bundle: 'sweeper', handler: 'index.handler' },
 } as const;
 
 export type LambdaName = keyof typeof LAMBDAS;

@@ -13,4 +13,7 @@ export * from './stacks/core';
 export * from './stacks/front-door';
 export * from './stacks/staging';
 export * from './stacks/staging-workflow';
+export * from './stacks/sweeper';
+export * from './stacks/landing';
+export * from './stacks/mllp';
 export * from './stacks/analytics';

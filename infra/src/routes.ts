@@ -15,6 +15,7 @@ export interface ApiRoute {
 
 export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'POST /hl7v2/er7', target: ApiTarget.FrontDoor, authorized: true },
+  { routeKey: 'POST /hl7v2/uploads', target: ApiTarget.FrontDoor, authorized: true },
   { routeKey: 'GET /health', target: ApiTarget.FrontDoor, authorized: false },
   { routeKey: 'GET /hl7v2/messages', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /hl7v2/messages/{id}', target: ApiTarget.QueryApi, authorized: true },
@@ -22,6 +23,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'GET /hl7v2/messages/{id}/staging', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /hl7v2/messages/{id}/lineage', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /hl7v2/errors', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /hl7v2/batches/{id}', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients/{id}', target: ApiTarget.QueryApi, authorized: true },
 ];

@@ -20,9 +20,21 @@ export const ZonePrefix = {
   CatalogMessages: 'catalog/messages/',
   CatalogErrors: 'catalog/errors/',
   CatalogPatientIdentifiers: 'catalog/patient_identifiers/',
+  CatalogPatientLinks: 'catalog/patient_links/',
+  CatalogPatientMerges: 'catalog/patient_merges/',
   /** Staging compacted to Parquet (`hcdl compact`), same partitions as staging/. */
   Parquet: 'parquet/staging/',
+  /**
+   * Presigned uploads (POST /hl7v2/uploads): `upload/source=<src>/<uploadId>.hl7`, written only
+   * through a POST policy the front door signs, ingested and removed by the landing function.
+   */
+  Upload: 'upload/',
+  /** File drops: `landing/source=<src>/<name>`, written by the principals allowed per source. */
+  Landing: 'landing/',
 } as const;
+
+/** Days a landed file that could not be ingested stays (as long as the landing dead-letter queue keeps its event). */
+export const LANDED_FILE_DAYS = 14;
 
 /** Athena query results in the artifact bucket. */
 export const ATHENA_RESULTS_PREFIX = 'athena-results/';

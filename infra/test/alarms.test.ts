@@ -31,8 +31,15 @@ describe('alarms', () => {
   it('every function has an errors alarm, every dead-letter queue a depth alarm, and every other queue redrives to one', () => {
     const names = alarmsOf(plain).map(({ alarm }) => String(alarm.alarm_name));
     const functions = Object.values(plain.json).flatMap((s) => Object.values(resourcesOf(s, 'aws_lambda_function')).map((f) => String(f.function_name)));
-    expect(functions.sort()).toEqual(['hcdl-dev-core-writer', 'hcdl-dev-front-door', 'hcdl-dev-query-api', 'hcdl-dev-staging-stage']);
-    for (const fn of functions) expect(names).toContain(`${fn}-errors`);
+    expect(functions.sort()).toEqual([
+      'hcdl-dev-core-writer',
+      'hcdl-dev-front-door',
+      'hcdl-dev-landing',
+      'hcdl-dev-query-api',
+      'hcdl-dev-staging-stage',
+      'hcdl-dev-sweeper',
+    ]);
+    for (const fn of functions) for (const kind of ['errors', 'throttles', 'near-timeout']) expect(names).toContain(`${fn}-${kind}`);
     const queues = Object.values(plain.json).flatMap((s) => Object.entries(resourcesOf(s, 'aws_sqs_queue')));
     const dlqArns = new Set(
       queues.map(([, q]) =>
@@ -41,8 +48,8 @@ describe('alarms', () => {
     );
     const deadLetterQueues = queues.filter(([id]) => dlqArns.has(`\${aws_sqs_queue.${id}.arn}`)).map(([, q]) => String(q.name));
     const sourceQueues = queues.filter(([, q]) => q.redrive_policy !== undefined).map(([, q]) => String(q.name));
-    expect(deadLetterQueues).toEqual(['hcdl-dev-staging-dlq']);
-    expect(sourceQueues).toEqual(['hcdl-dev-staging']);
+    expect(deadLetterQueues.sort()).toEqual(['hcdl-dev-landing-dlq', 'hcdl-dev-staging-dlq']);
+    expect(sourceQueues.sort()).toEqual(['hcdl-dev-landing', 'hcdl-dev-staging']);
     // every queue is one or the other: nothing waits in a queue without ending up where an alarm sees it
     expect([...deadLetterQueues, ...sourceQueues].sort()).toEqual(queues.map(([, q]) => String(q.name)).sort());
     for (const queue of deadLetterQueues) expect(names).toContain(`${queue}-depth`);

@@ -5,7 +5,9 @@ import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AnalyticsStack, DEFAULT_STRUCTURES, LakeAnalytics } from '../src/stacks/analytics';
 import { CATALOG_TIMESTAMP_FORMATS, createCatalogGlueTables } from '../src/stacks/catalog-glue-tables';
+import { glueType, META_GLUE_TYPE, mshGlueType } from '../src/stacks/staging-glue-types';
 import { CATALOG_VIEW_COLUMNS } from '@hcdl/lake';
+import { META_SQL_SHAPE, segmentSqlShape, STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
 import { findResource, refTo, resourcesOf, type TfJson } from './support/synth';
@@ -71,28 +73,59 @@ describe('analytics stack: Glue tables', () => {
     expect(bucket).toMatch(bucketRef);
     expect(rest).toBe('staging/source=$${source}/protocol=hl7v2/format=json/type=$${type}/dt=$${dt}/');
     expect(sd.location).toMatch(/^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/staging\/$/);
-    // msh is a struct (the sample's msh.message_control_id works); segments whose shape varies are JSON text.
+    // msh and meta have the shapes the local views type them with (msh.message_control_id = 'X'
+    // compares text on both engines); segments whose shape varies are JSON text.
     const cols = new Map(sd.columns.map((c) => [c.name, c.type]));
-    expect(cols.get('msh')).toContain('message_control_id:string');
-    expect(cols.get('msh')).toMatch(/^struct<.*message_type:struct<message_code:string,trigger_event:string,message_structure:string/);
+    expect(cols.get('msh')).toBe(glueType(segmentSqlShape('MSH')!));
+    expect(cols.get('msh')).toContain(',message_control_id:string,');
+    expect(cols.get('msh')).toContain(',character_set:array<string>,');
+    // TS in 2.5.1, DTM from 2.6: text, as the SerDe reads both (a string, or the object's JSON text).
+    expect(cols.get('msh')).toContain(',date_time_of_message:string,');
+    expect(cols.get('meta')).toBe(glueType(META_SQL_SHAPE));
+    expect(cols.get('meta')).toMatch(/^struct<version:string,dictionaryversion:string,structure:string,warnings:array<struct<code:string,/);
     expect(cols.get('pid')).toBe('string');
     expect(cols.get('obx')).toBe('string');
+    // Glue refuses a column type longer than 131,072 characters.
+    expect(Math.max(...sd.columns.map((c) => c.type.length))).toBeLessThan(131_072);
   });
 
-  it('declares the Parquet zone with the same partitions', () => {
+  it('declares the Parquet copy as hcdl compact writes it: source/type folders, dt and the typed columns inside', () => {
     const t = table('staging_parquet');
     const params = t.parameters as Record<string, string>;
     const sd = t.storage_descriptor as { ser_de_info: { serialization_library: string }; columns: { name: string; type: string }[]; location: string };
     expect(sd.ser_de_info.serialization_library).toBe('org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe');
     expect(params['storage.location.template']).toMatch(
-      /^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/parquet\/staging\/source=\$\$\{source\}\/type=\$\$\{type\}\/dt=\$\$\{dt\}\/$/,
+      /^s3:\/\/\$\{aws_s3_bucket\.[\w-]+\.bucket\}\/parquet\/staging\/source=\$\$\{source\}\/type=\$\$\{type\}\/$/,
     );
+    expect(params['projection.dt.type']).toBeUndefined();
+    expect(t.partition_keys).toEqual([expect.objectContaining({ name: 'source' }), expect.objectContaining({ name: 'type' })]);
     expect(sd.location).toMatch(/\/parquet\/staging\/$/);
-    expect(sd.columns.slice(0, 3)).toEqual([
+    expect(sd.columns.slice(0, 4)).toEqual([
       { name: 'message_id', type: 'string' },
-      expect.objectContaining({ name: '_meta', type: 'string' }),
-      expect.objectContaining({ name: 'msh', type: 'string' }),
+      expect.objectContaining({ name: 'dt', type: 'date' }),
+      { name: '_meta', type: META_GLUE_TYPE },
+      { name: 'msh', type: mshGlueType() },
     ]);
+  });
+
+  it('declares fields with the columns of the local view, partitioned by source/type/segment', () => {
+    const t = table('fields');
+    const params = t.parameters as Record<string, string>;
+    const sd = t.storage_descriptor as { columns: { name: string; type: string }[]; location: string };
+    expect(t.partition_keys).toEqual([
+      expect.objectContaining({ name: 'source', type: 'string' }),
+      expect.objectContaining({ name: 'type', type: 'string' }),
+      expect.objectContaining({ name: 'segment', type: 'string' }),
+    ]);
+    expect(sd.columns.map((c) => [c.name, c.type])).toEqual([
+      ['message_id', 'string'],
+      ['dt', 'date'],
+      ...STAGING_LEAF_COLUMNS.filter((c) => c.name !== 'segment').map((c) => [c.name, c.kind === 'integer' ? 'int' : 'string']),
+    ]);
+    expect(params['storage.location.template']).toMatch(/\/parquet\/fields\/source=\$\$\{source\}\/type=\$\$\{type\}\/segment=\$\$\{segment\}\/$/);
+    expect(params['projection.segment.type']).toBe('enum');
+    expect(params['projection.segment.values']!.split(',')).toEqual(expect.arrayContaining(['MSH', 'PID', 'OBX', 'OBR']));
+    expect(sd.location).toMatch(/\/parquet\/fields\/$/);
   });
 
   it('uses an injected source when no sources are configured, and custom structures', () => {
@@ -154,13 +187,16 @@ describe('analytics stack: query policy', () => {
       'database/hcdl_dev_lake',
       'table/hcdl_dev_lake/staging',
       'table/hcdl_dev_lake/staging_parquet',
+      'table/hcdl_dev_lake/fields',
       'table/hcdl_dev_lake/messages',
       'table/hcdl_dev_lake/errors',
       'table/hcdl_dev_lake/patient_identifiers',
+      'table/hcdl_dev_lake/patient_links',
+      'table/hcdl_dev_lake/patient_merges',
     ]);
     expect(bySid.get('ReadCatalogMirror')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/catalog/*']);
     expect(bySid.get('ReadCatalogMirror')!.Action).toEqual(['s3:GetObject']);
-    expect(bySid.get('ReadStaging')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/staging/*', '/parquet/staging/*']);
+    expect(bySid.get('ReadStaging')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/staging/*', '/parquet/staging/*', '/parquet/fields/*']);
     expect(bySid.get('WriteResults')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/athena-results/*']);
     expect(bySid.get('ReadStaging')!.Action).toEqual(['s3:GetObject']);
   });
@@ -222,12 +258,15 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   const { json, lake, t } = synthTables(['clinic-a', 'lab-b']);
   const columns = (name: string) => t(name).storage_descriptor.columns.map((c) => [c.name, c.type]);
 
-  it("declares messages, errors and patient_identifiers with the local views' columns, typed as in DuckDB", () => {
+  it("declares messages, errors, patient_identifiers, patient_links and patient_merges with the local views' columns, typed as in DuckDB", () => {
     expect(
       Object.values(resourcesOf(json, 'aws_glue_catalog_table'))
         .map((x) => x.name)
         .sort(),
-    ).toEqual(['errors', 'messages', 'patient_identifiers']);
+    ).toEqual(['errors', 'messages', 'patient_identifiers', 'patient_links', 'patient_merges']);
+    // links and merges (mirrored by packages/aws/src/catalog-mirror since issue 16): the local views' columns
+    expect(columns('patient_links').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.patient_links.map((c) => c.name));
+    expect(Object.fromEntries(columns('patient_merges'))).toMatchObject({ prior_identifiers: 'array<string>', at: 'timestamp' });
     // messages: every local column but the `source` partition key, in order
     expect(columns('messages').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.messages.map((c) => c.name).filter((n) => n !== 'source'));
     expect(Object.fromEntries(columns('messages'))).toMatchObject({
@@ -264,7 +303,7 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   });
 
   it('reads NDJSON with the Hive JSON SerDe, ISO instants as timestamps', () => {
-    for (const name of ['messages', 'errors', 'patient_identifiers']) {
+    for (const name of ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges']) {
       const sd = t(name).storage_descriptor;
       expect([name, sd.ser_de_info.serialization_library]).toEqual([name, 'org.apache.hive.hcatalog.data.JsonSerDe']);
       expect(sd.ser_de_info.parameters['timestamp.formats']).toBe(CATALOG_TIMESTAMP_FORMATS);

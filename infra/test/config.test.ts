@@ -171,6 +171,19 @@ describe('environment files (infra/env/<name>.json)', () => {
     auditTrail: 'organization',
     auditLogRetentionDays: 180,
     rawObjectLockDays: 30,
+    fileDrop: { lab: { roles: ['lab-sftp-bridge'] } },
+    uploadMaxBytes: 50 * 1024 * 1024,
+    mllp: {
+      image: '123456789012.dkr.ecr.eu-central-1.amazonaws.com/hcdl-mllp:1.2.3',
+      vpcId: 'vpc-0a1b2c3d',
+      subnetIds: ['subnet-0a1b2c3d', 'subnet-4e5f6a7b'],
+      certificateArn: 'arn:aws:acm:eu-central-1:123456789012:certificate/1234abcd-12ab-34cd-56ef-1234567890ab',
+      allowedCidrs: ['10.20.0.0/16'],
+      listeners: [
+        { port: 2575, source: 'lab' },
+        { port: 2576, source: 'adt' },
+      ],
+    },
     stateBackend: { bucket: 'qa-tf-state', lockTable: 'qa-locks' },
   };
 
@@ -189,8 +202,20 @@ describe('environment files (infra/env/<name>.json)', () => {
       alarmActions: ['arn:aws:sns:eu-central-1:123456789012:qa-oncall'],
       audit: { trail: 'organization', logRetentionDays: 180 },
       rawObjectLock: { retentionDays: 30 },
+      fileDrop: { lab: { roles: ['lab-sftp-bridge'] } },
+      uploadMaxBytes: 50 * 1024 * 1024,
+      mllp: { ...QA.mllp, internal: true, minTasks: 2, maxTasks: 6 },
       stateBackend: { bucket: 'qa-tf-state', lockTable: 'qa-locks', region: 'eu-central-1', keyPrefix: 'hcdl' },
     });
+  });
+
+  it('refuses an mllp section whose listeners share a port, or whose task bounds are upside down', () => {
+    const twice = { ...QA.mllp, listeners: [...QA.mllp.listeners, { port: 2575, source: 'other' }] };
+    expect(() => load({ HCDL_ENV: 'qa' }, undefined, envDir({ qa: { ...QA, mllp: twice } }))).toThrow('each listener needs its own port');
+    expect(() => load({ HCDL_ENV: 'qa' }, undefined, envDir({ qa: { ...QA, mllp: { ...QA.mllp, minTasks: 4, maxTasks: 2 } } }))).toThrow('mllp.maxTasks');
+    expect(() => load({ HCDL_ENV: 'qa' }, undefined, envDir({ qa: { ...QA, mllp: { ...QA.mllp, allowedCidrs: ['everyone'] } } }))).toThrow(
+      'mllp.allowedCidrs.0',
+    );
   });
 
   it('are overridden by the environment variables (AWS_REGION deploys the same environment to another region)', () => {

@@ -30,6 +30,7 @@ describe('core stack: KMS and buckets', () => {
     expect(statements.map((st) => st.Sid)).toEqual([
       'AccountAdministersAndDelegatesToIam',
       'SnsDeliversToEncryptedQueues',
+      'EventBridgeDeliversToEncryptedQueues',
       'CloudWatchLogsEncryptsLogGroups',
       'CloudWatchAlarmsPublishToEncryptedTopic',
       'S3AccessLogsEncrypt',
@@ -37,16 +38,21 @@ describe('core stack: KMS and buckets', () => {
       'CloudTrailDescribesKey',
     ]);
     const account = { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } };
-    expect(statements[3]).toMatchObject({
+    expect(statements[2]).toMatchObject({
+      Principal: { Service: 'events.amazonaws.com' },
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+      Condition: account,
+    });
+    expect(statements[4]).toMatchObject({
       Principal: { Service: 'cloudwatch.amazonaws.com' },
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Condition: account,
     });
-    expect(statements[4]).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['kms:GenerateDataKey*'], Condition: account });
+    expect(statements[5]).toMatchObject({ Principal: { Service: 'logging.s3.amazonaws.com' }, Action: ['kms:GenerateDataKey*'], Condition: account });
     const trail =
       'arn:${data.aws_partition.partition.partition}:cloudtrail:eu-west-1:${data.aws_caller_identity.account.account_id}:trail/hcdl-dev-data-events';
-    expect(statements[5]).toMatchObject({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': trail } } });
-    expect(statements[6]).toMatchObject({ Action: ['kms:DescribeKey'], Condition: { StringEquals: { 'aws:SourceArn': trail } } });
+    expect(statements[6]).toMatchObject({ Principal: { Service: 'cloudtrail.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceArn': trail } } });
+    expect(statements[7]).toMatchObject({ Action: ['kms:DescribeKey'], Condition: { StringEquals: { 'aws:SourceArn': trail } } });
     for (const st of statements) expect(st.Action).not.toContain('kms:*');
     expect(statements[0]?.Principal).toEqual({
       AWS: expect.stringMatching(/^arn:\$\{data\.aws_partition\.partition\.partition\}:iam::\$\{data\.aws_caller_identity\.account\.account_id\}:root$/),
@@ -56,7 +62,7 @@ describe('core stack: KMS and buckets', () => {
       Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       Condition: { StringEquals: { 'aws:SourceAccount': '${data.aws_caller_identity.account.account_id}' } },
     });
-    expect(statements[2]).toMatchObject({
+    expect(statements[3]).toMatchObject({
       Principal: { Service: 'logs.eu-west-1.amazonaws.com' },
       Condition: {
         ArnLike: {
@@ -97,6 +103,13 @@ describe('core stack: KMS and buckets', () => {
     expect(bucket).toMatchObject({ force_destroy: true, lifecycle: { prevent_destroy: false } });
   });
 
+  it("sends the lake bucket's object events to EventBridge (the landing stack routes upload/ and landing/ from there)", () => {
+    const id = refTo(core, 'aws_s3_bucket', bucketNamed('hcdl-dev-lake-'), 'id');
+    expect(findResource(core, 'aws_s3_bucket_notification', (n) => n.bucket === id)).toMatchObject({ bucket: id, eventbridge: true });
+    expect(findResource(core, 'aws_s3_bucket_notification', (n) => n.bucket === id).queue).toBeUndefined();
+    expect(Object.keys(resourcesOf(core, 'aws_s3_bucket_notification'))).toHaveLength(1);
+  });
+
   it('moves raw/ to the configured storage class after the configured age, expires work/ (the staging hand-offs included)', () => {
     const id = refTo(core, 'aws_s3_bucket', bucketNamed('hcdl-dev-lake-'), 'id');
     const rules = findResource(core, 'aws_s3_bucket_lifecycle_configuration', (l) => l.bucket === id).rule as Record<string, unknown>[];
@@ -109,8 +122,12 @@ describe('core stack: KMS and buckets', () => {
     const work = rules.find((r) => r.id === 'work-expires-after-a-day') as { filter: { prefix: string }[] };
     expect(work).toMatchObject({ filter: [{ prefix: 'work/' }], expiration: [{ days: 1 }], noncurrent_version_expiration: [{ noncurrent_days: 1 }] });
     expect(ZonePrefix.WorkStaging.startsWith(work.filter[0]?.prefix ?? '?')).toBe(true);
-    // no other zone is expired
-    expect(rules.filter((r) => r.expiration !== undefined).map((r) => r.id)).toEqual(['work-expires-after-a-day']);
+    // landed files (uploads, file drops) are removed once ingested; one never ingested goes after the landing DLQ's retention
+    for (const prefix of [ZonePrefix.Upload, ZonePrefix.Landing]) {
+      expect(rules.find((r) => (r.filter as { prefix: string }[])[0]?.prefix === prefix)).toMatchObject({ expiration: [{ days: 14 }] });
+    }
+    // no zone is expired
+    expect(rules.filter((r) => r.expiration !== undefined).map((r) => r.id)).toEqual(['work-expires-after-a-day', 'upload-expires', 'landing-expires']);
   });
 });
 

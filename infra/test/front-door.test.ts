@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { API_BATCH_MESSAGES, API_BODY_LIMIT_BYTES } from '../src/stacks/front-door';
 import { Testing } from 'cdktf';
 import { ACCESS_LOG_FORMAT } from '../src/constructs/http-api';
 import { SETTINGS } from '@hcdl/lake';
@@ -66,6 +67,7 @@ describe('front-door stack: HTTP API', () => {
     expect(routes.map((r) => r.route_key).sort()).toEqual(
       [
         'GET /health',
+        'GET /hl7v2/batches/{id}',
         'GET /hl7v2/errors',
         'GET /hl7v2/messages',
         'GET /hl7v2/messages/{id}',
@@ -75,6 +77,7 @@ describe('front-door stack: HTTP API', () => {
         'GET /patients',
         'GET /patients/{id}',
         'POST /hl7v2/er7',
+        'POST /hl7v2/uploads',
       ].sort(),
     );
     const authorizer = refTo(
@@ -99,9 +102,9 @@ describe('front-door stack: HTTP API', () => {
     }
     expect(routes.find((r) => r.route_key === 'POST /hl7v2/er7')?.target).toBe(targets.frontDoor);
     expect(routes.find((r) => r.route_key === 'GET /health')?.authorization_type).toBe('NONE');
-    // reads are query-api's only: the front door answers the submit and the health probe, nothing else
+    // reads are query-api's only: the front door answers the submit, the uploads and the health probe, nothing else
     const frontDoorRoutes = routes.filter((r) => r.target === targets.frontDoor).map((r) => r.route_key);
-    expect(frontDoorRoutes.sort()).toEqual(['GET /health', 'POST /hl7v2/er7']);
+    expect(frontDoorRoutes.sort()).toEqual(['GET /health', 'POST /hl7v2/er7', 'POST /hl7v2/uploads']);
     for (const r of routes.filter((x) => String(x.route_key).startsWith('GET /') && x.route_key !== 'GET /health')) {
       expect([r.route_key, r.target]).toEqual([r.route_key, targets.queryApi]);
     }
@@ -167,6 +170,22 @@ describe('front-door stack: functions', () => {
     expect(varsOf(fnNamed('hcdl-dev-query-api'))[SETTINGS.catalogMirror.env]).toBeUndefined();
   });
 
+  it('the front door takes bodies under the API limit and batches under the cap (413 above, pointing at uploads), within the API timeout', () => {
+    const vars = (fnNamed('hcdl-dev-front-door').environment as { variables: Record<string, string> }).variables;
+    expect(vars).toMatchObject({
+      HCDL_MAX_BODY_BYTES: String(API_BODY_LIMIT_BYTES),
+      HCDL_MAX_BATCH_MESSAGES: String(API_BATCH_MESSAGES),
+      HCDL_SUBMIT_CONCURRENCY: '8',
+      HCDL_UPLOAD_MAX_BYTES: String(100 * 1024 * 1024),
+    });
+    // API Gateway hands a Lambda at most 6 MB, and a binary body arrives base64 encoded (4/3 larger).
+    expect(Math.ceil((API_BODY_LIMIT_BYTES * 4) / 3)).toBeLessThan(6 * 1024 * 1024 - 64 * 1024);
+    // the HTTP API's integration timeout is 30 s
+    expect(Number(fnNamed('hcdl-dev-front-door').timeout)).toBeLessThan(30);
+    const qa = (fnNamed('hcdl-dev-query-api').environment as { variables: Record<string, string> }).variables;
+    expect(Math.ceil((Number(qa.HCDL_LARGE_OBJECT_BYTES) * 4) / 3)).toBeLessThan(6 * 1024 * 1024 - 64 * 1024);
+  });
+
   it('the front door may write raw/ (untagged), error/ (tagged), MSG# catalog rows and their mirror, dedup records and hub events; it reads no object', () => {
     const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-eu-west-1-front-door');
     const bySid = (sid: string) => statements.find((st) => st.Sid === sid);
@@ -180,8 +199,11 @@ describe('front-door stack: functions', () => {
       'MirrorCatalogRows',
       'IdempotencyRecords',
       'PublishHubEvents',
+      'SignUploads',
       'UseLakeKey',
     ]);
+    // The presigned upload forms it signs are authorized as its PutObject on upload/, and nowhere else.
+    expect(bySid('SignUploads')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('upload/'))] });
     expect(bySid('IngestRaw')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('raw/'))] });
     expect(bySid('KeepRejected')).toMatchObject({ Action: ['s3:PutObject', 's3:PutObjectTagging'], Resource: [expect.stringMatching(LAKE_OBJECTS('error/'))] });
     expect(bySid('MirrorCatalogRows')).toMatchObject({

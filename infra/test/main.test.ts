@@ -30,27 +30,29 @@ function runMain(env: Record<string, string>) {
 }
 
 describe('synth entry point', () => {
-  it('writes cdktf.out/stacks/{core,front-door,staging,analytics} as Terraform JSON with their assets, offline', () => {
+  it('writes cdktf.out/stacks/{core,front-door,staging,landing,analytics} as Terraform JSON with their assets, offline', () => {
     const run = runMain({ HCDL_ENV: 'prod', TF_STATE_BUCKET: 'tf-state' });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('HCDL prod (eu-west-1): synthesized');
     const stacksDir = path.join(run.cwd, 'cdktf.out', 'stacks');
-    expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'staging']);
+    expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'landing', 'staging']);
     type Stack = { resource: Record<string, Record<string, { name?: string; function_name?: string; filename?: string }>> };
     const read = (stack: string) => JSON.parse(readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as Stack;
     const core = read('core');
     expect(Object.values(core.resource.aws_dynamodb_table ?? {}).map((t) => t.name)).toContain('hcdl-prod-catalog');
     expect(core.resource.aws_lambda_function).toBeUndefined();
     // each function's zipped bundle is written beside the stack that deploys it
-    const deployed = ['front-door', 'staging'].flatMap((stack) =>
+    const deployed = ['front-door', 'staging', 'landing'].flatMap((stack) =>
       Object.values(read(stack).resource.aws_lambda_function ?? {}).map((f) => [stack, f] as const),
     );
     expect(deployed.map(([, f]) => f.function_name).sort()).toEqual([
       'hcdl-prod-core-writer',
       'hcdl-prod-front-door',
+      'hcdl-prod-landing',
       'hcdl-prod-query-api',
       'hcdl-prod-staging-stage',
+      'hcdl-prod-sweeper',
     ]);
     for (const [stack, f] of deployed) expect([f.function_name, existsSync(path.join(stacksDir, stack, String(f.filename)))]).toEqual([f.function_name, true]);
     expect(existsSync(path.join(run.cwd, 'cdktf.out', 'manifest.json'))).toBe(true);

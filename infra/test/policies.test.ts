@@ -7,6 +7,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
 import { errorMirrorKey, messageMirrorKey, patientIdentifiersMirrorKey } from '@hcdl/aws';
+import { batchReportKey, uploadKey } from '@hcdl/core';
 import { ErrorStage, errorKey, errorReportKey, type MessageRecord, MessageStatus, rawBatchKey, rawKey, SETTINGS, stagingKey, workStagingKey } from '@hcdl/lake';
 import { Testing } from 'cdktf';
 import { allow, assumeRolePolicy, policyDocument } from '../src/constructs/policy';
@@ -33,6 +34,9 @@ const ROLES = {
   coreWriter: 'hcdl-dev-eu-west-1-core-writer',
   workflow: 'hcdl-dev-eu-west-1-staging-workflow',
   pipe: 'hcdl-dev-eu-west-1-staging-pipe',
+  landing: 'hcdl-dev-eu-west-1-landing',
+  sweeper: 'hcdl-dev-eu-west-1-sweeper',
+  sweepSchedule: 'hcdl-dev-eu-west-1-sweeper-schedule',
 } as const;
 type Role = keyof typeof ROLES;
 const ALL_ROLES = Object.keys(ROLES) as Role[];
@@ -54,6 +58,9 @@ const KEYS = {
   mirrorMessages: messageMirrorKey(SOURCE, ID),
   mirrorErrors: errorMirrorKey(SOURCE, ID, 1),
   mirrorPatients: patientIdentifiersMirrorKey('P01', ID),
+  batchReport: batchReportKey(SOURCE, ID),
+  upload: uploadKey(SOURCE, ID),
+  fileDrop: `landing/source=${SOURCE}/inbox/adt-0001.hl7`,
 } as const;
 type KeyKind = keyof typeof KEYS;
 const KEY_KINDS = Object.keys(KEYS) as KeyKind[];
@@ -83,8 +90,9 @@ const CATALOG_TABLE = /aws_dynamodb_table\.?catalog(\.arn|arn)\}$/;
 
 /** The writer map of ADR 0006: who may change which objects. */
 const WRITES: Record<Role, KeyKind[]> = {
-  // ingest: raw bytes (and whole batch files), rejected input in the error zone, its catalog rows mirrored
-  frontDoor: ['raw', 'rawBatch', 'error', 'errorReport', 'mirrorMessages', 'mirrorErrors'],
+  // ingest: raw bytes (and whole batch files and their reports), rejected input in the error zone, its catalog rows
+  // mirrored; and uploads, as the signer of their presigned forms
+  frontDoor: ['raw', 'rawBatch', 'error', 'errorReport', 'mirrorMessages', 'mirrorErrors', 'batchReport', 'upload'],
   queryApi: [],
   // the code reading hostile input only hands large output over
   stage: ['workStaging'],
@@ -92,15 +100,23 @@ const WRITES: Record<Role, KeyKind[]> = {
   coreWriter: ['staging', 'error', 'errorReport', 'workStaging', 'mirrorMessages', 'mirrorErrors', 'mirrorPatients'],
   workflow: [],
   pipe: [],
+  // the front door's ingest, on landed files, which it removes once ingested
+  landing: ['raw', 'rawBatch', 'error', 'errorReport', 'mirrorMessages', 'mirrorErrors', 'batchReport', 'upload', 'fileDrop'],
+  sweeper: [],
+  sweepSchedule: [],
 };
 const READS: Record<Role, KeyKind[]> = {
   frontDoor: [],
-  queryApi: ['raw', 'rawBatch', 'staging', 'error', 'errorReport'],
-  stage: ['raw', 'rawBatch'],
+  // the zones, and batch reports (GET /hl7v2/batches/{id})
+  queryApi: ['raw', 'rawBatch', 'staging', 'error', 'errorReport', 'batchReport'],
+  stage: ['raw', 'rawBatch', 'batchReport'],
   // the hand-off, and raw/ as the source of the error zone's copy
-  coreWriter: ['raw', 'rawBatch', 'workStaging'],
+  coreWriter: ['raw', 'rawBatch', 'workStaging', 'batchReport'],
   workflow: [],
   pipe: [],
+  landing: ['upload', 'fileDrop'],
+  sweeper: [],
+  sweepSchedule: [],
 };
 /** Objects put with tags (`data_src`): the error zone and the staging zone, never raw/. */
 const TAGS: Record<Role, KeyKind[]> = {
@@ -110,6 +126,9 @@ const TAGS: Record<Role, KeyKind[]> = {
   coreWriter: ['staging', 'error', 'errorReport'],
   workflow: [],
   pipe: [],
+  landing: ['error', 'errorReport'],
+  sweeper: [],
+  sweepSchedule: [],
 };
 
 let synth: SynthResult;
@@ -143,7 +162,7 @@ describe('every policy document of every stack', () => {
     expect(byType('aws_iam_role')).toBe(ALL_ROLES.length);
     expect(byType('aws_s3_bucket_policy')).toBe(4); // lake, artifacts, access logs, trail
     expect(byType('aws_sns_topic_policy')).toBe(1); // the alarm topic: only CloudWatch alarms publish
-    expect(byType('aws_sqs_queue_policy')).toBe(1); // the staging queue: only the hub sends to it
+    expect(byType('aws_sqs_queue_policy')).toBe(2); // the staging queue (only the hub sends to it), the landing queue (only its EventBridge rule)
     expect(byType('aws_kms_key')).toBe(1);
     expect(byType('aws_iam_policy')).toBe(1); // analytics: the managed policy of analysts running hcdl query --athena
   });
@@ -177,7 +196,7 @@ describe('every policy document of every stack', () => {
 });
 
 describe('who may write what', () => {
-  it('S3 writes follow the writer map: front door raw/ and error/, core-writer staging/ and error/, the stage task work/staging/ only', () => {
+  it('S3 writes follow the writer map: front door and landing raw/ and error/, core-writer staging/ and error/, the stage task work/staging/ only', () => {
     const writable = byRole((role) => KEY_KINDS.filter((k) => S3_WRITE.some((a) => allowsOnObject(statementsOf(role), a, KEYS[k]))));
     expect(writable).toEqual(WRITES);
     // nobody writes refined/, parquet/ or the old landing area
@@ -185,11 +204,11 @@ describe('who may write what', () => {
       for (const k of ['refined', 'parquet', 'workIncoming'] as const) expect([role, k, writable[role].includes(k)]).toEqual([role, k, false]);
   });
 
-  it('only core-writer deletes, and only the work/staging/ hand-off', () => {
+  it('only core-writer deletes the work/staging/ hand-off and the landing function landed files it ingested; nothing else is deleted', () => {
     const deletable = byRole((role) =>
       KEY_KINDS.filter((k) => ['s3:DeleteObject', 's3:DeleteObjectVersion'].some((a) => allowsOnObject(statementsOf(role), a, KEYS[k]))),
     );
-    expect(deletable).toEqual({ ...byRole(() => []), coreWriter: ['workStaging'] });
+    expect(deletable).toEqual({ ...byRole(() => []), coreWriter: ['workStaging'], landing: ['upload', 'fileDrop'] });
   });
 
   it('objects are tagged only where the code tags them: error/ and staging/, never raw/', () => {
@@ -205,12 +224,12 @@ describe('who may write what', () => {
       .filter((f) => (f as { environment?: { variables?: Record<string, string> } }).environment?.variables?.[SETTINGS.catalogMirror.env] === 'true')
       .map(roleNameOf)
       .sort();
-    expect(mirrored).toEqual([ROLES.coreWriter, ROLES.frontDoor].sort());
+    expect(mirrored).toEqual([ROLES.coreWriter, ROLES.frontDoor, ROLES.landing].sort());
     const mirrorWriters = ALL_ROLES.filter((role) => ['mirrorMessages', 'mirrorErrors'].every((k) => WRITES[role].includes(k as KeyKind)));
     expect(mirrorWriters.map((r) => ROLES[r]).sort()).toEqual(mirrored);
   });
 
-  it('only the front door and core-writer write the catalog; the front door the table only, on MSG# keys only', () => {
+  it('the front door, the landing function and the sweep write message rows only (MSG# keys, the table); only core-writer writes the patient index', () => {
     const resources = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? '']);
     const catalogWrites = (role: Role) =>
       statementsOf(role).filter(
@@ -219,13 +238,20 @@ describe('who may write what', () => {
           allowedActions([s]).some((a) => DYNAMODB_WRITE.some((w) => actionCovers(a, w))) &&
           resources(s).some((r) => r === '*' || CATALOG.test(r)),
       );
-    expect(ALL_ROLES.filter((role) => catalogWrites(role).length > 0)).toEqual(['frontDoor', 'coreWriter']);
-    expect(catalogWrites('frontDoor')).toEqual([
-      expect.objectContaining({
-        Resource: [expect.stringMatching(CATALOG_TABLE)],
-        Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
-      }),
-    ]);
+    expect(ALL_ROLES.filter((role) => catalogWrites(role).length > 0)).toEqual(['frontDoor', 'coreWriter', 'landing', 'sweeper']);
+    for (const role of ['frontDoor', 'landing', 'sweeper'] as const) {
+      expect([role, catalogWrites(role)]).toEqual([
+        role,
+        [
+          expect.objectContaining({
+            Resource: [expect.stringMatching(CATALOG_TABLE)],
+            Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
+          }),
+        ],
+      ]);
+    }
+    // the sweep only moves a waiting row's updatedAt: an update, never a put
+    expect(allowedActions(catalogWrites('sweeper'))).toEqual(['dynamodb:UpdateItem']);
   });
 
   it('the front door may write every catalog item its ingest writes, and no item of the patient index', async () => {
@@ -266,37 +292,62 @@ describe('who may write what', () => {
     expect(patientIndex.length).toBeGreaterThanOrEqual(5);
     // keys were captured (an item without `pk` would pass the deny check for nothing)
     for (const w of [...ingest, ...patientIndex]) expect(w.pk).toMatch(/^[A-Z]+#[A-Za-z0-9]/);
-    const frontDoor = statementsOf('frontDoor');
     const coreWriter = statementsOf('coreWriter');
-    for (const w of ingest) {
-      expect([w, allowsOnItem(frontDoor, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
-      expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+    for (const ingester of ['frontDoor', 'landing'] as const) {
+      const statements = statementsOf(ingester);
+      for (const w of ingest) expect([ingester, w, allowsOnItem(statements, w.action, CATALOG_TABLE, w.pk)]).toEqual([ingester, w, true]);
+      for (const w of patientIndex) {
+        for (const action of DYNAMODB_WRITE)
+          expect([ingester, w.pk, action, allowsOnItem(statements, action, CATALOG_TABLE, w.pk)]).toEqual([ingester, w.pk, action, false]);
+      }
     }
-    for (const w of patientIndex) {
-      for (const action of DYNAMODB_WRITE) expect([w.pk, action, allowsOnItem(frontDoor, action, CATALOG_TABLE, w.pk)]).toEqual([w.pk, action, false]);
-      expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
-    }
+    for (const w of ingest) expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+    for (const w of patientIndex) expect([w, allowsOnItem(coreWriter, w.action, CATALOG_TABLE, w.pk)]).toEqual([w, true]);
+    // the sweep's one write (a waiting row's updatedAt) is allowed; nothing of the patient index
+    const sweep = await catalogWritesOf(async (catalog) => {
+      await catalog.updateMessage(ID, { updatedAt: '2024-10-16T01:00:00.000Z' }, MessageStatus.Ingested);
+    });
+    expect(sweep).toEqual([{ action: 'dynamodb:UpdateItem', pk: `MSG#${ID}` }]);
+    expect(allowsOnItem(statementsOf('sweeper'), 'dynamodb:UpdateItem', CATALOG_TABLE, `MSG#${ID}`)).toBe(true);
+    for (const w of patientIndex) for (const action of DYNAMODB_WRITE) expect(allowsOnItem(statementsOf('sweeper'), action, CATALOG_TABLE, w.pk)).toBe(false);
   });
 
-  it('reads of the catalog: every function that answers or records a message; not the stage task, the workflow or the pipe', () => {
+  it('reads of the catalog: every function that answers, records or sweeps a message; not the stage task, the workflow or the pipe', () => {
     const readers = ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:GetItem', 'dynamodb:Query'], CATALOG));
-    expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter']);
+    expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter', 'landing', 'sweeper']);
   });
 
-  it('only the front door uses the idempotency table', () => {
+  it('only the ingest paths (front door, landing) use the idempotency table', () => {
     expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:PutItem', 'dynamodb:GetItem'], /aws_dynamodb_table\.?idempotency/))).toEqual([
       'frontDoor',
+      'landing',
     ]);
   });
 
-  it('only the front door (ingested) and core-writer (staged, failed) publish to the hub', () => {
-    expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['sns:Publish'], /aws_sns_topic\.?hub/))).toEqual(['frontDoor', 'coreWriter']);
-    expect(ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => actionCovers(a, 'sns:Publish')))).toEqual(['frontDoor', 'coreWriter']);
+  it('only the ingest paths and the sweep (ingested) and core-writer (staged, failed) publish to the hub', () => {
+    const publishers = ['frontDoor', 'coreWriter', 'landing', 'sweeper'];
+    expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['sns:Publish'], /aws_sns_topic\.?hub/))).toEqual(publishers);
+    expect(ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => actionCovers(a, 'sns:Publish')))).toEqual(publishers);
   });
 
-  it('no role invokes a Lambda but the state machine, and it only its two tasks; only the pipe starts it', () => {
+  it('only the sweep reads the staging dead-letter queue; only the landing function consumes the landing queue', () => {
+    const readersOf = (queue: RegExp) => ALL_ROLES.filter((role) => grants(statementsOf(role), ['sqs:ReceiveMessage', 'sqs:DeleteMessage'], queue));
+    expect(readersOf(/aws_sqs_queue\.staging-dlq/)).toEqual(['sweeper']);
+    expect(readersOf(/aws_sqs_queue\.landing-queue/)).toEqual(['landing']);
+    expect(readersOf(/aws_sqs_queue\.staging-queue/)).toEqual(['pipe']);
+  });
+
+  it('no role invokes a Lambda but the state machine (its two tasks) and the sweep schedule (the sweeper); only the pipe starts the workflow', () => {
     const invokers = ALL_ROLES.filter((role) => allowedActions(statementsOf(role)).some((a) => actionCovers(a, 'lambda:InvokeFunction')));
-    expect(invokers).toEqual(['workflow']);
+    expect(invokers).toEqual(['workflow', 'sweepSchedule']);
+    expect(statementsOf('sweepSchedule')).toEqual([
+      {
+        Sid: 'RunTheSweep',
+        Effect: 'Allow',
+        Action: ['lambda:InvokeFunction'],
+        Resource: [expect.stringMatching(/aws_lambda_function\.sweeper_function_[0-9A-F]+\.arn\}$/)],
+      },
+    ]);
     const targets = statementsOf('workflow')
       .filter((s) => allowedActions([s]).includes('lambda:InvokeFunction'))
       .flatMap((s) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource ?? '']));

@@ -3,6 +3,7 @@ import { STAGING_SUBSCRIPTION } from '@hcdl/core/subscriptions';
 import { failedEvent, ingestedEvent, type MessageRecord, matchesFilterPolicy, MessageStatus, rawKey, stagedEvent } from '@hcdl/lake';
 import { LAMBDAS } from '../src/handlers';
 import { STAGING_MAX_RECEIVES } from '../src/stacks/staging';
+import { RESUME_AFTER_MINUTES, SWEEP_EVERY_MINUTES } from '../src/stacks/sweeper';
 import { stagingWorkflowDefinition, TASK_RETRY, TASK_TIMEOUT_SECONDS } from '../src/stacks/staging-workflow';
 import { roleStatements, type Statement } from './support/policies';
 import { findResource, refTo, resourcesOf, synthAll, type SynthResult, type TfJson } from './support/synth';
@@ -20,6 +21,7 @@ afterAll(() => synth.cleanup());
 const fnNamed = (name: string) => findResource(st, 'aws_lambda_function', (f) => f.function_name === name);
 const stageFn = () => fnNamed('hcdl-dev-staging-stage');
 const coreWriterFn = () => fnNamed('hcdl-dev-core-writer');
+const sweeperFn = () => fnNamed('hcdl-dev-sweeper');
 const machine = () => findResource(st, 'aws_sfn_state_machine', () => true);
 const definition = () => JSON.parse(machine().definition as string) as AslDefinition;
 const task = (name: string) => definition().States[name] as AslTaskState;
@@ -277,10 +279,23 @@ describe('staging stack: functions', () => {
 });
 
 describe('staging stack: alarms', () => {
-  it("alarms on failed runs, on the DLQ's depth and on each function's errors", () => {
+  it("alarms on failed, timed-out and throttled runs, on hub delivery failures, on the DLQ's depth, on each function's errors, throttles and near-timeout runs, and on the oldest waiting message", () => {
     const alarms = Object.values(resourcesOf(st, 'aws_cloudwatch_metric_alarm'));
+    const perFunction = ['hcdl-dev-core-writer', 'hcdl-dev-staging-stage', 'hcdl-dev-sweeper'].flatMap((fn) => [
+      `${fn}-errors`,
+      `${fn}-throttles`,
+      `${fn}-near-timeout`,
+    ]);
     expect(alarms.map((a) => a.alarm_name).sort()).toEqual(
-      ['hcdl-dev-core-writer-errors', 'hcdl-dev-staging-dlq-depth', 'hcdl-dev-staging-failed-runs', 'hcdl-dev-staging-stage-errors'].sort(),
+      [
+        ...perFunction,
+        'hcdl-dev-staging-dlq-depth',
+        'hcdl-dev-staging-failed-runs',
+        'hcdl-dev-staging-timed-out-runs',
+        'hcdl-dev-staging-throttled',
+        'hcdl-dev-hub-delivery-failures',
+        'hcdl-dev-sweeper-oldest-ingested',
+      ].sort(),
     );
     const alarm = (name: string) => alarms.find((a) => a.alarm_name === name);
     expect(alarm('hcdl-dev-staging-failed-runs')).toMatchObject({
@@ -295,18 +310,94 @@ describe('staging stack: alarms', () => {
       dimensions: { QueueName: refTo(st, 'aws_sqs_queue', dlq(), 'name') },
       threshold: 1,
     });
-    for (const fn of [stageFn(), coreWriterFn()]) {
-      expect(alarm(`${String(fn.function_name)}-errors`)).toMatchObject({
+    for (const fn of [stageFn(), coreWriterFn(), sweeperFn()]) {
+      const dimensions = { FunctionName: refTo(st, 'aws_lambda_function', fn, 'function_name') };
+      expect(alarm(`${String(fn.function_name)}-errors`)).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Errors', dimensions });
+      expect(alarm(`${String(fn.function_name)}-throttles`)).toMatchObject({ namespace: 'AWS/Lambda', metric_name: 'Throttles', dimensions, threshold: 1 });
+      // a run that comes within 20% of its timeout, before one is killed by it
+      expect(alarm(`${String(fn.function_name)}-near-timeout`)).toMatchObject({
         namespace: 'AWS/Lambda',
-        metric_name: 'Errors',
-        dimensions: { FunctionName: refTo(st, 'aws_lambda_function', fn, 'function_name') },
+        metric_name: 'Duration',
+        statistic: 'Maximum',
+        dimensions,
+        threshold: Number(fn.timeout) * 1000 * 0.8,
       });
     }
+    for (const [name, metric] of [
+      ['hcdl-dev-staging-timed-out-runs', 'ExecutionsTimedOut'],
+      ['hcdl-dev-staging-throttled', 'ExecutionThrottled'],
+    ] as const) {
+      expect(alarm(name)).toMatchObject({
+        namespace: 'AWS/States',
+        metric_name: metric,
+        dimensions: { StateMachineArn: refTo(st, 'aws_sfn_state_machine', machine(), 'arn') },
+      });
+    }
+    expect(alarm('hcdl-dev-hub-delivery-failures')).toMatchObject({
+      namespace: 'AWS/SNS',
+      metric_name: 'NumberOfNotificationsFailed',
+      dimensions: { TopicName: expect.stringMatching(/cross-stack-output-aws_sns_topichub[\w-]*name\}$/) },
+      threshold: 1,
+    });
+    // the business alarm: a message waited twice the resume bound (the sweep's metric, embedded metric format)
+    expect(alarm('hcdl-dev-sweeper-oldest-ingested')).toMatchObject({
+      namespace: 'HCDL/dev',
+      metric_name: 'OldestIngestedAgeSeconds',
+      dimensions: { service: 'sweeper' },
+      statistic: 'Maximum',
+      threshold: 2 * RESUME_AFTER_MINUTES * 60,
+    });
   });
 });
 
 describe('staging stack: snapshot', () => {
   it('matches the reviewed synthesized JSON', () => {
     expect(st).toMatchSnapshot();
+  });
+});
+
+describe('staging stack: the stranded-message sweep', () => {
+  it('runs the sweeper every few minutes from an EventBridge Scheduler schedule, whose role may invoke only it', () => {
+    const schedule = findResource(st, 'aws_scheduler_schedule', (x) => x.name === 'hcdl-dev-sweep');
+    expect(schedule).toMatchObject({
+      schedule_expression: `rate(${SWEEP_EVERY_MINUTES} minutes)`,
+      flexible_time_window: { mode: 'OFF' },
+      target: {
+        arn: refTo(st, 'aws_lambda_function', sweeperFn(), 'arn'),
+        input: JSON.stringify({ schedule: 'hcdl-dev-sweep' }),
+        retry_policy: { maximum_retry_attempts: 0 },
+      },
+    });
+    expect(roleStatements(synth.json, 'hcdl-dev-eu-west-1-sweeper-schedule')).toEqual([
+      { Sid: 'RunTheSweep', Effect: 'Allow', Action: ['lambda:InvokeFunction'], Resource: [refTo(st, 'aws_lambda_function', sweeperFn(), 'arn')] },
+    ]);
+  });
+
+  it('tells the sweeper the dead-letter queue, the resume bound and its metrics namespace', () => {
+    expect(varsOf(sweeperFn())).toMatchObject({
+      HCDL_STAGING_DLQ_URL: refTo(st, 'aws_sqs_queue', dlq(), 'url'),
+      HCDL_RESUME_AFTER_MINUTES: String(RESUME_AFTER_MINUTES),
+      HCDL_METRICS_NAMESPACE: 'HCDL/dev',
+      HCDL_CATALOG_TABLE: expect.any(String),
+      HCDL_HUB_TOPIC_ARN: expect.any(String),
+    });
+    expect(varsOf(sweeperFn()).HCDL_CATALOG_MIRROR).toBeUndefined();
+    // longer than the staging queue's whole retry span: a message still being retried is not resumed
+    expect(RESUME_AFTER_MINUTES * 60).toBeGreaterThanOrEqual(STAGING_MAX_RECEIVES * Number(stagingQueue().visibility_timeout_seconds));
+  });
+
+  it("the sweeper's role: the status index, updatedAt of MSG# rows, the hub, the dead-letter queue; no object", () => {
+    const statements = roleStatements(synth.json, 'hcdl-dev-eu-west-1-sweeper');
+    const sids = statements.map((x) => x.Sid);
+    expect(sids).toEqual(['WriteOwnLogs', 'XRayTracing', 'ReadCatalog', 'MoveWaitingRows', 'PublishHubEvents', 'ReconcileDeadLetters', 'UseLakeKey']);
+    expect(statements.find((x) => x.Sid === 'MoveWaitingRows')).toMatchObject({
+      Action: ['dynamodb:UpdateItem'],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['MSG#*'] } },
+    });
+    expect(statements.find((x) => x.Sid === 'ReconcileDeadLetters')).toMatchObject({
+      Action: ['sqs:ReceiveMessage', 'sqs:DeleteMessage'],
+      Resource: [refTo(st, 'aws_sqs_queue', dlq(), 'arn')],
+    });
+    expect(JSON.stringify(statements)).not.toContain('s3:');
   });
 });

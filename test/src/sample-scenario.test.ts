@@ -112,7 +112,10 @@ describe('reference sample scenario: admin / writer / reader', () => {
     expect((await post(t.url, big, { token: writer })).status).toBe(413);
   });
 
-  it('answers /health', async () => {
-    expect(await getJson(t.url, '/health')).toEqual({ status: 200, json: { status: 'ok' } });
+  it('answers /health, with the staging backlog', async () => {
+    await t.lake.idle();
+    const health = await getJson(t.url, '/health');
+    expect(health).toMatchObject({ status: 200, json: { status: 'ok', staging: { waiting: 0, oldestWaitingSeconds: null, queued: 0, failed: 0 } } });
+    expect(health.json.staging.pool).toMatchObject({ threads: expect.any(Number), overTime: 0, overMemory: 0 });
   });
 });

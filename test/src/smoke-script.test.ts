@@ -31,7 +31,7 @@ afterAll(async () => {
 });
 
 describe('scripts/smoke.mjs against the local lake', () => {
-  it('posts (201), posts again (409, same id), reads back and sees the message staged', async () => {
+  it('posts (201), posts again (409, same id), reads back, sees the message staged, reads its staging JSON and finds it by a query', async () => {
     const token = await lake.token({ write: 'smoke', read: 'smoke' });
     const run = await runSmoke(['--api', lake.url, '--timeout', '90'], token);
     expect(run.stderr).toBe('');
@@ -41,7 +41,9 @@ describe('scripts/smoke.mjs against the local lake', () => {
     expect(lines[1]).toMatch(/^smoke posted: 201, message [0-9A-HJKMNP-TV-Z]{26}$/);
     expect(lines[2]).toBe('smoke duplicate: 409, same message');
     expect(lines[3]).toMatch(/^smoke staged: after \d+\.\d s$/);
-    expect(lines[4]).toBe('smoke: passed');
+    expect(lines[4]).toBe('smoke staging JSON: read back');
+    expect(lines[5]).toMatch(/^smoke query: listed among \d+ message\(s\)$/);
+    expect(lines[6]).toBe('smoke: passed');
     // the message really is in the lake, staged, under the token's source
     const id = /message (\S+)$/.exec(lines[1] ?? '')?.[1] as string;
     const res = await fetch(`${lake.url}/hl7v2/messages/${id}`, { headers: { authorization: `Bearer ${token}` } });
@@ -60,6 +62,14 @@ describe('scripts/smoke.mjs against the local lake', () => {
     const run = await runSmoke(['--api', lake.url], readOnly);
     expect(run.code).toBe(1);
     expect(run.stderr.trim()).toMatch(/^smoke: FAILED: POST \/hl7v2\/er7: expected 201, got 403/);
+  }, 120_000);
+
+  it('--upload needs the upload path, which only the AWS front door serves: the local lake fails that step by name', async () => {
+    const token = await lake.token({ write: 'smoke', read: 'smoke' });
+    const run = await runSmoke(['--api', lake.url, '--upload'], token);
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('smoke query: listed');
+    expect(run.stderr.trim()).toBe('smoke: FAILED: POST /hl7v2/uploads: expected 201, got 404 (NOT_FOUND)');
   }, 120_000);
 
   it('refuses to run without a token in the environment', async () => {

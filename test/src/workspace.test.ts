@@ -20,7 +20,7 @@ interface PackageJson {
 
 const readPackage = (dir: string): PackageJson => JSON.parse(readFileSync(path.join(REPO, dir, 'package.json'), 'utf8')) as PackageJson;
 const workspaceDirs = (): string[] => [
-  ...['packages', 'functions'].flatMap((base) => readdirSync(path.join(REPO, base)).map((d) => `${base}/${d}`)),
+  ...['packages', 'functions', 'services'].flatMap((base) => readdirSync(path.join(REPO, base)).map((d) => `${base}/${d}`)),
   'infra',
   'test',
   'bench',

@@ -16,14 +16,15 @@ if (runner === undefined) {
   process.exit(2);
 }
 const messages = generateMessages(Number(count), Number(seed));
-const sizes = messages.map((m) => Buffer.byteLength(m));
+const encoder = new TextEncoder();
+const bytes = messages.map((m) => encoder.encode(m));
 const parse = await runner.load();
-timeRunner(parse, messages, sizes, 0.5);
+timeRunner(parse, messages, bytes, 0.5);
 const wall: number[] = [];
 const cpu: number[] = [];
 for (let s = 0; s < Number(seconds); s++) {
   const before = process.cpuUsage();
-  const m = timeRunner(parse, messages, sizes, 1);
+  const m = timeRunner(parse, messages, bytes, 1);
   const used = process.cpuUsage(before);
   wall.push(Math.round(m.messages / m.seconds));
   cpu.push(Math.round(m.messages / ((used.user + used.system) / 1e6)));

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, uploadSignerFor, withLogContext } from '@hcdl/aws';
 import { readFrontDoorEnv } from './env';
 import { createHandler } from './index';
 
@@ -20,7 +20,14 @@ export const handler = lazyHandler(() => {
     hub: hubFor(env, clients),
     idempotencyStore: idempotencyStoreFor(env, clients),
     logger,
-    config: { maxBodyBytes: env.maxBodyBytes, dedupWindowSeconds: env.dedupWindowSeconds },
+    signer: uploadSignerFor(env, clients),
+    config: {
+      maxBodyBytes: env.maxBodyBytes,
+      dedupWindowSeconds: env.dedupWindowSeconds,
+      concurrency: env.submitConcurrency,
+      uploadMaxBytes: env.uploadMaxBytes,
+      ...(env.maxBatchMessages !== undefined ? { maxBatchMessages: env.maxBatchMessages } : {}),
+    },
   });
   return withLogContext(logger, handle);
 });

@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, apiRequestOf, INTERNAL_ERROR_BODY } from '@hcdl/aws';
-import { createDedup, createHttpApi, createSubmit, createWriter } from '@hcdl/core';
+import { createDedup, createHttpApi, createSubmit, createUploads, createWriter, type ObjectSigner } from '@hcdl/core';
 import type { Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
 
 export interface FrontDoorDeps {
@@ -10,7 +10,18 @@ export interface FrontDoorDeps {
   hub: Hub;
   idempotencyStore: IdempotencyStore;
   logger: LogPort;
-  config: { maxBodyBytes: number; dedupWindowSeconds: number };
+  /** Presigns uploads (POST /hl7v2/uploads); absent: the route is not served. */
+  signer?: Pick<ObjectSigner, 'presignUpload'>;
+  config: {
+    maxBodyBytes: number;
+    dedupWindowSeconds: number;
+    /** Most messages one request may hold (413 above it, pointing at the upload path). */
+    maxBatchMessages?: number;
+    /** Messages of one batch ingested at once. */
+    concurrency?: number;
+    /** Largest file one upload may hold. */
+    uploadMaxBytes?: number;
+  };
   now?: () => Date;
 }
 
@@ -19,19 +30,27 @@ const errorName = (err: unknown): string => (err instanceof Error ? err.name : t
 
 /**
  * The front-door Lambda (API Gateway HTTP API, payload v2, behind a JWT authorizer): thin
- * wiring of @hcdl/core's submit and ingest use-cases to the HTTP routes. Unexpected errors
+ * wiring of @hcdl/core's submit and ingest use-cases (POST /hl7v2/er7) and of the upload
+ * use-case (POST /hl7v2/uploads: a presigned POST, ingested by the landing function). Unexpected errors
  * become the contract's generic 500, logged by class name only.
  */
 export function createHandler(deps: FrontDoorDeps) {
   const now = (): string => (deps.now?.() ?? new Date()).toISOString();
   const writer = createWriter({ objectStore: deps.objectStore, catalog: deps.catalog, hub: deps.hub, logger: deps.logger, now });
+  const { config } = deps;
   const submit = createSubmit({
     writer,
-    dedup: createDedup(deps.idempotencyStore, deps.config.dedupWindowSeconds),
-    maxBodyBytes: deps.config.maxBodyBytes,
+    dedup: createDedup(deps.idempotencyStore, config.dedupWindowSeconds),
+    maxBodyBytes: config.maxBodyBytes,
     logger: deps.logger,
+    ...(config.maxBatchMessages !== undefined ? { maxMessages: config.maxBatchMessages } : {}),
+    ...(config.concurrency !== undefined ? { concurrency: config.concurrency } : {}),
   });
-  const api = createHttpApi({ submit });
+  const uploads =
+    deps.signer === undefined || config.uploadMaxBytes === undefined
+      ? undefined
+      : createUploads({ signer: deps.signer, maxUploadBytes: config.uploadMaxBytes, ...(deps.now !== undefined ? { now: deps.now } : {}) });
+  const api = createHttpApi(uploads === undefined ? { submit } : { submit, uploads });
   const base = async (event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> => apiGatewayResultOf(await api.handle(apiRequestOf(event)));
   return middy(base).use(
     httpErrorHandler({ fallbackMessage: INTERNAL_ERROR_BODY, logger: (err: unknown) => deps.logger.error('request failed', { error: errorName(err) }) }),

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { rawBatchKey } from '@hcdl/lake';
+import { batchReportKey } from '@hcdl/core';
 import { buildFunctionBundle, type BuiltBundle } from '../../../packages/aws/test/loader/support/bundles';
 import { apiGatewayV2Event, jwtClaims, lambdaContext, type HttpRequest } from '../../../packages/aws/test/loader/support/events';
 import { jest } from '@jest/globals';
@@ -203,7 +204,7 @@ describe('front-door Lambda bundle', () => {
     expect(again.body.split('\r').find((x) => x.startsWith('MSA|'))).toMatch(/^MSA\|A[ER]\|MSGID-ACK/);
   });
 
-  it('a batch file: the file under its raw batch key and each message with its batch id and index', async () => {
+  it('a batch file: the file under its raw batch key, each message with its batch id and index, and the batch report', async () => {
     const msg = (id: string) => ADT_A01.toString('latin1').replace('MSGID10001', id).replace(/\r?\n/g, '\r').replace(/\r*$/, '\r');
     const file = Buffer.from(`FHS|^~\\&|SENDER\rBHS|^~\\&|SENDER\r${msg('MSGID-B1')}${msg('MSGID-B2')}BTS|2\rFTS|1\r`, 'latin1');
     h.resetCalls();
@@ -215,7 +216,8 @@ describe('front-door Lambda bundle', () => {
       ['ingested', 'MSGID-B1'],
       ['ingested', 'MSGID-B2'],
     ]);
-    expect(s3Calls).toEqual({ PutObjectCommand: 3 });
+    // the file, its two messages, its report
+    expect(s3Calls).toEqual({ PutObjectCommand: 4 });
     const rows = await Promise.all(body.messages.map((m) => h.catalog.getMessage(m.messageId)));
     expect(rows.map((r) => [r?.batchId, r?.batchIndex])).toEqual([
       [body.batchId, 1],
@@ -223,6 +225,8 @@ describe('front-door Lambda bundle', () => {
     ]);
     const kept = await h.getObject(rawBatchKey('hospital-a', body.batchId));
     expect(Buffer.from(kept.body).equals(file)).toBe(true);
+    const report = JSON.parse(Buffer.from((await h.getObject(batchReportKey('hospital-a', body.batchId))).body).toString('utf8')) as { messages: unknown[] };
+    expect(report).toMatchObject({ batchId: body.batchId, status: 'ingested', messages: body.messages });
     expect(h.published()).toHaveLength(2);
   });
 

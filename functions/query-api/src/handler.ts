@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, lazyHandler, objectStoreFor, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, lazyHandler, objectStoreFor, downloadSignerFor, withLogContext } from '@hcdl/aws';
 import { readQueryApiEnv } from './env';
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from '@hcdl/aws';
 import { createHandler } from './index';
@@ -14,5 +14,7 @@ export const handler = lazyHandler((): Handler => {
   const env = readQueryApiEnv();
   const logger = new Logger({ serviceName: 'hcdl-query-api', logLevel: env.logLevel });
   const clients = awsClientsFor(env);
-  return withLogContext(logger, createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), logger }));
+  const largeObjects =
+    env.largeObjectBytes === undefined ? {} : { largeObjects: { signer: downloadSignerFor(env, clients), thresholdBytes: env.largeObjectBytes } };
+  return withLogContext(logger, createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), logger, ...largeObjects }));
 });

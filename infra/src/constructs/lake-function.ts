@@ -32,9 +32,13 @@ export interface LakeFunctionProps {
   timeout?: number;
 }
 
+/** A run longer than this share of the function's timeout raises its duration alarm. */
+export const DURATION_ALARM_SHARE = 0.8;
+
 /**
  * One HCDL Lambda: Node 22 on arm64 with X-Ray, its own log group with retention, its own
- * role with an inline least-privilege policy, and an alarm on its Errors metric.
+ * role with an inline least-privilege policy, and alarms on its errors, its throttles and a
+ * run that comes near its timeout (a run that reaches it is killed without a word of its own).
  */
 export class LakeFunction extends Construct {
   readonly fn: LambdaFunction;
@@ -88,6 +92,25 @@ export class LakeFunction extends Construct {
       dimensions: { FunctionName: this.fn.functionName },
       statistic: 'Sum',
       threshold: 1,
+    });
+    thresholdAlarm(this, 'throttles-alarm', {
+      alarmName: `${props.functionName}-throttles`,
+      description: `${props.functionName} was throttled (account or reserved concurrency reached): its events wait or are retried.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Throttles',
+      dimensions: { FunctionName: this.fn.functionName },
+      statistic: 'Sum',
+      threshold: 1,
+    });
+    const timeout = props.timeout ?? 30;
+    thresholdAlarm(this, 'duration-alarm', {
+      alarmName: `${props.functionName}-near-timeout`,
+      description: `A run of ${props.functionName} took more than ${DURATION_ALARM_SHARE * 100}% of its ${timeout} s timeout.`,
+      namespace: 'AWS/Lambda',
+      metricName: 'Duration',
+      dimensions: { FunctionName: this.fn.functionName },
+      statistic: 'Maximum',
+      threshold: Math.round(timeout * 1000 * DURATION_ALARM_SHARE),
     });
   }
 }

@@ -13,6 +13,8 @@ import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy'
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
+import { StagingCompaction } from './compaction';
+import { FIELDS_COLUMNS, FIELDS_PREFIX, META_GLUE_TYPE, mshGlueType } from './staging-glue-types';
 import { LakeStack } from './lake-stack';
 
 /**
@@ -80,9 +82,9 @@ export const DEFAULT_STRUCTURES = [
 
 /**
  * Top-level keys of staging JSON the tables declare (lower-case segment ids). `_meta` and
- * `msh` have a fixed shape; every other segment is an object in one structure and an array
- * in another, so it is declared `string` and holds the segment's JSON text (read it with
- * json_extract / json_extract_scalar).
+ * `msh` are typed (./staging-glue-types, the shapes the local views use); every other segment
+ * is an object in one structure and an array in another, so it is declared `string` and holds
+ * the segment's JSON text (read it with json_extract / json_extract_scalar).
  */
 export const SEGMENT_COLUMNS = [
   'sft',
@@ -125,38 +127,15 @@ export const SEGMENT_COLUMNS = [
   'err',
 ] as const;
 
-const HD = 'struct<namespace_id:string,universal_id:string,universal_id_type:string>';
-/** The MSH fields whose shape is the same from v2.3 to v2.8 (others: read the raw JSON via staging_parquet or json functions). */
-const MSH = [
-  'struct<field_separator:string',
-  'encoding_characters:string',
-  `sending_application:${HD}`,
-  `sending_facility:${HD}`,
-  `receiving_application:${HD}`,
-  `receiving_facility:${HD}`,
-  'security:string',
-  'message_type:struct<message_code:string,trigger_event:string,message_structure:string,message_type:string>',
-  'message_control_id:string',
-  'processing_id:struct<processing_id:string,processing_mode:string>',
-  'sequence_number:string',
-  'continuation_pointer:string',
-  'accept_acknowledgment_type:string',
-  'application_acknowledgment_type:string',
-  'country_code:string>',
-].join(',');
-const META = 'struct<version:string,dictionaryversion:string,structure:string>';
-
 const col = (name: string, type: string, comment?: string): GlueCatalogTableStorageDescriptorColumns => ({
   name,
   type,
   ...(comment !== undefined ? { comment } : {}),
 });
 
-const PARTITION_KEYS = [
-  col('source', 'string', 'source id of the submitter'),
-  col('type', 'string', 'message structure (ADT_A01, ...)'),
-  col('dt', 'string', 'day received, yyyy-MM-dd (UTC)'),
-];
+const SOURCE_KEY = col('source', 'string', 'source id of the submitter');
+const TYPE_KEY = col('type', 'string', 'message structure (ADT_A01, ...)');
+const PARTITION_KEYS = [SOURCE_KEY, TYPE_KEY, col('dt', 'string', 'day received, yyyy-MM-dd (UTC)')];
 
 export interface LakeAnalyticsProps {
   config: InfraConfig;
@@ -173,11 +152,13 @@ export interface LakeAnalyticsProps {
 }
 
 /**
- * SQL over the lake with Athena. A Glue database with two tables over the lake bucket,
- * `staging` (staging JSON, OpenX JSON SerDe) and `staging_parquet` (the Parquet zone), both
- * partitioned by source/type/dt with partition projection (no crawler, no MSCK REPAIR), and
- * the catalog views `messages`, `errors`, `patient_identifiers` over the mirror of the
- * catalog under `catalog/` (./catalog-glue-tables, same columns as the local views); an
+ * SQL over the lake with Athena. A Glue database with tables over the lake bucket: `staging`
+ * (staging JSON, OpenX JSON SerDe, partitioned by source/type/dt), and `staging_parquet` and
+ * `fields` (the Parquet a compaction writes, by source/type and source/type/segment), all
+ * with partition projection (no crawler, no MSCK REPAIR); `_meta`, `msh` and `fields` have
+ * the types the local views have (./staging-glue-types); the catalog views `messages`,
+ * `errors`, `patient_identifiers` over the mirror of the catalog under `catalog/`
+ * (./catalog-glue-tables, same columns as the local views); an
  * Athena workgroup that enforces its configuration: results under `athena-results/` of the
  * artifact bucket, encrypted SSE-KMS with the lake key, a scan cutoff, CloudWatch metrics;
  * and the managed policy that running `hcdl query --athena` needs.
@@ -186,10 +167,14 @@ export class LakeAnalytics extends Construct {
   readonly database: GlueCatalogDatabase;
   readonly stagingTable: GlueCatalogTable;
   readonly parquetTable: GlueCatalogTable;
+  /** Every value at its HL7 position, over the Parquet a compaction writes (parquet/fields/). */
+  readonly fieldsTable: GlueCatalogTable;
   /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
+  /** The nightly Parquet compaction (issue 16); only with known sources (`source` is injected otherwise). */
+  readonly compaction?: StagingCompaction;
 
   constructor(scope: Construct, id: string, props: LakeAnalyticsProps) {
     super(scope, id);
@@ -204,16 +189,19 @@ export class LakeAnalytics extends Construct {
     });
 
     const sources = config.sources;
-    const projection = (prefix: string, template: string): Record<string, string> => ({
-      'projection.enabled': 'true',
-      ...(sources.length > 0 ? { 'projection.source.type': 'enum', 'projection.source.values': sources.join(',') } : { 'projection.source.type': 'injected' }),
-      'projection.type.type': 'enum',
-      'projection.type.values': (props.structures ?? DEFAULT_STRUCTURES).join(','),
+    const DAYS = {
       'projection.dt.type': 'date',
       'projection.dt.format': 'yyyy-MM-dd',
       'projection.dt.range': '2020-01-01,NOW',
       'projection.dt.interval': '1',
       'projection.dt.interval.unit': 'DAYS',
+    };
+    const projection = (prefix: string, template: string, more: Record<string, string> = DAYS): Record<string, string> => ({
+      'projection.enabled': 'true',
+      ...(sources.length > 0 ? { 'projection.source.type': 'enum', 'projection.source.values': sources.join(',') } : { 'projection.source.type': 'injected' }),
+      'projection.type.type': 'enum',
+      'projection.type.values': (props.structures ?? DEFAULT_STRUCTURES).join(','),
+      ...more,
       // `$${x}` is Terraform's escape for the literal `${x}` Athena substitutes.
       'storage.location.template': `s3://${lake.bucket}/${prefix}${template}`,
     });
@@ -240,22 +228,26 @@ export class LakeAnalytics extends Construct {
           // A segment declared string receives its JSON text; `_meta` maps to `meta`.
           parameters: { 'case.insensitive': 'TRUE', 'ignore.malformed.json': 'FALSE', 'mapping.meta': '_meta' },
         },
-        columns: [col('meta', META, '_meta: version, dictionary version, structure'), col('msh', MSH, 'MSH fields stable across versions'), ...segments],
+        columns: [
+          col('meta', META_GLUE_TYPE, '_meta: version, dictionary version, structure, warnings'),
+          col('msh', mshGlueType(), 'MSH: every field of every HL7 version, text leaves'),
+          ...segments,
+        ],
       },
     });
 
     this.parquetTable = new GlueCatalogTable(this, 'staging-parquet', {
       databaseName: this.database.name,
       name: 'staging_parquet',
-      description: 'Staging compacted to Parquet (hcdl compact): segments as JSON text',
+      description: 'Staging compacted to Parquet (as hcdl compact writes it): _meta and msh typed, other segments as JSON text',
       tableType: 'EXTERNAL_TABLE',
       parameters: {
         classification: 'parquet',
         EXTERNAL: 'TRUE',
         'parquet.compression': 'ZSTD',
-        ...projection(ZonePrefix.Parquet, 'source=$${source}/type=$${type}/dt=$${dt}/'),
+        ...projection(ZonePrefix.Parquet, 'source=$${source}/type=$${type}/', {}),
       },
-      partitionKeys: PARTITION_KEYS,
+      partitionKeys: [SOURCE_KEY, TYPE_KEY],
       storageDescriptor: {
         location: `s3://${lake.bucket}/${ZonePrefix.Parquet}`,
         inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -265,7 +257,36 @@ export class LakeAnalytics extends Construct {
           serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
           parameters: { 'serialization.format': '1' },
         },
-        columns: [col('message_id', 'string'), col('_meta', 'string', 'JSON text'), col('msh', 'string', 'JSON text'), ...segments],
+        columns: [col('message_id', 'string'), col('dt', 'date', 'day received (UTC)'), col('_meta', META_GLUE_TYPE), col('msh', mshGlueType()), ...segments],
+      },
+    });
+
+    const segmentValues = ['MSH', ...SEGMENT_COLUMNS.map((s) => s.toUpperCase())];
+    this.fieldsTable = new GlueCatalogTable(this, 'fields', {
+      databaseName: this.database.name,
+      name: 'fields',
+      description: 'Every value of every staging document at its HL7 position (as hcdl compact writes it)',
+      tableType: 'EXTERNAL_TABLE',
+      parameters: {
+        classification: 'parquet',
+        EXTERNAL: 'TRUE',
+        'parquet.compression': 'ZSTD',
+        ...projection(FIELDS_PREFIX, 'source=$${source}/type=$${type}/segment=$${segment}/', {
+          'projection.segment.type': 'enum',
+          'projection.segment.values': segmentValues.join(','),
+        }),
+      },
+      partitionKeys: [SOURCE_KEY, TYPE_KEY, col('segment', 'string', 'segment id (PID)')],
+      storageDescriptor: {
+        location: `s3://${lake.bucket}/${FIELDS_PREFIX}`,
+        inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+        outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+        serDeInfo: {
+          name: 'fields-parquet',
+          serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          parameters: { 'serialization.format': '1' },
+        },
+        columns: FIELDS_COLUMNS,
       },
     });
 
@@ -290,6 +311,26 @@ export class LakeAnalytics extends Construct {
     });
 
     const glue = (suffix: string): string => `arn:${partition.partition}:glue:${config.region}:${account.accountId}:${suffix}`;
+    if (sources.length > 0) {
+      const name = (n: string) => resourceName(config.env, n);
+      this.compaction = new StagingCompaction(this, 'compaction', {
+        names: {
+          machine: name('compaction'),
+          role: globalResourceName(config.env, config.region, 'compaction'),
+          schedulerRole: globalResourceName(config.env, config.region, 'compaction-schedule'),
+          schedule: name('compaction'),
+        },
+        database: databaseName,
+        segments: SEGMENT_COLUMNS,
+        sources,
+        workgroup: this.workgroup,
+        lakeBucket: lake,
+        resultsBucket,
+        key,
+        glueArn: glue,
+        logRetentionDays: config.logRetentionDays,
+      });
+    }
     this.queryPolicy = new IamPolicy(this, 'query-policy', {
       name: globalResourceName(config.env, config.region, 'analytics-query'),
       description: 'Run hcdl query --athena: the workgroup, the lake tables, staging reads, results',
@@ -304,18 +345,18 @@ export class LakeAnalytics extends Construct {
           [
             glue('catalog'),
             glue(`database/${databaseName}`),
-            ...['staging', 'staging_parquet', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`)),
+            ...['staging', 'staging_parquet', 'fields', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`)),
           ],
           'ReadLakeTables',
         ),
-        allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet]), 'ReadStaging'),
+        allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet, FIELDS_PREFIX]), 'ReadStaging'),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Catalog]), 'ReadCatalogMirror'),
         {
           Sid: 'ListStaging',
           Effect: 'Allow',
           Action: ['s3:ListBucket'],
           Resource: [lake.arn],
-          Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${ZonePrefix.Catalog}*`] } },
+          Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${FIELDS_PREFIX}*`, `${ZonePrefix.Catalog}*`] } },
         },
         allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
         allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),
@@ -335,7 +376,7 @@ export class LakeAnalytics extends Construct {
 export interface AnalyticsStackProps {
   config: InfraConfig;
   /** The lake bucket, its KMS key and the artifact bucket for Athena results come from core. */
-  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key'>;
+  core: Pick<CoreResources, 'lakeBucket' | 'artifactBucket' | 'key' | 'alarmTopic'>;
   structures?: readonly string[];
   bytesScannedCutoffPerQuery?: number;
 }
@@ -347,6 +388,7 @@ export class AnalyticsStack extends LakeStack {
   constructor(scope: Construct, id: string, props: AnalyticsStackProps) {
     super(scope, id, props.config);
     const { core, ...rest } = props;
+    this.notifyAlarmsTo(core.alarmTopic.arn);
     this.analytics = new LakeAnalytics(this, 'analytics', { ...rest, lakeBucket: core.lakeBucket, artifactBucket: core.artifactBucket, key: core.key });
     new TerraformOutput(this, 'athena-workgroup', { value: this.analytics.workgroup.name, description: 'HCDL_ATHENA_WORKGROUP for hcdl query --athena' });
     new TerraformOutput(this, 'athena-database', { value: this.analytics.database.name, description: 'HCDL_ATHENA_DATABASE for hcdl query --athena' });

@@ -26,6 +26,12 @@ export const MIRRORED_VIEWS = {
     partitioned: false,
     description: 'Patient identifier cross-reference (as the local `patient_identifiers` view)',
   },
+  patient_links: {
+    prefix: ZonePrefix.CatalogPatientLinks,
+    partitioned: false,
+    description: 'Patients a message bridged, kept for review (as the local `patient_links` view)',
+  },
+  patient_merges: { prefix: ZonePrefix.CatalogPatientMerges, partitioned: false, description: 'Applied merges (as the local `patient_merges` view)' },
 } as const;
 export type MirroredView = keyof typeof MIRRORED_VIEWS;
 

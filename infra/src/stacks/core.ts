@@ -4,6 +4,7 @@ import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import type { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import type { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { S3BucketNotification } from '@cdktf/provider-aws/lib/s3-bucket-notification';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SETTINGS } from '@hcdl/lake';
 import { TerraformOutput } from 'cdktf';
@@ -14,7 +15,7 @@ import { AlarmTopic } from '../constructs/alarm-topic';
 import { apiEventSelectors, DataEventTrail, dataEventSelectors } from '../constructs/data-event-trail';
 import { RawVault } from '../constructs/raw-vault';
 import { SecureBucket } from '../constructs/secure-bucket';
-import { ZonePrefix } from '../zones';
+import { LANDED_FILE_DAYS, ZonePrefix } from '../zones';
 import { createCatalogTable } from './catalog-table';
 import { createLakeKey } from './kms';
 import { LakeStack } from './lake-stack';
@@ -102,6 +103,15 @@ export class CoreStack extends LakeStack implements CoreResources {
           expiration: [{ days: 1 }],
           noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
         },
+        // Landed files are removed once ingested; one that never could be is kept as long as
+        // its event in the landing dead-letter queue, then removed.
+        ...[ZonePrefix.Upload, ZonePrefix.Landing].map((prefix) => ({
+          id: `${prefix.replace(/\/$/, '')}-expires`,
+          status: 'Enabled',
+          filter: [{ prefix }],
+          expiration: [{ days: LANDED_FILE_DAYS }],
+          noncurrentVersionExpiration: [{ noncurrentDays: 1 }],
+        })),
         {
           id: 'abort-incomplete-uploads',
           status: 'Enabled',
@@ -110,6 +120,11 @@ export class CoreStack extends LakeStack implements CoreResources {
         },
       ],
     });
+
+    // Object events go to EventBridge (free for S3 events): the landing stack routes those of
+    // upload/ and landing/ to its queue; other consumers add their own rules. (A bucket has one
+    // notification configuration: with EventBridge, no stack needs to own another.)
+    new S3BucketNotification(this, 'lake-events', { bucket: this.lakeBucket.id, eventbridge: true });
 
     const tableProtection = {
       billingMode: 'PAY_PER_REQUEST',

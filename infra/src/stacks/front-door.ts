@@ -24,6 +24,22 @@ import { ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { LakeStack } from './lake-stack';
 
+/**
+ * Largest body the front door takes (HCDL_MAX_BODY_BYTES on AWS). API Gateway hands a Lambda
+ * at most 6 MB of request payload, and binary bodies (`application/hl7-v2`) arrive base64
+ * encoded: about 4.4 MB of HL7. Below that the front door answers its own 413 naming the upload
+ * path; above it API Gateway refuses the request itself (413, without the lake's JSON).
+ */
+export const API_BODY_LIMIT_BYTES = 4_000_000;
+/** Most messages one POST may hold: a batch this long is ingested well within the API's 30 s (HCDL_MAX_BATCH_MESSAGES). */
+export const API_BATCH_MESSAGES = 1000;
+/** Messages of one batch ingested at once by the front door and the landing function (HCDL_SUBMIT_CONCURRENCY). */
+export const SUBMIT_CONCURRENCY = 8;
+/** Reads larger than this are answered with a presigned GET (a Lambda answer is at most 6 MB, base64). */
+export const LARGE_OBJECT_BYTES = 4_000_000;
+/** The API's integration timeout is 30 s: the front door stops before it. */
+const FRONT_DOOR_TIMEOUT_SECONDS = 29;
+
 export interface FrontDoorStackProps {
   config: InfraConfig;
   bundles: BundleSource;
@@ -57,10 +73,18 @@ export class FrontDoorStack extends LakeStack {
       roleName: this.globalName('front-door'),
       code: bundleAsset(this, 'front-door-code', props.bundles, LAMBDAS.frontDoor.bundle),
       handler: LAMBDAS.frontDoor.handler,
-      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, durable ingest)',
+      description: 'HCDL front door: POST /hl7v2/er7 (ABAC, limits, batches, dedup, durable ingest), POST /hl7v2/uploads',
       ...defaults,
-      // Rejected input is recorded with status error: its rows are mirrored for Athena.
-      environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true' },
+      timeout: FRONT_DOOR_TIMEOUT_SECONDS,
+      environment: {
+        ...defaults.environment,
+        // Rejected input is recorded with status error: its rows are mirrored for Athena.
+        [SETTINGS.catalogMirror.env]: 'true',
+        [SETTINGS.maxBodyBytes.env]: String(API_BODY_LIMIT_BYTES),
+        [SETTINGS.maxBatchMessages.env]: String(API_BATCH_MESSAGES),
+        [SETTINGS.submitConcurrency.env]: String(SUBMIT_CONCURRENCY),
+        [SETTINGS.uploadMaxBytes.env]: String(config.uploadMaxBytes),
+      },
       statements: [
         // The ingest use-case (ADR 0006): raw bytes of every message, put untagged and never
         // overwritten (no tagging right on raw/); input that is not HL7 also goes to the error
@@ -73,6 +97,9 @@ export class FrontDoorStack extends LakeStack {
         allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.CatalogMessages, ZonePrefix.CatalogErrors]), 'MirrorCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
         publishToHub(core.hubTopic.arn),
+        // Presigned upload forms are signed with this role: S3 authorizes the client's POST as
+        // this role's PutObject on upload/ (and the SSE-KMS data key as its kms use below).
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Upload]), 'SignUploads'),
         // SSE-KMS puts, the KMS-encrypted tables and topic.
         kmsUse(core.key.arn),
       ],
@@ -83,8 +110,10 @@ export class FrontDoorStack extends LakeStack {
       roleName: this.globalName('query-api'),
       code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
       handler: LAMBDAS.queryApi.handler,
-      description: 'HCDL reads: messages, raw, staging, lineage, errors, patients (ABAC on custom:read)',
+      description: 'HCDL reads: messages, raw, staging, lineage, errors, batches, patients (ABAC on custom:read)',
       ...this.lakeFunctionDefaults(core),
+      // Large raw and staging objects are answered with a presigned GET signed by this role (its GetObject).
+      environment: { ...defaults.environment, [SETTINGS.largeObjectBytes.env]: String(LARGE_OBJECT_BYTES) },
       statements: [
         ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
         catalogRead(core.catalogTable.arn),

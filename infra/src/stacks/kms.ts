@@ -38,8 +38,8 @@ const ACCOUNT_ACTIONS = [
 
 /**
  * The lake's customer-managed key (rotation on). A key policy's Resource is always "*"
- * (it means "this key"). Services may use it for this account only: SNS to deliver to the
- * encrypted queues, CloudWatch Logs to encrypt the log groups, CloudWatch alarms to publish to
+ * (it means "this key"). Services may use it for this account only: SNS and EventBridge to
+ * deliver to the encrypted queues, CloudWatch Logs to encrypt the log groups, CloudWatch alarms to publish to
  * the encrypted alarm topic, S3 server access logging to write into the encrypted log bucket,
  * and the stack's trail to encrypt its log files.
  */
@@ -60,6 +60,15 @@ export function createLakeKey(scope: Construct, props: LakeKeyProps): { key: Kms
         Sid: 'SnsDeliversToEncryptedQueues',
         Effect: 'Allow',
         Principal: { Service: 'sns.amazonaws.com' },
+        Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        Resource: '*',
+        Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },
+      },
+      {
+        // S3 events of the lake reach the encrypted landing queue through an EventBridge rule.
+        Sid: 'EventBridgeDeliversToEncryptedQueues',
+        Effect: 'Allow',
+        Principal: { Service: 'events.amazonaws.com' },
         Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         Resource: '*',
         Condition: { StringEquals: { 'aws:SourceAccount': props.accountId } },

@@ -19,6 +19,7 @@ import { ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { LakeStack } from './lake-stack';
 import { stagingWorkflowDefinition, TASK_TIMEOUT_SECONDS, WORKFLOW_TIMEOUT_SECONDS } from './staging-workflow';
+import { Sweeper } from './sweeper';
 
 export interface StagingStackProps {
   config: InfraConfig;
@@ -49,6 +50,7 @@ export class StagingStack extends LakeStack {
   readonly dlq: DeadLetterQueue;
   readonly stateMachine: SfnStateMachine;
   readonly pipe: PipesPipe;
+  readonly sweeper: Sweeper;
 
   constructor(scope: Construct, id: string, props: StagingStackProps) {
     super(scope, id, props.config);
@@ -108,6 +110,29 @@ export class StagingStack extends LakeStack {
 
     this.stateMachine = this.createStateMachine(name('staging'), config.logRetentionDays, core);
     this.pipe = this.createPipe(name('staging'), core);
+    this.sweeper = new Sweeper(this, 'sweeper', {
+      core,
+      code: bundleAsset(this, 'sweeper-code', props.bundles, LAMBDAS.sweeper.bundle),
+      functionName: name('sweeper'),
+      roleName: this.globalName('sweeper'),
+      schedulerRoleName: this.globalName('sweeper-schedule'),
+      scheduleName: name('sweep'),
+      deadLetterQueue: { url: this.dlq.queue.url, arn: this.dlq.queue.arn },
+      environment: defaults.environment,
+      env: config.env,
+      logRetentionDays: config.logRetentionDays,
+    });
+    // An `ingested` event SNS could not deliver to the staging queue (after its retries) is
+    // lost to staging: the sweep resumes its row, and this says it happened.
+    thresholdAlarm(this, 'hub-delivery-failures-alarm', {
+      alarmName: `${name('hub')}-delivery-failures`,
+      description: 'The hub could not deliver events to a subscription (the staging queue): the sweep resumes their messages.',
+      namespace: 'AWS/SNS',
+      metricName: 'NumberOfNotificationsFailed',
+      dimensions: { TopicName: core.hubTopic.name },
+      statistic: 'Sum',
+      threshold: 1,
+    });
   }
 
   /** One Express run per queued `ingested` event, started synchronously: a failed run leaves the event in the queue. */
@@ -182,6 +207,26 @@ export class StagingStack extends LakeStack {
       description: `${machineName} runs failed after retries (the event goes back to the staging queue, then its DLQ).`,
       namespace: 'AWS/States',
       metricName: 'ExecutionsFailed',
+      dimensions: { StateMachineArn: machine.arn },
+      statistic: 'Sum',
+      threshold: 1,
+    });
+    // A run cut short by its 300 s limit is not a failure to Step Functions, and its event goes
+    // back to the queue like one: seen here (the retry budget fits the limit, see staging-workflow.ts).
+    thresholdAlarm(this, 'workflow-timeouts-alarm', {
+      alarmName: `${machineName}-timed-out-runs`,
+      description: `${machineName} runs hit the workflow's time limit.`,
+      namespace: 'AWS/States',
+      metricName: 'ExecutionsTimedOut',
+      dimensions: { StateMachineArn: machine.arn },
+      statistic: 'Sum',
+      threshold: 1,
+    });
+    thresholdAlarm(this, 'workflow-throttles-alarm', {
+      alarmName: `${machineName}-throttled`,
+      description: `${machineName} starts were throttled (the pipe retries them).`,
+      namespace: 'AWS/States',
+      metricName: 'ExecutionThrottled',
       dimensions: { StateMachineArn: machine.arn },
       statistic: 'Sum',
       threshold: 1,

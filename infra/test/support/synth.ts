@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { App } from 'cdktf';
-import { buildStacks, StackName, type HcdlStacks } from '../../src/app';
+import { buildStacks, MLLP_STACK, StackName, type HcdlStacks } from '../../src/app';
 import { loadInfraConfig } from '../../src/env';
 import { FIXTURE_BUNDLES } from './fixtures';
 
@@ -15,7 +15,7 @@ export interface TfJson {
   [key: string]: unknown;
 }
 
-export type StackId = (typeof StackName)[keyof typeof StackName];
+export type StackId = (typeof StackName)[keyof typeof StackName] | typeof MLLP_STACK;
 
 export interface SynthResult {
   stacks: HcdlStacks;
@@ -31,16 +31,26 @@ export { FIXTURE_BUNDLES };
 /** Default test environment: dev in eu-west-1, local state. */
 export const TEST_ENV = { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1' } as const;
 
-/** Synthesizes every stack into a temp cdktf.out, as `pnpm synth` does, and reads the JSON back. */
-export function synthAll(environment: Record<string, string> = {}): SynthResult {
+/**
+ * Synthesizes every stack into a temp cdktf.out, as `pnpm synth` does, and reads the JSON back.
+ * `envFile`: the environment's file (infra/env/<name>.json) to synthesize with, instead of the repository's.
+ */
+export function synthAll(environment: Record<string, string> = {}, options: { envFile?: Record<string, unknown> } = {}): SynthResult {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'hcdl-infra-'));
   const app = new App({ outdir, stackTraces: false });
-  const config = loadInfraConfig({ environment: { ...TEST_ENV, ...environment } });
+  const vars = { ...TEST_ENV, ...environment };
+  let envDir: string | undefined;
+  if (options.envFile !== undefined) {
+    envDir = path.join(outdir, 'env');
+    mkdirSync(envDir);
+    writeFileSync(path.join(envDir, `${vars.HCDL_ENV}.json`), JSON.stringify(options.envFile));
+  }
+  const config = loadInfraConfig({ environment: vars, ...(envDir !== undefined ? { envDir } : {}) });
   const stacks = buildStacks(app, config, FIXTURE_BUNDLES);
   app.synth();
   const texts = {} as Record<StackId, string>;
   const json = {} as Record<StackId, TfJson>;
-  for (const id of Object.values(StackName)) {
+  for (const id of [...Object.values(StackName), ...(stacks.mllp !== undefined ? [MLLP_STACK] : [])] as StackId[]) {
     texts[id] = readFileSync(path.join(outdir, 'stacks', id, 'cdk.tf.json'), 'utf8');
     json[id] = JSON.parse(texts[id]) as TfJson;
   }

@@ -13,3 +13,8 @@ export * from './sns/sns-hub';
 export * from './loader/index';
 export * from './catalog-mirror/index';
 export * from './api-gateway/http';
+export * from './s3/s3-upload-signer';
+export * from './s3/s3-download-signer';
+export * from './sqs/dead-letter-queue';
+export * from './sqs/redrive';
+export * from './landing/s3-events';

@@ -95,7 +95,7 @@ describe('Lambda bundles import only the SDK clients they use', () => {
     expect(sdkImports('core-writer')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/client-sns', '@aws-sdk/lib-dynamodb']);
   });
 
-  it('query-api (reads only) leaves SNS and Step Functions out', () => {
-    expect(sdkImports('query-api')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb']);
+  it('query-api (reads only) leaves SNS and Step Functions out; it presigns GETs, never uploads', () => {
+    expect(sdkImports('query-api')).toEqual(['@aws-sdk/client-dynamodb', '@aws-sdk/client-s3', '@aws-sdk/lib-dynamodb', '@aws-sdk/s3-request-presigner']);
   });
 });

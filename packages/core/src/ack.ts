@@ -67,6 +67,8 @@ export function ackFor(outcome: SubmitOutcome, transport: AckTransport, header?:
       return build(header, 'AR', `the message exceeds ${outcome.limit} bytes`);
     case 'empty-batch':
       return build(header, 'AR', 'the batch envelope holds no message');
+    case 'too-many-messages':
+      return build(header, 'AR', `the batch holds ${outcome.count} messages, more than ${outcome.limit} per request`);
     case 'unauthorized':
       return build(header, 'AR', 'a valid bearer token is required');
     case 'forbidden':

@@ -9,6 +9,11 @@ export const Charset = {
   Windows1252: 'windows-1252',
   Latin9: 'iso-8859-15',
   Ascii: 'ascii',
+  /** The wide encodings, used only when the bytes start with their byte order mark (wide.ts). */
+  Utf16le: 'utf-16le',
+  Utf16be: 'utf-16be',
+  Utf32le: 'utf-32le',
+  Utf32be: 'utf-32be',
 } as const;
 export type Charset = (typeof Charset)[keyof typeof Charset];
 
@@ -66,18 +71,47 @@ export interface DecodeResult {
   fellBack: boolean;
 }
 
+/** The bytes as UTF-8 text, or undefined when they are not valid UTF-8 (a BOM is kept as U+FEFF). */
+export function decodeUtf8(bytes: Uint8Array): string | undefined {
+  utf8Strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+  try {
+    return utf8Strict.decode(bytes);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Decodes bytes with a charset; UTF-8 and ASCII fall back to Windows-1252 on invalid bytes. */
 export function decodeBytes(bytes: Uint8Array, charset: Charset): DecodeResult {
   if (charset === Charset.Utf8 || charset === Charset.Ascii) {
-    utf8Strict ??= new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-    try {
-      return { text: utf8Strict.decode(bytes), charset, fellBack: false };
-    } catch {
-      return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
-    }
+    const text = decodeUtf8(bytes);
+    if (text !== undefined) return { text, charset, fellBack: false };
+    return { text: decodeWindows1252(bytes), charset: Charset.Windows1252, fellBack: true };
   }
   if (charset === Charset.Windows1252) return { text: decodeWindows1252(bytes), charset, fellBack: false };
+  if (charset === Charset.Utf32le || charset === Charset.Utf32be) return { text: decodeUtf32(bytes, charset === Charset.Utf32le), charset, fellBack: false };
   return { text: decoder(charset).decode(bytes), charset, fellBack: false };
+}
+
+/**
+ * UTF-32 (TextDecoder has no UTF-32): four bytes per code point; a value that is not a
+ * Unicode scalar value, or a last incomplete unit, gives U+FFFD as the WHATWG decoders do.
+ */
+function decodeUtf32(bytes: Uint8Array, littleEndian: boolean): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const units = Math.floor(bytes.length / 4);
+  let out = '';
+  const batch: number[] = [];
+  for (let i = 0; i < units; i++) {
+    const cp = view.getUint32(i * 4, littleEndian);
+    batch.push(cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ? 0xfffd : cp);
+    if (batch.length === 4096) {
+      out += String.fromCodePoint(...batch);
+      batch.length = 0;
+    }
+  }
+  if (bytes.length % 4 !== 0) batch.push(0xfffd);
+  return out + String.fromCodePoint(...batch);
 }
 
 /** Windows-1252 0x80-0x9F; the five unassigned codes stay C1 controls, as in the WHATWG table. */

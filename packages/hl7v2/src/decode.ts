@@ -1,115 +1,66 @@
-import { bytesAsLatin1, Charset, charsetOf, decodeBytes } from './charset';
-import { encodingRoles } from './delimiters';
-import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
-import { decodeEscapes } from './escape';
+/**
+ * Decoding of message bytes per MSH-18 (docs/hl7v2-parsing.md, *Character sets*): the
+ * general way is decode-probe.ts; valid UTF-8 naming UTF-8 (nearly all traffic) is decoded
+ * once, here.
+ */
+import { Charset, charsetOf, decodeUtf8 } from './charset';
+import { decodeProbing, PROBE_LIMIT, probeLength, unknownCharset, type DecodedInput } from './decode-probe';
+import { findMsh18 } from './msh18';
+import { decodeWide, wideEncoding } from './wide';
 
-export interface DecodedInput {
-  text: string;
-  charset: Charset;
-  diagnostics: Diagnostic[];
-}
-
-/** Finds MSH-18 (first repetition, first component) in text; undefined when not sent. */
-export function findMsh18(text: string): { value: string | undefined; line: number } {
-  let at = text.startsWith('MSH') ? 0 : -1;
-  if (at < 0) {
-    const re = /[\r\n\u000b\ufeff]MSH/g;
-    const m = re.exec(text);
-    if (m === null) return { value: undefined, line: 1 };
-    at = m.index + 1;
-  }
-  let line = 1;
-  for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10 || (text.charCodeAt(i) === 13 && text.charCodeAt(i + 1) !== 10)) line++;
-  const fs = text.charAt(at + 3);
-  if (fs === '') return { value: undefined, line };
-  // One pass to the end of the MSH line (the first CR or LF; the rest of the text may be
-  // long), noting where the parts split at the field separator start and end: part 0 is
-  // 'MSH', part 1 MSH-2, so MSH-n is part n - 1 and MSH-18 is part 17.
-  const fsCode = fs.charCodeAt(0);
-  const len = text.length;
-  let parts = 1;
-  let encFrom = -1;
-  let encTo = -1;
-  let from17 = -1;
-  let to17 = -1;
-  let end = at;
-  for (; end < len; end++) {
-    const c = text.charCodeAt(end);
-    if (c === 13 || c === 10) break;
-    if (c !== fsCode) continue;
-    if (parts === 1) encFrom = end + 1;
-    else if (parts === 2) encTo = end;
-    else if (parts === 17) from17 = end + 1;
-    else if (parts === 18) to17 = end;
-    parts++;
-  }
-  if (from17 < 0) return { value: undefined, line };
-  const v = text.slice(from17, to17 < 0 ? end : to17);
-  const enc = text.slice(encFrom, encTo < 0 ? end : encTo);
-  let first = v;
-  if (enc !== '') {
-    const roles = encodingRoles(enc);
-    for (const sep of [roles.repetition, roles.component]) if (sep !== '' && first.includes(sep)) first = first.slice(0, first.indexOf(sep));
-    // A name holding one of the message's separators (8859/1 with '/' as a separator) is sent escaped.
-    if (roles.escape !== '' && first.includes(roles.escape))
-      first = decodeEscapes(first, { field: fs, ...roles, encodingCharacters: enc }, Charset.Ascii).value;
-  }
-  return { value: first === '' ? undefined : first, line };
-}
-
-const PROBE_LIMIT = 65536;
+export type { DecodedInput } from './decode-probe';
+export { findMsh18 } from './msh18';
 
 /**
- * How many bytes the latin-1 probe needs: up to the end of the first MSH line (an `MSH` at
- * the start or after CR, LF or 0x0B, as findMsh18 looks for it), at most PROBE_LIMIT. Without
- * an MSH in that range, the whole range.
+ * True when the bytes up to the end of the first MSH line are ASCII and that line ends within
+ * the probe's reach (so the probe would have read all of it). Messages start with MSH: then
+ * one pass over the MSH line.
  */
-function probeLength(bytes: Uint8Array): number {
-  const end = Math.min(bytes.length, PROBE_LIMIT);
-  for (let i = 0; i + 2 < end; i++) {
-    if (bytes[i] !== 0x4d || bytes[i + 1] !== 0x53 || bytes[i + 2] !== 0x48) continue;
-    const p = i === 0 ? 0x0d : bytes[i - 1];
-    if (p !== 0x0d && p !== 0x0a && p !== 0x0b) continue;
-    for (let j = i + 3; j < end; j++) if (bytes[j] === 0x0d || bytes[j] === 0x0a) return j + 1;
-    return end;
+function asciiToMshLineEnd(body: Uint8Array): boolean {
+  if (body[0] === 0x4d && body[1] === 0x53 && body[2] === 0x48) {
+    const limit = Math.min(body.length, PROBE_LIMIT);
+    let i = 3;
+    for (; i < limit; i++) {
+      const c = body[i] as number;
+      if (c > 0x7f) return false;
+      if (c === 0x0d || c === 0x0a) return true;
+    }
+    return i < PROBE_LIMIT;
   }
-  return end;
+  const end = probeLength(body);
+  if (end >= PROBE_LIMIT && body.length > PROBE_LIMIT) return false;
+  for (let i = 0; i < end; i++) if ((body[i] as number) > 0x7f) return false;
+  return true;
+}
+
+/**
+ * The common case in one decoding: bytes that are valid UTF-8 and whose MSH-18 names UTF-8,
+ * ASCII, nothing, or a name not known. MSH-18 is read from the decoded text, which holds the
+ * same characters the latin-1 probe would up to the end of the MSH line; undefined (the probe
+ * is needed) when the bytes are not UTF-8, MSH-18 names another character set, the text up to
+ * the end of the first MSH line is not ASCII, or that line does not end within the probe's reach.
+ */
+function decodeUtf8First(body: Uint8Array): DecodedInput | undefined {
+  // Up to the end of the MSH line the text must be ASCII: the separators MSH-18 is cut with
+  // are read from there, and in the latin-1 probe a non-ASCII character is several.
+  if (!asciiToMshLineEnd(body)) return undefined;
+  const text = decodeUtf8(body);
+  if (text === undefined) return undefined;
+  const msh18 = findMsh18(text, false);
+  const charset = charsetOf(msh18.value);
+  if (charset === undefined) return { text, charset: Charset.Utf8, diagnostics: [unknownCharset(msh18)] };
+  if (charset !== Charset.Utf8 && charset !== Charset.Ascii) return undefined;
+  return { text, charset, diagnostics: [] };
 }
 
 /** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */
 export function decodeInput(input: string | Uint8Array): DecodedInput {
-  const diagnostics: Diagnostic[] = [];
-  // In the latin-1 probe a UTF-8 BOM reads as 'ï»¿' and would hide an MSH on the first line.
-  const bom = typeof input !== 'string' && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
-  let probe: string;
-  if (typeof input === 'string') probe = input;
-  else {
-    const body = bom ? input.subarray(3) : input;
-    probe = bytesAsLatin1(body, probeLength(body));
+  if (typeof input !== 'string') {
+    const wide = wideEncoding(input);
+    if (wide !== undefined) return decodeWide(input, wide);
+    const bom = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
+    const fast = decodeUtf8First(bom ? input.subarray(3) : input);
+    if (fast !== undefined) return fast;
   }
-  const msh18 = findMsh18(probe);
-  let charset = charsetOf(msh18.value);
-  if (charset === undefined) {
-    diagnostics.push(
-      diagnostic(ParseCode.UnknownCharset, 'warning', `MSH-18 character set '${msh18.value}' is not known; UTF-8 is used`, {
-        line: msh18.line,
-        segment: 'MSH',
-        field: 18,
-      }),
-    );
-    charset = Charset.Utf8;
-  }
-  if (typeof input === 'string') return { text: input, charset, diagnostics };
-  // The BOM is never data: dropped before decoding, whatever MSH-18 names (8859/15 included).
-  const out = decodeBytes(bom ? input.subarray(3) : input, charset);
-  if (out.fellBack) {
-    diagnostics.push(
-      diagnostic(ParseCode.CharsetFallback, 'warning', 'the bytes are not valid UTF-8; decoded as Windows-1252', {
-        line: msh18.line,
-        segment: 'MSH',
-        field: 18,
-      }),
-    );
-  }
-  return { text: out.text, charset: out.charset, diagnostics };
+  return decodeProbing(input);
 }

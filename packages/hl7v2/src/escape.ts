@@ -1,3 +1,4 @@
+import { canonical, FORMATTING, readBackslash } from './backslash';
 import { Charset, decodeBytes } from './charset';
 import type { Delimiters } from './delimiters';
 
@@ -9,11 +10,24 @@ import type { Delimiters } from './delimiters';
  * - formatting and character-set commands (`\.br\`, `\.sp\`, `\.in\`, `\.ti\`, `\.sk\`,
  *   `\.ce\`, `\.fi\`, `\.nf\`, `\H\`, `\N\`, `\Zxxx\`, `\Cxxyy\`, `\Mxxyyzz\`) are kept in the
  *   decoded value verbatim, written with a backslash whatever the message's escape character;
+ *   a backslash that is data is written doubled where it would read as one (backslash.ts);
  * - anything else (unknown or unterminated) is kept literally and reported as BAD_ESCAPE.
  * The message's escape character is given as `d.escape` ('' when the sender declared none).
  */
-const FORMATTING = /^(?:\.(?:br|sp|in|ti|sk|ce|fi|nf)[+-]?\d*|H|N|Z.*|C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{4,6})$/;
 const HEX = /^X(?:[0-9A-Fa-f]{2})+$/;
+
+/**
+ * Pieces of a long value kept in flat chunks (a value of a million escapes is hostile input):
+ * every CHUNK pieces the text so far is flattened and kept, and the chunks are joined once,
+ * so the rope never holds more than CHUNK pieces (see schema/text-chunks.ts for why).
+ */
+const CHUNK = 1024;
+
+function joinChunks(chunks: string[] | undefined, out: string): string {
+  if (chunks === undefined) return out;
+  chunks.push(out);
+  return chunks.join('');
+}
 
 export interface DecodeOutcome {
   value: string;
@@ -49,17 +63,35 @@ export interface LeafDecodeOutcome extends DecodeOutcome {
 /** decodeEscapes for the parser: also tells whether only basic escapes were used. */
 export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset): LeafDecodeOutcome {
   const esc = d.escape;
-  if (esc === '') return { value: text, badAt: -1, basic: true, changed: false };
+  // A backslash sent as data (it is not the escape character) may need writing doubled.
+  let data = esc !== '\\' && text.includes('\\');
+  if (esc === '') {
+    const value = data ? canonical(text, undefined) : text;
+    return { value, badAt: -1, basic: value === text, changed: value !== text };
+  }
   let out = '';
+  let chunks: string[] | undefined;
+  /** Length of the text in `chunks`, and where the commands written so far start. */
+  let base = 0;
+  let commands: number[] | undefined;
+  let pieces = 0;
   let from = 0;
   let badAt = -1;
   let basic = true;
   let changed = false;
   let i = text.indexOf(esc);
   while (i >= 0) {
+    if (++pieces % CHUNK === 0) {
+      // Reading a character flattens the rope (V8).
+      out.charCodeAt(0);
+      (chunks ??= []).push(out);
+      base += out.length;
+      out = '';
+    }
     const close = text.indexOf(esc, i + 1);
     if (close < 0) {
       if (badAt < 0) badAt = i;
+      if (esc === '\\') data = true;
       break;
     }
     const body = text.slice(i + 1, close);
@@ -89,43 +121,85 @@ export function decodeLeafEscapes(text: string, d: Delimiters, charset: Charset)
         basic = false;
         if (body !== 'X0D' && body !== 'X0A') changed = true;
         if (HEX.test(body)) rep = decodeBytes(hexBytes(body.slice(1)), charset).text;
-        else if (FORMATTING.test(body)) rep = `\\${body}\\`;
+        else if (FORMATTING.test(body)) {
+          (commands ??= []).push(base + out.length + (i - from));
+          rep = `\\${body}\\`;
+          out += text.slice(from, i) + rep;
+          from = close + 1;
+          i = text.indexOf(esc, from);
+          continue;
+        }
     }
     if (rep === undefined || rep === '') {
       // Unknown sequence: keep the escape character literally and go on after it.
       if (badAt < 0) badAt = i;
+      if (esc === '\\') data = true;
       out += text.slice(from, i + 1);
       from = i + 1;
       i = text.indexOf(esc, i + 1);
       continue;
     }
+    if (!data && rep.includes('\\')) data = true;
     out += text.slice(from, i) + rep;
     from = close + 1;
     i = text.indexOf(esc, from);
   }
-  return { value: from === 0 ? text : out + text.slice(from), badAt, basic: basic && badAt < 0, changed: changed || badAt >= 0 };
+  const decoded = from === 0 ? text : joinChunks(chunks, out + text.slice(from));
+  const value = data ? canonical(decoded, commands) : decoded;
+  const same = value === decoded;
+  return { value, badAt, basic: basic && badAt < 0 && same, changed: changed || badAt >= 0 || !same };
 }
 
 /**
  * Escapes a decoded value for the message's separators (the inverse of the five basic
  * escapes); CR and LF become \X0D\ and \X0A\ so a value can never end a segment. The v2.7
  * truncation character is not escaped: senders of earlier versions that declare one in MSH-2
- * still send it as data. Without an escape character (MSH-2 `^~&`) nothing can be escaped.
+ * still send it as data. Backslashes are read by the rule of backslash.ts: a formatting
+ * command is written with the message's escape character, a data backslash as the data it is.
+ * Without an escape character (MSH-2 `^~&`) nothing can be escaped (nor a command written).
  */
 export function encodeEscapes(value: string, d: Delimiters): string {
   const esc = d.escape;
-  if (esc === '') return value;
+  if (esc === '' && !value.includes('\\')) return value;
   // Char codes (-1 for a separator the sender did not declare): one number compare per test.
-  const e = esc.charCodeAt(0);
+  const e = esc === '' ? -1 : esc.charCodeAt(0);
   const f = d.field === '' ? -1 : d.field.charCodeAt(0);
   const c = d.component === '' ? -1 : d.component.charCodeAt(0);
   const s = d.subcomponent === '' ? -1 : d.subcomponent.charCodeAt(0);
   const r = d.repetition === '' ? -1 : d.repetition.charCodeAt(0);
   let out = '';
+  let chunks: string[] | undefined;
+  let pieces = 0;
   let from = 0;
   for (let i = 0; i < value.length; i++) {
     const ch = value.charCodeAt(i);
     let rep: string | undefined;
+    let next = i + 1;
+    if (ch === 0x5c) {
+      const read = readBackslash(value, i);
+      if (read.command) {
+        // A formatting command, written with the message's escape character (as it came).
+        const written = esc === '' ? value.slice(i, read.next) : esc + value.slice(i + 1, read.next - 1) + esc;
+        out += value.slice(from, i) + written;
+        from = read.next;
+        i = read.next - 1;
+        continue;
+      }
+      // One data backslash, written doubled or not: the character 0x5c from here on.
+      next = read.next;
+      if (next === i + 2 && ch !== e && ch !== f && ch !== c && ch !== s && ch !== r) {
+        // Plain data where the backslash needs no escape: sent once.
+        out += `${value.slice(from, i)}\\`;
+        from = next;
+        i = next - 1;
+        continue;
+      }
+    }
+    if (esc === '') {
+      // Nothing can be escaped: only doubled data backslashes were written once (above).
+      i = next - 1;
+      continue;
+    }
     if (ch === e) rep = 'E';
     else if (ch === f) rep = 'F';
     else if (ch === c) rep = 'S';
@@ -135,9 +209,15 @@ export function encodeEscapes(value: string, d: Delimiters): string {
     else if (ch === 0x0d) rep = 'X0D';
     else if (ch === 0x0a) rep = 'X0A';
     if (rep !== undefined) {
+      if (++pieces % CHUNK === 0) {
+        out.charCodeAt(0);
+        (chunks ??= []).push(out);
+        out = '';
+      }
       out += value.slice(from, i) + esc + rep + esc;
-      from = i + 1;
+      from = next;
     }
+    i = next - 1;
   }
-  return from === 0 ? value : out + value.slice(from);
+  return from === 0 ? value : joinChunks(chunks, out + value.slice(from));
 }

@@ -9,7 +9,7 @@
  */
 export interface Line {
   text: string;
-  /** 1-based line number in the input. */
+  /** 1-based line number in the input, blank lines not counted (see LineTable.line). */
   line: number;
 }
 
@@ -17,8 +17,10 @@ const isFraming = (c: number): boolean => c === 0xfeff || c === 0x0b || c === 0x
 
 /**
  * The non-blank lines of a text as offsets into it (no line is sliced): line i is
- * `text.slice(start[i], end[i])`, framing bytes already trimmed, at 1-based input line
- * `line[i]`. The parser reads segments straight from `text` with these offsets.
+ * `text.slice(start[i], end[i])`, framing bytes already trimmed, and is line `line[i]` of the
+ * text. Line numbers do not count blank lines (`line[i]` is i + 1), so a message numbers its
+ * lines the same whether it comes with blank lines, normalized, or cut from a file by
+ * splitMessages; the parser reads segments straight from `text` with these offsets.
  */
 export interface LineTable {
   readonly text: string;
@@ -50,7 +52,6 @@ export function scanLines(s: string): LineTable {
   const lines: number[] = [];
   const len = s.length;
   let start = 0;
-  let lineNo = 1;
   let cr = s.indexOf('\r');
   let lf = s.indexOf('\n');
   while (start <= len) {
@@ -75,9 +76,8 @@ export function scanLines(s: string): LineTable {
     if (from < to && !isBlankRange(s, from, to)) {
       starts.push(from);
       ends.push(to);
-      lines.push(lineNo);
+      lines.push(starts.length);
     }
-    lineNo++;
     start = next;
   }
   return { text: s, count: starts.length, start: starts, end: ends, line: lines, surrogates: SURROGATE.test(s) };
@@ -95,7 +95,7 @@ export function tableLines(t: LineTable): Line[] {
   return out;
 }
 
-/** Splits text into non-blank lines with their 1-based input line numbers. */
+/** Splits text into non-blank lines with their 1-based line numbers (blank lines not counted). */
 export function splitLines(s: string): Line[] {
   return tableLines(scanLines(s));
 }
@@ -139,8 +139,10 @@ export function isMshLine(text: string): boolean {
 }
 export const isEnvelopeId = (id: string): boolean => id === 'FHS' || id === 'BHS' || id === 'BTS' || id === 'FTS';
 
+/** The lines joined by CR, with a trailing CR; one flat string (a message may have a million lines). */
 export const joinLines = (lines: readonly Line[]): string => {
-  let out = '';
-  for (const l of lines) out += `${l.text}\r`;
-  return out;
+  const texts = new Array<string>(lines.length + 1);
+  for (let i = 0; i < lines.length; i++) texts[i] = (lines[i] as Line).text;
+  texts[lines.length] = '';
+  return texts.join('\r');
 };

@@ -1,6 +1,7 @@
 import type { Charset } from './charset';
 import { decodeInput } from './decode';
 import { readDelimiters } from './delimiters';
+import { addDiagnostic, countDropped, finishDiagnostics, isFull } from './diagnostic-list';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { FatalCode, Hl7FatalError, Hl7StrictError } from './errors';
 import { headerOf, type MessageHeader } from './header';
@@ -42,12 +43,15 @@ function noMsh(lines: readonly Line[]): Hl7FatalError {
 /**
  * Parses the message that starts at line `start` of the table (an MSH line) up to the next
  * MSH or envelope segment. Returns the message and the index of the first line after it.
+ * Its lines are numbered from the table's first line, or from its MSH line (line 1) when
+ * `fromMsh` is set (a message of a file).
  */
-export function parseLines(t: LineTable, start: number, charset: Charset, diagnostics: Diagnostic[]): { message: Message; next: number } {
+export function parseLines(t: LineTable, start: number, charset: Charset, diagnostics: Diagnostic[], fromMsh = false): { message: Message; next: number } {
   const text = t.text;
   const mshFrom = t.start[start] as number;
   const mshTo = t.end[start] as number;
-  const mshLine = t.line[start] as number;
+  const base = fromMsh ? start : 0;
+  const mshLine = (t.line[start] as number) - base;
   const d = readDelimiters(text.slice(mshFrom, mshTo), mshLine, diagnostics);
   const ctx = segmentContext(d, charset, diagnostics, t.surrogates);
   const segments: Segment[] = [parseSegment(text, mshLine, NO_SEGMENTS, ctx, mshFrom, mshTo)];
@@ -57,7 +61,7 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
   for (; i < t.count; i++) {
     const from = t.start[i] as number;
     const to = t.end[i] as number;
-    const line = t.line[i] as number;
+    const line = (t.line[i] as number) - base;
     if (isMshAt(text, from, to)) break;
     if (isSegmentAt(text, from, to, fs)) {
       const a = text.charCodeAt(from);
@@ -69,9 +73,11 @@ export function parseLines(t: LineTable, start: number, charset: Charset, diagno
       segments.push(parseSegment(text, line, segments, ctx, from, to));
     } else {
       extra.push({ line, text: text.slice(from, to), afterSegments: segments.length });
-      diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
+      if (isFull(diagnostics)) countDropped(diagnostics, 'warning', line);
+      else diagnostics.push(diagnostic(ParseCode.NonSegmentLine, 'warning', 'line is not a segment (continuation or free text); kept as sent', { line }));
     }
   }
+  finishDiagnostics(diagnostics);
   const first = segments[0] as Segment;
   const header: MessageHeader = headerOf(first, d);
   return { message: new Message(segments, d, header, diagnostics, extra), next: i };
@@ -98,9 +104,11 @@ export function parseMessage(input: string | Uint8Array, options: ParseOptions =
   }
   const { message, next } = parseLines(t, start, decoded.charset, diagnostics);
   if (next < t.count) {
-    diagnostics.push(
+    addDiagnostic(
+      diagnostics,
       diagnostic(ParseCode.MultipleMessages, 'warning', 'the input holds more than one message; only the first was parsed', { line: t.line[next] as number }),
     );
+    finishDiagnostics(diagnostics);
   }
   if (options.strict && diagnostics.length > 0) throw new Hl7StrictError(diagnostics);
   return message;

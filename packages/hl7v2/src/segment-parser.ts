@@ -1,8 +1,11 @@
 import type { Charset } from './charset';
 import type { Delimiters } from './delimiters';
+import { countDropped, isFull } from './diagnostic-list';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { decodeLeafEscapes, type LeafDecodeOutcome } from './escape';
 import { Segment, type ComponentValue, type FieldValue, type LeafValue, type RepetitionValue } from './model';
+import { SegmentRepetitions } from './repetitions';
+import { segmentIdAt } from './segment-id';
 import { encodeField } from './serialize';
 
 /** Parsing context of one message: separators as char codes, charset, diagnostics sink. */
@@ -24,6 +27,10 @@ export interface SegmentContext {
   distinct: boolean;
   /** The text holds surrogate code units (LineTable.surrogates): no segment is JSON-safe. */
   surrogates: boolean;
+  /** Repetition numbers of the segments before, made when a finding first needs one. */
+  repetitions: SegmentRepetitions | undefined;
+  /** The segment list `repetitions` counts. */
+  repetitionsOf: readonly Segment[] | undefined;
 }
 
 const SEPARATOR = 1;
@@ -46,6 +53,9 @@ function classTable(fs: number, rs: number, cs: number, ss: number, es: number):
     t[0x5c] = JSON_UNSAFE;
     // A separator wins over the escape character when a sender declares the same one twice.
     if (es >= 0) t[es] = ESCAPE;
+    // A backslash that is not the escape character is data that may need writing doubled
+    // (backslash.ts): its value takes the escape decoding path.
+    if (es !== 0x5c) t[0x5c] = ESCAPE;
     for (const c of [fs, rs, cs, ss]) if (c >= 0) t[c] = SEPARATOR;
     if (tables.size >= 64) tables.clear();
     tables.set(key, t);
@@ -79,7 +89,7 @@ export function segmentContext(d: Delimiters, charset: Charset, diagnostics: Dia
     const declared = [fs, rs, cs, ss, es].filter((c) => c >= 0);
     last = { fs, rs, cs, ss, es, cls: classTable(fs, rs, cs, ss, es), distinct: new Set(declared).size === declared.length };
   }
-  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: last.cls, distinct: last.distinct, surrogates };
+  return { d, charset, diagnostics, fs, rs, cs, ss, es, cls: last.cls, distinct: last.distinct, surrogates, repetitions: undefined, repetitionsOf: undefined };
 }
 
 const isHeader = (id: string): boolean => id === 'MSH' || id === 'FHS' || id === 'BHS';
@@ -119,16 +129,27 @@ function grow<T>(s: T[]): T[] {
   return s.concat(s);
 }
 
+/** Stacks longer than this (grown by a hostile field) are let go after their segment. */
+const KEPT_STACK = 4096;
+
+/** Gives back the memory of stacks a huge field grew, so it is not held for the process's life. */
+function shrinkStacks(): void {
+  if (subStack.length > KEPT_STACK) subStack = new Array<LeafValue>(64).fill('');
+  if (compStack.length > KEPT_STACK) compStack = new Array<ComponentValue>(64).fill('');
+  if (repStack.length > KEPT_STACK) repStack = new Array<RepetitionValue>(64).fill([]);
+}
+
 /**
  * Parses one segment line, `text` from `from` (default 0) to `to` (default its length), in a
  * single pass: a class table finds every separator with one load per character, every leaf
  * is sliced once, escapes are decoded only in leaves that contain the escape character, and
  * every repetition, component and subcomponent array is allocated once at its final size.
  * `prior` holds the segments of the message before this one: the segment's repetition number
- * (for a diagnostic's location) is counted from it only when a diagnostic is reported.
+ * (for a diagnostic's location) is counted from it only when a diagnostic is reported, once
+ * per segment for the whole message (ctx.repetitions).
  */
 export function parseSegment(text: string, line: number, prior: readonly Segment[], ctx: SegmentContext, from = 0, to = text.length): Segment {
-  const id = text.slice(from, from + 3);
+  const id = segmentIdAt(text, from);
   const fields: (FieldValue | undefined)[] = [undefined];
   let originals: (string | undefined)[] | undefined;
   let start = from + 4;
@@ -249,6 +270,7 @@ export function parseSegment(text: string, line: number, prior: readonly Segment
     plain = true;
     fieldStart = i + 1;
   }
+  shrinkStacks();
   return new Segment(id, line, fields, originals, text, from, to, unsafe === 0 && !ctx.surrogates);
 }
 
@@ -268,9 +290,13 @@ function decodeLeaf(
   subcomponent: number,
 ): LeafDecodeOutcome {
   const out = decodeLeafEscapes(text.slice(from, to), ctx.d, ctx.charset);
-  if (out.badAt >= 0) {
-    let segmentRepetition = 1;
-    for (const s of prior) if (s.id === segment) segmentRepetition++;
+  if (out.badAt >= 0 && isFull(ctx.diagnostics)) countDropped(ctx.diagnostics, 'warning', line);
+  else if (out.badAt >= 0) {
+    if (ctx.repetitionsOf !== prior) {
+      ctx.repetitions = new SegmentRepetitions(prior);
+      ctx.repetitionsOf = prior;
+    }
+    const segmentRepetition = (ctx.repetitions as SegmentRepetitions).next(segment);
     ctx.diagnostics.push(
       diagnostic(ParseCode.BadEscape, 'warning', 'malformed or unknown escape sequence kept as sent', {
         line,

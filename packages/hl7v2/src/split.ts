@@ -1,4 +1,5 @@
 import { decodeInput } from './decode';
+import { addDiagnostic, countDropped, finishDiagnostics, isFull } from './diagnostic-list';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { Hl7FatalError } from './errors';
 import { isEnvelopeId, isMshLine, isSegmentLine, joinLines, scanLines, splitLines, tableLines, type Line } from './lines';
@@ -10,7 +11,7 @@ export interface MessageChunk {
   text: string;
   /** 1-based position of the message in the input. */
   index: number;
-  /** 1-based input line of its MSH segment. */
+  /** 1-based line of its MSH segment in the input (blank lines not counted). */
   line: number;
 }
 
@@ -74,7 +75,9 @@ export function splitMessages(input: string | Uint8Array): SplitResult {
     if (current !== undefined) current.push(l);
     else {
       result.parts.push({ kind: 'other', text: l.text, line: l.line });
-      if (isSegmentLine(l.text, fs)) {
+      const segment = isSegmentLine(l.text, fs);
+      if (isFull(result.diagnostics)) countDropped(result.diagnostics, segment ? 'error' : 'warning', l.line);
+      else if (segment) {
         // A segment with no MSH before it: the file is not a well-formed batch.
         const id = l.text.slice(0, 3);
         result.diagnostics.push(
@@ -86,10 +89,12 @@ export function splitMessages(input: string | Uint8Array): SplitResult {
     }
   }
   flush();
+  finishDiagnostics(result.diagnostics);
   if (result.messages.length === 0) {
     // An envelope with no message (FHS/BHS/BTS/FTS only) is a valid, empty batch.
     if (result.parts.some((p) => p.kind === 'envelope')) {
-      result.diagnostics.push(diagnostic('EMPTY_BATCH', 'warning', 'the batch envelope holds no message', { line: (lines[0] as Line).line }));
+      addDiagnostic(result.diagnostics, diagnostic('EMPTY_BATCH', 'warning', 'the batch envelope holds no message', { line: (lines[0] as Line).line }));
+      finishDiagnostics(result.diagnostics);
       return result;
     }
     throw noMsh(lines);
@@ -115,9 +120,10 @@ export function* iterateMessages(input: string | Uint8Array): Generator<Message 
   let seen = false;
   while (i < t.count) {
     seen = true;
-    const diagnostics = [...decoded.diagnostics];
+    // The decoding findings are about MSH-18, on the message's MSH line: its line 1.
+    const diagnostics = decoded.diagnostics.map((d) => (d.line === 1 ? d : { ...d, line: 1 }));
     try {
-      const { message, next } = parseLines(t, i, decoded.charset, diagnostics);
+      const { message, next } = parseLines(t, i, decoded.charset, diagnostics, true);
       i = nextMshLine(t, next);
       yield message;
     } catch (err) {
@@ -129,51 +135,104 @@ export function* iterateMessages(input: string | Uint8Array): Generator<Message 
   if (!seen) throw noMsh(tableLines(t));
 }
 
-const MSH = [0x4d, 0x53, 0x48];
+/**
+ * Bytes received but not yet cut into messages, kept as the chunks they came in: they are
+ * copied once, when a message is cut off, however many chunks a long message spans.
+ */
+class PendingBytes {
+  #parts: Uint8Array[] = [];
+  #starts: number[] = [];
+  length = 0;
 
-/** Index of the next byte that starts an MSH line at or after `from` (line start = after CR/LF/0x0B). */
-function nextMshStart(buf: Uint8Array, from: number): number {
+  push(bytes: Uint8Array): void {
+    if (bytes.length === 0) return;
+    this.#parts.push(bytes);
+    this.#starts.push(this.length);
+    this.length += bytes.length;
+  }
+
+  /** Index of the part that holds byte i (searched from the end: the bytes asked about are recent). */
+  #partOf(i: number): number {
+    let p = this.#parts.length - 1;
+    while (p > 0 && (this.#starts[p] as number) > i) p--;
+    return p;
+  }
+
+  at(i: number): number {
+    const p = this.#partOf(i);
+    return (this.#parts[p] as Uint8Array)[i - (this.#starts[p] as number)] as number;
+  }
+
+  /** Position of the next 'M' at or after `from`, -1 when none. */
+  nextM(from: number): number {
+    for (let p = this.#partOf(from); p < this.#parts.length; p++) {
+      const part = this.#parts[p] as Uint8Array;
+      const start = this.#starts[p] as number;
+      const m = part.indexOf(0x4d, Math.max(0, from - start));
+      if (m >= 0) return start + m;
+    }
+    return -1;
+  }
+
+  /** The bytes before `at`, taken off the front (one copy, or none when they lie in one chunk). */
+  take(at: number): Uint8Array {
+    if (at === 0) return new Uint8Array(0);
+    const p = this.#partOf(at - 1);
+    const head = p === 0 ? (this.#parts[0] as Uint8Array).subarray(0, at) : new Uint8Array(at);
+    if (p > 0) for (let k = 0; k <= p; k++) head.set((this.#parts[k] as Uint8Array).subarray(0, at - (this.#starts[k] as number)), this.#starts[k] as number);
+    const last = this.#parts[p] as Uint8Array;
+    const rest = last.subarray(at - (this.#starts[p] as number));
+    this.#parts = rest.length > 0 ? [rest, ...this.#parts.slice(p + 1)] : this.#parts.slice(p + 1);
+    this.#starts = [];
+    let n = 0;
+    for (const part of this.#parts) {
+      this.#starts.push(n);
+      n += part.length;
+    }
+    this.length = n;
+    return head;
+  }
+}
+
+/**
+ * Position of the next byte at or after `from` (at least 1) that starts an MSH line (after
+ * CR, LF or 0x0B), with the byte after "MSH" already received; -1 when none yet.
+ */
+function nextMshStart(buf: PendingBytes, from: number): number {
   // Jump from 'M' to 'M' with the native indexOf (much faster than a loop over every byte).
   let i = Math.max(from, 1);
   while (i + 3 < buf.length) {
-    const m = buf.indexOf(MSH[0] as number, i);
+    const m = buf.nextM(i);
     if (m < 0 || m + 3 >= buf.length) return -1;
-    const p = buf[m - 1];
-    if ((p === 0x0d || p === 0x0a || p === 0x0b) && buf[m + 1] === MSH[1] && buf[m + 2] === MSH[2]) return m;
+    const p = buf.at(m - 1);
+    if ((p === 0x0d || p === 0x0a || p === 0x0b) && buf.at(m + 1) === 0x53 && buf.at(m + 2) === 0x48) return m;
     i = m + 1;
   }
   return -1;
 }
 
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  if (a.length === 0) return b;
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
 /**
  * Streams a large file message by message: bytes are cut at MSH line starts and each
  * message is decoded (per its own MSH-18) and parsed alone, so memory stays bounded by the
- * largest message, not the file. Line numbers are relative to each message.
+ * largest message, not the file. Each byte is looked at once and copied at most once, so a
+ * single message spread over thousands of chunks costs no more than in one. Line numbers are
+ * relative to each message.
  */
 export async function* streamMessages(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Message | Hl7FatalError> {
   const enc = new TextEncoder();
-  let pending: Uint8Array = new Uint8Array(0);
+  const pending = new PendingBytes();
   let scanFrom = 1;
   let any = false;
   const skipped: { first?: Hl7FatalError } = {};
   for await (const part of source) {
-    pending = concat(pending, typeof part === 'string' ? enc.encode(part) : part);
+    pending.push(typeof part === 'string' ? enc.encode(part) : part);
     for (;;) {
       const at = nextMshStart(pending, scanFrom);
       if (at < 0) {
         scanFrom = Math.max(1, pending.length - 3);
         break;
       }
-      const head = pending.subarray(0, at);
-      pending = pending.subarray(at);
+      const head = pending.take(at);
       scanFrom = 1;
       for (const m of chunkMessages(head, skipped)) {
         any = true;
@@ -181,7 +240,7 @@ export async function* streamMessages(source: AsyncIterable<Uint8Array | string>
       }
     }
   }
-  for (const m of chunkMessages(pending, skipped)) {
+  for (const m of chunkMessages(pending.take(pending.length), skipped)) {
     any = true;
     yield m;
   }

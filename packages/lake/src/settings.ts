@@ -25,6 +25,14 @@ export const SETTINGS = {
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
   /** Crash tests only: comma-separated failpoints where the lake stops and waits to be killed (refine.committed). */
   failpoints: { env: 'HCDL_FAILPOINTS' },
+  /** Staging worker threads (default: the machine's available parallelism). */
+  stagingThreads: { env: 'HCDL_STAGING_THREADS' },
+  /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */
+  stagingTimeoutMs: { env: 'HCDL_STAGING_TIMEOUT_MS', default: 30_000 },
+  /** Heap of one staging worker, in MB; a message that needs more goes to the error zone (STAGING_LIMIT). */
+  stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 512 },
+  /** Staging events kept in memory; past it the catalog is the queue (ingest never waits for staging). */
+  stagingBacklog: { env: 'HCDL_STAGING_BACKLOG', default: 10_000 },
 
   // AWS resources (set on each Lambda by the CDKTF stacks)
   region: { env: 'AWS_REGION' },
@@ -35,6 +43,24 @@ export const SETTINGS = {
   hubTopicArn: { env: 'HCDL_HUB_TOPIC_ARN' },
   /** `true` on the functions that write the catalog: writes are mirrored under catalog/ for Athena. */
   catalogMirror: { env: 'HCDL_CATALOG_MIRROR' },
+
+  // AWS ingest paths (issue 16: docs/deploy.md "Large bodies and bulk input")
+  /** Most messages one POST may hold (above: 413, pointing at the upload path); unset: no cap. */
+  maxBatchMessages: { env: 'HCDL_MAX_BATCH_MESSAGES' },
+  /** Messages of one batch ingested at once. */
+  submitConcurrency: { env: 'HCDL_SUBMIT_CONCURRENCY', default: 1 },
+  /** Largest file one presigned upload (or file drop) may hold, in bytes. */
+  uploadMaxBytes: { env: 'HCDL_UPLOAD_MAX_BYTES', default: 100 * 1024 * 1024 },
+  /** Objects read through the API above this size are answered with a presigned GET; unset: always inline. */
+  largeObjectBytes: { env: 'HCDL_LARGE_OBJECT_BYTES' },
+  /** Sources whose files dropped under landing/source=<src>/ are ingested (comma separated). */
+  fileDropSources: { env: 'HCDL_FILE_DROP_SOURCES' },
+  /** The staging workflow's dead-letter queue (URL), reconciled by the sweep. */
+  stagingDlqUrl: { env: 'HCDL_STAGING_DLQ_URL' },
+  /** A row still `ingested` this many minutes after its last change is published again by the sweep. */
+  resumeAfterMinutes: { env: 'HCDL_RESUME_AFTER_MINUTES', default: 30 },
+  /** CloudWatch namespace of the lake's own metrics (the sweep's, in embedded metric format). */
+  metricsNamespace: { env: 'HCDL_METRICS_NAMESPACE', default: 'HCDL' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

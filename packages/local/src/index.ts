@@ -1,4 +1,6 @@
 export * from './adapters/folder-object-store';
+export * from './adapters/lake-object-store';
+export * from './adapters/group-commit';
 export * from './adapters/sqlite-catalog';
 export * from './adapters/in-process-hub';
 export * from './adapters/sqlite-persistence-layer';

@@ -1,3 +1,5 @@
 export * from './errors';
 export * from './keys';
 export * from './mirrored-catalog';
+export * from './mirror-writer';
+export * from './backfill';

@@ -7,6 +7,8 @@ import { assertMessageId, assertSource, dayOf, ValidationError } from '@hcdl/lak
  *   catalog/messages/source=<s>/dt=<yyyy-mm-dd>/<messageId>.json             latest state of the message
  *   catalog/errors/source=<s>/dt=<yyyy-mm-dd>/<messageId>.<attempt>.json     one line per diagnostic of the attempt
  *   catalog/patient_identifiers/<patientId>/<firstSeenMessageId>.json        identifiers of the patient first seen in that message
+ *   catalog/patient_links/<patientId>/<linkedPatientId>.json                 the link of two patients (as the catalog keeps it)
+ *   catalog/patient_merges/<mergedPatientId>.json                            the merge that retired a patient
  *
  * `dt` is the day of the message id (its receive time), as in the zones' keys. Keys never
  * hold an identifier or a hash of one: identifiers are few-digit numbers, a hash of one is
@@ -18,6 +20,8 @@ export const CatalogMirrorView = {
   Messages: 'messages',
   Errors: 'errors',
   PatientIdentifiers: 'patient_identifiers',
+  PatientLinks: 'patient_links',
+  PatientMerges: 'patient_merges',
 } as const;
 export type CatalogMirrorView = (typeof CatalogMirrorView)[keyof typeof CatalogMirrorView];
 
@@ -33,7 +37,19 @@ export function errorMirrorKey(source: string, messageId: string, attempt: numbe
   return `${mirrorViewPrefix('errors')}source=${assertSource(source)}/dt=${dayOf(messageId)}/${messageId}.${attempt}.json`;
 }
 
-export function patientIdentifiersMirrorKey(patientId: string, firstSeenMessageId: string): string {
+const assertPatientId = (patientId: string): string => {
   if (!/^[A-Za-z0-9_-]+$/.test(patientId)) throw new ValidationError('patient id must be a generated id');
-  return `${mirrorViewPrefix('patient_identifiers')}${patientId}/${assertMessageId(firstSeenMessageId)}.json`;
+  return patientId;
+};
+
+export function patientIdentifiersMirrorKey(patientId: string, firstSeenMessageId: string): string {
+  return `${mirrorViewPrefix('patient_identifiers')}${assertPatientId(patientId)}/${assertMessageId(firstSeenMessageId)}.json`;
+}
+
+export function patientLinkMirrorKey(patientId: string, linkedPatientId: string): string {
+  return `${mirrorViewPrefix('patient_links')}${assertPatientId(patientId)}/${assertPatientId(linkedPatientId)}.json`;
+}
+
+export function patientMergeMirrorKey(mergedPatientId: string): string {
+  return `${mirrorViewPrefix('patient_merges')}${assertPatientId(mergedPatientId)}.json`;
 }

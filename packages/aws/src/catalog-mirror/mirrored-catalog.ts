@@ -1,11 +1,7 @@
 import {
   CatalogConflictError,
   MessageStatus,
-  errorRow,
-  messageRow,
-  patientIdentifierRow,
   type Catalog,
-  type CatalogRow,
   type ErrorQuery,
   type ErrorRecord,
   type MessageQuery,
@@ -16,13 +12,9 @@ import {
   type PatientLinkRecord,
   type PatientMergeRecord,
 } from '@hcdl/lake';
-import { CatalogMirrorError } from './errors';
-import { errorMirrorKey, messageMirrorKey, patientIdentifiersMirrorKey, type CatalogMirrorView } from './keys';
+import { CatalogMirrorWriter } from './mirror-writer';
 
 type MessagePatch = Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receivedAt'>>;
-
-/** Rows as newline-delimited JSON (what Athena's JSON SerDe reads): one object per line. */
-const ndjson = (rows: readonly CatalogRow[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
 /**
  * A Catalog that keeps a copy of the `messages`, `errors` and `patient_identifiers` views as
@@ -35,13 +27,17 @@ const ndjson = (rows: readonly CatalogRow[]): string => rows.map((r) => `${JSON.
  * there, the caller's event is retried, and the retry (core-writer's writes are idempotent
  * or conditional) rewrites the file. Failing loudly keeps the mirror from drifting without
  * anyone knowing; the price is a retry when S3 errors. Reads go to the inner catalog only.
- * Links and merges are not mirrored (no Athena view of them yet).
+ * Links and merges are mirrored too (the `patient_links` and `patient_merges` views).
  */
 export class MirroredCatalog implements Catalog {
+  private readonly mirror: CatalogMirrorWriter;
+
   constructor(
     private readonly inner: Catalog,
-    private readonly objectStore: ObjectStore,
-  ) {}
+    objectStore: ObjectStore,
+  ) {
+    this.mirror = new CatalogMirrorWriter(inner, objectStore);
+  }
 
   /**
    * A new row is mirrored once it has an outcome (staged or error), not while it waits for
@@ -50,15 +46,15 @@ export class MirroredCatalog implements Catalog {
    */
   async putMessage(record: MessageRecord): Promise<void> {
     await this.mirrorOnConflict(record.messageId, () => this.inner.putMessage(record));
-    if (record.status !== MessageStatus.Ingested) await this.mirrorMessage(record);
+    if (record.status !== MessageStatus.Ingested) await this.mirror.message(record);
   }
 
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
     const updated = await this.mirrorOnConflict(messageId, () => this.inner.updateMessage(messageId, patch, expectedStatus));
-    await this.mirrorMessage(updated);
+    await this.mirror.message(updated);
     // The attempt's diagnostics are in the catalog by now (putErrors comes first, and a retry
     // skips it when they are): their file is written here, once per failed attempt.
-    if (updated.status === MessageStatus.Error) await this.mirrorErrors(updated, new Set([updated.attempts]));
+    if (updated.status === MessageStatus.Error) await this.mirror.errors(updated, new Set([updated.attempts]));
     return updated;
   }
 
@@ -73,7 +69,7 @@ export class MirroredCatalog implements Catalog {
     } catch (err) {
       if (err instanceof CatalogConflictError) {
         const stored = await this.inner.getMessage(messageId);
-        if (stored !== undefined) await this.mirrorMessage(stored);
+        if (stored !== undefined) await this.mirror.message(stored);
       }
       throw err;
     }
@@ -93,16 +89,19 @@ export class MirroredCatalog implements Catalog {
     const patients = new Set(records.map((r) => r.patientId));
     for (const patientId of patients) {
       const mine = records.filter((r) => r.patientId === patientId);
-      await this.mirrorPatient(patientId, new Set(mine.map((r) => r.identifier)), new Set(mine.map((r) => r.firstSeenMessageId)));
+      await this.mirror.patient(patientId, { identifiers: new Set(mine.map((r) => r.identifier)), messages: new Set(mine.map((r) => r.firstSeenMessageId)) });
     }
   }
 
-  putPatientLink(record: PatientLinkRecord): Promise<void> {
-    return this.inner.putPatientLink(record);
+  /** The link as the catalog keeps it (the first one of the pair): rewritten, never a second file for the pair. */
+  async putPatientLink(record: PatientLinkRecord): Promise<void> {
+    await this.inner.putPatientLink(record);
+    await this.mirror.links(record.patientId, record.linkedPatientId);
   }
 
-  putPatientMerge(record: PatientMergeRecord): Promise<void> {
-    return this.inner.putPatientMerge(record);
+  async putPatientMerge(record: PatientMergeRecord): Promise<void> {
+    await this.inner.putPatientMerge(record);
+    await this.mirror.merge(record.mergedPatientId);
   }
 
   getMessage(messageId: string): Promise<MessageRecord | undefined> {
@@ -135,50 +134,5 @@ export class MirroredCatalog implements Catalog {
 
   listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
     return this.inner.listPatientMerges(patientId);
-  }
-
-  private async mirrorMessage(record: MessageRecord): Promise<void> {
-    await this.write('messages', record.messageId, () => messageMirrorKey(record.source, record.messageId), [messageRow(record)]);
-  }
-
-  /** Rewrites the file of each attempt with every diagnostic the catalog holds for it (none: no file). */
-  private async mirrorErrors(message: MessageRecord, attempts: ReadonlySet<number>): Promise<void> {
-    const { messageId } = message;
-    const all: ErrorRecord[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.inner.listErrors({ messageId, ...(cursor !== undefined ? { cursor } : {}) });
-      all.push(...page.items);
-      cursor = page.cursor;
-    } while (cursor !== undefined);
-    for (const attempt of [...attempts].sort((a, b) => a - b)) {
-      const rows = all.filter((e) => e.attempt === attempt).map(errorRow);
-      if (rows.length === 0) continue;
-      await this.write('errors', messageId, () => errorMirrorKey(message.source, messageId, attempt), rows);
-    }
-  }
-
-  /**
-   * Writes the files of the identifiers this call recorded, from the patient's rows in the
-   * catalog. One file per first-seen message: an identifier the call did not insert (it was
-   * known, maybe for another patient) was first seen in another message, whose file already
-   * holds it and never changes (identifiers are only ever inserted), so it is not rewritten.
-   * A retry of the same call rewrites the same file.
-   */
-  private async mirrorPatient(patientId: string, identifiers: ReadonlySet<string>, messages: ReadonlySet<string>): Promise<void> {
-    const stored = await this.inner.listIdentifiersOfPatient(patientId);
-    const touched = new Set(stored.filter((r) => identifiers.has(r.identifier) && messages.has(r.firstSeenMessageId)).map((r) => r.firstSeenMessageId));
-    for (const messageId of [...touched].sort()) {
-      const rows = stored.filter((r) => r.firstSeenMessageId === messageId).map(patientIdentifierRow);
-      await this.write('patient_identifiers', messageId, () => patientIdentifiersMirrorKey(patientId, messageId), rows);
-    }
-  }
-
-  private async write(view: CatalogMirrorView, messageId: string, key: () => string, rows: readonly CatalogRow[]): Promise<void> {
-    try {
-      await this.objectStore.put({ key: key(), body: ndjson(rows), contentType: 'application/x-ndjson' });
-    } catch (err) {
-      throw new CatalogMirrorError(`cannot mirror ${view} of message ${messageId} to the lake bucket`, view, { cause: err });
-    }
   }
 }

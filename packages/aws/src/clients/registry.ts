@@ -3,6 +3,7 @@ export interface ClientEndpoints {
   s3?: string;
   dynamodb?: string;
   sns?: string;
+  sqs?: string;
 }
 
 export interface AwsClientsConfig {

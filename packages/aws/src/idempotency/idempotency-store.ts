@@ -4,7 +4,8 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 /**
  * The idempotency table as Powertools' DynamoDBPersistenceLayer uses it (infra creates it
  * with exactly these names: infra/src/stacks/core.ts):
- * - partition key `id` (S): `<function name>#<hash of the idempotency key>`, no sort key;
+ * - partition key `id` (S): `hcdl-dedup#<hash of the idempotency key>` (@hcdl/core DEDUP_KEY_PREFIX:
+ *   the same for every deployable, never the function's name), no sort key;
  * - `expiration` (N, epoch seconds): end of the dedup window; the table's TTL attribute, so
  *   DynamoDB deletes expired records (Powertools also treats them as absent before that);
  * - `in_progress_expiration` (N, epoch ms): when an INPROGRESS record may be taken over

@@ -4,6 +4,11 @@ import { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from '../clients/dynamodb';
 import { AwsClientRegistry, type ClientFactory, type DestroyableClient } from '../clients/registry';
 import { S3_CLIENT } from '../clients/s3';
 import { SNS_CLIENT } from '../clients/sns';
+import { SQS_CLIENT } from '../clients/sqs';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import { S3DownloadSigner } from '../s3/s3-download-signer';
+import { S3UploadSigner } from '../s3/s3-upload-signer';
+import { SqsDeadLetterQueue } from '../sqs/dead-letter-queue';
 import { MirroredCatalog } from '../catalog-mirror/mirrored-catalog';
 import { DynamoCatalog } from '../dynamodb/dynamo-catalog';
 import { createIdempotencyStore } from '../idempotency/idempotency-store';
@@ -74,4 +79,23 @@ export function hubFor(env: LambdaEnvWith<'hubTopicArn'>, clients: ClientSource<
 
 export function idempotencyStoreFor(env: LambdaEnvWith<'idempotencyTable'>, clients: ClientSource<'dynamoRaw'>): DynamoDBPersistenceLayer {
   return createIdempotencyStore({ idempotencyTable: env.idempotencyTable }, { dynamoRaw: clientOf(clients, 'dynamoRaw', DYNAMODB_CLIENT) });
+}
+
+/** Presigned uploads on the lake bucket, signed with the function's role (SSE-KMS with HCDL_KMS_KEY_ID when set). */
+export function uploadSignerFor(env: LambdaEnvWith<'lakeBucket'>, clients: ClientSource<'s3'>): S3UploadSigner {
+  return new S3UploadSigner(
+    clientOf(clients, 's3', S3_CLIENT),
+    env.kmsKeyId === undefined ? { bucket: env.lakeBucket } : { bucket: env.lakeBucket, kmsKeyId: env.kmsKeyId },
+  );
+}
+
+/** Presigned GETs of lake objects, signed with the function's role. */
+export function downloadSignerFor(env: LambdaEnvWith<'lakeBucket'>, clients: ClientSource<'s3'>): S3DownloadSigner {
+  return new S3DownloadSigner(clientOf(clients, 's3', S3_CLIENT), { bucket: env.lakeBucket });
+}
+
+/** The staging workflow's dead-letter queue (HCDL_STAGING_DLQ_URL), as the sweep reads it. */
+export function stagingDeadLettersFor(env: LambdaEnvWith<'stagingDlqUrl'>, clients: AwsClientRegistry | { sqs: SQSClient }): SqsDeadLetterQueue {
+  const sqs = clients instanceof AwsClientRegistry ? clients.get(SQS_CLIENT) : clients.sqs;
+  return new SqsDeadLetterQueue(sqs, { queueUrl: env.stagingDlqUrl });
 }

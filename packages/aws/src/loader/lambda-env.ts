@@ -20,6 +20,14 @@ export const LAMBDA_ENV = {
   logLevel: SETTINGS.logLevel.env,
   /** `true` on the functions that write the catalog: catalogFor mirrors catalog writes under catalog/ (needs HCDL_LAKE_BUCKET). */
   catalogMirror: SETTINGS.catalogMirror.env,
+  maxBatchMessages: SETTINGS.maxBatchMessages.env,
+  submitConcurrency: SETTINGS.submitConcurrency.env,
+  uploadMaxBytes: SETTINGS.uploadMaxBytes.env,
+  largeObjectBytes: SETTINGS.largeObjectBytes.env,
+  fileDropSources: SETTINGS.fileDropSources.env,
+  stagingDlqUrl: SETTINGS.stagingDlqUrl.env,
+  resumeAfterMinutes: SETTINGS.resumeAfterMinutes.env,
+  metricsNamespace: SETTINGS.metricsNamespace.env,
 } as const;
 
 /** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
@@ -27,6 +35,7 @@ export const ENDPOINT_ENV = {
   s3: 'HCDL_AWS_ENDPOINT_S3',
   dynamodb: 'HCDL_AWS_ENDPOINT_DYNAMODB',
   sns: 'HCDL_AWS_ENDPOINT_SNS',
+  sqs: 'HCDL_AWS_ENDPOINT_SQS',
 } as const;
 
 /** Log levels of Powertools Logger (HCDL_LOG_LEVEL, any case). */
@@ -37,12 +46,13 @@ export const DEFAULT_DEDUP_WINDOW_SECONDS = SETTINGS.dedupWindowSeconds.default;
 export const DEFAULT_MAX_BODY_BYTES = SETTINGS.maxBodyBytes.default;
 
 /** Settings a function may declare it needs (the rest are optional or have defaults). */
-export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn';
+export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingDlqUrl';
 
 export interface AwsEndpoints {
   s3?: string;
   dynamodb?: string;
   sns?: string;
+  sqs?: string;
 }
 
 export interface LambdaEnv {
@@ -52,8 +62,18 @@ export interface LambdaEnv {
   catalogTable?: string;
   idempotencyTable?: string;
   hubTopicArn?: string;
+  stagingDlqUrl?: string;
   dedupWindowSeconds: number;
   maxBodyBytes: number;
+  /** Most messages one request may hold; absent: no cap. */
+  maxBatchMessages?: number;
+  submitConcurrency: number;
+  uploadMaxBytes: number;
+  /** Redirect objects above this size to a presigned GET; absent: answer inline. */
+  largeObjectBytes?: number;
+  fileDropSources: string[];
+  resumeAfterMinutes: number;
+  metricsNamespace: string;
   logLevel: LambdaLogLevel;
   /** Mirror catalog writes as NDJSON under catalog/ of the lake bucket (HCDL_CATALOG_MIRROR=true); absent when off. */
   catalogMirror?: true;
@@ -145,6 +165,15 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     region: region ?? '',
     dedupWindowSeconds: attempt(() => positiveInt(env, LAMBDA_ENV.dedupWindowSeconds, DEFAULT_DEDUP_WINDOW_SECONDS)) ?? DEFAULT_DEDUP_WINDOW_SECONDS,
     maxBodyBytes: attempt(() => positiveInt(env, LAMBDA_ENV.maxBodyBytes, DEFAULT_MAX_BODY_BYTES)) ?? DEFAULT_MAX_BODY_BYTES,
+    submitConcurrency: attempt(() => positiveInt(env, LAMBDA_ENV.submitConcurrency, SETTINGS.submitConcurrency.default)) ?? SETTINGS.submitConcurrency.default,
+    uploadMaxBytes: attempt(() => positiveInt(env, LAMBDA_ENV.uploadMaxBytes, SETTINGS.uploadMaxBytes.default)) ?? SETTINGS.uploadMaxBytes.default,
+    resumeAfterMinutes:
+      attempt(() => positiveInt(env, LAMBDA_ENV.resumeAfterMinutes, SETTINGS.resumeAfterMinutes.default)) ?? SETTINGS.resumeAfterMinutes.default,
+    metricsNamespace: text(env, LAMBDA_ENV.metricsNamespace) ?? SETTINGS.metricsNamespace.default,
+    fileDropSources: (text(env, LAMBDA_ENV.fileDropSources) ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter((x) => x !== ''),
     logLevel: attempt(() => logLevel(env, LAMBDA_ENV.logLevel)) ?? 'INFO',
     endpoints: {},
   };
@@ -152,7 +181,12 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     const v = attempt(() => endpoint(env, ENDPOINT_ENV[key]));
     if (v !== undefined) out.endpoints[key] = v;
   }
-  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn'];
+  for (const key of ['maxBatchMessages', 'largeObjectBytes'] as const) {
+    if (text(env, LAMBDA_ENV[key]) === undefined) continue;
+    const v = attempt(() => positiveInt(env, LAMBDA_ENV[key], 0));
+    if (v !== undefined) out[key] = v;
+  }
+  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingDlqUrl'];
   for (const key of resources) {
     const name = LAMBDA_ENV[key];
     const v = text(env, name);
@@ -164,6 +198,7 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
       problems.push(new LambdaConfigError(name, `${name} must be an ARN`));
       continue;
     }
+    if (key === 'stagingDlqUrl' && attempt(() => endpoint(env, name)) === undefined) continue;
     out[key] = v;
   }
   if (attempt(() => flag(env, LAMBDA_ENV.catalogMirror)) === true) out.catalogMirror = true;

@@ -96,6 +96,8 @@ beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-athena-views-'));
   emptyDir = await mkdtemp(path.join(tmpdir(), 'hcdl-athena-views-empty-'));
   await seed();
+  // The mirror's engine needs a lake to open (an empty catalog); its views are replaced below.
+  await createLocalAdapters({ dataDir: emptyDir }).close();
   local = await QueryEngine.open({ dataDir, threads: 1 });
   mirror = await QueryEngine.open({ dataDir: emptyDir, threads: 1 });
   await mirrorViews(mirror);

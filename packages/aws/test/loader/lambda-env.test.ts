@@ -37,11 +37,44 @@ describe('readLambdaEnv', () => {
       hubTopicArn: TOPIC,
       dedupWindowSeconds: DEFAULT_DEDUP_WINDOW_SECONDS,
       maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
+      submitConcurrency: 1,
+      uploadMaxBytes: 100 * 1024 * 1024,
+      resumeAfterMinutes: 30,
+      metricsNamespace: 'HCDL',
+      fileDropSources: [],
       logLevel: 'INFO',
       endpoints: {},
     });
     expect(DEFAULT_DEDUP_WINDOW_SECONDS).toBe(365 * 24 * 3600);
     expect(DEFAULT_MAX_BODY_BYTES).toBe(10 * 1024 * 1024);
+  });
+
+  it('reads the ingest-path settings: caps, concurrency, sizes, file-drop sources, the dead-letter queue', () => {
+    const env = readLambdaEnv(
+      {
+        ...full,
+        HCDL_MAX_BATCH_MESSAGES: '500',
+        HCDL_SUBMIT_CONCURRENCY: '8',
+        HCDL_UPLOAD_MAX_BYTES: '1048576',
+        HCDL_LARGE_OBJECT_BYTES: '4000000',
+        HCDL_FILE_DROP_SOURCES: ' lab, pharmacy ,',
+        HCDL_STAGING_DLQ_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/hcdl-dev-staging-dlq',
+        HCDL_RESUME_AFTER_MINUTES: '15',
+      },
+      ['stagingDlqUrl'],
+    );
+    expect(env).toMatchObject({
+      maxBatchMessages: 500,
+      submitConcurrency: 8,
+      uploadMaxBytes: 1048576,
+      largeObjectBytes: 4000000,
+      fileDropSources: ['lab', 'pharmacy'],
+      stagingDlqUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/hcdl-dev-staging-dlq',
+      resumeAfterMinutes: 15,
+    });
+    expect(() => readLambdaEnv({ ...full, HCDL_MAX_BATCH_MESSAGES: '0' }, [])).toThrow('HCDL_MAX_BATCH_MESSAGES must be a positive integer');
+    expect(() => readLambdaEnv({ ...full, HCDL_STAGING_DLQ_URL: 'queue' }, ['stagingDlqUrl'])).toThrow('HCDL_STAGING_DLQ_URL must be an http(s) URL');
+    expect(() => readLambdaEnv(full, ['stagingDlqUrl'])).toThrow('HCDL_STAGING_DLQ_URL is not set');
   });
 
   it('reads numbers, log level and endpoint overrides, trimming blanks', () => {

@@ -3,6 +3,9 @@ import { ackFor } from '../ack';
 import { boundedDiagnostic } from '../ingest/bounded';
 import { header, hl7, httpError, json, type HttpRequest, type HttpResult } from './result';
 
+/** Where a body too large or a batch too long for one request goes instead (an S3 upload, ingested asynchronously). */
+export const UPLOADS_PATH = '/hl7v2/uploads';
+
 const wantsHl7 = (req: Pick<HttpRequest, 'headers'>): boolean => (header(req.headers, 'accept') ?? '').toLowerCase().includes('application/hl7-v2');
 
 /** The submit input of `POST /hl7v2/er7` (query `source` or header `x-hcdl-source` names the source). */
@@ -29,13 +32,20 @@ export function submitAnswer(outcome: SubmitOutcome, req: Pick<HttpRequest, 'hea
     case 'forbidden':
       return httpError(403, 'FORBIDDEN', outcome.message);
     case 'too-large':
-      return httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${outcome.limit} bytes`);
+      return httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${outcome.limit} bytes`, { limit: outcome.limit, upload: UPLOADS_PATH });
     case 'unsupported-media-type':
       return httpError(415, 'UNSUPPORTED_MEDIA_TYPE', outcome.message);
     case 'bad-request':
       return httpError(400, outcome.code, outcome.message);
     case 'empty-batch':
       return httpError(400, 'EMPTY_BATCH', 'the batch envelope holds no message');
+    case 'too-many-messages':
+      return httpError(
+        413,
+        'BATCH_TOO_LARGE',
+        `the batch holds ${outcome.count} messages, more than ${outcome.limit} per request: upload it (POST ${UPLOADS_PATH}) to ingest it asynchronously`,
+        { messages: outcome.count, limit: outcome.limit, upload: UPLOADS_PATH },
+      );
     case 'not-hl7': {
       if (ackWanted) return hl7(400, ackFor(outcome, 'http').ack);
       const diagnostics = outcome.diagnostics

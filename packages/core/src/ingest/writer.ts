@@ -7,10 +7,12 @@ import {
   ingestedEvent,
   type LogPort,
   type MessageRecord,
+  ObjectAlreadyExistsError,
   type ObjectStore,
   rawBatchKey,
   rawKey,
 } from '@hcdl/lake';
+import type { SubmittedMessage } from '../submit/messages';
 import { createErrorZone, type RecordError } from './error-zone';
 import { type NewMessageRow, newMessageRow } from './message-row';
 
@@ -51,6 +53,40 @@ export interface BatchInput {
   bytes: Uint8Array;
   /** How many messages submit split it into. */
   messages: number;
+  /** A landed file delivered again (same id): the first copy is kept, the call succeeds. */
+  existingIsKept?: boolean;
+}
+
+/** What became of a batch (a batch file posted, an upload, a file drop), kept beside its raw file. */
+export interface BatchReport {
+  batchId: string;
+  source: string;
+  /** `ingested`: every message below is durable (new or a duplicate); `not-hl7`: the file went to the error zone whole; `empty`: no message. */
+  status: 'ingested' | 'not-hl7' | 'empty';
+  /** One entry per message, in file order (index i+1 of the batch). */
+  messages: SubmittedMessage[];
+  /** The id of the error-zone copy when the file was not HL7. */
+  messageId?: string;
+  /** The landing object the batch came from (uploads, file drops). */
+  landingKey?: string;
+  at?: string;
+}
+
+/** The report of a batch: beside its raw batch file, `<batchId>.report.json`. */
+export const batchReportKey = (source: string, batchId: string): string => rawBatchKey(source, batchId).replace(/\.hl7$/, '.report.json');
+
+/**
+ * Publishes `ingested` for a row. A failure is logged, never thrown: the row is durable and
+ * stays `ingested`, and the sweep (or the local lake's resume) publishes it again.
+ */
+export function createIngestedPublisher(deps: Pick<WriterDeps, 'hub' | 'logger' | 'now'>): (record: MessageRecord) => Promise<void> {
+  return async function publishIngested(record: MessageRecord): Promise<void> {
+    try {
+      await deps.hub.publish(ingestedEvent(record, deps.now()));
+    } catch (err) {
+      deps.logger.warn('publishing ingested failed; the message waits for resume', { messageId: record.messageId, error: (err as Error).name });
+    }
+  };
 }
 
 /**
@@ -60,15 +96,7 @@ export interface BatchInput {
  */
 export function createWriter(deps: WriterDeps) {
   const recordError: RecordError = createErrorZone(deps);
-
-  /** Publishes `ingested`; on failure the row stays `ingested` and resume publishes it again. */
-  async function publishIngested(record: MessageRecord): Promise<void> {
-    try {
-      await deps.hub.publish(ingestedEvent(record, deps.now()));
-    } catch (err) {
-      deps.logger.warn('publishing ingested failed; the message waits for resume', { messageId: record.messageId, error: (err as Error).name });
-    }
-  }
+  const publishIngested = createIngestedPublisher(deps);
 
   /** Raw bytes first (never overwritten), then the catalog row: durable before the transport answers. */
   async function storeRaw(
@@ -124,18 +152,45 @@ export function createWriter(deps: WriterDeps) {
   /** The whole batch file as received (never overwritten): nothing of the envelope is lost. */
   async function storeBatch(input: BatchInput): Promise<{ key: string }> {
     const key = rawBatchKey(input.source, input.batchId);
-    await deps.objectStore.put({
-      key,
-      body: input.bytes,
-      contentType: 'application/hl7-v2',
-      metadata: { 'batch-id': input.batchId, source: input.source, messages: String(input.messages) },
-      ifNoneMatch: true,
-    });
+    try {
+      await deps.objectStore.put({
+        key,
+        body: input.bytes,
+        contentType: 'application/hl7-v2',
+        metadata: { 'batch-id': input.batchId, source: input.source, messages: String(input.messages) },
+        ifNoneMatch: true,
+      });
+    } catch (err) {
+      if (!(input.existingIsKept === true && err instanceof ObjectAlreadyExistsError)) throw err;
+      deps.logger.info('batch file already kept', { batchId: input.batchId });
+      return { key };
+    }
     deps.logger.info('batch file kept', { batchId: input.batchId, messages: input.messages, size: input.bytes.byteLength });
     return { key };
   }
 
-  return { ingest, ingestRejected, storeBatch, publishIngested, recordError };
+  /**
+   * Keeps a batch's report beside its file, once: the report of the first complete run wins
+   * (a redelivered landing event runs the batch again and finds every message a duplicate).
+   */
+  async function storeBatchReport(report: BatchReport): Promise<{ key: string; kept: boolean }> {
+    const key = batchReportKey(report.source, report.batchId);
+    try {
+      await deps.objectStore.put({
+        key,
+        body: JSON.stringify({ ...report, at: report.at ?? deps.now() }),
+        contentType: 'application/json',
+        metadata: { 'batch-id': report.batchId, source: report.source },
+        ifNoneMatch: true,
+      });
+    } catch (err) {
+      if (!(err instanceof ObjectAlreadyExistsError)) throw err;
+      return { key, kept: false };
+    }
+    return { key, kept: true };
+  }
+
+  return { ingest, ingestRejected, storeBatch, storeBatchReport, publishIngested, recordError };
 }
 
 export type Writer = ReturnType<typeof createWriter>;

@@ -9,3 +9,4 @@ export * from './lineage';
 export * from './diagnostics';
 export * from './patients';
 export * from './router';
+export * from './batches';

@@ -33,10 +33,24 @@ export function createMessageRoutes(ports: QueryApiPorts) {
     return record === undefined ? notFound('message') : json(200, messageView(record));
   }
 
-  /** GET /hl7v2/messages/{id}/raw: the original bytes as received, with their content type. */
+  /** A redirect to a presigned GET of an object too large to answer inline (undefined: answer inline). */
+  async function redirectIfLarge(key: string, size: number, messageId: string): Promise<HttpResult | undefined> {
+    const large = ports.largeObjects;
+    if (large === undefined || size <= large.thresholdBytes) return undefined;
+    const expiresSeconds = large.expiresSeconds ?? 300;
+    const url = await large.signer.presignDownload(key, expiresSeconds);
+    return {
+      ...json(307, { messageId, size, url, expiresInSeconds: expiresSeconds }),
+      headers: { 'content-type': 'application/json', location: url, 'x-hcdl-message-id': messageId },
+    };
+  }
+
+  /** GET /hl7v2/messages/{id}/raw: the original bytes as received, with their content type (a redirect when too large to answer inline). */
   async function getRaw(claims: Claims, messageId: string): Promise<HttpResult> {
     const record = await readable(claims, messageId);
     if (record === undefined) return notFound('message');
+    const redirect = await redirectIfLarge(record.rawKey, record.size, record.messageId);
+    if (redirect !== undefined) return redirect;
     const raw = await ports.objectStore.get(record.rawKey);
     if (raw === undefined) return httpError(404, 'RAW_MISSING', 'the raw object of this message is missing');
     return { status: 200, headers: { 'content-type': rawContentType(raw.contentType), 'x-hcdl-message-id': record.messageId }, body: raw.body };
@@ -50,6 +64,8 @@ export function createMessageRoutes(ports: QueryApiPorts) {
       return httpError(404, 'NOT_STAGED', `the message has no staging JSON (status ${record.status})`, { status: record.status });
     const doc = await ports.objectStore.get(record.stagingKey);
     if (doc === undefined) return httpError(404, 'NOT_STAGED', 'the staging object of this message is missing', { status: record.status });
+    const redirect = await redirectIfLarge(record.stagingKey, doc.body.byteLength, record.messageId);
+    if (redirect !== undefined) return redirect;
     return {
       status: 200,
       headers: { 'content-type': 'application/json', 'x-hcdl-message-id': record.messageId },

@@ -1,6 +1,7 @@
 import { QueryParameterError } from './errors';
 import { createErrorRoutes } from './diagnostics';
 import { httpError, notFound, unauthorized, type HttpRequest, type HttpResult } from '../http/result';
+import { createBatchRoute } from './batches';
 import { createLineageRoute } from './lineage';
 import { createMessageRoutes } from './messages';
 import { createPatientRoutes } from './patients';
@@ -9,6 +10,7 @@ import type { QueryApiDeps } from './ports';
 
 const MESSAGE = /^\/hl7v2\/messages\/([^/]+)(?:\/(raw|staging|lineage))?\/?$/;
 const PATIENT = /^\/patients\/([^/]+)\/?$/;
+const BATCH = /^\/hl7v2\/batches\/([^/]+)\/?$/;
 const LISTS = new Set(['/hl7v2/messages', '/hl7v2/errors', '/patients']);
 
 const decode = (part: string): string | undefined => {
@@ -29,12 +31,14 @@ export function createQueryApi(deps: QueryApiDeps) {
   const lineage = createLineageRoute(deps, messages.readable);
   const listErrors = createErrorRoutes(deps);
   const patients = createPatientRoutes(deps);
+  const getBatch = createBatchRoute(deps);
 
   async function route(req: HttpRequest): Promise<HttpResult> {
     const path = req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path;
     const m = MESSAGE.exec(path);
     const p = PATIENT.exec(path);
-    if (!LISTS.has(path) && m === null && p === null) return httpError(404, 'NOT_FOUND', 'no such route');
+    const b = BATCH.exec(path);
+    if (!LISTS.has(path) && m === null && p === null && b === null) return httpError(404, 'NOT_FOUND', 'no such route');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       const refused = httpError(405, 'METHOD_NOT_ALLOWED', 'read routes answer GET only');
       return { ...refused, headers: { ...refused.headers, allow: 'GET, HEAD' } };
@@ -44,6 +48,10 @@ export function createQueryApi(deps: QueryApiDeps) {
     if (path === '/hl7v2/messages') return messages.listMessages(claims, req.query);
     if (path === '/hl7v2/errors') return listErrors(claims, req.query);
     if (path === '/patients') return patients.findPatients(claims, req.query);
+    if (b !== null) {
+      const id = decode(b[1] as string);
+      return id === undefined ? notFound('batch') : getBatch(claims, id, req.query);
+    }
     if (p !== null) {
       const id = decode(p[1] as string);
       return id === undefined ? notFound('patient') : patients.getPatient(claims, id, req.query);

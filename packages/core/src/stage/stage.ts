@@ -35,7 +35,7 @@ export function createStage(deps: StageDeps) {
   return async function stage(target: StageTarget): Promise<StageOutput> {
     const raw = await deps.objectStore.get(target.rawKey);
     if (raw === undefined) throw new MissingLakeObjectError('raw object', target.messageId);
-    const result = stager(raw.body, { messageType: target.messageType });
+    const result = await stager(raw.body, { messageType: target.messageType });
     if (!result.ok) {
       deps.logger.info('staging failed', { messageId: target.messageId, diagnostics: result.diagnostics.length });
       return failedOutput(target, result.stage, result.diagnostics);

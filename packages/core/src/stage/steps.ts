@@ -34,7 +34,11 @@ export function stageMessage(raw: Uint8Array): StageResult {
   };
 }
 
-/** The function a lake stages with (tests replace it with an "older parser"). */
-export type Stager = (raw: Uint8Array, context: { messageType?: string | undefined }) => StageResult;
+/**
+ * The function a lake stages with (tests replace it with an "older parser"). It may answer
+ * later: the local lake hands the work to a pool of worker threads.
+ */
+export type Stager = (raw: Uint8Array, context: { messageType?: string | undefined }) => StageResult | Promise<StageResult>;
 
-export const defaultStager: Stager = (raw) => stageMessage(raw);
+/** Staging on the calling thread (a Lambda, a worker of the local pool). */
+export const defaultStager = (raw: Uint8Array, _context?: { messageType?: string | undefined }): StageResult => stageMessage(raw);

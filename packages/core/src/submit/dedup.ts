@@ -18,6 +18,14 @@ export interface DedupInput {
 export type DedupOutcome = { duplicate: false; result: IngestResult } | { duplicate: true; result: IngestResult };
 
 /**
+ * Prefix of every idempotency record's key (`hcdl-dedup#<hash>`). Powertools defaults it to the
+ * Lambda function's name: renaming the function, or ingesting the same message through another
+ * deployable (front door, landing function, MLLP container, the local lake), would then miss
+ * the records of the window. One fixed name makes the window the lake's, not a function's.
+ */
+export const DEDUP_KEY_PREFIX = 'hcdl-dedup';
+
+/**
  * Long-window deduplication with Powertools idempotency: the first request for a key runs
  * `ingest` and stores its result for `windowSeconds`; a later one gets the stored result
  * (a duplicate: its id differs from the candidate id). A concurrent duplicate finds the
@@ -32,7 +40,7 @@ export function createDedup(store: BasePersistenceLayer, windowSeconds: number, 
   const budget = options.inProgressBudgetMs ?? 60000;
   config.registerLambdaContext({ getRemainingTimeInMillis: () => budget } as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
   return async function dedup(input: DedupInput, ingest: () => Promise<IngestResult>): Promise<DedupOutcome> {
-    const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config });
+    const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config, keyPrefix: DEDUP_KEY_PREFIX });
     const started = Date.now();
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
       try {

@@ -13,7 +13,7 @@ function recordingWriter(fail?: Error) {
   const calls: { op: string; input: Record<string, unknown> }[] = [];
   const record = (input: { messageId: string; source: string; header?: { controlId?: string; messageType?: string } }): MessageRecord =>
     ({ messageId: input.messageId, source: input.source, controlId: input.header?.controlId, messageType: input.header?.messageType }) as MessageRecord;
-  const writer: Pick<Writer, 'ingest' | 'ingestRejected' | 'storeBatch'> = {
+  const writer: Pick<Writer, 'ingest' | 'ingestRejected' | 'storeBatch' | 'storeBatchReport'> = {
     async ingest(input) {
       calls.push({ op: 'ingest', input: input as unknown as Record<string, unknown> });
       if (fail) throw fail;
@@ -27,11 +27,15 @@ function recordingWriter(fail?: Error) {
       calls.push({ op: 'batch', input: input as unknown as Record<string, unknown> });
       return { key: `raw/${input.batchId}` };
     },
+    async storeBatchReport(input) {
+      calls.push({ op: 'report', input: input as unknown as Record<string, unknown> });
+      return { key: `raw/${input.batchId}.report.json`, kept: true };
+    },
   };
   return { writer, calls };
 }
 
-const submitWith = (writer: Pick<Writer, 'ingest' | 'ingestRejected' | 'storeBatch'>, maxBodyBytes = 1 << 20) =>
+const submitWith = (writer: Pick<Writer, 'ingest' | 'ingestRejected' | 'storeBatch' | 'storeBatchReport'>, maxBodyBytes = 1 << 20) =>
   createSubmit({ writer, dedup: createDedup(new MemoryPersistenceLayer(), 3600), maxBodyBytes, logger: recordingLogger() });
 
 const input = (body: string, overrides: Partial<SubmitInput> = {}): SubmitInput => ({
@@ -54,12 +58,13 @@ describe('submit', () => {
         { status: 'ingested', controlId: 'A2' },
       ],
     });
-    expect(calls.map((c) => c.op)).toEqual(['batch', 'ingest', 'ingest']);
+    expect(calls.map((c) => c.op)).toEqual(['batch', 'ingest', 'ingest', 'report']);
     const batch = calls[0]?.input as { batchId: string; bytes: Uint8Array; messages: number; source: string };
     expect(batch).toMatchObject({ source: 'lab', messages: 2 });
     expect(Buffer.from(batch.bytes).toString('latin1')).toBe(file);
     expect(out.kind === 'accepted' && out.batchId).toBe(batch.batchId);
-    expect(calls.slice(1).map((c) => [c.input.batchId, c.input.batchIndex])).toEqual([
+    expect(calls[3]?.input).toMatchObject({ batchId: batch.batchId, source: 'lab', status: 'ingested', messages: [{ controlId: 'A1' }, { controlId: 'A2' }] });
+    expect(calls.slice(1, 3).map((c) => [c.input.batchId, c.input.batchIndex])).toEqual([
       [batch.batchId, 1],
       [batch.batchId, 2],
     ]);

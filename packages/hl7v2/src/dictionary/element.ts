@@ -7,15 +7,40 @@
 import { flat } from '../flat';
 import type { DatatypeDef, ElementDef, MemberTexts } from './types';
 
-/** The member texts of a key given as JSON text with its colon (`"family_name":`), each one flat. */
-export function memberTexts(jsonKey: string): MemberTexts {
-  return { jsonOpen: flat(`{${jsonKey}`), jsonNext: flat(`,${jsonKey}`), jsonOpenQ: flat(`{${jsonKey}"`), jsonNextQ: flat(`,${jsonKey}"`) };
+/**
+ * The member texts of a key given as JSON text with its colon (`"family_name":`). One class
+ * for every key the writer uses (dictionary names and positional keys alike), so that its
+ * reads of them stay monomorphic.
+ */
+export class MemberKey implements MemberTexts {
+  readonly jsonOpen: string;
+  readonly jsonNext: string;
+  readonly jsonOpenQ: string;
+  readonly jsonNextQ: string;
+  readonly closeNext: string;
+  readonly closeNextQ: string;
+
+  /** `keep`: the texts are made flat (internalized), for a key written again and again. */
+  constructor(jsonKey: string, keep: boolean) {
+    this.jsonOpen = keep ? flat(`{${jsonKey}`) : `{${jsonKey}`;
+    this.jsonNext = keep ? flat(`,${jsonKey}`) : `,${jsonKey}`;
+    this.jsonOpenQ = keep ? flat(`{${jsonKey}"`) : `{${jsonKey}"`;
+    this.jsonNextQ = keep ? flat(`,${jsonKey}"`) : `,${jsonKey}"`;
+    this.closeNext = keep ? flat(`",${jsonKey}`) : `",${jsonKey}`;
+    this.closeNextQ = keep ? flat(`",${jsonKey}"`) : `",${jsonKey}"`;
+  }
+}
+
+/** The member texts of a key written again and again, each one flat. */
+export function memberTexts(jsonKey: string): MemberKey {
+  return new MemberKey(jsonKey, true);
 }
 
 export class Element implements ElementDef {
   readonly jsonKey: string;
   readonly repeats: boolean;
-  private texts: MemberTexts | undefined = undefined;
+  /** The member texts, made on first use (texts()); a plain field, read on every member written. */
+  member: MemberKey | undefined = undefined;
 
   constructor(
     readonly seq: number,
@@ -31,23 +56,7 @@ export class Element implements ElementDef {
     this.repeats = max === -1 || max > 1;
   }
 
-  private member(): MemberTexts {
-    return (this.texts ??= memberTexts(this.jsonKey));
-  }
-
-  get jsonOpen(): string {
-    return this.member().jsonOpen;
-  }
-
-  get jsonNext(): string {
-    return this.member().jsonNext;
-  }
-
-  get jsonOpenQ(): string {
-    return this.member().jsonOpenQ;
-  }
-
-  get jsonNextQ(): string {
-    return this.member().jsonNextQ;
+  texts(): MemberKey {
+    return this.member ?? (this.member = memberTexts(this.jsonKey));
   }
 }

@@ -112,6 +112,7 @@ function decodeVersion(p: EncodedPool, v: EncodedVersion): Dictionary {
       return t;
     },
     segmentIds: () => [...segments.keys()],
+    datatypeIds: () => [...datatypes.keys()],
     structureIds: () => Object.keys(v.m),
   };
 }

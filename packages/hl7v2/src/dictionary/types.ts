@@ -2,17 +2,25 @@
 
 /**
  * The texts that start an object member in staging JSON text, as flat strings: `{"key":` and
- * `,"key":` (first or next member), and the same followed by the `"` that opens a string value.
+ * `,"key":` (first or next member), the same followed by the `"` that opens a string value,
+ * and the next-member texts preceded by the `"` that closes the previous member's string
+ * value (the writer leaves a string open until it knows what follows: one piece less).
  */
 export interface MemberTexts {
   readonly jsonOpen: string;
   readonly jsonNext: string;
   readonly jsonOpenQ: string;
   readonly jsonNextQ: string;
+  /** `","key":` */
+  readonly closeNext: string;
+  /** `","key":"` */
+  readonly closeNextQ: string;
 }
 
-/** A field or component; its MemberTexts are made on first use (see element.ts). */
-export interface ElementDef extends MemberTexts {
+/** A field or component. */
+export interface ElementDef {
+  /** The texts that start its member in staging JSON text, made on first use (see element.ts). */
+  texts(): MemberTexts;
   /** HL7 position (1-based). */
   readonly seq: number;
   /** hl7apy's lower-case long name, as in the source data. */
@@ -83,5 +91,6 @@ export interface Dictionary {
   /** Values of an HL7 table, undefined when the version has no values for it. */
   table(id: string): ReadonlySet<string> | undefined;
   segmentIds(): readonly string[];
+  datatypeIds(): readonly string[];
   structureIds(): readonly string[];
 }

@@ -1,14 +1,15 @@
 /**
  * The schema layer's entry points over a parsed Message: dictionary validation and the
- * staging JSON (object and text forms). See docs/hl7v2-staging-json.md.
+ * staging JSON text. See docs/hl7v2-staging-json.md.
  */
 import { getDictionary } from '../dictionary/load';
+import { appendDiagnostics, copyDiagnostics, finishDiagnostics } from '../diagnostic-list';
 import type { Diagnostic } from '../diagnostics';
 import type { Message } from '../model';
+import { SegmentRepetitions } from '../repetitions';
 import { matchStructure, type MatchedNode } from './group-match';
 import { locateColumns } from './columns';
-import { buildStaging, type StagingDocument } from './staging-build';
-import { writeStagingText } from './staging-text';
+import { writeStagingText } from './staging-write';
 import { resolveStructure, type StructureResolution } from './structure';
 import { checkEncodingCharacters, checkFields, checkMessageShape, checkStructure } from './validate-rules';
 
@@ -18,23 +19,29 @@ export function structureOf(message: Message): StructureResolution {
 }
 
 /**
- * Every diagnostic of a message: the parser's structural ones, then the dictionary's
- * (encoding characters, message shape, structure, required fields, table values).
- * A message is stageable when none has severity 'error' (`isStageable`).
+ * Every diagnostic of a message: the envelope segments found inside it, the parser's
+ * structural findings, then the dictionary's (encoding characters, message shape, structure,
+ * required fields, table values), at most MAX_DIAGNOSTICS of them (the others counted in a
+ * closing DIAGNOSTICS_TRUNCATED). A message is stageable when none has severity 'error'
+ * (`isStageable`).
  */
 export function validateMessage(message: Message, resolution: StructureResolution = structureOf(message)): Diagnostic[] {
   const parsed = message.diagnostics;
-  const out: Diagnostic[] = parsed.slice();
+  const out: Diagnostic[] = [];
+  const shape: Diagnostic[] = [];
   const dict = getDictionary(resolution.dictionaryVersion);
   const msh = message.segments[0];
+  checkMessageShape(message, message.nonSegmentLines, shape, out);
+  appendDiagnostics(out, parsed);
+  const rulesFrom = out.length;
   // The parser already reports an empty MSH-2 (ENCODING_CHARACTERS_MISSING): not twice.
   if (msh !== undefined && !hasCode(parsed, 'ENCODING_CHARACTERS_MISSING')) checkEncodingCharacters(msh, out);
-  checkMessageShape(message, message.nonSegmentLines, out);
+  appendDiagnostics(out, shape);
   checkStructure(message, dict, resolution, out);
-  checkFields(message, dict, out);
+  checkFields(message, dict, out, new SegmentRepetitions(message.segments));
+  finishDiagnostics(out);
   // The rules locate by path; give their findings the column of that place in the line.
-  // They follow the parser's own in `out` (the rules only append new objects).
-  if (out.length > parsed.length) locateColumns(message, out, parsed.length);
+  if (out.length > rulesFrom) locateColumns(message, out, rulesFrom);
   return out;
 }
 
@@ -57,8 +64,8 @@ export function groupMessage(message: Message, resolution: StructureResolution =
 
 /**
  * What a caller that validated the message first already has: the structure resolution and
- * `validateMessage(message, resolution)`. Passing it to toStagingJson / toStagingJsonText
- * spares a second validation (the diagnostics are copied, never changed).
+ * `validateMessage(message, resolution)`. Passing it to toStaging / toStagingJsonText spares
+ * a second validation (the diagnostics are copied, never changed).
  */
 export interface ValidatedMessage {
   readonly resolution: StructureResolution;
@@ -66,19 +73,29 @@ export interface ValidatedMessage {
 }
 
 function prepared(message: Message, validated: ValidatedMessage | undefined): { resolution: StructureResolution; warnings: Diagnostic[] } {
-  if (validated !== undefined) return { resolution: validated.resolution, warnings: [...validated.diagnostics] };
+  if (validated !== undefined) return { resolution: validated.resolution, warnings: copyDiagnostics(validated.diagnostics) };
   const resolution = structureOf(message);
   return { resolution, warnings: validateMessage(message, resolution) };
 }
 
-/** Schema-named staging document; `_meta.warnings` holds every diagnostic of the message. */
-export function toStagingJson(message: Message, validated?: ValidatedMessage): StagingDocument {
-  const { resolution, warnings } = prepared(message, validated);
-  return buildStaging(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+/** A staging document as JSON text, and the diagnostics its `_meta.warnings` holds. */
+export interface StagingOutput {
+  readonly text: string;
+  readonly warnings: readonly Diagnostic[];
 }
 
-/** The same document as JSON text, written directly (faster than JSON.stringify of the object). */
-export function toStagingJsonText(message: Message, validated?: ValidatedMessage): string {
+/**
+ * The schema-named staging document of a message as JSON text (`JSON.parse` gives a
+ * StagingDocument), with every diagnostic of the message: the validation's and those raised
+ * while writing (FIELD_REPEATED, SEGMENT_REPEATED), also found in `_meta.warnings`.
+ */
+export function toStaging(message: Message, validated?: ValidatedMessage): StagingOutput {
   const { resolution, warnings } = prepared(message, validated);
-  return writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+  const text = writeStagingText(message, getDictionary(resolution.dictionaryVersion), resolution, warnings);
+  return { text, warnings };
+}
+
+/** The staging document of a message as JSON text (see toStaging). */
+export function toStagingJsonText(message: Message, validated?: ValidatedMessage): string {
+  return toStaging(message, validated).text;
 }

@@ -1,30 +1,26 @@
 /**
- * Writes staging JSON text directly (the hot path of the staging step): same rules and the
- * same output as `JSON.stringify(buildStaging(...))` (checked by tests over the corpus),
- * without building the intermediate objects. Keys are precomputed JSON text per element.
+ * The staging JSON writer (docs/hl7v2-staging-json.md): writes the document's JSON text
+ * directly, without building the intermediate objects. Keys are precomputed JSON text per
+ * element. Tests compare its text with `JSON.stringify` of a plain object-building reference
+ * writer (test/schema/reference) over the corpus and random messages.
  * Every function returns '' for "omitted" (a JSON value is never the empty string).
  */
-import { memberTexts } from '../dictionary/element';
+import { MemberKey, memberTexts } from '../dictionary/element';
 import type { DatatypeDef, Dictionary, MemberTexts, SegmentDef } from '../dictionary/types';
-import { flat } from '../flat';
-import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
-import { segmentKey, segmentLayout } from './layout';
-import type { Separators } from './staging-values';
-import type { StructureResolution } from './structure';
-import {
-  firstLeaf,
-  repetitionAt,
-  type ComponentValue,
-  type FieldValue,
-  type LeafValue,
-  type MessageView,
-  type RepetitionValue,
-  type SegmentView,
-} from './view';
+import { SegmentRepetitions } from '../repetitions';
+import { ReportedRepetitions, reportExtraRepetitions, type Diagnostic } from './diagnostics';
+import { atChunk, closeChunks, cutList, cutObject } from './text-chunks';
+import { firstLeaf, type ComponentValue, type FieldValue, type LeafValue, type RepetitionValue, type SegmentView } from './view';
+
+/** The message's component and subcomponent separators (primitives sent with parts are joined with them). */
+export interface Separators {
+  readonly component: string;
+  readonly subcomponent: string;
+}
 
 const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-function str(s: string): string {
+export function str(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
@@ -39,28 +35,77 @@ function leafStr(s: string): string {
   return checkLeaves && NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
 }
 
-/** Positional keys, made on first use: index i gives `<prefix>_<i + from>`. */
+/**
+ * Positional keys: the first POSITIONAL_CACHED of each kind are made flat once, on first use
+ * (real messages use a few); a position past them (only in hostile input: a field of a
+ * million components) gets its texts made for that one use, never kept or internalized.
+ */
+const POSITIONAL_CACHED = 256;
 const COMPONENT: MemberTexts[] = [];
 const SUBCOMPONENT: MemberTexts[] = [];
 const FIELD: MemberTexts[] = [];
-const compKey = (i: number): MemberTexts => (COMPONENT[i] ??= memberTexts(`"component_${i + 1}":`));
-const subKey = (i: number): MemberTexts => (SUBCOMPONENT[i] ??= memberTexts(`"subcomponent_${i + 1}":`));
-const fieldKey = (n: number): MemberTexts => (FIELD[n] ??= memberTexts(`"field_${n}":`));
 
-/**
- * `out` (an object's text so far, '' before its first member) with the member `k: v` added,
- * for a non-empty leaf v. Plain strings are written between the precomputed `"` and one more,
- * so a value costs three concatenations.
- */
-function leafMember(out: string, k: MemberTexts, v: string | null): string {
-  if (v === null) return out + (out === '' ? k.jsonOpen : k.jsonNext) + 'null';
-  if (checkLeaves && NEEDS_ESCAPE.test(v)) return out + (out === '' ? k.jsonOpen : k.jsonNext) + JSON.stringify(v);
-  return out + (out === '' ? k.jsonOpenQ : k.jsonNextQ) + v + '"';
+function positional(cache: MemberTexts[], prefix: string, n: number): MemberTexts {
+  // Not flattened: that would cost more than it saves for one use.
+  if (n >= POSITIONAL_CACHED) return new MemberKey(`"${prefix}_${n}":`, false);
+  return (cache[n] ??= memberTexts(`"${prefix}_${n}":`));
+}
+const compKey = (i: number): MemberTexts => positional(COMPONENT, 'component', i + 1);
+const subKey = (i: number): MemberTexts => positional(SUBCOMPONENT, 'subcomponent', i + 1);
+const fieldKey = (n: number): MemberTexts => positional(FIELD, 'field', n);
+
+/** What writing one document reports into: its warnings, and what finding them needs (made on first use). */
+export interface Findings {
+  readonly warnings: Diagnostic[];
+  readonly segments: readonly SegmentView[];
+  reported: ReportedRepetitions | undefined;
+  repetitions: SegmentRepetitions | undefined;
 }
 
-/** `out` with the member `k: text` added (text: a JSON value). */
-function textMember(out: string, k: MemberTexts, text: string): string {
-  return out + (out === '' ? k.jsonOpen : k.jsonNext) + text;
+/**
+ * Objects are written member by member onto `out` (an object's text so far, '' before its
+ * first member). A string value is left open, without its closing `"`: the next member's key
+ * text starts with it (`","key":`), or the object's end does (`"}`), so a string member costs
+ * two concatenations, not three. Each member function says through `endsOpen` whether the
+ * text it returned ends inside a string; its caller keeps that per object (`open`) and passes
+ * it to the next member function.
+ */
+let endsOpen = false;
+
+/** The text that starts member k of a value that is not a string. */
+function start(out: string, open: boolean, k: MemberTexts): string {
+  return out === '' ? k.jsonOpen : open ? k.closeNext : k.jsonNext;
+}
+
+/** The end of an object whose last member is left open or not. */
+function end(open: boolean): string {
+  return open ? '"}' : '}';
+}
+
+/** `out` with the member `k: v` added, for a non-empty leaf v. */
+function leafMember(out: string, open: boolean, k: MemberTexts, v: string | null): string {
+  if (v === null) {
+    endsOpen = false;
+    return out + start(out, open, k) + 'null';
+  }
+  if (checkLeaves && NEEDS_ESCAPE.test(v)) {
+    endsOpen = false;
+    return out + start(out, open, k) + JSON.stringify(v);
+  }
+  endsOpen = true;
+  return out + (out === '' ? k.jsonOpenQ : open ? k.closeNextQ : k.jsonNextQ) + v;
+}
+
+/** `out` with the member `k: text` added (text: a whole JSON value). */
+function textMember(out: string, open: boolean, k: MemberTexts, text: string): string {
+  endsOpen = false;
+  return out + start(out, open, k) + text;
+}
+
+/** `out` unchanged (an empty value adds no member). */
+function unchanged(out: string, open: boolean): string {
+  endsOpen = open;
+  return out;
 }
 
 function leaf(v: LeafValue): string {
@@ -88,18 +133,23 @@ function primitiveRaw(c: ComponentValue, seps: Separators): string | null | unde
 
 /** A non-empty string component of a composite component type: `{first subcomponent: c}`. */
 function compositeOfOne(c: string, type: DatatypeDef): string {
-  const k = type.components[0] ?? subKey(0);
+  const k = type.components[0]?.texts() ?? subKey(0);
   return checkLeaves && NEEDS_ESCAPE.test(c) ? `${k.jsonOpen}${JSON.stringify(c)}}` : `${k.jsonOpenQ}${c}"}`;
 }
 
 /** Subcomponents as an object keyed by `defs` (positional keys past them); '' when all are empty. */
 function subObject(c: readonly LeafValue[], defs: DatatypeDef['components'] | undefined): string {
   let out = '';
+  let open = false;
+  let parts: string[] | undefined;
   for (let i = 0; i < c.length; i++) {
+    if (atChunk(i, out)) out = cutObject((parts ??= []), out);
     const v = c[i] as LeafValue;
-    if (v !== '') out = leafMember(out, defs?.[i] ?? subKey(i), v);
+    if (v === '') continue;
+    out = leafMember(out, open, defs?.[i]?.texts() ?? subKey(i), v);
+    open = endsOpen;
   }
-  return out === '' ? '' : `${out}}`;
+  return closeChunks(parts, out, end(open));
 }
 
 function componentText(c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
@@ -117,22 +167,28 @@ function componentText(c: ComponentValue, type: DatatypeDef | undefined, seps: S
 }
 
 /** `out` with the member `k: component` added when the component is not empty. */
-function componentMember(out: string, k: MemberTexts, c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
+function componentMember(out: string, open: boolean, k: MemberTexts, c: ComponentValue, type: DatatypeDef | undefined, seps: Separators): string {
   if (typeof c === 'string') {
-    if (c === '') return out;
-    return type !== undefined && type.kind === 'composite' ? textMember(out, k, compositeOfOne(c, type)) : leafMember(out, k, c);
+    if (c === '') return unchanged(out, open);
+    return type !== undefined && type.kind === 'composite' ? textMember(out, open, k, compositeOfOne(c, type)) : leafMember(out, open, k, c);
   }
-  if (c === null) return leafMember(out, k, null);
+  if (c === null) return leafMember(out, open, k, null);
   const v = componentText(c, type, seps);
-  return v === '' ? out : textMember(out, k, v);
+  return v === '' ? unchanged(out, open) : textMember(out, open, k, v);
 }
 
 function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
   if (type === undefined || type.kind === 'varies') {
     if (rep.length === 1) return componentText(rep[0] as ComponentValue, undefined, seps);
     let out = '';
-    for (let i = 0; i < rep.length; i++) out = componentMember(out, compKey(i), rep[i] as ComponentValue, undefined, seps);
-    return out === '' ? '' : `${out}}`;
+    let open = false;
+    let parts: string[] | undefined;
+    for (let i = 0; i < rep.length; i++) {
+      if (atChunk(i, out)) out = cutObject((parts ??= []), out);
+      out = componentMember(out, open, compKey(i), rep[i] as ComponentValue, undefined, seps);
+      open = endsOpen;
+    }
+    return closeChunks(parts, out, end(open));
   }
   if (type.kind === 'primitive') {
     if (rep.length === 1) {
@@ -153,139 +209,107 @@ function repetitionText(rep: RepetitionValue, type: DatatypeDef | undefined, sep
   }
   if (rep.length === 1 && rep[0] === null) return 'null';
   let out = '';
+  let open = false;
+  let parts: string[] | undefined;
   const defs = type.components;
   for (let i = 0; i < rep.length; i++) {
+    if (atChunk(i, out)) out = cutObject((parts ??= []), out);
     const def = defs[i];
-    out = componentMember(out, def ?? compKey(i), rep[i] as ComponentValue, def?.type, seps);
+    out = componentMember(out, open, def === undefined ? compKey(i) : def.texts(), rep[i] as ComponentValue, def?.type, seps);
+    open = endsOpen;
   }
-  return out === '' ? '' : `${out}}`;
+  return closeChunks(parts, out, end(open));
 }
 
 function arrayText(f: FieldValue, from: number, type: DatatypeDef | undefined, seps: Separators): string {
   let out = '';
+  let parts: string[] | undefined;
   for (let r = from; r < f.length; r++) {
+    if (atChunk(r - from, out)) {
+      cutList((parts ??= []), out);
+      out = '';
+    }
     const v = repetitionText(f[r] as RepetitionValue, type, seps);
-    if (v !== '') out += (out === '' ? '[' : ',') + v;
+    if (v !== '') out += (out === '' && parts === undefined ? '[' : ',') + v;
   }
-  return out === '' ? '' : `${out}]`;
+  return closeChunks(parts, out, ']');
 }
 
 /** `out` with the member `k: repetition` added when the repetition is not empty. */
-function repetitionMember(out: string, k: MemberTexts, rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
+function repetitionMember(out: string, open: boolean, k: MemberTexts, rep: RepetitionValue, type: DatatypeDef | undefined, seps: Separators): string {
   const c = rep[0];
   // The common case: one plain value of a non-composite type.
-  if (rep.length === 1 && typeof c === 'string' && (type === undefined || type.kind !== 'composite')) return c === '' ? out : leafMember(out, k, c);
+  if (rep.length === 1 && typeof c === 'string' && (type === undefined || type.kind !== 'composite')) {
+    return c === '' ? unchanged(out, open) : leafMember(out, open, k, c);
+  }
   const v = repetitionText(rep, type, seps);
-  return v === '' ? out : textMember(out, k, v);
+  return v === '' ? unchanged(out, open) : textMember(out, open, k, v);
 }
 
 /** The JSON text of segment `index` of `segments`. */
-function segmentText(
+export function segmentText(
   segments: readonly SegmentView[],
   index: number,
   def: SegmentDef | undefined,
   dict: Dictionary,
   seps: Separators,
-  warnings: Diagnostic[],
+  findings: Findings,
 ): string {
   const seg = segments[index] as SegmentView;
   // Every leaf written below belongs to this segment (set again for each one).
   checkLeaves = seg.jsonSafe !== true;
   let out = '';
+  let open = false;
+  let parts: string[] | undefined;
   const fields = seg.fields;
   const defs = def?.fields;
+  // OBX-5 (varies) is typed by OBX-2: looked up once, for OBX only.
+  const obx = seg.id === 'OBX';
   let variesType: string | undefined;
   for (let n = 1; n < fields.length; n++) {
+    if (atChunk(n - 1, out)) out = cutObject((parts ??= []), out);
     const f = fields[n];
     if (f === undefined) continue;
     const fd = defs?.[n];
     if (fd === undefined) {
-      if (f.length === 1) out = repetitionMember(out, fieldKey(n), f[0] as RepetitionValue, undefined, seps);
-      else {
+      if (f.length === 1) {
+        out = repetitionMember(out, open, fieldKey(n), f[0] as RepetitionValue, undefined, seps);
+        open = endsOpen;
+      } else {
         const v = arrayText(f, 0, undefined, seps);
-        if (v !== '') out = textMember(out, fieldKey(n), v);
+        if (v !== '') {
+          out = textMember(out, open, fieldKey(n), v);
+          open = false;
+        }
       }
       continue;
     }
     let type = fd.type;
-    if (type !== undefined && type.kind === 'varies' && seg.id === 'OBX') {
+    if (obx && type !== undefined && type.kind === 'varies') {
       variesType ??= firstLeaf(fields[2]).trim().toUpperCase();
       type = variesType === '' ? undefined : dict.datatype(variesType);
     }
     if (fd.repeats) {
       const v = arrayText(f, 0, type, seps);
-      if (v !== '') out = textMember(out, fd, v);
+      if (v !== '') {
+        out = textMember(out, open, fd.texts(), v);
+        open = false;
+      }
       continue;
     }
-    out = repetitionMember(out, fd, f[0] as RepetitionValue, type, seps);
+    out = repetitionMember(out, open, fd.texts(), f[0] as RepetitionValue, type, seps);
+    open = endsOpen;
     if (f.length > 1) {
       const extra = arrayText(f, 1, type, seps);
       if (extra !== '') {
-        out += `${out === '' ? '{' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
-        reportExtraRepetitions(warnings, seg, repetitionAt(segments, index), n, fd.key);
+        out += `${out === '' ? '{' : open ? '",' : ','}${JSON.stringify(`${fd.key}_extra`)}:${extra}`;
+        open = false;
+        findings.reported ??= new ReportedRepetitions(findings.warnings);
+        findings.repetitions ??= new SegmentRepetitions(segments);
+        reportExtraRepetitions(findings.warnings, findings.reported, seg, findings.repetitions.at(index), n, fd.key);
       }
     }
   }
   checkLeaves = true;
-  return out === '' ? '{}' : `${out}}`;
-}
-
-interface Slot {
-  array: boolean;
-  /** The segment objects so far, comma-separated (a rope: flattened once, with the document). */
-  text: string;
-}
-
-/** JSON key text (`"pid"`) of a segment id, cached (ids are few and short). */
-const segmentKeys = new Map<string, string>();
-
-function segmentJsonKey(id: string): string {
-  let k = segmentKeys.get(id);
-  if (k === undefined) {
-    k = flat(str(segmentKey(id)));
-    if (segmentKeys.size >= 4096) segmentKeys.clear();
-    segmentKeys.set(id, k);
-  }
-  return k;
-}
-
-/**
- * Staging JSON text. `_meta` is written first but built last, so warnings raised while
- * writing the segments are included.
- */
-export function writeStagingText(view: MessageView, dict: Dictionary, resolution: StructureResolution, warnings: Diagnostic[]): string {
-  const seps: Separators = { component: view.componentSeparator, subcomponent: view.subcomponentSeparator };
-  const layout = segmentLayout(dict, resolution.structure);
-  const slots = new Map<string, Slot>();
-  const segments = view.segments;
-  for (let i = 0; i < segments.length; i++) {
-    const seg = segments[i] as SegmentView;
-    const text = segmentText(segments, i, dict.segment(seg.id), dict, seps, warnings);
-    const key = segmentJsonKey(seg.id);
-    const repeats = layout.repeats.get(seg.id) ?? true;
-    const slot = slots.get(key);
-    // Without a slot for its key no segment with this id came before, so the repetition
-    // (needed only for a segment that does not repeat) is counted only when there is one.
-    const n = repeats || slot === undefined ? 1 : repetitionAt(segments, i);
-    if (n === 1) {
-      if (slot === undefined) slots.set(key, { array: repeats, text });
-      else slot.text += `,${text}`;
-      continue;
-    }
-    const extraKey = `${segmentKey(seg.id)}_extra`;
-    const extraJsonKey = str(extraKey);
-    const extraSlot = slots.get(extraJsonKey);
-    if (extraSlot === undefined) slots.set(extraJsonKey, { array: true, text });
-    else extraSlot.text += `,${text}`;
-    reportExtraSegment(warnings, seg, n, resolution.structure, extraKey);
-  }
-  const meta = {
-    version: resolution.version.sent ?? null,
-    dictionaryVersion: resolution.dictionaryVersion,
-    structure: resolution.structure ?? null,
-    warnings,
-  };
-  let out = `{"_meta":${JSON.stringify(meta)}`;
-  for (const [key, slot] of slots) out += slot.array ? `,${key}:[${slot.text}]` : `,${key}:${slot.text}`;
-  return `${out}}`;
+  return closeChunks(parts, out, end(open)) || '{}';
 }

@@ -16,20 +16,25 @@
  * warnings everything else: unknown segment (non Z), segment not in the structure, required
  *         segment or field missing, value not in an HL7 table, field repeated when it may not,
  *         field position unknown, version/type/structure unresolved, MSH-2 not the usual 4.
+ *
+ * Every rule does a bounded amount of work per finding (findings past the cap are only
+ * counted, see diagnostic-list.ts), so validation stays linear in the size of the message.
  */
+import { addDiagnostic, countDropped, isFull } from '../diagnostic-list';
 import { dictionaryChecks, type TableCheck } from '../dictionary/field-checks';
 import type { Dictionary, ElementDef, MessageStructure, StructureNode } from '../dictionary/types';
+import { SegmentRepetitions } from '../repetitions';
 import { schemaDiagnostic, type Diagnostic, type SchemaLocation } from './diagnostics';
 import { segmentLayout } from './layout';
 import type { StructureResolution } from './structure';
-import { isEmptyField, repetitionAt, type FieldValue, type MessageView, type SegmentView } from './view';
+import { isEmptyField, type FieldValue, type MessageView, type SegmentView } from './view';
 
 export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): void {
   const fieldSep = leafText(msh.fields[1]);
   const enc = leafText(msh.fields[2]);
   const loc = { line: msh.line, segment: 'MSH', segmentRepetition: 1, field: 2 };
   if (enc.length === 0) {
-    out.push(schemaDiagnostic('ENCODING_CHARACTERS_MISSING', 'warning', 'MSH-2 is empty; default delimiters ^~\\& assumed', loc));
+    addDiagnostic(out, schemaDiagnostic('ENCODING_CHARACTERS_MISSING', 'warning', 'MSH-2 is empty; default delimiters ^~\\& assumed', loc));
     return;
   }
   let problem: string | undefined;
@@ -46,27 +51,34 @@ export function checkEncodingCharacters(msh: SegmentView, out: Diagnostic[]): vo
       else if (enc.indexOf(ch) < i && !(ch === '\\' && enc[i - 1] === '\\')) problem = `MSH-2 character ${i + 1} repeats another delimiter`;
     }
   }
-  if (problem !== undefined) out.push(schemaDiagnostic('ENCODING_CHARACTERS_INVALID', 'error', problem, loc));
+  if (problem !== undefined) addDiagnostic(out, schemaDiagnostic('ENCODING_CHARACTERS_INVALID', 'error', problem, loc));
   else if (enc.length !== 4 && !(enc.length === 5 && enc.startsWith('^~\\&'))) {
-    out.push(schemaDiagnostic('ENCODING_CHARACTERS_UNUSUAL', 'warning', `MSH-2 has ${enc.length} characters instead of 4`, loc));
+    addDiagnostic(out, schemaDiagnostic('ENCODING_CHARACTERS_UNUSUAL', 'warning', `MSH-2 has ${enc.length} characters instead of 4`, loc));
   }
 }
 
-export function checkMessageShape(view: MessageView, nonSegmentLines: readonly number[], out: Diagnostic[]): void {
+const isTrailer = (id: string): boolean => id === 'BTS' || id === 'FTS';
+
+/**
+ * The message's shape. The envelope findings (ENVELOPE_SEGMENT_IN_MESSAGE) go to `envelope`,
+ * in message order: validateMessage lists them before every other finding.
+ */
+export function checkMessageShape(view: MessageView, nonSegmentLines: readonly number[], out: Diagnostic[], envelope: Diagnostic[] = out): void {
   const segs = view.segments;
-  let bodyAfter = false;
-  for (let i = segs.length - 1; i >= 1; i--) {
+  // Headers never belong inside a message; trailers (BTS/FTS) only at its end, that is after
+  // the last segment that is not a trailer.
+  let lastBody = 0;
+  for (let i = segs.length - 1; i >= 1 && lastBody === 0; i--) if (!isTrailer((segs[i] as SegmentView).id)) lastBody = i;
+  for (let i = 1; i < segs.length; i++) {
     const s = segs[i] as SegmentView;
-    // Headers never belong inside a message; trailers (BTS/FTS) only at its end.
     const header = s.id === 'MSH' || s.id === 'FHS' || s.id === 'BHS';
-    const trailer = s.id === 'BTS' || s.id === 'FTS';
-    if (header || (trailer && bodyAfter)) {
-      out.unshift(schemaDiagnostic('ENVELOPE_SEGMENT_IN_MESSAGE', 'error', `${s.id} segment inside a message body`, { line: s.line, segment: s.id }));
-    }
-    if (!trailer) bodyAfter = true;
+    if (!header && !(i < lastBody && isTrailer(s.id))) continue;
+    if (isFull(envelope)) countDropped(envelope, 'error', s.line);
+    else envelope.push(schemaDiagnostic('ENVELOPE_SEGMENT_IN_MESSAGE', 'error', `${s.id} segment inside a message body`, { line: s.line, segment: s.id }));
   }
   if (nonSegmentLines.length >= 2) {
-    out.push(
+    addDiagnostic(
+      out,
       schemaDiagnostic('NON_SEGMENT_LINES', 'error', `${nonSegmentLines.length} lines in the message are not segments`, {
         line: nonSegmentLines[1] as number,
       }),
@@ -77,7 +89,8 @@ export function checkMessageShape(view: MessageView, nonSegmentLines: readonly n
     let any = false;
     for (let n = 3; n <= 11 && !any; n++) if (!isEmptyField(msh.fields[n])) any = true;
     if (!any)
-      out.push(
+      addDiagnostic(
+        out,
         schemaDiagnostic('EMPTY_MESSAGE', 'error', 'the message has no segment after MSH and MSH-3..MSH-11 are empty', { line: msh.line, segment: 'MSH' }),
       );
   }
@@ -95,15 +108,18 @@ export function checkStructure(view: MessageView, dict: Dictionary, res: Structu
       STRUCTURE_UNKNOWN: `MSH-9.3 is not a message structure of HL7 ${res.dictionaryVersion}`,
       STRUCTURE_GENERIC: 'no message structure found for MSH-9; generic layout used',
     };
-    out.push(schemaDiagnostic(w, 'warning', text[w], { line, segment: 'MSH', segmentRepetition: 1, field }));
+    addDiagnostic(out, schemaDiagnostic(w, 'warning', text[w], { line, segment: 'MSH', segmentRepetition: 1, field }));
   }
   const layout = segmentLayout(dict, res.structure);
   const perSegment = dictionaryChecks(dict);
   for (const s of view.segments) {
     const known = perSegment.segment(s.id) !== undefined;
-    if (!known && !s.id.startsWith('Z')) {
+    const unknown = !known && !s.id.startsWith('Z');
+    if (!unknown && !(known && res.structure !== undefined && !layout.anySegment && !layout.listed.has(s.id))) continue;
+    if (isFull(out)) countDropped(out, 'warning', s.line);
+    else if (unknown) {
       out.push(schemaDiagnostic('UNKNOWN_SEGMENT', 'warning', `${s.id} is not a segment of HL7 ${dict.version}`, { line: s.line, segment: s.id }));
-    } else if (known && res.structure !== undefined && !layout.anySegment && !layout.listed.has(s.id)) {
+    } else {
       out.push(schemaDiagnostic('SEGMENT_NOT_IN_STRUCTURE', 'warning', `${s.id} is not part of ${res.structure}`, { line: s.line, segment: s.id }));
     }
   }
@@ -111,7 +127,7 @@ export function checkStructure(view: MessageView, dict: Dictionary, res: Structu
   if (structure === undefined) return;
   for (const id of requiredSegments(structure)) {
     if (!hasSegment(view.segments, id))
-      out.push(schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${res.structure as string} requires a ${id} segment`, { line }));
+      addDiagnostic(out, schemaDiagnostic('REQUIRED_SEGMENT_MISSING', 'warning', `${res.structure as string} requires a ${id} segment`, { line }));
   }
 }
 
@@ -147,7 +163,11 @@ function hasSegment(segments: readonly SegmentView[], id: string): boolean {
   return false;
 }
 
-export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[]): void {
+/**
+ * Required fields, fields beyond the dictionary, repeated fields and table values. `reps`
+ * gives the repetition number of a segment for a finding's location (counted once).
+ */
+export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic[], reps = new SegmentRepetitions(view.segments)): void {
   const segments = view.segments;
   const perSegment = dictionaryChecks(dict);
   for (let index = 0; index < segments.length; index++) {
@@ -161,13 +181,15 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
     const required = isMsh ? checks.requiredFrom3 : checks.required;
     for (let k = 0; k < required.length; k++) {
       const n = required[k] as number;
-      if (isEmptyField(fields[n])) {
+      if (!isEmptyField(fields[n])) continue;
+      if (isFull(out)) countDropped(out, 'warning', seg.line);
+      else {
         const fd = defs[n] as ElementDef;
         out.push(
           schemaDiagnostic('REQUIRED_FIELD_MISSING', 'warning', `${id}-${n} (${fd.key}) is required`, {
             line: seg.line,
             segment: id,
-            segmentRepetition: repetitionAt(segments, index),
+            segmentRepetition: reps.at(index),
             field: n,
           }),
         );
@@ -180,43 +202,57 @@ export function checkFields(view: MessageView, dict: Dictionary, out: Diagnostic
       if (f === undefined) continue;
       const fd = defs[n];
       if (fd === undefined) {
-        if (!isEmptyField(f))
+        if (isEmptyField(f)) continue;
+        if (isFull(out)) countDropped(out, 'warning', seg.line);
+        else
           out.push(
             schemaDiagnostic('FIELD_UNKNOWN', 'warning', `${id}-${n} is not defined in HL7 ${dict.version}`, {
               line: seg.line,
               segment: id,
-              segmentRepetition: repetitionAt(segments, index),
+              segmentRepetition: reps.at(index),
               field: n,
             }),
           );
         continue;
       }
-      if (!fd.repeats && f.length > 1 && !isMsh && !isEmptyField(f)) {
-        out.push(
-          schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, {
-            line: seg.line,
-            segment: id,
-            segmentRepetition: repetitionAt(segments, index),
-            field: n,
-            repetition: 2,
-          }),
-        );
+      if (f.length > 1 && !fd.repeats && !isMsh && !isEmptyField(f)) {
+        if (isFull(out)) countDropped(out, 'warning', seg.line);
+        else
+          out.push(
+            schemaDiagnostic('FIELD_REPEATED', 'warning', `${id}-${n} (${fd.key}) does not repeat`, {
+              line: seg.line,
+              segment: id,
+              segmentRepetition: reps.at(index),
+              field: n,
+              repetition: 2,
+            }),
+          );
       }
       const tables = checks.tables[n] as readonly TableCheck[];
-      if (tables.length > 0 && (n > 2 || !isMsh)) checkTables(f, tables, segments, index, n, out);
+      if (tables.length > 0 && (n > 2 || !isMsh)) checkTables(f, tables, seg, index, reps, n, out);
     }
   }
 }
 
 /** Each repetition's values against the field's tables: repetition by repetition, components ascending. */
-function checkTables(f: FieldValue, tables: readonly TableCheck[], segments: readonly SegmentView[], index: number, field: number, out: Diagnostic[]): void {
+function checkTables(
+  f: FieldValue,
+  tables: readonly TableCheck[],
+  seg: SegmentView,
+  index: number,
+  reps: SegmentRepetitions,
+  field: number,
+  out: Diagnostic[],
+): void {
   for (let r = 0; r < f.length; r++) {
     const rep = f[r] as FieldValue[number];
     for (let k = 0; k < tables.length; k++) {
       const t = tables[k] as TableCheck;
       if (t.component >= rep.length) break;
       const value = first(rep[t.component]);
-      if (value !== '' && !t.values.has(value)) unknownValue(t, segments, index, field, r + 1, out);
+      if (value === '' || t.values.has(value)) continue;
+      if (isFull(out)) countDropped(out, 'warning', seg.line);
+      else unknownValue(t, seg, reps.at(index), field, r + 1, out);
     }
   }
 }
@@ -226,9 +262,7 @@ function first(c: FieldValue[number][number] | undefined): string {
   return typeof c === 'string' ? c : (c[0] ?? '');
 }
 
-function unknownValue(t: TableCheck, segments: readonly SegmentView[], index: number, field: number, repetition: number, out: Diagnostic[]): void {
-  const seg = segments[index] as SegmentView;
-  const segRep = repetitionAt(segments, index);
+function unknownValue(t: TableCheck, seg: SegmentView, segRep: number, field: number, repetition: number, out: Diagnostic[]): void {
   const loc: SchemaLocation = t.inComposite
     ? { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition, component: t.component + 1 }
     : { line: seg.line, segment: seg.id, segmentRepetition: segRep, field, repetition };

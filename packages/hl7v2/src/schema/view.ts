@@ -58,14 +58,3 @@ export function isEmptyField(field: FieldValue | undefined): boolean {
   }
   return true;
 }
-
-/**
- * 1-based repetition of segment i among the segments with its id (`PID[2]`): counted from the
- * segments before it, so callers that need it only for a finding pay nothing per segment.
- */
-export function repetitionAt(segments: readonly SegmentView[], i: number): number {
-  const id = (segments[i] as SegmentView).id;
-  let n = 1;
-  for (let j = 0; j < i; j++) if ((segments[j] as SegmentView).id === id) n++;
-  return n;
-}

@@ -159,7 +159,8 @@ describe('fatal input', () => {
   it('text with no MSH segment is NO_MSH, located at its first line', () => {
     const e = fatalOf(() => parseMessage('\r\nPID|1||X\rhello\r'));
     expect(e.code).toBe('NO_MSH');
-    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', location: 'line 2', line: 2 });
+    // The first line that is not blank (blank lines are not counted).
+    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', location: 'line 1', line: 1 });
     expect(fatalOf(() => splitMessages('this is not HL7')).code).toBe('NO_MSH');
   });
 

@@ -38,10 +38,23 @@ describe('separator escapes', () => {
   });
 
   it('encodeEscapes and decodeEscapes are inverse for separator characters', () => {
-    const value = '|^~\\&|x\\.br\\';
+    const value = '|^~\\&|x';
     const enc = encodeEscapes(value, DEFAULT_DELIMITERS);
-    expect(enc).toBe('\\F\\\\S\\\\R\\\\E\\\\T\\\\F\\x\\E\\.br\\E\\');
+    expect(enc).toBe('\\F\\\\S\\\\R\\\\E\\\\T\\\\F\\x');
     expect(decodeEscapes(enc, DEFAULT_DELIMITERS, 'utf-8')).toEqual({ value, badAt: -1 });
+  });
+
+  it('encodeEscapes writes a command as a command and a doubled data backslash as \\E\\ (they decode back)', () => {
+    // `\.br\` in a value is the line break command; `\\.br\` is the text "\.br\" (docs/hl7v2-parsing.md).
+    for (const [value, sent] of [
+      ['x\\.br\\y', 'x\\.br\\y'],
+      ['x\\\\.br\\y', 'x\\E\\.br\\E\\y'],
+      ['C:\\TEMP', 'C:\\E\\TEMP'],
+      ['a\\\\\\b', 'a\\E\\\\E\\b'],
+    ] as const) {
+      expect(encodeEscapes(value, DEFAULT_DELIMITERS)).toBe(sent);
+      expect(decodeEscapes(sent, DEFAULT_DELIMITERS, 'utf-8')).toEqual({ value, badAt: -1 });
+    }
   });
 });
 

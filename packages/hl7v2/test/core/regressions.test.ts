@@ -3,17 +3,7 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { corpusBytes } from './support';
-import {
-  Hl7FatalError,
-  normalize,
-  parseMessage,
-  readHeader,
-  serialize,
-  streamMessages,
-  toStagingJson,
-  toStagingJsonText,
-  validateMessage,
-} from '../../src/index';
+import { Hl7FatalError, normalize, parseMessage, readHeader, serialize, streamMessages, toStaging, toStagingJsonText, validateMessage } from '../../src/index';
 
 describe('explicit null as the first subcomponent', () => {
   it('"" before a subcomponent separator stays "" (was written as an empty value)', () => {
@@ -96,7 +86,7 @@ describe('streamMessages over input with no message', () => {
     const e = (await stream('\r\nPID|1||X\rOBX|1\r')) as Hl7FatalError;
     expect(e).toBeInstanceOf(Hl7FatalError);
     expect(e.code).toBe('NO_MSH');
-    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', line: 2 });
+    expect(e.diagnostics[0]).toMatchObject({ code: 'NO_MSH', line: 1 });
   });
 
   it('empty input is EMPTY_INPUT', async () => {
@@ -108,7 +98,7 @@ describe('streamMessages over input with no message', () => {
 describe('repetitions of a non-repeating field are reported once in the staging warnings', () => {
   it('FIELD_REPEATED once (from validateMessage), in both the object and the text form', () => {
     const m = parseMessage('MSH|^~\\&|A|B|||20240101||ADT^A01^ADT_A01|1|P|2.5\rEVN||20240101\rPID|1||1^^^H^MR||X^Y||19800101|F~M\rPV1|1|I\r');
-    const warnings = toStagingJson(m)._meta.warnings.filter((w) => w.code === 'FIELD_REPEATED');
+    const warnings = toStaging(m).warnings.filter((w) => w.code === 'FIELD_REPEATED');
     expect(warnings.map((w) => w.location)).toEqual(['PID[1]-8[2]']);
     const text = JSON.parse(toStagingJsonText(m)) as { _meta: { warnings: { code: string }[] }; pid: Record<string, unknown> };
     expect(text._meta.warnings.filter((w) => w.code === 'FIELD_REPEATED')).toHaveLength(1);

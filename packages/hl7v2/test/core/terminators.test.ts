@@ -46,17 +46,19 @@ describe('segment terminators, BOM, MLLP, blank lines', () => {
     expect(serialize(parseMessage(one))).toBe(`${one}\r`);
   });
 
-  it('segment line numbers count input lines (CRLF is one terminator, blank lines count)', () => {
+  it('segment line numbers count the lines that are not blank (CRLF is one terminator)', () => {
+    // Blank lines are not counted, so the message numbers its lines as its normalized form does.
     const m = parseMessage(`\r\n${segs[0]}\r\n\r\n${segs[1]}\n${segs[2]}\r${segs[3]}`);
-    expect(m.segments.map((s) => s.line)).toEqual([2, 4, 5, 6]);
+    expect(m.segments.map((s) => s.line)).toEqual([1, 2, 3, 4]);
+    expect(parseMessage(normalize(`\r\n${segs[0]}\r\n\r\n${segs[1]}\n${segs[2]}\r${segs[3]}`)).segments.map((s) => s.line)).toEqual([1, 2, 3, 4]);
     expect(m.segments.every((s) => s.column === 1)).toBe(true);
   });
 
-  it('splitLines keeps input line numbers and drops framing and blank lines', () => {
+  it('splitLines numbers the lines that are not blank and drops framing and blank lines', () => {
     expect(splitLines('\u000bA\r\n\r\nB\n \n\u001cC\u001c\r')).toEqual([
       { text: 'A', line: 1 },
-      { text: 'B', line: 3 },
-      { text: 'C', line: 5 },
+      { text: 'B', line: 2 },
+      { text: 'C', line: 3 },
     ]);
   });
 

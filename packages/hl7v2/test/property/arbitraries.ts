@@ -7,7 +7,11 @@
  *   CR/LF, DEL or the quote that marks the explicit null), 4 or 5 encoding characters;
  * - a value holding a separator or the escape character is written with \F\ \S\ \T\ \R\ \E\,
  *   a line break with \X0D\ / \X0A\;
- * - the explicit null `""` is the model's `null`; an empty field is `undefined`.
+ * - the explicit null `""` is the model's `null`; an empty field is `undefined`;
+ * - values are decoded text as the parser gives it: a backslash that is data is written
+ *   doubled where it would read as the start of a formatting command or of a doubled
+ *   backslash (docs/hl7v2-parsing.md); `canonicalText` and `rawText` below are the test's own
+ *   implementation of that rule.
  */
 import fc from 'fast-check';
 import type { ComponentValue, Delimiters, FieldValue, LeafValue, RepetitionValue } from '../../src/index';
@@ -45,13 +49,39 @@ const valueChar = fc.oneof(
   { weight: 1, arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }).filter((s) => !/[\r\n\u000b\u001c\ufeff]/.test(s)) },
 );
 
+const COMMAND = /^(?:\.(?:br|sp|in|ti|sk|ce|fi|nf)[+-]?\d*|H|N|Z[^\\]*|C[0-9A-Fa-f]{4}|M[0-9A-Fa-f]{4,6})$/;
+
+/** Text whose characters are all data, as a decoded value (backslashes doubled where they must be). */
+export function canonicalText(raw: string): string {
+  let out = '';
+  let run = '';
+  let before = false;
+  for (let i = raw.length - 1; i >= 0; i--) {
+    const ch = raw.charAt(i);
+    if (ch === '\\') {
+      out = (before && (run === '' || COMMAND.test(run)) ? '\\\\' : '\\') + out;
+      run = '';
+      before = true;
+    } else {
+      out = ch + out;
+      run = ch + run;
+    }
+  }
+  return out;
+}
+
+/** The data characters of a decoded value that holds no command (a doubled backslash is one). */
+export function rawText(value: string): string {
+  return value.replace(/\\\\/g, '\\');
+}
+
 /** A decoded leaf: text (never exactly `""`, which is the explicit null) or null. */
 export const leafArb: fc.Arbitrary<LeafValue> = fc.oneof(
   {
     weight: 12,
     arbitrary: fc
       .array(valueChar, { maxLength: 8 })
-      .map((a) => a.join(''))
+      .map((a) => canonicalText(a.join('')))
       .filter((s) => s !== '""'),
   },
   { weight: 1, arbitrary: fc.constant(null) },
@@ -128,7 +158,7 @@ export function encodeLeaf(v: LeafValue, d: Delimiters): string {
     '\r': 'X0D',
     '\n': 'X0A',
   };
-  return [...v].map((ch) => (codes[ch] !== undefined ? `${d.escape}${codes[ch]}${d.escape}` : ch)).join('');
+  return [...rawText(v)].map((ch) => (codes[ch] !== undefined ? `${d.escape}${codes[ch]}${d.escape}` : ch)).join('');
 }
 
 export function encodeFieldValue(f: FieldValue | undefined, d: Delimiters): string {

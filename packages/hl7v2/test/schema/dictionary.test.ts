@@ -31,6 +31,50 @@ describe('generated dictionary', () => {
     expect(f?.[4]).toMatchObject({ key: 'alternate_patient_id', max: 0, repeats: false });
   });
 
+  it('no data type names two components alike when another version tells them apart', () => {
+    // Keys of a clash go first-wins (keys.ts): ED-3 and ED-5 were both 'data' in 2.3-2.4, so the
+    // subtype took `data` and the payload `data_5`; 2.5 names ED-3 'data subtype'. A clash is
+    // only kept where no version tells the components apart: the standard itself names CSU-21..23
+    // (the third tuple, added in 2.7) like CSU-18..20, and the first tuple keeps the name.
+    const kept: string[] = [];
+    const resolvable: string[] = [];
+    let types = 0;
+    for (const version of DICTIONARY_VERSIONS) {
+      const d = getDictionary(version);
+      for (const id of d.datatypeIds()) {
+        types++;
+        for (const c of d.datatype(id)?.components ?? []) {
+          if (c === undefined || c.key === (cleanName(c.name) || `component_${c.seq}`)) continue;
+          // c lost its name to an earlier component with the same one: does a version name them apart?
+          const twin = (d.datatype(id)?.components ?? []).find((o) => o !== undefined && o.seq < c.seq && cleanName(o.name) === cleanName(c.name));
+          const apart = DICTIONARY_VERSIONS.some((v) => {
+            const other = getDictionary(v).datatype(id)?.components;
+            const x = other?.[c.seq - 1];
+            const y = twin === undefined ? undefined : other?.[twin.seq - 1];
+            return x !== undefined && y !== undefined && cleanName(x.name) !== cleanName(y.name);
+          });
+          (apart ? resolvable : kept).push(`${version} ${id}-${c.seq} ${c.key}`);
+        }
+      }
+    }
+    expect(types).toBeGreaterThan(800);
+    expect(resolvable).toEqual([]);
+    expect(kept).toEqual(
+      ['2.7', '2.8', '2.8.1', '2.8.2'].flatMap((v) => [
+        `${v} CSU-21 alternate_unit_of_measure_coding_system_oid_21`,
+        `${v} CSU-22 alternate_unit_of_measure_value_set_oid_22`,
+        `${v} CSU-23 alternate_unit_of_measure_value_set_version_id_23`,
+      ]),
+    );
+  });
+
+  it('names ED-3 data_subtype and ED-5 data in every version (2.3-2.4 source names corrected)', () => {
+    for (const version of DICTIONARY_VERSIONS) {
+      const ed = getDictionary(version).datatype('ED')?.components;
+      expect([ed?.[2]?.key, ed?.[4]?.key]).toEqual(['data_subtype', 'data']);
+    }
+  });
+
   it('disambiguates duplicate names, keeping the name for the element that may be valued', () => {
     const obx = getDictionary('2.5.1').segment('OBX')?.fields;
     expect(obx?.[20]?.key).toBe('performing_organization_name_20');

@@ -1,15 +1,19 @@
 import { describe, expect, it } from '@jest/globals';
 import { getDictionary } from '../../src/dictionary/load';
-import { buildStaging } from '../../src/schema/staging-build';
+import { writeStagingText } from '../../src/schema/staging-write';
 import { resolveStructure } from '../../src/schema/structure';
 import type { Diagnostic } from '../../src/schema/diagnostics';
+import { buildStaging } from './reference/staging-build';
 import { simpleView } from './simple-view';
 
 function stage(er7: string, header: { messageCode?: string; triggerEvent?: string; structureId?: string; version?: string }) {
   const res = resolveStructure(header);
   const warnings: Diagnostic[] = [];
-  const doc = buildStaging(simpleView(er7), getDictionary(res.dictionaryVersion), res, warnings);
-  return { doc: JSON.parse(JSON.stringify(doc)), warnings };
+  const view = simpleView(er7);
+  const text = writeStagingText(view, getDictionary(res.dictionaryVersion), res, warnings);
+  // The writer's text is the reference writer's, byte for byte (warnings included).
+  expect(text).toBe(JSON.stringify(buildStaging(view, getDictionary(res.dictionaryVersion), res, [])));
+  return { doc: JSON.parse(text), warnings };
 }
 
 const ORU = [
@@ -22,7 +26,7 @@ const ORU = [
   'ZPI|a||b^c&d~e|""',
 ].join('\r');
 
-describe('buildStaging', () => {
+describe('writeStagingText', () => {
   const { doc, warnings } = stage(ORU, { messageCode: 'ORU', triggerEvent: 'R01', structureId: 'ORU_R01', version: '2.5.1' });
 
   it('fills _meta from the resolution', () => {

@@ -84,6 +84,11 @@ export class InProcessHub implements Hub {
     }
   }
 
+  /** Whether a delivery is in flight. */
+  busy(): boolean {
+    return this.inFlight.size > 0;
+  }
+
   /** Resolves when no delivery is in flight (including deliveries those deliveries caused). */
   async idle(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);

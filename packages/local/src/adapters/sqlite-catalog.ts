@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { type GroupCommit, groupCommitOf } from './group-commit';
 import {
   applyMessagePatch,
   catalogErrors,
@@ -76,42 +77,74 @@ function seqOf(cursor: string): number {
 }
 
 /**
- * Catalog on SQLite (better-sqlite3, WAL, synchronous=FULL so a committed row survives a
- * power cut before the front door answers 2xx). Rows keep the full record as JSON plus the
- * columns the queries filter on.
+ * Catalog on SQLite (better-sqlite3, WAL). Every write goes through the connection's group
+ * commit (./group-commit.ts): it resolves once the commit holding it is on disk, so a row
+ * survives a power cut before the front door answers 2xx, and concurrent writes share one
+ * sync. Rows keep the full record as JSON plus the columns the queries filter on.
  */
 export class SqliteCatalog implements Catalog {
+  private readonly group: GroupCommit;
+  private readonly statements = new Map<string, Database.Statement>();
+
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
+    this.group = groupCommitOf(db);
+  }
+
+  /** A prepared statement, prepared once per connection. */
+  private sql(text: string): Database.Statement {
+    let s = this.statements.get(text);
+    if (s === undefined) {
+      s = this.db.prepare(text);
+      this.statements.set(text, s);
+    }
+    return s;
+  }
+
+  /** Resolves when every write made so far is durable (reads whose answer leaves the process wait for it). */
+  settled(): Promise<void> {
+    return this.group.settled();
   }
 
   async putMessage(record: MessageRecord): Promise<void> {
-    try {
-      this.db
-        .prepare('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
-        .run(record.messageId, record.source, record.status, record.messageType ?? null, record.receivedAt, record.patientId ?? null, JSON.stringify(record));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw catalogErrors.exists(record.messageId, err);
-      throw err;
-    }
+    await this.group.write(() => {
+      try {
+        this.sql('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+          record.messageId,
+          record.source,
+          record.status,
+          record.messageType ?? null,
+          record.receivedAt,
+          record.patientId ?? null,
+          JSON.stringify(record),
+        );
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw catalogErrors.exists(record.messageId, err);
+        throw err;
+      }
+    });
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | undefined> {
-    const row = this.db.prepare('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
+    const row = this.sql('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord);
   }
 
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
     const tx = this.db.transaction((): MessageRecord => {
-      const row = this.db.prepare('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
+      const row = this.sql('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
       const current = checkUpdatable(messageId, row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord), expectedStatus);
       const next = applyMessagePatch(current, patch);
-      this.db
-        .prepare('UPDATE messages SET status = ?, message_type = ?, patient_id = ?, doc = ? WHERE message_id = ?')
-        .run(next.status, next.messageType ?? null, next.patientId ?? null, JSON.stringify(next), messageId);
+      this.sql('UPDATE messages SET status = ?, message_type = ?, patient_id = ?, doc = ? WHERE message_id = ?').run(
+        next.status,
+        next.messageType ?? null,
+        next.patientId ?? null,
+        JSON.stringify(next),
+        messageId,
+      );
       return next;
     });
-    return tx();
+    return this.group.write(() => tx());
   }
 
   async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
@@ -139,11 +172,26 @@ export class SqliteCatalog implements Catalog {
     return page;
   }
 
+  /** Rows in a status, counted up to `cap` (the staging backlog of /health stays cheap whatever its size). */
+  countByStatus(status: MessageStatus, cap: number): number {
+    return (this.sql('SELECT count(*) AS n FROM (SELECT 1 FROM messages WHERE status = ? LIMIT ?)').get(status, cap) as { n: number }).n;
+  }
+
+  /** The oldest rows in a status (by id: receive order) after `after`, at most `limit`: the local staging scheduler's queue on disk. */
+  oldestByStatus(status: MessageStatus, limit: number, after = ''): MessageRecord[] {
+    const rows = this.sql('SELECT doc FROM messages WHERE status = ? AND message_id > ? ORDER BY message_id LIMIT ?').all(status, after, limit) as {
+      doc: string;
+    }[];
+    return rows.map((r) => JSON.parse(r.doc) as MessageRecord);
+  }
+
   async putErrors(records: ErrorRecord[]): Promise<void> {
-    const insert = this.db.prepare('INSERT INTO errors (message_id, code, at, doc) VALUES (?, ?, ?, ?)');
-    this.db.transaction(() => {
+    if (records.length === 0) return;
+    const insert = this.sql('INSERT INTO errors (message_id, code, at, doc) VALUES (?, ?, ?, ?)');
+    const tx = this.db.transaction(() => {
       for (const r of records) insert.run(r.messageId, r.code, r.at, JSON.stringify(r));
-    })();
+    });
+    await this.group.write(() => tx());
   }
 
   async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
@@ -171,26 +219,30 @@ export class SqliteCatalog implements Catalog {
   }
 
   async getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {
-    const row = this.db.prepare('SELECT patient_id FROM patient_identifiers WHERE identifier = ?').get(identifier) as { patient_id: string } | undefined;
+    const row = this.sql('SELECT patient_id FROM patient_identifiers WHERE identifier = ?').get(identifier) as { patient_id: string } | undefined;
     return row?.patient_id;
   }
 
   async listIdentifiersOfPatient(patientId: string): Promise<PatientIdentifierRecord[]> {
-    const rows = this.db.prepare('SELECT doc FROM patient_identifiers WHERE patient_id = ? ORDER BY identifier').all(patientId) as { doc: string }[];
+    const rows = this.sql('SELECT doc FROM patient_identifiers WHERE patient_id = ? ORDER BY identifier').all(patientId) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as PatientIdentifierRecord);
   }
 
   async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
-    const insert = this.db.prepare('INSERT OR IGNORE INTO patient_identifiers (identifier, patient_id, doc) VALUES (?, ?, ?)');
-    this.db.transaction(() => {
+    if (records.length === 0) return;
+    const insert = this.sql('INSERT OR IGNORE INTO patient_identifiers (identifier, patient_id, doc) VALUES (?, ?, ?)');
+    const tx = this.db.transaction(() => {
       for (const r of records) insert.run(r.identifier, r.patientId, JSON.stringify(r));
-    })();
+    });
+    await this.group.write(() => tx());
   }
 
   async putPatientLink(record: PatientLinkRecord): Promise<void> {
     // The pair is stored ordered so that A-B and B-A are one row.
     const [a, b] = linkPair(record);
-    this.db.prepare('INSERT OR IGNORE INTO patient_links (patient_a, patient_b, at, doc) VALUES (?, ?, ?, ?)').run(a, b, record.at, JSON.stringify(record));
+    await this.group.write(() =>
+      this.sql('INSERT OR IGNORE INTO patient_links (patient_a, patient_b, at, doc) VALUES (?, ?, ?, ?)').run(a, b, record.at, JSON.stringify(record)),
+    );
   }
 
   async listPatientLinks(patientId: string): Promise<PatientLinkRecord[]> {
@@ -201,13 +253,18 @@ export class SqliteCatalog implements Catalog {
   }
 
   async putPatientMerge(record: PatientMergeRecord): Promise<void> {
-    this.db
-      .prepare('INSERT OR IGNORE INTO patient_merges (merged_patient_id, survivor_patient_id, at, doc) VALUES (?, ?, ?, ?)')
-      .run(record.mergedPatientId, record.survivorPatientId, record.at, JSON.stringify(record));
+    await this.group.write(() =>
+      this.sql('INSERT OR IGNORE INTO patient_merges (merged_patient_id, survivor_patient_id, at, doc) VALUES (?, ?, ?, ?)').run(
+        record.mergedPatientId,
+        record.survivorPatientId,
+        record.at,
+        JSON.stringify(record),
+      ),
+    );
   }
 
   async getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined> {
-    const row = this.db.prepare('SELECT doc FROM patient_merges WHERE merged_patient_id = ?').get(mergedPatientId) as { doc: string } | undefined;
+    const row = this.sql('SELECT doc FROM patient_merges WHERE merged_patient_id = ?').get(mergedPatientId) as { doc: string } | undefined;
     return row === undefined ? undefined : (JSON.parse(row.doc) as PatientMergeRecord);
   }
 

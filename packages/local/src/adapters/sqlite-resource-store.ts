@@ -20,6 +20,7 @@ import {
   ValidationError,
   type VersionWrite,
 } from '@hcdl/lake';
+import { type GroupCommit, groupCommitOf } from './group-commit';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS fhir_versions (
@@ -107,16 +108,30 @@ function rangeSql(c: Extract<SearchCriterion, { kind: 'range' }>): { sql: string
 }
 
 /**
- * ResourceStore and ChangeFeed on SQLite (better-sqlite3, its own file beside the catalog:
- * WAL, synchronous=FULL). A commit is one transaction: the version (with its body), the
+ * ResourceStore and ChangeFeed on SQLite (better-sqlite3, its own file beside the catalog,
+ * written through its group commit). A commit is one savepoint: the version (with its body), the
  * current pointer, the search values, the source, and the outbox flag, so a version is never
  * visible without its outbox entry. The feed's positions are the versions' row sequence,
  * which is commit order (SQLite has one writer at a time). Besides the port it keeps the
  * local runtime's marks of refined messages (resumeRefined reads them after a crash).
  */
 export class SqliteResourceStore implements ResourceStore, ChangeFeed {
-  private readonly queue: { work: () => void; resolve: () => void; reject: (err: unknown) => void }[] = [];
   private readonly statements = new Map<string, Database.Statement>();
+  private readonly group: GroupCommit;
+
+  /**
+   * `db` is the process's one connection to the store's file (acquireDatabase); every write
+   * goes through that connection's group commit (ADR 0009), so the versions of one message,
+   * committed concurrently by refine, share one commit and one WAL sync, and each write
+   * resolves only once it is durable.
+   */
+  constructor(
+    private readonly db: Database.Database,
+    group?: GroupCommit,
+  ) {
+    db.exec(SCHEMA);
+    this.group = group ?? groupCommitOf(db);
+  }
 
   /** A prepared statement, compiled once per SQL text (search builds a few shapes of SQL). */
   private sql(text: string): Database.Statement {
@@ -128,47 +143,18 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
     }
     return st;
   }
-  private flushing = false;
-
-  constructor(private readonly db: Database.Database) {
-    db.exec(SCHEMA);
-  }
 
   /**
-   * Group commit: writes queued in the same turn of the event loop (the versions of one
-   * message, committed concurrently) share one transaction, so one fsync, each in a savepoint
-   * of its own: a write that fails (a lost version race) rolls back alone and rejects alone.
+   * One write: its statements in a savepoint of the group's open transaction (a write that
+   * fails, such as a lost version race, rolls back alone), durable when the promise resolves.
    */
   private write(work: () => void): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ work, resolve, reject });
-      if (!this.flushing) {
-        this.flushing = true;
-        setImmediate(() => this.flush());
-      }
-    });
+    return this.group.write(() => this.db.transaction(work)());
   }
 
-  private flush(): void {
-    this.flushing = false;
-    const batch = this.queue.splice(0);
-    const outcomes: (unknown | undefined)[] = [];
-    try {
-      this.db.transaction(() => {
-        for (const item of batch) {
-          try {
-            this.db.transaction(item.work)();
-            outcomes.push(undefined);
-          } catch (err) {
-            outcomes.push(err ?? new Error('write failed'));
-          }
-        }
-      })();
-    } catch (err) {
-      for (const item of batch) item.reject(err);
-      return;
-    }
-    batch.forEach((item, i) => (outcomes[i] === undefined ? item.resolve() : item.reject(outcomes[i])));
+  /** Resolves when every write made so far is durable (a read whose answer leaves the process waits for it). */
+  settled(): Promise<void> {
+    return this.group.settled();
   }
 
   private row(resourceType: string, id: string, versionId?: number): VersionRow | undefined {
@@ -372,12 +358,18 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
   }
 
   /** Local runtime: reads and clears a state flag (true when it was set). */
-  takeFlag(name: string): boolean {
-    return this.sql('DELETE FROM refined_state WHERE name = ?').run(name).changes > 0;
+  async takeFlag(name: string): Promise<boolean> {
+    let taken = false;
+    await this.write(() => {
+      taken = this.sql('DELETE FROM refined_state WHERE name = ?').run(name).changes > 0;
+    });
+    return taken;
   }
 
   /** Local runtime: sets a state flag. */
-  setFlag(name: string, at: string): void {
-    this.sql('INSERT INTO refined_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, at);
+  setFlag(name: string, at: string): Promise<void> {
+    return this.write(
+      () => void this.sql('INSERT INTO refined_state (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value').run(name, at),
+    );
   }
 }

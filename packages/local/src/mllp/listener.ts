@@ -13,6 +13,11 @@ import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
  *
  * MLLP has no authentication of its own: a listener writes for one configured source and
  * should be bound to a private interface (or put behind a TLS terminator).
+ *
+ * A connection's frames are handled one after the other, in order, and answered in order;
+ * with `defer` (the local lake's group commit) a frame's ACK waits for its writes to be
+ * durable but the next frame does not: a sender that does not wait for each ACK (a
+ * pipelining engine) gets its frames committed together, not one sync per frame.
  */
 export interface MllpListenerOptions {
   host: string;
@@ -21,6 +26,12 @@ export interface MllpListenerOptions {
   source: string;
   maxFrameBytes: number;
   submit: Submit;
+  /**
+   * Runs one frame's submission as a deferred unit of work (LocalLake.durably): `ran` when it
+   * has run, `durable` when its writes are on disk. Without it, a frame is answered when
+   * submit resolves (submit's writes are then durable one by one).
+   */
+  defer?: <T>(work: () => Promise<T>) => { ran: Promise<T>; durable: Promise<T> };
   logger: {
     info(m: string, ...e: Record<string, unknown>[]): void;
     warn(m: string, ...e: Record<string, unknown>[]): void;
@@ -51,6 +62,11 @@ function headerOf(bytes: Uint8Array): MessageHeader | undefined {
   }
 }
 
+/** Frames of one connection received and not yet answered, past which the connection stops reading. */
+const MAX_PENDING_FRAMES = 512;
+
+type Reply = Pick<Ack, 'ack' | 'code'> | undefined;
+
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const { logger } = options;
   const claims = { sub: `mllp:${options.source}`, 'custom:write': options.source };
@@ -75,11 +91,31 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     if (event.kind === 'oversize') return ackFor({ kind: 'too-large', limit: options.maxFrameBytes }, 'mllp');
     try {
       const outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: event.bytes });
-      return ackFor(outcome, 'mllp', headerOf(event.bytes));
+      // A stored frame's header was read by submit already; read it here only for the others.
+      return ackFor(outcome, 'mllp', outcome.kind === 'accepted' && outcome.header !== undefined ? outcome.header : headerOf(event.bytes));
     } catch (err) {
       log('error', 'mllp message failed', { error: errorName(err) });
       return notStoredAck(headerOf(event.bytes));
     }
+  }
+
+  /**
+   * Starts one frame: `ran` settles when its submission has run (the next frame may start),
+   * `reply` when it may be answered (its writes durable). A commit that fails after the
+   * submission ran turns the ACK into an AR "send it again": nothing is acknowledged that a
+   * crash could lose.
+   */
+  function begin(event: MllpEvent): { ran: Promise<unknown>; reply: Promise<Reply> } {
+    if (options.defer === undefined) {
+      const reply = replyFor(event);
+      return { ran: reply, reply };
+    }
+    const { ran, durable } = options.defer(() => replyFor(event));
+    const reply = durable.catch((err: unknown): Reply => {
+      log('error', 'mllp message not durable', { error: errorName(err) });
+      return notStoredAck(event.kind === 'frame' ? headerOf(event.bytes) : undefined);
+    });
+    return { ran, reply };
   }
 
   /**
@@ -88,11 +124,11 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
    * and when not even that can be built the connection is closed, so the sender resends
    * elsewhere instead of waiting for an ACK that will not come. Other connections go on.
    */
-  async function answer(socket: net.Socket, event: MllpEvent): Promise<void> {
+  async function answer(socket: net.Socket, event: MllpEvent, pending: Promise<Reply>): Promise<void> {
     const size = event.kind === 'frame' ? event.bytes.length : event.size;
-    let reply: Pick<Ack, 'ack' | 'code'> | undefined;
+    let reply: Reply;
     try {
-      reply = await replyFor(event);
+      reply = await pending;
       if (reply === undefined) return;
     } catch (err) {
       log('error', 'mllp answer failed', { error: errorName(err), size });
@@ -112,11 +148,25 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     sockets.add(socket);
     socket.setKeepAlive(true);
     const decoder = new MllpDecoder(options.maxFrameBytes);
-    // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence.
+    // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence
+    // (`intake`), and answered in sequence (`chain`), each once its writes are durable.
+    let intake: Promise<unknown> = Promise.resolve();
     let chain: Promise<void> = Promise.resolve();
+    let pending = 0;
     const enqueue = (events: MllpEvent[]): void => {
       for (const e of events) {
-        chain = chain.then(() => answer(socket, e));
+        if (++pending >= MAX_PENDING_FRAMES) socket.pause();
+        const started = intake.then(() => begin(e));
+        intake = started.then(
+          (s) => s.ran.catch(() => undefined),
+          () => undefined,
+        );
+        const reply = started.then((s) => s.reply);
+        chain = chain
+          .then(() => answer(socket, e, reply))
+          .finally(() => {
+            if (--pending < MAX_PENDING_FRAMES / 2 && socket.isPaused()) socket.resume();
+          });
         const p = chain;
         inFlight.add(p);
         void p.finally(() => inFlight.delete(p));

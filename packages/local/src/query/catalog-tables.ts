@@ -1,16 +1,15 @@
 import { existsSync } from 'node:fs';
-import { mkdtemp, open, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { open } from 'node:fs/promises';
 import Database from 'better-sqlite3';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { CATALOG_VIEW_COLUMNS, type CatalogView } from '@hcdl/lake';
+import { firstLine, LakeNotFoundError, QueryError } from './errors';
 import { catalogFile, ident, lit } from './paths';
 
 /** A view column: its SQL name, the key of the catalog record (JSON document) and its DuckDB type. */
 type Column = readonly [name: string, key: string, type: string];
 
-interface TableSpec {
+export interface TableSpec {
   /** Table of the SQLite catalog whose `doc` column holds the record as JSON. */
   sqlite: string;
   columns: readonly Column[];
@@ -43,14 +42,54 @@ export const CATALOG_TABLES: Record<CatalogView, TableSpec> = {
   patient_merges: { sqlite: 'patient_merges', columns: columnsOf('patient_merges') },
 };
 
+export const CATALOG_VIEWS = Object.keys(CATALOG_TABLES) as CatalogView[];
+
+/** `col TYPE, ...` of a table. */
+export const tableDdl = (spec: TableSpec): string => spec.columns.map(([col, , type]) => `${ident(col)} ${type}`).join(', ');
+
+/** read_json's `columns` argument: the record's keys with their types. */
+export const jsonColumns = (spec: TableSpec): string => `{${spec.columns.map(([, key, type]) => `${lit(key)}: ${lit(type)}`).join(', ')}}`;
+
+/** The view columns selected from rows keyed by the record's keys. */
+export const selectColumns = (spec: TableSpec, prefix = ''): string => spec.columns.map(([col, key]) => `${prefix}${ident(key)} AS ${ident(col)}`).join(', ');
+
+/** The public view over a `catalog_<name>` relation: its columns plus the derived ones. */
+export async function definePublicView(con: DuckDBConnection, name: CatalogView): Promise<void> {
+  const derived = (CATALOG_TABLES[name].derived ?? []).map(([col, expr]) => `, ${expr} AS ${ident(col)}`).join('');
+  await con.run(`CREATE OR REPLACE VIEW ${ident(name)} AS SELECT *${derived} FROM ${ident(`catalog_${name}`)}`);
+}
+
 /** Names of the SQLite tables that exist in the catalog file (an old file may lack some). */
-function sqliteTables(db: Database.Database): Set<string> {
+export function sqliteTables(db: Database.Database): Set<string> {
   const rows = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[];
   return new Set(rows.map((r) => r.name));
 }
 
+/**
+ * The lake's SQLite catalog, read-only. A data folder without one is not a lake: querying it
+ * would answer every question with no rows, so it is refused (LakeNotFoundError).
+ */
+export function openCatalog(dataDir: string): Database.Database {
+  const file = catalogFile(dataDir);
+  if (!existsSync(file)) throw new LakeNotFoundError(dataDir);
+  let db: Database.Database;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+  } catch (err) {
+    throw new QueryError(`cannot open the catalog ${file}: ${firstLine(err)}`, { cause: err });
+  }
+  try {
+    if (!sqliteTables(db).has('messages')) throw new LakeNotFoundError(dataDir, 'catalog.db has no messages table');
+  } catch (err) {
+    db.close();
+    if (err instanceof QueryError) throw err;
+    throw new QueryError(`cannot read the catalog ${file}: ${firstLine(err)}`, { cause: err });
+  }
+  return db;
+}
+
 /** Writes JSON documents one per line, in chunks (a big catalog would not fit in one string). Returns how many. */
-async function writeDocs(docs: IterableIterator<string>, file: string): Promise<number> {
+export async function writeNdjson(docs: Iterable<string>, file: string): Promise<number> {
   const out = await open(file, 'w');
   let n = 0;
   let chunk: string[] = [];
@@ -70,48 +109,22 @@ async function writeDocs(docs: IterableIterator<string>, file: string): Promise<
   return n;
 }
 
+/** `SELECT <view columns> FROM read_json(<ndjson file>)` with the table's explicit schema. */
+export const ndjsonSelect = (spec: TableSpec, file: string): string =>
+  `SELECT ${selectColumns(spec)} FROM read_json(${lit(file)}, format = 'newline_delimited', columns = ${jsonColumns(spec)})`;
+
 /**
- * Copies the SQLite catalog into DuckDB tables, one per entry of CATALOG_TABLES. DuckDB's
- * sqlite extension is downloaded on first use, so instead each table's JSON documents are
- * written as NDJSON to a temp file (read-only SQLite connection, one statement) and read with
- * `read_json` and an explicit schema. A lake without a catalog yet gives empty tables.
- * Returns the number of rows loaded per table.
+ * Rows given as JSON documents into an existing table, a few thousand per statement: from_json
+ * parses one string, so small change sets need no temporary file.
  */
-export async function loadCatalogTables(con: DuckDBConnection, dataDir: string): Promise<Record<string, number>> {
-  const file = catalogFile(dataDir);
-  const db = existsSync(file) ? new Database(file, { readonly: true, fileMustExist: true }) : undefined;
-  const dir = await mkdtemp(path.join(tmpdir(), 'hcdl-query-'));
-  const counts: Record<string, number> = {};
-  try {
-    const present = db === undefined ? new Set<string>() : sqliteTables(db);
-    for (const [name, spec] of Object.entries(CATALOG_TABLES)) {
-      const ddl = spec.columns.map(([col, , type]) => `${ident(col)} ${type}`).join(', ');
-      await con.run(`CREATE TABLE ${ident(`catalog_${name}`)} (${ddl})`);
-      let rows = 0;
-      if (db !== undefined && present.has(spec.sqlite)) {
-        const ndjson = path.join(dir, `${name}.ndjson`);
-        rows = await writeDocs(
-          db
-            .prepare(`SELECT doc FROM ${ident(spec.sqlite)}`)
-            .pluck()
-            .iterate() as IterableIterator<string>,
-          ndjson,
-        );
-        if (rows > 0) {
-          const columns = `{${spec.columns.map(([, key, type]) => `${lit(key)}: ${lit(type)}`).join(', ')}}`;
-          const select = spec.columns.map(([col, key]) => `${ident(key)} AS ${ident(col)}`).join(', ');
-          await con.run(
-            `INSERT INTO ${ident(`catalog_${name}`)} SELECT ${select} FROM read_json(${lit(ndjson)}, format = 'newline_delimited', columns = ${columns})`,
-          );
-        }
-      }
-      const derived = (spec.derived ?? []).map(([col, expr]) => `, ${expr} AS ${ident(col)}`).join('');
-      await con.run(`CREATE VIEW ${ident(name)} AS SELECT *${derived} FROM ${ident(`catalog_${name}`)}`);
-      counts[name] = rows;
-    }
-  } finally {
-    db?.close();
-    await rm(dir, { recursive: true, force: true });
+export async function insertDocs(con: DuckDBConnection, table: string, spec: TableSpec, docs: readonly string[]): Promise<void> {
+  const record = Object.fromEntries(spec.columns.map(([, key, type]) => [key, type.endsWith('[]') ? [type.slice(0, -2)] : type]));
+  const structure = lit(JSON.stringify([record]));
+  const insert = await con.prepare(
+    `INSERT INTO ${ident(table)} SELECT ${selectColumns(spec, 'r.')} FROM (SELECT unnest(from_json($1::JSON, ${structure})) AS r)`,
+  );
+  for (let i = 0; i < docs.length; i += 2000) {
+    insert.bindVarchar(1, `[${docs.slice(i, i + 2000).join(',')}]`);
+    await insert.run();
   }
-  return counts;
 }

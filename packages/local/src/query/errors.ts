@@ -14,6 +14,17 @@ export class SqlError extends QueryError {
   }
 }
 
+/** The data folder holds no lake (no catalog): queried or compacted by mistake, most likely. */
+export class LakeNotFoundError extends QueryError {
+  constructor(
+    readonly dataDir: string,
+    reason = 'no catalog.db',
+  ) {
+    super(`no lake at ${dataDir} (${reason}); give the lake's data folder with --data-dir or HCDL_DATA_DIR`);
+    this.name = 'LakeNotFoundError';
+  }
+}
+
 /** Writing the Parquet zone failed; the previous compaction (if any) is left in place. */
 export class CompactError extends QueryError {
   constructor(message: string, options?: { cause?: unknown }) {

@@ -1,25 +1,30 @@
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { errorText, firstLine, QueryError } from './errors';
-import { ident, lit, manifestFile, parquetGenerationGlob, stagingJsonGlob, zonesDir } from './paths';
+import type { StagingFile } from './fields-load';
+import type { CompactionManifest } from './manifest';
+import { ident, lit, stagingJsonGlob, stagingParquetGlob, zoneFile } from './paths';
+import type { SqlShape } from '@hcdl/hl7v2';
+import { duckdbType, typedColumns, typedJson } from './typed';
 
 /**
  * The `staging` view: one row per staging JSON document, with `message_id` (from the file
- * name), the partitions `source`, `type` and `dt` (DATE), then one column per top-level key
- * of the documents (`_meta`, `msh`, `pid`, ... and Z-segments) typed JSON.
+ * name), the partitions `source`, `type` and `dt` (DATE), `_meta` and `msh` typed (STRUCTs
+ * with VARCHAR leaves, see typed.ts), then one JSON column per other top-level key of the
+ * documents (`pid`, `obx`, ... and Z-segments).
  *
- * Why JSON and not inferred STRUCTs: a segment is an object in one structure and an array in
- * another (`pid` in ADT_A01 vs ORU_R01), fields are arrays from v2.5 on and objects before,
- * and the union of every structure's inferred STRUCT type is so wide that DuckDB needs
- * gigabytes to materialize a few hundred rows. JSON columns keep one stable schema whatever
- * the mix of message types, and DuckDB's JSON dot notation still reads them:
- * `msh.message_control_id`, `pid.patient_name`, `obx[0].observation_value`; `->>` gives text.
+ * Why the other segments stay JSON: typed from the dictionary they are structs of thousands
+ * of leaves (ADT_A01 over every version: 16,700), which DuckDB builds for every row it reads
+ * (a lab query unnesting typed OBX took 48 s on 50,000 ORU messages, 0.7 s on JSON) and
+ * cannot write to Parquet within 4 GB; docs/adr/0010-typed-sql.md has the measures. The
+ * long `fields` view gives every value as text at its HL7 position instead.
  */
 
 /** Hive partitions of the staging keys, typed so a source like `2024` stays text. */
-const HIVE = "hive_partitioning = true, hive_types = {'source': 'VARCHAR', 'type': 'VARCHAR', 'dt': 'DATE'}";
+const HIVE_JSON = "hive_partitioning = true, hive_types = {'source': 'VARCHAR', 'type': 'VARCHAR', 'dt': 'DATE'}";
+
+/** Hive partitions of the compacted copies (`dt` is a column inside their files). */
+export const HIVE_PARQUET = "hive_partitioning = true, hive_types = {'source': 'VARCHAR', 'type': 'VARCHAR'}";
 
 /**
  * Largest staging document DuckDB will read: its default, 16 MB, is less than the staging
@@ -31,29 +36,22 @@ const MAX_OBJECT = 'maximum_object_size = 67108864';
 /** Key columns first, in this order, in every variant of the view. */
 const KEYS = ['message_id', 'source', 'type', 'dt'] as const;
 
-/** Columns of the view over a lake with no staging data yet, so common queries bind and return no rows. */
-const EMPTY_SEGMENTS = ['_meta', 'msh', 'evn', 'pid', 'pd1', 'nk1', 'pv1', 'pv2', 'mrg', 'orc', 'obr', 'obx', 'nte', 'dg1', 'al1', 'in1', 'spm'];
-
-/** The current Parquet generation, as written by compaction (see compact.ts). */
-export interface CompactionManifest {
-  generation: string;
-  /** Instant the compaction started reading staging: later staging writes are not in it. */
-  snapshotAt: string;
-  compactedAt: string;
-  messages: number;
-  partitions: number;
-}
+/** JSON columns of the view over a lake with no staging data yet, so common queries bind and return no rows. */
+const EMPTY_SEGMENTS = ['evn', 'pid', 'pd1', 'nk1', 'pv1', 'pv2', 'mrg', 'orc', 'obr', 'obx', 'nte', 'dg1', 'al1', 'in1', 'spm'];
 
 /** How the `staging` view was built for this session. */
 export interface StagingViewInfo {
   mode: 'empty' | 'json' | 'parquet' | 'parquet+json';
-  /** Staging JSON files read besides the Parquet generation (written after the compaction). */
+  /** Staging JSON files read besides the Parquet generation (staged after the compaction). */
   freshFiles: number;
   generation?: string;
 }
 
-/** How long after the snapshot a staging write may still be committing (clock and commit lag). */
-const FRESHNESS_MARGIN_MS = 60_000;
+/** A message staged since the compaction's catalog snapshot: its document and partitions. */
+export type FreshDocument = StagingFile;
+
+/** `staging/source=<s>/protocol=hl7v2/format=json/type=<t>/dt=<d>/<id>.json` (packages/lake/src/zones.ts). */
+const STAGING_KEY = /^staging\/source=([^/]+)\/protocol=hl7v2\/format=json\/type=([^/]+)\/dt=([^/]+)\/[0-9A-Za-z]{26}\.json$/;
 
 const isNoFiles = (err: unknown): boolean => /No files found/i.test(errorText(err));
 
@@ -80,67 +78,92 @@ async function jsonKeys(con: DuckDBConnection, files: string): Promise<string[] 
   }
 }
 
-/** A SELECT over staging JSON files with the view's columns. */
-function jsonSelect(files: string, keys: readonly string[]): string {
-  const segments = keys.filter((k) => !(KEYS as readonly string[]).includes(k));
-  const columns = `{${segments.map((k) => `${lit(k)}: 'JSON'`).join(', ')}}`;
-  const picks = segments.map(ident).join(', ');
-  return (
-    `SELECT ${MESSAGE_ID}, source, "type", dt${picks ? `, ${picks}` : ''} ` +
-    `FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE}, filename = true, ${MAX_OBJECT})`
+/** The typed columns (`_meta`, `msh`) as select items, from JSON columns or NULL when absent. */
+function typedItems(typed: ReadonlyMap<string, SqlShape>, keys: readonly string[]): string[] {
+  return [...typed].map(([name, shape]) =>
+    keys.includes(name) ? `${typedJson(ident(name), shape)} AS ${ident(name)}` : `NULL::${duckdbType(shape)} AS ${ident(name)}`,
   );
 }
 
-/** Defines `staging_json`, the view over every staging JSON document; false when there is none. */
-export async function defineStagingJson(con: DuckDBConnection, dataDir: string, name = 'staging_json'): Promise<boolean> {
+/** A SELECT reading staging JSON files as they are: message id, partitions, every key a JSON column. */
+export function rawJsonSelect(files: string, keys: readonly string[]): string {
+  const read = keys.filter((k) => !(KEYS as readonly string[]).includes(k));
+  const columns = `{${read.map((k) => `${lit(k)}: 'JSON'`).join(', ')}}`;
+  const items = [MESSAGE_ID, 'source', '"type"', 'dt', ...read.map(ident)];
+  return `SELECT ${items.join(', ')} FROM read_json(${files}, format = 'auto', columns = ${columns}, ${HIVE_JSON}, filename = true, ${MAX_OBJECT})`;
+}
+
+/** The view's columns (`_meta` and `msh` typed) over a relation with rawJsonSelect's columns. */
+export function typedSelect(from: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
+  const segments = keys.filter((k) => !(KEYS as readonly string[]).includes(k) && !typed.has(k));
+  return `SELECT ${['message_id', 'source', '"type"', 'dt', ...typedItems(typed, keys), ...segments.map(ident)].join(', ')} FROM ${from}`;
+}
+
+/** A SELECT over staging JSON files with the view's columns. */
+function jsonSelect(files: string, keys: readonly string[], typed: ReadonlyMap<string, SqlShape> = typedColumns()): string {
+  return typedSelect(`(${rawJsonSelect(files, keys)})`, keys, typed);
+}
+
+/** Defines the view over every staging JSON document (every file is read once to find the keys); false when there is none. */
+async function defineStagingJson(con: DuckDBConnection, dataDir: string): Promise<boolean> {
   const files = lit(stagingJsonGlob(dataDir));
   const keys = await jsonKeys(con, files);
   if (keys === undefined) return false;
-  await con.run(`CREATE OR REPLACE VIEW ${ident(name)} AS ${jsonSelect(files, keys)}`);
+  await con.run(`CREATE VIEW staging AS ${jsonSelect(files, keys)}`);
   return true;
 }
 
-export async function readManifest(dataDir: string): Promise<CompactionManifest | undefined> {
-  try {
-    return JSON.parse(await readFile(manifestFile(dataDir), 'utf8')) as CompactionManifest;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new QueryError('the compaction manifest is unreadable; run `hcdl compact` again', { cause: err });
+/** The view over a lake with no staging data: its usual columns, no rows. */
+async function defineEmpty(con: DuckDBConnection): Promise<void> {
+  const empty = [
+    'NULL::VARCHAR AS message_id',
+    'NULL::VARCHAR AS source',
+    'NULL::VARCHAR AS "type"',
+    'NULL::DATE AS dt',
+    ...typedItems(typedColumns(), []),
+    ...EMPTY_SEGMENTS.map((s) => `NULL::JSON AS ${ident(s)}`),
+  ];
+  await con.run(`CREATE VIEW staging AS SELECT ${empty.join(', ')} WHERE false`);
+}
+
+/** The fresh documents that are in the zone (a row whose file is gone has nothing to show). */
+export function freshDocuments(dataDir: string, staged: readonly { messageId: string; stagingKey: string }[]): FreshDocument[] {
+  const out: FreshDocument[] = [];
+  for (const m of staged) {
+    const parts = STAGING_KEY.exec(m.stagingKey);
+    const file = zoneFile(dataDir, m.stagingKey);
+    if (parts !== null && existsSync(file))
+      out.push({ file, messageId: m.messageId, source: parts[1] as string, type: parts[2] as string, dt: parts[3] as string });
   }
+  return out;
 }
 
-/**
- * Staging files the Parquet generation does not hold: messages the catalog records as staged
- * since shortly before the snapshot (the `catalog_messages` table must be loaded) whose id is
- * not in the generation.
- */
-async function freshFiles(con: DuckDBConnection, dataDir: string, manifest: CompactionManifest, parquet: string): Promise<string[]> {
-  const since = new Date(Date.parse(manifest.snapshotAt) - FRESHNESS_MARGIN_MS).toISOString();
-  const reader = await con.runAndReadAll(
-    `SELECT staging_key FROM catalog_messages WHERE status = 'staged' AND staging_key IS NOT NULL AND updated_at >= ${lit(since)}::TIMESTAMPTZ ` +
-      `AND message_id NOT IN (SELECT message_id FROM read_parquet(${parquet})) ORDER BY message_id`,
-  );
-  // Like the JSON view, only what is in the zone: a row whose file is gone has nothing to show.
-  return reader
-    .getRowsJson()
-    .map((r) => path.join(zonesDir(dataDir), ...String(r[0]).split('/')))
-    .filter((f) => existsSync(f));
-}
+/** `message_id NOT IN (...)`, or nothing when the list is empty. */
+export const notFresh = (fresh: readonly FreshDocument[]): string =>
+  fresh.length === 0 ? '' : ` WHERE message_id NOT IN (${fresh.map((d) => lit(d.messageId)).join(', ')})`;
 
 /**
- * Creates the `staging` view: over the current Parquet generation plus the staging JSON
- * written after it when a compaction exists, over all staging JSON otherwise, and an empty
- * view (no rows, common columns) when the lake has no staging data.
+ * Creates the `staging` view: over the Parquet generation, with the documents staged since
+ * its catalog snapshot read from JSON in place of any copy the generation has, when the lake
+ * is compacted; over all staging JSON otherwise; an empty view (no rows, usual columns) when
+ * the lake has no staging data.
  */
-export async function defineStagingView(con: DuckDBConnection, dataDir: string): Promise<StagingViewInfo> {
-  const manifest = await readManifest(dataDir);
+export async function defineStagingView(
+  con: DuckDBConnection,
+  dataDir: string,
+  manifest: CompactionManifest | undefined,
+  fresh: readonly FreshDocument[],
+): Promise<StagingViewInfo> {
   if (manifest !== undefined) {
-    const parquet = lit(parquetGenerationGlob(dataDir, manifest.generation));
-    const fromParquet = `SELECT ${KEYS.map(ident).join(', ')}, * EXCLUDE (${KEYS.map(ident).join(', ')}) FROM read_parquet(${parquet}, ${HIVE}, union_by_name = true)`;
+    const keys = KEYS.map(ident).join(', ');
+    // Every file of a generation has the same columns (written from one list of keys): no union_by_name.
+    const fromParquet = `SELECT ${keys}, * EXCLUDE (${keys}) FROM read_parquet(${lit(stagingParquetGlob(dataDir, manifest.generation))}, ${HIVE_PARQUET})`;
     try {
-      const fresh = await freshFiles(con, dataDir, manifest, parquet);
-      const freshKeys = fresh.length > 0 ? await jsonKeys(con, fileList(fresh)) : undefined;
-      const sql = freshKeys === undefined ? fromParquet : `${fromParquet} UNION ALL BY NAME ${jsonSelect(fileList(fresh), freshKeys)}`;
+      const freshKeys = fresh.length > 0 ? await jsonKeys(con, fileList(fresh.map((d) => d.file))) : undefined;
+      const sql =
+        freshKeys === undefined
+          ? fromParquet
+          : `${fromParquet}${notFresh(fresh)} UNION ALL BY NAME ${jsonSelect(fileList(fresh.map((d) => d.file)), freshKeys, typedColumns(manifest.typed))}`;
       await con.run(`CREATE VIEW staging AS ${sql}`);
       return {
         mode: freshKeys === undefined ? 'parquet' : 'parquet+json',
@@ -154,14 +177,7 @@ export async function defineStagingView(con: DuckDBConnection, dataDir: string):
       });
     }
   }
-  if (await defineStagingJson(con, dataDir, 'staging')) return { mode: 'json', freshFiles: 0 };
-  const empty = [
-    'NULL::VARCHAR AS message_id',
-    'NULL::VARCHAR AS source',
-    'NULL::VARCHAR AS "type"',
-    'NULL::DATE AS dt',
-    ...EMPTY_SEGMENTS.map((s) => `NULL::JSON AS ${ident(s)}`),
-  ];
-  await con.run(`CREATE VIEW staging AS SELECT ${empty.join(', ')} WHERE false`);
+  if (await defineStagingJson(con, dataDir)) return { mode: 'json', freshFiles: 0 };
+  await defineEmpty(con);
   return { mode: 'empty', freshFiles: 0 };
 }

@@ -1,3 +1,4 @@
+import type { HttpBindings } from '@hono/node-server';
 import type { Context, Hono } from 'hono';
 import { streamSSE } from 'hono/streaming';
 import { changesQueryOf, type ChangesQuery, outcome, QueryParameterError, type HttpResult } from '@hcdl/core';
@@ -23,7 +24,7 @@ const send = (r: HttpResult): Response => new Response(r.body, { status: r.statu
  * a version and at least every second, so each version arrives once, in commit order, even
  * across a restart of the lake (reconnect with the last id).
  */
-export function registerChangeStream(app: Hono, lake: LocalLake, authenticate: Authenticate): void {
+export function registerChangeStream(app: Hono<{ Bindings: HttpBindings }>, lake: LocalLake, authenticate: Authenticate): void {
   app.get(CHANGE_STREAM_PATH, async (c) => {
     const auth = await authenticate(c);
     if ('refused' in auth) return auth.refused;
@@ -47,6 +48,8 @@ export function registerChangeStream(app: Hono, lake: LocalLake, authenticate: A
       let quietSince = Date.now();
       while (!stream.aborted && !signal.closed) {
         const page = await changes(claims, { ...query, since: position });
+        // What leaves the process is durable first (a version read inside an open group commit).
+        await lake.settled();
         for (const item of page.items) {
           await stream.writeSSE({ id: item.position, event: 'fhir-changed', data: JSON.stringify(item) });
           quietSince = Date.now();

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '@hcdl/lake';
 
@@ -16,6 +17,8 @@ export interface LocalConfig {
   mllp?: { host: string; port: number; source: string };
   /** Crash tests only (HCDL_FAILPOINTS): points where the lake stops and waits to be killed. */
   failpoints: string[];
+  /** The staging pool: worker threads, per-message limits, events kept in memory. */
+  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
 }
 
 export class ConfigError extends Error {
@@ -68,5 +71,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       .split(',')
       .map((f) => f.trim())
       .filter((f) => f !== ''),
+    staging: {
+      threads: int(env, S.stagingThreads.env, os.availableParallelism(), 1),
+      timeoutMs: int(env, S.stagingTimeoutMs.env, S.stagingTimeoutMs.default, 1),
+      memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
+      backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
+    },
   };
 }

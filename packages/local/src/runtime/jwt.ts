@@ -59,20 +59,56 @@ function refusalOf(err: unknown): TokenRefusal {
   return TokenRefusal.Malformed;
 }
 
+/** Tokens verified lately, at most this many. */
+const CACHED_TOKENS = 1024;
+/** How long a verified signature is trusted without checking it again (bounds a key rotation's delay). */
+const CACHE_MS = 60_000;
+
+/**
+ * Tokens whose signature and claims were verified, so a client that sends the same token with
+ * every request (an interface engine, a load) costs one signature check a minute instead of
+ * one per request: the check runs on the libuv pool, beside the lake's file I/O. The times
+ * (exp, nbf) are checked again at every use; a token that fails them is verified again in
+ * full, which gives its exact refusal.
+ */
+class VerifiedTokens {
+  private readonly entries = new Map<string, { claims: Claims; until: number }>();
+
+  get(token: string, at: number): Claims | undefined {
+    const e = this.entries.get(token);
+    if (e === undefined) return undefined;
+    const { exp, nbf } = e.claims as { exp?: unknown; nbf?: unknown };
+    const fresh =
+      at < e.until && typeof exp === 'number' && at / 1000 <= exp + CLOCK_SKEW_SECONDS && (typeof nbf !== 'number' || at / 1000 >= nbf - CLOCK_SKEW_SECONDS);
+    if (fresh) return e.claims;
+    this.entries.delete(token);
+    return undefined;
+  }
+
+  add(token: string, claims: Claims, at: number): void {
+    if (this.entries.size >= CACHED_TOKENS) this.entries.delete(this.entries.keys().next().value as string);
+    this.entries.set(token, { claims, until: at + CACHE_MS });
+  }
+}
+
 /**
  * Verifies `Authorization: Bearer <jwt>`: signature against the issuer's JWKS (the embedded
  * dev issuer's keys, or any OIDC issuer's JWKS URL), issuer, audience (`aud`, or Cognito's
  * `client_id` for access tokens), a required expiry, not-before, an issue time not in the
  * future, and the `typ` header when present, each with CLOCK_SKEW_SECONDS of tolerance.
- * Answers the claims, or why the token was refused.
+ * Answers the claims, or why the token was refused. A token verified in the last minute is
+ * not verified again (its times are).
  */
 export function createTokenVerifier(options: { issuer: string; audience: string; jwks?: JSONWebKeySet; jwksUrl?: string; now?: () => number }): TokenVerifier {
   const keys = options.jwksUrl !== undefined ? createRemoteJWKSet(new URL(options.jwksUrl)) : createLocalJWKSet(options.jwks ?? { keys: [] });
   const now = options.now ?? Date.now;
+  const verified = new VerifiedTokens();
   return async (authorization) => {
     if (authorization === undefined || authorization.trim() === '') return refused(TokenRefusal.Missing);
     const m = /^Bearer\s+(\S+)$/i.exec(authorization);
     if (m === null) return refused(TokenRefusal.Malformed);
+    const known = verified.get(m[1] as string, now());
+    if (known !== undefined) return { ok: true, claims: known };
     try {
       const { payload, protectedHeader } = await jwtVerify(m[1] as string, keys, {
         issuer: options.issuer,
@@ -85,6 +121,7 @@ export function createTokenVerifier(options: { issuer: string; audience: string;
       const aud = payload.aud;
       const audiences = Array.isArray(aud) ? aud : aud !== undefined ? [aud] : [];
       if (!audiences.includes(options.audience) && payload.client_id !== options.audience) return refused(TokenRefusal.WrongAudience);
+      verified.add(m[1] as string, payload as Claims, now());
       return { ok: true, claims: payload as Claims };
     } catch (err) {
       return refused(refusalOf(err));

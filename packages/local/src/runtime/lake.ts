@@ -1,11 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION } from '@hcdl/core';
-import { HubEventName, isHubEvent } from '@hcdl/lake';
+import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
+import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters } from '../adapters/local-adapters';
 import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
+import { createStagingPool, type StagingPool } from '../staging/pool';
+import { StagingScheduler } from '../staging/scheduler';
 
 export interface LocalLake {
   config: LocalConfig;
@@ -18,6 +20,16 @@ export interface LocalLake {
   /** Present when the lake uses its embedded dev issuer (no external OIDC issuer configured). */
   devIssuer?: DevIssuer;
   logger: Logger;
+  /** The staging queue (backlog shown by /health). */
+  staging: StagingScheduler;
+  /**
+   * Runs a request's use-case with its writes committed together and resolves once they are
+   * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
+   * work has run, `durable` when its writes are on disk.
+   */
+  durably<T>(work: () => Promise<T>): { ran: Promise<T>; durable: Promise<T> };
+  /** Resolves when everything written so far is durable (a read's answer waits for it). */
+  settled(): Promise<void>;
   /** Resolves when no pipeline work is in flight. */
   idle(): Promise<void>;
   close(): Promise<void>;
@@ -28,17 +40,32 @@ export function localLogger(config: Pick<LocalConfig, 'logLevel'>, serviceName =
   return new Logger({ serviceName, logLevel: config.logLevel as 'INFO' });
 }
 
+/** The application core on the embedded adapters, with its staging queue and worker pool. */
+export interface LocalApplication {
+  adapters: LakeAdapters;
+  app: Application;
+  staging: StagingScheduler;
+  /** The worker pool that stages (absent when the caller gave its own stager). */
+  pool: StagingPool | undefined;
+  /** Resolves when no event is in flight and nothing waits for staging. */
+  idle(): Promise<void>;
+  /**
+   * Stops: work in progress finishes. `cleanStop` (the lake's own close) records that no staged
+   * message waits for the refined stage, so the next start skips the catalog scan.
+   */
+  close(options?: { cleanStop?: boolean }): Promise<void>;
+}
+
+/** Outcomes recorded at once: their writes share the group commits. */
+const RECORDING_CONCURRENCY = 64;
+
 /**
  * Opens the application core on the embedded adapters of one data folder, with the staging
- * workflow (stage, then record the outcome) subscribed to the in-process hub by the filter
- * policy the AWS stack uses. Work left in flight by a previous process is resumed when
- * `resume` is not false.
+ * workflow (stage in the worker pool, then record the outcome) fed by the in-process hub
+ * through the filter policy the AWS stack uses, and queued by the staging scheduler.
+ * Nothing is staged until `staging.resume()` or a new message.
  */
-export async function openLocalApplication(
-  config: LocalConfig,
-  logger: Logger,
-  options: ApplicationOptions = {},
-): Promise<{ adapters: LakeAdapters; app: Application }> {
+export async function openLocalApplication(config: LocalConfig, logger: Logger, options: ApplicationOptions = {}): Promise<LocalApplication> {
   const adapters = withRefinedStore(
     createLocalAdapters({
       dataDir: config.dataDir,
@@ -48,6 +75,8 @@ export async function openLocalApplication(
     }),
   );
   const failpoint = failpointsOf(config.failpoints);
+  // A caller's own stager (tests run an "older parser") stages in this thread; else the pool does.
+  const pool = options.stager === undefined ? createStagingPool({ ...config.staging, logger }) : undefined;
   const app = createApplication(
     {
       objectStore: adapters.objectStore,
@@ -60,16 +89,62 @@ export async function openLocalApplication(
     },
     { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
-    { inlineBytes: Number.POSITIVE_INFINITY, ...(failpoint !== undefined ? { failpoint } : {}), ...options },
+    {
+      inlineBytes: Number.POSITIVE_INFINITY,
+      ...(failpoint !== undefined ? { failpoint } : {}),
+      ...options,
+      ...(pool !== undefined ? { stager: pool.stager } : {}),
+    },
   );
+  const catalog = adapters.catalog;
+  const staging = new StagingScheduler({
+    work: {
+      stage: (event) => app.stage(targetOf(event)),
+      // An outcome's writes (staging object, patient index, status) share one commit and one wait.
+      apply: (output) => adapters.group.deferred(() => app.outcomes.apply(output)),
+    },
+    waiting: {
+      oldest: (limit, after) => catalog.oldestByStatus(MessageStatus.Ingested, limit, after),
+      count: (cap) => catalog.countByStatus(MessageStatus.Ingested, cap),
+      get: (id) => catalog.getMessage(id),
+    },
+    durable: () => adapters.group.settled(),
+    detach: (work) => adapters.group.detached(work),
+    // Two per thread: one message is read and handed over while the other is staged.
+    stageConcurrency: 2 * config.staging.threads,
+    applyConcurrency: RECORDING_CONCURRENCY,
+    bound: config.staging.backlog,
+    logger,
+  });
   subscribeRefined(adapters, app);
   adapters.hub.subscribe({
     ...STAGING_SUBSCRIPTION,
     handle: async (event) => {
-      if (isHubEvent(event, HubEventName.Ingested)) await app.runStaging(event);
+      if (isHubEvent(event, HubEventName.Ingested)) staging.offer(event);
     },
   });
-  return { adapters, app };
+  const idle = async (): Promise<void> => {
+    // Staging publishes events, and events start staging: until both are quiet.
+    do {
+      await adapters.hub.idle();
+      await staging.idle();
+    } while (adapters.hub.busy());
+  };
+  return {
+    adapters,
+    app,
+    staging,
+    pool,
+    idle,
+    async close(options = {}) {
+      // Work in progress finishes; what waits stays `ingested` for the next start.
+      await staging.close();
+      await adapters.hub.idle();
+      if (options.cleanStop === true) await markCleanStop(adapters);
+      await pool?.close();
+      await adapters.close();
+    },
+  };
 }
 
 const eventMessageId = (event: { body: unknown }): string | undefined => {
@@ -80,7 +155,8 @@ const eventMessageId = (event: { body: unknown }): string | undefined => {
 /** The local lake: the application core, its HTTP routes, token verification, then resume of work left in flight. */
 export async function openLocalLake(config: LocalConfig, options: ApplicationOptions = {}): Promise<LocalLake> {
   const logger = localLogger(config);
-  const { adapters, app } = await openLocalApplication(config, logger, options);
+  const local = await openLocalApplication(config, logger, options);
+  const { adapters, app, staging, pool } = local;
   let devIssuer: DevIssuer | undefined;
   let verify: TokenVerifier;
   if (config.oidc.jwksUrl !== undefined) {
@@ -89,21 +165,31 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     devIssuer = await openDevIssuer(config.dataDir, config.oidc.issuer, config.oidc.audience);
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
-  await app.replay.resume();
+  // Work a previous process left (rows still `ingested`) is read back from the catalog.
+  const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
+  if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
+  staging.resume();
   await resumeRefined(adapters, app, logger);
+  const health = () => ({
+    staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
+    // Group commit since start: writes per sync is how much concurrent requests share the disk.
+    durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
+  });
   const lake: LocalLake = {
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}) }),
+    http: createHttpApi({ submit: app.submit, read: app.read, health, ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}) }),
     verify,
     logger,
-    idle: () => adapters.hub.idle(),
-    close: async () => {
-      await adapters.hub.idle();
-      markCleanStop(adapters);
-      await adapters.close();
+    staging,
+    durably: (work) => adapters.group.scoped(work),
+    // The read routes read the catalog and the refined store: both durable before an answer.
+    settled: async () => {
+      await Promise.all([adapters.group.settled(), adapters.resources.settled()]);
     },
+    idle: local.idle,
+    close: () => local.close({ cleanStop: true }),
   };
   if (devIssuer !== undefined) lake.devIssuer = devIssuer;
   return lake;

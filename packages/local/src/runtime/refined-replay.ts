@@ -11,7 +11,8 @@ import { localLogger, openLocalApplication } from './lake';
  */
 export async function replayFhirLocal(config: LocalConfig, filter: RebuildFilter): Promise<RebuildSummary> {
   const logger = localLogger(config, 'hcdl-replay-fhir');
-  const { adapters, app } = await openLocalApplication(config, logger);
+  const local = await openLocalApplication(config, logger);
+  const { adapters, app } = local;
   try {
     const refined = app.refined;
     if (refined === undefined) throw new Error('the lake has no refined stage');
@@ -20,6 +21,6 @@ export async function replayFhirLocal(config: LocalConfig, filter: RebuildFilter
     await adapters.hub.idle();
     return summary;
   } finally {
-    await adapters.close();
+    await local.close();
   }
 }

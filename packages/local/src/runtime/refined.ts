@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { Application } from '@hcdl/core';
 import { REFINED_SUBSCRIPTION } from '@hcdl/core';
 import { allPages, type Catalog, HubEventName, type Hub, isHubEvent, type LogPort, MessageStatus, stagedEvent } from '@hcdl/lake';
-import { openDatabase, type LocalAdapters } from '../adapters/local-adapters';
+import { acquireDatabase, type LocalAdapters, releaseDatabase } from '../adapters/local-adapters';
 import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
 
 /** Wakes the change streams when a version is announced (each stream then reads the feed from its position). */
@@ -43,15 +43,14 @@ export class ChangeSignal {
 export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; changeSignal: ChangeSignal };
 
 /**
- * Opens the refined store beside the catalog; closing the adapters closes it too. Its commits
- * are durable across a process crash (WAL) without an fsync each (synchronous=NORMAL): the
- * refined zone is derived data, rebuilt from staging by `hcdl replay --fhir`, and a power cut
- * can only take its last commits, all together with their marks (so the next start refines
- * those messages again). The catalog, which holds what cannot be rebuilt, keeps FULL.
+ * Opens the refined store beside the catalog (ADR 0011): the process's one connection to
+ * `refined.db` (acquireDatabase, shared as the catalog's is), written through that
+ * connection's group commit (ADR 0009). A file of its own: the refined zone is derived data
+ * (`hcdl replay --fhir` rebuilds it from staging), and refining a message's dozens of versions
+ * never lengthens the commits that ingest waits for. Closing the adapters closes it too.
  */
 export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
-  const db = openDatabase(path.join(adapters.dataDir, 'refined.db'));
-  db.pragma('synchronous = NORMAL');
+  const db = acquireDatabase(path.join(adapters.dataDir, 'refined.db'));
   const changeSignal = new ChangeSignal();
   return {
     ...adapters,
@@ -60,7 +59,7 @@ export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
     async close() {
       changeSignal.close();
       await adapters.close();
-      db.close();
+      await releaseDatabase(db);
     },
   };
 }
@@ -86,11 +85,14 @@ export function subscribeRefined(adapters: LakeAdapters, app: Application): void
   if (refined === undefined) return;
   adapters.hub.subscribe({
     ...REFINED_SUBSCRIPTION,
-    handle: async (event) => {
-      if (!isHubEvent(event, HubEventName.Staged)) return;
-      await refined.refine(event.body);
-      await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
-    },
+    // Outside the scope of the outcome that published `staged` (its deferred group commit):
+    // each version must be durable before the relay announces it.
+    handle: (event) =>
+      adapters.group.detached(async () => {
+        if (!isHubEvent(event, HubEventName.Staged)) return;
+        await refined.refine(event.body);
+        await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
+      }),
   });
   // Change streams wake on the announcements of this process (other processes' are polled).
   adapters.hub.subscribe({
@@ -114,7 +116,7 @@ export async function resumeRefined(adapters: LakeAdapters, app: Application, lo
   if (refined === undefined) return 0;
   const published = await refined.relay.drain();
   if (published > 0) logger.info('published versions left in the outbox', { count: published });
-  if (adapters.resources.takeFlag(CLEAN_STOP)) return 0;
+  if (await adapters.resources.takeFlag(CLEAN_STOP)) return 0;
   return republishUnrefined(adapters.catalog, adapters.resources, adapters.hub, logger);
 }
 
@@ -135,6 +137,6 @@ async function republishUnrefined(catalog: Catalog, store: SqliteResourceStore, 
 }
 
 /** Records a clean stop (call once the hub is idle): the next start skips the catalog scan. */
-export function markCleanStop(adapters: LakeAdapters): void {
-  adapters.resources.setFlag(CLEAN_STOP, new Date().toISOString());
+export function markCleanStop(adapters: LakeAdapters): Promise<void> {
+  return adapters.resources.setFlag(CLEAN_STOP, new Date().toISOString());
 }

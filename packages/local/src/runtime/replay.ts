@@ -38,7 +38,8 @@ async function codesOf(catalog: Pick<Catalog, 'listErrors'>, messageId: string, 
  */
 export async function replayLocal(config: LocalConfig, request: ReplayRequest, options: ApplicationOptions = {}): Promise<ReplaySummary> {
   const logger = localLogger(config, 'hcdl-replay');
-  const { adapters, app } = await openLocalApplication(config, logger, options);
+  const local = await openLocalApplication(config, logger, options);
+  const { adapters, app } = local;
   const core = app.replay;
   try {
     let results: ReplayResult[];
@@ -51,7 +52,7 @@ export async function replayLocal(config: LocalConfig, request: ReplayRequest, o
       if (request.errors.source !== undefined) filter.source = request.errors.source;
       results = await core.replayErrors(filter);
     }
-    await adapters.hub.idle();
+    await local.idle();
     const summary: ReplaySummary = { replayed: [], notFound: [], skipped: [] };
     for (const r of results) {
       if (r.outcome === 'not-found') summary.notFound.push(r.messageId);
@@ -69,6 +70,6 @@ export async function replayLocal(config: LocalConfig, request: ReplayRequest, o
     logger.info('replay done', { replayed: summary.replayed.length, notFound: summary.notFound.length, skipped: summary.skipped.length });
     return summary;
   } finally {
-    await adapters.close();
+    await local.close();
   }
 }

@@ -1,20 +1,24 @@
 import type { AddressInfo } from 'node:net';
-import { serve, type ServerType } from '@hono/node-server';
+import { type HttpBindings, serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
 import type { Claims } from '@hcdl/lake';
 import { registerChangeStream } from './change-stream';
+import { readNodeBody, readWebBody, TOO_LARGE } from './body';
 import type { LocalLake } from './lake';
 
 const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
 
 /**
  * The contract routes over the local lake. This adapter only translates: it verifies the
- * token, reads the body (refusing a declared length over the limit before reading), and
- * hands an HttpRequest to the same HTTP routes the Lambdas serve (LocalLake.http).
+ * token, reads the body (refusing a declared length over the limit before reading, and
+ * stopping at the limit while reading), and hands an HttpRequest to the same HTTP routes the
+ * Lambdas serve (LocalLake.http). A submission runs as one deferred unit of work
+ * (LocalLake.durably): its writes join the group commit and the answer leaves only once they
+ * are durable. A read answers once what it read is durable.
  */
-export function createApp(lake: LocalLake): Hono {
-  const app = new Hono();
+export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
+  const app = new Hono<{ Bindings: HttpBindings }>();
   const max = lake.config.maxBodyBytes;
 
   if (lake.devIssuer !== undefined) {
@@ -33,10 +37,13 @@ export function createApp(lake: LocalLake): Hono {
 
   const route = async (c: Context, claims: Claims | undefined, body?: Uint8Array): Promise<Response> => {
     const headers = Object.fromEntries(c.req.raw.headers.entries());
-    return send(
-      c,
-      await lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) }),
-    );
+    const handle = () =>
+      lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) });
+    if (body !== undefined) return send(c, await lake.durably(handle).durable);
+    const result = await handle();
+    // /health reads no lake data.
+    if (c.req.path !== '/health') await lake.settled();
+    return send(c, result);
   };
   /**
    * The caller's claims; or the 401 that says why a token that was sent is refused (and a
@@ -62,8 +69,17 @@ export function createApp(lake: LocalLake): Hono {
     if (auth.claims === undefined)
       return send(c, httpError(401, 'UNAUTHORIZED', 'a bearer token is required (Authorization: Bearer <jwt>)', { reason: 'missing' }));
     const declared = Number(c.req.header('content-length') ?? '0');
-    if (declared > max) return send(c, httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${max} bytes`));
-    return route(c, auth.claims, new Uint8Array(await c.req.arrayBuffer()));
+    const tooLarge = (): Response => {
+      const r = send(c, httpError(413, 'PAYLOAD_TOO_LARGE', `the body exceeds ${max} bytes`));
+      // The rest of the body is not read: this connection is not reused.
+      r.headers.set('connection', 'close');
+      return r;
+    };
+    if (declared > max) return tooLarge();
+    const incoming = (c.env as Partial<HttpBindings> | undefined)?.incoming;
+    const body = incoming !== undefined ? await readNodeBody(incoming, max) : await readWebBody(c.req.raw.body, max);
+    if (body === TOO_LARGE) return tooLarge();
+    return route(c, auth.claims, body);
   });
   // The read routes, behind the same token verification as the write path.
   registerChangeStream(app, lake, authenticate);

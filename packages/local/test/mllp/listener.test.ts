@@ -59,6 +59,7 @@ describe('MLLP listener', () => {
       source: 'ward-7',
       maxFrameBytes: 64 * 1024,
       submit: lake.app.submit,
+      defer: lake.durably,
       logger: lake.logger,
     });
   });
@@ -100,6 +101,19 @@ describe('MLLP listener', () => {
     const errors = await lake.adapters.catalog.listMessages({ source: 'ward-7', status: 'error' });
     expect(errors.items).toHaveLength(1);
     expect(errors.items[0]?.errorKey).toMatch(/^error\/source=ward-7\//);
+  });
+
+  it('handles frames sent without waiting in order, and commits them together: fewer syncs than frames', async () => {
+    const frames = Array.from({ length: 40 }, (_, i) => ADT.toString('latin1').replace(/^(MSH(?:\|[^|\r\n]*){8}\|)[^|\r\n]*/, `$1PIPE${i}`));
+    const syncsBefore = lake.adapters.group.stats.syncs;
+    const acks = await exchange(listener.port, [Buffer.concat(frames.map((f) => mllpFrame(f)))], frames.length);
+    // One ACK per frame, in frame order, each AA for a stored message.
+    expect(acks.map(msa)).toEqual(frames.map((_, i) => ['AA', `PIPE${i}`]));
+    expect(lake.adapters.group.stats.syncs - syncsBefore).toBeLessThan(frames.length);
+    // Stored in frame order: the message ids (time-ordered) follow the frames.
+    const rows = (await lake.adapters.catalog.listMessages({ source: 'ward-7', limit: 1000 })).items.filter((r) => r.controlId?.startsWith('PIPE'));
+    expect(rows.map((r) => r.controlId)).toEqual(frames.map((_, i) => `PIPE${i}`));
+    await lake.idle();
   });
 
   it('answers AR for an oversize frame and goes on with the next frame on the same connection', async () => {

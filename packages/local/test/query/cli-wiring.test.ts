@@ -1,12 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { main } from '../../src/cli/main';
 import { COMPACT_USAGE } from '../../src/cli/commands/compact';
 import { QUERY_USAGE } from '../../src/cli/commands/query';
-import { captureIo, REPO } from './support';
+import { captureIo, openTempLake, REPO } from './support';
 
 describe('hcdl main wires query and compact', () => {
   it.each([
@@ -46,17 +47,37 @@ describe('the hcdl process', () => {
       timeout: 60_000,
     });
 
-  it('reads the SQL from stdin with -, prints rows, and exits 1 on a SQL error', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'hcdl-query-proc-'));
+  it('reads the SQL from stdin with -, prints the rows of the last statement, and exits 1 on a SQL error without a stack', async () => {
+    const { dataDir, lake } = await openTempLake();
+    await lake.close();
     try {
-      const ok = hcdl(['query', '--data-dir', dir, '--format', 'csv', '-'], "SELECT 42 AS answer, 'a\"b' AS s;\n");
+      const ok = hcdl(
+        ['query', '--data-dir', dataDir, '--format', 'csv', '-'],
+        "SELECT 1 AS first; SELECT 42 AS answer, 'a\"b' AS s, count(*) AS n FROM messages;\n",
+      );
       expect(ok.stderr).toBe('');
-      expect(ok.stdout).toBe('answer,s\r\n42,"a""b"\r\n');
+      expect(ok.stdout).toBe('answer,s,n\r\n42,"a""b",0\r\n');
       expect(ok.status).toBe(0);
-      const bad = hcdl(['query', '--data-dir', dir, '-'], 'SELECT FROM WHERE');
+      const bad = hcdl(['query', '--data-dir', dataDir, '-'], 'SELECT FROM WHERE');
       expect(bad.status).toBe(1);
       expect(bad.stdout).toBe('');
       expect(bad.stderr).toMatch(/^hcdl query: SQL error: Parser Error: syntax error at or near "WHERE"\n/);
+      expect(bad.stderr).not.toMatch(/\bat .*\.(ts|js):\d+/);
+    } finally {
+      await rm(dataDir, { recursive: true, force: true });
+    }
+  }, 120_000);
+
+  it('exits 1 with one line naming the folder when it holds no lake', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hcdl-query-proc-'));
+    try {
+      const res = hcdl(['query', '--data-dir', dir, 'SELECT count(*) FROM messages'], '');
+      expect(res.status).toBe(1);
+      expect(res.stdout).toBe('');
+      expect(res.stderr.split('\n')).toEqual([
+        `hcdl query: no lake at ${dir} (no catalog.db); give the lake's data folder with --data-dir or HCDL_DATA_DIR`,
+        '',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,41 +1,99 @@
-/** The views of a lake with no data: they exist and return no rows, they do not fail. */
+/**
+ * A data folder that holds no lake is refused with one line naming it (querying it would
+ * answer every question with no rows); a lake with no data has every view, empty.
+ */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { LocalLake } from '../../src';
 import { runCompact } from '../../src/cli/commands/compact';
 import { runQuery } from '../../src/cli/commands/query';
-import { compactStaging, QueryEngine } from '../../src/query';
+import { compactStaging, LakeNotFoundError, QueryEngine } from '../../src/query';
 import { captureIo, openTempLake, submit } from './support';
 
-const VIEWS = ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges', 'staging'];
+const VIEWS = ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges', 'patient_messages', 'patient_survivors', 'staging', 'fields'];
 
-describe('a data folder that does not exist yet', () => {
+describe('a data folder that holds no lake', () => {
   let dir: string;
   beforeAll(async () => {
     dir = path.join(await mkdtemp(path.join(tmpdir(), 'hcdl-query-none-')), 'lake');
   });
   afterAll(async () => rm(path.dirname(dir), { recursive: true, force: true }));
 
-  it('has every view, empty', async () => {
-    const engine = await QueryEngine.open({ dataDir: dir });
+  it('is refused by the engine and by compaction', async () => {
+    await expect(QueryEngine.open({ dataDir: dir })).rejects.toBeInstanceOf(LakeNotFoundError);
+    await expect(compactStaging({ dataDir: dir })).rejects.toBeInstanceOf(LakeNotFoundError);
+  });
+
+  it('makes hcdl query and hcdl compact exit 1 with one line naming the folder', async () => {
+    for (const [run, args] of [
+      [runQuery, ['--data-dir', dir, 'SELECT count(*) FROM messages']],
+      [runCompact, ['--data-dir', dir]],
+    ] as const) {
+      const io = captureIo();
+      expect(await run([...args], io)).toBe(1);
+      expect(io.out()).toBe('');
+      expect(io.err()).toMatch(
+        new RegExp(`^hcdl (query|compact): no lake at ${dir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} \\(no catalog\\.db\\); [^\\n]*\\n$`),
+      );
+    }
+  });
+
+  it('refuses a catalog.db that is not a lake catalog', async () => {
+    const other = await mkdtemp(path.join(tmpdir(), 'hcdl-query-other-'));
     try {
-      expect(await engine.ensureStaging()).toEqual({ mode: 'empty', freshFiles: 0 });
+      await writeFile(path.join(other, 'catalog.db'), '');
+      const io = captureIo();
+      expect(await runQuery(['--data-dir', other, 'SELECT 1'], io)).toBe(1);
+      expect(io.err()).toBe(
+        `hcdl query: no lake at ${other} (catalog.db has no messages table); give the lake's data folder with --data-dir or HCDL_DATA_DIR\n`,
+      );
+    } finally {
+      await rm(other, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('a lake with no messages yet', () => {
+  let dataDir: string;
+  let lake: LocalLake;
+  beforeAll(async () => {
+    ({ dataDir, lake } = await openTempLake());
+  });
+  afterAll(async () => {
+    await lake.close();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('has every view, empty', async () => {
+    const engine = await QueryEngine.open({ dataDir });
+    try {
       for (const v of VIEWS) expect({ v, rows: (await engine.query(`SELECT count(*) FROM ${v}`)).rows }).toEqual({ v, rows: [[0]] });
-      const sample = await engine.query("SELECT msh.message_control_id, pid.patient_name FROM staging WHERE type = 'ADT_A01'");
+      expect(engine.staging).toEqual({ mode: 'empty', freshFiles: 0 });
+      expect(engine.fields).toEqual({ mode: 'empty', walkedFiles: 0 });
+      const sample = await engine.query("SELECT msh.message_control_id, pid.patient_name FROM staging WHERE msh.message_control_id = 'X'");
       expect(sample).toEqual({
         columns: [
-          { name: 'message_control_id', type: 'JSON' },
+          { name: 'message_control_id', type: 'VARCHAR' },
           { name: 'patient_name', type: 'JSON' },
         ],
         rows: [],
       });
-      const cols = await engine.query('SELECT column_name, column_type FROM (DESCRIBE messages) LIMIT 3');
+      const cols = await engine.query('SELECT column_name, column_type FROM (DESCRIBE fields)');
       expect(cols.rows).toEqual([
         ['message_id', 'VARCHAR'],
         ['source', 'VARCHAR'],
-        ['status', 'VARCHAR'],
+        ['type', 'VARCHAR'],
+        ['dt', 'DATE'],
+        ['segment', 'VARCHAR'],
+        ['seq', 'INTEGER'],
+        ['field', 'INTEGER'],
+        ['rep', 'INTEGER'],
+        ['component', 'INTEGER'],
+        ['sub', 'INTEGER'],
+        ['value', 'VARCHAR'],
+        ['name', 'VARCHAR'],
       ]);
     } finally {
       engine.close();
@@ -43,9 +101,9 @@ describe('a data folder that does not exist yet', () => {
   });
 
   it('has nothing to compact', async () => {
-    expect(await compactStaging({ dataDir: dir })).toBeUndefined();
+    expect(await compactStaging({ dataDir })).toBeUndefined();
     const io = captureIo();
-    expect(await runCompact(['--data-dir', dir], io)).toBe(0);
+    expect(await runCompact(['--data-dir', dataDir], io)).toBe(0);
     expect(io.out()).toBe('nothing to compact: the staging zone is empty\n');
   });
 });

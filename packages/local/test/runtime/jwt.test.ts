@@ -71,6 +71,31 @@ describe('createTokenVerifier', () => {
     }
   });
 
+  it('checks the times of a token it verified before at every use, and its signature again after a minute', async () => {
+    const good = await keyPair('k1');
+    let at = NOW;
+    const verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [good.jwk] }, now: () => at });
+    const jwt = await new SignJWT({ 'custom:write': 'lab' })
+      .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
+      .setIssuer(ISSUER)
+      .setAudience(AUDIENCE)
+      .setSubject('tester')
+      .setIssuedAt(seconds)
+      .setNotBefore(seconds + 30)
+      .setExpirationTime(seconds + 120)
+      .sign(good.privateKey);
+    const check = () => verify(`Bearer ${jwt}`);
+    expect(await check()).toMatchObject({ ok: true, claims: { 'custom:write': 'lab' } });
+    at = NOW + 60_000;
+    expect(await check()).toMatchObject({ ok: true });
+    // Past exp (and the skew): refused as expired, not answered from what was verified before.
+    at = NOW + (120 + CLOCK_SKEW_SECONDS + 1) * 1000;
+    expect(await check()).toMatchObject({ ok: false, reason: TokenRefusal.Expired });
+    // Before nbf (less the skew): not yet valid, even though it passed a moment "later".
+    at = NOW - (CLOCK_SKEW_SECONDS - 30 + 1) * 1000;
+    expect(await check()).toMatchObject({ ok: false, reason: TokenRefusal.NotYetValid });
+  });
+
   it('never puts the token in the refusal', async () => {
     const verify = createTokenVerifier({ issuer: ISSUER, audience: AUDIENCE, jwks: { keys: [] } });
     const got = await verify('Bearer eyJhbGciOiJFUzI1NiJ9.eyJzdWIiOiJzZWNyZXQtc3ViIn0.c2ln');

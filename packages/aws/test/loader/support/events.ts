@@ -162,3 +162,59 @@ export function lambdaContext(functionName: string): Record<string, unknown> {
     succeed: () => undefined,
   };
 }
+
+/** An S3 "Object Created" event as EventBridge delivers it (S3 → EventBridge: the key as stored, not URL-encoded). */
+export function s3ObjectCreatedEvent(o: { bucket: string; key: string; size: number; versionId?: string; requester?: string; time?: Date }) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'Object Created',
+    source: 'aws.s3',
+    account: ACCOUNT,
+    time: (o.time ?? new Date()).toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    region: REGION,
+    resources: [`arn:aws:s3:::${o.bucket}`],
+    detail: {
+      version: '0',
+      bucket: { name: o.bucket },
+      object: {
+        key: o.key,
+        size: o.size,
+        etag: randomUUID().replace(/-/g, ''),
+        ...(o.versionId !== undefined ? { 'version-id': o.versionId } : {}),
+        sequencer: Date.now().toString(16).toUpperCase().padStart(18, '0'),
+      },
+      'request-id': randomUUID().slice(0, 16).toUpperCase(),
+      requester: o.requester ?? ACCOUNT,
+      'source-ip-address': '203.0.113.10',
+      reason: 'PostObject',
+    },
+  };
+}
+
+/** The SQS batch Lambda receives from the landing queue (an EventBridge rule's target): each body is one event. */
+export function sqsEventOf(bodies: readonly unknown[], queueArn = `arn:aws:sqs:${REGION}:${ACCOUNT}:hcdl-dev-landing`): { Records: Record<string, unknown>[] } {
+  return {
+    Records: bodies.map((b) => ({
+      messageId: randomUUID(),
+      receiptHandle: `AQEB${randomUUID()}`,
+      body: typeof b === 'string' ? b : JSON.stringify(b),
+      attributes: {
+        ApproximateReceiveCount: '1',
+        SentTimestamp: String(Date.now()),
+        SenderId: 'AIDAEVENTBRIDGE',
+        ApproximateFirstReceiveTimestamp: String(Date.now()),
+      },
+      messageAttributes: {},
+      md5OfBody: 'd41d8cd98f00b204e9800998ecf8427e',
+      eventSource: 'aws:sqs',
+      eventSourceARN: queueArn,
+      awsRegion: REGION,
+    })),
+  };
+}
+
+/** What EventBridge Scheduler hands the sweep function: the schedule target's Input, as infra sets it (infra/src/stacks/sweeper.ts). */
+export function schedulerInput(schedule = 'hcdl-dev-sweep'): Record<string, unknown> {
+  return { schedule };
+}

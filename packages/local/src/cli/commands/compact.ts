@@ -1,7 +1,9 @@
 /**
- * `hcdl compact`: writes the staging zone to Parquet partitioned by source/type/dt (a new
- * generation that replaces the previous one atomically); `hcdl query` then reads it.
- * Exit codes: 0 ok (also when there is nothing to compact), 1 compaction failed, 2 usage.
+ * `hcdl compact`: writes the catalog, the staging zone (partitioned by source/type/dt) and
+ * the `fields` rows to Parquet, as a new generation that replaces the previous one
+ * atomically; `hcdl query` then reads it plus what changed since.
+ * Exit codes: 0 ok (also when there is nothing to compact), 1 compaction failed or no lake
+ * in the data folder, 2 usage.
  */
 import { parseArgs } from 'node:util';
 import { readConfig } from '../../runtime/env';
@@ -9,9 +11,10 @@ import { QueryError } from '../../query/errors';
 import type { CliIo } from './io';
 
 export const COMPACT_USAGE = `usage: hcdl compact [--data-dir <dir>]
-  Writes every staging JSON document to Parquet under <data dir>/zones/parquet/staging,
-  partitioned by source/type/dt, replacing the previous compaction atomically. Staging JSON
-  is kept (it stays the zone of record); queries read Parquet plus what was staged since.`;
+  Writes a snapshot of the catalog, every staging JSON document (partitioned by
+  source/type/dt) and their fields to Parquet under <data dir>/zones/parquet, replacing the
+  previous compaction atomically. The catalog and staging JSON are kept (they stay the
+  record); queries read Parquet plus what changed since.`;
 
 export async function runCompact(args: string[], io: CliIo): Promise<number> {
   let values;
@@ -35,7 +38,7 @@ export async function runCompact(args: string[], io: CliIo): Promise<number> {
       return 0;
     }
     io.stdout.write(
-      `compacted ${manifest.messages} messages into ${manifest.partitions} partitions (generation ${manifest.generation}) in ${Date.now() - started} ms\n`,
+      `compacted ${manifest.messages} messages into ${manifest.partitions} partitions, ${manifest.fields} fields rows and a catalog snapshot of ${manifest.catalog.messages.rows} messages (generation ${manifest.generation}) in ${Date.now() - started} ms (catalog ${manifest.durationsMs.catalog}, fields ${manifest.durationsMs.fields}, staging ${manifest.durationsMs.staging})\n`,
     );
     return 0;
   } catch (err) {

@@ -1,8 +1,10 @@
 /**
  * `hcdl query "<sql>"`: SQL over the local lake (DuckDB; views messages, errors,
- * patient_identifiers, patient_links, patient_merges, staging) or, with --athena, over the
- * cloud lake's Glue tables. Prints an aligned table by default, CSV or JSON on request.
- * Exit codes: 0 ok, 1 the SQL was refused or the lake could not be read, 2 usage error.
+ * patient_identifiers, patient_links, patient_merges, patient_messages, patient_survivors,
+ * staging, fields) or, with --athena, over the cloud lake's Glue tables. Prints an aligned
+ * table by default, CSV or JSON on request.
+ * Exit codes: 0 ok, 1 the SQL was refused or the lake could not be read (or is not there),
+ * 2 usage error.
  */
 import { parseArgs } from 'node:util';
 import { readConfig } from '../../runtime/env';
@@ -12,12 +14,15 @@ import type { QueryResult } from '../../query/engine';
 import type { CliIo } from './io';
 
 export const QUERY_USAGE = `usage: hcdl query "<sql>" [--format table|csv|json] [--data-dir <dir>] [--max-width <n>] [--athena]
-  Runs SQL over the lake and prints the rows of the last statement.
-  "<sql>" may be - to read the SQL from standard input.
-  Views: messages, errors, patient_identifiers, patient_links, patient_merges (the catalog)
-         and staging (every staging JSON document: message_id, source, type, dt, one JSON
-         column per segment: msh.message_control_id, pid.patient_name, ...). After
-         \`hcdl compact\` staging reads the Parquet copy plus anything staged since.
+  Runs SQL over the lake and prints the rows of the last statement (statements separated
+  by ; run in order in one session). "<sql>" may be - to read the SQL from standard input.
+  Views: messages, errors, patient_identifiers, patient_links, patient_merges,
+         patient_messages and patient_survivors (follow merges): the catalog;
+         staging: one row per staging document, _meta and msh typed
+         (msh.message_control_id = 'X' compares text), other segments JSON;
+         fields: every value at its HL7 position (segment, seq, field, rep, component, sub,
+         all 1-based) with its text value.
+         After \`hcdl compact\` they read the Parquet copy plus what changed since.
   --format      table (default: aligned, wide cells cut at --max-width, default 40), csv, json
   --data-dir    the lake's data folder (default HCDL_DATA_DIR or .lake)
   --athena      run on Amazon Athena instead (HCDL_ATHENA_WORKGROUP, HCDL_ATHENA_DATABASE,
@@ -28,9 +33,6 @@ async function readStdin(): Promise<string> {
   for await (const c of process.stdin) chunks.push(c as Buffer);
   return Buffer.concat(chunks).toString('utf8');
 }
-
-/** Staging JSON files read beside Parquet from which `hcdl compact` is worth suggesting. */
-const COMPACT_HINT_FILES = 5000;
 
 interface Answer {
   result: QueryResult;
@@ -43,9 +45,8 @@ async function runLocal(sql: string, dataDir: string): Promise<Answer> {
   const engine = await QueryEngine.open({ dataDir });
   try {
     const result = await engine.query(sql);
-    const fresh = engine.staging?.freshFiles ?? 0;
-    if (fresh < COMPACT_HINT_FILES) return { result };
-    return { result, hint: `hcdl query: ${fresh} messages staged since the last compaction were read from JSON; \`hcdl compact\` makes staging fast again\n` };
+    const hint = engine.hint;
+    return hint === undefined ? { result } : { result, hint: `hcdl query: ${hint}\n` };
   } finally {
     engine.close();
   }

@@ -1,28 +1,16 @@
 /**
- * Builds the staging document from a message view (see docs/hl7v2-staging-json.md):
+ * The reference staging writer (tests only): builds the staging document as objects, the
+ * plain way, so that `JSON.stringify` of it can be compared with the text the package's one
+ * writer (src/schema/staging-text.ts) produces. It follows docs/hl7v2-staging-json.md:
  * segment keys lower-case, fields by dictionary key, arrays decided by the dictionary only.
  */
-import type { Dictionary, ElementDef, SegmentDef } from '../dictionary/types';
-import { reportExtraRepetitions, reportExtraSegment, type Diagnostic } from './diagnostics';
-import { segmentKey, segmentLayout } from './layout';
-import { repetitionValue, type JsonObject, type JsonValue, type Separators } from './staging-values';
-import type { StructureResolution } from './structure';
-import { firstLeaf, type FieldValue, type MessageView, type SegmentView } from './view';
-
-export interface StagingMeta {
-  /** MSH-12 as sent (first component), null when absent. */
-  version: string | null;
-  /** Dictionary version used for the names. */
-  dictionaryVersion: string;
-  /** Message structure used for the layout, null for the generic layout. */
-  structure: string | null;
-  warnings: Diagnostic[];
-}
-
-export interface StagingDocument {
-  _meta: StagingMeta;
-  [segment: string]: JsonObject | JsonObject[] | StagingMeta;
-}
+import type { Dictionary, ElementDef, SegmentDef } from '../../../src/dictionary/types';
+import { ReportedRepetitions, reportExtraRepetitions, reportExtraSegment, type Diagnostic } from '../../../src/schema/diagnostics';
+import { segmentKey, segmentLayout } from '../../../src/schema/layout';
+import type { JsonObject, JsonValue, StagingDocument } from '../../../src/schema/staging-document';
+import type { StructureResolution } from '../../../src/schema/structure';
+import { firstLeaf, type FieldValue, type MessageView, type SegmentView } from '../../../src/schema/view';
+import { repetitionValue, type Separators } from './staging-values';
 
 const FIELD_KEYS = Array.from({ length: 128 }, (_, i) => `field_${i}`);
 const fieldKey = (n: number): string => FIELD_KEYS[n] ?? `field_${n}`;
@@ -39,10 +27,11 @@ export function buildStaging(view: MessageView, dict: Dictionary, resolution: St
     },
   };
   const seen = new Map<string, number>();
+  const reported = new ReportedRepetitions(warnings);
   for (const seg of view.segments) {
     const n = (seen.get(seg.id) ?? 0) + 1;
     seen.set(seg.id, n);
-    const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings);
+    const obj = segmentObject(seg, n, dict.segment(seg.id), dict, seps, warnings, reported);
     const key = segmentKey(seg.id);
     const repeats = layout.repeats.get(seg.id) ?? true;
     if (repeats) {
@@ -62,7 +51,15 @@ export function buildStaging(view: MessageView, dict: Dictionary, resolution: St
   return doc;
 }
 
-function segmentObject(seg: SegmentView, segRep: number, def: SegmentDef | undefined, dict: Dictionary, seps: Separators, warnings: Diagnostic[]): JsonObject {
+function segmentObject(
+  seg: SegmentView,
+  segRep: number,
+  def: SegmentDef | undefined,
+  dict: Dictionary,
+  seps: Separators,
+  warnings: Diagnostic[],
+  reported: ReportedRepetitions,
+): JsonObject {
   const out: JsonObject = {};
   const fields = seg.fields;
   const defs = def?.fields;
@@ -100,7 +97,7 @@ function segmentObject(seg: SegmentView, segRep: number, def: SegmentDef | undef
       }
       if (extra.length > 0) {
         out[`${fd.key}_extra`] = extra;
-        reportExtraRepetitions(warnings, seg, segRep, n, fd.key);
+        reportExtraRepetitions(warnings, reported, seg, segRep, n, fd.key);
       }
     }
   }

@@ -1,18 +1,14 @@
 /**
- * Field -> JSON value conversion for staging JSON (see docs/hl7v2-staging-json.md).
+ * The reference writer's field -> JSON value conversion (tests only; see staging-build.ts) (see docs/hl7v2-staging-json.md).
  * - composite datatypes give objects keyed by component/subcomponent names;
  * - primitives give strings; a primitive that was sent with components or subcomponents keeps
  *   them all, joined with the message's separators (nothing is dropped);
  * - positions the dictionary does not define get `component_<n>` / `subcomponent_<n>` keys;
  * - `""` (HL7 explicit null) gives null; empty values are omitted (undefined here).
  */
-import type { DatatypeDef } from '../dictionary/types';
-import type { ComponentValue, LeafValue, RepetitionValue } from './view';
-
-export type JsonValue = string | null | JsonObject | JsonValue[];
-export interface JsonObject {
-  [key: string]: JsonValue;
-}
+import type { DatatypeDef } from '../../../src/dictionary/types';
+import type { JsonObject, JsonValue } from '../../../src/schema/staging-document';
+import type { ComponentValue, LeafValue, RepetitionValue } from '../../../src/schema/view';
 
 const COMPONENT_KEYS = Array.from({ length: 64 }, (_, i) => `component_${i + 1}`);
 const SUBCOMPONENT_KEYS = Array.from({ length: 64 }, (_, i) => `subcomponent_${i + 1}`);

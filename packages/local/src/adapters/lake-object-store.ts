@@ -1,0 +1,179 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import {
+  BaseObjectStore,
+  type CheckedPut,
+  type CopyObjectInput,
+  NotFoundError,
+  ObjectAlreadyExistsError,
+  type ObjectInfo,
+  type StoredObject,
+} from '@hcdl/lake';
+import { ContentFiles } from './content-files';
+import { FolderObjectStore } from './folder-object-store';
+import { compareKeyBytes, keyBytes } from './folder-keys';
+import { type ObjectRow, SqliteObjects } from './sqlite-objects';
+
+/** Zones whose objects live in the objects table (bodies included): nothing reads them as files. */
+export const TABLE_PREFIXES = ['raw/', 'error/', 'work/'] as const;
+
+export interface LakeObjectStoreOptions {
+  /** Key prefixes kept in the table (default TABLE_PREFIXES); `['']` keeps every object there. */
+  tablePrefixes?: readonly string[];
+}
+
+const missing = (err: unknown): boolean => {
+  const code = (err as NodeJS.ErrnoException).code;
+  return code === 'ENOENT' || code === 'ENOTDIR';
+};
+
+/** Keys of two byte-ordered listings, merged in byte order, each key once. */
+async function* mergeKeys(a: AsyncIterable<string>, b: AsyncIterable<string>): AsyncGenerator<string> {
+  const ia = a[Symbol.asyncIterator]();
+  const ib = b[Symbol.asyncIterator]();
+  let x = await ia.next();
+  let y = await ib.next();
+  while (!x.done || !y.done) {
+    if (y.done || (!x.done && compareKeyBytes(keyBytes(x.value), keyBytes(y.value)) < 0)) {
+      yield x.value as string;
+      x = await ia.next();
+    } else if (x.done || compareKeyBytes(keyBytes(x.value), keyBytes(y.value)) > 0) {
+      yield y.value;
+      y = await ib.next();
+    } else {
+      yield x.value;
+      x = await ia.next();
+      y = await ib.next();
+    }
+  }
+}
+
+/**
+ * The local lake's object store (ADR 0009): raw messages, batch files, the error zone and
+ * hand-offs are rows of the lake's SQLite file, so a message's raw bytes, its catalog row and
+ * its dedup record are made durable by one group commit; every other zone (staging above
+ * all, which `hcdl query` and compaction read as files) keeps its bodies as files of the
+ * zones folder, with their attributes in the same table instead of sidecar files.
+ *
+ * Folders written by earlier versions (every object a file with a `.meta.json` sidecar) stay
+ * readable by key: a key the table does not hold is looked up in the folder, listings merge
+ * both, and a put with ifNoneMatch refuses a key the folder holds.
+ */
+export class LakeObjectStore extends BaseObjectStore {
+  private readonly table: SqliteObjects;
+  private readonly files: ContentFiles;
+  private readonly folder: FolderObjectStore;
+  private readonly tablePrefixes: readonly string[];
+  /** Table zones that also have files of an earlier version (checked once, at open). */
+  private readonly legacy: Set<string>;
+
+  constructor(db: Database.Database, root: string, options: LakeObjectStoreOptions = {}) {
+    super();
+    this.table = new SqliteObjects(db);
+    this.files = new ContentFiles(root);
+    this.folder = new FolderObjectStore(root);
+    this.tablePrefixes = options.tablePrefixes ?? TABLE_PREFIXES;
+    this.legacy = new Set(this.tablePrefixes.filter((p) => p === '' || existsSync(path.join(root, ...p.split('/').filter(Boolean)))));
+  }
+
+  private inTable(key: string): boolean {
+    return this.tablePrefixes.some((p) => key.startsWith(p));
+  }
+
+  /** Whether a key the table does not hold may be a file (of this version, or of an earlier one). */
+  private mayBeFile(key: string): boolean {
+    return !this.inTable(key) || [...this.legacy].some((p) => key.startsWith(p));
+  }
+
+  protected async _put(input: CheckedPut): Promise<void> {
+    if (this.inTable(input.key)) {
+      if (input.ifNoneMatch && this.mayBeFile(input.key) && (await this.folder.head(input.key)) !== undefined) {
+        throw new ObjectAlreadyExistsError(input.key);
+      }
+      await this.table.put(input, false);
+      return;
+    }
+    await this.files.write(input.key, input.body, input.ifNoneMatch);
+    await this.table.put(input, true);
+  }
+
+  protected async _copy(input: CopyObjectInput): Promise<void> {
+    const tags = input.tags ?? {};
+    const overwrite = input.ifNoneMatch !== true;
+    if (this.inTable(input.to)) {
+      if (!overwrite && this.mayBeFile(input.to) && (await this.folder.head(input.to)) !== undefined) throw new ObjectAlreadyExistsError(input.to);
+      if (await this.table.copy(input.from, input.to, tags, input.contentType, overwrite)) return;
+    }
+    const from = await this._get(input.from);
+    if (from === undefined) throw new NotFoundError(`object to copy not found: ${input.from}`);
+    const put: CheckedPut = { key: input.to, body: from.body, metadata: from.metadata, tags, ifNoneMatch: !overwrite };
+    const contentType = input.contentType ?? from.contentType;
+    if (contentType !== undefined) put.contentType = contentType;
+    await this._put(put);
+  }
+
+  protected async _get(key: string): Promise<StoredObject | undefined> {
+    const row = this.table.get(key);
+    if (row === undefined) return this.mayBeFile(key) ? this.folder.get(key) : undefined;
+    if (row.body !== null) return { ...this.info(row, new Date(row.modified)), body: row.body, size: row.body.byteLength };
+    let body: Buffer;
+    try {
+      body = await readFile(this.files.pathOf(key));
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw err;
+    }
+    return { ...this.info(row, new Date(row.modified)), body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), size: body.byteLength };
+  }
+
+  protected async _head(key: string): Promise<ObjectInfo | undefined> {
+    const row = this.table.get(key);
+    if (row === undefined) return this.mayBeFile(key) ? this.folder.head(key) : undefined;
+    if (row.body !== null) return this.info(row, new Date(row.modified));
+    const st = await this.fileInfo(key);
+    return st === undefined ? undefined : { ...this.info(row, st.mtime), size: st.size };
+  }
+
+  protected async _getTags(key: string): Promise<Record<string, string> | undefined> {
+    const row = this.table.get(key);
+    if (row === undefined) return this.mayBeFile(key) ? this.folder.getTags(key) : undefined;
+    if (row.body === null && (await this.fileInfo(key)) === undefined) return undefined;
+    return row.tags;
+  }
+
+  protected _list(prefix: string, startAfter: string | undefined): AsyncIterable<string> {
+    const tableKeys = this.table.keys(prefix, startAfter);
+    // The folder walk finds the files of this version and of earlier ones; the table, its bodies.
+    const fileKeys = this.folder.list(prefix, startAfter === undefined ? {} : { startAfter });
+    return mergeKeys(tableKeys, fileKeys);
+  }
+
+  protected async _delete(key: string): Promise<void> {
+    await this.table.delete(key);
+    if (this.mayBeFile(key)) await this.folder.delete(key);
+  }
+
+  /** Stops the threads that write files (they also stop by themselves when idle). */
+  close(): Promise<void> {
+    return this.files.close();
+  }
+
+  private info(row: ObjectRow, lastModified: Date): ObjectInfo {
+    const info: ObjectInfo = { key: row.key, size: row.size, metadata: row.metadata, lastModified };
+    if (row.contentType !== undefined) info.contentType = row.contentType;
+    return info;
+  }
+
+  /** The body file of a key, when it is a file (a folder is only a prefix of other keys). */
+  private async fileInfo(key: string): Promise<{ size: number; mtime: Date } | undefined> {
+    try {
+      const st = await stat(this.files.pathOf(key));
+      return st.isFile() ? { size: st.size, mtime: st.mtime } : undefined;
+    } catch (err) {
+      if (missing(err)) return undefined;
+      throw err;
+    }
+  }
+}

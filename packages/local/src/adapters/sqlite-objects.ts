@@ -1,0 +1,165 @@
+import type Database from 'better-sqlite3';
+import { ObjectAlreadyExistsError, type CheckedPut } from '@hcdl/lake';
+import { type GroupCommit, groupCommitOf } from './group-commit';
+
+/** One row of the objects table: the object's attributes, and its body unless the body is a file. */
+export interface ObjectRow {
+  key: string;
+  /** The bytes, for objects kept in the table; null for objects whose body is a file of the zones folder. */
+  body: Buffer | null;
+  contentType: string | undefined;
+  metadata: Record<string, string>;
+  tags: Record<string, string>;
+  size: number;
+  modified: number;
+}
+
+interface Stored {
+  key: string;
+  body: Buffer | null;
+  file: number;
+  content_type: string | null;
+  metadata: string;
+  tags: string;
+  size: number;
+  modified: number;
+}
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS objects (
+  key TEXT PRIMARY KEY,
+  file INTEGER NOT NULL,
+  body BLOB,
+  content_type TEXT,
+  metadata TEXT NOT NULL,
+  tags TEXT NOT NULL,
+  size INTEGER NOT NULL,
+  modified INTEGER NOT NULL
+);
+`;
+
+const COLUMNS = 'key, file, body, content_type, metadata, tags, size, modified';
+
+const toRow = (s: Stored): ObjectRow => ({
+  key: s.key,
+  body: s.file === 1 ? null : (s.body ?? Buffer.alloc(0)),
+  contentType: s.content_type ?? undefined,
+  metadata: JSON.parse(s.metadata) as Record<string, string>,
+  tags: JSON.parse(s.tags) as Record<string, string>,
+  size: s.size,
+  modified: s.modified,
+});
+
+/** Keys listed per query: listing never holds a statement open across an await. */
+const PAGE = 256;
+
+/**
+ * The objects table of the lake's SQLite file: the bodies of small, write-once objects (raw
+ * messages, batch files, the error zone, hand-offs) and the attributes (content type,
+ * metadata, tags) of every object the lake writes, including those whose body is a file.
+ * Writes go through the connection's group commit, so an object is durable in the same
+ * commit, and the same sync, as the catalog row and the dedup record written beside it.
+ * Keys are compared as UTF-8 bytes (SQLite's BINARY collation), the order S3 lists in.
+ */
+export class SqliteObjects {
+  private readonly group: GroupCommit;
+  private readonly select: Database.Statement;
+  private readonly insert: Database.Statement;
+  private readonly upsert: Database.Statement;
+  private readonly copyRow: Database.Statement;
+  private readonly remove: Database.Statement;
+  private readonly page: Database.Statement;
+
+  constructor(db: Database.Database) {
+    db.exec(SCHEMA);
+    this.group = groupCommitOf(db);
+    this.select = db.prepare(`SELECT ${COLUMNS} FROM objects WHERE key = ?`);
+    const values = '(@key, @file, @body, @contentType, @metadata, @tags, @size, @modified)';
+    this.insert = db.prepare(`INSERT INTO objects (${COLUMNS}) VALUES ${values}`);
+    this.upsert = db.prepare(
+      `INSERT INTO objects (${COLUMNS}) VALUES ${values} ON CONFLICT(key) DO UPDATE SET file = excluded.file, body = excluded.body,
+       content_type = excluded.content_type, metadata = excluded.metadata, tags = excluded.tags, size = excluded.size, modified = excluded.modified`,
+    );
+    // The body is copied inside SQLite: a 10 MB raw message is never read into the process to be copied.
+    this.copyRow = db.prepare(
+      `INSERT INTO objects (${COLUMNS}) SELECT @to, file, body, COALESCE(@contentType, content_type), metadata, @tags, size, @modified FROM objects WHERE key = @from AND file = 0
+       ON CONFLICT(key) DO UPDATE SET file = excluded.file, body = excluded.body, content_type = excluded.content_type, metadata = excluded.metadata,
+       tags = excluded.tags, size = excluded.size, modified = excluded.modified WHERE @overwrite = 1`,
+    );
+    this.remove = db.prepare('DELETE FROM objects WHERE key = ?');
+    this.page = db.prepare('SELECT key FROM objects WHERE key >= @from AND key > @after AND file = 0 ORDER BY key LIMIT @limit');
+  }
+
+  get(key: string): ObjectRow | undefined {
+    const s = this.select.get(key) as Stored | undefined;
+    return s === undefined ? undefined : toRow(s);
+  }
+
+  /** Stores an object (its body, or only its attributes when `inFile`); durable when it resolves. */
+  put(input: CheckedPut, inFile: boolean): Promise<void> {
+    const params = {
+      key: input.key,
+      file: inFile ? 1 : 0,
+      body: inFile ? null : input.body,
+      contentType: input.contentType ?? null,
+      metadata: JSON.stringify(input.metadata),
+      tags: JSON.stringify(input.tags),
+      size: input.body.byteLength,
+      modified: Date.now(),
+    };
+    return this.group.write(() => {
+      if (!input.ifNoneMatch || inFile) {
+        // A body file was already placed exclusively (link): its row follows it.
+        this.upsert.run(params);
+        return;
+      }
+      try {
+        this.insert.run(params);
+      } catch (err) {
+        if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw new ObjectAlreadyExistsError(input.key, { cause: err });
+        throw err;
+      }
+    });
+  }
+
+  /**
+   * Copies a table object to another key inside SQLite. Resolves false when `from` is not a
+   * table object (the caller copies through the bytes); throws ObjectAlreadyExistsError when
+   * `to` exists and `overwrite` is false.
+   */
+  copy(from: string, to: string, tags: Record<string, string>, contentType: string | undefined, overwrite: boolean): Promise<boolean> {
+    return this.group.write(() => {
+      const source = this.select.get(from) as Stored | undefined;
+      if (source === undefined || source.file === 1) return false;
+      const r = this.copyRow.run({
+        from,
+        to,
+        tags: JSON.stringify(tags),
+        contentType: contentType ?? null,
+        modified: Date.now(),
+        overwrite: overwrite ? 1 : 0,
+      });
+      if (r.changes === 0) throw new ObjectAlreadyExistsError(to);
+      return true;
+    });
+  }
+
+  delete(key: string): Promise<void> {
+    return this.group.write(() => void this.remove.run(key));
+  }
+
+  /** Keys of table objects (bodies in the table) under `prefix`, strictly after `startAfter`, in byte order. */
+  async *keys(prefix: string, startAfter: string | undefined): AsyncGenerator<string> {
+    let after = startAfter ?? '';
+    for (;;) {
+      const rows = this.page.all({ from: prefix, after, limit: PAGE }) as { key: string }[];
+      for (const { key } of rows) {
+        if (!key.startsWith(prefix)) return;
+        yield key;
+      }
+      const last = rows[rows.length - 1];
+      if (rows.length < PAGE || last === undefined) return;
+      after = last.key;
+    }
+  }
+}

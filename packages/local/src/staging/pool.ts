@@ -1,0 +1,164 @@
+import type { StageResult, Stager } from '@hcdl/core';
+import { Piscina } from 'piscina';
+import type { LargestSegment } from './largest-segment';
+import { limitResult, type StagingLimits } from './limits';
+import type { StageTask } from './worker';
+
+export interface StagingPoolOptions extends StagingLimits {
+  /** Worker threads (default: the machine's available parallelism). */
+  threads: number;
+  logger: { warn(message: string, extra: Record<string, unknown>): void };
+  /** The module a worker loads (exports `stage` and `locate`); tests give their own. */
+  worker?: URL;
+}
+
+/**
+ * Bytes of heap a message may need per byte of its own, at least: a message larger than the
+ * heap limit divided by this is refused before it is staged. Node cannot always stop a worker
+ * at its heap limit: one builtin call that allocates far past it (a split of a huge string)
+ * aborts the whole process instead (nodejs/node#47224). With the defaults (512 MB, bodies of
+ * 10 MB) no message is refused by size.
+ */
+export const HEAP_BYTES_PER_MESSAGE_BYTE = 4;
+
+/** What the pool has done (shown by /health). */
+export interface StagingPoolStats {
+  threads: number;
+  running: number;
+  /** Messages refused for going over a limit since start, by limit. */
+  overTime: number;
+  overMemory: number;
+}
+
+export interface StagingPool {
+  /** The core's stager, served by the pool. */
+  stager: Stager;
+  stats(): StagingPoolStats;
+  close(): Promise<void>;
+}
+
+/** How long the worker that locates an over-limit message's largest segment may take (a linear scan). */
+const LOCATE_TIMEOUT_MS = 5_000;
+
+/** A counting semaphore: at most `size` holders; the others wait in order. */
+class Slots {
+  private used = 0;
+  private readonly waiting: (() => void)[] = [];
+
+  constructor(private readonly size: number) {}
+
+  get inUse(): number {
+    return this.used;
+  }
+
+  async acquire(): Promise<void> {
+    if (this.used < this.size) {
+      this.used++;
+      return;
+    }
+    await new Promise<void>((resolve) => this.waiting.push(resolve));
+  }
+
+  release(): void {
+    const next = this.waiting.shift();
+    if (next !== undefined) next();
+    else this.used--;
+  }
+}
+
+/**
+ * A task holding the message's bytes. They are copied to the worker (the caller keeps them to
+ * locate a message that goes over a limit); a view into a larger buffer is cut out first, since
+ * a worker receives a view's whole buffer.
+ */
+function taskOf(raw: Uint8Array): StageTask {
+  return { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice(), started: new Float64Array(new SharedArrayBuffer(8)) };
+}
+
+/**
+ * The staging pool: worker threads (piscina) that stage messages off the event loop that
+ * serves HTTP and MLLP. Each message has a time limit, counted from when a worker takes it,
+ * and each worker a heap limit (worker resourceLimits); a message over either is refused with
+ * a located STAGING_LIMIT diagnostic, and its worker is terminated and replaced, so one
+ * hostile message costs one worker for a bounded time and never stalls the others.
+ */
+export function createStagingPool(options: StagingPoolOptions): StagingPool {
+  const threads = Math.max(1, options.threads);
+  let pool: Piscina | undefined;
+  const slots = new Slots(threads);
+  const counts = { overTime: 0, overMemory: 0 };
+
+  // Started on first use: a lake that stages nothing (a CLI command, a test) pays no thread.
+  const poolOf = (): Piscina => {
+    pool ??= new Piscina({
+      filename: (options.worker ?? new URL('./worker-entry.mjs', import.meta.url)).href,
+      minThreads: threads,
+      maxThreads: threads,
+      concurrentTasksPerWorker: 1,
+      // The worker registers its own TypeScript loader; the main thread's flags are not its.
+      execArgv: [],
+      resourceLimits: { maxOldGenerationSizeMb: options.memoryMb },
+      idleTimeout: Number.POSITIVE_INFINITY,
+    });
+    return pool;
+  };
+
+  /**
+   * Runs one task on a free worker, aborted (the worker terminated) once it has run for
+   * `timeoutMs`: the timer checks when the worker started it, and waits longer for a worker
+   * still starting (a replaced worker loads its modules first).
+   */
+  async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number): Promise<T> {
+    await slots.acquire();
+    const abort = new AbortController();
+    const task = taskOf(raw);
+    let timer: NodeJS.Timeout | undefined;
+    const check = (): void => {
+      const started = task.started[0] as number;
+      const left = started === 0 ? timeoutMs : started + timeoutMs - Date.now();
+      if (started !== 0 && left <= 0) abort.abort();
+      else timer = setTimeout(check, left);
+    };
+    timer = setTimeout(check, timeoutMs);
+    try {
+      return (await poolOf().run(task, { name, signal: abort.signal })) as T;
+    } finally {
+      clearTimeout(timer);
+      slots.release();
+    }
+  }
+
+  async function locate(raw: Uint8Array): Promise<LargestSegment | undefined> {
+    try {
+      return await run<LargestSegment>('locate', raw, LOCATE_TIMEOUT_MS);
+    } catch {
+      return undefined;
+    }
+  }
+
+  const stager: Stager = async (raw) => {
+    if (raw.byteLength * HEAP_BYTES_PER_MESSAGE_BYTE > options.memoryMb * 1024 * 1024) {
+      counts.overMemory++;
+      options.logger.warn('staging limit reached; the message goes to the error zone', { limit: 'memory', size: raw.byteLength });
+      return limitResult('memory', options, await locate(raw));
+    }
+    try {
+      return await run<StageResult>('stage', raw, options.timeoutMs);
+    } catch (err) {
+      const kind = (err as Error).name === 'AbortError' ? 'time' : (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : undefined;
+      if (kind === undefined) throw err;
+      if (kind === 'time') counts.overTime++;
+      else counts.overMemory++;
+      options.logger.warn('staging limit reached; the message goes to the error zone', { limit: kind, size: raw.byteLength });
+      return limitResult(kind, options, await locate(raw));
+    }
+  };
+
+  return {
+    stager,
+    stats: () => ({ threads, running: slots.inUse, ...counts }),
+    async close() {
+      await pool?.destroy();
+    },
+  };
+}

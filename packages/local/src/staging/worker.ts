@@ -1,0 +1,27 @@
+import { defaultStager, type StageResult } from '@hcdl/core';
+import { type LargestSegment, largestSegment } from './largest-segment';
+
+/** One staging task: a message's raw bytes (a copy, in the worker). */
+export interface StageTask {
+  raw: Uint8Array;
+  /**
+   * Shared with the pool: the worker writes the time it starts the task (ms since the epoch),
+   * so the time limit counts the staging itself, not a worker's start-up.
+   */
+  started: Float64Array;
+}
+
+/**
+ * The work of a staging worker thread: the core's staging of one message (decode, normalize,
+ * parse, validate, staging JSON and patient facts), on the worker's own event loop and heap.
+ */
+export function stage(task: StageTask): StageResult {
+  task.started[0] = Date.now();
+  return defaultStager(task.raw);
+}
+
+/** Where a message that hit a staging limit holds most of its bytes (for a located diagnostic). */
+export function locate(task: StageTask): LargestSegment {
+  task.started[0] = Date.now();
+  return largestSegment(task.raw);
+}
