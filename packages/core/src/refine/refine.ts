@@ -126,7 +126,10 @@ export function createRefine(deps: RefineDeps) {
         }
         if (live !== undefined && stubs.has(ref)) return;
         const deleting = deleted.has(resource.resourceType);
-        if (deleting && live === undefined) return;
+        // Deleting what is already deleted changes nothing. A delete that comes before the
+        // resource was ever made (staging reorders messages) is still recorded, with its event
+        // time, so the older message that makes it, arriving later, is stale.
+        if (deleting && live === undefined && current !== undefined) return;
         let content = resource;
         if (resource.resourceType === 'Patient' && !deleting) {
           content = mergePatient(resource, live === undefined ? undefined : await bodyOf(live), retired.has(resource.id));

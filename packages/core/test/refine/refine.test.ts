@@ -120,6 +120,19 @@ describe('refine: one version per content change, one event per version', () => 
     });
   });
 
+  it('A29 before the older A01 that made the Patient (staging reordered them): the Patient stays deleted', async () => {
+    const t = refinedApp();
+    const a29 = await t.send(adtAt('C2', T2, { event: 'A29' }));
+    const patientId = await patientOf(t, a29);
+    expect(await t.resources.current('Patient', patientId)).toMatchObject({ versionId: 1, change: ResourceChange.Delete });
+    await t.send(adtAt('C1', T1));
+    expect(await t.resources.current('Patient', patientId)).toMatchObject({ versionId: 1, change: ResourceChange.Delete, messageId: a29 });
+    expect(t.changes().filter((c) => c.resourceType === 'Patient')).toEqual([expect.objectContaining({ change: 'delete', versionId: '1' })]);
+    // a second deletion of what is deleted makes nothing
+    await t.send(adtAt('C3', T2, { event: 'A29' }));
+    expect(t.changes().filter((c) => c.resourceType === 'Patient')).toHaveLength(1);
+  });
+
   it('two messages of one patient refined at once make contiguous versions (the loser of a race reads again)', async () => {
     const t = refinedApp({}, false);
     const a01 = await t.send(adtAt('C1', T1));

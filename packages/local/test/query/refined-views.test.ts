@@ -25,8 +25,11 @@ let engine: QueryEngine;
 
 beforeAll(async () => {
   ({ dataDir, lake } = await openTempLake());
-  for (const m of [A01, A08, A01_B, A29_B]) expect(await submit(lake, 'ghh', Buffer.from(m, 'latin1'))).toBe(201);
-  await lake.idle();
+  // One after the other, each refined before the next: the staging pool may reorder messages sent together.
+  for (const m of [A01, A08, A01_B, A29_B]) {
+    expect(await submit(lake, 'ghh', Buffer.from(m, 'latin1'))).toBe(201);
+    await lake.idle();
+  }
   engine = await QueryEngine.open({ dataDir, threads: 1 });
 }, 120_000);
 afterAll(async () => {
