@@ -6,7 +6,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AnalyticsStack, DEFAULT_STRUCTURES, LakeAnalytics } from '../src/stacks/analytics';
 import { CATALOG_TIMESTAMP_FORMATS, createCatalogGlueTables } from '../src/stacks/catalog-glue-tables';
 import { glueType, META_GLUE_TYPE, mshGlueType } from '../src/stacks/staging-glue-types';
-import { CATALOG_VIEW_COLUMNS } from '@hcdl/lake';
+import { CATALOG_VIEW_COLUMNS, FHIR_RESOURCE_TYPES, refinedViewName } from '@hcdl/lake';
 import { META_SQL_SHAPE, segmentSqlShape, STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
@@ -193,7 +193,12 @@ describe('analytics stack: query policy', () => {
       'table/hcdl_dev_lake/patient_identifiers',
       'table/hcdl_dev_lake/patient_links',
       'table/hcdl_dev_lake/patient_merges',
+      'table/hcdl_dev_lake/refined_objects',
+      ...FHIR_RESOURCE_TYPES.map((t) => `table/hcdl_dev_lake/${refinedViewName(t)}`),
+      'table/hcdl_dev_lake/fhir_versions',
     ]);
+    expect(bySid.get('ReadRefined')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/refined/fhir/*']);
+    expect(bySid.get('ReadRefined')!.Action).toEqual(['s3:GetObject']);
     expect(bySid.get('ReadCatalogMirror')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/catalog/*']);
     expect(bySid.get('ReadCatalogMirror')!.Action).toEqual(['s3:GetObject']);
     expect(bySid.get('ReadStaging')!.Resource.map((r) => r.replace(/^\$\{[^}]+\}/, ''))).toEqual(['/staging/*', '/parquet/staging/*', '/parquet/fields/*']);

@@ -10,10 +10,12 @@ import { TerraformOutput } from 'cdktf';
 import { Construct } from 'constructs';
 import { globalResourceName, resourceName, type InfraConfig } from '../config';
 import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy';
+import { REFINED_FHIR_PREFIX } from '@hcdl/lake';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
 import { StagingCompaction } from './compaction';
+import { createRefinedGlueTables, REFINED_OBJECTS_TABLE, type RefinedGlueTables } from './refined-glue-tables';
 import { FIELDS_COLUMNS, FIELDS_PREFIX, META_GLUE_TYPE, mshGlueType } from './staging-glue-types';
 import { LakeStack } from './lake-stack';
 
@@ -171,6 +173,8 @@ export class LakeAnalytics extends Construct {
   readonly fieldsTable: GlueCatalogTable;
   /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
+  /** The refined zone: `refined_objects` and the views `fhir_<type>`, `fhir_versions` (as DuckDB's). */
+  readonly refinedTables: RefinedGlueTables;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
   /** The nightly Parquet compaction (issue 16); only with known sources (`source` is injected otherwise). */
@@ -291,6 +295,9 @@ export class LakeAnalytics extends Construct {
     });
 
     this.catalogTables = createCatalogGlueTables(this, { databaseName: this.database.name, lakeBucket: lake, sources });
+    // The views' SQL names the database: they take its literal name, and wait for it.
+    this.refinedTables = createRefinedGlueTables(this, { databaseName, lakeBucket: lake });
+    this.refinedTables.objects.node.addDependency(this.database);
 
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: resourceName(config.env, 'analytics'),
@@ -345,18 +352,25 @@ export class LakeAnalytics extends Construct {
           [
             glue('catalog'),
             glue(`database/${databaseName}`),
-            ...['staging', 'staging_parquet', 'fields', ...Object.keys(MIRRORED_VIEWS)].map((t) => glue(`table/${databaseName}/${t}`)),
+            ...['staging', 'staging_parquet', 'fields', ...Object.keys(MIRRORED_VIEWS), REFINED_OBJECTS_TABLE, ...Object.keys(this.refinedTables.views)].map(
+              (t) => glue(`table/${databaseName}/${t}`),
+            ),
           ],
           'ReadLakeTables',
         ),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Staging, ZonePrefix.Parquet, FIELDS_PREFIX]), 'ReadStaging'),
         allow(['s3:GetObject'], objectArns(lake.arn, [ZonePrefix.Catalog]), 'ReadCatalogMirror'),
+        allow(['s3:GetObject'], objectArns(lake.arn, [REFINED_FHIR_PREFIX]), 'ReadRefined'),
         {
           Sid: 'ListStaging',
           Effect: 'Allow',
           Action: ['s3:ListBucket'],
           Resource: [lake.arn],
-          Condition: { StringLike: { 's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${FIELDS_PREFIX}*`, `${ZonePrefix.Catalog}*`] } },
+          Condition: {
+            StringLike: {
+              's3:prefix': [`${ZonePrefix.Staging}*`, `${ZonePrefix.Parquet}*`, `${FIELDS_PREFIX}*`, `${ZonePrefix.Catalog}*`, `${REFINED_FHIR_PREFIX}*`],
+            },
+          },
         },
         allow(['s3:GetBucketLocation'], [lake.arn, resultsBucket.arn], 'BucketLocation'),
         allow(['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'], objectArns(resultsBucket.arn, [ATHENA_RESULTS_PREFIX]), 'WriteResults'),

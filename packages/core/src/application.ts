@@ -1,4 +1,5 @@
-import type { Catalog, Hub, IdempotencyStore, IngestedEvent, LogPort, ObjectStore } from '@hcdl/lake';
+import type { Catalog, ChangeFeed, Hub, IdempotencyStore, IngestedEvent, LogPort, ObjectStore, ResourceStore } from '@hcdl/lake';
+import { createRefinedStage, type RefinedStage } from './refine/stage';
 import { createOutcomes, type Outcomes } from './outcomes/apply';
 import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
@@ -14,6 +15,10 @@ export interface ApplicationPorts {
   catalog: Catalog;
   hub: Hub;
   logger: LogPort;
+  /** The refined zone's index; with it the application refines staged messages and serves /fhir. */
+  resources?: ResourceStore;
+  /** The change feed over `resources` (GET /fhir/_changes), where the deployment has one. */
+  changeFeed?: ChangeFeed;
 }
 
 export interface ApplicationConfig {
@@ -29,6 +34,8 @@ export interface ApplicationOptions {
   /** Largest staging JSON handed inline from stage to outcome (default: 128 KB; Infinity in one process). */
   inlineBytes?: number;
   now?: () => Date;
+  /** Fault injection for crash tests, awaited at named points of the use-cases (see RefineDeps). */
+  failpoint?: (name: string) => Promise<void>;
 }
 
 /**
@@ -51,6 +58,8 @@ export interface Application {
   replay: Replay;
   /** The read routes (messages, lineage, errors, patients). */
   read: QueryApi;
+  /** The refined FHIR stage and its read API, when the ports include a resource store. */
+  refined?: RefinedStage;
 }
 
 export function createApplication(
@@ -83,5 +92,15 @@ export function createApplication(
     },
     replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested }),
     read: createQueryApi(ports),
+    ...(ports.resources !== undefined
+      ? {
+          refined: createRefinedStage({
+            ...ports,
+            resources: ports.resources,
+            now,
+            ...(options.failpoint !== undefined ? { failpoint: options.failpoint } : {}),
+          }),
+        }
+      : {}),
   };
 }

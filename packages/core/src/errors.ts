@@ -7,7 +7,7 @@ export class CoreError extends Error {
 }
 
 /** What a use-case may find missing in the lake. */
-export type LakeObjectKind = 'catalog row' | 'raw object' | 'staging output';
+export type LakeObjectKind = 'catalog row' | 'raw object' | 'staging output' | 'refined object';
 
 /**
  * An object or row a use-case was pointed at is not in the lake (a lost write, or an event

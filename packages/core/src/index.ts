@@ -19,6 +19,8 @@ export * from './replay/replay';
 export * from './read/index';
 export * from './http/api';
 export * from './ingest/bounded';
+export * from './refine/index';
+export * from './fhir/index';
 export * from './replay/sweep';
 export * from './landing/keys';
 export * from './landing/uploads';

@@ -10,3 +10,13 @@ export const STAGING_SUBSCRIPTION = {
   name: 'staging-er7',
   filterPolicy: { event: ['ingested'], protocol: ['hl7v2'], format: ['er7'] } satisfies FilterPolicy,
 } as const;
+
+/**
+ * The refined stage takes every staged HL7 v2 ER7 message (FHIR conversion, versions, change
+ * events). Locally the in-process hub evaluates it; on AWS it is the filter policy of the
+ * refined queue's subscription to the hub topic (infra/src/stacks/refined.ts).
+ */
+export const REFINED_SUBSCRIPTION = {
+  name: 'refined-fhir',
+  filterPolicy: { event: ['staged'], protocol: ['hl7v2'], format: ['er7'] } satisfies FilterPolicy,
+} as const;

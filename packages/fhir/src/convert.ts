@@ -25,6 +25,11 @@ export interface ConversionResult {
   notes: MappingNote[];
   /** Merges the message states (A34/A40/A47...): which patient replaces which. */
   links: PatientLink[];
+  /**
+   * `<Type>/<id>` of the resources that are stubs: made only from another segment's reference
+   * by identifier (DG1-22, PR1-25, SPM-3), so a store must not let one replace a full resource.
+   */
+  stubs: string[];
 }
 
 const Z_SEGMENT_EXTENSION = 'urn:hcdl:fhir:StructureDefinition:v2-segment';
@@ -112,5 +117,5 @@ export function convertMessage(message: V2Message, context: ConvertContext): Con
   prov.target = [{ reference: `MessageHeader/${header.id}` }];
   m.add(prov);
   const all = m.resources();
-  return { resources: all, bundle: toBundle(all, context.messageId), notes: m.notes, links: m.links };
+  return { resources: all, bundle: toBundle(all, context.messageId), notes: m.notes, links: m.links, stubs: m.stubs() };
 }

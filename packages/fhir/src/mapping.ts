@@ -109,6 +109,11 @@ export class Mapping {
     return [...this.#resources.values()];
   }
 
+  /** `<Type>/<id>` of the resources still stubs at the end (named by identifier only, never by their own segment). */
+  stubs(): string[] {
+    return [...this.#stubs];
+  }
+
   note(location: string, code: MappingNoteCode, message: string): void {
     this.notes.push({ location, code, message });
   }

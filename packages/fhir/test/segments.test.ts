@@ -144,6 +144,18 @@ describe('orders and parents', () => {
     expect(procedures.find((p) => ids(p).includes('|PR-2'))?.partOf).toEqual([{ reference: `Procedure/${parent?.id}` }]);
   });
 
+  it('names the stubs left at the end (a parent named by identifier only), and no full resource', () => {
+    const parentNamed = ['PR1|1||76164006^Biopsy of colon^SCT||20240601||||||||||||||PR-2||||||PR-1'];
+    const alone = convertMessage(parseMessage([MSH('ADT^A01^ADT_A01'), PID, ...parentNamed].join('\r')), ctx);
+    const stub = ofType(alone.resources, 'Procedure').find((p) => ids(p).includes('|PR-1'));
+    expect(alone.stubs).toEqual([`Procedure/${stub?.id}`]);
+    const full = convertMessage(
+      parseMessage([MSH('ADT^A01^ADT_A01'), PID, ...parentNamed, 'PR1|2||73761001^Colonoscopy^SCT||20240601||||||||||||||PR-1'].join('\r')),
+      ctx,
+    );
+    expect(full.stubs).toEqual([]);
+  });
+
   it('an RXO and an RXE of one drug are two MedicationRequests (original and filler order) of one Medication', () => {
     const rs = convert([
       MSH('RDE^O11^RDE_O11'),

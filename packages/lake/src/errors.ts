@@ -49,3 +49,11 @@ export class PortClosedError extends LakeError {
     this.name = 'PortClosedError';
   }
 }
+
+/** A resource version lost a race: the resource's current version is not the one the write expected. */
+export class ResourceConflictError extends LakeError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'ResourceConflictError';
+  }
+}

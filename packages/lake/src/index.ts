@@ -14,3 +14,6 @@ export * from './patient-index/index';
 export * from './catalog-rows';
 export * from './settings';
 export * from './event-parse';
+export * from './refined';
+export * from './resource-store-policy';
+export * from './refined-views';

@@ -23,6 +23,8 @@ export const SETTINGS = {
   mllpPort: { env: 'HCDL_MLLP_PORT' },
   mllpHost: { env: 'HCDL_MLLP_HOST' },
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
+  /** Crash tests only: comma-separated failpoints where the lake stops and waits to be killed (refine.committed). */
+  failpoints: { env: 'HCDL_FAILPOINTS' },
   /** Staging worker threads (default: the machine's available parallelism). */
   stagingThreads: { env: 'HCDL_STAGING_THREADS' },
   /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */

@@ -11,3 +11,5 @@ export * from './runtime/server';
 export * from './runtime/dev-issuer';
 export * from './runtime/jwt';
 export * from './mllp';
+export * from './runtime/refined';
+export * from './adapters/sqlite-resource-store';

@@ -126,11 +126,11 @@ export async function removeDir(dir: string | undefined): Promise<void> {
   if (dir !== undefined) await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
 }
 
-/** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. */
-export async function spawnLake(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+/** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. `env` adds settings (e.g. HCDL_FAILPOINTS). */
+export async function spawnLake(dataDir: string, env: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'packages/local/src/cli/main.ts'), 'serve'], {
     cwd: REPO,
-    env: { ...process.env, ...lakeEnv(dataDir), NODE_OPTIONS: '' },
+    env: { ...process.env, ...lakeEnv(dataDir), ...env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

@@ -1,3 +1,4 @@
+import { type FhirApi, isFhirPath } from '../fhir/routes';
 import type { QueryApi } from '../read/router';
 import type { Uploads } from '../landing/uploads';
 import type { Submit } from '../submit/submit';
@@ -20,6 +21,7 @@ export const NO_STORE = { 'cache-control': 'no-store', 'x-content-type-options':
 export function createHttpApi(parts: {
   submit?: Submit;
   read?: QueryApi;
+  fhir?: FhirApi;
   uploads?: Uploads;
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }) {
@@ -42,6 +44,7 @@ export function createHttpApi(parts: {
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
       return submitAnswer(await parts.submit(submitInputOf(req)), req);
     }
+    if (parts.fhir !== undefined && isFhirPath(path)) return parts.fhir.handle({ ...req, path });
     if (path === UPLOADS_PATH && parts.uploads !== undefined) {
       if (req.method !== 'POST')
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };

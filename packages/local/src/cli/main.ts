@@ -7,6 +7,8 @@ const USAGE = `usage: hcdl <command> [options]
   parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
   query "<sql>"              SQL over the lake (DuckDB, or Athena with --athena); --format table|csv|json
   replay <id...|--errors>    re-run staging for error messages from their raw bytes; --since, --source, --json
+  replay --fhir              rebuild the refined FHIR zone from the staged messages (after a mapping change)
+  fhir <file...>             print the FHIR R4 transaction Bundle of each HL7 v2 message; --source, --pretty, --notes
   compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans
   redrive                    AWS: move a dead-letter queue's messages back to their queue (--queue, --status)
   mirror backfill            AWS: write the Athena catalog mirror of rows catalogued before it existed`;
@@ -21,6 +23,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   query: async () => (await import('./commands/query')).runQuery,
   replay: async () => (await import('./commands/replay')).runReplay,
   compact: async () => (await import('./commands/compact')).runCompact,
+  fhir: async () => (await import('./commands/fhir')).runFhir,
   redrive: async () => (await import('./commands/redrive')).runRedrive,
   mirror: async () => (await import('./commands/mirror')).runMirror,
 };

@@ -15,6 +15,8 @@ export interface LocalConfig {
   logLevel: string;
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
   mllp?: { host: string; port: number; source: string };
+  /** Crash tests only (HCDL_FAILPOINTS): points where the lake stops and waits to be killed. */
+  failpoints: string[];
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
   staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
 }
@@ -65,6 +67,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
     dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
     logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
+    failpoints: (env[S.failpoints.env] ?? '')
+      .split(',')
+      .map((f) => f.trim())
+      .filter((f) => f !== ''),
     staging: {
       threads: int(env, S.stagingThreads.env, os.availableParallelism(), 1),
       timeoutMs: int(env, S.stagingTimeoutMs.env, S.stagingTimeoutMs.default, 1),

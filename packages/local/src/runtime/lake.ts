@@ -1,7 +1,8 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
-import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
+import { createLocalAdapters } from '../adapters/local-adapters';
+import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
@@ -10,7 +11,7 @@ import { StagingScheduler } from '../staging/scheduler';
 
 export interface LocalLake {
   config: LocalConfig;
-  adapters: LocalAdapters;
+  adapters: LakeAdapters;
   /** The application core over the embedded adapters (one per process). */
   app: Application;
   /** Every HTTP route (submit, reads, health) over `app`, as the Lambdas serve them. */
@@ -41,14 +42,18 @@ export function localLogger(config: Pick<LocalConfig, 'logLevel'>, serviceName =
 
 /** The application core on the embedded adapters, with its staging queue and worker pool. */
 export interface LocalApplication {
-  adapters: LocalAdapters;
+  adapters: LakeAdapters;
   app: Application;
   staging: StagingScheduler;
   /** The worker pool that stages (absent when the caller gave its own stager). */
   pool: StagingPool | undefined;
   /** Resolves when no event is in flight and nothing waits for staging. */
   idle(): Promise<void>;
-  close(): Promise<void>;
+  /**
+   * Stops: work in progress finishes. `cleanStop` (the lake's own close) records that no staged
+   * message waits for the refined stage, so the next start skips the catalog scan.
+   */
+  close(options?: { cleanStop?: boolean }): Promise<void>;
 }
 
 /** Outcomes recorded at once: their writes share the group commits. */
@@ -61,19 +66,35 @@ const RECORDING_CONCURRENCY = 64;
  * Nothing is staged until `staging.resume()` or a new message.
  */
 export async function openLocalApplication(config: LocalConfig, logger: Logger, options: ApplicationOptions = {}): Promise<LocalApplication> {
-  const adapters = createLocalAdapters({
-    dataDir: config.dataDir,
-    hub: {
-      onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: eventMessageId(l.event), error: l.error }),
-    },
-  });
+  const adapters = withRefinedStore(
+    createLocalAdapters({
+      dataDir: config.dataDir,
+      hub: {
+        onDeadLetter: (l) => logger.error('event dead-lettered', { subscription: l.subscription, messageId: eventMessageId(l.event), error: l.error }),
+      },
+    }),
+  );
+  const failpoint = failpointsOf(config.failpoints);
   // A caller's own stager (tests run an "older parser") stages in this thread; else the pool does.
   const pool = options.stager === undefined ? createStagingPool({ ...config.staging, logger }) : undefined;
   const app = createApplication(
-    { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger, idempotencyStore: adapters.idempotencyStore },
+    {
+      objectStore: adapters.objectStore,
+      catalog: adapters.catalog,
+      hub: adapters.hub,
+      logger,
+      idempotencyStore: adapters.idempotencyStore,
+      resources: adapters.resources,
+      changeFeed: adapters.resources,
+    },
     { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
-    { inlineBytes: Number.POSITIVE_INFINITY, ...options, ...(pool !== undefined ? { stager: pool.stager } : {}) },
+    {
+      inlineBytes: Number.POSITIVE_INFINITY,
+      ...(failpoint !== undefined ? { failpoint } : {}),
+      ...options,
+      ...(pool !== undefined ? { stager: pool.stager } : {}),
+    },
   );
   const catalog = adapters.catalog;
   const staging = new StagingScheduler({
@@ -95,6 +116,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     bound: config.staging.backlog,
     logger,
   });
+  subscribeRefined(adapters, app);
   adapters.hub.subscribe({
     ...STAGING_SUBSCRIPTION,
     handle: async (event) => {
@@ -114,10 +136,11 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     staging,
     pool,
     idle,
-    async close() {
+    async close(options = {}) {
       // Work in progress finishes; what waits stays `ingested` for the next start.
       await staging.close();
       await adapters.hub.idle();
+      if (options.cleanStop === true) await markCleanStop(adapters);
       await pool?.close();
       await adapters.close();
     },
@@ -146,6 +169,7 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
+  await resumeRefined(adapters, app, logger);
   const health = () => ({
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
@@ -155,14 +179,17 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, health }),
+    http: createHttpApi({ submit: app.submit, read: app.read, health, ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}) }),
     verify,
     logger,
     staging,
     durably: (work) => adapters.group.scoped(work),
-    settled: () => adapters.group.settled(),
+    // The read routes read the catalog and the refined store: both durable before an answer.
+    settled: async () => {
+      await Promise.all([adapters.group.settled(), adapters.resources.settled()]);
+    },
     idle: local.idle,
-    close: local.close,
+    close: () => local.close({ cleanStop: true }),
   };
   if (devIssuer !== undefined) lake.devIssuer = devIssuer;
   return lake;

@@ -3,6 +3,7 @@ import { type HttpBindings, serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
 import type { Claims } from '@hcdl/lake';
+import { registerChangeStream } from './change-stream';
 import { readNodeBody, readWebBody, TOO_LARGE } from './body';
 import type { LocalLake } from './lake';
 
@@ -81,7 +82,8 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
     return route(c, auth.claims, body);
   });
   // The read routes, behind the same token verification as the write path.
-  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
+  registerChangeStream(app, lake, authenticate);
+  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*', '/fhir', '/fhir/*']) app.get(path, read);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {
@@ -106,6 +108,10 @@ export async function startServer(lake: LocalLake): Promise<RunningServer> {
   return {
     port,
     url: `http://${lake.config.host}:${port}`,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    close: () => {
+      // Change streams end now: the server's close waits for open connections.
+      lake.adapters.changeSignal.close();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
   };
 }

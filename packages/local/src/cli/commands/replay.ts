@@ -75,6 +75,7 @@ export function formatSummary(s: ReplaySummary): string {
 
 /** `hcdl replay`: replays error messages of the local lake's data folder (see REPLAY_USAGE). */
 export async function runReplay(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  if (args.includes('--fhir')) return (await import('./replay-fhir')).runReplayFhir(args, io, env);
   const parsed = parse(args);
   if ('help' in parsed) {
     io.stdout.write(`${REPLAY_USAGE}\n`);

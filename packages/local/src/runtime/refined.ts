@@ -1,0 +1,142 @@
+import path from 'node:path';
+import type { Application } from '@hcdl/core';
+import { REFINED_SUBSCRIPTION } from '@hcdl/core';
+import { allPages, type Catalog, HubEventName, type Hub, isHubEvent, type LogPort, MessageStatus, stagedEvent } from '@hcdl/lake';
+import { acquireDatabase, type LocalAdapters, releaseDatabase } from '../adapters/local-adapters';
+import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
+
+/** Wakes the change streams when a version is announced (each stream then reads the feed from its position). */
+export class ChangeSignal {
+  private readonly waiting = new Set<() => void>();
+  private closedFlag = false;
+
+  get closed(): boolean {
+    return this.closedFlag;
+  }
+
+  notify(): void {
+    for (const wake of [...this.waiting]) wake();
+  }
+
+  /** Resolves at the next notification, after `ms`, or at close, whichever comes first. */
+  wait(ms: number): Promise<void> {
+    if (this.closedFlag) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        clearTimeout(timer);
+        this.waiting.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.waiting.add(done);
+    });
+  }
+
+  /** Ends every wait now and from now on (the server is stopping: streams end). */
+  close(): void {
+    this.closedFlag = true;
+    this.notify();
+  }
+}
+
+/** The embedded adapters with the refined zone's index (`<dataDir>/refined.db`) and the change signal. */
+export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; changeSignal: ChangeSignal };
+
+/**
+ * Opens the refined store beside the catalog (ADR 0011): the process's one connection to
+ * `refined.db` (acquireDatabase, shared as the catalog's is), written through that
+ * connection's group commit (ADR 0009). A file of its own: the refined zone is derived data
+ * (`hcdl replay --fhir` rebuilds it from staging), and refining a message's dozens of versions
+ * never lengthens the commits that ingest waits for. Closing the adapters closes it too.
+ */
+export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
+  const db = acquireDatabase(path.join(adapters.dataDir, 'refined.db'));
+  const changeSignal = new ChangeSignal();
+  return {
+    ...adapters,
+    resources: new SqliteResourceStore(db),
+    changeSignal,
+    async close() {
+      changeSignal.close();
+      await adapters.close();
+      await releaseDatabase(db);
+    },
+  };
+}
+
+/**
+ * Fault injection for crash tests (HCDL_FAILPOINTS, comma separated names): a named point of a
+ * use-case the lake reaches is announced on stderr, then the process waits there forever, so
+ * a test can kill it at exactly that point (after observed progress, never after a time).
+ */
+export function failpointsOf(names: readonly string[]): ((name: string) => Promise<void>) | undefined {
+  if (names.length === 0) return undefined;
+  const armed = new Set(names);
+  return async (name) => {
+    if (!armed.has(name)) return;
+    process.stderr.write(`hcdl: failpoint ${name} reached\n`);
+    await new Promise<never>(() => undefined);
+  };
+}
+
+/** The refined stage on the in-process hub (the filter policy the AWS stack uses), marking each message refined. */
+export function subscribeRefined(adapters: LakeAdapters, app: Application): void {
+  const refined = app.refined;
+  if (refined === undefined) return;
+  adapters.hub.subscribe({
+    ...REFINED_SUBSCRIPTION,
+    // Outside the scope of the outcome that published `staged` (its deferred group commit):
+    // each version must be durable before the relay announces it.
+    handle: (event) =>
+      adapters.group.detached(async () => {
+        if (!isHubEvent(event, HubEventName.Staged)) return;
+        await refined.refine(event.body);
+        await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
+      }),
+  });
+  // Change streams wake on the announcements of this process (other processes' are polled).
+  adapters.hub.subscribe({
+    name: 'change-streams',
+    filterPolicy: { event: [HubEventName.FhirChanged] },
+    handle: async () => adapters.changeSignal.notify(),
+  });
+}
+
+/** Name of the flag a cleanly stopped lake leaves: nothing of the refined stage was in flight. */
+const CLEAN_STOP = 'clean-stop';
+
+/**
+ * After a start: publishes what the outbox holds (versions committed by a process that died
+ * before publishing them), then, unless the previous lake stopped cleanly, re-announces
+ * `staged` for every staged message not marked refined (the in-process hub lost its events
+ * with the process). Returns how many messages were sent to refine again.
+ */
+export async function resumeRefined(adapters: LakeAdapters, app: Application, logger: LogPort): Promise<number> {
+  const refined = app.refined;
+  if (refined === undefined) return 0;
+  const published = await refined.relay.drain();
+  if (published > 0) logger.info('published versions left in the outbox', { count: published });
+  if (await adapters.resources.takeFlag(CLEAN_STOP)) return 0;
+  return republishUnrefined(adapters.catalog, adapters.resources, adapters.hub, logger);
+}
+
+async function republishUnrefined(catalog: Catalog, store: SqliteResourceStore, hub: Hub, logger: LogPort): Promise<number> {
+  let n = 0;
+  for await (const rows of allPages((cursor) =>
+    catalog.listMessages({ status: MessageStatus.Staged, limit: 1000, ...(cursor !== undefined ? { cursor } : {}) }),
+  )) {
+    const done = store.refinedAmong(rows.map((r) => r.messageId));
+    for (const r of rows) {
+      if (done.has(r.messageId) || r.stagingKey === undefined) continue;
+      await hub.publish(stagedEvent({ ...r, stagingKey: r.stagingKey }));
+      n++;
+    }
+  }
+  if (n > 0) logger.info('resumed messages waiting for the refined stage', { count: n });
+  return n;
+}
+
+/** Records a clean stop (call once the hub is idle): the next start skips the catalog scan. */
+export function markCleanStop(adapters: LakeAdapters): Promise<void> {
+  return adapters.resources.setFlag(CLEAN_STOP, new Date().toISOString());
+}
