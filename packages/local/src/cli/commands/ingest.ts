@@ -98,7 +98,11 @@ export const ingestCommand: CommandSpec = {
       }
       if (given === undefined && issuer === undefined)
         throw new CliUsageError('the lake trusts an external OIDC issuer: give its token with --token or HCDL_TOKEN');
-      const tokens = new TokenSource({ ...(given !== undefined ? { given } : {}), ...(issuer !== undefined ? { issuer } : {}), write: source ?? '*' });
+      const tokens = new TokenSource({
+        ...(given !== undefined ? { given } : {}),
+        ...(issuer !== undefined ? { issuer } : {}),
+        ...(source !== undefined ? { write: source } : {}),
+      });
       const { createHttpSender } = await import('../ingest/http-sender');
       sender = createHttpSender({ url, ...(source !== undefined ? { source } : {}), tokens, retry, timeoutMs });
     }

@@ -17,8 +17,22 @@ export class TokenSource {
   private expiresAt = 0;
   private minting: Promise<string> | undefined;
 
-  constructor(private readonly options: { given?: string; issuer?: DevIssuer; write: string; now?: () => number }) {
+  constructor(private readonly options: { given?: string; issuer?: DevIssuer; write?: string; now?: () => number }) {
     if (options.given !== undefined) this.use(options.given);
+  }
+
+  /** The write claim of minted tokens: the source asked for, else the given token's own, else every source. */
+  private writeClaim(): string {
+    if (this.options.write !== undefined) return this.options.write;
+    if (this.options.given !== undefined) {
+      try {
+        const w = decodeJwt(this.options.given)['custom:write'];
+        if (typeof w === 'string' && w !== '') return w;
+      } catch {
+        // Not a JWT the lake could read either: mint for every source.
+      }
+    }
+    return '*';
   }
 
   /** Whether an expired or refused token can be replaced. */
@@ -53,7 +67,7 @@ export class TokenSource {
     const issuer = this.options.issuer;
     if (issuer === undefined) throw new Error('no issuer to mint a token with');
     this.minting ??= issuer
-      .sign({ sub: 'hcdl-ingest', write: this.options.write, ttlSeconds: MINTED_TTL_SECONDS })
+      .sign({ sub: 'hcdl-ingest', write: this.writeClaim(), ttlSeconds: MINTED_TTL_SECONDS })
       .then((t) => {
         this.use(t);
         return t;
