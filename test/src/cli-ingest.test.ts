@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import { runIngest } from '../../packages/local/src/cli/commands/ingest';
 import type { IngestSummary } from '../../packages/local/src/cli/ingest/report';
 import { corpusMessageRows } from '../fixtures/corpus-manifest';
+import { startMllpListener } from '@hcdl/local';
 import { CORPUS, startTestLake, type TestLake } from './support/harness';
 
 interface Captured {
@@ -32,9 +33,12 @@ function capture(tty = false): Captured {
         done();
       },
     });
-  const stdout = sink(chunks.out);
+  const stdout: Writable & { isTTY?: boolean } = sink(chunks.out);
   const stderr: Writable & { isTTY?: boolean } = sink(chunks.err);
-  if (tty) stderr.isTTY = true;
+  if (tty) {
+    stdout.isTTY = true;
+    stderr.isTTY = true;
+  }
   return { stdout, stderr, out: () => chunks.out.join(''), err: () => chunks.err.join('') };
 }
 
@@ -176,6 +180,32 @@ describe('hcdl ingest', () => {
     expect(r.code).toBe(0);
     expect(r.err).toMatch(/3\/3 files/);
     expect(r.out).toMatch(/^3 file\(s\) in \d+\.\d s: \d+ message\(s\) ingested, 0 duplicate\(s\), 0 file\(s\) rejected, 0 failed\n$/);
+  }, 120_000);
+
+  it('--mllp sends one frame per file and reads each ACK: new, then duplicates on a rerun', async () => {
+    const listener = await startMllpListener({
+      host: '127.0.0.1',
+      port: 0,
+      source: 'over-mllp',
+      maxFrameBytes: t.lake.config.maxBodyBytes,
+      submit: t.lake.app.submit,
+      defer: t.lake.durably,
+      logger: t.lake.logger,
+    });
+    try {
+      const folder = path.join(CORPUS, 'medplum');
+      const first = await ingest(['--mllp', `127.0.0.1:${listener.port}`, '--concurrency', '2', folder]);
+      expect(first.code).toBe(0);
+      const s1 = summaryOf(first.out);
+      expect(s1).toMatchObject({ files: 9, rejected: [], failed: [] });
+      expect(s1.ingested).toBe(await countMessages(t, 'over-mllp'));
+      expect(s1.ingested).toBeGreaterThan(0);
+      const again = await ingest(['--mllp', String(listener.port), folder]);
+      expect(again.code).toBe(0);
+      expect(summaryOf(again.out)).toMatchObject({ files: 9, ingested: 0, duplicate: s1.ingested + s1.duplicate });
+    } finally {
+      await listener.close();
+    }
   }, 120_000);
 
   it('replaces an expired token from the lake data folder; without the key it stops with exit 3 and the reason', async () => {

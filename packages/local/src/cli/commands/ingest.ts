@@ -8,7 +8,7 @@ import { type CliContext, type CommandSpec, integer, sourceId } from '../kit';
 import { runNamed } from '../main';
 import { DEFAULT_EXTENSIONS, expandInputs } from '../ingest/inputs';
 import { DEFAULT_RETRY, type Sender } from '../ingest/outcome';
-import { barProgress, emptySummary, ndjsonProgress, type Progress, tally } from '../ingest/report';
+import { allOf, barProgress, emptySummary, ndjsonProgress, type Progress, summaryProgress, tally } from '../ingest/report';
 import { TokenSource } from '../ingest/token-source';
 import type { CliIo } from './io';
 
@@ -20,8 +20,8 @@ batch. Folders are searched recursively for the --ext extensions; globs are expa
 (quote them); - reads standard input as one file.
 Token: --token (or HCDL_TOKEN) as given; else one minted from the lake's dev issuer key in
 --data-dir (HCDL_DATA_DIR, default .lake) for --source, renewed before it expires.
-On a terminal: a progress bar, then the summary. Piped: one JSON line per file, then a
-summary line. Exit status: 0 every file stored (new or duplicate), 1 some file rejected or
+On a terminal: a progress bar (stderr), then the summary. Stdout piped: one JSON line per
+file, then a summary line. Exit status: 0 every file stored (new or duplicate), 1 some file rejected or
 failed (the summary says which and why), 2 usage, 3 lake unreachable or token refused.`;
 
 function hostPort(v: string): { host: string; port: number } {
@@ -59,7 +59,7 @@ export const ingestCommand: CommandSpec = {
       .option('--retries <n>', 'retries of a file that got no answer or a 429/5xx', integer(0, 100), DEFAULT_RETRY.retries)
       .option('--timeout <ms>', 'longest wait for one answer', integer(100), 60_000)
       .option('--ext <list>', 'extensions searched for in folders (comma-separated)', DEFAULT_EXTENSIONS.join(','))
-      .option('--ndjson', 'print NDJSON progress and summary even on a terminal')
+      .option('--ndjson', 'print NDJSON progress and summary on stdout even when it is a terminal')
       .addHelpText('after', DETAILS),
   async run({ io, env }: CliContext, args, opts) {
     let config;
@@ -106,8 +106,12 @@ export const ingestCommand: CommandSpec = {
       const { createHttpSender } = await import('../ingest/http-sender');
       sender = createHttpSender({ url, ...(source !== undefined ? { source } : {}), tokens, retry, timeoutMs });
     }
-    const tty = (io.stderr as { isTTY?: boolean }).isTTY === true && opts.ndjson !== true;
-    const progress: Progress = tty ? barProgress(io.stderr, io.stdout) : ndjsonProgress(io.stdout);
+    // A bar while a person watches (stderr a terminal); NDJSON when stdout is piped, else the summary.
+    const isTty = (s: NodeJS.WritableStream): boolean => (s as { isTTY?: boolean }).isTTY === true;
+    const progress: Progress = allOf([
+      ...(isTty(io.stderr) ? [barProgress(io.stderr)] : []),
+      isTty(io.stdout) && opts.ndjson !== true ? summaryProgress(io.stdout) : ndjsonProgress(io.stdout),
+    ]);
     const summary = emptySummary();
     const started = performance.now();
     progress.start(files.length);

@@ -54,8 +54,8 @@ export function formatSummary(s: IngestSummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** A progress bar (cli-progress) on the terminal's stderr, the summary on stdout at the end. */
-export function barProgress(tty: NodeJS.WritableStream, out: NodeJS.WritableStream): Progress {
+/** A progress bar (cli-progress) on the terminal's stderr. */
+export function barProgress(tty: NodeJS.WritableStream): Progress {
   const bar = new SingleBar(
     {
       stream: tty as NodeJS.WritableStream & { isTTY: boolean },
@@ -69,9 +69,20 @@ export function barProgress(tty: NodeJS.WritableStream, out: NodeJS.WritableStre
   return {
     start: (total) => bar.start(total, 0, { ingested: 0, duplicate: 0, rejected: 0, failed: 0 }),
     file: (_name, _o, s) => bar.increment(1, counts(s)),
-    stop: (s) => {
-      bar.stop();
-      out.write(formatSummary(s));
-    },
+    stop: () => bar.stop(),
+  };
+}
+
+/** The summary for people, at the end. */
+export function summaryProgress(out: NodeJS.WritableStream): Progress {
+  return { start: () => {}, file: () => {}, stop: (s) => out.write(formatSummary(s)) };
+}
+
+/** Several reporters as one (a bar on stderr, NDJSON or the summary on stdout). */
+export function allOf(reporters: readonly Progress[]): Progress {
+  return {
+    start: (total) => reporters.forEach((r) => r.start(total)),
+    file: (name, o, s) => reporters.forEach((r) => r.file(name, o, s)),
+    stop: (s) => reporters.forEach((r) => r.stop(s)),
   };
 }
