@@ -63,4 +63,10 @@ export const COMMANDS: readonly CommandEntry[] = [
     summary: 'AWS: write the Athena catalog mirror of rows catalogued before it existed (mirror backfill)',
     load: async () => (await import('./commands/mirror')).mirrorCommand,
   },
+  {
+    name: 'completion',
+    args: '[shell]',
+    summary: 'print a bash or zsh completion script (eval "$(pnpm -s hcdl completion bash)")',
+    load: async () => (await import('./commands/completion')).completionCommand,
+  },
 ];

@@ -5,6 +5,7 @@
  * with another key) next to the token it does print, which the lake then accepts.
  */
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
@@ -68,6 +69,26 @@ describe('help and version', () => {
     expect(HCDL_VERSION).toBe(pkg.version);
     expect(await run(['--version'])).toEqual({ code: 0, out: `${pkg.version}\n`, err: '' });
     expect((await run(['-V'])).out).toBe(`${pkg.version}\n`);
+  });
+});
+
+describe('hcdl completion', () => {
+  it('prints a bash script that completes command names and each command’s options', async () => {
+    const r = await run(['completion', 'bash']);
+    expect(r).toMatchObject({ code: 0, err: '' });
+    const complete = (line: string): string[] => {
+      const words = line.split(' ');
+      const res = spawnSync('bash', ['-c', `${r.out}\nCOMP_WORDS=(${line}); COMP_CWORD=${words.length - 1}; _hcdl; printf '%s\\n' "\${COMPREPLY[@]}"`], {
+        encoding: 'utf8',
+      });
+      expect(res.stderr).toBe('');
+      return res.stdout.split('\n').filter((w) => w !== '');
+    };
+    expect(complete('hcdl ing')).toEqual(['ingest']);
+    expect(complete('hcdl ingest --con')).toEqual(['--concurrency']);
+    expect(complete('hcdl token --new')).toEqual(['--new-key']);
+    expect(complete('hcdl mirror back')).toEqual(['backfill']);
+    expect((await run(['completion', 'fish'])).code).toBe(2);
   });
 });
 
