@@ -161,12 +161,12 @@ describe('hcdl replay', () => {
   ])('answers usage errors with status 2: %j', async (args) => {
     const c = capture();
     expect(await runReplay(args, c.io, env)).toBe(2);
-    expect(c.text().stderr).toContain('usage: hcdl replay');
+    expect(c.text().stderr).toMatch(/^hcdl replay: .*\nusage: hcdl replay \[options\] \[messageId\.\.\.\]/);
   });
 
   it('refuses a folder that holds no lake', async () => {
     const c = capture();
-    expect(await runReplay(['--errors'], c.io, { ...env, HCDL_DATA_DIR: path.join(dataDir, 'nothing-here') })).toBe(2);
+    expect(await runReplay(['--errors'], c.io, { ...env, HCDL_DATA_DIR: path.join(dataDir, 'nothing-here') })).toBe(1);
     expect(c.text().stderr).toContain('no lake in');
   });
 });

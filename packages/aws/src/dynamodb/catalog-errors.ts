@@ -62,6 +62,7 @@ export class CatalogErrors {
   async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
     const limit = pageLimit(q.limit);
     const after = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const desc = q.order === 'desc';
     const conditions: string[] = [];
     const names: Record<string, string> = {};
     const values: Record<string, unknown> = {};
@@ -80,8 +81,8 @@ export class CatalogErrors {
       // The message's own partition (strongly consistent); the GSI order key is rebuilt from sk.
       const pk = messageKey(q.messageId).pk;
       const base = { pkName: 'pk', skName: 'sk', pk };
-      const afterSk = after === undefined ? undefined : afterInMessage(after, q.messageId);
-      partitions = [afterSk === undefined ? { ...base, beginsWith: ERROR_SK_PREFIX } : { ...base, after: afterSk }];
+      const cursorSk = after === undefined ? undefined : desc ? beforeInMessage(after, q.messageId) : afterInMessage(after, q.messageId);
+      partitions = [cursorSk === undefined ? { ...base, beginsWith: ERROR_SK_PREFIX } : desc ? { ...base, before: cursorSk } : { ...base, after: cursorSk }];
       accept = (item) => item.kind === ItemKind.Error;
       if (sources !== undefined) {
         const n = conditions.length;
@@ -95,7 +96,7 @@ export class CatalogErrors {
         pkName: sources !== undefined ? 'gsi1pk' : 'gsi2pk',
         skName: sources !== undefined ? 'gsi1sk' : 'gsi2sk',
         pk,
-        ...(after !== undefined ? { after } : {}),
+        ...(after !== undefined ? (desc ? { before: after } : { after }) : {}),
       });
       partitions = sources !== undefined ? sources.map((s) => on(errorsOfSource(s))) : [on(ALL_ERRORS)];
     }
@@ -108,6 +109,7 @@ export class CatalogErrors {
       ...(accept !== undefined ? { accept } : {}),
       orderKey: (item) => `${String(item.messageId)}#${String(item.sk).slice(ERROR_SK_PREFIX.length)}`,
       limit,
+      descending: desc,
     });
     const result: Page<ErrorRecord> = { items: page.items.map((i) => recordOf<ErrorRecord>(i)) };
     if (page.next !== undefined) result.cursor = encodeCursor(page.next);
@@ -139,6 +141,15 @@ export class CatalogErrors {
       );
     }
   }
+}
+
+/**
+ * The base-table sort key before a GSI-style cursor `<messageId>#<seq>` of this message (a
+ * cursor of another message: the error prefix itself, below every error row of it).
+ */
+function beforeInMessage(before: string, messageId: string): string {
+  if (!before.startsWith(`${messageId}#`)) return ERROR_SK_PREFIX;
+  return `${ERROR_SK_PREFIX}${before.slice(messageId.length + 1)}`;
 }
 
 /** The base-table sort key after a GSI-style cursor `<messageId>#<seq>` of this message. */

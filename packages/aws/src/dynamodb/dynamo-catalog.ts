@@ -110,7 +110,7 @@ export class DynamoCatalog implements Catalog {
   async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
     const limit = pageLimit(q.limit);
     const plan = planMessageQuery(q, q.cursor === undefined ? undefined : decodeCursor(q.cursor));
-    const page = await orderedQuery(this.doc, this.table, { ...plan, orderKey: (item) => String(item.messageId), limit });
+    const page = await orderedQuery(this.doc, this.table, { ...plan, orderKey: (item) => String(item.messageId), limit, descending: q.order === 'desc' });
     const result: Page<MessageRecord> = { items: page.items.map((i) => recordOf<MessageRecord>(i)) };
     if (page.next !== undefined) result.cursor = encodeCursor(page.next);
     return result;

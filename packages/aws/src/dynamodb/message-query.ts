@@ -7,12 +7,15 @@ import type { Filter, Partition } from './ordered-query';
  * Plans a listMessages query: picks the narrowest GSI the filters allow (source, then
  * patient, then status; no filter at all reads every status partition) and turns the other
  * filters into a FilterExpression. All message GSIs sort by messageId, so partitions merge
- * into the port's order (ascending messageId) and the cursor is a messageId.
+ * into the port's order (ascending messageId, or descending) and the cursor is a messageId.
  */
 export function planMessageQuery(q: MessageQuery, after: string | undefined): { partitions: Partition[]; filter?: Filter } {
   const sources = filterList(q.source);
-  const range = idRange(q, after);
-  const bounds = range !== undefined ? { between: range } : after !== undefined ? { after } : {};
+  const desc = q.order === 'desc';
+  const range = idRange(q, desc ? undefined : after);
+  if (desc && after !== undefined && range !== undefined && (range.to === undefined || after <= range.to))
+    Object.assign(range, { to: after, toExclusive: true });
+  const bounds = range !== undefined ? { between: range } : after !== undefined ? (desc ? { before: after } : { after }) : {};
   const on = (index: string, n: 1 | 2 | 3, pk: string): Partition => ({ index, pkName: `gsi${n}pk`, skName: `gsi${n}sk`, pk, ...bounds });
   const conditions: string[] = [];
   const names: Record<string, string> = {};
@@ -55,7 +58,7 @@ export const ID_TIME_MARGIN_MS = 24 * 3600 * 1000;
  * filter then applies the exact bounds). With a cursor the range starts right after it:
  * `cursor + '0'` is the least 26-character id greater than the cursor.
  */
-function idRange(q: MessageQuery, after: string | undefined): { from?: string; to?: string } | undefined {
+function idRange(q: MessageQuery, after: string | undefined): { from?: string; to?: string; toExclusive?: boolean } | undefined {
   if (q.since === undefined && q.until === undefined) return undefined;
   let from = q.since !== undefined ? `${ulidTimePrefix(Date.parse(instant(q.since, 'since')) - ID_TIME_MARGIN_MS)}${'0'.repeat(16)}` : undefined;
   const to = q.until !== undefined ? `${ulidTimePrefix(Date.parse(instant(q.until, 'until')) + ID_TIME_MARGIN_MS)}${'Z'.repeat(16)}` : undefined;

@@ -7,12 +7,14 @@ export interface Partition {
   pkName: string;
   skName: string;
   pk: string;
-  /** Only items whose sort key is strictly greater (the cursor). */
+  /** Only items whose sort key is strictly greater (the cursor of an ascending listing). */
   after?: string;
+  /** Only items whose sort key is strictly less (the cursor of a descending listing). */
+  before?: string;
   /** Only items whose sort key starts with this (ignored when `after` is set: see `accept`). */
   beginsWith?: string;
-  /** Only items whose sort key is in [from, to] (inclusive; replaces `after` and `beginsWith`). */
-  between?: { from?: string; to?: string };
+  /** Only items whose sort key is in [from, to] (inclusive, `to` exclusive with `toExclusive`; replaces `after`, `before` and `beginsWith`). */
+  between?: { from?: string; to?: string; toExclusive?: boolean };
 }
 
 /** A DynamoDB filter on non-key attributes (`#name` / `:value` placeholders). */
@@ -30,6 +32,8 @@ export interface OrderedQuery {
   /** Sort key used to merge partitions (and the cursor value). */
   orderKey: (item: Item) => string;
   limit: number;
+  /** Newest (greatest sort key) first: partitions are read backwards and merged descending. */
+  descending?: boolean;
 }
 
 export interface OrderedPage {
@@ -43,14 +47,15 @@ const READ_BATCH = 200;
 
 /**
  * Reads up to `limit` matching items from several partitions merged in ascending order of
- * `orderKey`. Each partition is read from its `after` bound until it has limit+1 matches or
+ * `orderKey` (descending with `descending`). Each partition is read from its `after` (or `before`) bound until it has limit+1 matches or
  * ends (DynamoDB applies Limit before the filter, so pages are followed), then the merged
  * list is cut: the (limit+1)-th item only says that another page exists.
  */
 export async function orderedQuery(doc: DynamoDBDocumentClient, table: string, q: OrderedQuery): Promise<OrderedPage> {
   const want = q.limit + 1;
   const perPartition = await Promise.all(q.partitions.map((p) => readPartition(doc, table, p, q, want)));
-  const merged = perPartition.flat().sort((a, b) => compare(q.orderKey(a), q.orderKey(b)));
+  const sign = q.descending === true ? -1 : 1;
+  const merged = perPartition.flat().sort((a, b) => sign * compare(q.orderKey(a), q.orderKey(b)));
   const items = merged.slice(0, q.limit);
   const last = items[items.length - 1];
   return merged.length > q.limit && last !== undefined ? { items, next: q.orderKey(last) } : { items };
@@ -71,6 +76,10 @@ async function readPartition(doc: DynamoDBDocumentClient, table: string, p: Part
     names['#sk'] = p.skName;
     values[':after'] = p.after;
     keyCondition += ' AND #sk > :after';
+  } else if (p.before !== undefined) {
+    names['#sk'] = p.skName;
+    values[':before'] = p.before;
+    keyCondition += ' AND #sk < :before';
   } else if (p.beginsWith !== undefined) {
     names['#sk'] = p.skName;
     values[':prefix'] = p.beginsWith;
@@ -83,7 +92,7 @@ async function readPartition(doc: DynamoDBDocumentClient, table: string, p: Part
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ...(q.filter !== undefined ? { FilterExpression: q.filter.expression } : {}),
-    ScanIndexForward: true,
+    ScanIndexForward: q.descending !== true,
     Limit: Math.max(want, READ_BATCH),
   };
   const out: Item[] = [];
@@ -91,6 +100,8 @@ async function readPartition(doc: DynamoDBDocumentClient, table: string, p: Part
   do {
     const page = await doc.send(new QueryCommand(start === undefined ? input : { ...input, ExclusiveStartKey: start }));
     for (const item of page.Items ?? []) {
+      // BETWEEN is inclusive: a descending cursor is the one bound left out here.
+      if (p.between?.toExclusive === true && item[p.skName] === p.between.to) continue;
       if (q.accept === undefined || q.accept(item)) out.push(item);
     }
     start = page.LastEvaluatedKey;

@@ -3,7 +3,7 @@ import { canRead, readableSources } from './access';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { familyOf, pageMessages } from './family';
 import { httpError, json, notFound, type HttpResult } from '../http/result';
-import { instantOf, limitOf, onlyParams, patientOf, sourcesOfParam, statusOf, textOf, typeOf, type QueryParams } from './params';
+import { instantOf, limitOf, onlyParams, patientOf, sortOf, sourcesOfParam, statusOf, textOf, typeOf, type QueryParams } from './params';
 import type { QueryApiPorts } from './ports';
 
 /** The catalog entry as the API shows it (status, zone keys, header fields; no message content). */
@@ -11,7 +11,7 @@ export function messageView(r: MessageRecord): Record<string, unknown> {
   return { ...r };
 }
 
-export const LIST_MESSAGE_PARAMS = ['source', 'type', 'status', 'since', 'until', 'patient', 'limit', 'cursor'] as const;
+export const LIST_MESSAGE_PARAMS = ['source', 'type', 'status', 'since', 'until', 'patient', 'sort', 'limit', 'cursor'] as const;
 
 /** A raw object's content type: as stored, HL7 v2 for messages stored without one. */
 const rawContentType = (stored: string | undefined): string => stored ?? 'application/hl7-v2';
@@ -74,8 +74,9 @@ export function createMessageRoutes(ports: QueryApiPorts) {
   }
 
   /**
-   * GET /hl7v2/messages?source=&type=&status=&since=&until=&patient=&limit=&cursor=, over the
-   * sources the caller may read. `patient` covers that patient and every patient merged into it.
+   * GET /hl7v2/messages?source=&type=&status=&since=&until=&patient=&sort=&limit=&cursor=, over
+   * the sources the caller may read, newest first unless `sort=asc`. `patient` covers that
+   * patient and every patient merged into it (one patient after the other).
    */
   async function listMessages(claims: Claims, query: QueryParams): Promise<HttpResult> {
     onlyParams(query, LIST_MESSAGE_PARAMS);
@@ -87,12 +88,13 @@ export function createMessageRoutes(ports: QueryApiPorts) {
       since: instantOf(query, 'since'),
       until: instantOf(query, 'until'),
       patient: patientOf(query),
+      sort: sortOf(query),
     };
     const limit = limitOf(query);
     const at = decodeCursor(fingerprint(filters), textOf(query, 'cursor'));
     const sources = readableSources(claims, requested);
     if (sources !== undefined && sources.length === 0) return json(200, { items: [] });
-    const q: Omit<MessageQuery, 'patientId' | 'cursor' | 'limit'> = {};
+    const q: Omit<MessageQuery, 'patientId' | 'cursor' | 'limit'> = { order: filters.sort };
     if (sources !== undefined) q.source = sources;
     if (filters.type !== undefined) q.messageType = filters.type;
     if (filters.status !== undefined) q.status = filters.status;

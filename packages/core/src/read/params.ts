@@ -1,4 +1,4 @@
-import { isPatientId, MessageStatus, parseIdentifierKey } from '@hcdl/lake';
+import { isPatientId, type ListOrder, MessageStatus, parseIdentifierKey } from '@hcdl/lake';
 import { QueryParameterError } from './errors';
 
 /** Query string parameters as both transports hand them over. */
@@ -84,6 +84,14 @@ export function patientOf(query: QueryParams): string | undefined {
   const v = textOf(query, 'patient');
   if (v === undefined) return undefined;
   if (!isPatientId(v)) throw new QueryParameterError('patient', 'patient must be a patient id (pat_ followed by 26 characters)');
+  return v;
+}
+
+/** `sort=asc|desc`: the order of a list route, newest first (`desc`) unless asked. */
+export function sortOf(query: QueryParams): ListOrder {
+  const v = textOf(query, 'sort');
+  if (v === undefined) return 'desc';
+  if (v !== 'asc' && v !== 'desc') throw new QueryParameterError('sort', 'sort must be asc (oldest first) or desc (newest first, the default)');
   return v;
 }
 

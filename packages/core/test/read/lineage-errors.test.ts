@@ -52,7 +52,9 @@ describe('lineage and error reads', () => {
   });
 
   it('lists diagnostics over readable sources, with the message source and current status', async () => {
-    const north = (await f.get('/hl7v2/errors', reader('north'))).json();
+    const latest = (await f.get('/hl7v2/errors', reader('north'))).json();
+    expect(latest.items.map((e: { code: string }) => e.code)).toEqual(['BAD_DATE', 'MISSING_SEGMENT']);
+    const north = (await f.get('/hl7v2/errors?sort=asc', reader('north'))).json();
     expect(north.items.map((e: { code: string }) => e.code)).toEqual(['MISSING_SEGMENT', 'BAD_DATE']);
     expect(north.items[0]).toMatchObject({
       messageId: replayed.messageId,
@@ -72,18 +74,25 @@ describe('lineage and error reads', () => {
 
   it('filters diagnostics by source, since and code, and pages them', async () => {
     const codes = async (q: string) =>
-      (await f.get(`/hl7v2/errors${q}`, reader('*')))
+      (await f.get(`/hl7v2/errors${q}&sort=asc`, reader('*')))
         .json()
         .items.map((e: { messageId: string; code: string }) => `${e.messageId === failing.messageId ? 'S' : 'N'}:${e.code}`);
     expect(await codes('?source=south')).toEqual(['S:MISSING_SEGMENT']);
     expect(await codes(`?since=${at(T0 + 15)}`)).toEqual(['N:BAD_DATE', 'S:MISSING_SEGMENT']);
     expect(await codes('?code=MISSING_SEGMENT')).toEqual(['N:MISSING_SEGMENT', 'S:MISSING_SEGMENT']);
-    const first = (await f.get('/hl7v2/errors?limit=2', reader('*'))).json();
+    const first = (await f.get('/hl7v2/errors?limit=2&sort=asc', reader('*'))).json();
     expect(first.items).toHaveLength(2);
-    const second = (await f.get(`/hl7v2/errors?limit=2&cursor=${first.cursor}`, reader('*'))).json();
+    const second = (await f.get(`/hl7v2/errors?limit=2&sort=asc&cursor=${first.cursor}`, reader('*'))).json();
     expect(second.items.map((e: { code: string }) => e.code)).toEqual(['MISSING_SEGMENT']);
     expect(second.cursor).toBeUndefined();
-    expect((await f.get(`/hl7v2/errors?limit=2&code=BAD_DATE&cursor=${first.cursor}`, reader('*'))).status).toBe(400);
+    expect((await f.get(`/hl7v2/errors?limit=2&sort=asc&code=BAD_DATE&cursor=${first.cursor}`, reader('*'))).status).toBe(400);
+    // Newest first by default: the same three diagnostics, reversed, over two pages.
+    const asc = [...first.items, ...second.items].map((e: { messageId: string; attempt: number; code: string }) => `${e.messageId}/${e.attempt}/${e.code}`);
+    const d1 = (await f.get('/hl7v2/errors?limit=2', reader('*'))).json();
+    const d2 = (await f.get(`/hl7v2/errors?limit=2&cursor=${d1.cursor}`, reader('*'))).json();
+    expect([...d1.items, ...d2.items].map((e: { messageId: string; attempt: number; code: string }) => `${e.messageId}/${e.attempt}/${e.code}`)).toEqual(
+      asc.reverse(),
+    );
   });
 
   it.each([

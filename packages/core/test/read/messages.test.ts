@@ -67,8 +67,13 @@ describe('message reads', () => {
   });
 
   it('lists only readable sources, and filters by source, type, status and time', async () => {
-    const ids = async (q: string, claims = reader('north')) =>
+    const listed = async (q: string, claims = reader('north')) =>
       ((await f.get(`/hl7v2/messages${q}`, claims)).json().items as MessageRecord[]).map((m) => m.messageId);
+    // Newest first unless sort=asc.
+    expect(await listed('')).toEqual([a2.messageId, a1.messageId]);
+    expect(await listed('?sort=desc', reader('*'))).toEqual([b1.messageId, a2.messageId, a1.messageId]);
+    expect(await listed('?type=ADT%5EA01', reader('*'))).toEqual([b1.messageId, a2.messageId]);
+    const ids = (q: string, claims = reader('north')) => listed(`${q}${q === '' ? '?' : '&'}sort=asc`, claims);
     expect(await ids('')).toEqual([a1.messageId, a2.messageId]);
     expect(await ids('', reader('*'))).toEqual([a1.messageId, a2.messageId, b1.messageId]);
     expect(await ids('', reader())).toEqual([]);
@@ -82,20 +87,28 @@ describe('message reads', () => {
     expect(await ids(`?since=${since}&until=${until}`, reader('*'))).toEqual([a2.messageId]);
   });
 
-  it('pages with an opaque cursor and refuses a cursor given with other filters', async () => {
-    const seen: string[] = [];
-    let cursor: string | undefined;
-    let pages = 0;
-    do {
-      const r = await f.get(`/hl7v2/messages?limit=1${cursor ? `&cursor=${cursor}` : ''}`, reader('*'));
-      expect(r.status).toBe(200);
-      const body = r.json();
-      expect(body.items.length).toBeLessThanOrEqual(1);
-      seen.push(...body.items.map((m: MessageRecord) => m.messageId));
-      cursor = body.cursor;
-      pages++;
-    } while (cursor !== undefined && pages < 10);
-    expect(seen).toEqual([a1.messageId, a2.messageId, b1.messageId]);
+  it('pages with an opaque cursor, in either order, and refuses a cursor given with other filters or another order', async () => {
+    const pageAll = async (sort: string): Promise<string[]> => {
+      const seen: string[] = [];
+      let cursor: string | undefined;
+      let pages = 0;
+      do {
+        const r = await f.get(`/hl7v2/messages?limit=1${sort}${cursor ? `&cursor=${cursor}` : ''}`, reader('*'));
+        expect(r.status).toBe(200);
+        const body = r.json();
+        expect(body.items.length).toBeLessThanOrEqual(1);
+        seen.push(...body.items.map((m: MessageRecord) => m.messageId));
+        cursor = body.cursor;
+        pages++;
+      } while (cursor !== undefined && pages < 10);
+      return seen;
+    };
+    expect(await pageAll('&sort=asc')).toEqual([a1.messageId, a2.messageId, b1.messageId]);
+    expect(await pageAll('')).toEqual([b1.messageId, a2.messageId, a1.messageId]);
+    const newest = (await f.get('/hl7v2/messages?limit=1', reader('*'))).json();
+    expect((await f.get(`/hl7v2/messages?limit=1&sort=asc&cursor=${newest.cursor}`, reader('*'))).json().error).toMatchObject({
+      details: { parameter: 'cursor' },
+    });
     const first = (await f.get('/hl7v2/messages?limit=1', reader('*'))).json();
     expect(typeof first.cursor).toBe('string');
     const other = await f.get(`/hl7v2/messages?limit=1&status=staged&cursor=${first.cursor}`, reader('*'));
@@ -106,6 +119,7 @@ describe('message reads', () => {
   });
 
   it.each([
+    ['sort=newest', 'sort'],
     ['status=lost', 'status'],
     ['since=yesterday', 'since'],
     ['until=2024-13-45T00:00:00Z', 'until'],

@@ -12,10 +12,15 @@ export interface MessageQuery {
   since?: string;
   until?: string;
   patientId?: string;
+  /** `asc` (default): oldest first, ascending messageId; `desc`: newest first. */
+  order?: ListOrder;
   limit?: number;
   /** Opaque cursor from a previous page. */
   cursor?: string;
 }
+
+/** The order of a listing: `asc` oldest first (the default), `desc` newest first. */
+export type ListOrder = 'asc' | 'desc';
 
 export interface Page<T> {
   items: T[];
@@ -27,6 +32,8 @@ export interface ErrorQuery {
   source?: string | string[];
   code?: string;
   since?: string;
+  /** `asc` (default): in the order they were put; `desc`: the latest first. */
+  order?: ListOrder;
   limit?: number;
   cursor?: string;
 }
@@ -51,15 +58,17 @@ export interface Catalog {
   ): Promise<MessageRecord>;
   /**
    * Rows matching every given filter, oldest first: ascending messageId, which is receive
-   * order (ids are ULIDs). Pages hold at most `limit` rows; pass `cursor` back with the same
-   * query for the next page; no cursor means the end (a last page may be empty).
+   * order (ids are ULIDs); newest first with `order: 'desc'`. Pages hold at most `limit`
+   * rows; pass `cursor` back with the same query for the next page; no cursor means the end
+   * (a last page may be empty).
    */
   listMessages(query: MessageQuery): Promise<Page<MessageRecord>>;
   /** Appends diagnostics; an empty list is a no-op. */
   putErrors(records: ErrorRecord[]): Promise<void>;
   /**
    * Diagnostics matching every filter (`source` is the source of their message). The errors
-   * of one message come in the order they were put; paging as for listMessages.
+   * of one message come in the order they were put (reversed with `order: 'desc'`); paging
+   * as for listMessages.
    */
   listErrors(query: ErrorQuery): Promise<Page<ErrorRecord>>;
 

@@ -65,6 +65,20 @@ export function describeCatalogErrorsAndPatients(catalog: () => Catalog): void {
       expect(await list({ messageId: (e1[0] as ErrorRecord).messageId, limit })).toEqual([...e1, ...e1b]);
     });
 
+    it.each([1, 2, 3, 10])('lists the latest first with order desc, paging with limit %i: the ascending list reversed', async (limit) => {
+      const { sa, sb, m1 } = await seed();
+      for (const q of [
+        { source: [sa, sb] },
+        { source: sa, code: 'NO_MSH' },
+        { messageId: m1.messageId },
+        { source: [sa, sb], since: iso(T0 + 1010) },
+      ] as ErrorQuery[]) {
+        const asc = await list({ ...q, limit: 50 });
+        expect(asc.length).toBeGreaterThan(0);
+        expect((await list({ ...q, order: 'desc', limit })).map(errorKeyOf)).toEqual(asc.map(errorKeyOf).reverse());
+      }
+    });
+
     it('accepts an empty batch', async () => {
       const m = messageRecord(uniqueTag('src-'), T0);
       await catalog().putMessage(m);

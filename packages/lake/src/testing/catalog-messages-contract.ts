@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { CatalogConflictError, NotFoundError, ValidationError } from '../errors';
-import type { Catalog } from '../ports/catalog';
+import type { MessageQuery, Catalog } from '../ports/catalog';
 import type { MessageRecord } from '../records';
 import { stagingKey } from '../zones';
 import { allMessages, ids, messageRecord, T0 } from './catalog-fixtures';
@@ -207,6 +207,18 @@ export function describeCatalogMessages(catalog: () => Catalog): void {
       const { items, pages } = await allMessages(catalog(), { source: [a[0]?.source as string, b[0]?.source as string], limit });
       expect(ids(items)).toEqual(ids(all));
       expect(pages).toBeGreaterThanOrEqual(Math.ceil(all.length / limit));
+    });
+
+    it.each([1, 2, 4, 10])('lists newest first with order desc, paging with limit %i (sources, time bounds, patient, status)', async (limit) => {
+      const { a, b, all, patientId } = await seed();
+      const source = a[0]?.source as string;
+      const at = (i: number): string => a[i]?.receivedAt as string;
+      const desc = async (q: MessageQuery) => ids((await allMessages(catalog(), { ...q, order: 'desc', limit })).items);
+      expect(await desc({ source: [source, b[0]?.source as string] })).toEqual(ids(all).reverse());
+      expect(await desc({ source, since: at(1), until: at(4) })).toEqual(ids(a.slice(1, 4)).reverse());
+      expect(await desc({ source, since: at(2) })).toEqual(ids(a.slice(2)).reverse());
+      expect(await desc({ patientId })).toEqual(ids((await allMessages(catalog(), { patientId })).items).reverse());
+      expect(await desc({ source, status: 'staged' })).toEqual(ids(a.slice(0, 4)).reverse());
     });
 
     it('keeps the filters across pages', async () => {

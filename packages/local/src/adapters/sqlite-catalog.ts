@@ -160,10 +160,13 @@ export class SqliteCatalog implements Catalog {
     if (q.patientId !== undefined) where.push('patient_id = ?'), args.push(q.patientId);
     if (q.since !== undefined) where.push('received_at >= ?'), args.push(queryInstant(q.since, 'since'));
     if (q.until !== undefined) where.push('received_at < ?'), args.push(queryInstant(q.until, 'until'));
-    if (q.cursor !== undefined) where.push('message_id > ?'), args.push(decodePageCursor(q.cursor));
+    const desc = q.order === 'desc';
+    if (q.cursor !== undefined) where.push(desc ? 'message_id < ?' : 'message_id > ?'), args.push(decodePageCursor(q.cursor));
     const limit = pageLimit(q.limit);
     const rows = this.db
-      .prepare(`SELECT message_id, doc FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY message_id LIMIT ?`)
+      .prepare(
+        `SELECT message_id, doc FROM messages ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY message_id ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
+      )
       .all(...args, limit + 1) as { message_id: string; doc: string }[];
     const items = rows.slice(0, limit).map((r) => JSON.parse(r.doc) as MessageRecord);
     const page: Page<MessageRecord> = { items };
@@ -205,11 +208,12 @@ export class SqliteCatalog implements Catalog {
       where.push(`m.source IN (${sources.map(() => '?').join(',')})`);
       args.push(...sources);
     }
-    if (q.cursor !== undefined) where.push('e.seq > ?'), args.push(seqOf(q.cursor));
+    const desc = q.order === 'desc';
+    if (q.cursor !== undefined) where.push(desc ? 'e.seq < ?' : 'e.seq > ?'), args.push(seqOf(q.cursor));
     const limit = pageLimit(q.limit);
     const rows = this.db
       .prepare(
-        `SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq LIMIT ?`,
+        `SELECT e.seq, e.doc FROM errors e LEFT JOIN messages m ON m.message_id = e.message_id ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY e.seq ${desc ? 'DESC' : 'ASC'} LIMIT ?`,
       )
       .all(...args, limit + 1) as { seq: number; doc: string }[];
     const page: Page<ErrorRecord> = { items: rows.slice(0, limit).map((r) => JSON.parse(r.doc) as ErrorRecord) };

@@ -1,53 +1,60 @@
 #!/usr/bin/env node
+import { Command } from 'commander';
+import { ExitCode } from './errors';
+import { attach, CommanderError, exitCodeOf, type CliContext, routeOutput } from './kit';
+import { COMMANDS } from './registry';
+import { HCDL_VERSION } from './version';
 import type { CliIo } from './commands/io';
 
-const USAGE = `usage: hcdl <command> [options]
-  serve                      start the lake (HCDL_PORT, default 8080; HCDL_DATA_DIR, default .lake)
-  token --write S --read S   print a JWT from the embedded dev issuer
-  parse <file...>            parse HL7 v2 files to staging JSON (NDJSON); --roundtrip, --stats, --strict
-  query "<sql>"              SQL over the lake (DuckDB, or Athena with --athena); --format table|csv|json
-  replay <id...|--errors>    re-run staging for error messages from their raw bytes; --since, --source, --json
-  replay --fhir              rebuild the refined FHIR zone from the staged messages (after a mapping change)
-  fhir <file...>             print the FHIR R4 transaction Bundle of each HL7 v2 message; --source, --pretty, --notes
-  compact                    write staging to Parquet (partitioned by source/type/dt) for fast scans
-  redrive                    AWS: move a dead-letter queue's messages back to their queue (--queue, --status)
-  mirror backfill            AWS: write the Athena catalog mirror of rows catalogued before it existed`;
+const DESCRIPTION = `HCDL, the HL7 v2 data lake. Exit status: 0 ok, 1 refused input or failed work,
+2 usage error, 3 lake unreachable or credentials refused.`;
 
-type Command = (args: string[], io: CliIo) => Promise<number>;
-
-/** Each command loads only its own module (the parser alone for `parse`, no SQLite). */
-const COMMANDS: Record<string, () => Promise<Command>> = {
-  serve: async () => (await import('./commands/serve')).runServe,
-  token: async () => (await import('./commands/token')).runToken,
-  parse: async () => (await import('./commands/parse')).runParse,
-  query: async () => (await import('./commands/query')).runQuery,
-  replay: async () => (await import('./commands/replay')).runReplay,
-  compact: async () => (await import('./commands/compact')).runCompact,
-  fhir: async () => (await import('./commands/fhir')).runFhir,
-  redrive: async () => (await import('./commands/redrive')).runRedrive,
-  mirror: async () => (await import('./commands/mirror')).runMirror,
-};
-
-export async function main(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
-  const [name, ...args] = argv;
-  if (name === undefined || name === 'help' || name === '--help') {
-    io.stdout.write(`${USAGE}\n`);
-    return name === undefined ? 2 : 0;
+/**
+ * Runs `hcdl <argv>` and resolves to the exit code; never starts anything for `--help`. Only
+ * the module of the command named is loaded (the others are listed by name for the help).
+ */
+export async function main(
+  argv: string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<number> {
+  const wanted = argv[0] === 'help' ? argv[1] : argv[0];
+  const ctx: CliContext = { io, env };
+  const program = new Command('hcdl')
+    .description(DESCRIPTION)
+    .version(HCDL_VERSION, '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help');
+  program.helpCommand('help [command]', 'show help for a command');
+  let code: number = ExitCode.Ok;
+  for (const entry of COMMANDS) {
+    const cmd = program.command(entry.args === undefined ? entry.name : `${entry.name} ${entry.args}`).description(entry.summary);
+    if (entry.name !== wanted) continue;
+    let spec;
+    try {
+      spec = await entry.load();
+    } catch {
+      io.stderr.write(`hcdl: the '${entry.name}' command is not available in this build\n`);
+      return ExitCode.Usage;
+    }
+    // A command that parses its own arguments gets them untouched.
+    if ('raw' in spec) return argv[0] === 'help' ? spec.raw(['--help'], io, env) : spec.raw(argv.slice(1), io, env);
+    cmd.helpOption('-h, --help', 'show help');
+    attach(spec.declare(cmd), spec, ctx, (c) => {
+      code = c;
+    });
   }
-  const load = COMMANDS[name];
-  if (load === undefined) {
-    io.stderr.write(`hcdl: unknown command '${name}'\n${USAGE}\n`);
-    return 2;
-  }
-  let command: Command;
+  routeOutput(program, io);
   try {
-    command = await load();
-  } catch {
-    io.stderr.write(`hcdl: the '${name}' command is not available in this build\n`);
-    return 2;
+    await program.parseAsync(argv, { from: 'user' });
+  } catch (err) {
+    if (err instanceof CommanderError) return exitCodeOf(err);
+    throw err;
   }
-  return command(args, io);
+  return code;
 }
+
+/** `hcdl <command> <args>` run in-process, for a command module's own `run<Name>` export. */
+export const runNamed = (name: string, args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> => main([name, ...args], io, env);
 
 if (process.argv[1] !== undefined && /cli[\\/]main\.(ts|js|mjs)$/.test(process.argv[1])) {
   main(process.argv.slice(2)).then(
@@ -56,7 +63,7 @@ if (process.argv[1] !== undefined && /cli[\\/]main\.(ts|js|mjs)$/.test(process.a
     },
     (err: unknown) => {
       process.stderr.write(`hcdl: ${err instanceof Error ? err.message : String(err)}\n`);
-      process.exitCode = 1;
+      process.exitCode = ExitCode.Failed;
     },
   );
 }

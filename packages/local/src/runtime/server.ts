@@ -46,14 +46,13 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
     return send(c, result);
   };
   /**
-   * The caller's claims; or the 401 that says why a token that was sent is refused (and a
-   * log line with that reason, never the token). A request without a token goes on with no
-   * claims: the routes that need them answer 401 themselves.
+   * The caller's claims; or the 401 that says why the token is refused, a missing one
+   * included (every route behind this needs one), and a log line with that reason, never the
+   * token.
    */
   const authenticate = async (c: Context): Promise<{ claims: Claims | undefined } | { refused: Response }> => {
     const check = await lake.verify(c.req.header('authorization'));
     if (check.ok) return { claims: check.claims };
-    if (check.reason === 'missing') return { claims: undefined };
     lake.logger.warn('token refused', { reason: check.reason, method: c.req.method, route: c.req.routePath });
     return { refused: send(c, httpError(401, 'UNAUTHORIZED', check.message, { reason: check.reason })) };
   };
@@ -101,8 +100,13 @@ export interface RunningServer {
 
 export async function startServer(lake: LocalLake): Promise<RunningServer> {
   const app = createApp(lake);
-  const server: ServerType = await new Promise((resolve) => {
-    const s = serve({ fetch: app.fetch, port: lake.config.port, hostname: lake.config.host }, () => resolve(s));
+  // A port in use (EADDRINUSE) or not allowed (EACCES) rejects here, for the caller to say so.
+  const server: ServerType = await new Promise((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: lake.config.port, hostname: lake.config.host }, () => {
+      s.off('error', reject);
+      resolve(s);
+    });
+    s.once('error', reject);
   });
   const port = (server.address() as AddressInfo).port;
   return {

@@ -120,7 +120,10 @@ describe('hcdl mirror backfill', () => {
   });
 
   it('names the missing setting, and refuses a wrong subcommand or instant', async () => {
-    expect(await run(['backfill'], { HCDL_CATALOG_TABLE: '' })).toMatchObject({ code: 2, err: 'hcdl mirror: HCDL_CATALOG_TABLE is not set\n' });
+    expect(await run(['backfill'], { HCDL_CATALOG_TABLE: '' })).toMatchObject({
+      code: 2,
+      err: 'hcdl mirror backfill: HCDL_CATALOG_TABLE is not set\nusage: hcdl mirror backfill [options] (hcdl mirror backfill --help for more)\n',
+    });
     expect((await run(['rebuild'])).code).toBe(2);
     expect((await run(['backfill', '--since', 'yesterday'])).code).toBe(2);
   });

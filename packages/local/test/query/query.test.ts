@@ -321,7 +321,7 @@ describe('hcdl query over the corpus lake', () => {
       expect(io.err()).toBe('hcdl query: SQL error: Parser Error: syntax error at or near "SELEC"\n\nLINE 1: SELEC count(*) FROM messages\n        ^\n');
       const usage = captureIo();
       expect(await runQuery(['--data-dir', dataDir, '--format', 'xml', 'SELECT 1'], usage)).toBe(2);
-      expect(usage.err()).toContain('--format must be one of table, csv, json');
+      expect(usage.err()).toContain("option '-f, --format <format>' argument 'xml' is invalid. one of table, csv, json is expected");
     });
   });
 

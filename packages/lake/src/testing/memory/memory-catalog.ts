@@ -52,6 +52,7 @@ export class MemoryCatalog implements Catalog {
     const until = q.until === undefined ? undefined : queryInstant(q.until, 'until');
     const after = q.cursor === undefined ? undefined : decodePageCursor(q.cursor);
     const limit = pageLimit(q.limit);
+    const desc = q.order === 'desc';
     const rows = [...this.messages.values()]
       .filter(
         (r) =>
@@ -61,9 +62,9 @@ export class MemoryCatalog implements Catalog {
           (q.patientId === undefined || r.patientId === q.patientId) &&
           (since === undefined || r.receivedAt >= since) &&
           (until === undefined || r.receivedAt < until) &&
-          (after === undefined || r.messageId > after),
+          (after === undefined || (desc ? r.messageId < after : r.messageId > after)),
       )
-      .sort((a, b) => byText(a.messageId, b.messageId));
+      .sort((a, b) => (desc ? byText(b.messageId, a.messageId) : byText(a.messageId, b.messageId)));
     const items = rows.slice(0, limit).map(copy);
     const last = items[items.length - 1];
     return rows.length > limit && last !== undefined ? { items, cursor: encodePageCursor(last.messageId) } : { items };
@@ -76,14 +77,16 @@ export class MemoryCatalog implements Catalog {
   async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
     const sources = filterList(q.source);
     const since = q.since === undefined ? undefined : queryInstant(q.since, 'since');
-    let from = 0;
+    const desc = q.order === 'desc';
+    // The cursor is the next position to look at (descending: the one below the last seen).
+    let from = desc ? this.errors.length - 1 : 0;
     if (q.cursor !== undefined) {
       from = Number(decodePageCursor(q.cursor));
-      if (!Number.isSafeInteger(from) || from < 0) throw new ValidationError('cursor is not a cursor of this listing');
+      if (!Number.isSafeInteger(from) || from < (desc ? -1 : 0)) throw new ValidationError('cursor is not a cursor of this listing');
     }
     const limit = pageLimit(q.limit);
     const matches: { seq: number; e: ErrorRecord }[] = [];
-    for (let seq = from; seq < this.errors.length && matches.length <= limit; seq++) {
+    for (let seq = from; (desc ? seq >= 0 : seq < this.errors.length) && matches.length <= limit; seq += desc ? -1 : 1) {
       const e = this.errors[seq] as ErrorRecord;
       const source = this.messages.get(e.messageId)?.source;
       if (q.messageId !== undefined && e.messageId !== q.messageId) continue;
@@ -94,7 +97,7 @@ export class MemoryCatalog implements Catalog {
     }
     const items = matches.slice(0, limit).map((m) => copy(m.e));
     const last = matches[limit - 1];
-    return matches.length > limit && last !== undefined ? { items, cursor: encodePageCursor(String(last.seq + 1)) } : { items };
+    return matches.length > limit && last !== undefined ? { items, cursor: encodePageCursor(String(desc ? last.seq - 1 : last.seq + 1)) } : { items };
   }
 
   async getPatientIdByIdentifier(identifier: string): Promise<string | undefined> {

@@ -8,12 +8,11 @@
  */
 import { createReadStream } from 'node:fs';
 import { once } from 'node:events';
+import { Option, type Command } from 'commander';
 import { Hl7Error, serialize, streamMessages, toStaging, type Diagnostic, type Message } from '@hcdl/hl7v2';
-
-export interface CliIo {
-  stdout: NodeJS.WritableStream;
-  stderr: NodeJS.WritableStream;
-}
+import type { CliContext, CommandSpec } from '../kit';
+import { runNamed } from '../main';
+import type { CliIo } from './io';
 
 type Mode = 'json' | 'roundtrip' | 'stats';
 
@@ -23,40 +22,29 @@ interface ParseArgs {
   files: string[];
 }
 
-export const PARSE_USAGE = `Usage: hcdl parse [--roundtrip | --stats] [--strict] <file...>
-  (default)    one staging JSON document per message (NDJSON), diagnostics in _meta.warnings
-  --roundtrip  the serialized ER7 of each message instead (segments ended by CR, one
-               newline after each message)
-  --stats      parse and fully materialize every message (staging JSON included), print
-               only the totals as one JSON line
-  --strict     any diagnostic (warning or error) makes the message fail
+const DETAILS = `
+By default one staging JSON document per message (NDJSON), diagnostics in _meta.warnings.
 Exit code 1 when an input is fatal (no MSH segment, unusable delimiters, unreadable file)
 or, with --strict, when a message carries diagnostics.`;
 
-class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
-  }
-}
+export const parseCommand: CommandSpec = {
+  declare: (cmd: Command) =>
+    cmd
+      .addOption(
+        new Option('--roundtrip', 'the serialized ER7 of each message instead (segments ended by CR, one newline after each message)').conflicts('stats'),
+      )
+      .addOption(new Option('--stats', 'parse and fully materialize every message (staging JSON included), print only the totals as one JSON line'))
+      .option('--strict', 'any diagnostic (warning or error) makes the message fail')
+      .addHelpText('after', DETAILS),
+  run: (ctx: CliContext, args, opts) =>
+    parseFiles(
+      { mode: opts.roundtrip === true ? 'roundtrip' : opts.stats === true ? 'stats' : 'json', strict: opts.strict === true, files: args[0] as string[] },
+      ctx.io,
+    ),
+};
 
-function parseArgs(args: readonly string[]): ParseArgs | 'help' {
-  const out: ParseArgs = { mode: 'json', strict: false, files: [] };
-  let onlyFiles = false;
-  for (const arg of args) {
-    if (onlyFiles || !arg.startsWith('--')) out.files.push(arg);
-    else if (arg === '--') onlyFiles = true;
-    else if (arg === '--help') return 'help';
-    else if (arg === '--strict') out.strict = true;
-    else if (arg === '--roundtrip' || arg === '--stats') {
-      const mode = arg === '--roundtrip' ? 'roundtrip' : 'stats';
-      if (out.mode !== 'json' && out.mode !== mode) throw new UsageError('--roundtrip and --stats cannot be combined');
-      out.mode = mode;
-    } else throw new UsageError(`unknown option ${arg}`);
-  }
-  if (out.files.length === 0) throw new UsageError('no input file');
-  return out;
-}
+/** `hcdl parse <args>` in this process (tests, other tools). */
+export const runParse = (args: string[], io: CliIo): Promise<number> => runNamed('parse', args, io);
 
 async function write(stream: NodeJS.WritableStream, text: string): Promise<void> {
   if (!stream.write(text)) await once(stream, 'drain');
@@ -90,19 +78,8 @@ interface Totals {
   strictFailures: number;
 }
 
-/** Runs `hcdl parse`; resolves to the process exit code. */
-export async function runParse(args: string[], io: CliIo): Promise<number> {
-  let options: ParseArgs | 'help';
-  try {
-    options = parseArgs(args);
-  } catch (error) {
-    await write(io.stderr, `hcdl parse: ${error instanceof Error ? error.message : String(error)}\n${PARSE_USAGE}\n`);
-    return 2;
-  }
-  if (options === 'help') {
-    await write(io.stdout, `${PARSE_USAGE}\n`);
-    return 0;
-  }
+/** Parses the files as asked; resolves to the process exit code. */
+async function parseFiles(options: ParseArgs, io: CliIo): Promise<number> {
   const totals: Totals = { files: 0, messages: 0, warnings: 0, errors: 0, fatal: 0, strictFailures: 0 };
   const started = performance.now();
   for (const file of options.files) {

@@ -6,27 +6,28 @@
  * Exit codes: 0 ok, 1 the SQL was refused or the lake could not be read (or is not there),
  * 2 usage error.
  */
-import { parseArgs } from 'node:util';
+import { type Command, InvalidArgumentError } from 'commander';
 import { readConfig } from '../../runtime/env';
 import { QueryError, SqlError } from '../../query/errors';
 import { formatResult, isOutputFormat, OUTPUT_FORMATS, type OutputFormat } from '../../query/format';
 import type { QueryResult } from '../../query/engine';
+import { CliInputError, CliUsageError } from '../errors';
+import { type CliContext, type CommandSpec, integer } from '../kit';
+import { runNamed } from '../main';
 import type { CliIo } from './io';
 
-export const QUERY_USAGE = `usage: hcdl query "<sql>" [--format table|csv|json] [--data-dir <dir>] [--max-width <n>] [--athena]
-  Runs SQL over the lake and prints the rows of the last statement (statements separated
-  by ; run in order in one session). "<sql>" may be - to read the SQL from standard input.
-  Views: messages, errors, patient_identifiers, patient_links, patient_merges,
-         patient_messages and patient_survivors (follow merges): the catalog;
-         staging: one row per staging document, _meta and msh typed
-         (msh.message_control_id = 'X' compares text), other segments JSON;
-         fields: every value at its HL7 position (segment, seq, field, rep, component, sub,
-         all 1-based) with its text value.
-         After \`hcdl compact\` they read the Parquet copy plus what changed since.
-  --format      table (default: aligned, wide cells cut at --max-width, default 40), csv, json
-  --data-dir    the lake's data folder (default HCDL_DATA_DIR or .lake)
-  --athena      run on Amazon Athena instead (HCDL_ATHENA_WORKGROUP, HCDL_ATHENA_DATABASE,
-                HCDL_ATHENA_REGION or AWS_REGION; AWS credentials from the usual SDK chain)`;
+const DETAILS = `
+Runs SQL over the lake and prints the rows of the last statement (statements separated
+by ; run in order in one session). <sql> may be - to read the SQL from standard input.
+Views: messages, errors, patient_identifiers, patient_links, patient_merges,
+       patient_messages and patient_survivors (follow merges): the catalog;
+       staging: one row per staging document, _meta and msh typed
+       (msh.message_control_id = 'X' compares text), other segments JSON;
+       fields: every value at its HL7 position (segment, seq, field, rep, component, sub,
+       all 1-based) with its text value.
+       After \`hcdl compact\` they read the Parquet copy plus what changed since.
+--athena runs on Amazon Athena (HCDL_ATHENA_WORKGROUP, HCDL_ATHENA_DATABASE,
+HCDL_ATHENA_REGION or AWS_REGION; AWS credentials from the usual SDK chain).`;
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
@@ -75,63 +76,34 @@ async function runAthena(sql: string): Promise<Answer> {
   }
 }
 
-export async function runQuery(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        format: { type: 'string', short: 'f' },
-        'data-dir': { type: 'string' },
-        'max-width': { type: 'string' },
-        athena: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-    });
-  } catch (err) {
-    io.stderr.write(`hcdl query: ${(err as Error).message}\n${QUERY_USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout.write(`${QUERY_USAGE}\n`);
-    return 0;
-  }
-  const format = values.format ?? 'table';
-  if (!isOutputFormat(format)) {
-    io.stderr.write(`hcdl query: --format must be one of ${OUTPUT_FORMATS.join(', ')}\n`);
-    return 2;
-  }
-  const maxWidth = values['max-width'] === undefined ? 40 : Number(values['max-width']);
-  if (!Number.isInteger(maxWidth) || maxWidth < 3) {
-    io.stderr.write('hcdl query: --max-width must be an integer >= 3\n');
-    return 2;
-  }
-  if (positionals.length !== 1) {
-    io.stderr.write(`hcdl query: give exactly one SQL text (quote it)\n${QUERY_USAGE}\n`);
-    return 2;
-  }
-  const sql = positionals[0] === '-' ? await readStdin() : (positionals[0] as string);
-  if (sql.trim() === '') {
-    io.stderr.write('hcdl query: the SQL is empty\n');
-    return 2;
-  }
-  try {
-    const answer = values.athena ? await runAthena(sql) : await runLocal(sql, values['data-dir'] ?? readConfig().dataDir);
-    io.stdout.write(formatResult(answer.result, format as OutputFormat, { maxCellWidth: maxWidth }));
-    if (answer.hint !== undefined) io.stderr.write(answer.hint);
-    return 0;
-  } catch (err) {
-    if (err instanceof SqlError) {
-      io.stderr.write(`hcdl query: SQL error: ${err.message}\n`);
-      return 1;
-    }
-    if (err instanceof QueryError) {
-      io.stderr.write(`hcdl query: ${err.message}\n`);
-      return 1;
-    }
-    throw err;
-  }
+function formatOf(v: string): OutputFormat {
+  if (!isOutputFormat(v)) throw new InvalidArgumentError(`one of ${OUTPUT_FORMATS.join(', ')} is expected`);
+  return v;
 }
+
+export const queryCommand: CommandSpec = {
+  declare: (cmd: Command) =>
+    cmd
+      .option('-f, --format <format>', 'table (aligned, wide cells cut at --max-width), csv or json', formatOf, 'table' as OutputFormat)
+      .option('--data-dir <dir>', "the lake's data folder (default HCDL_DATA_DIR or .lake)")
+      .option('--max-width <n>', 'widest table cell', integer(3), 40)
+      .option('--athena', 'run on Amazon Athena instead')
+      .addHelpText('after', DETAILS),
+  async run({ io, env }: CliContext, args, opts) {
+    const sql = args[0] === '-' ? await readStdin() : (args[0] as string);
+    if (sql.trim() === '') throw new CliUsageError('the SQL is empty');
+    try {
+      const answer = opts.athena === true ? await runAthena(sql) : await runLocal(sql, (opts.dataDir as string | undefined) ?? readConfig(env).dataDir);
+      io.stdout.write(formatResult(answer.result, opts.format as OutputFormat, { maxCellWidth: opts.maxWidth as number }));
+      if (answer.hint !== undefined) io.stderr.write(answer.hint);
+      return 0;
+    } catch (err) {
+      if (err instanceof SqlError) throw new CliInputError(`SQL error: ${err.message}`, { cause: err });
+      if (err instanceof QueryError) throw new CliInputError(err.message, { cause: err });
+      throw err;
+    }
+  },
+};
+
+/** `hcdl query <args>` in this process (tests, other tools). */
+export const runQuery = (args: string[], io: CliIo, env?: NodeJS.ProcessEnv): Promise<number> => runNamed('query', args, io, env);

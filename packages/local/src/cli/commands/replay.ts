@@ -1,63 +1,34 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import type { Command } from 'commander';
 import { isMessageId } from '@hcdl/lake';
 import { ConfigError, readConfig } from '../../runtime/env';
-import { replayLocal, type ReplayRequest, type ReplaySummary } from '../../runtime/replay';
+import type { ReplayRequest, ReplaySummary } from '../../runtime/replay';
+import { CliInputError, CliUsageError } from '../errors';
+import { type CliContext, type CommandSpec, instant, sourceList } from '../kit';
+import { runNamed } from '../main';
 import type { CliIo } from './io';
 
-export const REPLAY_USAGE = `usage: hcdl replay <messageId...>
-       hcdl replay --errors [--since <iso instant>] [--source <source>[,<source>...]]
-  Re-runs staging for messages in status error from their raw bytes (after a parser fix),
-  without re-ingesting them. Every attempt and its diagnostics stay in the catalog.
-  Works on the data folder (HCDL_DATA_DIR, default .lake), with or without the server running.
-  --since   only messages received at or after this instant
-  --json    print the summary as JSON
-  Prints counts and message ids (never message content). Exit status: 0 when every message
-  replayed ended staged, 1 when some are still in error, unknown or unfinished, 2 on usage errors.`;
+const DETAILS = `
+Re-runs staging for messages in status error from their raw bytes (after a parser fix),
+without re-ingesting them: give message ids, or --errors for every message in error.
+Every attempt and its diagnostics stay in the catalog. Works on the data folder
+(HCDL_DATA_DIR, default .lake), with or without the server running.
+Prints counts and message ids (never message content). Exit status: 0 when every message
+replayed ended staged, 1 when some are still in error, unknown or unfinished (or there is no
+lake in the folder), 2 on usage errors.`;
 
-const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-
-type Parsed = { request: ReplayRequest; json: boolean } | { error: string } | { help: true };
-
-function parse(args: string[]): Parsed {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: { errors: { type: 'boolean' }, since: { type: 'string' }, source: { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean' } },
-    }));
-  } catch (err) {
-    return { error: (err as Error).message };
+/** The request the arguments ask for (ids, or --errors with its filters). */
+function requestOf(ids: string[], opts: Record<string, unknown>): ReplayRequest {
+  const since = opts.since as string | undefined;
+  const source = opts.source as string[] | undefined;
+  if (opts.errors === true) {
+    if (ids.length > 0) throw new CliUsageError('give message ids or --errors, not both');
+    return { errors: { ...(since !== undefined ? { since } : {}), ...(source !== undefined ? { source } : {}) } };
   }
-  if (values.help) return { help: true };
-  const json = values.json === true;
-  if (values.errors) {
-    if (positionals.length > 0) return { error: 'give message ids or --errors, not both' };
-    const errors: { since?: string; source?: string[] } = {};
-    if (values.since !== undefined) {
-      const t = Date.parse(values.since);
-      if (Number.isNaN(t)) return { error: '--since must be an ISO-8601 instant, e.g. 2024-05-01T00:00:00Z' };
-      errors.since = new Date(t).toISOString();
-    }
-    if (values.source !== undefined) {
-      const sources = values.source
-        .split(',')
-        .map((s) => s.trim())
-        .filter((s) => s !== '');
-      if (sources.length === 0 || sources.some((s) => !SOURCE.test(s))) return { error: '--source must be comma-separated source ids' };
-      errors.source = sources;
-    }
-    return { request: { errors }, json };
-  }
-  if (values.since !== undefined || values.source !== undefined) return { error: '--since and --source go with --errors' };
-  if (positionals.length === 0) return { error: 'give at least one message id, or --errors' };
-  const bad = positionals.find((id) => !isMessageId(id));
-  if (bad !== undefined) return { error: `not a message id: ${bad}` };
-  return { request: { messageIds: [...new Set(positionals)] }, json };
+  if (since !== undefined || source !== undefined) throw new CliUsageError('--since and --source go with --errors');
+  if (ids.length === 0) throw new CliUsageError('give at least one message id, or --errors');
+  return { messageIds: [...new Set(ids)] };
 }
 
 export function formatSummary(s: ReplaySummary): string {
@@ -73,34 +44,44 @@ export function formatSummary(s: ReplaySummary): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `hcdl replay`: replays error messages of the local lake's data folder (see REPLAY_USAGE). */
-export async function runReplay(args: string[], io: CliIo, env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  if (args.includes('--fhir')) return (await import('./replay-fhir')).runReplayFhir(args, io, env);
-  const parsed = parse(args);
-  if ('help' in parsed) {
-    io.stdout.write(`${REPLAY_USAGE}\n`);
-    return 0;
-  }
-  if ('error' in parsed) {
-    io.stderr.write(`hcdl replay: ${parsed.error}\n${REPLAY_USAGE}\n`);
-    return 2;
-  }
-  let config;
-  try {
-    config = readConfig(env, { logLevel: 'WARN' });
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      io.stderr.write(`hcdl replay: ${err.message}\n`);
-      return 2;
+/** `hcdl replay`: replays error messages of the local lake's data folder. */
+export const replayCommand: CommandSpec = {
+  declare: (cmd: Command) =>
+    cmd
+      .option('--errors', 'every message in status error (with --since, --source)')
+      .option('--since <instant>', 'only messages received at or after this ISO-8601 instant', instant)
+      .option('--source <sources>', 'only messages of these sources (comma-separated)', sourceList)
+      .option('--json', 'print the summary as JSON')
+      .option('--fhir', 'rebuild the refined FHIR zone from the staged messages instead (after a mapping change; with --since, --source, --json)')
+      .addHelpText('after', DETAILS),
+  async run({ io, env }: CliContext, args, opts) {
+    const ids = args[0] as string[];
+    if (opts.fhir === true) {
+      if (ids.length > 0 || opts.errors === true) throw new CliUsageError('--fhir rebuilds from every staged message: give no message ids and no --errors');
+      const rest: string[] = [];
+      if (typeof opts.since === 'string') rest.push('--since', opts.since);
+      if (Array.isArray(opts.source)) rest.push('--source', opts.source.join(','));
+      if (opts.json === true) rest.push('--json');
+      return (await import('./replay-fhir')).runReplayFhir(rest, io, env);
     }
-    throw err;
-  }
-  if (!existsSync(path.join(config.dataDir, 'catalog.db'))) {
-    io.stderr.write(`hcdl replay: no lake in ${config.dataDir} (set HCDL_DATA_DIR)\n`);
-    return 2;
-  }
-  const summary = await replayLocal(config, parsed.request);
-  io.stdout.write(parsed.json ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-  const ok = summary.notFound.length === 0 && summary.replayed.every((r) => r.status === 'staged');
-  return ok ? 0 : 1;
-}
+    const bad = ids.find((id) => !isMessageId(id));
+    if (bad !== undefined) throw new CliUsageError(`not a message id: ${bad}`);
+    const request = requestOf(ids, opts);
+    let config;
+    try {
+      config = readConfig(env, { logLevel: 'WARN' });
+    } catch (err) {
+      if (err instanceof ConfigError) throw new CliUsageError(err.message, { cause: err });
+      throw err;
+    }
+    if (!existsSync(path.join(config.dataDir, 'catalog.db'))) throw new CliInputError(`no lake in ${config.dataDir} (set HCDL_DATA_DIR)`);
+    const { replayLocal } = await import('../../runtime/replay');
+    const summary = await replayLocal(config, request);
+    io.stdout.write(opts.json === true ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
+    const ok = summary.notFound.length === 0 && summary.replayed.every((r) => r.status === 'staged');
+    return ok ? 0 : 1;
+  },
+};
+
+/** `hcdl replay <args>` in this process (tests, other tools). */
+export const runReplay = (args: string[], io: CliIo, env?: NodeJS.ProcessEnv): Promise<number> => runNamed('replay', args, io, env);
