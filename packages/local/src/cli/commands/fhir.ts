@@ -19,6 +19,7 @@ export const FHIR_USAGE = `Usage: hcdl fhir [--source <id>] [--pretty] [--notes]
   --source  the source id the resources name (default: cli)
   --pretty  indented JSON, one blank line between Bundles
   --notes   list on stderr what the mapping did not carry (location and code)
+  -h, --help  show this help
 Exit code 1 when an input is unusable (no MSH segment, unreadable file).`;
 
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -44,7 +45,7 @@ export async function runFhir(args: string[], io: CliIo): Promise<number> {
       args,
       allowPositionals: true,
       strict: true,
-      options: { source: { type: 'string' }, pretty: { type: 'boolean' }, notes: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { source: { type: 'string' }, pretty: { type: 'boolean' }, notes: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
     });
     values = parsed.values;
     files = parsed.positionals;
