@@ -52,7 +52,7 @@ export const COMPACT_HINT_ROWS = 5000;
 
 /**
  * SQL over the local lake on an in-memory DuckDB: the catalog views (`messages`, `errors`,
- * `patient_identifiers`, `patient_links`, `patient_merges`, `patient_messages`,
+ * `patient_identifiers`, `patient_links`, `patient_merges`, `patient_conflicts`, `patient_messages`,
  * `patient_survivors`), `staging` (one row per staging document, `_meta` and `msh` typed) and
  * `fields` (every value at its HL7 position). A compacted lake is read from its Parquet
  * generation plus what changed since; a lake never compacted is copied and scanned. The engine

@@ -76,7 +76,7 @@ export async function runMirror(args: string[], io: CliIo, env: NodeJS.ProcessEn
     io.stdout.write(
       parsed.json
         ? `${JSON.stringify({ ...counts, dryRun: parsed.dryRun })}\n`
-        : `${parsed.dryRun ? 'would mirror' : 'mirrored'} ${counts.messages} message(s) (${counts.errorFiles} error file(s)), ${counts.patients} patient(s) (${counts.identifierFiles} identifier file(s), ${counts.links} link(s), ${counts.merges} merge(s)); ${counts.skippedWaiting} waiting for staging, left to the mirror\n`,
+        : `${parsed.dryRun ? 'would mirror' : 'mirrored'} ${counts.messages} message(s) (${counts.errorFiles} error file(s)), ${counts.patients} patient(s) (${counts.identifierFiles} identifier file(s), ${counts.links} link(s), ${counts.merges} merge(s), ${counts.conflictFiles} conflict file(s)); ${counts.skippedWaiting} waiting for staging, left to the mirror\n`,
     );
     return 0;
   } catch (err) {
