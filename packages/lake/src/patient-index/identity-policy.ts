@@ -125,3 +125,17 @@ export class IdentityPolicy {
     return c;
   }
 }
+
+/**
+ * The policy from the text of `HCDL_IDENTITY_POLICY` once the caller has read it (inline JSON,
+ * or the content of the file it names): ValidationError when it is not a valid policy.
+ */
+export function identityPolicyFromJson(text: string): IdentityPolicy {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    throw new ValidationError('identity policy is not valid JSON', { cause: err });
+  }
+  return new IdentityPolicy(parseIdentityPolicyConfig(value));
+}
