@@ -54,6 +54,12 @@ describe('patient identity, end to end', () => {
     expect(strip(errors[0])).toEqual(strip(errors[1]));
     expect(strip(errors[0])).toMatchObject({ stage: 'core', severity: 'warning', location: 'MRG[1]' });
     expect((await get('/hl7v2/errors?code=MERGE_PRIOR_NOT_RECORDED', reader('north'))).body.items).toEqual([]);
+    // The lineage shows the warning on the staged attempt, not as a failed one.
+    const lineage = (await get(`/hl7v2/messages/${known}/lineage`, reader('south'))).body;
+    expect(lineage.history).toEqual([
+      expect.objectContaining({ attempt: 1, outcome: 'staged', errors: [expect.objectContaining({ code: 'MERGE_PRIOR_NOT_RECORDED', severity: 'warning' })] }),
+    ]);
+    expect((await get(`/hl7v2/messages/${known}/lineage`, reader('north'))).status).toBe(404);
     // South's patient shows nothing of north, and south cannot find north's MRN.
     const seen = (await get(`/patients/${southPatient}`, reader('south'))).body;
     expect(seen).toMatchObject({ merges: [], links: [], conflicts: [] });
