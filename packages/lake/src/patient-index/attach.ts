@@ -39,17 +39,22 @@ async function disagreement(
   return undefined;
 }
 
-/** The surviving patients the source's own occurrences of these keys are attached to, in key order. */
-async function ownPatients(catalog: PatientIndexCatalog, keys: readonly string[], source: string): Promise<string[]> {
-  const out: string[] = [];
+/** The surviving patients of the source's own occurrences of these keys, in key order (keys without one skipped). */
+async function ownPatients(catalog: PatientIndexCatalog, keys: readonly string[], source: string): Promise<{ patients: string[]; recorded: Set<string> }> {
+  const patients: string[] = [];
+  const recorded = new Set<string>();
   for (const key of keys) {
     const o = await catalog.getPatientOccurrence(key, source);
     if (o === undefined) continue;
+    recorded.add(key);
     const p = await survivorOf(catalog, o.patientId);
-    if (!out.includes(p)) out.push(p);
+    if (!patients.includes(p)) patients.push(p);
   }
-  return out;
+  return { patients, recorded };
 }
+
+const putLink = (catalog: PatientIndexCatalog, patientId: string, other: string, at: Provenance): Promise<void> =>
+  catalog.putPatientLink({ patientId, linkedPatientId: other, messageId: at.messageId, source: at.source, at: at.at });
 
 /**
  * Attaches one PID's index keys to a patient. A key the source sent before finds the patient
@@ -68,11 +73,11 @@ export async function attachKeys(
   newId: () => string,
 ): Promise<Attached | undefined> {
   if (keys.length === 0) return undefined;
-  const own = await ownPatients(catalog, keys, at.source);
+  const { patients: own, recorded } = await ownPatients(catalog, keys, at.source);
+  const fresh = keys.filter((k) => !recorded.has(k));
   const agreeing: string[] = [];
   const met: (Candidate & { otherSource: string; fields: DemographicField[] })[] = [];
-  for (const identifier of keys) {
-    if ((await catalog.getPatientOccurrence(identifier, at.source)) !== undefined) continue;
+  for (const identifier of fresh) {
     const owner = await catalog.getPatientIdByIdentifier(identifier);
     if (owner === undefined) continue;
     const patientId = await survivorOf(catalog, owner);
@@ -82,7 +87,12 @@ export async function attachKeys(
     else met.push({ patientId, identifier, otherSource: found.source, fields: found.fields });
   }
   const patientId = own[0] ?? agreeing[0] ?? newId();
-  const rows: PatientIdentifierRecord[] = keys.map((identifier) => ({
+  // Keys the source sent before are recorded already (their index row came first): nothing to write.
+  if (fresh.length === 0) {
+    for (const other of own.slice(1)) await putLink(catalog, patientId, other, at);
+    return { patientId, linked: own.slice(1), conflicts: [] };
+  }
+  const rows: PatientIdentifierRecord[] = fresh.map((identifier) => ({
     identifier,
     patientId,
     source: at.source,
@@ -91,7 +101,7 @@ export async function attachKeys(
   }));
   await catalog.putPatientIdentifiers(rows); // existing identifiers are left as they are
   await catalog.putPatientOccurrences(
-    keys.map((identifier) => ({
+    fresh.map((identifier) => ({
       identifier,
       source: at.source,
       patientId,
@@ -102,12 +112,10 @@ export async function attachKeys(
     })),
   );
   // Read back: a concurrent message of the same source may have recorded some keys first.
-  const after = await ownPatients(catalog, keys, at.source);
+  const after = (await ownPatients(catalog, keys, at.source)).patients;
   const chosen = after.includes(patientId) ? patientId : (after[0] ?? patientId);
   const linked = [...after, ...agreeing].filter((p, i, all) => p !== chosen && all.indexOf(p) === i);
-  for (const other of linked) {
-    await catalog.putPatientLink({ patientId: chosen, linkedPatientId: other, messageId: at.messageId, source: at.source, at: at.at });
-  }
+  for (const other of linked) await putLink(catalog, chosen, other, at);
   const conflicts: PatientConflictRecord[] = met.map((m) => ({
     patientId: m.patientId,
     conflictingPatientId: chosen,
