@@ -22,6 +22,7 @@ export const ZonePrefix = {
   CatalogPatientIdentifiers: 'catalog/patient_identifiers/',
   CatalogPatientLinks: 'catalog/patient_links/',
   CatalogPatientMerges: 'catalog/patient_merges/',
+  CatalogPatientConflicts: 'catalog/patient_conflicts/',
   /** Staging compacted to Parquet (`hcdl compact`), same partitions as staging/. */
   Parquet: 'parquet/staging/',
   /**

@@ -193,6 +193,7 @@ describe('analytics stack: query policy', () => {
       'table/hcdl_dev_lake/patient_identifiers',
       'table/hcdl_dev_lake/patient_links',
       'table/hcdl_dev_lake/patient_merges',
+      'table/hcdl_dev_lake/patient_conflicts',
       'table/hcdl_dev_lake/refined_objects',
       ...FHIR_RESOURCE_TYPES.map((t) => `table/hcdl_dev_lake/${refinedViewName(t)}`),
       'table/hcdl_dev_lake/fhir_versions',
@@ -263,12 +264,14 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   const { json, lake, t } = synthTables(['clinic-a', 'lab-b']);
   const columns = (name: string) => t(name).storage_descriptor.columns.map((c) => [c.name, c.type]);
 
-  it("declares messages, errors, patient_identifiers, patient_links and patient_merges with the local views' columns, typed as in DuckDB", () => {
+  it("declares messages, errors, patient_identifiers, patient_links, patient_merges and patient_conflicts with the local views' columns, typed as in DuckDB", () => {
     expect(
       Object.values(resourcesOf(json, 'aws_glue_catalog_table'))
         .map((x) => x.name)
         .sort(),
-    ).toEqual(['errors', 'messages', 'patient_identifiers', 'patient_links', 'patient_merges']);
+    ).toEqual(['errors', 'messages', 'patient_conflicts', 'patient_identifiers', 'patient_links', 'patient_merges']);
+    expect(columns('patient_conflicts').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.patient_conflicts.map((c) => c.name));
+    expect(Object.fromEntries(columns('patient_conflicts'))).toMatchObject({ fields: 'array<string>', at: 'timestamp' });
     // links and merges (mirrored by packages/aws/src/catalog-mirror since issue 16): the local views' columns
     expect(columns('patient_links').map(([n]) => n)).toEqual(CATALOG_VIEW_COLUMNS.patient_links.map((c) => c.name));
     expect(Object.fromEntries(columns('patient_merges'))).toMatchObject({ prior_identifiers: 'array<string>', at: 'timestamp' });
@@ -308,7 +311,7 @@ describe('catalog views over the catalog mirror (Testing.synthScope)', () => {
   });
 
   it('reads NDJSON with the Hive JSON SerDe, ISO instants as timestamps', () => {
-    for (const name of ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges']) {
+    for (const name of ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges', 'patient_conflicts']) {
       const sd = t(name).storage_descriptor;
       expect([name, sd.ser_de_info.serialization_library]).toEqual([name, 'org.apache.hive.hcatalog.data.JsonSerDe']);
       expect(sd.ser_de_info.parameters['timestamp.formats']).toBe(CATALOG_TIMESTAMP_FORMATS);

@@ -13,6 +13,12 @@ export const handler = lazyHandler((): ((input: unknown, context: unknown) => Pr
   const clients = awsClientsFor(env);
   return withLogContext(
     logger,
-    createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger }),
+    createHandler({
+      objectStore: objectStoreFor(env, clients),
+      catalog: catalogFor(env, clients),
+      hub: hubFor(env, clients),
+      logger,
+      ...(env.identityPolicy !== undefined ? { identityPolicy: env.identityPolicy } : {}),
+    }),
   );
 });

@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { createErrorZone, createOutcomes, parseStageOutput } from '@hcdl/core';
-import type { Catalog, Hub, LogPort, MessageRecord, ObjectStore } from '@hcdl/lake';
+import type { Catalog, Hub, IdentityPolicy, LogPort, MessageRecord, ObjectStore } from '@hcdl/lake';
 
 export interface CoreWriterDeps {
   objectStore: ObjectStore;
@@ -8,6 +8,8 @@ export interface CoreWriterDeps {
   hub: Hub;
   logger: LogPort;
   now?: () => Date;
+  /** Which patient identifiers link, per source (absent: the shipped policy). */
+  identityPolicy?: IdentityPolicy;
 }
 
 /**

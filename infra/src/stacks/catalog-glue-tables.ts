@@ -32,6 +32,11 @@ export const MIRRORED_VIEWS = {
     description: 'Patients a message bridged, kept for review (as the local `patient_links` view)',
   },
   patient_merges: { prefix: ZonePrefix.CatalogPatientMerges, partitioned: false, description: 'Applied merges (as the local `patient_merges` view)' },
+  patient_conflicts: {
+    prefix: ZonePrefix.CatalogPatientConflicts,
+    partitioned: false,
+    description: 'Identifiers whose demographics disagreed, kept for review instead of a link (as the local `patient_conflicts` view)',
+  },
 } as const;
 export type MirroredView = keyof typeof MIRRORED_VIEWS;
 

@@ -1,4 +1,4 @@
-import type { Catalog, ChangeFeed, Hub, IdempotencyStore, IngestedEvent, LogPort, ObjectStore, ResourceStore } from '@hcdl/lake';
+import type { Catalog, ChangeFeed, Hub, IdempotencyStore, IdentityPolicy, IngestedEvent, LogPort, ObjectStore, ResourceStore } from '@hcdl/lake';
 import { createRefinedStage, type RefinedStage } from './refine/stage';
 import { createOutcomes, type Outcomes } from './outcomes/apply';
 import { createQueryApi, type QueryApi } from './read/router';
@@ -26,6 +26,8 @@ export interface ApplicationConfig {
   maxBodyBytes: number;
   /** Deduplication window in seconds (SETTINGS.dedupWindowSeconds). */
   dedupWindowSeconds: number;
+  /** Which patient identifiers link, per source (absent: the shipped policy, docs/identity.md). */
+  identityPolicy?: IdentityPolicy;
 }
 
 export interface ApplicationOptions {
@@ -75,7 +77,12 @@ export function createApplication(
     ...(options.stager !== undefined ? { stager: options.stager } : {}),
     ...(options.inlineBytes !== undefined ? { inlineBytes: options.inlineBytes } : {}),
   });
-  const outcomes = createOutcomes({ ...ports, now, recordError: writer.recordError });
+  const outcomes = createOutcomes({
+    ...ports,
+    now,
+    recordError: writer.recordError,
+    ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
+  });
   const submit = createSubmit({
     writer,
     dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds),

@@ -1,7 +1,7 @@
 import { CatalogConflictError, NotFoundError, ValidationError } from './errors';
 import type { Page } from './ports/catalog';
 import type { MessageRecord, MessageStatus } from './records';
-import type { PatientLinkRecord } from './patient-index/records';
+import type { PatientConflictRecord, PatientLinkRecord, PatientOccurrenceRecord } from './patient-index/records';
 
 /**
  * Rules every Catalog adapter applies the same way (SQLite, DynamoDB): page sizes, cursors,
@@ -122,4 +122,16 @@ export function checkUpdatable(messageId: string, current: MessageRecord | undef
 export function linkPair(record: Pick<PatientLinkRecord, 'patientId' | 'linkedPatientId'>): [string, string] {
   const { patientId: p, linkedPatientId: l } = record;
   return p < l ? [p, l] : [l, p];
+}
+
+const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The order of listPatientOccurrences: identifier, then source. */
+export function occurrenceOrder(a: Pick<PatientOccurrenceRecord, 'identifier' | 'source'>, b: Pick<PatientOccurrenceRecord, 'identifier' | 'source'>): number {
+  return cmpText(a.identifier, b.identifier) || cmpText(a.source, b.source);
+}
+
+/** The order of listPatientConflicts: `at`, then identifier, then source. */
+export function conflictOrder(a: PatientConflictRecord, b: PatientConflictRecord): number {
+  return cmpText(a.at, b.at) || occurrenceOrder(a, b);
 }

@@ -1,5 +1,5 @@
 import type { ErrorRecord, MessageRecord, PatientIdentifierRecord } from './records';
-import type { PatientLinkRecord, PatientMergeRecord } from './patient-index/records';
+import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord } from './patient-index/records';
 
 /**
  * The catalog as SQL sees it: one view per record kind with snake_case columns. Shared by the
@@ -79,6 +79,17 @@ export const CATALOG_VIEW_COLUMNS = {
     c('prior_identifiers', 'priorIdentifiers', 'VARCHAR[]'),
     c('at', 'at', 'TIMESTAMPTZ'),
   ],
+  /** Demographic conflicts (docs/identity.md): the fields that differ, never their values. */
+  patient_conflicts: [
+    c('patient_id', 'patientId', 'VARCHAR'),
+    c('conflicting_patient_id', 'conflictingPatientId', 'VARCHAR'),
+    c('identifier', 'identifier', 'VARCHAR'),
+    c('source', 'source', 'VARCHAR'),
+    c('other_source', 'otherSource', 'VARCHAR'),
+    c('fields', 'fields', 'VARCHAR[]'),
+    c('message_id', 'messageId', 'VARCHAR'),
+    c('at', 'at', 'TIMESTAMPTZ'),
+  ],
 } as const satisfies Record<string, readonly CatalogColumn[]>;
 
 export type CatalogView = keyof typeof CATALOG_VIEW_COLUMNS;
@@ -117,3 +128,4 @@ export const patientIdentifierRow = (record: PatientIdentifierRecord): CatalogRo
 });
 export const patientLinkRow = (record: PatientLinkRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.patient_links, record);
 export const patientMergeRow = (record: PatientMergeRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.patient_merges, record);
+export const patientConflictRow = (record: PatientConflictRecord): CatalogRow => rowOf(CATALOG_VIEW_COLUMNS.patient_conflicts, record);

@@ -11,6 +11,11 @@ export const SETTINGS = {
   dedupWindowSeconds: { env: 'HCDL_DEDUP_WINDOW_SECONDS', default: 365 * 24 * 3600 },
   /** Powertools log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. */
   logLevel: { env: 'HCDL_LOG_LEVEL', default: 'INFO' },
+  /**
+   * Patient identity policy (docs/identity.md): inline JSON (starts with `{`) or, locally, the
+   * path of a JSON file; unset: the shipped policy.
+   */
+  identityPolicy: { env: 'HCDL_IDENTITY_POLICY' },
 
   // Local runtime (hcdl serve)
   port: { env: 'HCDL_PORT', default: 8080 },

@@ -18,6 +18,8 @@ export interface BackfillCounts {
   identifierFiles: number;
   links: number;
   merges: number;
+  /** Files of demographic conflicts (one per conflicting patient and message). */
+  conflictFiles: number;
   /** Rows still waiting for staging: left to the mirror, which writes them at their outcome. */
   skippedWaiting: number;
 }
@@ -27,16 +29,19 @@ const PAGE = 200;
 /**
  * Writes the catalog mirror of rows catalogued before the mirror existed (or while it was off):
  * for every message with an outcome, its row and its errors' files; for every patient those
- * messages name, its identifier files, its links and its merge. Every file is written from the
+ * messages name, its identifier files, its links, its merge and its conflicts. Every file is written from the
  * catalog's state at its own key, so running it again (or while the lake runs) rewrites the
  * same files with what is true: it is safe to repeat and to interrupt.
  */
 export async function backfillCatalogMirror(
-  catalog: Pick<Catalog, 'listMessages' | 'listErrors' | 'listIdentifiersOfPatient' | 'listPatientLinks' | 'getPatientMerge' | 'listPatientMerges'>,
+  catalog: Pick<
+    Catalog,
+    'listMessages' | 'listErrors' | 'listIdentifiersOfPatient' | 'listPatientLinks' | 'getPatientMerge' | 'listPatientMerges' | 'listPatientConflicts'
+  >,
   objectStore: Pick<ObjectStore, 'put'>,
   options: BackfillOptions = {},
 ): Promise<BackfillCounts> {
-  const counts: BackfillCounts = { messages: 0, errorFiles: 0, patients: 0, identifierFiles: 0, links: 0, merges: 0, skippedWaiting: 0 };
+  const counts: BackfillCounts = { messages: 0, errorFiles: 0, patients: 0, identifierFiles: 0, links: 0, merges: 0, conflictFiles: 0, skippedWaiting: 0 };
   const writer = new CatalogMirrorWriter(catalog, options.dryRun === true ? { put: async () => undefined } : objectStore);
   const patients = new Set<string>();
   const query: MessageQuery = {
@@ -58,6 +63,7 @@ export async function backfillCatalogMirror(
         counts.identifierFiles += await writer.patient(row.patientId);
         counts.links += await writer.links(row.patientId);
         counts.merges += await writer.merges(row.patientId);
+        counts.conflictFiles += await writer.conflicts(row.patientId);
       }
     }
     options.onProgress?.({ ...counts });

@@ -9,6 +9,7 @@ import { assertMessageId, assertSource, dayOf, ValidationError } from '@hcdl/lak
  *   catalog/patient_identifiers/<patientId>/<firstSeenMessageId>.json        identifiers of the patient first seen in that message
  *   catalog/patient_links/<patientId>/<linkedPatientId>.json                 the link of two patients (as the catalog keeps it)
  *   catalog/patient_merges/<mergedPatientId>.json                            the merge that retired a patient
+ *   catalog/patient_conflicts/<conflictingPatientId>/<messageId>.json        the demographic conflicts a message met
  *
  * `dt` is the day of the message id (its receive time), as in the zones' keys. Keys never
  * hold an identifier or a hash of one: identifiers are few-digit numbers, a hash of one is
@@ -22,6 +23,7 @@ export const CatalogMirrorView = {
   PatientIdentifiers: 'patient_identifiers',
   PatientLinks: 'patient_links',
   PatientMerges: 'patient_merges',
+  PatientConflicts: 'patient_conflicts',
 } as const;
 export type CatalogMirrorView = (typeof CatalogMirrorView)[keyof typeof CatalogMirrorView];
 
@@ -52,4 +54,8 @@ export function patientLinkMirrorKey(patientId: string, linkedPatientId: string)
 
 export function patientMergeMirrorKey(mergedPatientId: string): string {
   return `${mirrorViewPrefix('patient_merges')}${assertPatientId(mergedPatientId)}.json`;
+}
+
+export function patientConflictsMirrorKey(conflictingPatientId: string, messageId: string): string {
+  return `${mirrorViewPrefix('patient_conflicts')}${assertPatientId(conflictingPatientId)}/${assertMessageId(messageId)}.json`;
 }

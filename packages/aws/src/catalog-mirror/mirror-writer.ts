@@ -8,15 +8,27 @@ import {
   type ObjectStore,
   patientIdentifierRow,
   patientLinkRow,
+  patientConflictRow,
   patientMergeRow,
 } from '@hcdl/lake';
 import { CatalogMirrorError } from './errors';
-import { type CatalogMirrorView, errorMirrorKey, messageMirrorKey, patientIdentifiersMirrorKey, patientLinkMirrorKey, patientMergeMirrorKey } from './keys';
+import {
+  type CatalogMirrorView,
+  errorMirrorKey,
+  patientConflictsMirrorKey,
+  messageMirrorKey,
+  patientIdentifiersMirrorKey,
+  patientLinkMirrorKey,
+  patientMergeMirrorKey,
+} from './keys';
 
 /** Rows as newline-delimited JSON (what Athena's JSON SerDe reads): one object per line. */
 const ndjson = (rows: readonly CatalogRow[]): string => rows.map((r) => `${JSON.stringify(r)}\n`).join('');
 
-type MirrorReads = Pick<Catalog, 'listErrors' | 'listIdentifiersOfPatient' | 'listPatientLinks' | 'getPatientMerge' | 'listPatientMerges'>;
+type MirrorReads = Pick<
+  Catalog,
+  'listErrors' | 'listIdentifiersOfPatient' | 'listPatientLinks' | 'getPatientMerge' | 'listPatientMerges' | 'listPatientConflicts'
+>;
 
 /**
  * Writes the mirror files of catalog rows (layout in ./keys) from the catalog's state, never
@@ -96,6 +108,21 @@ export class CatalogMirrorWriter {
       await this.write('patient_merges', merge.messageId, () => patientMergeMirrorKey(merge.mergedPatientId), [patientMergeRow(merge)]);
     }
     return merges.length;
+  }
+
+  /**
+   * The conflicts of a patient, one file per (conflicting patient, message): every conflict
+   * the catalog keeps for that pair. `messageId`: only that message's file; absent: every
+   * file of the patient as the conflicting one (the backfill).
+   */
+  async conflicts(conflictingPatientId: string, messageId?: string): Promise<number> {
+    const mine = (await this.catalog.listPatientConflicts(conflictingPatientId)).filter((c) => c.conflictingPatientId === conflictingPatientId);
+    const messages = new Set(mine.map((c) => c.messageId).filter((m) => messageId === undefined || m === messageId));
+    for (const m of [...messages].sort()) {
+      const rows = mine.filter((c) => c.messageId === m).map(patientConflictRow);
+      await this.write('patient_conflicts', m, () => patientConflictsMirrorKey(conflictingPatientId, m), rows);
+    }
+    return messages.size;
   }
 
   private async write(view: CatalogMirrorView, messageId: string, key: () => string, rows: readonly CatalogRow[]): Promise<void> {

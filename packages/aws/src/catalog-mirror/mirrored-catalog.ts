@@ -8,9 +8,11 @@ import {
   type MessageRecord,
   type ObjectStore,
   type Page,
+  type PatientConflictRecord,
   type PatientIdentifierRecord,
   type PatientLinkRecord,
   type PatientMergeRecord,
+  type PatientOccurrenceRecord,
 } from '@hcdl/lake';
 import { CatalogMirrorWriter } from './mirror-writer';
 
@@ -27,7 +29,9 @@ type MessagePatch = Partial<Omit<MessageRecord, 'messageId' | 'source' | 'receiv
  * there, the caller's event is retried, and the retry (core-writer's writes are idempotent
  * or conditional) rewrites the file. Failing loudly keeps the mirror from drifting without
  * anyone knowing; the price is a retry when S3 errors. Reads go to the inner catalog only.
- * Links and merges are mirrored too (the `patient_links` and `patient_merges` views).
+ * Links, merges and conflicts are mirrored too (the `patient_links`, `patient_merges` and
+ * `patient_conflicts` views). Identifier occurrences are not: they hold demographics (PHI)
+ * that no SQL view exposes.
  */
 export class MirroredCatalog implements Catalog {
   private readonly mirror: CatalogMirrorWriter;
@@ -102,6 +106,29 @@ export class MirroredCatalog implements Catalog {
   async putPatientMerge(record: PatientMergeRecord): Promise<void> {
     await this.inner.putPatientMerge(record);
     await this.mirror.merge(record.mergedPatientId);
+  }
+
+  putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void> {
+    return this.inner.putPatientOccurrences(records);
+  }
+
+  async putPatientConflict(record: PatientConflictRecord): Promise<void> {
+    await this.inner.putPatientConflict(record);
+    // The stored conflict may name another conflicting patient (a retry after a lost race): mirror that one.
+    const stored = (await this.inner.listPatientConflicts(record.patientId)).find((c) => c.identifier === record.identifier && c.source === record.source);
+    if (stored !== undefined) await this.mirror.conflicts(stored.conflictingPatientId, stored.messageId);
+  }
+
+  getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined> {
+    return this.inner.getPatientOccurrence(identifier, source);
+  }
+
+  listPatientOccurrences(patientId: string): Promise<PatientOccurrenceRecord[]> {
+    return this.inner.listPatientOccurrences(patientId);
+  }
+
+  listPatientConflicts(patientId: string): Promise<PatientConflictRecord[]> {
+    return this.inner.listPatientConflicts(patientId);
   }
 
   getMessage(messageId: string): Promise<MessageRecord | undefined> {

@@ -14,6 +14,10 @@
  * | link (both patients)     | `PATIENT#<patientId>`   | `LINK#<other>`      | -                                                 |
  * | merge (merged patient)   | `PATIENT#<merged>`      | `MERGED`            | -                                                 |
  * | merge (survivor's copy)  | `PATIENT#<survivor>`    | `MERGE#<merged>`    | -                                                 |
+ * | occurrence               | `OCCUR#<identifier>`    | `SOURCE#<source>`   | -                                                 |
+ * | occurrence (patient copy)| `PATIENT#<patientId>`   | `OCCUR#<identifier>#<source>` | -                                       |
+ * | conflict                 | `CONFLICT#<identifier>` | `SOURCE#<source>`   | -                                                 |
+ * | conflict (both patients) | `PATIENT#<patientId>`   | `CONFLICT#<identifier>#<source>` | -                                    |
  *
  * `<seq>` is a per-put sequence (time, counter, random) that keeps the put order of one
  * message's diagnostics. Patient reads are strongly consistent base-table queries; message

@@ -14,11 +14,14 @@ import {
   type MessageRecord,
   type MessageStatus,
   type Page,
+  type PatientConflictRecord,
   type PatientIdentifierRecord,
   type PatientLinkRecord,
   type PatientMergeRecord,
+  type PatientOccurrenceRecord,
 } from '@hcdl/lake';
 import { CatalogErrors } from './catalog-errors';
+import { CatalogIdentity } from './catalog-identity';
 import { CatalogPatients } from './catalog-patients';
 import { getItem, isConditionFailed } from './conditional';
 import { messageItem, messageKey, messagesOfPatient, messagesOfStatus, recordOf } from './items';
@@ -29,11 +32,12 @@ import { orderedQuery } from './ordered-query';
  * Catalog on one DynamoDB table (layout: catalog-schema.ts). Message rows are created with
  * a condition (`attribute_not_exists`), status transitions are conditional updates, reads of
  * one row are strongly consistent; listings go through the GSIs. Errors and the patient
- * index are in catalog-errors.ts and catalog-patients.ts.
+ * index are in catalog-errors.ts, catalog-patients.ts and catalog-identity.ts.
  */
 export class DynamoCatalog implements Catalog {
   private readonly errors: CatalogErrors;
   private readonly patients: CatalogPatients;
+  private readonly identity: CatalogIdentity;
 
   constructor(
     private readonly doc: DynamoDBDocumentClient,
@@ -41,6 +45,7 @@ export class DynamoCatalog implements Catalog {
   ) {
     this.errors = new CatalogErrors(doc, table);
     this.patients = new CatalogPatients(doc, table);
+    this.identity = new CatalogIdentity(doc, table);
   }
 
   async putMessage(record: MessageRecord): Promise<void> {
@@ -154,5 +159,25 @@ export class DynamoCatalog implements Catalog {
 
   listPatientMerges(patientId: string): Promise<PatientMergeRecord[]> {
     return this.patients.listPatientMerges(patientId);
+  }
+
+  putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void> {
+    return this.identity.putPatientOccurrences(records);
+  }
+
+  getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined> {
+    return this.identity.getPatientOccurrence(identifier, source);
+  }
+
+  listPatientOccurrences(patientId: string): Promise<PatientOccurrenceRecord[]> {
+    return this.identity.listPatientOccurrences(patientId);
+  }
+
+  putPatientConflict(record: PatientConflictRecord): Promise<void> {
+    return this.identity.putPatientConflict(record);
+  }
+
+  listPatientConflicts(patientId: string): Promise<PatientConflictRecord[]> {
+    return this.identity.listPatientConflicts(patientId);
   }
 }

@@ -12,6 +12,8 @@ export const ItemKind = {
   PatientIdentifier: 'patient-identifier',
   Link: 'link',
   Merge: 'merge',
+  Occurrence: 'occurrence',
+  Conflict: 'conflict',
 } as const;
 export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
 
@@ -35,6 +37,19 @@ export const mergeKey = (mergedPatientId: string): Key => ({ pk: patientPk(merge
 export const survivorMergeKey = (survivorPatientId: string, mergedPatientId: string): Key => ({
   pk: patientPk(survivorPatientId),
   sk: `MERGE#${mergedPatientId}`,
+});
+
+/** An identifier as one source sent it (canonical item), and its copy in the patient's partition. */
+export const occurrenceKey = (identifier: string, source: string): Key => ({ pk: `OCCUR#${identifier}`, sk: `SOURCE#${source}` });
+export const patientOccurrenceKey = (patientId: string, identifier: string, source: string): Key => ({
+  pk: patientPk(patientId),
+  sk: `OCCUR#${identifier}#${source}`,
+});
+/** A demographic conflict (canonical item, one per identifier and source), and its copy in each patient's partition. */
+export const conflictKey = (identifier: string, source: string): Key => ({ pk: `CONFLICT#${identifier}`, sk: `SOURCE#${source}` });
+export const patientConflictKey = (patientId: string, identifier: string, source: string): Key => ({
+  pk: patientPk(patientId),
+  sk: `CONFLICT#${identifier}#${source}`,
 });
 
 /** Partition keys of the message GSIs. */

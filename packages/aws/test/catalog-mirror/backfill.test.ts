@@ -12,6 +12,7 @@ import {
   createCatalogTable,
   DynamoCatalog,
   MirroredCatalog,
+  patientConflictsMirrorKey,
   patientLinkMirrorKey,
   patientMergeMirrorKey,
   S3ObjectStore,
@@ -28,7 +29,7 @@ const refused = messageRecord('clinic-a', T0 + 1000, { messageType: 'ORU^R01' })
 const merge = messageRecord('clinic-b', T0 + 2000, { messageType: 'ADT^A40' });
 const waiting = messageRecord('clinic-b', T0 + 3000);
 
-/** One history of a lake: staged and refused messages, a replay, identifiers, a link and a merge, and a row still waiting. */
+/** One history of a lake: staged and refused messages, a replay, identifiers, a link, a merge, a conflict, and a row still waiting. */
 async function history(catalog: Catalog): Promise<MessageRecord[]> {
   for (const m of [staged, refused, merge, waiting]) await catalog.putMessage(m);
   await catalog.putPatientIdentifiers([
@@ -50,6 +51,16 @@ async function history(catalog: Catalog): Promise<MessageRecord[]> {
     messageType: 'ADT^A40',
     source: 'clinic-b',
     priorIdentifiers: ['HOSP#MR#2'],
+    at: at(5),
+  });
+  await catalog.putPatientConflict({
+    patientId: 'pat_A',
+    conflictingPatientId: 'pat_B',
+    identifier: 'HOSP#MR#1',
+    source: 'clinic-b',
+    otherSource: 'clinic-a',
+    fields: ['birthDate'],
+    messageId: merge.messageId,
     at: at(5),
   });
   await catalog.updateMessage(merge.messageId, { status: MessageStatus.Staged, attempts: 1, patientId: 'pat_B', updatedAt: at(5) }, MessageStatus.Ingested);
@@ -90,6 +101,24 @@ describe('catalog mirror: links, merges and the backfill', () => {
       survivor_patient_id: 'pat_A',
       prior_identifiers: ['HOSP#MR#2'],
     });
+    expect(
+      live
+        .get(patientConflictsMirrorKey('pat_B', merge.messageId))
+        ?.trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+    ).toEqual([
+      {
+        patient_id: 'pat_A',
+        conflicting_patient_id: 'pat_B',
+        identifier: 'HOSP#MR#1',
+        source: 'clinic-b',
+        other_source: 'clinic-a',
+        fields: ['birthDate'],
+        message_id: merge.messageId,
+        at: at(5),
+      },
+    ]);
   });
 
   it('a catalog filled without the mirror, backfilled, holds exactly the files the live mirror wrote; again, the same', async () => {
@@ -102,7 +131,7 @@ describe('catalog mirror: links, merges and the backfill', () => {
     const progress: number[] = [];
     const counts = await backfillCatalogMirror(plain, store(BUCKETS.backfill), { onProgress: (c) => progress.push(c.messages) });
     expect(counts).toEqual(dry);
-    expect(counts).toEqual({ messages: 3, errorFiles: 2, patients: 2, identifierFiles: 2, links: 2, merges: 2, skippedWaiting: 1 });
+    expect(counts).toEqual({ messages: 3, errorFiles: 2, patients: 2, identifierFiles: 2, links: 2, merges: 2, conflictFiles: 1, skippedWaiting: 1 });
     expect(progress.at(-1)).toBe(3);
 
     const live = await files(BUCKETS.live);

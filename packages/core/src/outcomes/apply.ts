@@ -5,6 +5,8 @@ import {
   ErrorStage,
   failedEvent,
   type Hub,
+  type IdentityPolicy,
+  type IndexOutcome,
   type LogPort,
   type MessageRecord,
   MessageStatus,
@@ -23,6 +25,33 @@ export interface OutcomeDeps {
   logger: LogPort;
   now: () => string;
   recordError: RecordError;
+  /** Which patient identifiers link, per source (default: the shipped policy, docs/identity.md). */
+  identityPolicy?: IdentityPolicy;
+}
+
+/**
+ * Keeps each merge the patient index refused as a warning diagnostic of the merge message:
+ * the message's reads are ABAC-checked on its source, so only the sender's readers see why.
+ * A retry of the same attempt finds them there and adds none.
+ */
+async function keepRejectedMerges(catalog: Catalog, record: MessageRecord, attempt: number, indexed: IndexOutcome, at: string): Promise<void> {
+  if (indexed.rejectedMerges.length === 0) return;
+  const kept = await catalog.listErrors({ messageId: record.messageId, limit: 1000 });
+  const fresh = indexed.rejectedMerges.filter(
+    (r) => !kept.items.some((e) => e.attempt === attempt && e.stage === ErrorStage.Core && e.code === r.code && e.location === `MRG[${r.mrg}]`),
+  );
+  await catalog.putErrors(
+    fresh.map((r) => ({
+      messageId: record.messageId,
+      attempt,
+      stage: ErrorStage.Core,
+      severity: 'warning',
+      code: r.code,
+      message: r.reason,
+      location: `MRG[${r.mrg}]`,
+      at,
+    })),
+  );
 }
 
 /** Whether a row already holds the outcome of this attempt (a redelivered or retried outcome). */
@@ -43,7 +72,7 @@ const stale = (record: MessageRecord, attempt: number): boolean => record.status
  * published again (at least once: a crash may have come between the update and the publish).
  */
 export function createOutcomes(deps: OutcomeDeps) {
-  const patientIndex = createPatientIndex(deps.catalog);
+  const patientIndex = createPatientIndex(deps.catalog, deps.identityPolicy !== undefined ? { policy: deps.identityPolicy } : {});
 
   async function rowOf(messageId: string): Promise<MessageRecord> {
     const record = await deps.catalog.getMessage(messageId);
@@ -77,9 +106,18 @@ export function createOutcomes(deps: OutcomeDeps) {
       source: record.source,
       at,
       messageType: record.messageType ?? 'UNKNOWN',
+      facility: record.sendingFacility ?? '',
     });
-    if (indexed.links.length > 0 || indexed.merges.length > 0) {
-      deps.logger.info('patient index updated', { messageId: record.messageId, links: indexed.links.length, merges: indexed.merges.length });
+    await keepRejectedMerges(deps.catalog, record, target.attempt, indexed, at);
+    if (indexed.links.length > 0 || indexed.merges.length > 0 || indexed.conflicts.length > 0 || indexed.rejectedMerges.length > 0) {
+      // Counts only: identifiers and demographics are PHI and never logged.
+      deps.logger.info('patient index updated', {
+        messageId: record.messageId,
+        links: indexed.links.length,
+        merges: indexed.merges.length,
+        conflicts: indexed.conflicts.length,
+        rejectedMerges: indexed.rejectedMerges.length,
+      });
     }
     const patch: Partial<MessageRecord> = { status: MessageStatus.Staged, stagingKey: key, attempts: target.attempt, updatedAt: at };
     if (output.structure !== undefined) patch.structure = output.structure;

@@ -25,7 +25,15 @@ const allErrors = (ports: QueryApiPorts, messageId: string): Promise<ErrorRecord
 /** Error attempts from the catalog's error rows (one group per attempt), then the staged one. */
 export function attemptsOf(record: MessageRecord, errors: readonly ErrorRecord[], stagedAt?: string): AttemptView[] {
   const byAttempt = new Map<number, AttemptView>();
+  // Warnings of the staged attempt (a refused merge, docs/identity.md) belong to that attempt.
+  const stagedAttempt = record.status === 'staged' ? record.attempts : undefined;
+  const notes: AttemptView['errors'] = [];
   for (const e of errors) {
+    if (e.attempt === stagedAttempt) {
+      const { messageId: _m, attempt: _a, stage: _s, at: _t, ...rest } = e;
+      notes.push(rest);
+      continue;
+    }
     let a = byAttempt.get(e.attempt);
     if (a === undefined) {
       a = { attempt: e.attempt, outcome: 'error', at: e.at, stage: e.stage, errors: [] };
@@ -35,7 +43,8 @@ export function attemptsOf(record: MessageRecord, errors: readonly ErrorRecord[]
     a.errors?.push(rest);
   }
   const out = [...byAttempt.values()].sort((x, y) => x.attempt - y.attempt);
-  if (record.status === 'staged') out.push({ attempt: record.attempts, outcome: 'staged', at: stagedAt ?? record.updatedAt });
+  if (record.status === 'staged')
+    out.push({ attempt: record.attempts, outcome: 'staged', at: stagedAt ?? record.updatedAt, ...(notes.length > 0 ? { errors: notes } : {}) });
   return out;
 }
 

@@ -1,38 +1,22 @@
-import {
-  isPatientId,
-  parseIdentifierKey,
-  survivorOf,
-  type Claims,
-  type MessageQuery,
-  type PatientIdentifierRecord,
-  type PatientLinkRecord,
-  type PatientMergeRecord,
-} from '@hcdl/lake';
+import { isPatientId, survivorOf, type Claims, type MessageQuery, type PatientLinkRecord, type PatientMergeRecord } from '@hcdl/lake';
 import { canRead, readableSources } from './access';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { familyOf, pageMessages } from './family';
 import { json, notFound, type HttpResult } from '../http/result';
 import { messageView } from './messages';
 import { identifierOf, limitOf, onlyParams, textOf, type QueryParams } from './params';
+import { recordedPatientOf, visibleConflicts, visibleIdentifiers } from './patient-identity';
 import type { QueryApiPorts } from './ports';
 
 export const GET_PATIENT_PARAMS = ['limit', 'cursor'] as const;
 export const FIND_PATIENT_PARAMS = ['identifier'] as const;
 
-export interface IdentifierView extends PatientIdentifierRecord {
-  authority: string;
-  type: string;
-  value: string;
-}
-
-const identifierView = (r: PatientIdentifierRecord): IdentifierView => ({
-  ...r,
-  ...(parseIdentifierKey(r.identifier) ?? { authority: '', type: '', value: r.identifier }),
-});
+export type { IdentifierView } from './patient-identity';
 
 /**
  * Patient reads. What a caller sees of a patient is cut to the sources it may read: the
- * identifiers recorded from those sources, the links and merges those sources' messages made,
+ * identifiers recorded from those sources (with the demographics each sent), the links and
+ * merges those sources' messages made, the demographic conflicts between readable sources,
  * and those sources' messages. A patient with nothing readable answers 404, as an unknown one.
  */
 export function createPatientRoutes(ports: QueryApiPorts) {
@@ -53,12 +37,6 @@ export function createPatientRoutes(ports: QueryApiPorts) {
       if (page.items.length > 0) return true;
     }
     return false;
-  }
-
-  async function visibleIdentifiers(claims: Claims, family: readonly string[]): Promise<IdentifierView[]> {
-    const out: IdentifierView[] = [];
-    for (const p of family) for (const r of await catalog.listIdentifiersOfPatient(p)) if (canRead(claims, r.source)) out.push(identifierView(r));
-    return out;
   }
 
   async function visibleLinksAndMerges(claims: Claims, family: readonly string[]): Promise<{ links: PatientLinkRecord[]; merges: PatientMergeRecord[] }> {
@@ -84,7 +62,7 @@ export function createPatientRoutes(ports: QueryApiPorts) {
     const at = decodeCursor(fp, textOf(query, 'cursor'));
     if (!isPatientId(patientId)) return notFound('patient');
     const family = await familyOf(catalog, patientId);
-    const identifiers = await visibleIdentifiers(claims, family);
+    const identifiers = await visibleIdentifiers(catalog, claims, family);
     if (identifiers.length === 0 && !(await hasReadableMessage(claims, family))) return notFound('patient');
     const { links, merges } = await visibleLinksAndMerges(claims, family);
     const q = messageQuery(claims);
@@ -96,6 +74,7 @@ export function createPatientRoutes(ports: QueryApiPorts) {
       identifiers,
       links,
       merges,
+      conflicts: await visibleConflicts(catalog, claims, family),
       messages: page.next === undefined ? { items: page.items.map(messageView) } : { items: page.items.map(messageView), cursor: encodeCursor(fp, page.next) },
     });
     return json(200, view);
@@ -109,12 +88,11 @@ export function createPatientRoutes(ports: QueryApiPorts) {
   async function findPatients(claims: Claims, query: QueryParams): Promise<HttpResult> {
     onlyParams(query, FIND_PATIENT_PARAMS);
     const identifier = identifierOf(query);
-    const recordedFor = await catalog.getPatientIdByIdentifier(identifier);
+    const sources = readableSources(claims);
+    if (sources !== undefined && sources.length === 0) return json(200, { items: [] });
+    const recordedFor = await recordedPatientOf(catalog, claims, identifier, sources);
     if (recordedFor === undefined) return json(200, { items: [] });
-    const record = (await catalog.listIdentifiersOfPatient(recordedFor)).find((r) => r.identifier === identifier);
     const patientId = await survivorOf(catalog, recordedFor);
-    const visible = (record !== undefined && canRead(claims, record.source)) || (await hasReadableMessage(claims, await familyOf(catalog, patientId)));
-    if (!visible) return json(200, { items: [] });
     const item: Record<string, unknown> = { patientId, identifier, href: `/patients/${patientId}` };
     if (recordedFor !== patientId) item.recordedFor = recordedFor;
     return json(200, { items: [item] });

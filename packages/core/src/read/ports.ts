@@ -11,6 +11,9 @@ export type QueryCatalog = Pick<
   | 'listPatientLinks'
   | 'listPatientMerges'
   | 'getPatientMerge'
+  | 'getPatientOccurrence'
+  | 'listPatientOccurrences'
+  | 'listPatientConflicts'
 >;
 
 /**

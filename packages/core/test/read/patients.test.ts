@@ -13,9 +13,9 @@ const q = (identifier: string): string => `/patients?identifier=${encodeURICompo
  */
 describe('patient reads', () => {
   let f: Fixture;
-  const p1 = newPatientId(T0);
-  const p2 = newPatientId(T0 + 1);
-  const p3 = newPatientId(T0 + 2);
+  const p1 = newPatientId();
+  const p2 = newPatientId();
+  const p3 = newPatientId();
   const mrn1 = identifierKey('NORTH', 'MR', '1001');
   const mrn2 = identifierKey('NORTH', 'MR', '1002');
   const ssn2 = identifierKey('SSA', 'SS', '123-45-6789');

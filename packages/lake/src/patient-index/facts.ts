@@ -1,12 +1,16 @@
 import type { Message, Segment } from '@hcdl/hl7v2';
+import { isPatientDemographics, type PatientDemographics, pidDemographics } from './demographics';
 import { mrgIdentifiers, pidIdentifiers } from './identifiers';
 
 /**
- * ADT trigger events that merge a prior patient (MRG) into the surviving one (PID):
- * A18 merge patient information, A30 merge person information, A34 merge patient id only,
- * A36 merge patient id and account, A39 merge person, A40 merge patient identifier list.
+ * ADT trigger events of the merge family that move a prior patient (MRG) into the surviving
+ * one (PID): A18 merge patient information, A30 merge person information, A34 merge patient
+ * id only, A36 merge patient id and account, A39 merge person, A40 merge patient identifier
+ * list, and the identifier changes A46 (patient id), A47 (patient identifier list), A48
+ * (alternate patient id). The account and visit events (A35, A41, A42, A44, A49-A51) move
+ * accounts or visits, not patients, and are not merges here.
  */
-export const MERGE_EVENTS: readonly string[] = ['A18', 'A30', 'A34', 'A36', 'A39', 'A40'];
+export const MERGE_EVENTS: readonly string[] = ['A18', 'A30', 'A34', 'A36', 'A39', 'A40', 'A46', 'A47', 'A48'];
 
 /** One PID segment's identifiers, with the prior identifiers of the MRG that follows it. */
 export interface PatientGroupFacts {
@@ -14,6 +18,8 @@ export interface PatientGroupFacts {
   identifiers: string[];
   /** MRG-1 and MRG-4 of the MRG segment after this PID (before the next PID), if any. */
   prior?: string[];
+  /** PID-5, PID-7, PID-8 (absent in facts made before demographics were kept). PHI. */
+  demographics?: PatientDemographics;
 }
 
 /**
@@ -48,7 +54,7 @@ export function isMergeMessage(message: Message): boolean {
 /** The patient facts of a parsed message (pure: reads the tree, touches no catalog). */
 export function patientFactsOf(message: Message): PatientFacts {
   const groups = pidGroups(message).map(({ pid, mrg }): PatientGroupFacts => {
-    const group: PatientGroupFacts = { identifiers: pidIdentifiers(pid).map((i) => i.key) };
+    const group: PatientGroupFacts = { identifiers: pidIdentifiers(pid).map((i) => i.key), demographics: pidDemographics(pid) };
     if (mrg !== undefined) group.prior = mrgIdentifiers(mrg).map((i) => i.key);
     return group;
   });
@@ -64,8 +70,14 @@ export function isPatientFacts(value: unknown): value is PatientFacts {
     typeof v.merge === 'boolean' &&
     Array.isArray(v.groups) &&
     v.groups.every((g: unknown) => {
-      const group = g as { identifiers?: unknown; prior?: unknown } | null;
-      return group !== null && typeof group === 'object' && strings(group.identifiers) && (group.prior === undefined || strings(group.prior));
+      const group = g as { identifiers?: unknown; prior?: unknown; demographics?: unknown } | null;
+      return (
+        group !== null &&
+        typeof group === 'object' &&
+        strings(group.identifiers) &&
+        (group.prior === undefined || strings(group.prior)) &&
+        (group.demographics === undefined || isPatientDemographics(group.demographics))
+      );
     })
   );
 }

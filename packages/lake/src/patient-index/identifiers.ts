@@ -32,13 +32,33 @@ export function identifierKey(authority: string, type: string, value: string): s
   return `${escapeIdentifierPart(authority)}#${escapeIdentifierPart(type)}#${escapeIdentifierPart(value)}`;
 }
 
-/** Splits a key made by identifierKey back into its parts; undefined when it is not one. */
-export function parseIdentifierKey(key: string): { authority: string; type: string; value: string } | undefined {
+/**
+ * `authority#type#value#source#facility`: an identifier the identity policy scopes to the
+ * source and sending facility (MSH-4) that sent it, because nothing says whose number it is
+ * (no CX-4 and no default authority, or a type that does not link across sources). Its five
+ * parts can never equal a three-part key, so no message can forge its way into a scope.
+ */
+export function scopedIdentifierKey(authority: string, type: string, value: string, source: string, facility: string): string {
+  return `${identifierKey(authority, type, value)}#${escapeIdentifierPart(source)}#${escapeIdentifierPart(facility)}`;
+}
+
+export interface ParsedIdentifierKey {
+  authority: string;
+  type: string;
+  value: string;
+  /** Set for a scoped key (scopedIdentifierKey): the source and sending facility it links within. */
+  scope?: { source: string; facility: string };
+}
+
+/** Splits a key made by identifierKey or scopedIdentifierKey back into its parts; undefined when it is not one. */
+export function parseIdentifierKey(key: string): ParsedIdentifierKey | undefined {
   const parts = key.split('#');
-  if (parts.length !== 3) return undefined;
-  const [authority, type, value] = parts.map(unescapeIdentifierPart) as [string, string, string];
+  if (parts.length !== 3 && parts.length !== 5) return undefined;
+  const [authority, type, value, source, facility] = parts.map(unescapeIdentifierPart) as [string, string, string, string?, string?];
   if (value === '') return undefined;
-  return { authority, type, value };
+  if (source === undefined || facility === undefined) return { authority, type, value };
+  if (source === '') return undefined;
+  return { authority, type, value, scope: { source, facility } };
 }
 
 const text = (v: string | null | undefined): string => (typeof v === 'string' ? v.trim() : '');

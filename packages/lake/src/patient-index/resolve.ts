@@ -1,15 +1,33 @@
 import type { Catalog } from '../ports/catalog';
-import type { PatientIdentifierRecord } from '../records';
-import { newMessageId } from '../ids';
 
 /** The catalog methods the patient index uses (a narrow port: tests pass an in-memory one). */
 export type PatientIndexCatalog = Pick<
   Catalog,
-  'getPatientIdByIdentifier' | 'putPatientIdentifiers' | 'putPatientLink' | 'putPatientMerge' | 'getPatientMerge'
+  | 'getPatientIdByIdentifier'
+  | 'putPatientIdentifiers'
+  | 'putPatientLink'
+  | 'putPatientMerge'
+  | 'getPatientMerge'
+  | 'putPatientOccurrences'
+  | 'getPatientOccurrence'
+  | 'listPatientOccurrences'
+  | 'putPatientConflict'
 >;
 
-/** Patient ids are `pat_` + a ULID (time-ordered, like message ids). */
-export const newPatientId = (now: number = Date.now()): string => `pat_${newMessageId(now)}`;
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * Patient ids are `pat_` + 26 random Crockford base-32 characters (shaped like a ULID, first
+ * character 0-7). Not time-ordered on purpose: a time in the id would tell a reader that the
+ * patient its message was attached to existed before (another source's patient).
+ */
+export function newPatientId(): string {
+  const bytes = new Uint8Array(26);
+  globalThis.crypto.getRandomValues(bytes);
+  let id = CROCKFORD[(bytes[0] as number) % 8] as string;
+  for (let i = 1; i < 26; i++) id += CROCKFORD[(bytes[i] as number) % 32];
+  return `pat_${id}`;
+}
 
 const PATIENT_ID = /^pat_[0-9A-HJKMNP-TV-Z]{26}$/;
 export const isPatientId = (id: string): boolean => PATIENT_ID.test(id);
@@ -47,43 +65,4 @@ export async function knownPatients(catalog: Pick<Catalog, 'getPatientIdByIdenti
     if (p !== undefined && !out.includes(p)) out.push(p);
   }
   return out;
-}
-
-export interface Provenance {
-  messageId: string;
-  source: string;
-  at: string;
-}
-
-/**
- * Attaches identifiers to one patient: the surviving patient of the first known identifier,
- * or a new patient when none is known. Unknown identifiers are recorded for that patient;
- * every other known patient found among the identifiers is linked to it (kept, not merged).
- * Safe to run again for the same message (a redelivery yields the same patient and links).
- */
-export async function attachIdentifiers(
-  catalog: PatientIndexCatalog,
-  identifiers: readonly string[],
-  at: Provenance,
-  newId: () => string = newPatientId,
-): Promise<{ patientId: string; linked: string[] } | undefined> {
-  if (identifiers.length === 0) return undefined;
-  const before = await knownPatients(catalog, identifiers);
-  const patientId = before[0] ?? newId();
-  const rows: PatientIdentifierRecord[] = identifiers.map((identifier) => ({
-    identifier,
-    patientId,
-    source: at.source,
-    firstSeenMessageId: at.messageId,
-    firstSeenAt: at.at,
-  }));
-  await catalog.putPatientIdentifiers(rows); // existing identifiers are left as they are
-  // Read back: a concurrent message may have recorded some of these identifiers first.
-  const after = await knownPatients(catalog, identifiers);
-  const chosen = after.includes(patientId) ? patientId : (after[0] ?? patientId);
-  const linked = after.filter((p) => p !== chosen);
-  for (const other of linked) {
-    await catalog.putPatientLink({ patientId: chosen, linkedPatientId: other, messageId: at.messageId, source: at.source, at: at.at });
-  }
-  return { patientId: chosen, linked };
 }

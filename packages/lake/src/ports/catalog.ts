@@ -1,5 +1,5 @@
 import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../records';
-import type { PatientLinkRecord, PatientMergeRecord } from '../patient-index/records';
+import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord, PatientOccurrenceRecord } from '../patient-index/records';
 
 export interface MessageQuery {
   source?: string | string[];
@@ -96,4 +96,22 @@ export interface Catalog {
   getPatientMerge(mergedPatientId: string): Promise<PatientMergeRecord | undefined>;
   /** Merges a patient took part in, as merged or as survivor, oldest first (by `at`). */
   listPatientMerges(patientId: string): Promise<PatientMergeRecord[]>;
+
+  /**
+   * Inserts occurrences whose (identifier, source) is not yet known; existing ones are left
+   * as they are (the first message's demographics stay). The first of a batch naming one
+   * (identifier, source) twice wins.
+   */
+  putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void>;
+  /** The occurrence of an identifier from one source, or undefined when that source never sent it. */
+  getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined>;
+  /** Occurrences attached to a patient, ordered by identifier then source; [] for an unknown patient. */
+  listPatientOccurrences(patientId: string): Promise<PatientOccurrenceRecord[]>;
+  /**
+   * Records a demographic conflict. One per (identifier, source): when one exists it is kept
+   * and this call does nothing.
+   */
+  putPatientConflict(record: PatientConflictRecord): Promise<void>;
+  /** Conflicts of a patient on either side (patientId or conflictingPatientId), oldest first (by `at`, then identifier, source). */
+  listPatientConflicts(patientId: string): Promise<PatientConflictRecord[]>;
 }

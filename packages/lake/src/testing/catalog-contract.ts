@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Catalog } from '../ports/catalog';
 import { describeCatalogErrorsAndPatients } from './catalog-errors-contract';
+import { describeCatalogIdentity } from './catalog-identity-contract';
 import { describeCatalogMessages } from './catalog-messages-contract';
 import { describeCatalogPatients } from './catalog-patients-contract';
 import { describeCatalogQueries } from './catalog-queries-contract';
@@ -33,5 +34,6 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     describeCatalogErrorsAndPatients(catalog);
     describeCatalogQueries(catalog);
     describeCatalogPatients(catalog);
+    describeCatalogIdentity(catalog);
   });
 }

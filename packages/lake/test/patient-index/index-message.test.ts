@@ -1,4 +1,4 @@
-import { MemoryPatientCatalog } from './memory-catalog';
+import { MemoryCatalog } from '../../src/testing/memory/memory-catalog';
 import { patientIndexScenarios } from './scenarios';
 
-patientIndexScenarios('in-memory catalog', async () => ({ catalog: new MemoryPatientCatalog(), close: async () => {} }));
+patientIndexScenarios('in-memory catalog', async () => ({ catalog: new MemoryCatalog(), close: async () => {} }));

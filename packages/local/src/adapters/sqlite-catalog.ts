@@ -4,10 +4,12 @@ import {
   applyMessagePatch,
   catalogErrors,
   checkUpdatable,
+  conflictOrder,
   decodePageCursor,
   encodePageCursor,
   filterList,
   linkPair,
+  occurrenceOrder,
   pageLimit,
   queryInstant,
   ValidationError,
@@ -19,9 +21,11 @@ import {
   type MessageRecord,
   type MessageStatus,
   type Page,
+  type PatientConflictRecord,
   type PatientIdentifierRecord,
   type PatientLinkRecord,
   type PatientMergeRecord,
+  type PatientOccurrenceRecord,
 } from '@hcdl/lake';
 
 /** Columns besides the JSON document, kept for indexed queries. */
@@ -67,6 +71,25 @@ CREATE TABLE IF NOT EXISTS patient_merges (
   doc TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS patient_merges_survivor ON patient_merges (survivor_patient_id, at);
+CREATE TABLE IF NOT EXISTS patient_occurrences (
+  identifier TEXT NOT NULL,
+  source TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (identifier, source)
+);
+CREATE INDEX IF NOT EXISTS patient_occurrences_patient ON patient_occurrences (patient_id, identifier, source);
+CREATE TABLE IF NOT EXISTS patient_conflicts (
+  identifier TEXT NOT NULL,
+  source TEXT NOT NULL,
+  patient_id TEXT NOT NULL,
+  conflicting_patient_id TEXT NOT NULL,
+  at TEXT NOT NULL,
+  doc TEXT NOT NULL,
+  PRIMARY KEY (identifier, source)
+);
+CREATE INDEX IF NOT EXISTS patient_conflicts_patient ON patient_conflicts (patient_id);
+CREATE INDEX IF NOT EXISTS patient_conflicts_conflicting ON patient_conflicts (conflicting_patient_id);
 `;
 
 /** The seq of an errors-listing cursor (the port's cursor wraps it as text). */
@@ -277,5 +300,45 @@ export class SqliteCatalog implements Catalog {
       .prepare('SELECT doc FROM patient_merges WHERE merged_patient_id = ? OR survivor_patient_id = ? ORDER BY at, merged_patient_id')
       .all(patientId, patientId) as { doc: string }[];
     return rows.map((r) => JSON.parse(r.doc) as PatientMergeRecord);
+  }
+
+  async putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void> {
+    if (records.length === 0) return;
+    const insert = this.sql('INSERT OR IGNORE INTO patient_occurrences (identifier, source, patient_id, doc) VALUES (?, ?, ?, ?)');
+    const tx = this.db.transaction(() => {
+      for (const r of records) insert.run(r.identifier, r.source, r.patientId, JSON.stringify(r));
+    });
+    await this.group.write(() => tx());
+  }
+
+  async getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined> {
+    const row = this.sql('SELECT doc FROM patient_occurrences WHERE identifier = ? AND source = ?').get(identifier, source) as { doc: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.doc) as PatientOccurrenceRecord);
+  }
+
+  async listPatientOccurrences(patientId: string): Promise<PatientOccurrenceRecord[]> {
+    const rows = this.sql('SELECT doc FROM patient_occurrences WHERE patient_id = ?').all(patientId) as { doc: string }[];
+    // Sorted in JS: SQLite's text order and the port's (code unit order) must agree exactly.
+    return rows.map((r) => JSON.parse(r.doc) as PatientOccurrenceRecord).sort(occurrenceOrder);
+  }
+
+  async putPatientConflict(record: PatientConflictRecord): Promise<void> {
+    await this.group.write(() =>
+      this.sql('INSERT OR IGNORE INTO patient_conflicts (identifier, source, patient_id, conflicting_patient_id, at, doc) VALUES (?, ?, ?, ?, ?, ?)').run(
+        record.identifier,
+        record.source,
+        record.patientId,
+        record.conflictingPatientId,
+        record.at,
+        JSON.stringify(record),
+      ),
+    );
+  }
+
+  async listPatientConflicts(patientId: string): Promise<PatientConflictRecord[]> {
+    const rows = this.sql('SELECT doc FROM patient_conflicts WHERE patient_id = ? OR conflicting_patient_id = ?').all(patientId, patientId) as {
+      doc: string;
+    }[];
+    return rows.map((r) => JSON.parse(r.doc) as PatientConflictRecord).sort(conflictOrder);
   }
 }

@@ -40,6 +40,7 @@ export const CATALOG_TABLES: Record<CatalogView, TableSpec> = {
   },
   patient_links: { sqlite: 'patient_links', columns: columnsOf('patient_links') },
   patient_merges: { sqlite: 'patient_merges', columns: columnsOf('patient_merges') },
+  patient_conflicts: { sqlite: 'patient_conflicts', columns: columnsOf('patient_conflicts') },
 };
 
 export const CATALOG_VIEWS = Object.keys(CATALOG_TABLES) as CatalogView[];

@@ -54,7 +54,7 @@ export const COMPACT_HINT_ROWS = 5000;
 
 /**
  * SQL over the local lake on an in-memory DuckDB: the catalog views (`messages`, `errors`,
- * `patient_identifiers`, `patient_links`, `patient_merges`, `patient_messages`,
+ * `patient_identifiers`, `patient_links`, `patient_merges`, `patient_conflicts`, `patient_messages`,
  * `patient_survivors`), `staging` (one row per staging document, `_meta` and `msh` typed) and
  * `fields` (every value at its HL7 position), and the refined zone's `fhir_<type>` and
  * `fhir_versions` (refined-views.ts). A compacted lake is read from its Parquet

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { SETTINGS } from '@hcdl/lake';
+import { type IdentityPolicy, identityPolicyFromJson, SETTINGS, ValidationError } from '@hcdl/lake';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
 export interface LocalConfig {
@@ -19,6 +20,8 @@ export interface LocalConfig {
   failpoints: string[];
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
   staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
+  /** Which patient identifiers link, per source (HCDL_IDENTITY_POLICY); absent: the shipped policy. */
+  identityPolicy?: IdentityPolicy;
 }
 
 export class ConfigError extends Error {
@@ -34,6 +37,27 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}`);
   return n;
+}
+
+/** HCDL_IDENTITY_POLICY: inline JSON, or the path of a JSON file (relative to the working directory). */
+function identityPolicy(env: NodeJS.ProcessEnv): IdentityPolicy | undefined {
+  const name = SETTINGS.identityPolicy.env;
+  const v = env[name]?.trim();
+  if (v === undefined || v === '') return undefined;
+  let text = v;
+  if (!v.startsWith('{')) {
+    try {
+      text = readFileSync(path.resolve(v), 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${name} names a file that cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  try {
+    return identityPolicyFromJson(text);
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ConfigError(`${name}: ${err.message}`);
+    throw err;
+  }
 }
 
 /** `defaults.logLevel`: the level when HCDL_LOG_LEVEL is not set (commands that print results use WARN). */
@@ -57,8 +81,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       );
     mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source };
   }
+  const policy = identityPolicy(env);
   return {
     ...(mllp !== undefined ? { mllp } : {}),
+    ...(policy !== undefined ? { identityPolicy: policy } : {}),
     port,
     host,
     dataDir: path.resolve(env[S.dataDir.env] ?? S.dataDir.default),

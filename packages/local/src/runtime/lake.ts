@@ -87,7 +87,11 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
       resources: adapters.resources,
       changeFeed: adapters.resources,
     },
-    { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
+    {
+      maxBodyBytes: config.maxBodyBytes,
+      dedupWindowSeconds: config.dedupWindowSeconds,
+      ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
+    },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
     {
       inlineBytes: Number.POSITIVE_INFINITY,

@@ -114,7 +114,7 @@ describe('hcdl mirror backfill', () => {
     const real = await run(['backfill', '--source', 'lab']);
     expect(real.code).toBe(0);
     expect(real.out).toBe(
-      'mirrored 2 message(s) (0 error file(s)), 0 patient(s) (0 identifier file(s), 0 link(s), 0 merge(s)); 1 waiting for staging, left to the mirror\n',
+      'mirrored 2 message(s) (0 error file(s)), 0 patient(s) (0 identifier file(s), 0 link(s), 0 merge(s), 0 conflict file(s)); 1 waiting for staging, left to the mirror\n',
     );
     expect((await mirrored()).filter((k) => k.startsWith('catalog/messages/source=lab/'))).toHaveLength(2);
   });

@@ -12,7 +12,18 @@ import { runQuery } from '../../src/cli/commands/query';
 import { compactStaging, LakeNotFoundError, QueryEngine } from '../../src/query';
 import { captureIo, openTempLake, submit } from './support';
 
-const VIEWS = ['messages', 'errors', 'patient_identifiers', 'patient_links', 'patient_merges', 'patient_messages', 'patient_survivors', 'staging', 'fields'];
+const VIEWS = [
+  'messages',
+  'errors',
+  'patient_identifiers',
+  'patient_links',
+  'patient_merges',
+  'patient_conflicts',
+  'patient_messages',
+  'patient_survivors',
+  'staging',
+  'fields',
+];
 
 describe('a data folder that holds no lake', () => {
   let dir: string;

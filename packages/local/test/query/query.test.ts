@@ -344,7 +344,7 @@ describe('hcdl query over the corpus lake', () => {
       expect(unsettled).toBeGreaterThan(10);
       expect(compacted.catalog).toEqual({
         mode: 'snapshot',
-        rows: { messages: unsettled, errors: 0, patient_identifiers: 0, patient_links: 0, patient_merges: 0 },
+        rows: { messages: unsettled, errors: 0, patient_identifiers: 0, patient_links: 0, patient_merges: 0, patient_conflicts: 0 },
       });
       for (const [name, sql] of Object.entries(Q)) expect({ name, result: await compacted.query(sql) }).toEqual({ name, result: answers[name] });
       expect(compacted.staging).toMatchObject({ mode: 'parquet', freshFiles: 0 });

@@ -2,16 +2,18 @@ import {
   applyMessagePatch,
   catalogErrors,
   checkUpdatable,
+  conflictOrder,
   decodePageCursor,
   encodePageCursor,
   filterList,
   linkPair,
   type MessagePatch,
+  occurrenceOrder,
   pageLimit,
   queryInstant,
 } from '../../catalog-policy';
 import { ValidationError } from '../../errors';
-import type { PatientLinkRecord, PatientMergeRecord } from '../../patient-index/records';
+import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord, PatientOccurrenceRecord } from '../../patient-index/records';
 import type { Catalog, ErrorQuery, MessageQuery, Page } from '../../ports/catalog';
 import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../../records';
 
@@ -29,6 +31,8 @@ export class MemoryCatalog implements Catalog {
   readonly identifiers = new Map<string, PatientIdentifierRecord>();
   readonly links = new Map<string, PatientLinkRecord>();
   readonly merges = new Map<string, PatientMergeRecord>();
+  readonly occurrences = new Map<string, PatientOccurrenceRecord>();
+  readonly conflicts = new Map<string, PatientConflictRecord>();
 
   async putMessage(record: MessageRecord): Promise<void> {
     if (this.messages.has(record.messageId)) throw catalogErrors.exists(record.messageId);
@@ -140,6 +144,37 @@ export class MemoryCatalog implements Catalog {
     return [...this.merges.values()]
       .filter((m) => m.mergedPatientId === patientId || m.survivorPatientId === patientId)
       .sort((a, b) => byText(a.at, b.at) || byText(a.mergedPatientId, b.mergedPatientId))
+      .map(copy);
+  }
+
+  async putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void> {
+    for (const r of records) {
+      const key = `${r.identifier}\u0000${r.source}`;
+      if (!this.occurrences.has(key)) this.occurrences.set(key, copy(r));
+    }
+  }
+
+  async getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined> {
+    const r = this.occurrences.get(`${identifier}\u0000${source}`);
+    return r === undefined ? undefined : copy(r);
+  }
+
+  async listPatientOccurrences(patientId: string): Promise<PatientOccurrenceRecord[]> {
+    return [...this.occurrences.values()]
+      .filter((r) => r.patientId === patientId)
+      .sort(occurrenceOrder)
+      .map(copy);
+  }
+
+  async putPatientConflict(record: PatientConflictRecord): Promise<void> {
+    const key = `${record.identifier}\u0000${record.source}`;
+    if (!this.conflicts.has(key)) this.conflicts.set(key, copy(record));
+  }
+
+  async listPatientConflicts(patientId: string): Promise<PatientConflictRecord[]> {
+    return [...this.conflicts.values()]
+      .filter((c) => c.patientId === patientId || c.conflictingPatientId === patientId)
+      .sort(conflictOrder)
       .map(copy);
   }
 }

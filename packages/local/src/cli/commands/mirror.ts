@@ -47,7 +47,7 @@ export const mirrorCommand: CommandSpec = {
       io.stdout.write(
         json
           ? `${JSON.stringify({ ...counts, dryRun })}\n`
-          : `${dryRun ? 'would mirror' : 'mirrored'} ${counts.messages} message(s) (${counts.errorFiles} error file(s)), ${counts.patients} patient(s) (${counts.identifierFiles} identifier file(s), ${counts.links} link(s), ${counts.merges} merge(s)); ${counts.skippedWaiting} waiting for staging, left to the mirror\n`,
+          : `${dryRun ? 'would mirror' : 'mirrored'} ${counts.messages} message(s) (${counts.errorFiles} error file(s)), ${counts.patients} patient(s) (${counts.identifierFiles} identifier file(s), ${counts.links} link(s), ${counts.merges} merge(s), ${counts.conflictFiles} conflict file(s)); ${counts.skippedWaiting} waiting for staging, left to the mirror\n`,
       );
       return 0;
     } catch (err) {
