@@ -1,5 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
+import {
+  type Application,
+  type ApplicationOptions,
+  createApplication,
+  createHttpApi,
+  createReplayRoute,
+  type HttpApi,
+  STAGING_SUBSCRIPTION,
+  targetOf,
+} from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
@@ -155,7 +164,7 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, health }),
+    http: createHttpApi({ submit: app.submit, read: app.read, replay: createReplayRoute({ replay: app.replay, catalog: adapters.catalog }), health }),
     verify,
     logger,
     staging,

@@ -80,6 +80,11 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
     if (body === TOO_LARGE) return tooLarge();
     return route(c, auth.claims, body);
   });
+  // A replay writes (status, new attempt): it runs as a durable unit of work, as a submission.
+  app.post('/hl7v2/messages/:id/replay', async (c) => {
+    const auth = await authenticate(c);
+    return 'refused' in auth ? auth.refused : route(c, auth.claims, new Uint8Array(0));
+  });
   // The read routes, behind the same token verification as the write path.
   for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
 
