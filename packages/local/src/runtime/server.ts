@@ -4,6 +4,7 @@ import { Hono, type Context } from 'hono';
 import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
 import type { Claims } from '@hcdl/lake';
 import { readNodeBody, readWebBody, TOO_LARGE } from './body';
+import { mountConsole } from './console';
 import type { LocalLake } from './lake';
 
 const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
@@ -87,6 +88,8 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
   });
   // The read routes, behind the same token verification as the write path.
   for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*']) app.get(path, read);
+
+  mountConsole(app);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {

@@ -1,5 +1,6 @@
 import { readConfig } from '../../runtime/env';
 import { openLocalLake } from '../../runtime/lake';
+import { CONSOLE_PATH } from '../../runtime/console';
 import { startServer } from '../../runtime/server';
 import { startMllpListener, type MllpListener } from '../../mllp/listener';
 import type { CliIo } from './io';
@@ -10,6 +11,9 @@ export async function runServe(_args: string[], io: CliIo): Promise<number> {
   const lake = await openLocalLake(config);
   const server = await startServer(lake);
   io.stderr.write(`HCDL lake listening on ${server.url} (data: ${config.dataDir})\n`);
+  io.stderr.write(`web console: ${server.url}${CONSOLE_PATH}/\n`);
+  // The console is built on its first request: make that one now, so a person's first visit is fast.
+  void fetch(`${server.url}${CONSOLE_PATH}/`).catch(() => undefined);
   let mllp: MllpListener | undefined;
   if (config.mllp !== undefined) {
     mllp = await startMllpListener({ ...config.mllp, maxFrameBytes: config.maxBodyBytes, submit: lake.app.submit, defer: lake.durably, logger: lake.logger });
