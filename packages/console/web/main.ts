@@ -38,9 +38,11 @@ export async function start(): Promise<void> {
   const live = document.getElementById('announce') as HTMLElement;
   const nav = document.getElementById('nav') as HTMLElement;
   let leaving: (() => void)[] = [];
+  let current: Route['view'] | undefined;
   const api = createApi(config.apiBase.replace(/\/$/, ''), () => {
     session.signOut();
-    if (!location.hash.startsWith('#/signin')) location.hash = `#/signin?expired=1`;
+    // On the sign-in page the refusal is shown there, with its reason.
+    if (current !== 'signin') location.hash = '#/signin?expired=1';
   });
   const ctx: ViewContext = {
     api,
@@ -87,6 +89,7 @@ export async function start(): Promise<void> {
     leaving = [];
     let route: Route = parseRoute(location.hash);
     if (session.token() === undefined && route.view !== 'signin') route = { view: 'signin', query: new URLSearchParams() };
+    current = route.view;
     drawNav(session.token() !== undefined);
     for (const a of nav.querySelectorAll('a')) {
       const current = a.getAttribute('href')?.slice(2) ?? '';
