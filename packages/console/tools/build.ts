@@ -7,7 +7,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildStaticConsole } from '../src/build';
 
-const { values } = parseArgs({ options: { out: { type: 'string', default: 'dist' }, api: { type: 'string' } } });
+// `pnpm … build -- --out …` hands the `--` on: it is not an argument.
+const args = process.argv.slice(2).filter((a, i) => !(i === 0 && a === '--'));
+const { values } = parseArgs({ args, options: { out: { type: 'string', default: 'dist' }, api: { type: 'string' } } });
 const out = path.resolve(values.out as string);
 const files = await buildStaticConsole(values.api !== undefined ? { apiBase: values.api } : {});
 for (const f of files) {
