@@ -70,7 +70,7 @@ export async function renderMessage(ctx: ViewContext, id: string): Promise<void>
   if (doc !== undefined) {
     staging = h('pre', { id: 'staging-json', class: 'json', tabindex: 0, 'aria-label': 'Staging JSON' }, JSON.stringify(doc, null, 2));
   } else {
-    staging = h('p', {}, `No staging JSON: the message is ${m.status}.`);
+    staging = h('p', {}, `No staging JSON: the message is in status ${m.status}.`);
   }
 
   const history = table(
