@@ -2,7 +2,8 @@
 // Builds the `hcdl` CLI into plain JavaScript with esbuild: packages/local/src/cli/main.ts ->
 // packages/local/dist/cli/main.mjs (the package's `bin`), each command's module a chunk
 // loaded when that command runs, and the staging worker as worker-entry.mjs beside them.
-// Native and thread-spawning packages (SQLite, DuckDB, piscina) stay external, loaded from
+// Native and thread-spawning packages (SQLite, DuckDB, piscina) and esbuild (the console is
+// bundled at run time from its sources) stay external, loaded from
 // packages/local/node_modules. A build-info.json lists the workspace files the bundle was
 // made from, so `ensureCli()` rebuilds only when one of them (or the lockfile) changed.
 //
@@ -50,7 +51,7 @@ export async function buildCli() {
     logLevel: 'error',
     metafile: true,
     banner: { js: REQUIRE_BANNER },
-    external: ['better-sqlite3', '@duckdb/node-api', 'piscina'],
+    external: ['better-sqlite3', '@duckdb/node-api', 'piscina', 'esbuild'],
   });
   const inputs = Object.keys(result.metafile.inputs)
     .filter((f) => !f.includes('node_modules/'))

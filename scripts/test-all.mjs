@@ -2,7 +2,7 @@
 // The README's test command (and CI's): a formatter check and a type check of every
 // workspace, then every workspace's tests in one jest invocation. Ends with the plain line
 // `N passed, N failed` that CI reads (jest's own summary is not that line); each of the two
-// checks counts as one test. `--no-checks` runs jest only; other arguments go to jest.
+// checks counts as one test (the type check is two: the Node workspaces and the console's browser code). `--no-checks` runs jest only; other arguments go to jest.
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -39,6 +39,8 @@ if (withChecks) {
   check('format (biome)', process.execPath, [require.resolve('@biomejs/biome/bin/biome'), 'format', '.']);
   // One TypeScript program over every workspace's sources and tests (tsconfig.json).
   check('types (tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit']);
+  // The console's browser code: DOM types, none of Node's (packages/console/web).
+  check('types (console, tsc)', process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'packages/console/tsconfig.web.json', '--noEmit']);
 }
 
 const out = path.join(root, '.jest-results.json');

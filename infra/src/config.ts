@@ -60,6 +60,12 @@ export interface InfraConfig {
   /** API Gateway stage throttling. */
   throttle: { rateLimit: number; burstLimit: number };
   /**
+   * Origins (`https://console.example.org`) of web consoles hosted apart from the API
+   * (docs/console.md): the HTTP API answers their CORS preflight and lets them call it with a
+   * bearer token. Undefined or empty: no CORS configuration.
+   */
+  consoleOrigins?: readonly string[];
+  /**
    * Folder holding prebuilt bundles as `<name>/dist/index.mjs` (e.g. a CI artifact); undefined:
    * the repository's functions/, built on demand.
    */

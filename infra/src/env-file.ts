@@ -6,6 +6,8 @@ import { InfraConfigError } from './errors';
 
 const positiveInt = z.int().positive();
 const ARN = /^arn:aws[a-z-]*:[a-z0-9-]+:/;
+/** A web console's origin: https, a host, an optional port, no path. */
+export const CONSOLE_ORIGIN = /^https:\/\/[a-z0-9.-]+(:\d{1,5})?$/;
 
 /**
  * `infra/env/<name>.json`: what an environment is, reviewed like code. Every key is
@@ -24,6 +26,7 @@ export const EnvFileSchema = z.strictObject({
     .refine((d) => (LOG_RETENTION_DAYS as readonly number[]).includes(d), `one of CloudWatch's retention values: ${LOG_RETENTION_DAYS.join(', ')}`)
     .optional(),
   throttle: z.strictObject({ rateLimit: positiveInt, burstLimit: positiveInt }).optional(),
+  consoleOrigins: z.array(z.string().regex(CONSOLE_ORIGIN, 'an https origin such as https://console.example.org (no path)')).optional(),
   sources: z.array(z.string().regex(/^[A-Za-z0-9_-]+$/, 'a source id (letters, digits, _ and -)')).optional(),
   alarmEmails: z.array(z.email()).optional(),
   alarmActions: z.array(z.string().regex(ARN, 'an ARN')).optional(),

@@ -9,7 +9,7 @@ import {
   REGION_PATTERN,
   type RawStorageClass,
 } from './config';
-import { defaultEnvDir, type EnvFile, readEnvFile } from './env-file';
+import { CONSOLE_ORIGIN, defaultEnvDir, type EnvFile, readEnvFile } from './env-file';
 import { InfraConfigError } from './errors';
 
 type Env = Record<string, string | undefined>;
@@ -74,7 +74,8 @@ function stateBackendOf(env: Env, file: EnvFile | undefined, region: string): In
  * TF_STATE_BUCKET (+ TF_STATE_LOCK_TABLE, TF_STATE_REGION, TF_STATE_KEY_PREFIX),
  * HCDL_RAW_TRANSITION_DAYS, HCDL_RAW_STORAGE_CLASS, HCDL_LOG_RETENTION_DAYS, HCDL_SOURCES,
  * HCDL_API_RATE_LIMIT, HCDL_API_BURST_LIMIT, HCDL_ALARM_EMAILS, HCDL_ALARM_ACTIONS,
- * HCDL_AUDIT_TRAIL, HCDL_AUDIT_LOG_RETENTION_DAYS, HCDL_RAW_OBJECT_LOCK_DAYS, HCDL_UPLOAD_MAX_BYTES; and
+ * HCDL_AUDIT_TRAIL, HCDL_AUDIT_LOG_RETENTION_DAYS, HCDL_RAW_OBJECT_LOCK_DAYS, HCDL_UPLOAD_MAX_BYTES,
+ * HCDL_CONSOLE_ORIGINS; and
  * HCDL_BUNDLES_DIR (prebuilt bundles). A protected environment (`prod`, or `"protected": true`)
  * is refused without remote state.
  */
@@ -93,6 +94,10 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
   const region = nonEmpty(env.AWS_REGION) ?? nonEmpty(env.AWS_DEFAULT_REGION) ?? file?.region ?? 'us-east-1';
   if (!REGION_PATTERN.test(region)) throw new InfraConfigError(`AWS_REGION must be an AWS region such as eu-west-1, got "${region}"`);
   const rawObjectLockDays = positiveInt(env, 'HCDL_RAW_OBJECT_LOCK_DAYS') ?? file?.rawObjectLockDays;
+  const consoleOrigins = list(env.HCDL_CONSOLE_ORIGINS) ?? file?.consoleOrigins;
+  const badOrigin = consoleOrigins?.find((o) => !CONSOLE_ORIGIN.test(o));
+  if (badOrigin !== undefined)
+    throw new InfraConfigError(`HCDL_CONSOLE_ORIGINS must hold https origins such as https://console.example.org, got "${badOrigin}"`);
 
   const config: InfraConfig = {
     env: name,
@@ -113,6 +118,7 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
       logRetentionDays: positiveInt(env, 'HCDL_AUDIT_LOG_RETENTION_DAYS') ?? file?.auditLogRetentionDays ?? defaults.auditLogRetentionDays,
     },
     ...(rawObjectLockDays !== undefined ? { rawObjectLock: { retentionDays: rawObjectLockDays } } : {}),
+    ...(consoleOrigins !== undefined && consoleOrigins.length > 0 ? { consoleOrigins } : {}),
     fileDrop: file?.fileDrop ?? {},
     uploadMaxBytes: positiveInt(env, 'HCDL_UPLOAD_MAX_BYTES') ?? file?.uploadMaxBytes ?? 100 * 1024 * 1024,
   };

@@ -24,6 +24,8 @@ export interface LakeHttpApiProps {
   logRetentionDays: number;
   /** Key encrypting the access log group (the lake key). */
   logsKmsKeyArn: string;
+  /** Web console origins allowed by CORS (docs/console.md); none: no CORS configuration. */
+  consoleOrigins?: readonly string[];
 }
 
 /**
@@ -56,7 +58,25 @@ export class LakeHttpApi extends Construct {
 
   constructor(scope: Construct, id: string, props: LakeHttpApiProps) {
     super(scope, id);
-    this.api = new Apigatewayv2Api(this, 'api', { name: props.name, protocolType: 'HTTP', description: 'HCDL HL7 v2 ingest and read API' });
+    const origins = props.consoleOrigins ?? [];
+    this.api = new Apigatewayv2Api(this, 'api', {
+      name: props.name,
+      protocolType: 'HTTP',
+      description: 'HCDL HL7 v2 ingest and read API',
+      // A console on another origin sends the token in Authorization (never a cookie): no credentials.
+      ...(origins.length > 0
+        ? {
+            corsConfiguration: {
+              allowOrigins: [...origins],
+              allowMethods: ['GET', 'POST', 'OPTIONS'],
+              allowHeaders: ['authorization', 'content-type'],
+              exposeHeaders: ['x-hcdl-message-id'],
+              allowCredentials: false,
+              maxAge: 3600,
+            },
+          }
+        : {}),
+    });
     this.authorizer = new Apigatewayv2Authorizer(this, 'jwt', {
       apiId: this.api.id,
       name: 'jwt',

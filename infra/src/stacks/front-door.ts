@@ -130,6 +130,7 @@ export class FrontDoorStack extends LakeStack {
       throttle: config.throttle,
       logRetentionDays: config.logRetentionDays,
       logsKmsKeyArn: core.key.arn,
+      ...(config.consoleOrigins !== undefined ? { consoleOrigins: config.consoleOrigins } : {}),
     });
 
     new TerraformOutput(this, 'api_url', { value: this.httpApi.url, description: 'Base URL of the HCDL API' });

@@ -88,6 +88,12 @@ describe('time-bounded listings', () => {
     expect(plan.filter?.expression).toBe('#f0 >= :f0 AND #f1 < :f1');
   });
 
+  it('filter by control id (MSH-10) with an expression on the source index', () => {
+    const plan = planMessageQuery({ source: 's', controlId: 'MSG00001' }, undefined);
+    expect(plan.partitions.map((p) => p.index)).toEqual([planMessageQuery({ source: 's' }, undefined).partitions[0]?.index]);
+    expect(plan.filter).toEqual({ expression: '#f0 = :f0', names: { '#f0': 'controlId' }, values: { ':f0': 'MSG00001' } });
+  });
+
   it('start right after the cursor when it is inside the range', () => {
     const plan = planMessageQuery({ source: 's', since: new Date(T0 - 5000).toISOString() }, id);
     expect(plan.partitions[0]?.between).toEqual({ from: `${id}0` });

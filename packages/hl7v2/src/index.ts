@@ -21,3 +21,4 @@ export { matchStructure, type MatchedNode, type MatchedGroup, type MatchedSegmen
 export * from './ack/build-ack';
 export { segmentSqlShape, shapeLeaves, META_SQL_SHAPE, type SqlShape, type SqlField } from './schema/sql-shape';
 export { visitStagingLeaves, STAGING_LEAF_COLUMNS, type StagingLeafVisitor } from './schema/staging-leaves';
+export { dictionaryNames, DICTIONARY_VERSIONS, type DictionaryNames, type NamedElement } from './dictionary/names';

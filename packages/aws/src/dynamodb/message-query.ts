@@ -40,6 +40,7 @@ export function planMessageQuery(q: MessageQuery, after: string | undefined): { 
     partitions = statuses.map((s) => on(CatalogIndex.ByStatus, 2, messagesOfStatus(s)));
   }
   if (q.messageType !== undefined) where('messageType', '=', q.messageType);
+  if (q.controlId !== undefined) where('controlId', '=', q.controlId);
   if (q.since !== undefined) where('receivedAt', '>=', instant(q.since, 'since'));
   if (q.until !== undefined) where('receivedAt', '<', instant(q.until, 'until'));
   return conditions.length === 0 ? { partitions } : { partitions, filter: { expression: conditions.join(' AND '), names, values } };

@@ -4,6 +4,7 @@ import type { Uploads } from '../landing/uploads';
 import type { Submit } from '../submit/submit';
 import { submitAnswer, submitInputOf, UPLOADS_PATH } from './submit-http';
 import { uploadAnswer } from './upload-http';
+import type { ReplayRoute } from './replay-http';
 import { header, httpError, json, type HttpRequest, type HttpResult } from './result';
 
 export const SUBMIT_PATH = '/hl7v2/er7';
@@ -23,6 +24,8 @@ export function createHttpApi(parts: {
   read?: QueryApi;
   fhir?: FhirApi;
   uploads?: Uploads;
+  /** POST /hl7v2/messages/{id}/replay (createReplayRoute), where the deployment can replay. */
+  replay?: ReplayRoute;
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
 }) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
@@ -50,6 +53,8 @@ export function createHttpApi(parts: {
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
       return uploadAnswer(await parts.uploads(req.claims, req.query.source ?? header(req.headers, 'x-hcdl-source')));
     }
+    const replayed = parts.replay !== undefined ? await parts.replay(req, path) : undefined;
+    if (replayed !== undefined) return replayed;
     if (parts.read !== undefined) return parts.read.handle({ ...req, path });
     return httpError(404, 'NOT_FOUND', 'no such route');
   }

@@ -3,7 +3,7 @@ import { canRead, readableSources } from './access';
 import { decodeCursor, encodeCursor, fingerprint } from './cursor';
 import { familyOf, pageMessages } from './family';
 import { httpError, json, notFound, type HttpResult } from '../http/result';
-import { instantOf, limitOf, onlyParams, patientOf, sortOf, sourcesOfParam, statusOf, textOf, typeOf, type QueryParams } from './params';
+import { controlIdOf, instantOf, limitOf, onlyParams, patientOf, sortOf, sourcesOfParam, statusOf, textOf, typeOf, type QueryParams } from './params';
 import type { QueryApiPorts } from './ports';
 
 /** The catalog entry as the API shows it (status, zone keys, header fields; no message content). */
@@ -11,7 +11,7 @@ export function messageView(r: MessageRecord): Record<string, unknown> {
   return { ...r };
 }
 
-export const LIST_MESSAGE_PARAMS = ['source', 'type', 'status', 'since', 'until', 'patient', 'sort', 'limit', 'cursor'] as const;
+export const LIST_MESSAGE_PARAMS = ['source', 'type', 'controlId', 'status', 'since', 'until', 'patient', 'sort', 'limit', 'cursor'] as const;
 
 /** A raw object's content type: as stored, HL7 v2 for messages stored without one. */
 const rawContentType = (stored: string | undefined): string => stored ?? 'application/hl7-v2';
@@ -74,8 +74,8 @@ export function createMessageRoutes(ports: QueryApiPorts) {
   }
 
   /**
-   * GET /hl7v2/messages?source=&type=&status=&since=&until=&patient=&sort=&limit=&cursor=, over
-   * the sources the caller may read, newest first unless `sort=asc`. `patient` covers that
+   * GET /hl7v2/messages?source=&type=&controlId=&status=&since=&until=&patient=&sort=&limit=&cursor=,
+   * over the sources the caller may read, newest first unless `sort=asc`. `patient` covers that
    * patient and every patient merged into it (one patient after the other).
    */
   async function listMessages(claims: Claims, query: QueryParams): Promise<HttpResult> {
@@ -84,6 +84,7 @@ export function createMessageRoutes(ports: QueryApiPorts) {
     const filters = {
       source: requested,
       type: typeOf(query),
+      controlId: controlIdOf(query),
       status: statusOf(query),
       since: instantOf(query, 'since'),
       until: instantOf(query, 'until'),
@@ -97,6 +98,7 @@ export function createMessageRoutes(ports: QueryApiPorts) {
     const q: Omit<MessageQuery, 'patientId' | 'cursor' | 'limit'> = { order: filters.sort };
     if (sources !== undefined) q.source = sources;
     if (filters.type !== undefined) q.messageType = filters.type;
+    if (filters.controlId !== undefined) q.controlId = filters.controlId;
     if (filters.status !== undefined) q.status = filters.status;
     if (filters.since !== undefined) q.since = filters.since;
     if (filters.until !== undefined) q.until = filters.until;

@@ -80,6 +80,14 @@ export function typeOf(query: QueryParams): string | undefined {
   return v;
 }
 
+/** `controlId`: MSH-10 as sent (1-199 printable characters, matched exactly). */
+export function controlIdOf(query: QueryParams): string | undefined {
+  const v = textOf(query, 'controlId');
+  if (v === undefined) return undefined;
+  if (v.length > 199 || /[\u0000-\u001f|^~\\&]/.test(v)) throw new QueryParameterError('controlId', 'controlId must be an MSH-10 value without HL7 delimiters');
+  return v;
+}
+
 export function patientOf(query: QueryParams): string | undefined {
   const v = textOf(query, 'patient');
   if (v === undefined) return undefined;

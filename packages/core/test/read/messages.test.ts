@@ -14,9 +14,9 @@ describe('message reads', () => {
 
   beforeAll(async () => {
     f = await openFixture();
-    a1 = await f.message('north', T0, { messageType: 'ORU^R01' }, rawA1);
-    a2 = await f.message('north', T0 + MIN, { messageType: 'ADT^A01' });
-    b1 = await f.message('south', T0 + 2 * MIN, { messageType: 'ADT^A01' });
+    a1 = await f.message('north', T0, { messageType: 'ORU^R01', controlId: 'A1' }, rawA1);
+    a2 = await f.message('north', T0 + MIN, { messageType: 'ADT^A01', controlId: 'SHARED' });
+    b1 = await f.message('south', T0 + 2 * MIN, { messageType: 'ADT^A01', controlId: 'SHARED' });
     a1 = await f.stage(a1, { msh: { message_control_id: 'A1' } }, 'ORU_R01');
   });
   afterAll(async () => f.close());
@@ -85,6 +85,18 @@ describe('message reads', () => {
     const since = new Date(T0 + MIN).toISOString();
     const until = new Date(T0 + 2 * MIN).toISOString();
     expect(await ids(`?since=${since}&until=${until}`, reader('*'))).toEqual([a2.messageId]);
+  });
+
+  it('filters by control id (MSH-10) exactly, within the readable sources, and refuses HL7 delimiters', async () => {
+    const ids = async (q: string, claims = reader('*')) =>
+      ((await f.get(`/hl7v2/messages${q}`, claims)).json().items as MessageRecord[]).map((m) => m.messageId);
+    expect(await ids('?controlId=SHARED')).toEqual([b1.messageId, a2.messageId]);
+    expect(await ids('?controlId=SHARED', reader('south'))).toEqual([b1.messageId]);
+    expect(await ids('?controlId=A1&type=ORU%5ER01')).toEqual([a1.messageId]);
+    expect(await ids('?controlId=SHARE')).toEqual([]);
+    const bad = await f.get('/hl7v2/messages?controlId=A%7C1', reader('*'));
+    expect(bad.status).toBe(400);
+    expect(bad.json().error.details).toEqual({ parameter: 'controlId' });
   });
 
   it('pages with an opaque cursor, in either order, and refuses a cursor given with other filters or another order', async () => {

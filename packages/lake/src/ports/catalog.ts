@@ -4,6 +4,8 @@ import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord, Pati
 export interface MessageQuery {
   source?: string | string[];
   messageType?: string;
+  /** MSH-10, exactly. */
+  controlId?: string;
   status?: MessageStatus;
   /**
    * ISO instants, inclusive lower bound / exclusive upper bound on receivedAt. Compared as

@@ -101,6 +101,19 @@ export function describeCatalogQueries(catalog: () => Catalog): void {
       expect(ids(items)).toEqual(ids(rows.filter((r) => r.source === sources[0] && r.messageType === type && r.patientId === patientId)));
     });
 
+    it('filters by controlId (MSH-10) exactly, with a source and page by page', async () => {
+      const sources = [uniqueTag('srcA-'), uniqueTag('srcB-')];
+      const controlId = uniqueTag('CTL-');
+      const tagged = Array.from({ length: 7 }, (_, i) =>
+        messageRecord(sources[i % 2] as string, T0 + i * 10 + 3, { controlId: i % 3 === 0 ? controlId : `${controlId}X` }),
+      );
+      for (const r of tagged) await catalog().putMessage(r);
+      const { items } = await allMessages(catalog(), { controlId, limit: 1 });
+      expect(ids(items)).toEqual(ids(tagged.filter((r) => r.controlId === controlId)));
+      const bySource = await allMessages(catalog(), { source: sources[1], controlId });
+      expect(ids(bySource.items)).toEqual(ids(tagged.filter((r) => r.controlId === controlId && r.source === sources[1])));
+    });
+
     it('bounds time ranges to the millisecond', async () => {
       const { rows, sources } = await seed();
       const t = Date.parse(at(rows, 3));

@@ -179,6 +179,8 @@ export class SqliteCatalog implements Catalog {
       args.push(...sources);
     }
     if (q.messageType !== undefined) where.push('message_type = ?'), args.push(q.messageType);
+    // No column of its own: the operator's look-up by MSH-10 reads the row documents.
+    if (q.controlId !== undefined) where.push("json_extract(doc, '$.controlId') = ?"), args.push(q.controlId);
     if (q.status !== undefined) where.push('status = ?'), args.push(q.status);
     if (q.patientId !== undefined) where.push('patient_id = ?'), args.push(q.patientId);
     if (q.since !== undefined) where.push('received_at >= ?'), args.push(queryInstant(q.since, 'since'));

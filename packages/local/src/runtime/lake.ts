@@ -1,5 +1,14 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
+import {
+  type Application,
+  type ApplicationOptions,
+  createApplication,
+  createHttpApi,
+  createReplayRoute,
+  type HttpApi,
+  STAGING_SUBSCRIPTION,
+  targetOf,
+} from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters } from '../adapters/local-adapters';
 import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
@@ -183,7 +192,13 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, health, ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}) }),
+    http: createHttpApi({
+      submit: app.submit,
+      read: app.read,
+      replay: createReplayRoute({ replay: app.replay, catalog: adapters.catalog }),
+      health,
+      ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}),
+    }),
     verify,
     logger,
     staging,

@@ -5,6 +5,7 @@ import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
 import type { Claims } from '@hcdl/lake';
 import { registerChangeStream } from './change-stream';
 import { readNodeBody, readWebBody, TOO_LARGE } from './body';
+import { mountConsole } from './console';
 import type { LocalLake } from './lake';
 
 const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { status: r.status, headers: r.headers });
@@ -80,9 +81,16 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
     if (body === TOO_LARGE) return tooLarge();
     return route(c, auth.claims, body);
   });
+  // A replay writes (status, new attempt): it runs as a durable unit of work, as a submission.
+  app.post('/hl7v2/messages/:id/replay', async (c) => {
+    const auth = await authenticate(c);
+    return 'refused' in auth ? auth.refused : route(c, auth.claims, new Uint8Array(0));
+  });
   // The read routes, behind the same token verification as the write path.
   registerChangeStream(app, lake, authenticate);
   for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*', '/fhir', '/fhir/*']) app.get(path, read);
+
+  mountConsole(app);
 
   app.notFound((c) => send(c, httpError(404, 'NOT_FOUND', 'no such route')));
   app.onError((err, c) => {

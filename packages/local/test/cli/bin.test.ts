@@ -1,7 +1,8 @@
 /**
  * The compiled `hcdl` (the package's bin, what `pnpm start` and `pnpm hcdl` run): built by
  * scripts/hcdl.mjs when missing or stale, run by plain node. Its version, a help that starts
- * nothing, and a port in use said in one line with exit 1 (no stack).
+ * nothing, a port in use said in one line with exit 1 (no stack), and the web console served
+ * by the bin's lake (its sources are found outside the bundle).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn } from 'node:child_process';
@@ -67,4 +68,35 @@ describe('the compiled hcdl', () => {
     expect(r.stderr).toBe(`hcdl serve: HTTP port ${busyPort} on 127.0.0.1 is in use (another lake?); choose another with --port or HCDL_PORT\n`);
     expect(r.stdout).toBe('');
   }, 120_000);
+
+  it('serve: the lake of the bin serves the web console (bundled at run time from its sources)', async () => {
+    const folder = path.join(dataDir, 'console');
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--data-dir', folder], {
+      cwd: REPO,
+      env: { ...process.env, NODE_OPTIONS: '', HCDL_LOG_LEVEL: 'SILENT' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    try {
+      let stderr = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stderr.on('data', (d: Buffer) => {
+          stderr += d.toString();
+          const m = /web console: (\S+)/.exec(stderr);
+          if (m !== null) resolve(m[1] as string);
+        });
+        child.once('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+      });
+      const page = await fetch(url);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      expect(await page.text()).toContain('console.js');
+      const js = await fetch(new URL('console.js', url));
+      expect(js.status).toBe(200);
+      expect((await js.arrayBuffer()).byteLength).toBeGreaterThan(1000);
+    } finally {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+  }, 300_000);
 });

@@ -62,6 +62,7 @@ export class MemoryCatalog implements Catalog {
         (r) =>
           (sources === undefined || sources.includes(r.source)) &&
           (q.messageType === undefined || r.messageType === q.messageType) &&
+          (q.controlId === undefined || r.controlId === q.controlId) &&
           (q.status === undefined || r.status === q.status) &&
           (q.patientId === undefined || r.patientId === q.patientId) &&
           (since === undefined || r.receivedAt >= since) &&

@@ -3,6 +3,7 @@ import { ConfigError, readConfig } from '../../runtime/env';
 import { CliInputError, CliUsageError } from '../errors';
 import { type CliContext, type CommandSpec, integer } from '../kit';
 import { tokenCommandLine } from '../dev-token';
+import { CONSOLE_PATH } from '../../runtime/console';
 
 const DETAILS = `
 Runs until SIGINT or SIGTERM, then finishes the work in flight. Configuration comes from the
@@ -73,6 +74,9 @@ export const serveCommand: CommandSpec = {
       throw err;
     }
     io.stderr.write(`HCDL lake listening on ${server.url} (data: ${config.dataDir})\n`);
+    io.stderr.write(`web console: ${server.url}${CONSOLE_PATH}/\n`);
+    // The console is built on its first request: make that one now, so a person's first visit is fast.
+    void fetch(`${server.url}${CONSOLE_PATH}/`).catch(() => undefined);
     if (mllp !== undefined && config.mllp !== undefined) io.stderr.write(`MLLP listener on ${config.mllp.host}:${mllp.port} (source: ${config.mllp.source})\n`);
     if (lake.devIssuer !== undefined)
       io.stderr.write(`dev OIDC issuer ${lake.devIssuer.issuer}; get a token with:\n  ${tokenCommandLine(config.dataDir, server.url)}\n`);

@@ -1,0 +1,3 @@
+export * from './build';
+export * from './csp';
+export * from './assets';
