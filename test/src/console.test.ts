@@ -22,6 +22,8 @@ import { CORPUS, post, startTestLake, type TestLake } from './support/harness';
 const ADT_A01 = 'FHIR-Converter/data/SampleData/Hl7v2/ADT-A01-01.hl7';
 /** A28 (patient 123456), A31 (456789), then A40 merging 123456 into 456789. */
 const ATHENA = 'hcls-data-lake/messages/adt03_AthenaHealth.txt';
+/** Its identifiers carry no assigning authority: they are scoped to the source and the sending facility (docs/identity.md). */
+const ATHENA_SCOPE = '#athena#99999^MA - athenahealth Testing^1^Test Clinic';
 /** VXR^V03: rejected by the older parser. */
 const VXR = 'simple-hl7/test/inspects/7.hl7';
 const LAB = 'hcls-data-lake/messages/lab01.txt';
@@ -113,7 +115,7 @@ describeBrowser('web console in headless Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Messages', level: 1 }).waitFor();
     await page.locator('#messages tbody tr').nth(5).waitFor();
-    expect(await rowIds(page)).toEqual([ids.adt, ids.a28, ids.a31, ids.a40, ids.vxr, ids.lab]);
+    expect(await rowIds(page)).toEqual([ids.lab, ids.vxr, ids.a40, ids.a31, ids.a28, ids.adt]);
     // The token is kept for this tab only.
     expect(await page.evaluate(() => [localStorage.length, document.cookie, Object.keys(sessionStorage)])).toEqual([0, '', ['hcdl.console.token']]);
     await page.screenshot({ path: path.join(shots, '02-messages.png'), fullPage: true });
@@ -123,7 +125,7 @@ describeBrowser('web console in headless Chromium', () => {
   it('filters by source, type, status, control id, patient identifier and time', async () => {
     const page = await signedIn();
     await filter(page, { Source: 'athena' });
-    expect(await rowIds(page)).toEqual([ids.a28, ids.a31, ids.a40]);
+    expect(await rowIds(page)).toEqual([ids.a40, ids.a31, ids.a28]);
     expect(page.url()).toContain('source=athena');
     await filter(page, { Type: 'ADT^A01' });
     expect(await rowIds(page)).toEqual([ids.adt]);
@@ -132,7 +134,7 @@ describeBrowser('web console in headless Chromium', () => {
     await filter(page, { 'Control id (MSH-10)': 'MSG00001' });
     expect(await rowIds(page)).toEqual([ids.adt]);
     // The survivor of the A40 merge: its own messages and those of the patient merged into it.
-    await filter(page, { 'Patient identifier': '##456789' });
+    await filter(page, { 'Patient identifier': `##456789${ATHENA_SCOPE}` });
     expect((await rowIds(page)).sort()).toEqual([ids.a28, ids.a31, ids.a40].sort());
     await page.screenshot({ path: path.join(shots, '03-filter-patient.png'), fullPage: true });
     await filter(page, { 'Patient identifier': '##000000' });
@@ -151,6 +153,10 @@ describeBrowser('web console in headless Chromium', () => {
     const id = await submit('live', text);
     await page.locator(`#messages tbody tr[data-message-id="${id}"]`).waitFor({ timeout: 60_000 });
     await page.locator(`#messages tbody tr[data-message-id="${id}"] .status-staged`).waitFor({ timeout: 60_000 });
+    // A later one goes on top: the list is newest first.
+    const later = await submit('live', splitMessages(read(ATHENA)).messages[4]!.text);
+    await page.locator(`#messages tbody tr[data-message-id="${later}"]`).waitFor({ timeout: 60_000 });
+    expect(await rowIds(page)).toEqual([later, id]);
     expect(await page.locator('#announce').textContent()).toMatch(/new message|Live/);
     await page.screenshot({ path: path.join(shots, '04-live-update.png'), fullPage: true });
     await page.close();
@@ -182,8 +188,6 @@ describeBrowser('web console in headless Chromium', () => {
     expect(await page.locator('#staging-json').textContent()).toContain('"message_control_id": "MSG00001"');
     const zones = await page.locator('#lineage-section table').first().locator('tbody tr td:first-child').allTextContents();
     expect(zones).toEqual(['raw', 'staging']);
-    // This lake has no FHIR API: the panel is not shown.
-    expect(await page.locator('#fhir-section').count()).toBe(0);
     await page.close();
   });
 
@@ -259,10 +263,10 @@ describeBrowser('web console in headless Chromium', () => {
     await page.locator(`#messages tr[data-message-id="${ids.a40}"] td:last-child a`).click();
     await page.getByRole('heading', { name: /^Patient pat_/ }).waitFor();
     const identifiers = await page.locator('#identifiers tbody tr td:first-child').allTextContents();
-    expect(identifiers).toEqual(expect.arrayContaining(['##123456', '##456789']));
+    expect(identifiers).toEqual(expect.arrayContaining([`##123456${ATHENA_SCOPE}`, `##456789${ATHENA_SCOPE}`]));
     const merge = await page.locator('#merges tbody tr td').allTextContents();
     expect(merge[3]).toBe('ADT^A40');
-    expect(merge[4]).toBe('##123456');
+    expect(merge[4]).toBe(`##123456${ATHENA_SCOPE}`);
     // The survivor's messages, then those of the patient merged into it.
     const messages = await page.locator('#patient-messages tbody tr').evaluateAll((r) => r.map((x) => x.getAttribute('data-message-id') ?? ''));
     expect(messages.sort()).toEqual([ids.a28, ids.a31, ids.a40].sort());

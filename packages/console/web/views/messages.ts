@@ -78,6 +78,7 @@ export async function renderMessages(ctx: ViewContext, route: Route): Promise<vo
   const shown = new Map<string, HTMLTableRowElement>();
   let cursor: string | undefined;
   let last: string | undefined;
+  // Pages come newest first and go below; live updates come oldest first and go on top.
   const add = (items: MessageRow[], fresh: boolean): number => {
     let n = 0;
     for (const m of items) {
@@ -85,7 +86,8 @@ export async function renderMessages(ctx: ViewContext, route: Route): Promise<vo
       const row = messageRow(m);
       if (fresh) row.classList.add('fresh');
       shown.set(m.messageId, row);
-      tbody.appendChild(row);
+      if (fresh) tbody.insertBefore(row, tbody.firstChild);
+      else tbody.appendChild(row);
       if (last === undefined || m.receivedAt > last) last = m.receivedAt;
       n++;
     }
@@ -114,7 +116,7 @@ export async function renderMessages(ctx: ViewContext, route: Route): Promise<vo
 
   /** New messages after the last one shown, and fresh statuses of those still waiting for staging. */
   const poll = async (): Promise<void> => {
-    if (cursor === undefined) {
+    {
       let next: string | undefined;
       let added = 0;
       const since = [query.since, last]
@@ -122,7 +124,7 @@ export async function renderMessages(ctx: ViewContext, route: Route): Promise<vo
         .sort()
         .pop();
       for (let i = 0; i < 5; i++) {
-        const page = await ctx.api.json<Page<MessageRow>>('/hl7v2/messages', { ...query, since, limit: PAGE, cursor: next });
+        const page = await ctx.api.json<Page<MessageRow>>('/hl7v2/messages', { ...query, since, sort: 'asc', limit: PAGE, cursor: next });
         added += add(page.items, true);
         next = page.cursor;
         if (next === undefined) break;
