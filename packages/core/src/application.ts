@@ -4,6 +4,7 @@ import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
+import type { ValidationPolicies } from './policy/validation-policy';
 import { createDedup } from './submit/dedup';
 import { createSubmit, type Submit } from './submit/submit';
 import { createWriter, type Writer } from './ingest/writer';
@@ -21,6 +22,8 @@ export interface ApplicationConfig {
   maxBodyBytes: number;
   /** Deduplication window in seconds (SETTINGS.dedupWindowSeconds). */
   dedupWindowSeconds: number;
+  /** The validation policy of each source (HCDL_VALIDATION_POLICY*, docs/adr/0013); default standard. */
+  validation?: ValidationPolicies;
 }
 
 export interface ApplicationOptions {
@@ -65,6 +68,7 @@ export function createApplication(
     logger: ports.logger,
     ...(options.stager !== undefined ? { stager: options.stager } : {}),
     ...(options.inlineBytes !== undefined ? { inlineBytes: options.inlineBytes } : {}),
+    ...(config.validation !== undefined ? { policies: config.validation } : {}),
   });
   const outcomes = createOutcomes({ ...ports, now, recordError: writer.recordError });
   const submit = createSubmit({

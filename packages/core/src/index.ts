@@ -24,3 +24,5 @@ export * from './landing/keys';
 export * from './landing/uploads';
 export * from './landing/landing';
 export * from './http/upload-http';
+export * from './policy/validation-policy';
+export * from './policy/judge';
