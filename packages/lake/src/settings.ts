@@ -11,6 +11,12 @@ export const SETTINGS = {
   dedupWindowSeconds: { env: 'HCDL_DEDUP_WINDOW_SECONDS', default: 365 * 24 * 3600 },
   /** Powertools log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. */
   logLevel: { env: 'HCDL_LOG_LEVEL', default: 'INFO' },
+  /** Validation policy of every source not named otherwise: lenient, standard or strict (docs/adr/0013). */
+  validationPolicy: { env: 'HCDL_VALIDATION_POLICY', default: 'standard' },
+  /** Per-source validation policies, `source=policy` comma separated (they win over the file's). */
+  validationPolicyBySource: { env: 'HCDL_VALIDATION_POLICY_BY_SOURCE' },
+  /** A JSON file `{ "default": ..., "sources": { "<source>": ... } }` (local lake only; the variables win). */
+  validationPolicyFile: { env: 'HCDL_VALIDATION_POLICY_FILE' },
 
   // Local runtime (hcdl serve)
   port: { env: 'HCDL_PORT', default: 8080 },

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PolicyConfigError, readValidationPolicies, type ValidationPolicies } from '@hcdl/core';
 import { SETTINGS } from '@hcdl/lake';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
@@ -17,6 +19,8 @@ export interface LocalConfig {
   mllp?: { host: string; port: number; source: string };
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
   staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
+  /** The validation policy of each source (docs/adr/0013). */
+  validation: ValidationPolicies;
 }
 
 export class ConfigError extends Error {
@@ -32,6 +36,26 @@ function int(env: NodeJS.ProcessEnv, name: string, fallback: number, min = 0): n
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new ConfigError(`${name} must be an integer >= ${min}`);
   return n;
+}
+
+/** HCDL_VALIDATION_POLICY_FILE, then HCDL_VALIDATION_POLICY and HCDL_VALIDATION_POLICY_BY_SOURCE over it. */
+function validationOf(env: NodeJS.ProcessEnv): ValidationPolicies {
+  const S = SETTINGS;
+  const file = env[S.validationPolicyFile.env];
+  let json: string | undefined;
+  if (file !== undefined && file !== '') {
+    try {
+      json = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${S.validationPolicyFile.env}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  try {
+    return readValidationPolicies({ defaultText: env[S.validationPolicy.env], bySourceText: env[S.validationPolicyBySource.env], json });
+  } catch (err) {
+    if (err instanceof PolicyConfigError) throw new ConfigError(err.message);
+    throw err;
+  }
 }
 
 /** `defaults.logLevel`: the level when HCDL_LOG_LEVEL is not set (commands that print results use WARN). */
@@ -71,5 +95,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
       backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
     },
+    validation: validationOf(env),
   };
 }
