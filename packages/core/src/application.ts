@@ -2,6 +2,8 @@ import type { Catalog, Hub, IdempotencyStore, IngestedEvent, LogPort, ObjectStor
 import { createOutcomes, type Outcomes } from './outcomes/apply';
 import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
+import { createDoorReplay } from './replay/door-replay';
+import { createMessageIngest } from './submit/messages';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
 import type { ValidationPolicies } from './policy/validation-policy';
@@ -71,10 +73,14 @@ export function createApplication(
     ...(config.validation !== undefined ? { policies: config.validation } : {}),
   });
   const outcomes = createOutcomes({ ...ports, now, recordError: writer.recordError });
-  const submit = createSubmit({
-    writer,
-    dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds),
-    maxBodyBytes: config.maxBodyBytes,
+  const dedup = createDedup(ports.idempotencyStore, config.dedupWindowSeconds);
+  const submit = createSubmit({ writer, dedup, maxBodyBytes: config.maxBodyBytes, logger: ports.logger });
+  // Replay of what the door refused goes through the door's own split and dedup again.
+  const door = createDoorReplay({
+    catalog: ports.catalog,
+    objectStore: ports.objectStore,
+    recordError: writer.recordError,
+    ingestMessages: createMessageIngest({ writer, dedup, logger: ports.logger }),
     logger: ports.logger,
   });
   return {
@@ -85,7 +91,7 @@ export function createApplication(
     async runStaging(event) {
       await outcomes.apply(await stage(targetOf(event)));
     },
-    replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested }),
+    replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested, door }),
     read: createQueryApi(ports),
   };
 }

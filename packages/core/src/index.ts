@@ -26,3 +26,4 @@ export * from './landing/landing';
 export * from './http/upload-http';
 export * from './policy/validation-policy';
 export * from './policy/judge';
+export * from './replay/door-replay';
