@@ -27,3 +27,7 @@ export * from './http/upload-http';
 export * from './policy/validation-policy';
 export * from './policy/judge';
 export * from './replay/door-replay';
+export * from './ack/ack-mode';
+export * from './ack/outcome-watch';
+export * from './ack/application-acks';
+export * from './http/application-answer';

@@ -1,5 +1,16 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
+import {
+  type Application,
+  type ApplicationAcks,
+  type ApplicationOptions,
+  createApplication,
+  createApplicationAcks,
+  createHttpApi,
+  createOutcomeWatch,
+  type HttpApi,
+  STAGING_SUBSCRIPTION,
+  targetOf,
+} from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
@@ -21,6 +32,8 @@ export interface LocalLake {
   logger: Logger;
   /** The staging queue (backlog shown by /health). */
   staging: StagingScheduler;
+  /** Application ACKs after staging (HTTP `?ack=application`, MLLP MSH-16): docs/ack.md. */
+  applicationAcks: ApplicationAcks;
   /**
    * Runs a request's use-case with its writes committed together and resolves once they are
    * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
@@ -146,6 +159,18 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
+  // The outcome of a message is awaited on the catalog; the hub's staged/failed events wake the wait at once.
+  const watch = createOutcomeWatch({ catalog: adapters.catalog });
+  adapters.hub.subscribe({
+    name: 'application-acks',
+    filterPolicy: { event: [HubEventName.Staged, HubEventName.Failed] },
+    handle: async (event) => {
+      const id = eventMessageId(event);
+      if (id !== undefined) watch.notify(id);
+    },
+  });
+  // Long enough for a message that waits its turn behind a backlog and then uses its whole staging time.
+  const applicationAcks = createApplicationAcks({ catalog: adapters.catalog, watch, timeoutMs: 2 * config.staging.timeoutMs });
   const health = () => ({
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
@@ -155,7 +180,8 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, health }),
+    http: createHttpApi({ submit: app.submit, read: app.read, health, applicationAcks }),
+    applicationAcks,
     verify,
     logger,
     staging,
