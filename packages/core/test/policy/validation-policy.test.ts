@@ -180,6 +180,21 @@ describe('replay obeys the door: split, policy, never the first message of a blo
   });
 });
 
+describe('the outcome step: never a staged row without MSH-9 and MSH-10', () => {
+  it('a stager that stages a message without MSH-10 (an older one, a replaced one) still ends in error, located at MSH-10', async () => {
+    // A stager that judges nothing: the outcome step is the last guard of the rule.
+    const t = testApp({
+      stager: () => ({ ok: true, stagingJson: '{}', structure: 'ADT_A01', patient: { groups: [], merge: false }, warnings: 0 }),
+    });
+    const id = await submitOne(t, adt(''));
+    await t.settle();
+    const row = await t.catalog.getMessage(id);
+    expect(row?.status).toBe(MessageStatus.Error);
+    expect(row?.stagingKey).toBeUndefined();
+    expect((await errorsOf(t, id)).map((e) => `${e.code}@${e.location}`)).toEqual(['POLICY_CONTROL_ID_MISSING@MSH[1]-10']);
+  });
+});
+
 describe('validation policy configuration', () => {
   it('reads a default, a JSON file and per-source variables (the variables win)', () => {
     const p = readValidationPolicies({
