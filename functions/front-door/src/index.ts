@@ -1,7 +1,16 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, apiRequestOf, INTERNAL_ERROR_BODY } from '@hcdl/aws';
-import { createDedup, createHttpApi, createSubmit, createUploads, createWriter, type ObjectSigner } from '@hcdl/core';
+import {
+  createApplicationAcks,
+  createDedup,
+  createHttpApi,
+  createOutcomeWatch,
+  createSubmit,
+  createUploads,
+  createWriter,
+  type ObjectSigner,
+} from '@hcdl/core';
 import type { Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
 
 export interface FrontDoorDeps {
@@ -21,9 +30,17 @@ export interface FrontDoorDeps {
     concurrency?: number;
     /** Largest file one upload may hold. */
     uploadMaxBytes?: number;
+    /**
+     * Longest wait for staging of `?ack=application` (docs/ack.md), in ms; 0 turns the query
+     * off. Default 20 s: under API Gateway's 29 s integration limit.
+     */
+    applicationAckTimeoutMs?: number;
   };
   now?: () => Date;
 }
+
+/** `?ack=application` waits at most this long on Lambda (API Gateway ends an integration at 29 s). */
+export const DEFAULT_APPLICATION_ACK_TIMEOUT_MS = 20_000;
 
 /** The class name of a thrown value (never its message: it may quote the input). */
 const errorName = (err: unknown): string => (err instanceof Error ? err.name : typeof err);
@@ -50,7 +67,11 @@ export function createHandler(deps: FrontDoorDeps) {
     deps.signer === undefined || config.uploadMaxBytes === undefined
       ? undefined
       : createUploads({ signer: deps.signer, maxUploadBytes: config.uploadMaxBytes, ...(deps.now !== undefined ? { now: deps.now } : {}) });
-  const api = createHttpApi(uploads === undefined ? { submit } : { submit, uploads });
+  const ackTimeout = config.applicationAckTimeoutMs ?? DEFAULT_APPLICATION_ACK_TIMEOUT_MS;
+  // The application ACK reads the catalog until the staging workflow recorded the outcome.
+  const applicationAcks =
+    ackTimeout > 0 ? createApplicationAcks({ catalog: deps.catalog, watch: createOutcomeWatch({ catalog: deps.catalog }), timeoutMs: ackTimeout }) : undefined;
+  const api = createHttpApi({ submit, ...(uploads !== undefined ? { uploads } : {}), ...(applicationAcks !== undefined ? { applicationAcks } : {}) });
   const base = async (event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> => apiGatewayResultOf(await api.handle(apiRequestOf(event)));
   return middy(base).use(
     httpErrorHandler({ fallbackMessage: INTERNAL_ERROR_BODY, logger: (err: unknown) => deps.logger.error('request failed', { error: errorName(err) }) }),

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { createStage, parseStageTarget, type Stage, type StageOutput, type StageTarget, StepInputError, targetOf } from '@hcdl/core';
+import { createStage, parseStageTarget, type ValidationPolicies, type Stage, type StageOutput, type StageTarget, StepInputError, targetOf } from '@hcdl/core';
 import { HubEventName, hubEventFromSqs, isHubEvent, type LogPort, type ObjectStore, type SqsRecordLike } from '@hcdl/lake';
 
 /**
@@ -24,7 +24,8 @@ export function stageTargetOf(input: StageTaskInput): StageTarget {
  * use-case. It reads raw/ and may write work/ only; its output is the next task's input
  * (core-writer's outcome task), which alone writes the zones and the catalog.
  */
-export function createStageTask(deps: { objectStore: Pick<ObjectStore, 'get' | 'put'>; logger: LogPort; stage?: Stage }) {
-  const stage = deps.stage ?? createStage({ objectStore: deps.objectStore, logger: deps.logger });
+export function createStageTask(deps: { objectStore: Pick<ObjectStore, 'get' | 'put'>; logger: LogPort; stage?: Stage; policies?: ValidationPolicies }) {
+  const stage =
+    deps.stage ?? createStage({ objectStore: deps.objectStore, logger: deps.logger, ...(deps.policies !== undefined ? { policies: deps.policies } : {}) });
   return middy(async (input: StageTaskInput): Promise<StageOutput> => stage(stageTargetOf(input)));
 }

@@ -3,8 +3,11 @@ import { createRefinedStage, type RefinedStage } from './refine/stage';
 import { createOutcomes, type Outcomes } from './outcomes/apply';
 import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
+import { createDoorReplay } from './replay/door-replay';
+import { createMessageIngest } from './submit/messages';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
+import type { ValidationPolicies } from './policy/validation-policy';
 import { createDedup } from './submit/dedup';
 import { createSubmit, type Submit } from './submit/submit';
 import { createWriter, type Writer } from './ingest/writer';
@@ -28,6 +31,8 @@ export interface ApplicationConfig {
   dedupWindowSeconds: number;
   /** Which patient identifiers link, per source (absent: the shipped policy, docs/identity.md). */
   identityPolicy?: IdentityPolicy;
+  /** The validation policy of each source (HCDL_VALIDATION_POLICY*, docs/adr/0013); default standard. */
+  validation?: ValidationPolicies;
 }
 
 export interface ApplicationOptions {
@@ -76,6 +81,7 @@ export function createApplication(
     logger: ports.logger,
     ...(options.stager !== undefined ? { stager: options.stager } : {}),
     ...(options.inlineBytes !== undefined ? { inlineBytes: options.inlineBytes } : {}),
+    ...(config.validation !== undefined ? { policies: config.validation } : {}),
   });
   const outcomes = createOutcomes({
     ...ports,
@@ -83,10 +89,14 @@ export function createApplication(
     recordError: writer.recordError,
     ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
   });
-  const submit = createSubmit({
-    writer,
-    dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds),
-    maxBodyBytes: config.maxBodyBytes,
+  const dedup = createDedup(ports.idempotencyStore, config.dedupWindowSeconds);
+  const submit = createSubmit({ writer, dedup, maxBodyBytes: config.maxBodyBytes, logger: ports.logger });
+  // Replay of what the door refused goes through the door's own split and dedup again.
+  const door = createDoorReplay({
+    catalog: ports.catalog,
+    objectStore: ports.objectStore,
+    recordError: writer.recordError,
+    ingestMessages: createMessageIngest({ writer, dedup, logger: ports.logger }),
     logger: ports.logger,
   });
   return {
@@ -97,7 +107,7 @@ export function createApplication(
     async runStaging(event) {
       await outcomes.apply(await stage(targetOf(event)));
     },
-    replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested }),
+    replay: createReplay({ catalog: ports.catalog, logger: ports.logger, now, publishIngested: writer.publishIngested, door }),
     read: createQueryApi(ports),
     ...(ports.resources !== undefined
       ? {

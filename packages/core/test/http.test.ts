@@ -48,9 +48,10 @@ describe('submitAnswer: the HTTP answer of each outcome', () => {
 describe('ackFor: one ACK policy for HTTP and MLLP', () => {
   it.each<[string, SubmitOutcome, 'AA' | 'AE' | 'AR', 'AA' | 'AE' | 'AR']>([
     ['stored', { kind: 'accepted', header, messages: [ingested] }, 'AA', 'AA'],
-    ['duplicate', { kind: 'accepted', header, messages: [duplicate] }, 'AE', 'AA'],
+    // Issue 13: a duplicate was AE over HTTP and AA over MLLP; it is AA (already stored) on both.
+    ['duplicate', { kind: 'accepted', header, messages: [duplicate] }, 'AA', 'AA'],
     ['batch with a new message', { kind: 'accepted', header, messages: [ingested, duplicate], batchId: 'B' }, 'AA', 'AA'],
-    ['batch of duplicates', { kind: 'accepted', header, messages: [duplicate], batchId: 'B' }, 'AE', 'AA'],
+    ['batch of duplicates', { kind: 'accepted', header, messages: [duplicate], batchId: 'B' }, 'AA', 'AA'],
     ['not HL7', { kind: 'not-hl7', messageId: ingested.messageId, diagnostics: [diag] }, 'AR', 'AR'],
     ['too large', { kind: 'too-large', limit: 10 }, 'AR', 'AR'],
     ['forbidden', { kind: 'forbidden', message: 'no' }, 'AR', 'AR'],
@@ -58,6 +59,9 @@ describe('ackFor: one ACK policy for HTTP and MLLP', () => {
     expect(ackFor(outcome, 'http').code).toBe(http);
     expect(ackFor(outcome, 'mllp').code).toBe(mllp);
     expect(msa(ackFor(outcome, 'mllp', header).ack)[1]).toBe(mllp);
+    expect(ackFor(outcome, 'http', header).ack.replace(/\|\d{14}\+0000\||\|A[0-9A-Z]{19}\|/g, '|')).toBe(
+      ackFor(outcome, 'mllp', header).ack.replace(/\|\d{14}\+0000\||\|A[0-9A-Z]{19}\|/g, '|'),
+    );
   });
 
   it('carries the diagnostics of refused input as ERR segments', () => {

@@ -22,6 +22,10 @@ export interface MessageHeader {
   processingId?: string;
   /** MSH-7.1 */
   dateTime?: string;
+  /** MSH-15 accept acknowledgment type (AL, NE, ER, SU) as sent: set, with MSH-16, means enhanced mode. */
+  acceptAckType?: string;
+  /** MSH-16 application acknowledgment type (AL, NE, ER, SU) as sent. */
+  applicationAckType?: string;
 }
 
 const text = (seg: Segment, field: number, component = 1): string | undefined => {
@@ -70,5 +74,9 @@ export function headerOf(msh: Segment, delimiters: Delimiters): MessageHeader {
   if (processingId !== undefined) h.processingId = processingId;
   const dateTime = text(msh, 7);
   if (dateTime !== undefined) h.dateTime = dateTime;
+  const acceptAckType = text(msh, 15);
+  if (acceptAckType !== undefined) h.acceptAckType = acceptAckType;
+  const applicationAckType = text(msh, 16);
+  if (applicationAckType !== undefined) h.applicationAckType = applicationAckType;
   return h;
 }

@@ -16,6 +16,12 @@ export const SETTINGS = {
    * path of a JSON file; unset: the shipped policy.
    */
   identityPolicy: { env: 'HCDL_IDENTITY_POLICY' },
+  /** Validation policy of every source not named otherwise: lenient, standard or strict (docs/adr/0013). */
+  validationPolicy: { env: 'HCDL_VALIDATION_POLICY', default: 'standard' },
+  /** Per-source validation policies, `source=policy` comma separated (they win over the file's). */
+  validationPolicyBySource: { env: 'HCDL_VALIDATION_POLICY_BY_SOURCE' },
+  /** A JSON file `{ "default": ..., "sources": { "<source>": ... } }` (local lake only; the variables win). */
+  validationPolicyFile: { env: 'HCDL_VALIDATION_POLICY_FILE' },
 
   // Local runtime (hcdl serve)
   port: { env: 'HCDL_PORT', default: 8080 },

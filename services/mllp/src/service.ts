@@ -1,8 +1,11 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { awsClientsFor, catalogFor, destroyAwsClients, hubFor, idempotencyStoreFor, objectStoreFor } from '@hcdl/aws';
-import { createDedup, createSubmit, createWriter } from '@hcdl/core';
+import { createApplicationAcks, createDedup, createOutcomeWatch, createSubmit, createWriter } from '@hcdl/core';
 import { type MllpListener, startMllpListener } from '@hcdl/local/mllp';
 import type { MllpServiceEnv } from './env';
+
+/** Longest wait for a message's staging before its application ACK is given up (the workflow's own limit is minutes). */
+export const APPLICATION_ACK_TIMEOUT_MS = 120_000;
 
 export interface RunningService {
   listeners: { port: number; source: string }[];
@@ -23,7 +26,10 @@ export async function startMllpService(
 ): Promise<RunningService> {
   const clients = awsClientsFor(env);
   const now = (): string => new Date().toISOString();
-  const writer = createWriter({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger, now });
+  const catalog = catalogFor(env, clients);
+  const writer = createWriter({ objectStore: objectStoreFor(env, clients), catalog, hub: hubFor(env, clients), logger, now });
+  // Enhanced mode's application ACK (MSH-16, docs/ack.md): the catalog is read until the staging workflow recorded the outcome.
+  const applicationAcks = createApplicationAcks({ catalog, watch: createOutcomeWatch({ catalog }), timeoutMs: APPLICATION_ACK_TIMEOUT_MS });
   const submit = createSubmit({
     writer,
     dedup: createDedup(idempotencyStoreFor(env, clients), env.dedupWindowSeconds),
@@ -34,7 +40,15 @@ export async function startMllpService(
   const listeners: { listener: MllpListener; source: string }[] = [];
   try {
     for (const l of env.listeners) {
-      const listener = await startMllpListener({ host: env.host, port: l.port, source: l.source, maxFrameBytes: env.maxBodyBytes, submit, logger });
+      const listener = await startMllpListener({
+        host: env.host,
+        port: l.port,
+        source: l.source,
+        maxFrameBytes: env.maxBodyBytes,
+        submit,
+        applicationAcks,
+        logger,
+      });
       listeners.push({ listener, source: l.source });
       logger.info('mllp listening', { port: listener.port, source: l.source });
     }

@@ -29,12 +29,14 @@ export interface TestLakeOptions {
   /** Keep the data folder on close (default: removed). */
   keepData?: boolean;
   lake?: LakeOptions;
+  /** Settings added to the lake's environment (e.g. HCDL_VALIDATION_POLICY). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /** A lake on a temp folder, started in this process, with the HTTP server on a free port. */
 export async function startTestLake(options: TestLakeOptions = {}): Promise<TestLake> {
   const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'hcdl-e2e-')));
-  const lake = await openLocalLake(readConfig(lakeEnv(dataDir)), options.lake);
+  const lake = await openLocalLake(readConfig({ ...lakeEnv(dataDir), ...(options.env ?? {}) }), options.lake);
   const server: RunningServer = await startServer(lake);
   return {
     url: server.url,

@@ -5,6 +5,8 @@ import type { Submit } from '../submit/submit';
 import { submitAnswer, submitInputOf, UPLOADS_PATH } from './submit-http';
 import { uploadAnswer } from './upload-http';
 import type { ReplayRoute } from './replay-http';
+import type { ApplicationAcks } from '../ack/application-acks';
+import { applicationAnswer, wantsApplicationAck } from './application-answer';
 import { header, httpError, json, type HttpRequest, type HttpResult } from './result';
 
 export const SUBMIT_PATH = '/hl7v2/er7';
@@ -27,6 +29,8 @@ export function createHttpApi(parts: {
   /** POST /hl7v2/messages/{id}/replay (createReplayRoute), where the deployment can replay. */
   replay?: ReplayRoute;
   health?: () => Promise<Record<string, unknown>> | Record<string, unknown>;
+  /** Application ACKs after staging, for `?ack=application` (docs/ack.md); without it the query is ignored. */
+  applicationAcks?: ApplicationAcks;
 }) {
   async function handle(req: HttpRequest): Promise<HttpResult> {
     const r = await route(req);
@@ -45,7 +49,10 @@ export function createHttpApi(parts: {
     if (path === SUBMIT_PATH && parts.submit !== undefined) {
       if (req.method !== 'POST')
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers POST'), headers: { 'content-type': 'application/json', allow: 'POST' } };
-      return submitAnswer(await parts.submit(submitInputOf(req)), req);
+      const outcome = await parts.submit(submitInputOf(req));
+      if (outcome.kind === 'accepted' && parts.applicationAcks !== undefined && wantsApplicationAck(req))
+        return applicationAnswer(outcome, await parts.applicationAcks.collect(outcome, undefined, { force: true }), req);
+      return submitAnswer(outcome, req);
     }
     if (parts.fhir !== undefined && isFhirPath(path)) return parts.fhir.handle({ ...req, path });
     if (path === UPLOADS_PATH && parts.uploads !== undefined) {

@@ -14,7 +14,9 @@ import {
   stagedEvent,
   stagingKey,
 } from '@hcdl/lake';
+import { diagnostic } from '@hcdl/hl7v2';
 import { MissingLakeObjectError } from '../errors';
+import { PolicyCode } from '../policy/judge';
 import type { RecordError } from '../ingest/error-zone';
 import type { StageOutput } from '../stage/output';
 
@@ -96,6 +98,24 @@ export function createOutcomes(deps: OutcomeDeps) {
       deps.logger.warn('outcome of an earlier attempt ignored', { messageId: record.messageId, attempt: target.attempt, awaited: record.attempts + 1 });
       return record;
     }
+    // A row made from a door rejection has no MSH fields yet: the staged message gives them.
+    const filled: Partial<MessageRecord> = {};
+    for (const k of ['controlId', 'messageType', 'version', 'sendingApplication', 'sendingFacility'] as const) {
+      const v = output.header?.[k];
+      if (record[k] === undefined && v !== undefined) filled[k] = v;
+    }
+    const messageType = record.messageType ?? filled.messageType;
+    if (messageType === undefined || (record.controlId ?? filled.controlId) === undefined) {
+      // Never a `staged` row without a type and a control id (docs/adr/0013), whatever staged it.
+      const at = { line: 1, segment: 'MSH', segmentRepetition: 1 };
+      const missing = [
+        ...(messageType === undefined ? [diagnostic(PolicyCode.MessageTypeMissing, 'error', 'MSH-9 message type is empty', { ...at, field: 9 })] : []),
+        ...((record.controlId ?? filled.controlId) === undefined
+          ? [diagnostic(PolicyCode.ControlIdMissing, 'error', 'MSH-10 message control id is empty', { ...at, field: 10 })]
+          : []),
+      ];
+      return applyFailed({ outcome: 'failed', target, stage: 'parse', diagnostics: missing });
+    }
     const body = await stagingJsonOf(output);
     if (body === undefined) throw new MissingLakeObjectError('staging output', record.messageId);
     const key = stagingKey(record.source, output.structure, record.messageId);
@@ -105,8 +125,8 @@ export function createOutcomes(deps: OutcomeDeps) {
       messageId: record.messageId,
       source: record.source,
       at,
-      messageType: record.messageType ?? 'UNKNOWN',
-      facility: record.sendingFacility ?? '',
+      messageType,
+      facility: record.sendingFacility ?? filled.sendingFacility ?? '',
     });
     await keepRejectedMerges(deps.catalog, record, target.attempt, indexed, at);
     if (indexed.links.length > 0 || indexed.merges.length > 0 || indexed.conflicts.length > 0 || indexed.rejectedMerges.length > 0) {
@@ -119,7 +139,7 @@ export function createOutcomes(deps: OutcomeDeps) {
         rejectedMerges: indexed.rejectedMerges.length,
       });
     }
-    const patch: Partial<MessageRecord> = { status: MessageStatus.Staged, stagingKey: key, attempts: target.attempt, updatedAt: at };
+    const patch: Partial<MessageRecord> = { ...filled, status: MessageStatus.Staged, stagingKey: key, attempts: target.attempt, updatedAt: at };
     if (output.structure !== undefined) patch.structure = output.structure;
     if (indexed.patientId !== undefined) patch.patientId = indexed.patientId;
     let updated: MessageRecord;

@@ -1,4 +1,5 @@
 import { allPages, type Catalog, CatalogConflictError, type LogPort, type MessageRecord, MessageStatus } from '@hcdl/lake';
+import type { DoorReplayer } from './door-replay';
 
 /** What `replay` did with one message id. */
 export interface ReplayResult {
@@ -8,6 +9,8 @@ export interface ReplayResult {
   attempt?: number;
   /** The status found when the message was not in error. */
   status?: string;
+  /** A door rejection the door's split now reads as several messages: their ids (and batch). */
+  split?: { batchId?: string; messageIds: string[] };
 }
 
 export interface ReplayDeps {
@@ -16,6 +19,8 @@ export interface ReplayDeps {
   now: () => string;
   /** Publishes `ingested` for a row (failures are logged, the row stays `ingested`). */
   publishIngested: (record: MessageRecord) => Promise<void>;
+  /** Replays door rejections through the door's split (docs/adr/0013); without it they go to staging as they are. */
+  door?: DoorReplayer;
 }
 
 const PAGE = 500;
@@ -48,6 +53,7 @@ export function createReplay(deps: ReplayDeps) {
     const record = await deps.catalog.getMessage(messageId);
     if (record === undefined) return { messageId, outcome: 'not-found' };
     if (record.status !== MessageStatus.Error) return { messageId, outcome: 'not-in-error', status: record.status };
+    const atDoor = deps.door !== undefined && (await deps.door.refusedAtDoor(record));
     let updated: MessageRecord;
     try {
       updated = await deps.catalog.updateMessage(messageId, { status: MessageStatus.Ingested, updatedAt: deps.now() }, MessageStatus.Error);
@@ -56,6 +62,14 @@ export function createReplay(deps: ReplayDeps) {
       throw err;
     }
     deps.logger.info('message replayed', { messageId, attempt: updated.attempts + 1 });
+    if (atDoor && deps.door !== undefined) {
+      const door = await deps.door.run(updated, updated.attempts + 1);
+      if (door.kind === 'rejected') return { messageId, outcome: 'replayed', attempt: updated.attempts + 1 };
+      if (door.kind === 'split') {
+        const split = door.batchId !== undefined ? { batchId: door.batchId, messageIds: door.messageIds } : { messageIds: door.messageIds };
+        return { messageId, outcome: 'replayed', attempt: updated.attempts + 1, split };
+      }
+    }
     await deps.publishIngested(updated);
     return { messageId, outcome: 'replayed', attempt: updated.attempts + 1 };
   }

@@ -1,6 +1,7 @@
 import { type Diagnostic, errorsFirst } from '@hcdl/hl7v2';
 import { assertMessageId, isPatientFacts, type PatientFacts } from '@hcdl/lake';
 import { StepInputError } from '../errors';
+import type { StagedHeader } from './steps';
 
 /** The message and attempt a staging run is about (from the `ingested` event). */
 export interface StageTarget {
@@ -28,6 +29,8 @@ export type StageOutput =
       staging: { json: string } | { workKey: string };
       patient: PatientFacts;
       warnings: number;
+      /** MSH fields the outcome fills in when the row lacks them (a replayed door rejection). */
+      header?: StagedHeader;
     }
   | { outcome: 'failed'; target: StageTarget; stage: 'normalize' | 'parse'; diagnostics: Diagnostic[] };
 
@@ -73,7 +76,7 @@ export function parseStageOutput(value: unknown): StageOutput {
     return { outcome: 'failed', target, stage, diagnostics: diagnostics as unknown as Diagnostic[] };
   }
   if (value.outcome !== 'staged') throw new StepInputError('stage output: outcome must be staged or failed');
-  const { staging, patient, warnings, structure } = value;
+  const { staging, patient, warnings, structure, header } = value;
   if (!isObject(staging) || !(typeof staging.json === 'string' || (typeof staging.workKey === 'string' && staging.workKey.startsWith('work/')))) {
     throw new StepInputError('stage output: staging must hold the JSON or a work/ key');
   }
@@ -88,5 +91,9 @@ export function parseStageOutput(value: unknown): StageOutput {
     warnings,
   };
   if (structure !== undefined) out.structure = structure;
+  if (header !== undefined) {
+    if (!isObject(header) || !Object.values(header).every((v) => typeof v === 'string')) throw new StepInputError('stage output: header must hold text fields');
+    out.header = header as StagedHeader;
+  }
   return out;
 }

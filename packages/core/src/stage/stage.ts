@@ -1,6 +1,7 @@
 import { type IngestedEvent, type LogPort, type ObjectStore, workStagingKey } from '@hcdl/lake';
 import { MissingLakeObjectError } from '../errors';
 import { failedOutput, type StageOutput, type StageTarget } from './output';
+import { policyFor, type ValidationPolicies } from '../policy/validation-policy';
 import { defaultStager, type Stager } from './steps';
 
 /** Staging JSON up to this size (UTF-8 bytes) travels inline in the hand-off; larger goes through work/. */
@@ -13,6 +14,8 @@ export interface StageDeps {
   stager?: Stager;
   /** Largest staging JSON handed inline (default INLINE_STAGING_BYTES; Infinity in one process). */
   inlineBytes?: number;
+  /** The validation policy of each source (default: standard everywhere). */
+  policies?: ValidationPolicies;
 }
 
 /** The staging target of an `ingested` event. */
@@ -35,13 +38,14 @@ export function createStage(deps: StageDeps) {
   return async function stage(target: StageTarget): Promise<StageOutput> {
     const raw = await deps.objectStore.get(target.rawKey);
     if (raw === undefined) throw new MissingLakeObjectError('raw object', target.messageId);
-    const result = await stager(raw.body, { messageType: target.messageType });
+    const result = await stager(raw.body, { messageType: target.messageType, policy: policyFor(deps.policies, target.source) });
     if (!result.ok) {
       deps.logger.info('staging failed', { messageId: target.messageId, diagnostics: result.diagnostics.length });
       return failedOutput(target, result.stage, result.diagnostics);
     }
     const out: StageOutput = { outcome: 'staged', target, staging: { json: result.stagingJson }, patient: result.patient, warnings: result.warnings };
     if (result.structure !== undefined) out.structure = result.structure;
+    if (result.header !== undefined) out.header = result.header;
     if (inline !== Number.POSITIVE_INFINITY && Buffer.byteLength(result.stagingJson, 'utf8') > inline) {
       const workKey = workStagingKey(target.messageId, target.attempt);
       await deps.objectStore.put({ key: workKey, body: result.stagingJson, contentType: 'application/json' });

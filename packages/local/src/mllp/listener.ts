@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { type Ack, ackFor, notStoredAck, type Submit } from '@hcdl/core';
+import { type Ack, ackFor, type ApplicationAcks, notStoredAck, type Submit } from '@hcdl/core';
 import { Hl7Error, type MessageHeader, readHeader } from '@hcdl/hl7v2';
 import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
 
@@ -32,6 +32,12 @@ export interface MllpListenerOptions {
    * submit resolves (submit's writes are then durable one by one).
    */
   defer?: <T>(work: () => Promise<T>) => { ran: Promise<T>; durable: Promise<T> };
+  /**
+   * Application ACKs (enhanced mode, MSH-16 AL/ER/SU): sent on the same connection once the
+   * message's staging has ended, each after its own accept ACK (docs/ack.md). Without it,
+   * frames get their accept ACK only.
+   */
+  applicationAcks?: Pick<ApplicationAcks, 'asked' | 'collect'>;
   logger: {
     info(m: string, ...e: Record<string, unknown>[]): void;
     warn(m: string, ...e: Record<string, unknown>[]): void;
@@ -65,7 +71,8 @@ function headerOf(bytes: Uint8Array): MessageHeader | undefined {
 /** Frames of one connection received and not yet answered, past which the connection stops reading. */
 const MAX_PENDING_FRAMES = 512;
 
-type Reply = Pick<Ack, 'ack' | 'code'> | undefined;
+/** An ACK to write, whether the sender asked for it (MSH-15), and the application ACKs to follow it once staged. */
+type Reply = (Pick<Ack, 'ack' | 'code'> & { send?: boolean; followUp?: () => Promise<Pick<Ack, 'ack' | 'code' | 'send'>[]> }) | undefined;
 
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const { logger } = options;
@@ -83,7 +90,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
   }
 
   /** The ACK for one frame, or undefined for bytes outside a frame (they get none). */
-  async function replyFor(event: MllpEvent): Promise<Ack | undefined> {
+  async function replyFor(event: MllpEvent): Promise<Reply> {
     if (event.kind === 'noise' || event.kind === 'truncated') {
       log('warn', 'mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
       return undefined;
@@ -92,7 +99,11 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     try {
       const outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: event.bytes });
       // A stored frame's header was read by submit already; read it here only for the others.
-      return ackFor(outcome, 'mllp', outcome.kind === 'accepted' && outcome.header !== undefined ? outcome.header : headerOf(event.bytes));
+      const header = outcome.kind === 'accepted' && outcome.header !== undefined ? outcome.header : headerOf(event.bytes);
+      const ack = ackFor(outcome, 'mllp', header);
+      const apps = options.applicationAcks;
+      if (outcome.kind !== 'accepted' || apps === undefined || !apps.asked(header)) return ack;
+      return { ...ack, followUp: () => apps.collect(outcome, header) };
     } catch (err) {
       log('error', 'mllp message failed', { error: errorName(err) });
       return notStoredAck(headerOf(event.bytes));
@@ -124,7 +135,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
    * and when not even that can be built the connection is closed, so the sender resends
    * elsewhere instead of waiting for an ACK that will not come. Other connections go on.
    */
-  async function answer(socket: net.Socket, event: MllpEvent, pending: Promise<Reply>): Promise<void> {
+  async function answer(socket: net.Socket, event: MllpEvent, pending: Promise<Reply>, later: Set<Promise<void>>): Promise<void> {
     const size = event.kind === 'frame' ? event.bytes.length : event.size;
     let reply: Reply;
     try {
@@ -141,7 +152,30 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       }
     }
     log('info', 'mllp message answered', { ack: reply.code, size });
-    if (socket.writable) socket.write(mllpFrame(reply.ack));
+    if (reply.send !== false && socket.writable) socket.write(mllpFrame(reply.ack));
+    if (reply.followUp !== undefined) {
+      // The application ACK waits for staging without holding up the frames after this one.
+      const p = applicationAcksOf(socket, reply.followUp);
+      later.add(p);
+      inFlight.add(p);
+      void p.finally(() => {
+        later.delete(p);
+        inFlight.delete(p);
+      });
+    }
+  }
+
+  /** Writes a frame's application ACKs once its staging ended (those MSH-16 asks for); never rejects. */
+  async function applicationAcksOf(socket: net.Socket, collect: () => Promise<Pick<Ack, 'ack' | 'code' | 'send'>[]>): Promise<void> {
+    try {
+      for (const a of await collect()) {
+        if (!a.send) continue;
+        log('info', 'mllp application ACK sent', { ack: a.code });
+        if (socket.writable) socket.write(mllpFrame(a.ack));
+      }
+    } catch (err) {
+      log('error', 'mllp application ACK failed', { error: errorName(err) });
+    }
   }
 
   const server = net.createServer((socket) => {
@@ -153,6 +187,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     let intake: Promise<unknown> = Promise.resolve();
     let chain: Promise<void> = Promise.resolve();
     let pending = 0;
+    const later = new Set<Promise<void>>();
     const enqueue = (events: MllpEvent[]): void => {
       for (const e of events) {
         if (++pending >= MAX_PENDING_FRAMES) socket.pause();
@@ -163,7 +198,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
         );
         const reply = started.then((s) => s.reply);
         chain = chain
-          .then(() => answer(socket, e, reply))
+          .then(() => answer(socket, e, reply, later))
           .finally(() => {
             if (--pending < MAX_PENDING_FRAMES / 2 && socket.isPaused()) socket.resume();
           });
@@ -175,7 +210,8 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     socket.on('data', (chunk: Buffer) => enqueue(decoder.push(chunk)));
     socket.on('end', () => {
       enqueue(decoder.end());
-      void chain.finally(() => socket.end());
+      // The sender closed its side: answer what came, application ACKs included, then close.
+      void chain.finally(() => Promise.allSettled([...later]).then(() => socket.end()));
     });
     socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
     socket.on('close', () => sockets.delete(socket));

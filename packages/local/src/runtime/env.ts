@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PolicyConfigError, readValidationPolicies, type ValidationPolicies } from '@hcdl/core';
 import { type IdentityPolicy, identityPolicyFromJson, SETTINGS, ValidationError } from '@hcdl/lake';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
@@ -22,6 +23,8 @@ export interface LocalConfig {
   staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
   /** Which patient identifiers link, per source (HCDL_IDENTITY_POLICY); absent: the shipped policy. */
   identityPolicy?: IdentityPolicy;
+  /** The validation policy of each source (docs/adr/0013). */
+  validation: ValidationPolicies;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +59,26 @@ function identityPolicy(env: NodeJS.ProcessEnv): IdentityPolicy | undefined {
     return identityPolicyFromJson(text);
   } catch (err) {
     if (err instanceof ValidationError) throw new ConfigError(`${name}: ${err.message}`);
+    throw err;
+  }
+}
+
+/** HCDL_VALIDATION_POLICY_FILE, then HCDL_VALIDATION_POLICY and HCDL_VALIDATION_POLICY_BY_SOURCE over it. */
+function validationOf(env: NodeJS.ProcessEnv): ValidationPolicies {
+  const S = SETTINGS;
+  const file = env[S.validationPolicyFile.env];
+  let json: string | undefined;
+  if (file !== undefined && file !== '') {
+    try {
+      json = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new ConfigError(`${S.validationPolicyFile.env}: cannot read the file (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  try {
+    return readValidationPolicies({ defaultText: env[S.validationPolicy.env], bySourceText: env[S.validationPolicyBySource.env], json });
+  } catch (err) {
+    if (err instanceof PolicyConfigError) throw new ConfigError(err.message);
     throw err;
   }
 }
@@ -103,5 +126,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
       backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
     },
+    validation: validationOf(env),
   };
 }

@@ -1,9 +1,12 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type Application,
+  type ApplicationAcks,
   type ApplicationOptions,
   createApplication,
+  createApplicationAcks,
   createHttpApi,
+  createOutcomeWatch,
   createReplayRoute,
   type HttpApi,
   STAGING_SUBSCRIPTION,
@@ -31,6 +34,8 @@ export interface LocalLake {
   logger: Logger;
   /** The staging queue (backlog shown by /health). */
   staging: StagingScheduler;
+  /** Application ACKs after staging (HTTP `?ack=application`, MLLP MSH-16): docs/ack.md. */
+  applicationAcks: ApplicationAcks;
   /**
    * Runs a request's use-case with its writes committed together and resolves once they are
    * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
@@ -99,6 +104,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     {
       maxBodyBytes: config.maxBodyBytes,
       dedupWindowSeconds: config.dedupWindowSeconds,
+      validation: config.validation,
       ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
     },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
@@ -183,6 +189,18 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
   await resumeRefined(adapters, app, logger);
+  // The outcome of a message is awaited on the catalog; the hub's staged/failed events wake the wait at once.
+  const watch = createOutcomeWatch({ catalog: adapters.catalog });
+  adapters.hub.subscribe({
+    name: 'application-acks',
+    filterPolicy: { event: [HubEventName.Staged, HubEventName.Failed] },
+    handle: async (event) => {
+      const id = eventMessageId(event);
+      if (id !== undefined) watch.notify(id);
+    },
+  });
+  // Long enough for a message that waits its turn behind a backlog and then uses its whole staging time.
+  const applicationAcks = createApplicationAcks({ catalog: adapters.catalog, watch, timeoutMs: 2 * config.staging.timeoutMs });
   const health = () => ({
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
@@ -197,8 +215,10 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
       read: app.read,
       replay: createReplayRoute({ replay: app.replay, catalog: adapters.catalog }),
       health,
+      applicationAcks,
       ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}),
     }),
+    applicationAcks,
     verify,
     logger,
     staging,

@@ -14,6 +14,8 @@ export interface ReplayedMessage {
   attempt: number;
   /** Diagnostic codes of the new attempt when it failed again. */
   codes?: string[];
+  /** A door rejection the door's split now reads as several messages: their ids (each staged on its own). */
+  split?: string[];
 }
 
 export interface ReplaySummary {
@@ -63,7 +65,8 @@ export async function replayLocal(config: LocalConfig, request: ReplayRequest, o
         const status = row?.status ?? 'unknown';
         const attempt = r.attempt ?? row?.attempts ?? 0;
         const out: ReplayedMessage = { messageId: r.messageId, status, attempt };
-        if (status === MessageStatus.Error) out.codes = await codesOf(adapters.catalog, r.messageId, attempt);
+        if (r.split !== undefined) out.split = r.split.messageIds;
+        else if (status === MessageStatus.Error) out.codes = await codesOf(adapters.catalog, r.messageId, attempt);
         summary.replayed.push(out);
       }
     }

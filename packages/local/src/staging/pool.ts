@@ -1,4 +1,4 @@
-import type { StageResult, Stager } from '@hcdl/core';
+import type { StageResult, Stager, ValidationPolicy } from '@hcdl/core';
 import { Piscina } from 'piscina';
 import type { LargestSegment } from './largest-segment';
 import { limitResult, type StagingLimits } from './limits';
@@ -71,8 +71,10 @@ class Slots {
  * locate a message that goes over a limit); a view into a larger buffer is cut out first, since
  * a worker receives a view's whole buffer.
  */
-function taskOf(raw: Uint8Array): StageTask {
-  return { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice(), started: new Float64Array(new SharedArrayBuffer(8)) };
+function taskOf(raw: Uint8Array, policy?: ValidationPolicy): StageTask {
+  const task: StageTask = { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice(), started: new Float64Array(new SharedArrayBuffer(8)) };
+  if (policy !== undefined) task.policy = policy;
+  return task;
 }
 
 /**
@@ -108,10 +110,10 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
    * `timeoutMs`: the timer checks when the worker started it, and waits longer for a worker
    * still starting (a replaced worker loads its modules first).
    */
-  async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number): Promise<T> {
+  async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number, policy?: ValidationPolicy): Promise<T> {
     await slots.acquire();
     const abort = new AbortController();
-    const task = taskOf(raw);
+    const task = taskOf(raw, policy);
     let timer: NodeJS.Timeout | undefined;
     const check = (): void => {
       const started = task.started[0] as number;
@@ -136,14 +138,14 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
     }
   }
 
-  const stager: Stager = async (raw) => {
+  const stager: Stager = async (raw, context) => {
     if (raw.byteLength * HEAP_BYTES_PER_MESSAGE_BYTE > options.memoryMb * 1024 * 1024) {
       counts.overMemory++;
       options.logger.warn('staging limit reached; the message goes to the error zone', { limit: 'memory', size: raw.byteLength });
       return limitResult('memory', options, await locate(raw));
     }
     try {
-      return await run<StageResult>('stage', raw, options.timeoutMs);
+      return await run<StageResult>('stage', raw, options.timeoutMs, context.policy);
     } catch (err) {
       const kind = (err as Error).name === 'AbortError' ? 'time' : (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : undefined;
       if (kind === undefined) throw err;

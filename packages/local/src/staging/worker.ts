@@ -1,4 +1,4 @@
-import { defaultStager, type StageResult } from '@hcdl/core';
+import { defaultStager, type StageResult, type ValidationPolicy } from '@hcdl/core';
 import { type LargestSegment, largestSegment } from './largest-segment';
 
 /** One staging task: a message's raw bytes (a copy, in the worker). */
@@ -9,6 +9,8 @@ export interface StageTask {
    * so the time limit counts the staging itself, not a worker's start-up.
    */
   started: Float64Array;
+  /** The validation policy of the message's source. */
+  policy?: ValidationPolicy;
 }
 
 /**
@@ -17,7 +19,7 @@ export interface StageTask {
  */
 export function stage(task: StageTask): StageResult {
   task.started[0] = Date.now();
-  return defaultStager(task.raw);
+  return defaultStager(task.raw, { policy: task.policy });
 }
 
 /** Where a message that hit a staging limit holds most of its bytes (for a located diagnostic). */

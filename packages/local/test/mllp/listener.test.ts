@@ -76,7 +76,8 @@ describe('MLLP listener', () => {
     const acks = await exchange(listener.port, [stream.subarray(0, cut), stream.subarray(cut)], 2);
     expect(acks.map(msa)).toEqual([
       ['AA', parseMessage(ADT).get('MSH-10')],
-      ['AA', parseMessage(ORU).get('MSH-10')],
+      // The ORU sets MSH-15/16: enhanced mode, its accept ACK is CA (docs/ack.md).
+      ['CA', parseMessage(ORU).get('MSH-10')],
     ]);
     await lake.idle();
     const rows = await lake.adapters.catalog.listMessages({ source: 'ward-7' });
@@ -121,6 +122,6 @@ describe('MLLP listener', () => {
     const acks = await exchange(listener.port, [Buffer.concat([mllpFrame(big), mllpFrame(ORU)])], 2);
     expect(acks[0]).toMatch(/exceeds 65536 bytes/);
     expect(msa(acks[0] as string)[0]).toBe('AR');
-    expect(msa(acks[1] as string)[0]).toBe('AA'); // the ORU again: a duplicate, acknowledged
+    expect(msa(acks[1] as string)[0]).toBe('CA'); // the ORU again: a duplicate, accepted (enhanced mode: MSH-15/16 set)
   });
 });

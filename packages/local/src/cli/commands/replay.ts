@@ -37,7 +37,11 @@ export function formatSummary(s: ReplaySummary): string {
     `replayed ${s.replayed.length} message(s): ${count('staged')} staged, ${count('error')} still in error${count('ingested') > 0 ? `, ${count('ingested')} unfinished (the lake resumes them)` : ''}`,
   ];
   for (const r of s.replayed)
-    lines.push(`  ${r.status.padEnd(8)} ${r.messageId} attempt ${r.attempt}${r.codes !== undefined && r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}`);
+    lines.push(
+      r.split !== undefined
+        ? `  split    ${r.messageId} attempt ${r.attempt} into ${r.split.length} messages: ${r.split.join(', ')}`
+        : `  ${r.status.padEnd(8)} ${r.messageId} attempt ${r.attempt}${r.codes !== undefined && r.codes.length > 0 ? ` (${r.codes.join(', ')})` : ''}`,
+    );
   if (s.skipped.length > 0)
     lines.push(`not in error, left as they are: ${s.skipped.map((r) => `${r.messageId}${r.status ? ` (${r.status})` : ''}`).join(', ')}`);
   if (s.notFound.length > 0) lines.push(`not found: ${s.notFound.join(', ')}`);
@@ -78,7 +82,7 @@ export const replayCommand: CommandSpec = {
     const { replayLocal } = await import('../../runtime/replay');
     const summary = await replayLocal(config, request);
     io.stdout.write(opts.json === true ? `${JSON.stringify(summary)}\n` : formatSummary(summary));
-    const ok = summary.notFound.length === 0 && summary.replayed.every((r) => r.status === 'staged');
+    const ok = summary.notFound.length === 0 && summary.replayed.every((r) => r.status === 'staged' || r.split !== undefined);
     return ok ? 0 : 1;
   },
 };

@@ -62,6 +62,7 @@ export const serveCommand: CommandSpec = {
           maxFrameBytes: config.maxBodyBytes,
           submit: lake.app.submit,
           defer: lake.durably,
+          applicationAcks: lake.applicationAcks,
           logger: lake.logger,
         });
     } catch (err) {
