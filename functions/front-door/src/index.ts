@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, apiRequestOf, INTERNAL_ERROR_BODY } from '@hcdl/aws';
-import { createDedup, createHttpApi, createSubmit, createUploads, createWriter, type ObjectSigner } from '@hcdl/core';
+import { createDedup, dedupOptions, createHttpApi, createSubmit, createUploads, createWriter, type ObjectSigner } from '@hcdl/core';
 import type { Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
 
 export interface FrontDoorDeps {
@@ -36,11 +36,18 @@ const errorName = (err: unknown): string => (err instanceof Error ? err.name : t
  */
 export function createHandler(deps: FrontDoorDeps) {
   const now = (): string => (deps.now?.() ?? new Date()).toISOString();
-  const writer = createWriter({ objectStore: deps.objectStore, catalog: deps.catalog, hub: deps.hub, logger: deps.logger, now });
+  const writer = createWriter({
+    objectStore: deps.objectStore,
+    catalog: deps.catalog,
+    hub: deps.hub,
+    logger: deps.logger,
+    now,
+    dedupWindowSeconds: deps.config.dedupWindowSeconds,
+  });
   const { config } = deps;
   const submit = createSubmit({
     writer,
-    dedup: createDedup(deps.idempotencyStore, config.dedupWindowSeconds),
+    dedup: createDedup(deps.idempotencyStore, config.dedupWindowSeconds, dedupOptions(writer, {})),
     maxBodyBytes: config.maxBodyBytes,
     logger: deps.logger,
     ...(config.maxBatchMessages !== undefined ? { maxMessages: config.maxBatchMessages } : {}),

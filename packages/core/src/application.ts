@@ -4,7 +4,7 @@ import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
-import { createDedup } from './submit/dedup';
+import { createDedup, dedupOptions } from './submit/dedup';
 import { createSubmit, type Submit } from './submit/submit';
 import { createWriter, type Writer } from './ingest/writer';
 
@@ -21,6 +21,8 @@ export interface ApplicationConfig {
   maxBodyBytes: number;
   /** Deduplication window in seconds (SETTINGS.dedupWindowSeconds). */
   dedupWindowSeconds: number;
+  /** When a dedup record left in progress (a crash) may be taken over, in seconds (SETTINGS.dedupInProgressSeconds; default 60). */
+  dedupInProgressSeconds?: number;
 }
 
 export interface ApplicationOptions {
@@ -59,7 +61,7 @@ export function createApplication(
   options: ApplicationOptions = {},
 ): Application {
   const now = (): string => (options.now?.() ?? new Date()).toISOString();
-  const writer = createWriter({ ...ports, now });
+  const writer = createWriter({ ...ports, now, dedupWindowSeconds: config.dedupWindowSeconds });
   const stage = createStage({
     objectStore: ports.objectStore,
     logger: ports.logger,
@@ -69,7 +71,7 @@ export function createApplication(
   const outcomes = createOutcomes({ ...ports, now, recordError: writer.recordError });
   const submit = createSubmit({
     writer,
-    dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds),
+    dedup: createDedup(ports.idempotencyStore, config.dedupWindowSeconds, dedupOptions(writer, config)),
     maxBodyBytes: config.maxBodyBytes,
     logger: ports.logger,
   });

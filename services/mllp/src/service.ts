@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { awsClientsFor, catalogFor, destroyAwsClients, hubFor, idempotencyStoreFor, objectStoreFor } from '@hcdl/aws';
-import { createDedup, createSubmit, createWriter } from '@hcdl/core';
+import { createDedup, dedupOptions, createSubmit, createWriter } from '@hcdl/core';
 import { type MllpListener, startMllpListener } from '@hcdl/local/mllp';
 import type { MllpServiceEnv } from './env';
 
@@ -23,10 +23,17 @@ export async function startMllpService(
 ): Promise<RunningService> {
   const clients = awsClientsFor(env);
   const now = (): string => new Date().toISOString();
-  const writer = createWriter({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), hub: hubFor(env, clients), logger, now });
+  const writer = createWriter({
+    objectStore: objectStoreFor(env, clients),
+    catalog: catalogFor(env, clients),
+    hub: hubFor(env, clients),
+    logger,
+    now,
+    dedupWindowSeconds: env.dedupWindowSeconds,
+  });
   const submit = createSubmit({
     writer,
-    dedup: createDedup(idempotencyStoreFor(env, clients), env.dedupWindowSeconds),
+    dedup: createDedup(idempotencyStoreFor(env, clients), env.dedupWindowSeconds, dedupOptions(writer, {})),
     maxBodyBytes: env.maxBodyBytes,
     concurrency: env.submitConcurrency,
     logger,

@@ -14,6 +14,7 @@
  * | link (both patients)     | `PATIENT#<patientId>`   | `LINK#<other>`      | -                                                 |
  * | merge (merged patient)   | `PATIENT#<merged>`      | `MERGED`            | -                                                 |
  * | merge (survivor's copy)  | `PATIENT#<survivor>`    | `MERGE#<merged>`    | -                                                 |
+ * | content claim (ADR 0014) | `CLAIM#<source>#<hash>` | `CLAIM`             | -                                                 |
  *
  * `<seq>` is a per-put sequence (time, counter, random) that keeps the put order of one
  * message's diagnostics. Patient reads are strongly consistent base-table queries; message

@@ -12,6 +12,8 @@ export const ItemKind = {
   PatientIdentifier: 'patient-identifier',
   Link: 'link',
   Merge: 'merge',
+  /** A content claim (./content-claims.ts, ADR 0014). */
+  ContentClaim: 'content-claim',
 } as const;
 export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Catalog } from '../ports/catalog';
+import { describeCatalogClaims } from './catalog-claims-contract';
 import { describeCatalogErrorsAndPatients } from './catalog-errors-contract';
 import { describeCatalogMessages } from './catalog-messages-contract';
 import { describeCatalogPatients } from './catalog-patients-contract';
@@ -33,5 +34,6 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     describeCatalogErrorsAndPatients(catalog);
     describeCatalogQueries(catalog);
     describeCatalogPatients(catalog);
+    describeCatalogClaims(catalog);
   });
 }
