@@ -9,6 +9,8 @@ export const SETTINGS = {
   maxBodyBytes: { env: 'HCDL_MAX_BODY_BYTES', default: 10 * 1024 * 1024 },
   /** How long a message's content hash refuses a resend from the same source, in seconds. */
   dedupWindowSeconds: { env: 'HCDL_DEDUP_WINDOW_SECONDS', default: 365 * 24 * 3600 },
+  /** How long a dedup record left in progress (a crash) blocks its key before a resend may take it over, in seconds (ADR 0014). */
+  dedupInProgressSeconds: { env: 'HCDL_DEDUP_IN_PROGRESS_SECONDS', default: 60 },
   /** Powertools log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. */
   logLevel: { env: 'HCDL_LOG_LEVEL', default: 'INFO' },
 

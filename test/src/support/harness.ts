@@ -127,10 +127,10 @@ export async function removeDir(dir: string | undefined): Promise<void> {
 }
 
 /** `hcdl serve` in a child process (tsx), resolved once it listens; for crash tests. */
-export async function spawnLake(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+export async function spawnLake(dataDir: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<{ child: ChildProcess; url: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(REPO, 'packages/local/src/cli/main.ts'), 'serve'], {
     cwd: REPO,
-    env: { ...process.env, ...lakeEnv(dataDir), NODE_OPTIONS: '' },
+    env: { ...process.env, ...lakeEnv(dataDir), ...extraEnv, NODE_OPTIONS: '' },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   const url = await new Promise<string>((resolve, reject) => {

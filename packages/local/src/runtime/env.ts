@@ -12,6 +12,7 @@ export interface LocalConfig {
   oidc: { issuer: string; audience: string; jwksUrl?: string };
   maxBodyBytes: number;
   dedupWindowSeconds: number;
+  dedupInProgressSeconds: number;
   logLevel: string;
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
   mllp?: { host: string; port: number; source: string };
@@ -64,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     oidc,
     maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
     dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
+    dedupInProgressSeconds: int(env, S.dedupInProgressSeconds.env, S.dedupInProgressSeconds.default, 1),
     logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
     staging: {
       threads: int(env, S.stagingThreads.env, os.availableParallelism(), 1),

@@ -71,7 +71,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
   const pool = options.stager === undefined ? createStagingPool({ ...config.staging, logger }) : undefined;
   const app = createApplication(
     { objectStore: adapters.objectStore, catalog: adapters.catalog, hub: adapters.hub, logger, idempotencyStore: adapters.idempotencyStore },
-    { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds },
+    { maxBodyBytes: config.maxBodyBytes, dedupWindowSeconds: config.dedupWindowSeconds, dedupInProgressSeconds: config.dedupInProgressSeconds },
     // One process: the staging JSON is handed from stage to outcome in memory, never via work/.
     { inlineBytes: Number.POSITIVE_INFINITY, ...options, ...(pool !== undefined ? { stager: pool.stager } : {}) },
   );
