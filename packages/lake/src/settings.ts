@@ -25,6 +25,17 @@ export const SETTINGS = {
   mllpPort: { env: 'HCDL_MLLP_PORT' },
   mllpHost: { env: 'HCDL_MLLP_HOST' },
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
+  // MLLP listener limits (local listener and the MLLP container; ADR 0014)
+  /** A connection with nothing received, sent or owed for this long is closed, in ms. */
+  mllpIdleTimeoutMs: { env: 'HCDL_MLLP_IDLE_TIMEOUT_MS', default: 300_000 },
+  /** Connections one listener keeps open at once; past it a new connection is closed at once. */
+  mllpMaxConnections: { env: 'HCDL_MLLP_MAX_CONNECTIONS', default: 200 },
+  /** Bytes one connection may hold (an unfinished frame, frames awaiting their ACK); default: the largest body. */
+  mllpMaxConnectionBytes: { env: 'HCDL_MLLP_MAX_CONNECTION_BYTES' },
+  /** PEM certificate (chain) file: with HCDL_MLLP_TLS_KEY the listener speaks MLLP over TLS. */
+  mllpTlsCert: { env: 'HCDL_MLLP_TLS_CERT' },
+  /** PEM private key file of HCDL_MLLP_TLS_CERT. */
+  mllpTlsKey: { env: 'HCDL_MLLP_TLS_KEY' },
   /** Staging worker threads (default: the machine's available parallelism). */
   stagingThreads: { env: 'HCDL_STAGING_THREADS' },
   /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */

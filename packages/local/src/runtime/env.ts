@@ -1,6 +1,7 @@
 import os from 'node:os';
 import path from 'node:path';
 import { SETTINGS } from '@hcdl/lake';
+import { type MllpLimits, readMllpLimits } from '../mllp/limits';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
 export interface LocalConfig {
@@ -15,7 +16,7 @@ export interface LocalConfig {
   dedupInProgressSeconds: number;
   logLevel: string;
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
-  mllp?: { host: string; port: number; source: string };
+  mllp?: { host: string; port: number; source: string; limits: MllpLimits };
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
   staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
 }
@@ -54,7 +55,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       throw new ConfigError(
         `${S.mllpPort.env} needs ${S.mllpSource.env}, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")`,
       );
-    mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source };
+    const maxBodyBytes = int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1);
+    mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source, limits: readMllpLimits(env, maxBodyBytes) };
   }
   return {
     ...(mllp !== undefined ? { mllp } : {}),
