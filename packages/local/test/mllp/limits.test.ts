@@ -4,14 +4,15 @@
  * MLLP over TLS with a certificate made here, and a stray start byte inside a frame.
  */
 import { afterEach, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import tls from 'node:tls';
 import type { Submit, SubmitInput } from '@hcdl/core';
+import { generate } from 'selfsigned';
 import { parseMessage, readHeader } from '@hcdl/hl7v2';
 import { MllpDecoder, mllpFrame } from '../../src/mllp/framing';
 import { defaultMllpLimits, type MllpLimits, MllpConfigError, readMllpLimits } from '../../src/mllp/limits';
@@ -202,32 +203,14 @@ describe('MLLP over TLS', () => {
   it('speaks MLLP over TLS with a self-signed certificate from HCDL_MLLP_TLS_CERT/KEY', async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'hcdl-mllp-tls-'));
     const [cert, key] = [path.join(dir, 'cert.pem'), path.join(dir, 'key.pem')];
-    // openssl is part of the base system here and in CI's image.
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:P-256',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      {
-        stdio: 'ignore',
-      },
-    );
+    // selfsigned (npm): the test needs no openssl binary.
+    const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
+      keyType: 'ec',
+      algorithm: 'sha256',
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    await writeFile(cert, pems.cert);
+    await writeFile(key, pems.private);
     const limits = readMllpLimits({ HCDL_MLLP_TLS_CERT: cert, HCDL_MLLP_TLS_KEY: key, HCDL_MLLP_IDLE_TIMEOUT_MS: '0' }, 1 << 20);
     const l = await listen(limits, 1 << 20);
     try {
