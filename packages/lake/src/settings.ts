@@ -44,6 +44,8 @@ export const SETTINGS = {
   stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 512 },
   /** Staging events kept in memory; past it the catalog is the queue (ingest never waits for staging). */
   stagingBacklog: { env: 'HCDL_STAGING_BACKLOG', default: 10_000 },
+  /** A message whose staging failed every attempt (e.g. the disk full) is taken again after this long, in ms, without a restart. */
+  stagingRetryMs: { env: 'HCDL_STAGING_RETRY_MS', default: 60_000 },
 
   // AWS resources (set on each Lambda by the CDKTF stacks)
   region: { env: 'AWS_REGION' },

@@ -18,7 +18,7 @@ export interface LocalConfig {
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
   mllp?: { host: string; port: number; source: string; limits: MllpLimits };
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
-  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
+  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number; retryMs: number };
 }
 
 export class ConfigError extends Error {
@@ -74,6 +74,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       timeoutMs: int(env, S.stagingTimeoutMs.env, S.stagingTimeoutMs.default, 1),
       memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
       backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
+      retryMs: int(env, S.stagingRetryMs.env, S.stagingRetryMs.default, 1),
     },
   };
 }

@@ -1,7 +1,9 @@
+import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
+import { removeStaleTempFiles } from '../adapters/temp-files';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
@@ -93,6 +95,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     stageConcurrency: 2 * config.staging.threads,
     applyConcurrency: RECORDING_CONCURRENCY,
     bound: config.staging.backlog,
+    retryFailedMs: config.staging.retryMs,
     logger,
   });
   adapters.hub.subscribe({
@@ -142,6 +145,9 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     devIssuer = await openDevIssuer(config.dataDir, config.oidc.issuer, config.oidc.audience);
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
+  // Temp files a killed process (or a full disk) left in the zones folder.
+  const stale = await removeStaleTempFiles(path.join(config.dataDir, 'zones'));
+  if (stale > 0) logger.warn('temp files of an unfinished write removed', { count: stale });
   // Work a previous process left (rows still `ingested`) is read back from the catalog.
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
