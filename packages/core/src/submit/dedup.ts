@@ -56,17 +56,27 @@ export function createDedup(
   return async function dedup(input: DedupInput, ingest: () => Promise<IngestResult>): Promise<DedupOutcome> {
     const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config, keyPrefix: DEDUP_KEY_PREFIX });
     const started = Date.now();
+    let consulted = false;
     for (let delay = 20; ; delay = Math.min(delay * 2, 500)) {
+      let timedOut: unknown;
       try {
         const result = await run(input);
         return { duplicate: result.messageId !== input.candidateId, result };
       } catch (err) {
-        if (!(err instanceof IdempotencyAlreadyInProgressError) || Date.now() - started > waitMs) throw err;
+        if (!(err instanceof IdempotencyAlreadyInProgressError)) throw err;
+        if (Date.now() - started > waitMs) timedOut = err;
       }
-      // The record is in progress: a crash may have left it so after the row was committed
-      // (the catalog then holds the answer), else the winner is still writing.
-      const held = await options.heldBy?.(input);
-      if (held !== undefined) return { duplicate: held.messageId !== input.candidateId, result: held };
+      // The record is in progress. A crash may have left it so after the row was committed:
+      // the catalog then holds the answer. Asked once at first (a live winner's row is rarely
+      // there yet, and 50 waiters asking every round would crowd the winner's own requests)
+      // and once more before giving up.
+      if (!consulted || timedOut !== undefined) {
+        consulted = true;
+        const held = await options.heldBy?.(input);
+        if (held !== undefined) return { duplicate: held.messageId !== input.candidateId, result: held };
+      }
+      if (timedOut !== undefined) throw timedOut;
+      // The winner is still writing: read its record until it completes.
       await new Promise((r) => setTimeout(r, delay));
       try {
         const record = await store.getRecord(input as unknown as Record<string, string>);
