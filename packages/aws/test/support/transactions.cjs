@@ -80,6 +80,15 @@ async function transactWrite(db, store, compile, data) {
       await call((cb) => db.updateIndexes(store, i.table, existing[n], i.put.Item, cb));
       await call((cb) => i.itemDb.put(i.key, i.put.Item, cb));
     }
+    // A transactional write is billed twice the units of a plain one (DynamoDB's pricing).
+    if (data.ReturnConsumedCapacity === 'TOTAL' || data.ReturnConsumedCapacity === 'INDEXES') {
+      const byTable = new Map();
+      for (const [n, i] of items.entries()) {
+        const c = db.addConsumedCapacity({ ReturnConsumedCapacity: 'TOTAL', TableName: i.put.TableName }, false, existing[n], i.put.Item);
+        byTable.set(i.put.TableName, (byTable.get(i.put.TableName) ?? 0) + 2 * (c?.CapacityUnits ?? 1));
+      }
+      return { status: 200, body: { ConsumedCapacity: [...byTable].map(([TableName, CapacityUnits]) => ({ TableName, CapacityUnits })) } };
+    }
     return { status: 200, body: {} };
   } finally {
     // dynalite's release wraps a callback: calling the wrapped no-op frees the lock.
