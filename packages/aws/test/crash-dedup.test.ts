@@ -44,10 +44,7 @@ function processOver(objectStore: MemoryObjectStore, options: { dieBeforeComplet
     };
   }
   const catalog = new DynamoCatalog(server.clients.dynamo, CATALOG);
-  const app = createApplication(
-    { objectStore, catalog, hub: new MemoryHub(), logger, idempotencyStore },
-    { maxBodyBytes: 1 << 20, dedupWindowSeconds: 3600 },
-  );
+  const app = createApplication({ objectStore, catalog, hub: new MemoryHub(), logger, idempotencyStore }, { maxBodyBytes: 1 << 20, dedupWindowSeconds: 3600 });
   return { catalog, submit: (text: string) => app.submit({ claims: WRITER, body: Buffer.from(text, 'latin1'), contentType: 'application/hl7-v2' }) };
 }
 

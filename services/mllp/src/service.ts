@@ -41,7 +41,15 @@ export async function startMllpService(
   const listeners: { listener: MllpListener; source: string }[] = [];
   try {
     for (const l of env.listeners) {
-      const listener = await startMllpListener({ host: env.host, port: l.port, source: l.source, maxFrameBytes: env.maxBodyBytes, limits: env.limits, submit, logger });
+      const listener = await startMllpListener({
+        host: env.host,
+        port: l.port,
+        source: l.source,
+        maxFrameBytes: env.maxBodyBytes,
+        limits: env.limits,
+        submit,
+        logger,
+      });
       listeners.push({ listener, source: l.source });
       logger.info('mllp listening', { port: listener.port, source: l.source });
     }
