@@ -4,6 +4,7 @@ import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, ap
 import {
   createApplicationAcks,
   createDedup,
+  dedupOptions,
   createHttpApi,
   createOutcomeWatch,
   createSubmit,
@@ -53,11 +54,18 @@ const errorName = (err: unknown): string => (err instanceof Error ? err.name : t
  */
 export function createHandler(deps: FrontDoorDeps) {
   const now = (): string => (deps.now?.() ?? new Date()).toISOString();
-  const writer = createWriter({ objectStore: deps.objectStore, catalog: deps.catalog, hub: deps.hub, logger: deps.logger, now });
+  const writer = createWriter({
+    objectStore: deps.objectStore,
+    catalog: deps.catalog,
+    hub: deps.hub,
+    logger: deps.logger,
+    now,
+    dedupWindowSeconds: deps.config.dedupWindowSeconds,
+  });
   const { config } = deps;
   const submit = createSubmit({
     writer,
-    dedup: createDedup(deps.idempotencyStore, config.dedupWindowSeconds),
+    dedup: createDedup(deps.idempotencyStore, config.dedupWindowSeconds, dedupOptions(writer, {})),
     maxBodyBytes: config.maxBodyBytes,
     logger: deps.logger,
     ...(config.maxBatchMessages !== undefined ? { maxMessages: config.maxBatchMessages } : {}),

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { createDedup, createLanding, createMessageIngest, createWriter, type LandingOutcome } from '@hcdl/core';
+import { createDedup, dedupOptions, createLanding, createMessageIngest, createWriter, type LandingOutcome } from '@hcdl/core';
 import { s3CreatedObjectOfSqsBody } from '@hcdl/aws';
 import { type Catalog, type Hub, type IdempotencyStore, type LogPort, type ObjectStore, ValidationError } from '@hcdl/lake';
 
@@ -34,10 +34,17 @@ const errorName = (err: unknown): string => (err instanceof Error ? err.name : t
  */
 export function createHandler(deps: LandingDeps) {
   const now = (): string => (deps.now?.() ?? new Date()).toISOString();
-  const writer = createWriter({ objectStore: deps.objectStore, catalog: deps.catalog, hub: deps.hub, logger: deps.logger, now });
+  const writer = createWriter({
+    objectStore: deps.objectStore,
+    catalog: deps.catalog,
+    hub: deps.hub,
+    logger: deps.logger,
+    now,
+    dedupWindowSeconds: deps.config.dedupWindowSeconds,
+  });
   const ingestMessages = createMessageIngest({
     writer,
-    dedup: createDedup(deps.idempotencyStore, deps.config.dedupWindowSeconds),
+    dedup: createDedup(deps.idempotencyStore, deps.config.dedupWindowSeconds, dedupOptions(writer, {})),
     logger: deps.logger,
     concurrency: deps.config.concurrency,
   });

@@ -8,7 +8,7 @@ import { createMessageIngest } from './submit/messages';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
 import type { ValidationPolicies } from './policy/validation-policy';
-import { createDedup } from './submit/dedup';
+import { createDedup, dedupOptions } from './submit/dedup';
 import { createSubmit, type Submit } from './submit/submit';
 import { createWriter, type Writer } from './ingest/writer';
 
@@ -33,6 +33,8 @@ export interface ApplicationConfig {
   identityPolicy?: IdentityPolicy;
   /** The validation policy of each source (HCDL_VALIDATION_POLICY*, docs/adr/0013); default standard. */
   validation?: ValidationPolicies;
+  /** When a dedup record left in progress (a crash) may be taken over, in seconds (SETTINGS.dedupInProgressSeconds; default 60). */
+  dedupInProgressSeconds?: number;
 }
 
 export interface ApplicationOptions {
@@ -75,7 +77,7 @@ export function createApplication(
   options: ApplicationOptions = {},
 ): Application {
   const now = (): string => (options.now?.() ?? new Date()).toISOString();
-  const writer = createWriter({ ...ports, now });
+  const writer = createWriter({ ...ports, now, dedupWindowSeconds: config.dedupWindowSeconds });
   const stage = createStage({
     objectStore: ports.objectStore,
     logger: ports.logger,
@@ -89,7 +91,7 @@ export function createApplication(
     recordError: writer.recordError,
     ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
   });
-  const dedup = createDedup(ports.idempotencyStore, config.dedupWindowSeconds);
+  const dedup = createDedup(ports.idempotencyStore, config.dedupWindowSeconds, dedupOptions(writer, config));
   const submit = createSubmit({ writer, dedup, maxBodyBytes: config.maxBodyBytes, logger: ports.logger });
   // Replay of what the door refused goes through the door's own split and dedup again.
   const door = createDoorReplay({

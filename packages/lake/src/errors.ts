@@ -57,3 +57,18 @@ export class ResourceConflictError extends LakeError {
     this.name = 'ResourceConflictError';
   }
 }
+
+/**
+ * A message row refused because another message of the same source with the same content
+ * hash holds the claim of the dedup window (Catalog.putMessage with `claimUntil`). Carries
+ * that message's id: the resend is answered with it.
+ */
+export class ContentClaimedError extends CatalogConflictError {
+  constructor(
+    readonly messageId: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`the content is already held by message ${messageId}`, options);
+    this.name = 'ContentClaimedError';
+  }
+}

@@ -7,6 +7,7 @@ export * from './ids';
 export * from './zones';
 export * from './abac';
 export * from './dedup';
+export * from './content-claims';
 export * from './filter-policy';
 export * from './event-builders';
 export * from './sns-envelope';

@@ -9,6 +9,8 @@ export const SETTINGS = {
   maxBodyBytes: { env: 'HCDL_MAX_BODY_BYTES', default: 10 * 1024 * 1024 },
   /** How long a message's content hash refuses a resend from the same source, in seconds. */
   dedupWindowSeconds: { env: 'HCDL_DEDUP_WINDOW_SECONDS', default: 365 * 24 * 3600 },
+  /** How long a dedup record left in progress (a crash) blocks its key before a resend may take it over, in seconds (ADR 0014). */
+  dedupInProgressSeconds: { env: 'HCDL_DEDUP_IN_PROGRESS_SECONDS', default: 60 },
   /** Powertools log level: TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL or SILENT. */
   logLevel: { env: 'HCDL_LOG_LEVEL', default: 'INFO' },
   /**
@@ -36,6 +38,17 @@ export const SETTINGS = {
   mllpSource: { env: 'HCDL_MLLP_SOURCE' },
   /** Crash tests only: comma-separated failpoints where the lake stops and waits to be killed (refine.committed). */
   failpoints: { env: 'HCDL_FAILPOINTS' },
+  // MLLP listener limits (local listener and the MLLP container; ADR 0014)
+  /** A connection with nothing received, sent or owed for this long is closed, in ms. */
+  mllpIdleTimeoutMs: { env: 'HCDL_MLLP_IDLE_TIMEOUT_MS', default: 300_000 },
+  /** Connections one listener keeps open at once; past it a new connection is closed at once. */
+  mllpMaxConnections: { env: 'HCDL_MLLP_MAX_CONNECTIONS', default: 200 },
+  /** Bytes one connection may hold (an unfinished frame, frames awaiting their ACK); default: the largest body. */
+  mllpMaxConnectionBytes: { env: 'HCDL_MLLP_MAX_CONNECTION_BYTES' },
+  /** PEM certificate (chain) file: with HCDL_MLLP_TLS_KEY the listener speaks MLLP over TLS. */
+  mllpTlsCert: { env: 'HCDL_MLLP_TLS_CERT' },
+  /** PEM private key file of HCDL_MLLP_TLS_CERT. */
+  mllpTlsKey: { env: 'HCDL_MLLP_TLS_KEY' },
   /** Staging worker threads (default: the machine's available parallelism). */
   stagingThreads: { env: 'HCDL_STAGING_THREADS' },
   /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */
@@ -44,6 +57,8 @@ export const SETTINGS = {
   stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 512 },
   /** Staging events kept in memory; past it the catalog is the queue (ingest never waits for staging). */
   stagingBacklog: { env: 'HCDL_STAGING_BACKLOG', default: 10_000 },
+  /** A message whose staging failed every attempt (e.g. the disk full) is taken again after this long, in ms, without a restart. */
+  stagingRetryMs: { env: 'HCDL_STAGING_RETRY_MS', default: 60_000 },
 
   // AWS resources (set on each Lambda by the CDKTF stacks)
   region: { env: 'AWS_REGION' },

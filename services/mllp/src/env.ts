@@ -1,4 +1,5 @@
 import { type LambdaEnvWith, LambdaConfigError, readLambdaEnv } from '@hcdl/aws';
+import { type MllpLimits, readMllpLimits } from '@hcdl/local/mllp';
 
 /** The listeners of the container: `port=source` pairs, comma separated (infra/src/stacks/mllp.ts sets it). */
 export const LISTENERS_ENV = 'HCDL_MLLP_LISTENERS';
@@ -13,6 +14,8 @@ export interface MllpListenerSetting {
 export type MllpServiceEnv = LambdaEnvWith<'lakeBucket' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn'> & {
   listeners: MllpListenerSetting[];
   host: string;
+  /** Connections, idle timeout, bytes per connection, TLS: the same settings as the local listener's. */
+  limits: MllpLimits;
 };
 
 const SOURCE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
@@ -39,5 +42,5 @@ export function parseListeners(text: string | undefined): MllpListenerSetting[] 
 /** The only place the MLLP container reads its environment (the lake's settings: SETTINGS in @hcdl/lake). */
 export function readMllpServiceEnv(env: Readonly<Record<string, string | undefined>> = process.env): MllpServiceEnv {
   const lake = readLambdaEnv(env, ['lakeBucket', 'catalogTable', 'idempotencyTable', 'hubTopicArn']);
-  return { ...lake, listeners: parseListeners(env[LISTENERS_ENV]), host: env[HOST_ENV]?.trim() || '0.0.0.0' };
+  return { ...lake, listeners: parseListeners(env[LISTENERS_ENV]), host: env[HOST_ENV]?.trim() || '0.0.0.0', limits: readMllpLimits(env, lake.maxBodyBytes) };
 }

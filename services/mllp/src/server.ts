@@ -24,7 +24,7 @@ async function main(): Promise<void> {
 main().catch((err: unknown) => {
   // A configuration error names its variable; nothing else is printed (no stack, no value).
   process.stderr.write(
-    `hcdl-mllp: ${err instanceof Error ? `${err.name}: ${err.name === 'LambdaConfigError' ? err.message : 'failed to start'}` : 'failed to start'}\n`,
+    `hcdl-mllp: ${err instanceof Error ? `${err.name}: ${err.name === 'LambdaConfigError' || err.name === 'MllpConfigError' ? err.message : 'failed to start'}` : 'failed to start'}\n`,
   );
   process.exit(1);
 });

@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { awsClientsFor, catalogFor, destroyAwsClients, hubFor, idempotencyStoreFor, objectStoreFor } from '@hcdl/aws';
-import { createApplicationAcks, createDedup, createOutcomeWatch, createSubmit, createWriter } from '@hcdl/core';
+import { createApplicationAcks, createDedup, createOutcomeWatch, createSubmit, createWriter, dedupOptions } from '@hcdl/core';
 import { type MllpListener, startMllpListener } from '@hcdl/local/mllp';
 import type { MllpServiceEnv } from './env';
 
@@ -27,12 +27,19 @@ export async function startMllpService(
   const clients = awsClientsFor(env);
   const now = (): string => new Date().toISOString();
   const catalog = catalogFor(env, clients);
-  const writer = createWriter({ objectStore: objectStoreFor(env, clients), catalog, hub: hubFor(env, clients), logger, now });
+  const writer = createWriter({
+    objectStore: objectStoreFor(env, clients),
+    catalog,
+    hub: hubFor(env, clients),
+    logger,
+    now,
+    dedupWindowSeconds: env.dedupWindowSeconds,
+  });
   // Enhanced mode's application ACK (MSH-16, docs/ack.md): the catalog is read until the staging workflow recorded the outcome.
   const applicationAcks = createApplicationAcks({ catalog, watch: createOutcomeWatch({ catalog }), timeoutMs: APPLICATION_ACK_TIMEOUT_MS });
   const submit = createSubmit({
     writer,
-    dedup: createDedup(idempotencyStoreFor(env, clients), env.dedupWindowSeconds),
+    dedup: createDedup(idempotencyStoreFor(env, clients), env.dedupWindowSeconds, dedupOptions(writer, {})),
     maxBodyBytes: env.maxBodyBytes,
     concurrency: env.submitConcurrency,
     logger,
@@ -45,6 +52,7 @@ export async function startMllpService(
         port: l.port,
         source: l.source,
         maxFrameBytes: env.maxBodyBytes,
+        limits: env.limits,
         submit,
         applicationAcks,
         logger,

@@ -2,6 +2,8 @@ import {
   CatalogConflictError,
   MessageStatus,
   type Catalog,
+  type ContentClaim,
+  type PutMessageOptions,
   type ErrorQuery,
   type ErrorRecord,
   type MessageQuery,
@@ -48,9 +50,13 @@ export class MirroredCatalog implements Catalog {
    * staging: that saves one S3 PUT per message (docs/aws-calls.md); the messages view shows
    * a message from the moment its staging ends, seconds after it was received.
    */
-  async putMessage(record: MessageRecord): Promise<void> {
-    await this.mirrorOnConflict(record.messageId, () => this.inner.putMessage(record));
+  async putMessage(record: MessageRecord, options?: PutMessageOptions): Promise<void> {
+    await this.mirrorOnConflict(record.messageId, () => this.inner.putMessage(record, options));
     if (record.status !== MessageStatus.Ingested) await this.mirror.message(record);
+  }
+
+  getContentClaim(source: string, contentHash: string): Promise<ContentClaim | undefined> {
+    return this.inner.getContentClaim(source, contentHash);
   }
 
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {

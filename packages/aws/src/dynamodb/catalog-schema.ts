@@ -18,6 +18,7 @@
  * | occurrence (patient copy)| `PATIENT#<patientId>`   | `OCCUR#<identifier>#<source>` | -                                       |
  * | conflict                 | `CONFLICT#<identifier>` | `SOURCE#<source>`   | -                                                 |
  * | conflict (both patients) | `PATIENT#<patientId>`   | `CONFLICT#<identifier>#<source>` | -                                    |
+ * | content claim (ADR 0014) | `CLAIM#<source>#<hash>` | `CLAIM`             | -                                                 |
  *
  * `<seq>` is a per-put sequence (time, counter, random) that keeps the put order of one
  * message's diagnostics. Patient reads are strongly consistent base-table queries; message

@@ -1,4 +1,6 @@
 import { PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { claimInForce, type ContentClaim, type PutMessageOptions } from '@hcdl/lake';
+import { getClaim, putMessageClaiming } from './content-claims';
 import {
   catalogErrors,
   checkUpdatable,
@@ -48,13 +50,18 @@ export class DynamoCatalog implements Catalog {
     this.identity = new CatalogIdentity(doc, table);
   }
 
-  async putMessage(record: MessageRecord): Promise<void> {
+  async putMessage(record: MessageRecord, options: PutMessageOptions = {}): Promise<void> {
+    if (options.claimUntil !== undefined) return putMessageClaiming(this.doc, this.table, record, options.claimUntil);
     try {
       await this.doc.send(new PutCommand({ TableName: this.table, Item: messageItem(record), ConditionExpression: 'attribute_not_exists(pk)' }));
     } catch (err) {
       if (isConditionFailed(err)) throw catalogErrors.exists(record.messageId, err);
       throw err;
     }
+  }
+
+  async getContentClaim(source: string, contentHash: string): Promise<ContentClaim | undefined> {
+    return claimInForce(await getClaim(this.doc, this.table, source, contentHash));
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | undefined> {

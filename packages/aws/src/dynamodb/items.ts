@@ -14,6 +14,8 @@ export const ItemKind = {
   Merge: 'merge',
   Occurrence: 'occurrence',
   Conflict: 'conflict',
+  /** A content claim (./content-claims.ts, ADR 0014). */
+  ContentClaim: 'content-claim',
 } as const;
 export type ItemKind = (typeof ItemKind)[keyof typeof ItemKind];
 

@@ -1,6 +1,6 @@
 // Runs dynalite (in memory) in its own process, so its work does not share the test's event
 // loop: started by dynalite.ts with `fork`, it listens on 127.0.0.1 with a free port and
-// sends `{ port }` to the parent. With `--return-old`, conditional writes that ask for
+// sends `{ port }` to the parent. It also serves TransactWriteItems (transactions.cjs). With `--return-old`, conditional writes that ask for
 // ReturnValuesOnConditionCheckFailure=ALL_OLD (which dynalite 4.0.0 ignores) get the item
 // the condition failed on as `Item` in the ConditionalCheckFailedException, as DynamoDB
 // does: dynalite's own condition check is wrapped (it runs under dynalite's item lock).
@@ -23,7 +23,21 @@ if (process.argv.includes('--return-old')) {
   };
 }
 
+// dynalite 4.0.0 has no TransactWriteItems (the catalog writes a row and its content claim
+// in one): the Put items of one are checked and written under dynalite's own item locks,
+// all or none (see transactions.cjs).
+let store;
+{
+  const db = require(path.join(path.dirname(dynaliteMain), 'db'));
+  const create = db.create;
+  db.create = function createStore(options) {
+    store = create.call(this, options);
+    return store;
+  };
+}
+
 const server = require(dynaliteMain)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+require('./transactions.cjs').serveTransactions(server, store, path.dirname(dynaliteMain));
 server.listen(0, '127.0.0.1', () => {
   process.send({ port: server.address().port });
 });

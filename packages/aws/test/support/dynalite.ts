@@ -15,7 +15,8 @@ export interface DynamoServer {
 /**
  * Starts dynalite (a DynamoDB-compatible server, in memory) in a child process on 127.0.0.1
  * with a free port, and returns clients pointed at it. Table operations complete at once (no
- * CREATING delay). `returnOldOnConditionFailure` adds that DynamoDB feature to dynalite
+ * CREATING delay); TransactWriteItems of Put items is added (transactions.cjs).
+ * `returnOldOnConditionFailure` adds that DynamoDB feature to dynalite
  * (see dynalite-process.cjs). Its own process keeps the server's work off the test's event
  * loop, so timing-sensitive tests (the idempotency contract's concurrency case) hold under load.
  */

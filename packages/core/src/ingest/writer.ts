@@ -1,6 +1,8 @@
 import type { Diagnostic, MessageHeader } from '@hcdl/hl7v2';
 import {
   type Catalog,
+  claimEnd,
+  ContentClaimedError,
   contentHash,
   type ErrorStage,
   type Hub,
@@ -22,6 +24,12 @@ export interface WriterDeps {
   hub: Hub;
   logger: LogPort;
   now: () => string;
+  /**
+   * The dedup window in seconds: when set, each ingested message's row claims its (source,
+   * content hash) for that long in the same catalog write (ADR 0014), and a message whose
+   * content a row already claims is answered with that row instead of being stored again.
+   */
+  dedupWindowSeconds?: number;
 }
 
 export interface IngestInput {
@@ -104,6 +112,7 @@ export function createWriter(deps: WriterDeps) {
     hash: string,
     contentType: string,
     optional: NewMessageRow['optional'],
+    claim = false,
   ): Promise<MessageRecord> {
     const key = rawKey(input.source, input.messageId);
     await deps.objectStore.put({
@@ -122,25 +131,60 @@ export function createWriter(deps: WriterDeps) {
       at: deps.now(),
       optional,
     });
-    await deps.catalog.putMessage(record);
+    if (claim && deps.dedupWindowSeconds !== undefined) await deps.catalog.putMessage(record, { claimUntil: claimEnd(deps.dedupWindowSeconds) });
+    else await deps.catalog.putMessage(record);
     return record;
   }
 
+  /** The row that claims (source, contentHash) in the window, if any (ADR 0014). */
+  async function heldBy(source: string, hash: string): Promise<MessageRecord | undefined> {
+    const claim = await deps.catalog.getContentClaim(source, hash);
+    return claim === undefined ? undefined : deps.catalog.getMessage(claim.messageId);
+  }
+
+  /**
+   * Makes a message durable and publishes it; with a dedup window, a message whose content a
+   * row already claims (a crash left its idempotency record in progress, which was then taken
+   * over) is not stored again: the holder's row is returned, and the caller answers with its id.
+   */
   async function ingest(input: IngestInput): Promise<MessageRecord> {
+    if (deps.dedupWindowSeconds !== undefined) {
+      const held = await heldBy(input.source, input.contentHash);
+      if (held !== undefined) return held;
+    }
     const h = input.header;
-    const record = await storeRaw(input, input.contentHash, 'application/hl7-v2', {
-      controlId: h.controlId,
-      messageType: h.messageType,
-      version: h.version,
-      sendingApplication: h.sendingApplication,
-      sendingFacility: h.sendingFacility,
-      submittedBy: input.submittedBy,
-      batchId: input.batchId,
-      batchIndex: input.batchIndex,
-    });
+    let record: MessageRecord;
+    try {
+      record = await storeMessage(input, h);
+    } catch (err) {
+      // Two writers passed the check at once (a takeover of a record still being written): the catalog's unique key decided.
+      const held = err instanceof ContentClaimedError ? await deps.catalog.getMessage(err.messageId) : undefined;
+      if (held === undefined) throw err;
+      deps.logger.warn('message refused by its content claim', { messageId: input.messageId, heldBy: held.messageId });
+      return held;
+    }
     deps.logger.info('message ingested', { messageId: record.messageId, source: record.source, size: record.size });
     await publishIngested(record);
     return record;
+  }
+
+  function storeMessage(input: IngestInput, h: MessageHeader): Promise<MessageRecord> {
+    return storeRaw(
+      input,
+      input.contentHash,
+      'application/hl7-v2',
+      {
+        controlId: h.controlId,
+        messageType: h.messageType,
+        version: h.version,
+        sendingApplication: h.sendingApplication,
+        sendingFacility: h.sendingFacility,
+        submittedBy: input.submittedBy,
+        batchId: input.batchId,
+        batchIndex: input.batchIndex,
+      },
+      true,
+    );
   }
 
   /** Input that is not HL7 at all: kept in the raw and error zones with its diagnostics, status error. */
@@ -190,7 +234,7 @@ export function createWriter(deps: WriterDeps) {
     return { key, kept: true };
   }
 
-  return { ingest, ingestRejected, storeBatch, storeBatchReport, publishIngested, recordError };
+  return { ingest, heldBy, ingestRejected, storeBatch, storeBatchReport, publishIngested, recordError };
 }
 
 export type Writer = ReturnType<typeof createWriter>;

@@ -79,7 +79,7 @@ export function createMessageIngest(deps: MessageIngestDeps) {
     const candidateId = newMessageId();
     // One hash per message: the dedup key and the catalog's content hash are the same digest.
     const hash = contentHash(chunk.text);
-    const outcome = await deps.dedup({ dedupKey: dedupKeyOf(input.source, hash), candidateId }, async () => {
+    const outcome = await deps.dedup({ dedupKey: dedupKeyOf(input.source, hash), candidateId, source: input.source, contentHash: hash }, async () => {
       const record = await deps.writer.ingest({
         messageId: candidateId,
         source: input.source,

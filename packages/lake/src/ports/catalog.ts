@@ -1,5 +1,6 @@
 import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../records';
 import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord, PatientOccurrenceRecord } from '../patient-index/records';
+import type { ContentClaim, PutMessageOptions } from '../content-claims';
 
 export interface MessageQuery {
   source?: string | string[];
@@ -45,8 +46,15 @@ export interface ErrorQuery {
  * Local adapter: SQLite; AWS adapter: DynamoDB. Only core-writer writes it.
  */
 export interface Catalog {
-  /** Creates the row; throws CatalogConflictError when the id exists. Durable on resolve. */
-  putMessage(record: MessageRecord): Promise<void>;
+  /**
+   * Creates the row; throws CatalogConflictError when the id exists. Durable on resolve.
+   * With `claimUntil`, the row also claims (source, contentHash) in the same write (one
+   * transaction): while another row's claim is in force it throws ContentClaimedError
+   * carrying that row's id, and nothing is written.
+   */
+  putMessage(record: MessageRecord, options?: PutMessageOptions): Promise<void>;
+  /** The claim in force on (source, contentHash), if any (expired claims are absent). */
+  getContentClaim(source: string, contentHash: string): Promise<ContentClaim | undefined>;
   getMessage(messageId: string): Promise<MessageRecord | undefined>;
   /**
    * Applies a partial update; when `expectedStatus` is given the update only happens if the

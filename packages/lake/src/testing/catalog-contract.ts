@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from '@jest/globals';
 import type { Catalog } from '../ports/catalog';
+import { describeCatalogClaims } from './catalog-claims-contract';
 import { describeCatalogErrorsAndPatients } from './catalog-errors-contract';
 import { describeCatalogIdentity } from './catalog-identity-contract';
 import { describeCatalogMessages } from './catalog-messages-contract';
@@ -35,5 +36,6 @@ export function catalogContract(name: string, factory: CatalogFactory): void {
     describeCatalogQueries(catalog);
     describeCatalogPatients(catalog);
     describeCatalogIdentity(catalog);
+    describeCatalogClaims(catalog);
   });
 }

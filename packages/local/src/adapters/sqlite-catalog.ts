@@ -14,6 +14,10 @@ import {
   queryInstant,
   ValidationError,
   type Catalog,
+  type ContentClaim,
+  ContentClaimedError,
+  claimInForce,
+  type PutMessageOptions,
   type ErrorQuery,
   type ErrorRecord,
   type MessagePatch,
@@ -90,6 +94,13 @@ CREATE TABLE IF NOT EXISTS patient_conflicts (
 );
 CREATE INDEX IF NOT EXISTS patient_conflicts_patient ON patient_conflicts (patient_id);
 CREATE INDEX IF NOT EXISTS patient_conflicts_conflicting ON patient_conflicts (conflicting_patient_id);
+CREATE TABLE IF NOT EXISTS content_claims (
+  source TEXT NOT NULL,
+  content_hash TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  expires_at INTEGER NOT NULL,
+  PRIMARY KEY (source, content_hash)
+);
 `;
 
 /** The seq of an errors-listing cursor (the port's cursor wraps it as text). */
@@ -129,23 +140,52 @@ export class SqliteCatalog implements Catalog {
     return this.group.settled();
   }
 
-  async putMessage(record: MessageRecord): Promise<void> {
+  async putMessage(record: MessageRecord, options: PutMessageOptions = {}): Promise<void> {
+    // One savepoint: the claim and the row are written together or not at all.
+    const put = this.db.transaction(() => {
+      if (options.claimUntil !== undefined) this.claim(record, options.claimUntil);
+      this.sql('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+        record.messageId,
+        record.source,
+        record.status,
+        record.messageType ?? null,
+        record.receivedAt,
+        record.patientId ?? null,
+        JSON.stringify(record),
+      );
+    });
     await this.group.write(() => {
       try {
-        this.sql('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
-          record.messageId,
-          record.source,
-          record.status,
-          record.messageType ?? null,
-          record.receivedAt,
-          record.patientId ?? null,
-          JSON.stringify(record),
-        );
+        put();
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY') throw catalogErrors.exists(record.messageId, err);
         throw err;
       }
     });
+  }
+
+  /** Takes (source, contentHash) for the row, unless a claim still in force holds it (the unique key of the window). */
+  private claim(record: MessageRecord, until: number): void {
+    const taken = this.sql(
+      `INSERT INTO content_claims (source, content_hash, message_id, expires_at) VALUES (@source, @hash, @id, @until)
+         ON CONFLICT (source, content_hash) DO UPDATE SET message_id = excluded.message_id, expires_at = excluded.expires_at
+         WHERE content_claims.expires_at <= @now`,
+    ).run({ source: record.source, hash: record.contentHash, id: record.messageId, until, now: Math.floor(Date.now() / 1000) });
+    if (taken.changes === 0) throw new ContentClaimedError(this.claimRow(record.source, record.contentHash)?.messageId ?? 'unknown');
+  }
+
+  private claimRow(source: string, contentHash: string): ContentClaim | undefined {
+    const row = this.sql('SELECT message_id, expires_at FROM content_claims WHERE source = ? AND content_hash = ?').get(source, contentHash) as
+      | { message_id: string; expires_at: number }
+      | undefined;
+    return row === undefined ? undefined : { source, contentHash, messageId: row.message_id, expiresAt: row.expires_at };
+  }
+
+  async getContentClaim(source: string, contentHash: string): Promise<ContentClaim | undefined> {
+    const claim = claimInForce(this.claimRow(source, contentHash));
+    // The holder's id leaves the process (a duplicate's answer): only once its row is durable.
+    if (claim !== undefined) await this.group.observed();
+    return claim;
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | undefined> {

@@ -5,7 +5,11 @@
  *
  * Leniency, all reported as events rather than silently dropped:
  * - bytes between frames other than CR/LF are counted as `noise`;
- * - a start byte inside an open frame ends that frame as `truncated` and opens a new one;
+ * - a start byte inside an open frame: when what follows it starts a message (`MSH`, `BHS`,
+ *   `FHS`), the sender gave up the frame and began again: the part before is `truncated` and
+ *   the rest is a frame; otherwise it is a stray byte inside one frame, reported as `stray`
+ *   with the whole frame and the offset of the first stray byte (answered with its own
+ *   error, not as an empty or non-HL7 message);
  * - a frame larger than `maxFrameBytes` is skipped up to its end byte and reported as
  *   `oversize` (memory stays bounded by `maxFrameBytes`);
  * - a lone FS without the CR ends the frame too (the CR is optional in practice).
@@ -18,6 +22,7 @@ export type MllpEvent =
   | { kind: 'frame'; bytes: Uint8Array }
   | { kind: 'oversize'; size: number }
   | { kind: 'truncated'; size: number }
+  | { kind: 'stray'; bytes: Uint8Array; offset: number }
   | { kind: 'noise'; size: number };
 
 const State = { Outside: 0, Inside: 1, Skipping: 2 } as const;
@@ -28,12 +33,19 @@ export class MllpDecoder {
   private parts: Uint8Array[] = [];
   private size = 0;
   private noise = 0;
+  /** Offsets in the open frame of start bytes found inside it (kept in the frame's bytes). */
+  private strays: number[] = [];
 
   constructor(private readonly maxFrameBytes: number) {}
 
   /** Bytes of the frame being received (0 between frames). */
   get pendingBytes(): number {
     return this.size;
+  }
+
+  /** Bytes of the unfinished frame held in memory (an oversize frame being skipped holds none). */
+  get bufferedBytes(): number {
+    return this.state === State.Inside ? this.size : 0;
   }
 
   /** Feeds one chunk; returns the events it completes, in order. */
@@ -53,6 +65,7 @@ export class MllpDecoder {
         this.state = State.Inside;
         this.parts = [];
         this.size = 0;
+        this.strays = [];
         i = start + 1;
         continue;
       }
@@ -61,15 +74,22 @@ export class MllpDecoder {
       while (j < chunk.length && chunk[j] !== MLLP_END && chunk[j] !== MLLP_START) j++;
       this.take(chunk.subarray(i, j));
       if (j === chunk.length) break;
-      if (chunk[j] === MLLP_START) {
-        events.push(this.state === State.Skipping ? { kind: 'oversize', size: this.size } : { kind: 'truncated', size: this.size });
+      if (chunk[j] === MLLP_START && this.state === State.Skipping) {
+        events.push({ kind: 'oversize', size: this.size });
         this.parts = [];
         this.size = 0;
+        this.strays = [];
         this.state = State.Inside;
+      } else if (chunk[j] === MLLP_START) {
+        // Kept in the frame: whether it starts a new message is known once the frame ends.
+        this.strays.push(this.size);
+        this.take(chunk.subarray(j, j + 1));
       } else {
-        events.push(this.state === State.Skipping ? { kind: 'oversize', size: this.size } : { kind: 'frame', bytes: this.joined() });
+        if (this.state === State.Skipping) events.push({ kind: 'oversize', size: this.size });
+        else events.push(...this.ended(this.joined()));
         this.parts = [];
         this.size = 0;
+        this.strays = [];
         this.state = State.Outside;
       }
       i = j + 1;
@@ -81,12 +101,33 @@ export class MllpDecoder {
   end(): MllpEvent[] {
     const events: MllpEvent[] = [];
     this.flushNoise(events);
-    if (this.state !== State.Outside)
-      events.push(this.state === State.Skipping ? { kind: 'oversize', size: this.size } : { kind: 'truncated', size: this.size });
+    if (this.state !== State.Outside) {
+      const last = this.strays[this.strays.length - 1];
+      if (this.state === State.Skipping) events.push({ kind: 'oversize', size: this.size });
+      // A frame begun again and then cut off: the earlier attempt and the last one are two.
+      else if (last !== undefined && startsMessage(this.joined().subarray(last + 1)))
+        events.push({ kind: 'truncated', size: last }, { kind: 'truncated', size: this.size - last - 1 });
+      else events.push({ kind: 'truncated', size: this.size });
+    }
     this.state = State.Outside;
     this.parts = [];
     this.size = 0;
+    this.strays = [];
     return events;
+  }
+
+  /** The events of a frame that reached its end byte (see the leniency rules above). */
+  private ended(bytes: Uint8Array): MllpEvent[] {
+    const last = this.strays[this.strays.length - 1];
+    const first = this.strays[0];
+    if (last === undefined || first === undefined) return [{ kind: 'frame', bytes }];
+    const rest = bytes.subarray(last + 1);
+    if (startsMessage(rest))
+      return [
+        { kind: 'truncated', size: last },
+        { kind: 'frame', bytes: Uint8Array.from(rest) },
+      ];
+    return [{ kind: 'stray', bytes, offset: first }];
   }
 
   private take(bytes: Uint8Array): void {
@@ -109,6 +150,15 @@ export class MllpDecoder {
     if (this.noise > 0) events.push({ kind: 'noise', size: this.noise });
     this.noise = 0;
   }
+}
+
+/** Whether bytes begin a message or a batch (`MSH`, `BHS`, `FHS`, after blank lines or a BOM). */
+function startsMessage(bytes: Uint8Array): boolean {
+  let i = 0;
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+  while (i < bytes.length && (bytes[i] === MLLP_CR || bytes[i] === 0x0a || bytes[i] === 0x20)) i++;
+  const head = Buffer.from(bytes.subarray(i, i + 3)).toString('latin1');
+  return head === 'MSH' || head === 'BHS' || head === 'FHS';
 }
 
 /** Wraps one message (ER7 text or bytes) in an MLLP frame. */

@@ -1,2 +1,3 @@
 export * from './framing';
 export * from './listener';
+export * from './limits';

@@ -1,7 +1,9 @@
-import net from 'node:net';
+import type net from 'node:net';
 import { type Ack, ackFor, type ApplicationAcks, notStoredAck, type Submit } from '@hcdl/core';
 import { Hl7Error, type MessageHeader, readHeader } from '@hcdl/hl7v2';
+import { createMllpServer, guardConnection } from './connections';
 import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
+import { defaultMllpLimits, type MllpLimits } from './limits';
 
 /**
  * MLLP listener: the adapter that lets an interface engine send over TCP/MLLP instead of
@@ -12,7 +14,8 @@ import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
  * nothing was acknowledged as durable.
  *
  * MLLP has no authentication of its own: a listener writes for one configured source and
- * should be bound to a private interface (or put behind a TLS terminator).
+ * should be bound to a private interface; it speaks TLS when given a certificate. Its
+ * connections are limited in number, idle time and bytes held (./limits.ts, ./connections.ts).
  *
  * A connection's frames are handled one after the other, in order, and answered in order;
  * with `defer` (the local lake's group commit) a frame's ACK waits for its writes to be
@@ -25,6 +28,8 @@ export interface MllpListenerOptions {
   /** The source every message of this listener is recorded under. */
   source: string;
   maxFrameBytes: number;
+  /** Connections, idle timeout, bytes per connection, TLS (./limits.ts; default: the settings' defaults). */
+  limits?: MllpLimits;
   submit: Submit;
   /**
    * Runs one frame's submission as a deferred unit of work (LocalLake.durably): `ran` when it
@@ -96,6 +101,18 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       return undefined;
     }
     if (event.kind === 'oversize') return ackFor({ kind: 'too-large', limit: options.maxFrameBytes }, 'mllp');
+    if (event.kind === 'stray') {
+      log('warn', 'mllp frame with a stray start byte refused', { offset: event.offset, size: event.bytes.length });
+      return ackFor(
+        {
+          kind: 'bad-request',
+          code: 'MLLP_STRAY_START_BYTE',
+          message: `MLLP_STRAY_START_BYTE: a start byte (0x0B) at offset ${event.offset} inside the frame`,
+        },
+        'mllp',
+        headerOf(event.bytes),
+      );
+    }
     try {
       const outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: event.bytes });
       // A stored frame's header was read by submit already; read it here only for the others.
@@ -136,7 +153,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
    * elsewhere instead of waiting for an ACK that will not come. Other connections go on.
    */
   async function answer(socket: net.Socket, event: MllpEvent, pending: Promise<Reply>, later: Set<Promise<void>>): Promise<void> {
-    const size = event.kind === 'frame' ? event.bytes.length : event.size;
+    const size = event.kind === 'frame' || event.kind === 'stray' ? event.bytes.length : event.size;
     let reply: Reply;
     try {
       reply = await pending;
@@ -178,44 +195,56 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     }
   }
 
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.setKeepAlive(true);
-    const decoder = new MllpDecoder(options.maxFrameBytes);
-    // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence
-    // (`intake`), and answered in sequence (`chain`), each once its writes are durable.
-    let intake: Promise<unknown> = Promise.resolve();
-    let chain: Promise<void> = Promise.resolve();
-    let pending = 0;
-    const later = new Set<Promise<void>>();
-    const enqueue = (events: MllpEvent[]): void => {
-      for (const e of events) {
-        if (++pending >= MAX_PENDING_FRAMES) socket.pause();
-        const started = intake.then(() => begin(e));
-        intake = started.then(
-          (s) => s.ran.catch(() => undefined),
-          () => undefined,
-        );
-        const reply = started.then((s) => s.reply);
-        chain = chain
-          .then(() => answer(socket, e, reply, later))
-          .finally(() => {
-            if (--pending < MAX_PENDING_FRAMES / 2 && socket.isPaused()) socket.resume();
-          });
-        const p = chain;
-        inFlight.add(p);
-        void p.finally(() => inFlight.delete(p));
-      }
-    };
-    socket.on('data', (chunk: Buffer) => enqueue(decoder.push(chunk)));
-    socket.on('end', () => {
-      enqueue(decoder.end());
-      // The sender closed its side: answer what came, application ACKs included, then close.
-      void chain.finally(() => Promise.allSettled([...later]).then(() => socket.end()));
-    });
-    socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
-    socket.on('close', () => sockets.delete(socket));
-  });
+  const limits = options.limits ?? defaultMllpLimits(options.maxFrameBytes);
+  const server = createMllpServer(
+    limits,
+    (socket) => {
+      sockets.add(socket);
+      socket.setKeepAlive(true);
+      const decoder = new MllpDecoder(options.maxFrameBytes);
+      const guard = guardConnection(socket, limits, log, () => pending > 0);
+      // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence
+      // (`intake`), and answered in sequence (`chain`), each once its writes are durable.
+      let intake: Promise<unknown> = Promise.resolve();
+      let chain: Promise<void> = Promise.resolve();
+      let pending = 0;
+      const later = new Set<Promise<void>>();
+      const enqueue = (events: MllpEvent[]): void => {
+        for (const e of events) {
+          const bytes = e.kind === 'frame' || e.kind === 'stray' ? e.bytes.length : 0;
+          guard.hold(bytes);
+          if (++pending >= MAX_PENDING_FRAMES) socket.pause();
+          const started = intake.then(() => begin(e));
+          intake = started.then(
+            (s) => s.ran.catch(() => undefined),
+            () => undefined,
+          );
+          const reply = started.then((s) => s.reply);
+          chain = chain
+            .then(() => answer(socket, e, reply, later))
+            .finally(() => {
+              guard.release(bytes);
+              if (--pending < MAX_PENDING_FRAMES / 2 && socket.isPaused() && guard.mayResume()) socket.resume();
+            });
+          const p = chain;
+          inFlight.add(p);
+          void p.finally(() => inFlight.delete(p));
+        }
+      };
+      socket.on('data', (chunk: Buffer) => {
+        enqueue(decoder.push(chunk));
+        guard.afterData(decoder.bufferedBytes);
+      });
+      socket.on('end', () => {
+        enqueue(decoder.end());
+        // The sender closed its side: answer what came, application ACKs included, then close.
+        void chain.finally(() => Promise.allSettled([...later]).then(() => socket.end()));
+      });
+      socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
+      socket.on('close', () => sockets.delete(socket));
+    },
+    log,
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PolicyConfigError, readValidationPolicies, type ValidationPolicies } from '@hcdl/core';
 import { type IdentityPolicy, identityPolicyFromJson, SETTINGS, ValidationError } from '@hcdl/lake';
+import { type MllpLimits, readMllpLimits } from '../mllp/limits';
 
 /** Configuration of the local lake: read here, once per process, and nowhere else. */
 export interface LocalConfig {
@@ -14,13 +15,14 @@ export interface LocalConfig {
   oidc: { issuer: string; audience: string; jwksUrl?: string };
   maxBodyBytes: number;
   dedupWindowSeconds: number;
+  dedupInProgressSeconds: number;
   logLevel: string;
   /** MLLP listener (off unless HCDL_MLLP_PORT is set); all its messages go to one source. */
-  mllp?: { host: string; port: number; source: string };
+  mllp?: { host: string; port: number; source: string; limits: MllpLimits };
   /** Crash tests only (HCDL_FAILPOINTS): points where the lake stops and waits to be killed. */
   failpoints: string[];
   /** The staging pool: worker threads, per-message limits, events kept in memory. */
-  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number };
+  staging: { threads: number; timeoutMs: number; memoryMb: number; backlog: number; retryMs: number };
   /** Which patient identifiers link, per source (HCDL_IDENTITY_POLICY); absent: the shipped policy. */
   identityPolicy?: IdentityPolicy;
   /** The validation policy of each source (docs/adr/0013). */
@@ -102,7 +104,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       throw new ConfigError(
         `${S.mllpPort.env} needs ${S.mllpSource.env}, the source id its messages are recorded under (1-64 letters, digits, ".", "_" or "-")`,
       );
-    mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source };
+    const maxBodyBytes = int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1);
+    mllp = { host: env[S.mllpHost.env] ?? host, port: int(env, S.mllpPort.env, 0), source, limits: readMllpLimits(env, maxBodyBytes) };
   }
   const policy = identityPolicy(env);
   return {
@@ -115,6 +118,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     oidc,
     maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
     dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
+    dedupInProgressSeconds: int(env, S.dedupInProgressSeconds.env, S.dedupInProgressSeconds.default, 1),
     logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
     failpoints: (env[S.failpoints.env] ?? '')
       .split(',')
@@ -125,6 +129,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
       timeoutMs: int(env, S.stagingTimeoutMs.env, S.stagingTimeoutMs.default, 1),
       memoryMb: int(env, S.stagingMemoryMb.env, S.stagingMemoryMb.default, 16),
       backlog: int(env, S.stagingBacklog.env, S.stagingBacklog.default, 1),
+      retryMs: int(env, S.stagingRetryMs.env, S.stagingRetryMs.default, 1),
     },
     validation: validationOf(env),
   };

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { Logger } from '@aws-lambda-powertools/logger';
 import {
   type Application,
@@ -15,6 +16,7 @@ import {
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
 import { createLocalAdapters } from '../adapters/local-adapters';
 import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
+import { removeStaleTempFiles } from '../adapters/temp-files';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
@@ -104,6 +106,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     {
       maxBodyBytes: config.maxBodyBytes,
       dedupWindowSeconds: config.dedupWindowSeconds,
+      dedupInProgressSeconds: config.dedupInProgressSeconds,
       validation: config.validation,
       ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
     },
@@ -133,6 +136,7 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     stageConcurrency: 2 * config.staging.threads,
     applyConcurrency: RECORDING_CONCURRENCY,
     bound: config.staging.backlog,
+    retryFailedMs: config.staging.retryMs,
     logger,
   });
   subscribeRefined(adapters, app);
@@ -184,6 +188,9 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     devIssuer = await openDevIssuer(config.dataDir, config.oidc.issuer, config.oidc.audience);
     verify = createTokenVerifier({ issuer: devIssuer.issuer, audience: devIssuer.audience, jwks: devIssuer.jwks });
   }
+  // Temp files a killed process (or a full disk) left in the zones folder.
+  const stale = await removeStaleTempFiles(path.join(config.dataDir, 'zones'));
+  if (stale > 0) logger.warn('temp files of an unfinished write removed', { count: stale });
   // Work a previous process left (rows still `ingested`) is read back from the catalog.
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });

@@ -31,9 +31,15 @@ export interface StagingSchedulerOptions {
   /** Events kept in memory; past it, the catalog is the queue (HCDL_STAGING_BACKLOG). */
   bound: number;
   logger: { error(message: string, extra: Record<string, unknown>): void; info(message: string, extra: Record<string, unknown>): void };
-  /** Attempts per message before it is left `ingested` until the next start (default 3). */
+  /** Attempts per message in one round (default 3). */
   maxAttempts?: number;
   backoffMs?: number;
+  /**
+   * After a message failed every attempt (the disk full, a zone unwritable), its row stays
+   * `ingested` and is taken again this long after, without a restart, until it is staged
+   * (default 60 s; HCDL_STAGING_RETRY_MS).
+   */
+  retryFailedMs?: number;
 }
 
 /** The staging backlog, as /health shows it. */
@@ -45,7 +51,7 @@ export interface StagingBacklog {
   queued: number;
   staging: number;
   recording: number;
-  /** Messages whose staging failed every attempt since start (they wait for the next start). */
+  /** Messages whose staging failed every attempt of their last round (they are taken again after retryFailedMs). */
   failed: number;
 }
 
@@ -66,8 +72,9 @@ export class StagingScheduler {
   private readonly queue: { event: IngestedEvent; fromDisk: boolean }[] = [];
   /** Ids queued or in work. */
   private readonly known = new Set<string>();
-  /** Ids whose every attempt failed: not taken from disk again until the next start. */
+  /** Ids whose every attempt failed: not taken from disk again until the retry timer fires. */
   private readonly failedIds = new Set<string>();
+  private retryTimer: NodeJS.Timeout | undefined;
   private spilled = false;
   /** Where the current read of the catalog is: rows up to this id were taken (or skipped). */
   private cursor = '';
@@ -123,6 +130,8 @@ export class StagingScheduler {
   /** Stops taking work and waits for the work in progress. */
   async close(): Promise<void> {
     this.closed = true;
+    clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
     for (const q of this.queue) this.known.delete(q.event.body.messageId);
     this.queue.length = 0;
     this.spilled = false;
@@ -194,7 +203,12 @@ export class StagingScheduler {
         } catch (err) {
           if (attempt >= max || this.closed) {
             this.failedIds.add(id);
-            this.o.logger.error('staging failed; the message stays ingested until the next start', { messageId: id, error: (err as Error).name });
+            this.o.logger.error('staging failed; the message stays ingested and is retried later', {
+              messageId: id,
+              error: (err as Error).name,
+              code: (err as NodeJS.ErrnoException).code,
+            });
+            this.scheduleRetry();
             return;
           }
           await new Promise((r) => setTimeout(r, wait));
@@ -206,6 +220,23 @@ export class StagingScheduler {
       this.known.delete(id);
       this.pump();
     }
+  }
+
+  /**
+   * Gives the failed rows another round later: what failed for want of space (or any other
+   * passing cause) is staged once the cause is gone, without a restart. Rows still failing
+   * come back at the next tick; the timer does not keep the process alive.
+   */
+  private scheduleRetry(): void {
+    if (this.retryTimer !== undefined || this.closed) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      if (this.closed || this.failedIds.size === 0) return;
+      this.o.logger.info('retrying messages whose staging failed', { count: this.failedIds.size });
+      this.failedIds.clear();
+      this.resume();
+    }, this.o.retryFailedMs ?? 60_000);
+    this.retryTimer.unref();
   }
 
   /** Records an outcome, at most `applyConcurrency` at once. */

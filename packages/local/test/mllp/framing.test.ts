@@ -2,7 +2,12 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import { MllpDecoder, mllpFrame, type MllpEvent } from '../../src/mllp/framing';
 
-const text = (e: MllpEvent): string => (e.kind === 'frame' ? Buffer.from(e.bytes).toString('latin1') : `<${e.kind}:${e.size}>`);
+const text = (e: MllpEvent): string =>
+  e.kind === 'frame'
+    ? Buffer.from(e.bytes).toString('latin1')
+    : e.kind === 'stray'
+      ? `<stray@${e.offset}:${Buffer.from(e.bytes).toString('latin1')}>`
+      : `<${e.kind}:${e.size}>`;
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 
 describe('MLLP decoder', () => {

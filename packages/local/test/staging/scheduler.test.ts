@@ -121,7 +121,7 @@ describe('StagingScheduler', () => {
     expect(staged).not.toContain(first?.messageId);
   });
 
-  it('gives a failing message a bounded number of attempts, leaves it for the next start, and goes on', async () => {
+  it('gives a failing message a bounded number of attempts, leaves it ingested for a later round, and goes on', async () => {
     const catalog = rows(4);
     const [bad] = [...catalog.keys()];
     let attempts = 0;
@@ -148,7 +148,47 @@ describe('StagingScheduler', () => {
     expect(staged).toHaveLength(3);
     expect(h.errors).toEqual([{ messageId: bad, error: 'TypeError' }]);
     expect(h.scheduler.backlog()).toMatchObject({ waiting: 1, failed: 1 });
+    await h.scheduler.close();
   });
+
+  it('stages the messages a full disk held back once space is back, without a restart (disk full injected)', async () => {
+    const catalog = rows(12);
+    let diskFull = true;
+    let refused = 0;
+    const staged: string[] = [];
+    const h = harness(catalog, {
+      work: {
+        async stage(event) {
+          return { outcome: 'failed', target: { ...event.body }, stage: 'parse', diagnostics: [] } as unknown as StageOutput;
+        },
+        // The outcome step writes the staging zone: while the disk is full every write fails as the file system does.
+        async apply(output) {
+          if (diskFull) {
+            refused++;
+            throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+          }
+          (catalog.get(output.target.messageId) as MessageRecord).status = MessageStatus.Staged;
+          staged.push(output.target.messageId);
+        },
+      },
+      maxAttempts: 2,
+      retryFailedMs: 40,
+    });
+    h.scheduler.resume();
+    await h.scheduler.idle();
+    expect(h.scheduler.backlog()).toMatchObject({ waiting: 12, failed: 12 });
+    expect(h.errors).toHaveLength(12);
+    expect(h.errors[0]).toMatchObject({ error: 'Error', code: 'ENOSPC' });
+    // Still full at the next round: tried again, still waiting.
+    const before = refused;
+    while (refused < before + 12) await new Promise((r) => setTimeout(r, 20));
+    diskFull = false;
+    while (staged.length < 12) await new Promise((r) => setTimeout(r, 20));
+    await h.scheduler.idle();
+    expect(new Set(staged).size).toBe(12);
+    expect(h.scheduler.backlog()).toMatchObject({ waiting: 0, failed: 0 });
+    await h.scheduler.close();
+  }, 30_000);
 
   it('on close, finishes the work in progress and leaves the rest ingested', async () => {
     const catalog = rows(30);

@@ -12,7 +12,8 @@ import {
   pageLimit,
   queryInstant,
 } from '../../catalog-policy';
-import { ValidationError } from '../../errors';
+import { type ContentClaim, claimInForce, type PutMessageOptions } from '../../content-claims';
+import { ContentClaimedError, ValidationError } from '../../errors';
 import type { PatientConflictRecord, PatientLinkRecord, PatientMergeRecord, PatientOccurrenceRecord } from '../../patient-index/records';
 import type { Catalog, ErrorQuery, MessageQuery, Page } from '../../ports/catalog';
 import type { ErrorRecord, MessageRecord, MessageStatus, PatientIdentifierRecord } from '../../records';
@@ -33,10 +34,23 @@ export class MemoryCatalog implements Catalog {
   readonly merges = new Map<string, PatientMergeRecord>();
   readonly occurrences = new Map<string, PatientOccurrenceRecord>();
   readonly conflicts = new Map<string, PatientConflictRecord>();
+  /** Claims by `source#contentHash`. */
+  readonly claims = new Map<string, ContentClaim>();
 
-  async putMessage(record: MessageRecord): Promise<void> {
+  async putMessage(record: MessageRecord, options: PutMessageOptions = {}): Promise<void> {
     if (this.messages.has(record.messageId)) throw catalogErrors.exists(record.messageId);
+    if (options.claimUntil !== undefined) {
+      const key = `${record.source}#${record.contentHash}`;
+      const held = claimInForce(this.claims.get(key));
+      if (held !== undefined) throw new ContentClaimedError(held.messageId);
+      this.claims.set(key, { source: record.source, contentHash: record.contentHash, messageId: record.messageId, expiresAt: options.claimUntil });
+    }
     this.messages.set(record.messageId, copy(record));
+  }
+
+  async getContentClaim(source: string, contentHash: string): Promise<ContentClaim | undefined> {
+    const held = claimInForce(this.claims.get(`${source}#${contentHash}`));
+    return held === undefined ? undefined : copy(held);
   }
 
   async getMessage(messageId: string): Promise<MessageRecord | undefined> {
