@@ -24,3 +24,4 @@ export * from './landing/keys';
 export * from './landing/uploads';
 export * from './landing/landing';
 export * from './http/upload-http';
+export * from './http/openapi/index';

@@ -4,6 +4,7 @@ import type { Submit } from '../submit/submit';
 import { submitAnswer, submitInputOf, UPLOADS_PATH } from './submit-http';
 import { uploadAnswer } from './upload-http';
 import { header, httpError, json, type HttpRequest, type HttpResult } from './result';
+import { OPENAPI_PATH, openApiText } from './openapi/document';
 
 export const SUBMIT_PATH = '/hl7v2/er7';
 
@@ -29,8 +30,13 @@ export function createHttpApi(parts: {
     return { ...r, headers: { ...r.headers, ...NO_STORE } };
   }
 
+  let openapi: string | undefined;
   async function route(req: HttpRequest): Promise<HttpResult> {
     const path = req.path.length > 1 ? req.path.replace(/\/$/, '') : req.path;
+    if (path === OPENAPI_PATH && (req.method === 'GET' || req.method === 'HEAD')) {
+      openapi ??= openApiText();
+      return { status: 200, headers: { 'content-type': 'application/json' }, body: openapi };
+    }
     if (path === '/health') {
       if (req.method !== 'GET' && req.method !== 'HEAD')
         return { ...httpError(405, 'METHOD_NOT_ALLOWED', 'this route answers GET'), headers: { 'content-type': 'application/json', allow: 'GET, HEAD' } };

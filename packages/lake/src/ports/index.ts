@@ -5,3 +5,4 @@ export * from './idempotency';
 export * from './log';
 export * from './base-object-store';
 export * from './http';
+export * from './audit';

@@ -47,3 +47,4 @@ export * from './hub-fixtures';
 export * from './hub-contract';
 export * from './hub-wire-contract';
 export * from './memory/index';
+export * from './audit-contract';

@@ -2,3 +2,4 @@ export * from './memory-object-store';
 export * from './memory-catalog';
 export * from './memory-hub';
 export * from './memory-persistence-layer';
+export * from './memory-audit-trail';
