@@ -25,3 +25,4 @@ export * from './landing/uploads';
 export * from './landing/landing';
 export * from './http/upload-http';
 export * from './http/openapi/index';
+export * from './audit/index';
