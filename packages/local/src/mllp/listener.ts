@@ -32,6 +32,8 @@ export interface MllpListenerOptions {
    * submit resolves (submit's writes are then durable one by one).
    */
   defer?: <T>(work: () => Promise<T>) => { ran: Promise<T>; durable: Promise<T> };
+  /** Told the open connections on each accept (`accepted`) and close (the metrics gauge). */
+  onConnections?: (open: number, accepted: boolean) => void;
   logger: {
     info(m: string, ...e: Record<string, unknown>[]): void;
     warn(m: string, ...e: Record<string, unknown>[]): void;
@@ -146,6 +148,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
 
   const server = net.createServer((socket) => {
     sockets.add(socket);
+    options.onConnections?.(sockets.size, true);
     socket.setKeepAlive(true);
     const decoder = new MllpDecoder(options.maxFrameBytes);
     // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence
@@ -178,7 +181,10 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       void chain.finally(() => socket.end());
     });
     socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      options.onConnections?.(sockets.size, false);
+    });
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,6 +1,10 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { type Application, type ApplicationOptions, createApplication, createHttpApi, type HttpApi, STAGING_SUBSCRIPTION, targetOf } from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
+import { createHealthChecks } from '../observe/health';
+import { createLakeMetrics, type LakeMetrics } from '../observe/metrics';
+import { subscribeMetrics } from '../observe/hub-metrics';
+import path from 'node:path';
 import { createLocalAdapters, type LocalAdapters } from '../adapters/local-adapters';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
@@ -21,6 +25,8 @@ export interface LocalLake {
   logger: Logger;
   /** The staging queue (backlog shown by /health). */
   staging: StagingScheduler;
+  /** Prometheus metrics of this lake (GET /metrics). */
+  metrics: LakeMetrics;
   /**
    * Runs a request's use-case with its writes committed together and resolves once they are
    * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
@@ -146,7 +152,11 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
-  const health = () => ({
+  const metrics = createLakeMetrics({ backlog: () => staging.backlog() });
+  subscribeMetrics(adapters.hub, metrics);
+  const checks = createHealthChecks({ db: adapters.db, group: adapters.group, zonesDir: path.join(adapters.dataDir, 'zones') });
+  const health = async () => ({
+    checks: await checks(),
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
     durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
@@ -155,10 +165,11 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     config,
     adapters,
     app,
-    http: createHttpApi({ submit: app.submit, read: app.read, health }),
+    http: createHttpApi({ submit: app.submit, read: app.read, health, audit: { trail: adapters.audit, catalog: adapters.catalog, logger } }),
     verify,
     logger,
     staging,
+    metrics,
     durably: (work) => adapters.group.scoped(work),
     settled: () => adapters.group.settled(),
     idle: local.idle,

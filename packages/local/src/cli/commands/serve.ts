@@ -12,7 +12,14 @@ export async function runServe(_args: string[], io: CliIo): Promise<number> {
   io.stderr.write(`HCDL lake listening on ${server.url} (data: ${config.dataDir})\n`);
   let mllp: MllpListener | undefined;
   if (config.mllp !== undefined) {
-    mllp = await startMllpListener({ ...config.mllp, maxFrameBytes: config.maxBodyBytes, submit: lake.app.submit, defer: lake.durably, logger: lake.logger });
+    mllp = await startMllpListener({
+      ...config.mllp,
+      maxFrameBytes: config.maxBodyBytes,
+      submit: lake.app.submit,
+      defer: lake.durably,
+      logger: lake.logger,
+      onConnections: lake.metrics.mllpConnections,
+    });
     io.stderr.write(`MLLP listener on ${config.mllp.host}:${mllp.port} (source: ${config.mllp.source})\n`);
   }
   if (lake.devIssuer !== undefined)
