@@ -8,3 +8,4 @@ export * from './engine';
 export * from './compact';
 export * from './format';
 export * from './env';
+export * from './audit-view';
