@@ -8,6 +8,8 @@ import {
   type HttpResult,
   type LogPort,
   newMessageId,
+  sourcesOf,
+  WRITE_CLAIM,
 } from '@hcdl/lake';
 import type { RouteDoc } from '../http/openapi/types';
 import { header } from '../http/result';
@@ -93,7 +95,9 @@ export function createAuditRecorder(deps: AuditDeps) {
     if (req.client !== undefined) record.client = req.client;
     if (route.entity === 'patient' && id !== undefined) record.patientId = id;
     if (route.audit === 'write') {
-      const source = req.query.source ?? header(req.headers, 'x-hcdl-source');
+      // The source the submission names, else the only one the token may write for (as submit chooses).
+      const writable = sourcesOf(req.claims, WRITE_CLAIM);
+      const source = req.query.source ?? header(req.headers, 'x-hcdl-source') ?? (writable.length === 1 && writable[0] !== '*' ? writable[0] : undefined);
       if (source !== undefined && source !== '') record.source = source;
     }
     if (route.audit === 'search' && Array.isArray(body?.items)) record.count = body.items.length;
