@@ -54,7 +54,9 @@ describe('OpenAPI route coverage', () => {
       const text = await res.text();
       if (res.status === 405 || (res.status === 404 && text.includes('no such route'))) unserved.push(`${key(r)} answered ${res.status}`);
     }
-    expect({ [`documented in ${DOC_FILES} but not served by the local lake`]: unserved }).toEqual({ [`documented in ${DOC_FILES} but not served by the local lake`]: [] });
+    expect({ [`documented in ${DOC_FILES} but not served by the local lake`]: unserved }).toEqual({
+      [`documented in ${DOC_FILES} but not served by the local lake`]: [],
+    });
   });
 
   it('documents every API Gateway route, and gives API Gateway every route documented for AWS', () => {
@@ -64,7 +66,10 @@ describe('OpenAPI route coverage', () => {
     const notRouted = API_ROUTES_DOC.filter((d) => served(d, 'aws'))
       .map(key)
       .filter((k) => !gateway.has(k));
-    expect({ 'routes in infra/src/routes.ts not documented': undocumented, [`documented for AWS in ${DOC_FILES} but missing from infra/src/routes.ts`]: notRouted }).toEqual({
+    expect({
+      'routes in infra/src/routes.ts not documented': undocumented,
+      [`documented for AWS in ${DOC_FILES} but missing from infra/src/routes.ts`]: notRouted,
+    }).toEqual({
       'routes in infra/src/routes.ts not documented': [],
       [`documented for AWS in ${DOC_FILES} but missing from infra/src/routes.ts`]: [],
     });

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import httpErrorHandler from '@middy/http-error-handler';
 import { type ApiGatewayV2Event, type ApiGatewayV2Result, apiGatewayResultOf, apiRequestOf, INTERNAL_ERROR_BODY } from '@hcdl/aws';
 import { createDedup, createHttpApi, createSubmit, createUploads, createWriter, type ObjectSigner } from '@hcdl/core';
-import type { Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
+import type { AuditTrail, Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
 
 export interface FrontDoorDeps {
   objectStore: ObjectStore;
@@ -12,6 +12,8 @@ export interface FrontDoorDeps {
   logger: LogPort;
   /** Presigns uploads (POST /hl7v2/uploads); absent: the route is not served. */
   signer?: Pick<ObjectSigner, 'presignUpload'>;
+  /** The audit trail every submission is recorded in (docs/adr/0016); absent: not audited. */
+  audit?: AuditTrail;
   config: {
     maxBodyBytes: number;
     dedupWindowSeconds: number;
@@ -50,7 +52,8 @@ export function createHandler(deps: FrontDoorDeps) {
     deps.signer === undefined || config.uploadMaxBytes === undefined
       ? undefined
       : createUploads({ signer: deps.signer, maxUploadBytes: config.uploadMaxBytes, ...(deps.now !== undefined ? { now: deps.now } : {}) });
-  const api = createHttpApi(uploads === undefined ? { submit } : { submit, uploads });
+  const audit = deps.audit !== undefined ? { audit: { trail: deps.audit, logger: deps.logger } } : {};
+  const api = createHttpApi(uploads === undefined ? { submit, ...audit } : { submit, uploads, ...audit });
   const base = async (event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> => apiGatewayResultOf(await api.handle(apiRequestOf(event)));
   return middy(base).use(
     httpErrorHandler({ fallbackMessage: INTERNAL_ERROR_BODY, logger: (err: unknown) => deps.logger.error('request failed', { error: errorName(err) }) }),

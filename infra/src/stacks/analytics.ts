@@ -13,6 +13,7 @@ import { allow, kmsUse, objectArns, policyDocument } from '../constructs/policy'
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
+import { createAuditGlueTable } from './audit-glue-table';
 import { StagingCompaction } from './compaction';
 import { FIELDS_COLUMNS, FIELDS_PREFIX, META_GLUE_TYPE, mshGlueType } from './staging-glue-types';
 import { LakeStack } from './lake-stack';
@@ -171,6 +172,8 @@ export class LakeAnalytics extends Construct {
   readonly fieldsTable: GlueCatalogTable;
   /** `messages`, `errors`, `patient_identifiers` over the catalog mirror (catalog/). */
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
+  /** `audit` over the audit trail's objects (audit/). */
+  readonly auditTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
   /** The nightly Parquet compaction (issue 16); only with known sources (`source` is injected otherwise). */
@@ -291,6 +294,7 @@ export class LakeAnalytics extends Construct {
     });
 
     this.catalogTables = createCatalogGlueTables(this, { databaseName: this.database.name, lakeBucket: lake, sources });
+    this.auditTable = createAuditGlueTable(this, { databaseName: this.database.name, lakeBucket: lake });
 
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: resourceName(config.env, 'analytics'),
