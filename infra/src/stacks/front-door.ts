@@ -122,6 +122,8 @@ export class FrontDoorStack extends LakeStack {
         allow(['s3:PutObject', 's3:GetObject'], objectArns(lake, [ZonePrefix.Audit]), 'AuditTrail'),
         catalogRead(core.catalogTable.arn),
         kmsDecrypt(core.key.arn),
+        // The audit records are SSE-KMS objects like every other of the lake bucket.
+        allow(['kms:GenerateDataKey'], [core.key.arn], 'EncryptAuditRecords'),
       ],
     });
 
