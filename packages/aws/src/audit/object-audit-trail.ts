@@ -18,7 +18,7 @@ export const AUDIT_SCAN_LIMIT = 5000;
 /**
  * The audit trail on AWS: one JSON object per record under `audit/dt=<day>/<auditId>.json` in
  * the lake bucket (create-only puts: `If-None-Match`, so a record is never overwritten; the
- * bucket's versioning and object lock keep what was written), read by Athena as the Glue
+ * bucket's versioning keeps what was written), read by Athena as the Glue
  * table `audit` (infra analytics stack). Keys sort by time, so `GET /audit` lists from the
  * first day the query can match and stops at its end.
  */
