@@ -55,7 +55,8 @@ export const ASSUMPTIONS = {
  * `files`: messages per file (1 for a single post, 100 for a 100-message batch file);
  * `s3.mirrorPut`: the PUTs of the catalog mirror for Athena, among `s3.put`; `landingFiles`:
  * files through the landing queue; `senderPuts`: the sender's own PUT of a dropped or uploaded
- * file (billed to the bucket's owner).
+ * file (billed to the bucket's owner). `s3.put` includes one audit record per API call
+ * (`audit/`, docs/adr/0016): +1 per single post, +0.01 per message of a 100-message request.
  */
 export const PATHS = {
   'post-new-patient': {
@@ -63,7 +64,7 @@ export const PATHS = {
     files: 1,
     invocations: { frontDoor: 1, landing: 0, stage: 1, outcome: 1 },
     api: 1,
-    s3: { put: 4, get: 1, mirrorPut: 2 },
+    s3: { put: 5, get: 1, mirrorPut: 2 },
     dynamo: { requests: 22, write: 18, read: 10 },
     sns: 2,
     landingFiles: 0,
@@ -74,7 +75,7 @@ export const PATHS = {
     files: 1,
     invocations: { frontDoor: 1, landing: 0, stage: 1, outcome: 1 },
     api: 1,
-    s3: { put: 3, get: 1, mirrorPut: 1 },
+    s3: { put: 4, get: 1, mirrorPut: 1 },
     dynamo: { requests: 9, write: 10, read: 5 },
     sns: 2,
     landingFiles: 0,
@@ -85,7 +86,7 @@ export const PATHS = {
     files: 1,
     invocations: { frontDoor: 1, landing: 0, stage: 0, outcome: 0 },
     api: 1,
-    s3: { put: 0, get: 0, mirrorPut: 0 },
+    s3: { put: 1, get: 0, mirrorPut: 0 },
     dynamo: { requests: 1, write: 1, read: 0 },
     sns: 0,
     landingFiles: 0,
@@ -96,7 +97,7 @@ export const PATHS = {
     files: 1,
     invocations: { frontDoor: 1, landing: 0, stage: 1, outcome: 1 },
     api: 1,
-    s3: { put: 5, get: 1, mirrorPut: 2 },
+    s3: { put: 6, get: 1, mirrorPut: 2 },
     dynamo: { requests: 9, write: 18, read: 3 },
     sns: 2,
     landingFiles: 0,
@@ -107,7 +108,7 @@ export const PATHS = {
     files: 100,
     invocations: { frontDoor: 0.01, landing: 0, stage: 1, outcome: 1 },
     api: 0.01,
-    s3: { put: 4.02, get: 1, mirrorPut: 2 },
+    s3: { put: 4.03, get: 1, mirrorPut: 2 },
     dynamo: { requests: 22, write: 18, read: 10 },
     sns: 2,
     landingFiles: 0,
@@ -118,7 +119,7 @@ export const PATHS = {
     files: 100,
     invocations: { frontDoor: 0.01, landing: 0.01, stage: 1, outcome: 1 },
     api: 0.01,
-    s3: { put: 4.02, get: 1.01, mirrorPut: 2 },
+    s3: { put: 4.03, get: 1.01, mirrorPut: 2 },
     dynamo: { requests: 22, write: 18, read: 10 },
     sns: 2,
     landingFiles: 0.01,

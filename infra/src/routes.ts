@@ -26,4 +26,7 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'GET /hl7v2/batches/{id}', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients/{id}', target: ApiTarget.QueryApi, authorized: true },
+  // docs/adr/0016: the audit trail (custom:audit) and the OpenAPI document.
+  { routeKey: 'GET /audit', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /openapi.json', target: ApiTarget.QueryApi, authorized: false },
 ];

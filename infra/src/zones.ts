@@ -32,6 +32,8 @@ export const ZonePrefix = {
   Upload: 'upload/',
   /** File drops: `landing/source=<src>/<name>`, written by the principals allowed per source. */
   Landing: 'landing/',
+  /** The audit trail (docs/adr/0016): `audit/dt=<day>/<auditId>.json`, written create-only by the API functions, read by GET /audit and Athena. */
+  Audit: 'audit/',
 } as const;
 
 /** Days a landed file that could not be ingested stays (as long as the landing dead-letter queue keeps its event). */

@@ -6,7 +6,7 @@ import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
 import { AnalyticsStack, DEFAULT_STRUCTURES, LakeAnalytics } from '../src/stacks/analytics';
 import { CATALOG_TIMESTAMP_FORMATS, createCatalogGlueTables } from '../src/stacks/catalog-glue-tables';
 import { glueType, META_GLUE_TYPE, mshGlueType } from '../src/stacks/staging-glue-types';
-import { CATALOG_VIEW_COLUMNS, FHIR_RESOURCE_TYPES, refinedViewName } from '@hcdl/lake';
+import { AUDIT_COLUMNS, CATALOG_VIEW_COLUMNS, FHIR_RESOURCE_TYPES, refinedViewName } from '@hcdl/lake';
 import { META_SQL_SHAPE, segmentSqlShape, STAGING_LEAF_COLUMNS } from '@hcdl/hl7v2';
 import { CoreStack } from '../src/stacks/core';
 import { grantViolations, policyDocuments } from './support/policies';
@@ -27,6 +27,33 @@ const table = (name: string) => findResource(st, 'aws_glue_catalog_table', (t) =
 const bucketRef = /^\$\{aws_s3_bucket\.[\w-]+\.bucket\}$/;
 
 describe('analytics stack: Glue tables', () => {
+  it('declares audit over audit/ with the local audit view columns, dt-projected, camelCase keys mapped', () => {
+    const audit = table('audit') as unknown as {
+      parameters: Record<string, string>;
+      partition_keys: { name: string }[];
+      storage_descriptor: {
+        location: string;
+        columns: { name: string; type: string }[];
+        ser_de_info: { serialization_library: string; parameters: Record<string, string> };
+      };
+    };
+    expect(audit.storage_descriptor.location).toMatch(/\/audit\/$/);
+    expect(audit.storage_descriptor.columns.map((c) => c.name)).toEqual(AUDIT_COLUMNS.map((c) => c.name));
+    expect(Object.fromEntries(audit.storage_descriptor.columns.map((c) => [c.name, c.type]))).toMatchObject({
+      at: 'timestamp',
+      entity_ids: 'array<string>',
+      status: 'int',
+    });
+    expect(audit.partition_keys.map((k) => k.name)).toEqual(['dt']);
+    expect(audit.parameters['storage.location.template']).toMatch(/\/audit\/dt=\$\$\{dt\}\/$/); // Terraform's escape of Athena's ${dt}
+    expect(audit.storage_descriptor.ser_de_info.serialization_library).toBe('org.openx.data.jsonserde.JsonSerDe');
+    expect(audit.storage_descriptor.ser_de_info.parameters).toMatchObject({
+      'mapping.audit_id': 'auditid',
+      'mapping.entity_ids': 'entityids',
+      'mapping.patient_id': 'patientid',
+    });
+  });
+
   it('has one database named for the environment', () => {
     expect(Object.values(resourcesOf(st, 'aws_glue_catalog_database')).map((d) => d.name)).toEqual(['hcdl_dev_lake']);
   });

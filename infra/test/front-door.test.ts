@@ -66,6 +66,7 @@ describe('front-door stack: HTTP API', () => {
     const routes = Object.values(resourcesOf(fd, 'aws_apigatewayv2_route'));
     expect(routes.map((r) => r.route_key).sort()).toEqual(
       [
+        'GET /audit',
         'GET /health',
         'GET /hl7v2/batches/{id}',
         'GET /hl7v2/errors',
@@ -75,6 +76,7 @@ describe('front-door stack: HTTP API', () => {
         'GET /hl7v2/messages/{id}/raw',
         'GET /hl7v2/messages/{id}/staging',
         'GET /patients',
+        'GET /openapi.json',
         'GET /patients/{id}',
         'POST /hl7v2/er7',
         'POST /hl7v2/uploads',
@@ -200,8 +202,11 @@ describe('front-door stack: functions', () => {
       'IdempotencyRecords',
       'PublishHubEvents',
       'SignUploads',
+      'AppendAudit',
       'UseLakeKey',
     ]);
+    // Its audit records are created, never read back (docs/adr/0016).
+    expect(bySid('AppendAudit')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('audit/'))] });
     // The presigned upload forms it signs are authorized as its PutObject on upload/, and nowhere else.
     expect(bySid('SignUploads')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('upload/'))] });
     expect(bySid('IngestRaw')).toMatchObject({ Action: ['s3:PutObject'], Resource: [expect.stringMatching(LAKE_OBJECTS('raw/'))] });

@@ -361,9 +361,15 @@ describe('who may write what', () => {
     expect(starters).toEqual(['pipe']);
   });
 
-  it('the read API writes nothing and encrypts nothing', () => {
-    const actions = allowedActions(statementsOf('queryApi'));
-    expect(actions.filter((a) => /^(s3:(Put|Delete)|dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey))/.test(a))).toEqual([]);
+  it('the read API writes nothing but its audit records (docs/adr/0016)', () => {
+    const statements = statementsOf('queryApi');
+    const actions = allowedActions(statements);
+    expect(actions.filter((a) => /^(s3:(Put|Delete)|dynamodb:(Put|Update|Delete|BatchWrite)|sns:Publish|kms:(Encrypt|GenerateDataKey))/.test(a))).toEqual([
+      's3:PutObject',
+      'kms:GenerateDataKey',
+    ]);
+    const puts = statements.filter((st) => ([] as unknown[]).concat(st.Action).includes('s3:PutObject'));
+    expect(puts.flatMap((st) => ([] as unknown[]).concat(st.Resource)).map((r) => String(r).replace(/^\$\{[^}]+\}/, ''))).toEqual(['/audit/*']);
   });
 
   it('readers of objects that may be missing can list the lake bucket (404, not 403), and only the bucket', () => {

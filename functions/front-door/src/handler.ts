@@ -1,5 +1,15 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, hubFor, idempotencyStoreFor, lazyHandler, objectStoreFor, uploadSignerFor, withLogContext } from '@hcdl/aws';
+import {
+  awsClientsFor,
+  catalogFor,
+  hubFor,
+  idempotencyStoreFor,
+  lazyHandler,
+  ObjectAuditTrail,
+  objectStoreFor,
+  uploadSignerFor,
+  withLogContext,
+} from '@hcdl/aws';
 import { readFrontDoorEnv } from './env';
 import { createHandler } from './index';
 
@@ -14,8 +24,10 @@ export const handler = lazyHandler(() => {
   const env = readFrontDoorEnv();
   const logger = new Logger({ serviceName: 'hcdl-front-door', logLevel: env.logLevel });
   const clients = awsClientsFor(env);
+  const objectStore = objectStoreFor(env, clients);
   const handle = createHandler({
-    objectStore: objectStoreFor(env, clients),
+    objectStore,
+    audit: new ObjectAuditTrail(objectStore),
     catalog: catalogFor(env, clients),
     hub: hubFor(env, clients),
     idempotencyStore: idempotencyStoreFor(env, clients),

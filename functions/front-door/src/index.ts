@@ -12,7 +12,7 @@ import {
   createWriter,
   type ObjectSigner,
 } from '@hcdl/core';
-import type { Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
+import type { AuditTrail, Catalog, Hub, IdempotencyStore, LogPort, ObjectStore } from '@hcdl/lake';
 
 export interface FrontDoorDeps {
   objectStore: ObjectStore;
@@ -22,6 +22,8 @@ export interface FrontDoorDeps {
   logger: LogPort;
   /** Presigns uploads (POST /hl7v2/uploads); absent: the route is not served. */
   signer?: Pick<ObjectSigner, 'presignUpload'>;
+  /** The audit trail every submission is recorded in (docs/adr/0016); absent: not audited. */
+  audit?: AuditTrail;
   config: {
     maxBodyBytes: number;
     dedupWindowSeconds: number;
@@ -79,7 +81,13 @@ export function createHandler(deps: FrontDoorDeps) {
   // The application ACK reads the catalog until the staging workflow recorded the outcome.
   const applicationAcks =
     ackTimeout > 0 ? createApplicationAcks({ catalog: deps.catalog, watch: createOutcomeWatch({ catalog: deps.catalog }), timeoutMs: ackTimeout }) : undefined;
-  const api = createHttpApi({ submit, ...(uploads !== undefined ? { uploads } : {}), ...(applicationAcks !== undefined ? { applicationAcks } : {}) });
+  const audit = deps.audit !== undefined ? { audit: { trail: deps.audit, logger: deps.logger } } : {};
+  const api = createHttpApi({
+    submit,
+    ...(uploads !== undefined ? { uploads } : {}),
+    ...(applicationAcks !== undefined ? { applicationAcks } : {}),
+    ...audit,
+  });
   const base = async (event: ApiGatewayV2Event): Promise<ApiGatewayV2Result> => apiGatewayResultOf(await api.handle(apiRequestOf(event)));
   return middy(base).use(
     httpErrorHandler({ fallbackMessage: INTERNAL_ERROR_BODY, logger: (err: unknown) => deps.logger.error('request failed', { error: errorName(err) }) }),

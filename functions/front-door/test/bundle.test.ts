@@ -108,8 +108,8 @@ describe('front-door Lambda bundle', () => {
     expect(events[0]!.attributes).toEqual({ event: 'ingested', protocol: 'hl7v2', format: 'er7', source: 'hospital-a', messageType: 'ADT^A01' });
     expect(events[0]!.body).toMatchObject({ messageId: firstId, rawKey: row!.rawKey, attempt: 1 });
     expect(h.topicArns()).toEqual([h.env.HCDL_HUB_TOPIC_ARN]);
-    // One raw PUT, nothing read back, nothing landed elsewhere.
-    expect(s3Calls).toEqual({ PutObjectCommand: 1 });
+    // One raw PUT and the call's audit record (docs/adr/0016), nothing read back, nothing landed elsewhere.
+    expect(s3Calls).toEqual({ PutObjectCommand: 2 });
   });
 
   it('answers 500 (never 2xx) when the catalog write fails after the raw object; the resend is then accepted', async () => {
@@ -220,8 +220,8 @@ describe('front-door Lambda bundle', () => {
       ['ingested', 'MSGID-B1'],
       ['ingested', 'MSGID-B2'],
     ]);
-    // the file, its two messages, its report
-    expect(s3Calls).toEqual({ PutObjectCommand: 4 });
+    // the file, its two messages, its report, the call's audit record
+    expect(s3Calls).toEqual({ PutObjectCommand: 5 });
     const rows = await Promise.all(body.messages.map((m) => h.catalog.getMessage(m.messageId)));
     expect(rows.map((r) => [r?.batchId, r?.batchIndex])).toEqual([
       [body.batchId, 1],

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, lazyHandler, objectStoreFor, downloadSignerFor, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, lazyHandler, ObjectAuditTrail, objectStoreFor, downloadSignerFor, withLogContext } from '@hcdl/aws';
 import { readQueryApiEnv } from './env';
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from '@hcdl/aws';
 import { createHandler } from './index';
@@ -16,5 +16,9 @@ export const handler = lazyHandler((): Handler => {
   const clients = awsClientsFor(env);
   const largeObjects =
     env.largeObjectBytes === undefined ? {} : { largeObjects: { signer: downloadSignerFor(env, clients), thresholdBytes: env.largeObjectBytes } };
-  return withLogContext(logger, createHandler({ objectStore: objectStoreFor(env, clients), catalog: catalogFor(env, clients), logger, ...largeObjects }));
+  const objectStore = objectStoreFor(env, clients);
+  return withLogContext(
+    logger,
+    createHandler({ objectStore, catalog: catalogFor(env, clients), logger, audit: new ObjectAuditTrail(objectStore), ...largeObjects }),
+  );
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { T0 } from '@hcdl/lake/testing';
 import type { MessageRecord } from '@hcdl/lake';
-import type { ApiGatewayV2Event } from '@hcdl/aws';
+import { type ApiGatewayV2Event, ObjectAuditTrail } from '@hcdl/aws';
 import { createHandler } from '../src/index';
 import { openFixture, silent, type Fixture } from '../../../packages/core/test/read/support';
 
@@ -35,6 +35,34 @@ describe('query-api Lambda handler (API Gateway HTTP API v2)', () => {
     const bad = await handler(event('/hl7v2/messages', { 'custom:read': '*' }, { limit: 'many' }));
     expect(bad.statusCode).toBe(400);
     expect(JSON.parse(bad.body).error.details).toEqual({ parameter: 'limit' });
+  });
+
+  it('records each read in the audit trail under audit/, with the caller and its address, and serves GET /audit to custom:audit', async () => {
+    const trail = new ObjectAuditTrail(f.adapters.objectStore);
+    const handler = createHandler({ catalog: f.adapters.catalog, objectStore: f.adapters.objectStore, logger: silent, audit: trail });
+    const withIp = (e: ApiGatewayV2Event): ApiGatewayV2Event => ({
+      ...e,
+      requestContext: { ...e.requestContext, http: { ...e.requestContext?.http, sourceIp: '198.51.100.7' } },
+    });
+    expect((await handler(withIp(event(`/hl7v2/messages/${m.messageId}`, { sub: 'lambda-reader', 'custom:read': 'south' })))).statusCode).toBe(404);
+    expect((await handler(event('/audit', { sub: 'someone', 'custom:read': '*' }))).statusCode).toBe(403);
+    const page = await handler(event('/audit', { sub: 'auditor', 'custom:audit': '*' }, { principal: 'lambda-reader' }));
+    expect(page.statusCode).toBe(200);
+    expect(JSON.parse(page.body).items).toEqual([
+      expect.objectContaining({
+        principal: 'lambda-reader',
+        client: '198.51.100.7',
+        route: '/hl7v2/messages/{id}',
+        outcome: 'denied',
+        source: 'north',
+        entityIds: [m.messageId],
+      }),
+    ]);
+    const keys: string[] = [];
+    for await (const k of f.adapters.objectStore.list('audit/')) keys.push(k);
+    expect(keys).toHaveLength(3);
+    for (const k of keys) expect(k).toMatch(/^audit\/dt=\d{4}-\d{2}-\d{2}\/[0-9A-Z]{26}\.json$/);
+    expect((await handler(event('/openapi.json'))).statusCode).toBe(200);
   });
 
   it('returns raw bytes base64-encoded, byte for byte', async () => {

@@ -14,6 +14,7 @@ import { REFINED_FHIR_PREFIX } from '@hcdl/lake';
 import { ATHENA_RESULTS_PREFIX, ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { createCatalogGlueTables, MIRRORED_VIEWS, type MirroredView } from './catalog-glue-tables';
+import { createAuditGlueTable } from './audit-glue-table';
 import { StagingCompaction } from './compaction';
 import { createRefinedGlueTables, REFINED_OBJECTS_TABLE, type RefinedGlueTables } from './refined-glue-tables';
 import { FIELDS_COLUMNS, FIELDS_PREFIX, META_GLUE_TYPE, mshGlueType } from './staging-glue-types';
@@ -175,6 +176,8 @@ export class LakeAnalytics extends Construct {
   readonly catalogTables: Record<MirroredView, GlueCatalogTable>;
   /** The refined zone: `refined_objects` and the views `fhir_<type>`, `fhir_versions` (as DuckDB's). */
   readonly refinedTables: RefinedGlueTables;
+  /** `audit` over the audit trail's objects (audit/). */
+  readonly auditTable: GlueCatalogTable;
   readonly workgroup: AthenaWorkgroup;
   readonly queryPolicy: IamPolicy;
   /** The nightly Parquet compaction (issue 16); only with known sources (`source` is injected otherwise). */
@@ -298,6 +301,7 @@ export class LakeAnalytics extends Construct {
     // The views' SQL names the database: they take its literal name, and wait for it.
     this.refinedTables = createRefinedGlueTables(this, { databaseName, lakeBucket: lake });
     this.refinedTables.objects.node.addDependency(this.database);
+    this.auditTable = createAuditGlueTable(this, { databaseName: this.database.name, lakeBucket: lake });
 
     this.workgroup = new AthenaWorkgroup(this, 'workgroup', {
       name: resourceName(config.env, 'analytics'),

@@ -100,6 +100,8 @@ export class FrontDoorStack extends LakeStack {
         // Presigned upload forms are signed with this role: S3 authorizes the client's POST as
         // this role's PutObject on upload/ (and the SSE-KMS data key as its kms use below).
         allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Upload]), 'SignUploads'),
+        // Each submission's audit record (create-only objects; never read back here).
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Audit]), 'AppendAudit'),
         // SSE-KMS puts, the KMS-encrypted tables and topic.
         kmsUse(core.key.arn),
       ],
@@ -116,8 +118,12 @@ export class FrontDoorStack extends LakeStack {
       environment: { ...defaults.environment, [SETTINGS.largeObjectBytes.env]: String(LARGE_OBJECT_BYTES) },
       statements: [
         ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
+        // Each read's audit record, and GET /audit reading the trail back (docs/adr/0016).
+        allow(['s3:PutObject', 's3:GetObject'], objectArns(lake, [ZonePrefix.Audit]), 'AuditTrail'),
         catalogRead(core.catalogTable.arn),
         kmsDecrypt(core.key.arn),
+        // The audit records are SSE-KMS objects like every other of the lake bucket.
+        allow(['kms:GenerateDataKey'], [core.key.arn], 'EncryptAuditRecords'),
       ],
     });
 

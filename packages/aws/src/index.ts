@@ -18,3 +18,4 @@ export * from './s3/s3-download-signer';
 export * from './sqs/dead-letter-queue';
 export * from './sqs/redrive';
 export * from './landing/s3-events';
+export * from './audit/object-audit-trail';

@@ -34,3 +34,5 @@ export * from './ack/ack-mode';
 export * from './ack/outcome-watch';
 export * from './ack/application-acks';
 export * from './http/application-answer';
+export * from './http/openapi/index';
+export * from './audit/index';

@@ -9,7 +9,7 @@ export interface ApiGatewayV2Event {
   pathParameters?: Record<string, string | undefined>;
   body?: string;
   isBase64Encoded?: boolean;
-  requestContext?: { http?: { method?: string; path?: string }; authorizer?: { jwt?: { claims?: Claims } } };
+  requestContext?: { http?: { method?: string; path?: string; sourceIp?: string }; authorizer?: { jwt?: { claims?: Claims } } };
 }
 
 export interface ApiGatewayV2Result {
@@ -32,6 +32,9 @@ export function apiRequestOf(event: ApiGatewayV2Event): HttpRequest {
     claims: event.requestContext?.authorizer?.jwt?.claims,
   };
   if (event.body !== undefined) req.body = Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+  // The audit trail's "from where": the client address API Gateway saw.
+  const client = event.requestContext?.http?.sourceIp;
+  if (client !== undefined) req.client = client;
   return req;
 }
 

@@ -108,7 +108,8 @@ describe('AWS ingest paths through the Lambda bundles', () => {
     const tooMany = await p.post(batchFile(messages(1001, 'CAP')));
     expect(tooMany.statusCode).toBe(413);
     expect(json(tooMany)).toMatchObject({ error: { code: 'BATCH_TOO_LARGE', details: { messages: 1001, limit: 1000, upload: '/hl7v2/uploads' } } });
-    expect(p.h.calls().s3).toEqual({});
+    // Only the refusal's own audit record (docs/adr/0016): nothing of the batch.
+    expect(p.h.calls().s3).toEqual({ PutObjectCommand: 1 });
     expect(p.h.publishes()).toHaveLength(0);
   }, 60_000);
 

@@ -26,7 +26,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const ADT_A01 = readFileSync(path.join(root, 'test/fixtures/corpus/hcls-data-lake/test_er7_msg.py.extracted/01_L25_msg_main.hl7'), 'latin1');
 
 /** The per-message budget of issue 11: Lambda invocations, S3 PUT-class and GET-class requests of a single post. */
-export const BUDGET = { invocations: 3, puts: 4, gets: 3 } as const;
+// puts: raw, staging, two catalog-mirror rows, and the call's audit record (docs/adr/0016).
+export const BUDGET = { invocations: 3, puts: 5, gets: 3 } as const;
 
 interface PathCounts {
   files: number;
@@ -162,13 +163,14 @@ describe('cloud pipeline with the Lambda bundles', () => {
     expectModel('post-known-patient', measured(3, 1));
   });
 
-  it('a duplicate costs one invocation and no S3 request; a message staging refuses costs its error zone writes', async () => {
+  it('a duplicate costs one invocation and one S3 request (its audit record); a message staging refuses costs its error zone writes', async () => {
     const [m] = newPatients(1);
     expect((await p.post(m as Buffer)).statusCode).toBe(201);
     await p.runStaging();
     p.reset();
     expect((await p.post(m as Buffer)).statusCode).toBe(409);
-    expect(s3Classes(p.h.calls().s3)).toEqual({ puts: 0, gets: 0, deletes: 0 });
+    // Only the call's audit record (docs/adr/0016).
+    expect(s3Classes(p.h.calls().s3)).toEqual({ puts: 1, gets: 0, deletes: 0 });
     expect(p.h.publishes()).toHaveLength(0);
     expectModel('post-duplicate', measured(1, 1));
 
@@ -176,8 +178,8 @@ describe('cloud pipeline with the Lambda bundles', () => {
     const refused = Buffer.from(`${ADT_A01.replace('MSGID10001', 'COST-ERR')}\nfree text, not a segment\nmore free text\n`, 'latin1');
     expect((await p.post(refused)).statusCode).toBe(201);
     expect((await p.runStaging()).map((r) => r.status)).toEqual(['error']);
-    // raw PUT; then the outcome: COPY raw -> error/, PUT the report, PUT the errors and message mirrors.
-    expect({ invocations: p.totalInvocations(), ...s3Classes(p.h.calls().s3) }).toEqual({ invocations: 3, puts: 5, gets: 1, deletes: 0 });
+    // raw PUT and the call's audit record; then the outcome: COPY raw -> error/, PUT the report, PUT the errors and message mirrors.
+    expect({ invocations: p.totalInvocations(), ...s3Classes(p.h.calls().s3) }).toEqual({ invocations: 3, puts: 6, gets: 1, deletes: 0 });
     expect(p.h.calls().s3.CopyObjectCommand).toBe(1);
     expect(p.h.published().map((e) => e.attributes.event)).toEqual(['ingested', 'failed']);
     expectModel('post-refused', measured(1, 1));

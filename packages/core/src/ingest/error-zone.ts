@@ -88,7 +88,7 @@ export function createErrorZone(deps: ErrorZoneDeps) {
       if (current === undefined) throw err;
       return { record: { ...current, errorKey: current.errorKey ?? eKey }, kept };
     }
-    deps.logger.info('message kept in the error zone', { messageId: record.messageId, stage, diagnostics: kept.length });
+    deps.logger.warn('message kept in the error zone', { messageId: record.messageId, stage, diagnostics: kept.length });
     return { record: { ...updated, errorKey: eKey }, kept };
   };
 }

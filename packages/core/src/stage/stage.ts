@@ -40,7 +40,7 @@ export function createStage(deps: StageDeps) {
     if (raw === undefined) throw new MissingLakeObjectError('raw object', target.messageId);
     const result = await stager(raw.body, { messageType: target.messageType, policy: policyFor(deps.policies, target.source) });
     if (!result.ok) {
-      deps.logger.info('staging failed', { messageId: target.messageId, diagnostics: result.diagnostics.length });
+      deps.logger.warn('staging failed', { messageId: target.messageId, diagnostics: result.diagnostics.length });
       return failedOutput(target, result.stage, result.diagnostics);
     }
     const out: StageOutput = { outcome: 'staged', target, staging: { json: result.stagingJson }, patient: result.patient, warnings: result.warnings };

@@ -14,6 +14,8 @@ export interface HttpRequest {
   /** Verified token claims; undefined when there is no valid token. */
   claims: Claims | undefined;
   body?: Uint8Array;
+  /** The client's address as the transport saw it (the audit trail's "from where"). */
+  client?: string;
 }
 
 /** Bodies are text, or bytes (`/raw`). */

@@ -6,3 +6,4 @@ export * from './log';
 export * from './base-object-store';
 export * from './http';
 export * from './resource-store';
+export * from './audit';

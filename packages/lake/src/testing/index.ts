@@ -48,3 +48,4 @@ export * from './hub-contract';
 export * from './hub-wire-contract';
 export * from './memory/index';
 export * from './resource-store-contract';
+export * from './audit-contract';

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import { type GroupCommit, groupCommitOf } from './group-commit';
 import { InProcessHub, type InProcessHubOptions } from './in-process-hub';
 import { LakeObjectStore } from './lake-object-store';
+import { SqliteAuditTrail } from './sqlite-audit-trail';
 import { SqliteCatalog } from './sqlite-catalog';
 import { SqlitePersistenceLayer } from './sqlite-persistence-layer';
 
@@ -14,6 +15,10 @@ export interface LocalAdapters {
   idempotencyStore: SqlitePersistenceLayer;
   /** The group commit every write of the SQLite file goes through (a request defers its durability wait with it). */
   group: GroupCommit;
+  /** The audit trail, append-only, in the same file and group commit (docs/adr/0016). */
+  audit: SqliteAuditTrail;
+  /** The SQLite connection (the health check writes a probe row through it). */
+  db: Database.Database;
   dataDir: string;
   close(): Promise<void>;
 }
@@ -81,6 +86,8 @@ export function createLocalAdapters(options: { dataDir: string; hub?: InProcessH
     hub,
     idempotencyStore: new SqlitePersistenceLayer(db),
     group: groupCommitOf(db),
+    audit: new SqliteAuditTrail(db),
+    db,
     dataDir,
     async close() {
       await hub.close();

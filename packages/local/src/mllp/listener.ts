@@ -43,6 +43,8 @@ export interface MllpListenerOptions {
    * frames get their accept ACK only.
    */
   applicationAcks?: Pick<ApplicationAcks, 'asked' | 'collect'>;
+  /** Told the open connections on each accept (`accepted`) and close (the metrics gauge). */
+  onConnections?: (open: number, accepted: boolean) => void;
   logger: {
     info(m: string, ...e: Record<string, unknown>[]): void;
     warn(m: string, ...e: Record<string, unknown>[]): void;
@@ -200,6 +202,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     limits,
     (socket) => {
       sockets.add(socket);
+      options.onConnections?.(sockets.size, true);
       socket.setKeepAlive(true);
       const decoder = new MllpDecoder(options.maxFrameBytes);
       const guard = guardConnection(socket, limits, log, () => pending > 0);
@@ -241,7 +244,10 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
         void chain.finally(() => Promise.allSettled([...later]).then(() => socket.end()));
       });
       socket.on('error', (err) => log('warn', 'mllp connection error', { error: (err as NodeJS.ErrnoException).code ?? err.name }));
-      socket.on('close', () => sockets.delete(socket));
+      socket.on('close', () => {
+        sockets.delete(socket);
+        options.onConnections?.(sockets.size, false);
+      });
     },
     log,
   );

@@ -10,6 +10,7 @@ import { defineFieldsColumns, defineFieldsView, type FieldsViewInfo } from './fi
 import { readManifest, type CompactionManifest } from './manifest';
 import { definePatientViews } from './patient-views';
 import { defineRefinedViews } from './refined-views';
+import { defineAuditView } from './audit-view';
 import { toResult, type QueryResult } from './result';
 import { sqlErrorText } from './sql-error';
 import { defineStagingView, freshDocuments, type FreshDocument, type StagingViewInfo } from './staging-view';
@@ -47,6 +48,7 @@ const USES = {
   fields: /fields/i,
   patients: /patient_messages|patient_survivors/i,
   refined: /fhir_/i,
+  audit: /audit/i,
 } as const;
 
 /** Changes since the compaction above which `hcdl query` suggests compacting again. */
@@ -56,8 +58,8 @@ export const COMPACT_HINT_ROWS = 5000;
  * SQL over the local lake on an in-memory DuckDB: the catalog views (`messages`, `errors`,
  * `patient_identifiers`, `patient_links`, `patient_merges`, `patient_conflicts`, `patient_messages`,
  * `patient_survivors`), `staging` (one row per staging document, `_meta` and `msh` typed) and
- * `fields` (every value at its HL7 position), and the refined zone's `fhir_<type>` and
- * `fhir_versions` (refined-views.ts). A compacted lake is read from its Parquet
+ * `fields` (every value at its HL7 position), the refined zone's `fhir_<type>` and
+ * `fhir_versions` (refined-views.ts), and `audit` (the audit trail). A compacted lake is read from its Parquet
  * generation plus what changed since; a lake never compacted is copied and scanned. The engine
  * is a snapshot taken at open: open one per command.
  */
@@ -67,6 +69,7 @@ export class QueryEngine {
   private catalogInfo: CatalogInfo | undefined;
   private patients = false;
   private refined = false;
+  private auditRows: number | undefined;
   private fresh: FreshDocument[] = [];
 
   private constructor(
@@ -174,6 +177,13 @@ export class QueryEngine {
     this.refined = true;
   }
 
+  /** Defines the `audit` view (the audit trail) if not done yet; answers its rows. */
+  async ensureAudit(): Promise<number> {
+    if (this.auditRows !== undefined) return this.auditRows;
+    this.auditRows = await this.wrap('audit view', () => defineAuditView(this.con, this.db));
+    return this.auditRows;
+  }
+
   /** Defines what the SQL may use. */
   private async prepareFor(sql: string): Promise<void> {
     const all = LISTING.test(sql);
@@ -181,6 +191,7 @@ export class QueryEngine {
     if (all || USES.patients.test(sql)) await this.ensurePatientViews();
     if (all || USES.staging.test(sql)) await this.ensureStaging();
     if (all || USES.refined.test(sql)) await this.ensureRefined();
+    if (all || USES.audit.test(sql)) await this.ensureAudit();
     if (USES.fields.test(sql)) await this.ensureFields();
     else if (all && this.fieldsInfo === undefined) {
       // Listing must not walk every document of a lake never compacted: SQL that does not

@@ -9,3 +9,4 @@ export * from './compact';
 export * from './format';
 export * from './env';
 export * from './refined-views';
+export * from './audit-view';

@@ -85,6 +85,17 @@ function validationOf(env: NodeJS.ProcessEnv): ValidationPolicies {
   }
 }
 
+/** The levels Powertools' Logger knows; anything else is refused at start (a typo would log nothing or everything). */
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+function logLevelOf(env: NodeJS.ProcessEnv, fallback: string): string {
+  const v = env[SETTINGS.logLevel.env];
+  if (v === undefined || v === '') return fallback;
+  const level = v.trim().toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`${SETTINGS.logLevel.env} must be one of ${LOG_LEVELS.join(', ')}`);
+  return level;
+}
+
 /** `defaults.logLevel`: the level when HCDL_LOG_LEVEL is not set (commands that print results use WARN). */
 export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { logLevel?: string } = {}): LocalConfig {
   const S = SETTINGS;
@@ -119,7 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env, defaults: { log
     maxBodyBytes: int(env, S.maxBodyBytes.env, S.maxBodyBytes.default, 1),
     dedupWindowSeconds: int(env, S.dedupWindowSeconds.env, S.dedupWindowSeconds.default, 1),
     dedupInProgressSeconds: int(env, S.dedupInProgressSeconds.env, S.dedupInProgressSeconds.default, 1),
-    logLevel: env[S.logLevel.env] ?? defaults.logLevel ?? S.logLevel.default,
+    logLevel: logLevelOf(env, defaults.logLevel ?? S.logLevel.default),
     failpoints: (env[S.failpoints.env] ?? '')
       .split(',')
       .map((f) => f.trim())

@@ -14,6 +14,9 @@ import {
   targetOf,
 } from '@hcdl/core';
 import { HubEventName, isHubEvent, MessageStatus } from '@hcdl/lake';
+import { createHealthChecks } from '../observe/health';
+import { createLakeMetrics, type LakeMetrics } from '../observe/metrics';
+import { subscribeMetrics } from '../observe/hub-metrics';
 import { createLocalAdapters } from '../adapters/local-adapters';
 import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
 import { removeStaleTempFiles } from '../adapters/temp-files';
@@ -38,6 +41,8 @@ export interface LocalLake {
   staging: StagingScheduler;
   /** Application ACKs after staging (HTTP `?ack=application`, MLLP MSH-16): docs/ack.md. */
   applicationAcks: ApplicationAcks;
+  /** Prometheus metrics of this lake (GET /metrics). */
+  metrics: LakeMetrics;
   /**
    * Runs a request's use-case with its writes committed together and resolves once they are
    * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
@@ -208,7 +213,12 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   });
   // Long enough for a message that waits its turn behind a backlog and then uses its whole staging time.
   const applicationAcks = createApplicationAcks({ catalog: adapters.catalog, watch, timeoutMs: 2 * config.staging.timeoutMs });
-  const health = () => ({
+
+  const metrics = createLakeMetrics({ backlog: () => staging.backlog() });
+  subscribeMetrics(adapters.hub, metrics);
+  const checks = createHealthChecks({ db: adapters.db, group: adapters.group, zonesDir: path.join(adapters.dataDir, 'zones') });
+  const health = async () => ({
+    checks: await checks(),
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
     durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
@@ -223,12 +233,14 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
       replay: createReplayRoute({ replay: app.replay, catalog: adapters.catalog }),
       health,
       applicationAcks,
+      audit: { trail: adapters.audit, catalog: adapters.catalog, logger },
       ...(app.refined !== undefined ? { fhir: app.refined.fhir } : {}),
     }),
     applicationAcks,
     verify,
     logger,
     staging,
+    metrics,
     durably: (work) => adapters.group.scoped(work),
     // The read routes read the catalog and the refined store: both durable before an answer.
     settled: async () => {

@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { type HttpBindings, serve, type ServerType } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
-import { httpError, type HttpResult, SUBMIT_PATH } from '@hcdl/core';
+import { AUDIT_PATH, httpError, type HttpRequest, type HttpResult, OPENAPI_PATH, SUBMIT_PATH } from '@hcdl/core';
 import type { Claims } from '@hcdl/lake';
 import { registerChangeStream } from './change-stream';
+import { accessLog, notePrincipal } from '../observe/access-log';
 import { readNodeBody, readWebBody, TOO_LARGE } from './body';
 import { mountConsole } from './console';
 import type { LocalLake } from './lake';
@@ -21,6 +22,8 @@ const send = (_c: Context, r: HttpResult): Response => new Response(r.body, { st
 export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
   const app = new Hono<{ Bindings: HttpBindings }>();
   const max = lake.config.maxBodyBytes;
+  // First: the access log line and metrics of every request, whatever answers it.
+  app.use('*', accessLog(lake.logger, lake.metrics));
 
   if (lake.devIssuer !== undefined) {
     const issuer = lake.devIssuer;
@@ -36,10 +39,22 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
     app.get('/oidc/.well-known/jwks.json', (c) => c.json(issuer.jwks));
   }
 
-  const route = async (c: Context, claims: Claims | undefined, body?: Uint8Array): Promise<Response> => {
+  /** The transport-neutral request (the client address is the audit trail's "from where"). */
+  const requestOf = (c: Context, claims: Claims | undefined, body?: Uint8Array): HttpRequest => {
+    const client = (c.env as Partial<HttpBindings> | undefined)?.incoming?.socket.remoteAddress;
     const headers = Object.fromEntries(c.req.raw.headers.entries());
-    const handle = () =>
-      lake.http.handle({ method: c.req.method, path: c.req.path, headers, query: c.req.query(), claims, ...(body !== undefined ? { body } : {}) });
+    return {
+      method: c.req.method,
+      path: c.req.path,
+      headers,
+      query: c.req.query(),
+      claims,
+      ...(body !== undefined ? { body } : {}),
+      ...(client !== undefined ? { client } : {}),
+    };
+  };
+  const route = async (c: Context, claims: Claims | undefined, body?: Uint8Array): Promise<Response> => {
+    const handle = () => lake.http.handle(requestOf(c, claims, body));
     if (body !== undefined) return send(c, await lake.durably(handle).durable);
     const result = await handle();
     // /health reads no lake data.
@@ -53,9 +68,15 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
    */
   const authenticate = async (c: Context): Promise<{ claims: Claims | undefined } | { refused: Response }> => {
     const check = await lake.verify(c.req.header('authorization'));
-    if (check.ok) return { claims: check.claims };
+    if (check.ok) {
+      notePrincipal(c.req.raw, check.claims);
+      return { claims: check.claims };
+    }
     lake.logger.warn('token refused', { reason: check.reason, method: c.req.method, route: c.req.routePath });
-    return { refused: send(c, httpError(401, 'UNAUTHORIZED', check.message, { reason: check.reason })) };
+    // A refused call of an audited route is recorded too (as denied, by `anonymous`).
+    const refused = await lake.http.audited(requestOf(c, undefined), httpError(401, 'UNAUTHORIZED', check.message, { reason: check.reason }));
+    await lake.settled();
+    return { refused: send(c, refused) };
   };
   const read = async (c: Context): Promise<Response> => {
     const auth = await authenticate(c);
@@ -63,6 +84,12 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
   };
 
   app.get('/health', (c) => route(c, undefined));
+  app.get(OPENAPI_PATH, (c) => route(c, undefined));
+  app.get('/metrics', async (c) => {
+    const m = await lake.metrics.text();
+    return new Response(m.body, { status: 200, headers: { 'content-type': m.contentType, 'cache-control': 'no-store' } });
+  });
+  app.get(AUDIT_PATH, read);
   app.post(SUBMIT_PATH, async (c) => {
     const auth = await authenticate(c);
     if ('refused' in auth) return auth.refused;

@@ -64,6 +64,7 @@ export const serveCommand: CommandSpec = {
           defer: lake.durably,
           applicationAcks: lake.applicationAcks,
           logger: lake.logger,
+          onConnections: lake.metrics.mllpConnections,
         });
     } catch (err) {
       await stopAll();

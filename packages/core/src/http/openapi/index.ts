@@ -1,0 +1,4 @@
+export * from './types';
+export * from './routes';
+export * from './document';
+export * from './markdown';
