@@ -18,3 +18,6 @@ export * from './s3/s3-download-signer';
 export * from './sqs/dead-letter-queue';
 export * from './sqs/redrive';
 export * from './landing/s3-events';
+export * from './refined/resource-schema';
+export * from './refined/create-resource-table';
+export * from './refined/dynamo-resource-store';
