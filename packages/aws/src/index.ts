@@ -21,3 +21,4 @@ export * from './landing/s3-events';
 export * from './refined/resource-schema';
 export * from './refined/create-resource-table';
 export * from './refined/dynamo-resource-store';
+export * from './refined/fhir-change-events';
