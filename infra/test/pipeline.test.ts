@@ -278,7 +278,7 @@ describe('scripts/infra-pipeline.mjs, offline', () => {
     expect(run.stderr.trim()).toBe('infra-pipeline: drift in qa: front-door differ from the code');
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls).toEqual(
-      ['core', 'analytics', 'front-door', 'landing', 'staging'].flatMap((stack) => [
+      ['core', 'analytics', 'front-door', 'landing', 'refined', 'staging'].flatMap((stack) => [
         `${stack} init -input=false -no-color`,
         `${stack} plan -detailed-exitcode -lock=false -input=false -no-color`,
       ]),
