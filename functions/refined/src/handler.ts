@@ -19,7 +19,7 @@ export const handler = lazyHandler((): ((event: SqsBatch, context: unknown) => P
       objectStore: objectStoreFor(env, clients),
       catalog: dynamoCatalogFor(env, clients),
       resources: resourceStoreFor(env, clients),
-      announce: (v) => publisher.announce(v),
+      publish: (versions) => publisher.publish(versions),
       logger,
     }),
   );

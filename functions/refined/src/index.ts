@@ -1,13 +1,23 @@
 import middy from '@middy/core';
 import { createRefine, createRelay, type Refine } from '@hcdl/core';
-import { type Catalog, HubEventName, hubEventFromSqs, isHubEvent, type LogPort, type ObjectStore, type ResourceStore, type SqsRecordLike } from '@hcdl/lake';
+import {
+  type Catalog,
+  HubEventName,
+  hubEventFromSqs,
+  isHubEvent,
+  type LogPort,
+  type ObjectStore,
+  type ResourceStore,
+  type ResourceVersion,
+  type SqsRecordLike,
+} from '@hcdl/lake';
 
 export interface RefinedDeps {
   objectStore: ObjectStore;
   catalog: Pick<Catalog, 'getMessage' | 'getPatientIdByIdentifier' | 'listMessages'>;
   resources: ResourceStore;
-  /** Publishes versions to the refined bus (FhirChangePublisher.announce). */
-  announce: Parameters<typeof createRelay>[0]['announce'];
+  /** Publishes versions, in commit order, to the refined bus (FhirChangePublisher.publish). */
+  publish: (versions: readonly ResourceVersion[]) => Promise<void>;
   logger: LogPort;
   now?: () => Date;
 }
@@ -37,7 +47,7 @@ export function createHandler(deps: RefinedDeps, injected?: { refine?: Refine })
     resources: deps.resources,
     objectStore: deps.objectStore,
     logger: deps.logger,
-    ...(deps.announce !== undefined ? { announce: deps.announce } : {}),
+    announceAll: deps.publish,
   });
   const refine =
     injected?.refine ?? createRefine({ objectStore: deps.objectStore, catalog: deps.catalog, resources: deps.resources, relay, logger: deps.logger, now });

@@ -18,19 +18,18 @@ async function lakeWithStagedMessage() {
   const staged = t.hub.published.find((e) => e.attributes.event === 'staged' && e.body.messageId === messageId) as HubEvent;
   const ingested = t.hub.published.find((e) => e.attributes.event === 'ingested') as HubEvent;
   const announced: ResourceVersion[] = [];
-  const deps = {
-    objectStore: t.objectStore,
-    catalog: t.catalog,
-    resources: t.resources,
-    logger: t.logger,
-    announce: async (v: ResourceVersion) => void announced.push(v),
+  const calls: number[] = [];
+  const publish = async (versions: readonly ResourceVersion[]) => {
+    calls.push(versions.length);
+    announced.push(...versions);
   };
-  return { t, messageId, staged, ingested, announced, deps };
+  const deps = { objectStore: t.objectStore, catalog: t.catalog, resources: t.resources, logger: t.logger, publish };
+  return { t, messageId, staged, ingested, announced, calls, deps };
 }
 
 describe('refined function', () => {
   it('refines a staged message: versions committed, objects written, each announced once, the outbox empty', async () => {
-    const { t, messageId, staged, announced, deps } = await lakeWithStagedMessage();
+    const { t, messageId, staged, announced, calls, deps } = await lakeWithStagedMessage();
     const out = await createHandler(deps)({ Records: [sqsRecord(staged, 'q-1')] }, {} as never);
     expect(out).toEqual({ batchItemFailures: [] });
     expect(announced.map((v) => [v.resourceType, v.change, v.messageId])).toEqual(
@@ -40,6 +39,9 @@ describe('refined function', () => {
       ]),
     );
     expect(new Set(announced.map(eventIdOf)).size).toBe(announced.length);
+    // the message's versions are published as one batch (the publisher sends them 10 to a PutEvents call)
+    expect(calls).toEqual([announced.length]);
+    expect(announced.length).toBeGreaterThan(1);
     for (const v of announced) expect((await t.objectStore.get(v.key))?.body).toBeDefined();
     expect(await t.resources.pending(1000)).toEqual([]);
     // redelivered: the same content makes nothing new
