@@ -16,6 +16,8 @@ export const LAMBDAS = {
   landing: { bundle: 'landing', handler: 'index.handler' },
   /** The scheduled sweep: messages left `ingested`, the staging dead-letter queue, the oldest waiting age. */
   sweeper: { bundle: 'sweeper', handler: 'index.handler' },
+  /** The refined FHIR zone: staged messages refined into versions, objects in refined/, change events on the refined bus. */
+  refined: { bundle: 'refined', handler: 'index.handler' },
 } as const;
 
 export type LambdaName = keyof typeof LAMBDAS;

@@ -36,6 +36,7 @@ describe('alarms', () => {
       'hcdl-dev-front-door',
       'hcdl-dev-landing',
       'hcdl-dev-query-api',
+      'hcdl-dev-refined',
       'hcdl-dev-staging-stage',
       'hcdl-dev-sweeper',
     ]);
@@ -48,8 +49,8 @@ describe('alarms', () => {
     );
     const deadLetterQueues = queues.filter(([id]) => dlqArns.has(`\${aws_sqs_queue.${id}.arn}`)).map(([, q]) => String(q.name));
     const sourceQueues = queues.filter(([, q]) => q.redrive_policy !== undefined).map(([, q]) => String(q.name));
-    expect(deadLetterQueues.sort()).toEqual(['hcdl-dev-landing-dlq', 'hcdl-dev-staging-dlq']);
-    expect(sourceQueues.sort()).toEqual(['hcdl-dev-landing', 'hcdl-dev-staging']);
+    expect(deadLetterQueues.sort()).toEqual(['hcdl-dev-landing-dlq', 'hcdl-dev-refined-dlq', 'hcdl-dev-staging-dlq']);
+    expect(sourceQueues.sort()).toEqual(['hcdl-dev-landing', 'hcdl-dev-refined', 'hcdl-dev-staging']);
     // every queue is one or the other: nothing waits in a queue without ending up where an alarm sees it
     expect([...deadLetterQueues, ...sourceQueues].sort()).toEqual(queues.map(([, q]) => String(q.name)).sort());
     for (const queue of deadLetterQueues) expect(names).toContain(`${queue}-depth`);

@@ -40,7 +40,7 @@ describe('bundles', () => {
       const exported = handler.replace(/^index\./, '');
       expect([lambda, new RegExp(`export (const|async function|function) ${exported}\\b`).test(source)]).toEqual([lambda, true]);
     }
-    expect(BUNDLE_NAMES).toEqual(['core-writer', 'front-door', 'landing', 'query-api', 'staging-er7', 'sweeper']);
+    expect(BUNDLE_NAMES).toEqual(['core-writer', 'front-door', 'landing', 'query-api', 'refined', 'staging-er7', 'sweeper']);
   });
 
   it('the stand-in bundles the synth tests deploy are exactly the deployed bundles, each exporting the handlers its Lambdas name', () => {

@@ -36,7 +36,7 @@ describe('synth entry point', () => {
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('HCDL prod (eu-west-1): synthesized');
     const stacksDir = path.join(run.cwd, 'cdktf.out', 'stacks');
-    expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'landing', 'staging']);
+    expect(readdirSync(stacksDir).sort()).toEqual(['analytics', 'core', 'front-door', 'landing', 'refined', 'staging']);
     type Stack = { resource: Record<string, Record<string, { name?: string; function_name?: string; filename?: string }>> };
     const read = (stack: string) => JSON.parse(readFileSync(path.join(stacksDir, stack, 'cdk.tf.json'), 'utf8')) as Stack;
     const core = read('core');

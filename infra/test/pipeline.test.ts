@@ -253,8 +253,8 @@ describe('scripts/infra-pipeline.mjs, offline', () => {
     const run = pipeline(['synth', '--env', 'qa', '--outdir', out]);
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain('HCDL qa (eu-west-1): synthesized 5 stacks');
-    expect(run.stdout.trim().split('\n').at(-1)).toBe('synthesized qa: core, analytics, front-door, landing, staging');
+    expect(run.stdout).toContain('HCDL qa (eu-west-1): synthesized 6 stacks');
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('synthesized qa: core, analytics, front-door, landing, refined, staging');
     expect(existsSync(path.join(out, 'stacks', 'front-door', 'cdk.tf.json'))).toBe(true);
   }, 120_000);
 
@@ -278,7 +278,7 @@ describe('scripts/infra-pipeline.mjs, offline', () => {
     expect(run.stderr.trim()).toBe('infra-pipeline: drift in qa: front-door differ from the code');
     const calls = readFileSync(log, 'utf8').trim().split('\n');
     expect(calls).toEqual(
-      ['core', 'analytics', 'front-door', 'landing', 'staging'].flatMap((stack) => [
+      ['core', 'analytics', 'front-door', 'landing', 'refined', 'staging'].flatMap((stack) => [
         `${stack} init -input=false -no-color`,
         `${stack} plan -detailed-exitcode -lock=false -input=false -no-color`,
       ]),

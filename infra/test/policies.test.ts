@@ -37,6 +37,7 @@ const ROLES = {
   landing: 'hcdl-dev-eu-west-1-landing',
   sweeper: 'hcdl-dev-eu-west-1-sweeper',
   sweepSchedule: 'hcdl-dev-eu-west-1-sweeper-schedule',
+  refined: 'hcdl-dev-eu-west-1-refined',
 } as const;
 type Role = keyof typeof ROLES;
 const ALL_ROLES = Object.keys(ROLES) as Role[];
@@ -104,6 +105,8 @@ const WRITES: Record<Role, KeyKind[]> = {
   landing: ['raw', 'rawBatch', 'error', 'errorReport', 'mirrorMessages', 'mirrorErrors', 'batchReport', 'upload', 'fileDrop'],
   sweeper: [],
   sweepSchedule: [],
+  // the refined FHIR zone's objects (ADR 0011)
+  refined: ['refined'],
 };
 const READS: Record<Role, KeyKind[]> = {
   frontDoor: [],
@@ -117,6 +120,8 @@ const READS: Record<Role, KeyKind[]> = {
   landing: ['upload', 'fileDrop'],
   sweeper: [],
   sweepSchedule: [],
+  // raw/ as the source of the FHIR conversion, and the refined objects
+  refined: ['raw', 'rawBatch', 'refined', 'batchReport'],
 };
 /** Objects put with tags (`data_src`): the error zone and the staging zone, never raw/. */
 const TAGS: Record<Role, KeyKind[]> = {
@@ -129,6 +134,7 @@ const TAGS: Record<Role, KeyKind[]> = {
   landing: ['error', 'errorReport'],
   sweeper: [],
   sweepSchedule: [],
+  refined: ['refined'],
 };
 
 let synth: SynthResult;
@@ -162,7 +168,7 @@ describe('every policy document of every stack', () => {
     expect(byType('aws_iam_role')).toBe(ALL_ROLES.length);
     expect(byType('aws_s3_bucket_policy')).toBe(4); // lake, artifacts, access logs, trail
     expect(byType('aws_sns_topic_policy')).toBe(1); // the alarm topic: only CloudWatch alarms publish
-    expect(byType('aws_sqs_queue_policy')).toBe(2); // the staging queue (only the hub sends to it), the landing queue (only its EventBridge rule)
+    expect(byType('aws_sqs_queue_policy')).toBe(3); // the staging and refined queues (only the hub sends to them), the landing queue (only its EventBridge rule)
     expect(byType('aws_kms_key')).toBe(1);
     expect(byType('aws_iam_policy')).toBe(1); // analytics: the managed policy of analysts running hcdl query --athena
   });
@@ -199,9 +205,10 @@ describe('who may write what', () => {
   it('S3 writes follow the writer map: front door and landing raw/ and error/, core-writer staging/ and error/, the stage task work/staging/ only', () => {
     const writable = byRole((role) => KEY_KINDS.filter((k) => S3_WRITE.some((a) => allowsOnObject(statementsOf(role), a, KEYS[k]))));
     expect(writable).toEqual(WRITES);
-    // nobody writes refined/, parquet/ or the old landing area
+    // nobody writes parquet/ or the old landing area, and only the refined function refined/
     for (const role of ALL_ROLES)
-      for (const k of ['refined', 'parquet', 'workIncoming'] as const) expect([role, k, writable[role].includes(k)]).toEqual([role, k, false]);
+      for (const k of ['refined', 'parquet', 'workIncoming'] as const)
+        expect([role, k, writable[role].includes(k)]).toEqual([role, k, k === 'refined' && role === 'refined']);
   });
 
   it('only core-writer deletes the work/staging/ hand-off and the landing function landed files it ingested; nothing else is deleted', () => {
@@ -314,7 +321,7 @@ describe('who may write what', () => {
 
   it('reads of the catalog: every function that answers, records or sweeps a message; not the stage task, the workflow or the pipe', () => {
     const readers = ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:GetItem', 'dynamodb:Query'], CATALOG));
-    expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter', 'landing', 'sweeper']);
+    expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter', 'landing', 'sweeper', 'refined']);
   });
 
   it('only the ingest paths (front door, landing) use the idempotency table', () => {

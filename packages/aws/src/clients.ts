@@ -12,6 +12,7 @@ export { S3_CLIENT } from './clients/s3';
 export { DYNAMODB_CLIENT, DYNAMODB_DOCUMENT_CLIENT } from './clients/dynamodb';
 export { SNS_CLIENT } from './clients/sns';
 export { SQS_CLIENT } from './clients/sqs';
+export { EVENTBRIDGE_CLIENT } from './clients/eventbridge';
 
 /** The SDK v3 clients every adapter takes, by name. */
 export interface AwsClients {

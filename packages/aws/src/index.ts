@@ -19,3 +19,7 @@ export * from './sqs/dead-letter-queue';
 export * from './sqs/redrive';
 export * from './landing/s3-events';
 export * from './audit/object-audit-trail';
+export * from './refined/resource-schema';
+export * from './refined/create-resource-table';
+export * from './refined/dynamo-resource-store';
+export * from './refined/fhir-change-events';

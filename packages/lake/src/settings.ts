@@ -87,6 +87,12 @@ export const SETTINGS = {
   resumeAfterMinutes: { env: 'HCDL_RESUME_AFTER_MINUTES', default: 30 },
   /** CloudWatch namespace of the lake's own metrics (the sweep's, in embedded metric format). */
   metricsNamespace: { env: 'HCDL_METRICS_NAMESPACE', default: 'HCDL' },
+
+  // AWS refined zone (ADR 0011)
+  /** The refined zone's DynamoDB resource table (versions, current pointers, outbox). */
+  resourceTable: { env: 'HCDL_RESOURCE_TABLE' },
+  /** The EventBridge custom bus the refined zone's change events go to. */
+  refinedBusName: { env: 'HCDL_REFINED_BUS_NAME' },
 } as const;
 
 export type SettingName = keyof typeof SETTINGS;

@@ -4,6 +4,7 @@ export interface ClientEndpoints {
   dynamodb?: string;
   sns?: string;
   sqs?: string;
+  eventbridge?: string;
 }
 
 export interface AwsClientsConfig {

@@ -5,6 +5,10 @@ import { AwsClientRegistry, type ClientFactory, type DestroyableClient } from '.
 import { S3_CLIENT } from '../clients/s3';
 import { SNS_CLIENT } from '../clients/sns';
 import { SQS_CLIENT } from '../clients/sqs';
+import { EVENTBRIDGE_CLIENT } from '../clients/eventbridge';
+import { DynamoResourceStore } from '../refined/dynamo-resource-store';
+import { FhirChangePublisher } from '../refined/fhir-change-events';
+import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import type { SQSClient } from '@aws-sdk/client-sqs';
 import { S3DownloadSigner } from '../s3/s3-download-signer';
 import { S3UploadSigner } from '../s3/s3-upload-signer';
@@ -98,4 +102,18 @@ export function downloadSignerFor(env: LambdaEnvWith<'lakeBucket'>, clients: Cli
 export function stagingDeadLettersFor(env: LambdaEnvWith<'stagingDlqUrl'>, clients: AwsClientRegistry | { sqs: SQSClient }): SqsDeadLetterQueue {
   const sqs = clients instanceof AwsClientRegistry ? clients.get(SQS_CLIENT) : clients.sqs;
   return new SqsDeadLetterQueue(sqs, { queueUrl: env.stagingDlqUrl });
+}
+
+/** The refined zone's resource index (HCDL_RESOURCE_TABLE). */
+export function resourceStoreFor(env: LambdaEnvWith<'resourceTable'>, clients: ClientSource<'dynamo'>): DynamoResourceStore {
+  return new DynamoResourceStore(clientOf(clients, 'dynamo', DYNAMODB_DOCUMENT_CLIENT), env.resourceTable);
+}
+
+/** The refined zone's change events on its EventBridge bus (HCDL_REFINED_BUS_NAME). */
+export function fhirChangePublisherFor(
+  env: LambdaEnvWith<'refinedBusName'>,
+  clients: AwsClientRegistry | { eventBridge: EventBridgeClient },
+): FhirChangePublisher {
+  const eventBridge = clients instanceof AwsClientRegistry ? clients.get(EVENTBRIDGE_CLIENT) : clients.eventBridge;
+  return new FhirChangePublisher(eventBridge, { eventBusName: env.refinedBusName });
 }

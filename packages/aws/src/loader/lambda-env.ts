@@ -28,6 +28,8 @@ export const LAMBDA_ENV = {
   stagingDlqUrl: SETTINGS.stagingDlqUrl.env,
   resumeAfterMinutes: SETTINGS.resumeAfterMinutes.env,
   metricsNamespace: SETTINGS.metricsNamespace.env,
+  resourceTable: SETTINGS.resourceTable.env,
+  refinedBusName: SETTINGS.refinedBusName.env,
 } as const;
 
 /** Endpoint overrides (tests against loopback S3/DynamoDB-compatible servers, LocalStack). */
@@ -36,6 +38,7 @@ export const ENDPOINT_ENV = {
   dynamodb: 'HCDL_AWS_ENDPOINT_DYNAMODB',
   sns: 'HCDL_AWS_ENDPOINT_SNS',
   sqs: 'HCDL_AWS_ENDPOINT_SQS',
+  eventbridge: 'HCDL_AWS_ENDPOINT_EVENTBRIDGE',
 } as const;
 
 /** Log levels of Powertools Logger (HCDL_LOG_LEVEL, any case). */
@@ -46,13 +49,22 @@ export const DEFAULT_DEDUP_WINDOW_SECONDS = SETTINGS.dedupWindowSeconds.default;
 export const DEFAULT_MAX_BODY_BYTES = SETTINGS.maxBodyBytes.default;
 
 /** Settings a function may declare it needs (the rest are optional or have defaults). */
-export type ResourceSetting = 'lakeBucket' | 'kmsKeyId' | 'catalogTable' | 'idempotencyTable' | 'hubTopicArn' | 'stagingDlqUrl';
+export type ResourceSetting =
+  | 'lakeBucket'
+  | 'kmsKeyId'
+  | 'catalogTable'
+  | 'idempotencyTable'
+  | 'hubTopicArn'
+  | 'stagingDlqUrl'
+  | 'resourceTable'
+  | 'refinedBusName';
 
 export interface AwsEndpoints {
   s3?: string;
   dynamodb?: string;
   sns?: string;
   sqs?: string;
+  eventbridge?: string;
 }
 
 export interface LambdaEnv {
@@ -63,6 +75,8 @@ export interface LambdaEnv {
   idempotencyTable?: string;
   hubTopicArn?: string;
   stagingDlqUrl?: string;
+  resourceTable?: string;
+  refinedBusName?: string;
   dedupWindowSeconds: number;
   maxBodyBytes: number;
   /** Most messages one request may hold; absent: no cap. */
@@ -186,7 +200,16 @@ export function readLambdaEnv<K extends ResourceSetting>(env: Env, required: rea
     const v = attempt(() => positiveInt(env, LAMBDA_ENV[key], 0));
     if (v !== undefined) out[key] = v;
   }
-  const resources: ResourceSetting[] = ['lakeBucket', 'kmsKeyId', 'catalogTable', 'idempotencyTable', 'hubTopicArn', 'stagingDlqUrl'];
+  const resources: ResourceSetting[] = [
+    'lakeBucket',
+    'kmsKeyId',
+    'catalogTable',
+    'idempotencyTable',
+    'hubTopicArn',
+    'stagingDlqUrl',
+    'resourceTable',
+    'refinedBusName',
+  ];
   for (const key of resources) {
     const name = LAMBDA_ENV[key];
     const v = text(env, name);

@@ -4,10 +4,13 @@
 // ReturnValuesOnConditionCheckFailure=ALL_OLD (which dynalite 4.0.0 ignores) get the item
 // the condition failed on as `Item` in the ConditionalCheckFailedException, as DynamoDB
 // does: dynalite's own condition check is wrapped (it runs under dynalite's item lock).
+// With `--transactions`, TransactWriteItems (which dynalite 4.0.0 lacks) is served by
+// dynalite-transactions.cjs: Put, Delete and ConditionCheck items, all or nothing.
 'use strict';
 const path = require('node:path');
 
 const dynaliteMain = require.resolve('dynalite');
+const transactions = process.argv.includes('--transactions') ? require('./dynalite-transactions.cjs').install(path.dirname(dynaliteMain)) : undefined;
 if (process.argv.includes('--return-old')) {
   const root = path.dirname(dynaliteMain);
   const db = require(path.join(root, 'db'));
@@ -37,7 +40,10 @@ let store;
 }
 
 const server = require(dynaliteMain)({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-require('./transactions.cjs').serveTransactions(server, store, path.dirname(dynaliteMain));
+// Two TransactWriteItems servers: the full one (Put, Delete, ConditionCheck) on request, else
+// the Put-only one that also reports consumed capacity (the cost tests count units).
+if (transactions !== undefined) transactions.serve(server);
+else require('./transactions.cjs').serveTransactions(server, store, path.dirname(dynaliteMain));
 server.listen(0, '127.0.0.1', () => {
   process.send({ port: server.address().port });
 });

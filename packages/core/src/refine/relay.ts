@@ -5,10 +5,11 @@ export interface RelayDeps {
   objectStore: Pick<ObjectStore, 'put'>;
   /**
    * Announces a version once its object is in the refined zone (locally: `fhir-changed` on the
-   * hub). Absent on AWS: there the resource table's stream announces each version when it is
-   * marked published (DynamoDB Streams → EventBridge Pipe → the refined bus).
+   * hub; on AWS an event on the refined EventBridge bus).
    */
   announce?: (version: ResourceVersion) => Promise<void>;
+  /** Announces a batch of versions in commit order at once (AWS: PutEvents, 10 a call); used instead of `announce` when given. */
+  announceAll?: (versions: readonly ResourceVersion[]) => Promise<void>;
   logger: LogPort;
 }
 
@@ -45,7 +46,8 @@ export function createRelay(deps: RelayDeps) {
   /** Objects first (several at once: each put is durable on its own), then the announcements in commit order, then one mark. */
   async function publish(batch: readonly ResourceVersion[]): Promise<void> {
     for (let i = 0; i < batch.length; i += PUTS_AT_ONCE) await Promise.all(batch.slice(i, i + PUTS_AT_ONCE).map(materialize));
-    if (deps.announce !== undefined) for (const v of batch) await deps.announce(v);
+    if (deps.announceAll !== undefined) await deps.announceAll(batch);
+    else if (deps.announce !== undefined) for (const v of batch) await deps.announce(v);
     await deps.resources.markPublished(batch.map(eventIdOf));
   }
 

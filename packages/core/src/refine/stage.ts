@@ -18,7 +18,7 @@ export interface RefinedStageDeps {
   catalog: Pick<Catalog, 'getMessage' | 'getPatientIdByIdentifier' | 'listMessages'>;
   resources: ResourceStore;
   changeFeed?: ChangeFeed;
-  /** Where versions are announced (`fhir-changed`); absent where the store's stream announces them (AWS). */
+  /** Where versions are announced (`fhir-changed`); absent: not announced (on AWS the refined function announces them on its bus). */
   hub?: Hub;
   logger: LogPort;
   now: () => string;
