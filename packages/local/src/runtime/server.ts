@@ -115,7 +115,7 @@ export function createApp(lake: LocalLake): Hono<{ Bindings: HttpBindings }> {
   });
   // The read routes, behind the same token verification as the write path.
   registerChangeStream(app, lake, authenticate);
-  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*', '/fhir', '/fhir/*']) app.get(path, read);
+  for (const path of ['/hl7v2/messages', '/hl7v2/messages/*', '/hl7v2/errors', '/patients', '/patients/*', '/fhir/*']) app.get(path, read);
 
   mountConsole(app);
 

@@ -32,7 +32,9 @@ export function openApiDocument(routes: readonly RouteDoc[] = API_ROUTES_DOC): R
       { name: 'ingest', description: 'Submitting HL7 v2' },
       { name: 'messages', description: 'Messages, zone objects, lineage, errors' },
       { name: 'patients', description: 'The patient index' },
+      { name: 'fhir', description: 'FHIR R4 reads of the refined zone and its change feed' },
       { name: 'operations', description: 'Health, metrics, audit, this document' },
+      { name: 'console', description: 'The web console (static files)' },
     ],
     paths,
     components: {

@@ -17,10 +17,20 @@ export const INGEST_ROUTES: readonly RouteDoc[] = [
       operationId: 'submitEr7',
       summary: 'Submit HL7 v2 messages (ER7, one message or a batch)',
       description:
-        'Stores the bytes durably before answering. `Accept: application/hl7-v2` answers an HL7 ACK (MSA AA/AE/AR) instead of JSON. Needs a non-empty `custom:write` claim.',
+        'Stores the bytes durably before answering. `Accept: application/hl7-v2` answers an HL7 ACK instead of JSON, with one meaning on HTTP and MLLP (original and enhanced mode, docs/ack.md). Needs a non-empty `custom:write` claim.',
       tags: ['ingest'],
       security: BEARER,
-      parameters: sourceParams,
+      parameters: [
+        ...sourceParams,
+        {
+          name: 'ack',
+          in: 'query',
+          required: false,
+          description:
+            '`application`: the answer waits for staging and carries the application ACK (201 staged, 422 error zone, 202 still waiting; docs/ack.md).',
+          schema: { type: 'string', enum: ['application'] },
+        },
+      ],
       requestBody: {
         required: true,
         content: {

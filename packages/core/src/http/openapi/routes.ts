@@ -1,3 +1,5 @@
+import { CONSOLE_ROUTES } from './routes-console';
+import { FHIR_ROUTES } from './routes-fhir';
 import { INGEST_ROUTES } from './routes-ingest';
 import { OPS_ROUTES } from './routes-ops';
 import { READ_ROUTES } from './routes-read';
@@ -8,7 +10,7 @@ import type { RouteDoc } from './types';
  * new `routes-<area>.ts` listed here), then regenerate docs/openapi.json and docs/api.md
  * (`pnpm -s openapi`); the route-coverage test names what is missing on either side.
  */
-export const API_ROUTES_DOC: readonly RouteDoc[] = [...INGEST_ROUTES, ...READ_ROUTES, ...OPS_ROUTES];
+export const API_ROUTES_DOC: readonly RouteDoc[] = [...INGEST_ROUTES, ...READ_ROUTES, ...FHIR_ROUTES, ...OPS_ROUTES, ...CONSOLE_ROUTES];
 
 interface Matcher {
   doc: RouteDoc;
