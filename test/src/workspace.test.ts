@@ -53,15 +53,16 @@ describe('one application core, thin deployables', () => {
     expect(Object.keys({ ...local.dependencies, ...local.devDependencies }).filter((d) => d.startsWith('@hcdl/fn-'))).toEqual([]);
   });
 
-  it('the application package imports neither the AWS SDK nor node:fs, and depends only on lake and hl7v2 of ours', () => {
+  it('the application package imports neither the AWS SDK nor node:fs, and depends only on lake, hl7v2 and fhir of ours (pure, no I/O)', () => {
     const core = readPackage('packages/core');
     expect(
       Object.keys(core.dependencies ?? {})
         .filter((d) => d.startsWith('@hcdl/'))
         .sort(),
-    ).toEqual(['@hcdl/hl7v2', '@hcdl/lake']);
+    ).toEqual(['@hcdl/fhir', '@hcdl/hl7v2', '@hcdl/lake']);
     expect(Object.keys(core.dependencies ?? {}).filter((d) => d.startsWith('@aws-sdk/'))).toEqual([]);
-    const files = sources(path.join(REPO, 'packages/core/src'));
+    // The FHIR mapping is the application's too (the refined stage): it does no I/O either.
+    const files = [...sources(path.join(REPO, 'packages/core/src')), ...sources(path.join(REPO, 'packages/fhir/src'))];
     expect(files.length).toBeGreaterThan(10);
     for (const file of files) {
       const text = readFileSync(file, 'utf8');
