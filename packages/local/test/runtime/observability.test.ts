@@ -213,8 +213,10 @@ describe('the log level', () => {
           (err, stdout, stderr) => resolve({ code: child.exitCode ?? (err as { code?: number } | null)?.code ?? null, stdout, stderr }),
         );
       });
-      expect(r.code).not.toBe(0);
-      expect(r.stderr.trim().split('\n')).toEqual(['hcdl: HCDL_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT']);
+      // A bad setting is a usage error of `hcdl serve` (exit 2): its line, then the usage line.
+      expect(r.code).toBe(2);
+      expect(r.stderr.trim().split('\n')[0]).toBe('hcdl serve: HCDL_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
       await rm(dataDir, { recursive: true, force: true });
     }
