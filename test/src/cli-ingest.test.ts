@@ -206,7 +206,7 @@ describe('hcdl ingest', () => {
     } finally {
       await listener.close();
     }
-  }, 120_000);
+  }, 300_000);
 
   it('replaces an expired token from the lake data folder; without the key it stops with exit 3 and the reason', async () => {
     const issuer = t.lake.devIssuer!;
