@@ -13,8 +13,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { parseMessage, splitMessages } from '@hcdl/hl7v2';
-import { extractPatientIdentifiers } from '@hcdl/lake';
+import { parseMessage, readHeader, splitMessages } from '@hcdl/hl7v2';
+import { extractPatientIdentifiers, IdentityPolicy, indexKeysOf, scopedIdentifierKey } from '@hcdl/lake';
 import { CORPUS, getAllItems, getJson, post, runCli, startTestLake, type TestLake } from './support/harness';
 import { olderParser } from '@hcdl/core/testing';
 import { corpusMessageRows, type CorpusMessageRow as Row } from '../fixtures/corpus-manifest';
@@ -26,6 +26,11 @@ const CORPUS_POLICY = { HCDL_VALIDATION_POLICY: 'lenient' };
 const REJECTED_TYPE = 'VXR^V03';
 /** The reference sample's AthenaHealth feed: ADT^A28 (patient 123456), A31 (456789), then A40 merging 123456 into 456789 (MRG-4). */
 const ATHENA = 'hcls-data-lake/messages/adt03_AthenaHealth.txt';
+/** The feed's identifiers carry no assigning authority: the lake scopes them to source and sending facility (docs/identity.md). */
+const athenaKey = (value: string): string =>
+  scopedIdentifierKey('', '', value, corpusMessageRows().find((r) => r.path === ATHENA)?.source ?? '', '99999^MA - athenahealth Testing^1^Test Clinic');
+/** The shipped identity policy (no HCDL_IDENTITY_POLICY in these tests). */
+const POLICY = new IdentityPolicy();
 const FHIR_A40 = 'FHIR-Converter/data/SampleData/Hl7v2/ADT-A40-01.hl7';
 
 const rows = corpusMessageRows();
@@ -80,10 +85,10 @@ describe('read side over the corpus', () => {
       if (r.negative || got.length !== chunks.length) continue;
       chunks.forEach((c, i) => {
         try {
-          identifiersOf.set(
-            got[i]!,
-            extractPatientIdentifiers(parseMessage(c.text)).map((id) => id.key),
-          );
+          // The index keys the lake makes of them: placeholders and SS/DL dropped, unqualified ones scoped.
+          const facility = readHeader(Buffer.from(c.text, 'latin1')).sendingFacility ?? '';
+          const written = extractPatientIdentifiers(parseMessage(c.text)).map((id) => id.key);
+          identifiersOf.set(got[i]!, indexKeysOf(POLICY, { source: r.source, facility }, written).keys);
         } catch {
           // not parseable here: not staged either, no identifiers to check
         }
@@ -160,8 +165,8 @@ describe('read side over the corpus', () => {
   it('applies the ADT^A40 merge of the AthenaHealth feed and shows it on both patients', async () => {
     const reader = await t.token({ read: 'hcls-data-lake' });
     const [a28, a31, a40] = ids.get(ATHENA)!;
-    const found = (await getJson(t.url, `/patients?identifier=${q('##123456')}`, reader)).json.items;
-    const survivor = (await getJson(t.url, `/patients?identifier=${q('##456789')}`, reader)).json.items[0].patientId;
+    const found = (await getJson(t.url, `/patients?identifier=${q(athenaKey('123456'))}`, reader)).json.items;
+    const survivor = (await getJson(t.url, `/patients?identifier=${q(athenaKey('456789'))}`, reader)).json.items[0].patientId;
     expect(found).toEqual([expect.objectContaining({ patientId: survivor, recordedFor: expect.stringMatching(/^pat_/) })]);
     const merged: string = found[0].recordedFor;
     expect(merged).not.toBe(survivor);
@@ -175,21 +180,23 @@ describe('read side over the corpus', () => {
         messageId: a40,
         messageType: 'ADT^A40',
         source: 'hcls-data-lake',
-        priorIdentifiers: ['##123456'],
+        priorIdentifiers: [athenaKey('123456')],
       }),
     ]);
     const keys = s.json.identifiers.map((i: { identifier: string }) => i.identifier);
-    expect(keys).toEqual(expect.arrayContaining(['##123456', '##456789']));
+    expect(keys).toEqual(expect.arrayContaining([athenaKey('123456'), athenaKey('456789')]));
     expect(s.json.messages.items.map((m: { messageId: string }) => m.messageId)).toEqual(expect.arrayContaining([a28, a31, a40]));
 
     const m = await getJson(t.url, `/patients/${merged}`, reader);
     expect(m.json).toMatchObject({ patientId: merged, mergedInto: survivor });
 
-    // The FHIR-Converter A40 names a prior MRN no earlier message had: it now resolves to the survivor.
+    // The FHIR-Converter A40 names a prior MRN its source never sent: the merge is refused
+    // (docs/identity.md): the survivor's MRN (PID-3) has its patient, the prior one (MRG-1) none.
     const fhirReader = await t.token({ read: 'FHIR-Converter' });
-    const a = (await getJson(t.url, `/patients?identifier=${q('BCBS#MR#56789')}`, fhirReader)).json.items[0];
-    const b = (await getJson(t.url, `/patients?identifier=${q('BCBS#MR#12345')}`, fhirReader)).json.items[0];
-    expect(a.patientId).toBe(b.patientId);
+    const prior = (await getJson(t.url, `/patients?identifier=${q('BCBS#MR#56789')}`, fhirReader)).json.items;
+    const survivorMrn = (await getJson(t.url, `/patients?identifier=${q('BCBS#MR#12345')}`, fhirReader)).json.items[0];
+    expect(prior).toEqual([]);
+    expect(survivorMrn.patientId).toMatch(/^pat_/);
     expect(ids.get(FHIR_A40)).toHaveLength(1);
   });
 
@@ -211,9 +218,9 @@ describe('read side over the corpus', () => {
     const errors = await getAllItems(t.url, '/hl7v2/errors?limit=1000', reader);
     expect(errors.every((e) => e.source === 'FHIR-Converter')).toBe(true);
 
-    const athenaPatient = (await getJson(t.url, `/patients?identifier=${q('##456789')}`, all)).json.items[0].patientId;
+    const athenaPatient = (await getJson(t.url, `/patients?identifier=${q(athenaKey('456789'))}`, all)).json.items[0].patientId;
     expect((await getJson(t.url, `/patients/${athenaPatient}`, reader)).status).toBe(404);
-    expect((await getJson(t.url, `/patients?identifier=${q('##456789')}`, reader)).json).toEqual({ items: [] });
+    expect((await getJson(t.url, `/patients?identifier=${q(athenaKey('456789'))}`, reader)).json).toEqual({ items: [] });
     const nobody = await t.token({ write: '*' });
     expect((await getJson(t.url, `/hl7v2/messages/${other}`, nobody)).status).toBe(404);
     expect((await getJson(t.url, '/hl7v2/messages', nobody)).json).toEqual({ items: [] });

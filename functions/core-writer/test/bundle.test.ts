@@ -76,7 +76,8 @@ describe('core-writer Lambda bundle (the outcome task)', () => {
   });
 
   it('staged through work/: reads the large hand-off once and removes it', async () => {
-    const record = await h.seedIngested(ADT_A01, { source: 'hospital-a', messageType: 'ADT^A01' });
+    // As the front door records it: type and control id (never a staged row without them).
+    const record = await h.seedIngested(ADT_A01, { source: 'hospital-a', messageType: 'ADT^A01', controlId: 'MSGID10001' });
     const output = staged(targetOf(record), ADT_A01);
     const workKey = workStagingKey(record.messageId, 1);
     await h.objectStore.put({ key: workKey, body: (output as { staging: { json: string } }).staging.json, contentType: 'application/json' });
