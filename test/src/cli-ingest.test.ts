@@ -190,6 +190,9 @@ describe('hcdl ingest', () => {
       maxFrameBytes: t.lake.config.maxBodyBytes,
       submit: t.lake.app.submit,
       defer: t.lake.durably,
+      // As `hcdl serve` wires it: three medplum files ask for no accept ACK (MSH-15 NE) and an
+      // application ACK (MSH-16 AL), which is then the one answer their frame gets.
+      applicationAcks: t.lake.applicationAcks,
       logger: t.lake.logger,
     });
     try {
@@ -202,7 +205,13 @@ describe('hcdl ingest', () => {
       expect(s1.ingested).toBeGreaterThan(0);
       const again = await ingest(['--mllp', String(listener.port), folder]);
       expect(again.code).toBe(0);
-      expect(summaryOf(again.out)).toMatchObject({ files: 9, ingested: 0, duplicate: s1.ingested + s1.duplicate });
+      // Nothing new is stored on a rerun. The three NE/AL files get only their application ACK
+      // (AA: staged), which does not say "already stored", so the summary counts them as
+      // ingested; the other six are reported as duplicates.
+      const s2 = summaryOf(again.out);
+      expect(s2).toMatchObject({ files: 9, rejected: [], failed: [], duplicate: 6 });
+      expect(s2.ingested + s2.duplicate).toBe(s1.ingested + s1.duplicate);
+      expect(await countMessages(t, 'over-mllp')).toBe(s1.ingested);
     } finally {
       await listener.close();
     }
