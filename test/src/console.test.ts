@@ -285,7 +285,8 @@ describeBrowser('web console in headless Chromium', () => {
     await page.keyboard.press('Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Messages', level: 1 }).waitFor();
-    // Focus moves to the new page's heading.
+    // Focus moves to the new page's heading once the page has rendered (after its data came).
+    await page.waitForFunction(() => document.activeElement?.tagName === 'H1', undefined, { timeout: 60_000 });
     expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     const unlabelled = await page.evaluate(() =>
       [...document.querySelectorAll('input, select, textarea')].filter((el: any) => el.labels?.length === 0).map((el: any) => el.id),
@@ -296,7 +297,8 @@ describeBrowser('web console in headless Chromium', () => {
     while ((await page.evaluate(() => document.activeElement?.textContent)) !== 'Error queue' && guard++ < 30) await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'Error queue' }).waitFor();
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Error queue');
+    await page.waitForFunction(() => document.activeElement?.textContent === 'Error queue', undefined, { timeout: 60_000 });
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     // Into the first message of the queue by Tab and Enter.
     guard = 0;
     while (!((await page.evaluate(() => document.activeElement?.getAttribute('href'))) ?? '').startsWith('#/messages/') && guard++ < 40)
