@@ -6,3 +6,4 @@ export * from './relay';
 export * from './refine';
 export * from './stage';
 export * from './rebuild';
+export * from './lanes';

@@ -16,6 +16,7 @@ import {
 import { CoreError, MissingLakeObjectError } from '../errors';
 import { contentHashOf, mergePatient, renameReferences, withVersionMeta } from './content';
 import { deletedTypesOf } from './deletions';
+import { KeyedLanes } from './lanes';
 import type { Relay } from './relay';
 import { searchFieldsOf } from './search-fields';
 
@@ -63,6 +64,7 @@ export class RefineConflictError extends CoreError {
  * again for the same message (a redelivery finds its content stored and makes nothing).
  */
 export function createRefine(deps: RefineDeps) {
+  const lanes = new KeyedLanes();
   async function bodyOf(v: ResourceVersion): Promise<FhirResource> {
     const text = v.body ?? (await deps.objectStore.get(v.key))?.body;
     if (text === undefined) throw new MissingLakeObjectError('refined object', v.messageId);
@@ -118,60 +120,70 @@ export function createRefine(deps: RefineDeps) {
     async function upsert(resource: FhirResource): Promise<void> {
       const ref = `${resource.resourceType}/${resource.id}`;
       for (let round = 0; round < MAX_CONFLICTS; round++) {
-        const current = await deps.resources.current(resource.resourceType, resource.id);
-        const live = current !== undefined && current.change !== ResourceChange.Delete ? current : undefined;
-        if (current?.eventTime !== undefined && eventTime !== undefined && eventTime < current.eventTime) {
-          result.stale++;
-          return;
-        }
-        if (live !== undefined && stubs.has(ref)) return;
-        const deleting = deleted.has(resource.resourceType);
-        // Deleting what is already deleted changes nothing. A delete that comes before the
-        // resource was ever made (staging reorders messages) is still recorded, with its event
-        // time, so the older message that makes it, arriving later, is stale.
-        if (deleting && live === undefined && current !== undefined) return;
-        let content = resource;
-        if (resource.resourceType === 'Patient' && !deleting) {
-          content = mergePatient(resource, live === undefined ? undefined : await bodyOf(live), retired.has(resource.id));
-        }
-        const contentHash = deleting ? 'deleted' : contentHashOf(content);
-        if (live !== undefined && !deleting && live.contentHash === contentHash) {
-          await deps.resources.addSource(resource.resourceType, resource.id, { source, messageId });
-          result.unchanged++;
-          return;
-        }
-        const versionId = (current?.versionId ?? 0) + 1;
-        const lastUpdated = deps.now();
-        const change = deleting
-          ? ResourceChange.Delete
-          : merged.has(ref)
-            ? ResourceChange.Merge
-            : live === undefined
-              ? ResourceChange.Create
-              : ResourceChange.Update;
-        const stored = withVersionMeta(content, versionId, lastUpdated);
-        const version: ResourceVersion = {
-          resourceType: resource.resourceType,
-          id: resource.id,
-          versionId,
-          change,
-          lastUpdated,
-          messageId,
-          source,
-          key: refinedKey(resource.resourceType, resource.id, versionId),
-          contentHash,
-        };
-        if (current !== undefined) version.previousVersionId = current.versionId;
-        const time = eventTime ?? current?.eventTime;
-        if (time !== undefined) version.eventTime = time;
-        if (!deleting) version.body = JSON.stringify(stored);
+        // The lane is held from the read of the current version to the commit's issue, not
+        // through its durability wait: the next upsert of this resource reads the new version.
+        const free = await lanes.acquire(ref);
+        let written: Promise<void> | undefined;
+        let version: ResourceVersion | undefined;
         try {
-          await deps.resources.commit({ version, search: deleting ? {} : searchFieldsOf(stored, lastUpdated) });
+          const current = await deps.resources.current(resource.resourceType, resource.id);
+          const live = current !== undefined && current.change !== ResourceChange.Delete ? current : undefined;
+          if (current?.eventTime !== undefined && eventTime !== undefined && eventTime < current.eventTime) {
+            result.stale++;
+            return;
+          }
+          if (live !== undefined && stubs.has(ref)) return;
+          const deleting = deleted.has(resource.resourceType);
+          // Deleting what is already deleted changes nothing. A delete that comes before the
+          // resource was ever made (staging reorders messages) is still recorded, with its event
+          // time, so the older message that makes it, arriving later, is stale.
+          if (deleting && live === undefined && current !== undefined) return;
+          let content = resource;
+          if (resource.resourceType === 'Patient' && !deleting) {
+            content = mergePatient(resource, live === undefined ? undefined : await bodyOf(live), retired.has(resource.id));
+          }
+          const contentHash = deleting ? 'deleted' : contentHashOf(content);
+          if (live !== undefined && !deleting && live.contentHash === contentHash) {
+            written = deps.resources.addSource(resource.resourceType, resource.id, { source, messageId });
+          } else {
+            const versionId = (current?.versionId ?? 0) + 1;
+            const lastUpdated = deps.now();
+            const change = deleting
+              ? ResourceChange.Delete
+              : merged.has(ref)
+                ? ResourceChange.Merge
+                : live === undefined
+                  ? ResourceChange.Create
+                  : ResourceChange.Update;
+            const stored = withVersionMeta(content, versionId, lastUpdated);
+            version = {
+              resourceType: resource.resourceType,
+              id: resource.id,
+              versionId,
+              change,
+              lastUpdated,
+              messageId,
+              source,
+              key: refinedKey(resource.resourceType, resource.id, versionId),
+              contentHash,
+            };
+            if (current !== undefined) version.previousVersionId = current.versionId;
+            const time = eventTime ?? current?.eventTime;
+            if (time !== undefined) version.eventTime = time;
+            if (!deleting) version.body = JSON.stringify(stored);
+            written = deps.resources.commit({ version, search: deleting ? {} : searchFieldsOf(stored, lastUpdated) });
+          }
+        } finally {
+          free();
+        }
+        try {
+          await written;
         } catch (err) {
           if (err instanceof ResourceConflictError) continue;
           throw err;
         }
-        result.versions.push(version);
+        if (version === undefined) result.unchanged++;
+        else result.versions.push(version);
         return;
       }
       throw new RefineConflictError(ref);

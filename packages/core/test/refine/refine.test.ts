@@ -4,8 +4,26 @@
  * message never overwrites a newer one; merges and deletions are change kinds of their own.
  */
 import { describe, expect, it } from '@jest/globals';
-import { refinedKey, ResourceChange } from '@hcdl/lake';
+import { refinedKey, ResourceChange, ResourceConflictError } from '@hcdl/lake';
+import { MemoryResourceStore } from '@hcdl/lake/testing';
+import { createRefinedStage } from '../../src/index';
+import { recordingLogger } from '../support';
 import { adtAt, patientOf, refinedApp } from './support';
+
+/** Counts the version races the store refuses (ResourceConflictError) from now on. */
+function countConflicts(store: MemoryResourceStore): { count: number } {
+  const counter = { count: 0 };
+  const commit = store.commit.bind(store);
+  store.commit = async (write) => {
+    try {
+      return await commit(write);
+    } catch (err) {
+      if (err instanceof ResourceConflictError) counter.count++;
+      throw err;
+    }
+  };
+  return counter;
+}
 
 const T1 = '20240501100000';
 const T2 = '20240502100000';
@@ -133,11 +151,12 @@ describe('refine: one version per content change, one event per version', () => 
     expect(t.changes().filter((c) => c.resourceType === 'Patient')).toHaveLength(1);
   });
 
-  it('two messages of one patient refined at once make contiguous versions (the loser of a race reads again)', async () => {
+  it('two messages of one patient refined at once in one process take turns: contiguous versions, no race lost', async () => {
     const t = refinedApp({}, false);
     const a01 = await t.send(adtAt('C1', T1));
     await t.refined.refine({ messageId: a01 });
     const patientId = await patientOf(t, a01);
+    const conflicts = countConflicts(t.resources);
     const ids = [await t.send(adtAt('C2', T2, { event: 'A08', street: '2 A ST' })), await t.send(adtAt('C3', T2, { event: 'A08', street: '3 B ST' }))];
     const results = await Promise.all(ids.map((messageId) => t.refined.refine({ messageId })));
     expect(results.map((r) => r.versions.filter((v) => v.resourceType === 'Patient').length)).toEqual([1, 1]);
@@ -148,6 +167,29 @@ describe('refine: one version per content change, one event per version', () => 
         .filter((c) => c.resourceType === 'Patient')
         .map((c) => c.versionId),
     ).toEqual(['1', '2', '3']);
+    expect(conflicts.count).toBe(0);
+  });
+
+  it('two processes refining one patient at once make contiguous versions: the loser of the race reads again', async () => {
+    const t = refinedApp({}, false);
+    const a01 = await t.send(adtAt('C1', T1));
+    await t.refined.refine({ messageId: a01 });
+    const patientId = await patientOf(t, a01);
+    // A second process: its own refine (own lanes) over the same stores.
+    const other = createRefinedStage({
+      objectStore: t.objectStore,
+      catalog: t.catalog,
+      resources: t.resources,
+      hub: t.hub,
+      logger: recordingLogger(),
+      now: () => new Date().toISOString(),
+    });
+    const conflicts = countConflicts(t.resources);
+    const ids = [await t.send(adtAt('C2', T2, { event: 'A08', street: '2 A ST' })), await t.send(adtAt('C3', T2, { event: 'A08', street: '3 B ST' }))];
+    const results = await Promise.all([t.refined.refine({ messageId: ids[0] as string }), other.refine({ messageId: ids[1] as string })]);
+    expect(results.map((r) => r.versions.filter((v) => v.resourceType === 'Patient').length)).toEqual([1, 1]);
+    expect((await t.resources.history('Patient', patientId)).items.map((v) => v.versionId)).toEqual([3, 2, 1]);
+    expect(conflicts.count).toBeGreaterThan(0);
   });
 });
 

@@ -37,22 +37,22 @@ CREATE TRIGGER IF NOT EXISTS audit_entities_no_delete BEFORE DELETE ON audit_ent
  */
 export class SqliteAuditTrail implements AuditTrail {
   private readonly group: GroupCommit;
+  // Prepared once: every request appends a record.
+  private readonly insert: Database.Statement;
+  private readonly entity: Database.Statement;
 
   constructor(private readonly db: Database.Database) {
     db.exec(SCHEMA);
     this.group = groupCommitOf(db);
+    this.insert = db.prepare('INSERT INTO audit (audit_id, at, principal, action, outcome, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)');
+    this.entity = db.prepare('INSERT OR IGNORE INTO audit_entities (entity_id, audit_id) VALUES (?, ?)');
   }
 
   async append(record: AuditRecord): Promise<void> {
-    await this.group.write(() => {
+    await this.group.atomic(() => {
       try {
-        this.db.transaction(() => {
-          this.db
-            .prepare('INSERT INTO audit (audit_id, at, principal, action, outcome, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)')
-            .run(record.auditId, record.at, record.principal, record.action, record.outcome, record.patientId ?? null, JSON.stringify(record));
-          const entity = this.db.prepare('INSERT OR IGNORE INTO audit_entities (entity_id, audit_id) VALUES (?, ?)');
-          for (const id of record.entityIds) entity.run(id, record.auditId);
-        })();
+        this.insert.run(record.auditId, record.at, record.principal, record.action, record.outcome, record.patientId ?? null, JSON.stringify(record));
+        for (const id of record.entityIds) this.entity.run(id, record.auditId);
       } catch (err) {
         if ((err as { code?: string }).code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
           throw new CatalogConflictError(`audit record ${record.auditId} already exists`, { cause: err });

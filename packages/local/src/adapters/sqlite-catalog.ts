@@ -142,7 +142,7 @@ export class SqliteCatalog implements Catalog {
 
   async putMessage(record: MessageRecord, options: PutMessageOptions = {}): Promise<void> {
     // One savepoint: the claim and the row are written together or not at all.
-    const put = this.db.transaction(() => {
+    const put = (): void => {
       if (options.claimUntil !== undefined) this.claim(record, options.claimUntil);
       this.sql('INSERT INTO messages (message_id, source, status, message_type, received_at, patient_id, doc) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
         record.messageId,
@@ -153,8 +153,8 @@ export class SqliteCatalog implements Catalog {
         record.patientId ?? null,
         JSON.stringify(record),
       );
-    });
-    await this.group.write(() => {
+    };
+    await this.group.atomic(() => {
       try {
         put();
       } catch (err) {
@@ -194,7 +194,7 @@ export class SqliteCatalog implements Catalog {
   }
 
   async updateMessage(messageId: string, patch: MessagePatch, expectedStatus?: MessageStatus): Promise<MessageRecord> {
-    const tx = this.db.transaction((): MessageRecord => {
+    return this.group.atomic((): MessageRecord => {
       const row = this.sql('SELECT doc FROM messages WHERE message_id = ?').get(messageId) as { doc: string } | undefined;
       const current = checkUpdatable(messageId, row === undefined ? undefined : (JSON.parse(row.doc) as MessageRecord), expectedStatus);
       const next = applyMessagePatch(current, patch);
@@ -207,7 +207,6 @@ export class SqliteCatalog implements Catalog {
       );
       return next;
     });
-    return this.group.write(() => tx());
   }
 
   async listMessages(q: MessageQuery): Promise<Page<MessageRecord>> {
@@ -256,10 +255,9 @@ export class SqliteCatalog implements Catalog {
   async putErrors(records: ErrorRecord[]): Promise<void> {
     if (records.length === 0) return;
     const insert = this.sql('INSERT INTO errors (message_id, code, at, doc) VALUES (?, ?, ?, ?)');
-    const tx = this.db.transaction(() => {
+    await this.group.atomic(() => {
       for (const r of records) insert.run(r.messageId, r.code, r.at, JSON.stringify(r));
     });
-    await this.group.write(() => tx());
   }
 
   async listErrors(q: ErrorQuery): Promise<Page<ErrorRecord>> {
@@ -300,10 +298,9 @@ export class SqliteCatalog implements Catalog {
   async putPatientIdentifiers(records: PatientIdentifierRecord[]): Promise<void> {
     if (records.length === 0) return;
     const insert = this.sql('INSERT OR IGNORE INTO patient_identifiers (identifier, patient_id, doc) VALUES (?, ?, ?)');
-    const tx = this.db.transaction(() => {
+    await this.group.atomic(() => {
       for (const r of records) insert.run(r.identifier, r.patientId, JSON.stringify(r));
     });
-    await this.group.write(() => tx());
   }
 
   async putPatientLink(record: PatientLinkRecord): Promise<void> {
@@ -347,10 +344,9 @@ export class SqliteCatalog implements Catalog {
   async putPatientOccurrences(records: PatientOccurrenceRecord[]): Promise<void> {
     if (records.length === 0) return;
     const insert = this.sql('INSERT OR IGNORE INTO patient_occurrences (identifier, source, patient_id, doc) VALUES (?, ?, ?, ?)');
-    const tx = this.db.transaction(() => {
+    await this.group.atomic(() => {
       for (const r of records) insert.run(r.identifier, r.source, r.patientId, JSON.stringify(r));
     });
-    await this.group.write(() => tx());
   }
 
   async getPatientOccurrence(identifier: string, source: string): Promise<PatientOccurrenceRecord | undefined> {

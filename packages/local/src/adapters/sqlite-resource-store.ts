@@ -149,7 +149,7 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
    * fails, such as a lost version race, rolls back alone), durable when the promise resolves.
    */
   private write(work: () => void): Promise<void> {
-    return this.group.write(() => this.db.transaction(work)());
+    return this.group.atomic(work);
   }
 
   /** Resolves when every write made so far is durable (a read whose answer leaves the process waits for it). */
