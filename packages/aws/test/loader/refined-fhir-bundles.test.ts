@@ -46,6 +46,8 @@ describe('refined and query-api bundles: staged message to FHIR reads', () => {
   let delivered: SnsPublish[];
   let published: BusEvent[];
   let patientId: string;
+  /** `system|value` of the Patient's MRN (PID-3 of the corpus message). */
+  let mrnToken: string;
 
   const refinedQueueDeliveries = (publishes: readonly SnsPublish[]): SnsPublish[] =>
     publishes.filter((x) =>
@@ -120,10 +122,12 @@ describe('refined and query-api bundles: staged message to FHIR reads', () => {
 
   it('an identical redelivery of the staged event makes no version and no event', async () => {
     const requests = bus.requests();
+    p.h.resetCalls();
     const out = await refined({ Records: pipeInputOf(delivered, REFINED_QUEUE_ARN) }, lambdaContext('hcdl-dev-refined'));
     expect(out).toEqual({ batchItemFailures: [] });
     expect(bus.events()).toHaveLength(published.length);
     expect(bus.requests()).toBe(requests);
+    expect(p.h.calls().s3WritesByPrefix.refined ?? 0).toBe(0);
     const store = new DynamoResourceStore(p.h.clients.dynamo, TEST_RESOURCE_TABLE);
     const history = await store.history('Patient', patientId);
     expect(history.items.map((v) => v.versionId)).toEqual([1]);
@@ -146,14 +150,15 @@ describe('refined and query-api bundles: staged message to FHIR reads', () => {
 
     const mrn = patient.identifier?.find((i) => i.value === '100001');
     expect(mrn).toBeDefined();
-    const search = await fhir('/fhir/Patient', 'clinic', { identifier: `${mrn?.system ?? ''}|100001` });
+    mrnToken = `${mrn?.system ?? ''}|100001`;
+    const search = await fhir('/fhir/Patient', 'clinic', { identifier: mrnToken });
     expect(search.statusCode).toBe(200);
     const found = bodyOf<Bundle>(search);
     expect(found).toMatchObject({ resourceType: 'Bundle', type: 'searchset' });
     expect(found.entry?.map((e) => [e.resource.resourceType, e.resource.id])).toEqual([['Patient', patientId]]);
     // Links and fullUrls name the API's own host, as API Gateway forwards it.
     expect(found.entry?.[0]?.fullUrl).toBe(`https://abc123.execute-api.us-east-1.amazonaws.com/fhir/Patient/${patientId}`);
-    expect(bodyOf<Bundle>(await fhir('/fhir/Patient', 'clinic', { identifier: '|999999' })).entry ?? []).toEqual([]);
+    expect(bodyOf<Bundle>(await fhir('/fhir/Patient', 'clinic', { identifier: mrnToken.replace('100001', '999999') })).entry ?? []).toEqual([]);
 
     const everything = bodyOf<Bundle>(await fhir(`/fhir/Patient/${patientId}/$everything`, 'clinic'));
     expect(everything.entry?.map((e) => e.resource.resourceType)).toEqual(expect.arrayContaining(['Patient', 'Encounter']));
@@ -164,7 +169,7 @@ describe('refined and query-api bundles: staged message to FHIR reads', () => {
     expect(bodyOf<{ resourceType: string }>(denied).resourceType).toBe('OperationOutcome');
     expect((await fhir(`/fhir/Patient/${patientId}/_history`, 'north')).statusCode).toBe(404);
     expect((await fhir(`/fhir/Patient/${patientId}/$everything`, 'north')).statusCode).toBe(404);
-    expect(bodyOf<Bundle>(await fhir('/fhir/Patient', 'north', { identifier: `${mrn?.system ?? ''}|100001` })).entry ?? []).toEqual([]);
+    expect(bodyOf<Bundle>(await fhir('/fhir/Patient', 'north', { identifier: mrnToken })).entry ?? []).toEqual([]);
     expect((await fhir(`/fhir/Patient/${patientId}`, undefined)).statusCode).toBe(401);
   }, 120_000);
 
@@ -175,6 +180,33 @@ describe('refined and query-api bundles: staged message to FHIR reads', () => {
     const changes = await fhir('/fhir/_changes', 'clinic');
     expect(changes.statusCode).toBe(404);
     expect(changes.body).toContain('EventBridge');
+  }, 60_000);
+
+  it('what each FHIR read costs (docs/aws-calls.md): DynamoDB reads of the resource table, no S3 GET, one PUT (its audit record)', async () => {
+    const cost = async (rawPath: string, read: string | undefined, query?: Record<string, string>) => {
+      p.h.resetCalls();
+      const r = await fhir(rawPath, read, query);
+      const calls = p.h.calls();
+      const entries = r.statusCode === 200 ? bodyOf<Bundle>(r).entry?.length : undefined;
+      return { status: r.statusCode, dynamodb: calls.dynamodb, s3: calls.s3, ...(entries !== undefined ? { entries } : {}) };
+    };
+    const audited = { PutObjectCommand: 1 };
+    // read: the head (GetItem), then its sources for the caller's ABAC (Query); the body is in the head item
+    expect(await cost(`/fhir/Patient/${patientId}`, 'clinic')).toEqual({ status: 200, dynamodb: { GetCommand: 1, QueryCommand: 1 }, s3: audited });
+    // a caller who may read every source: no sources query
+    expect(await cost(`/fhir/Patient/${patientId}`, '*')).toEqual({ status: 200, dynamodb: { GetCommand: 1 }, s3: audited });
+    // vread: + the version item; history: + one Query of the version items (a page)
+    expect(await cost(`/fhir/Patient/${patientId}/_history/1`, 'clinic')).toEqual({ status: 200, dynamodb: { GetCommand: 2, QueryCommand: 1 }, s3: audited });
+    expect(await cost(`/fhir/Patient/${patientId}/_history`, 'clinic')).toEqual({
+      status: 200,
+      dynamodb: { GetCommand: 1, QueryCommand: 2 },
+      s3: audited,
+      entries: 1,
+    });
+    // search: the type's heads through by-current (one page here), then the sources of each match
+    expect(await cost('/fhir/Patient', 'clinic', { identifier: mrnToken })).toEqual({ status: 200, dynamodb: { QueryCommand: 2 }, s3: audited, entries: 1 });
+    // the CapabilityStatement reads nothing and is not audited
+    expect(await cost('/fhir/metadata', undefined)).toEqual({ status: 200, dynamodb: {}, s3: {} });
   }, 60_000);
 
   it('logs nothing of the message or the patient', () => {
