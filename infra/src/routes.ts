@@ -26,6 +26,15 @@ export const API_ROUTES: readonly ApiRoute[] = [
   { routeKey: 'GET /hl7v2/batches/{id}', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /patients/{id}', target: ApiTarget.QueryApi, authorized: true },
+  // The FHIR read API over the resource table (docs/fhir.md); the CapabilityStatement is public,
+  // as FHIR clients read it before they authenticate. No change feed route: on AWS the refined
+  // EventBridge bus is the feed (GET /fhir/_changes reaches GET /fhir/{type}, which answers 404 naming it).
+  { routeKey: 'GET /fhir/metadata', target: ApiTarget.QueryApi, authorized: false },
+  { routeKey: 'GET /fhir/Patient/{id}/$everything', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /fhir/{type}', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /fhir/{type}/{id}', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /fhir/{type}/{id}/_history', target: ApiTarget.QueryApi, authorized: true },
+  { routeKey: 'GET /fhir/{type}/{id}/_history/{vid}', target: ApiTarget.QueryApi, authorized: true },
   // docs/adr/0016: the audit trail (custom:audit) and the OpenAPI document.
   { routeKey: 'GET /audit', target: ApiTarget.QueryApi, authorized: true },
   { routeKey: 'GET /openapi.json', target: ApiTarget.QueryApi, authorized: false },

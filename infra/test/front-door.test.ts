@@ -62,11 +62,17 @@ describe('front-door stack: HTTP API', () => {
     });
   });
 
-  it('routes exactly the contract routes, each to its function, all but /health behind the authorizer', () => {
+  it('routes exactly the contract routes, each to its function, all but /health, /openapi.json and /fhir/metadata behind the authorizer', () => {
     const routes = Object.values(resourcesOf(fd, 'aws_apigatewayv2_route'));
     expect(routes.map((r) => r.route_key).sort()).toEqual(
       [
         'GET /audit',
+        'GET /fhir/metadata',
+        'GET /fhir/Patient/{id}/$everything',
+        'GET /fhir/{type}',
+        'GET /fhir/{type}/{id}',
+        'GET /fhir/{type}/{id}/_history',
+        'GET /fhir/{type}/{id}/_history/{vid}',
         'GET /health',
         'GET /hl7v2/batches/{id}',
         'GET /hl7v2/errors',
@@ -223,6 +229,35 @@ describe('front-door stack: functions', () => {
     expect(bySid('PublishHubEvents')).toMatchObject({ Action: ['sns:Publish'], Resource: [expect.stringMatching(/aws_sns_topichubarn\}$/)] });
     const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action ?? '']));
     expect(actions.filter((a) => /^(s3:(Get|List)|lambda:|states:)/.test(a))).toEqual([]);
+  });
+
+  it("query-api serves the FHIR reads from core's resource table: told its name, may GetItem/Query it and its indexes, write nothing there", () => {
+    const vars = varsOf(fnNamed('hcdl-dev-query-api'));
+    expect(vars[SETTINGS.resourceTable.env]).toMatch(/cross-stack-output-aws_dynamodb_tableresourcesname\}$/);
+    const statements = roleStatements({ 'front-door': fd }, 'hcdl-dev-eu-west-1-query-api');
+    const onTable = statements.filter((st) => [st.Resource].flat().some((r) => /aws_dynamodb_tableresourcesarn\}/.test(String(r))));
+    expect(onTable).toEqual([
+      {
+        Sid: 'ReadResourceIndex',
+        Effect: 'Allow',
+        Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+        Resource: [expect.stringMatching(/aws_dynamodb_tableresourcesarn\}$/), expect.stringMatching(/aws_dynamodb_tableresourcesarn\}\/index\/\*$/)],
+      },
+    ]);
+    // The table is encrypted with the lake key: reading it needs Decrypt, which the role has (and no Encrypt).
+    expect(statements.find((st) => st.Sid === 'DecryptWithLakeKey')).toMatchObject({ Action: ['kms:Decrypt'] });
+    const reads = statements.find((st) => st.Sid === 'ReadZones');
+    expect(reads?.Resource).toEqual(expect.arrayContaining([expect.stringMatching(LAKE_OBJECTS('refined/'))]));
+    // The FHIR routes (metadata public, as FHIR clients read it first) go to query-api.
+    const fhirRoutes = API_ROUTES.filter((r) => r.routeKey.startsWith('GET /fhir/'));
+    expect(fhirRoutes.map((r) => [r.routeKey, r.target, r.authorized])).toEqual([
+      ['GET /fhir/metadata', 'queryApi', false],
+      ['GET /fhir/Patient/{id}/$everything', 'queryApi', true],
+      ['GET /fhir/{type}', 'queryApi', true],
+      ['GET /fhir/{type}/{id}', 'queryApi', true],
+      ['GET /fhir/{type}/{id}/_history', 'queryApi', true],
+      ['GET /fhir/{type}/{id}/_history/{vid}', 'queryApi', true],
+    ]);
   });
 
   it('outputs the API URL and the Cognito ids the deploy guide uses', () => {

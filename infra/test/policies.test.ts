@@ -110,8 +110,8 @@ const WRITES: Record<Role, KeyKind[]> = {
 };
 const READS: Record<Role, KeyKind[]> = {
   frontDoor: [],
-  // the zones, and batch reports (GET /hl7v2/batches/{id})
-  queryApi: ['raw', 'rawBatch', 'staging', 'error', 'errorReport', 'batchReport'],
+  // the zones, batch reports (GET /hl7v2/batches/{id}) and FHIR version objects (the FHIR read routes)
+  queryApi: ['raw', 'rawBatch', 'staging', 'error', 'errorReport', 'refined', 'batchReport'],
   stage: ['raw', 'rawBatch', 'batchReport'],
   // the hand-off, and raw/ as the source of the error zone's copy
   coreWriter: ['raw', 'rawBatch', 'workStaging', 'batchReport'],
@@ -322,6 +322,20 @@ describe('who may write what', () => {
   it('reads of the catalog: every function that answers, records or sweeps a message; not the stage task, the workflow or the pipe', () => {
     const readers = ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:GetItem', 'dynamodb:Query'], CATALOG));
     expect(readers).toEqual(['frontDoor', 'queryApi', 'coreWriter', 'landing', 'sweeper', 'refined']);
+  });
+
+  it('the resource table: the refined function alone writes it; it and query-api (the FHIR read routes) read it', () => {
+    const RESOURCES = /aws_dynamodb_table\.?resources/;
+    expect(ALL_ROLES.filter((role) => grants(statementsOf(role), ['dynamodb:GetItem', 'dynamodb:Query'], RESOURCES))).toEqual(['queryApi', 'refined']);
+    const writers = ALL_ROLES.filter((role) =>
+      statementsOf(role).some(
+        (st) =>
+          st.Effect === 'Allow' &&
+          allowedActions([st]).some((a) => DYNAMODB_WRITE.some((w) => actionCovers(a, w))) &&
+          ([] as unknown[]).concat(st.Resource).some((r) => RESOURCES.test(String(r))),
+      ),
+    );
+    expect(writers).toEqual(['refined']);
   });
 
   it('only the ingest paths (front door, landing) use the idempotency table', () => {

@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, lazyHandler, ObjectAuditTrail, objectStoreFor, downloadSignerFor, withLogContext } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, lazyHandler, ObjectAuditTrail, objectStoreFor, downloadSignerFor, resourceStoreFor, withLogContext } from '@hcdl/aws';
 import { readQueryApiEnv } from './env';
 import type { ApiGatewayV2Event, ApiGatewayV2Result } from '@hcdl/aws';
 import { createHandler } from './index';
@@ -7,7 +7,8 @@ import { createHandler } from './index';
 type Handler = (event: ApiGatewayV2Event, context: unknown) => Promise<ApiGatewayV2Result>;
 
 /**
- * Lambda entry `index.handler`: the read routes behind API Gateway's JWT authorizer.
+ * Lambda entry `index.handler`: the read routes and the FHIR read API behind API Gateway's
+ * JWT authorizer (`GET /fhir/metadata` without it).
  * Environment, AWS clients and adapters are read and built on the first invocation.
  */
 export const handler = lazyHandler((): Handler => {
@@ -19,6 +20,13 @@ export const handler = lazyHandler((): Handler => {
   const objectStore = objectStoreFor(env, clients);
   return withLogContext(
     logger,
-    createHandler({ objectStore, catalog: catalogFor(env, clients), logger, audit: new ObjectAuditTrail(objectStore), ...largeObjects }),
+    createHandler({
+      objectStore,
+      catalog: catalogFor(env, clients),
+      resources: resourceStoreFor(env, clients),
+      logger,
+      audit: new ObjectAuditTrail(objectStore),
+      ...largeObjects,
+    }),
   );
 });

@@ -18,6 +18,7 @@ import { SecureBucket } from '../constructs/secure-bucket';
 import { LANDED_FILE_DAYS, ZonePrefix } from '../zones';
 import { createCatalogTable } from './catalog-table';
 import { createLakeKey } from './kms';
+import { createResourceTable } from './resource-table';
 import { LakeStack } from './lake-stack';
 
 export interface CoreStackProps {
@@ -38,6 +39,8 @@ export interface CoreResources {
   readonly artifactBucket: S3Bucket;
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
+  /** The refined zone's resource index (ADR 0011): the refined function writes it, query-api reads it. */
+  readonly resourceTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
   /** Every alarm of every stack notifies it. */
   readonly alarmTopic: SnsTopic;
@@ -45,8 +48,8 @@ export interface CoreResources {
 }
 
 /**
- * core: the lake's data and its audit. KMS key, lake and artifact buckets, catalog and
- * idempotency tables, the hub topic; the alarm topic; S3 server access logs of every bucket;
+ * core: the lake's data and its audit. KMS key, lake and artifact buckets, catalog,
+ * idempotency and resource tables, the hub topic; the alarm topic; S3 server access logs of every bucket;
  * a CloudTrail trail of every data event on the buckets' objects and the tables' items (or
  * the selectors for the organization's trail); optionally the raw zone's Object Lock vault.
  * The functions that write the data live with the service that runs them (front-door,
@@ -59,6 +62,7 @@ export class CoreStack extends LakeStack implements CoreResources {
   readonly artifactBucket: S3Bucket;
   readonly catalogTable: DynamodbTable;
   readonly idempotencyTable: DynamodbTable;
+  readonly resourceTable: DynamodbTable;
   readonly hubTopic: SnsTopic;
   readonly alarmTopic: SnsTopic;
   readonly accessLogs: AccessLogs;
@@ -140,6 +144,9 @@ export class CoreStack extends LakeStack implements CoreResources {
       attribute: [{ name: 'id', type: 'S' }],
       ttl: { enabled: true, attributeName: 'expiration' },
     });
+    // Lake data like the catalog, so core's: the FHIR read routes (query-api, front-door stack)
+    // read it whether or not the refined stack that fills it is deployed (then it is empty).
+    this.resourceTable = createResourceTable(this, 'resources', { ...tableProtection, name: name('resources') });
     this.hubTopic = new SnsTopic(this, 'hub', { name: name('hub'), kmsMasterKeyId: this.key.arn });
     this.alarmTopic = new AlarmTopic(this, 'alarms', {
       name: name('alarms'),

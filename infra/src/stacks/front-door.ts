@@ -15,6 +15,7 @@ import {
   objectArns,
   publishToHub,
   readObjects,
+  tableAndIndexArns,
   writeObjects,
 } from '../constructs/policy';
 import { LakeUserPool } from '../constructs/user-pool';
@@ -50,7 +51,7 @@ export interface FrontDoorStackProps {
  * front-door: who may call the lake and how. Cognito user pool (custom:read / custom:write)
  * and its app client, the HTTP API with a JWT authorizer and the contract routes, the
  * front-door function (submit + ingest: the message is durable before the 2xx) and the
- * query-api function (reads).
+ * query-api function (reads, the FHIR read API over core's resource table included).
  */
 export class FrontDoorStack extends LakeStack {
   readonly userPool: LakeUserPool;
@@ -112,12 +113,19 @@ export class FrontDoorStack extends LakeStack {
       roleName: this.globalName('query-api'),
       code: bundleAsset(this, 'query-api-code', props.bundles, LAMBDAS.queryApi.bundle),
       handler: LAMBDAS.queryApi.handler,
-      description: 'HCDL reads: messages, raw, staging, lineage, errors, batches, patients (ABAC on custom:read)',
+      description: 'HCDL reads: messages, raw, staging, lineage, errors, batches, patients, FHIR resources (ABAC on custom:read)',
       ...this.lakeFunctionDefaults(core),
       // Large raw and staging objects are answered with a presigned GET signed by this role (its GetObject).
-      environment: { ...defaults.environment, [SETTINGS.largeObjectBytes.env]: String(LARGE_OBJECT_BYTES) },
+      environment: {
+        ...defaults.environment,
+        [SETTINGS.largeObjectBytes.env]: String(LARGE_OBJECT_BYTES),
+        [SETTINGS.resourceTable.env]: core.resourceTable.name,
+      },
       statements: [
-        ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error], 'ReadZones'),
+        // refined/: a FHIR version whose body the resource table does not hold is read from its object.
+        ...readObjects(lake, [ZonePrefix.Raw, ZonePrefix.Staging, ZonePrefix.Error, ZonePrefix.Refined], 'ReadZones'),
+        // The FHIR read routes: the resource index, read only (the refined function alone commits versions).
+        allow(['dynamodb:GetItem', 'dynamodb:Query'], tableAndIndexArns(core.resourceTable.arn), 'ReadResourceIndex'),
         // Each read's audit record, and GET /audit reading the trail back (docs/adr/0016).
         allow(['s3:PutObject', 's3:GetObject'], objectArns(lake, [ZonePrefix.Audit]), 'AuditTrail'),
         catalogRead(core.catalogTable.arn),

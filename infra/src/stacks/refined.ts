@@ -1,9 +1,8 @@
 import { CloudwatchEventArchive } from '@cdktf/provider-aws/lib/cloudwatch-event-archive';
 import { CloudwatchEventBus } from '@cdktf/provider-aws/lib/cloudwatch-event-bus';
-import { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
+import type { DynamodbTable } from '@cdktf/provider-aws/lib/dynamodb-table';
 import { LambdaEventSourceMapping } from '@cdktf/provider-aws/lib/lambda-event-source-mapping';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
-import { RESOURCE_TABLE_SCHEMA } from '@hcdl/aws/resource-schema';
 import { REFINED_SUBSCRIPTION } from '@hcdl/core';
 import { SETTINGS } from '@hcdl/lake';
 import { TerraformOutput } from 'cdktf';
@@ -44,13 +43,14 @@ export const REFINED_BACKLOG_ALARM_SECONDS = 15 * 60;
 /**
  * refined: the FHIR refined zone on AWS (ADR 0011). The hub delivers `staged` to the refined
  * queue with the filter policy declared once in @hcdl/core (REFINED_SUBSCRIPTION, the one the
- * local hub evaluates); the refined function refines each message into versions in the
- * resource table (KMS, point-in-time recovery), writes their objects under refined/ and
+ * local hub evaluates); the refined function refines each message into versions in core's
+ * resource table (KMS, point-in-time recovery; query-api reads it), writes their objects under refined/ and
  * publishes one change event per version to the refined EventBridge bus, whose archive keeps
  * them for replay. A message that keeps failing is kept in the dead-letter queue. The role
  * reads raw/ and the catalog, writes refined/ and the resource table, and puts events on the bus.
  */
 export class RefinedStack extends LakeStack {
+  /** The resource table (core's: the FHIR read routes of the front-door stack read it too). */
   readonly table: DynamodbTable;
   readonly bus: CloudwatchEventBus;
   readonly archive: CloudwatchEventArchive;
@@ -65,24 +65,7 @@ export class RefinedStack extends LakeStack {
     const name = (n: string) => this.resourceName(n);
     const lake = core.lakeBucket.arn;
     const defaults = this.lakeFunctionDefaults(core);
-    const schema = RESOURCE_TABLE_SCHEMA;
-
-    this.table = new DynamodbTable(this, 'resources', {
-      name: name('resources'),
-      billingMode: 'PAY_PER_REQUEST',
-      pointInTimeRecovery: { enabled: true },
-      serverSideEncryption: { enabled: true, kmsKeyArn: core.key.arn },
-      deletionProtectionEnabled: config.protected,
-      hashKey: schema.partitionKey,
-      rangeKey: schema.sortKey,
-      attribute: schema.attributes.map((a) => ({ name: a.name, type: a.type })),
-      globalSecondaryIndex: schema.globalSecondaryIndexes.map((g) => ({
-        name: g.indexName,
-        hashKey: g.partitionKey,
-        rangeKey: g.sortKey,
-        projectionType: 'ALL',
-      })),
-    });
+    this.table = core.resourceTable;
 
     this.bus = new CloudwatchEventBus(this, 'bus', {
       name: name('refined'),

@@ -28,6 +28,7 @@ import {
 import { createAwsAdapters } from '../../../src/adapters';
 import { createAwsClients, destroyAwsClients, type AwsClients } from '../../../src/clients';
 import { createCatalogTable } from '../../../src/dynamodb/create-catalog-table';
+import { createResourceTable } from '../../../src/refined/create-resource-table';
 import { startDynalite, TEST_CREDENTIALS, TEST_REGION } from '../../support/dynalite';
 import { startS3rver, TEST_INFRASTRUCTURE } from '../../support/s3rver';
 import { captureLogs, type LogCapture } from './logs';
@@ -37,6 +38,8 @@ import { type DynamoUnits, gsiWriteUnits, isReadCommand, isWriteCommand, reporte
 export const TEST_BUCKET = 'hcdl-test-lake';
 export const TEST_CATALOG_TABLE = 'hcdl-test-catalog';
 export const TEST_IDEMPOTENCY_TABLE = 'hcdl-test-idempotency';
+/** The refined zone's resource table (the query-api and refined bundles read HCDL_RESOURCE_TABLE). */
+export const TEST_RESOURCE_TABLE = 'hcdl-test-resources';
 export const TEST_TOPIC_ARN = 'arn:aws:sns:us-east-1:123456789012:hcdl-test-hub';
 export const TEST_DLQ_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/hcdl-test-staging-dlq';
 
@@ -100,6 +103,8 @@ export interface LambdaHarness {
 export interface HarnessOptions {
   /** Create the idempotency table too (front door). */
   idempotency?: boolean;
+  /** Create the resource table too (refined function, the FHIR routes of query-api). */
+  resources?: boolean;
   /** More environment for the bundles (e.g. HCDL_CATALOG_MIRROR, which infra sets on the catalog's writers). */
   env?: Record<string, string>;
 }
@@ -117,6 +122,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     HCDL_LAKE_BUCKET: TEST_BUCKET,
     HCDL_CATALOG_TABLE: TEST_CATALOG_TABLE,
     HCDL_IDEMPOTENCY_TABLE: TEST_IDEMPOTENCY_TABLE,
+    HCDL_RESOURCE_TABLE: TEST_RESOURCE_TABLE,
     HCDL_HUB_TOPIC_ARN: TEST_TOPIC_ARN,
     HCDL_STAGING_DLQ_URL: TEST_DLQ_URL,
     HCDL_LOG_LEVEL: 'DEBUG',
@@ -133,6 +139,7 @@ export async function startLambdaHarness(options: HarnessOptions = {}): Promise<
     endpoints: { s3: servers.s3Endpoint, dynamodb: servers.dynamoEndpoint },
   });
   await createCatalogTable(clients.dynamoRaw, TEST_CATALOG_TABLE);
+  if (options.resources === true) await createResourceTable(clients.dynamoRaw, TEST_RESOURCE_TABLE);
   if (options.idempotency === true) {
     // Powertools DynamoDBPersistenceLayer's default key attribute.
     await clients.dynamoRaw.send(

@@ -48,11 +48,12 @@ export interface Pipeline {
   close(): Promise<void>;
 }
 
-export async function startPipeline(options: { env?: Record<string, string> } = {}): Promise<Pipeline> {
+export async function startPipeline(options: { env?: Record<string, string>; resources?: boolean } = {}): Promise<Pipeline> {
   // The settings infra puts on the functions (infra/src/stacks/*.ts); the catalog mirror is on
   // for the catalog's writers (front door, landing, core-writer).
   const h = await startLambdaHarness({
     idempotency: true,
+    ...(options.resources === true ? { resources: true } : {}),
     env: {
       HCDL_CATALOG_MIRROR: 'true',
       HCDL_MAX_BATCH_MESSAGES: '1000',

@@ -16,26 +16,33 @@ const vid = { name: 'vid', in: 'path', required: true, description: 'A version i
 const COUNT = queryParam('_count', 'Results per page, 1..1000 (default 100).', { type: 'integer', minimum: 1, maximum: 1000 });
 const CURSOR = queryParam('cursor', 'The next page (from the Bundle `next` link).');
 
-const read = (path: string, operationId: string, summary: string, parameters: Record<string, unknown>[], audit: 'read' | 'search'): RouteDoc => ({
+const read = (
+  path: string,
+  operationId: string,
+  summary: string,
+  parameters: Record<string, unknown>[],
+  audit: 'read' | 'search',
+  servedBy: 'both' | 'local' = 'both',
+): RouteDoc => ({
   method: 'get',
   path,
   audit,
   entity: 'patient',
-  servedBy: 'local',
+  ...(servedBy === 'local' ? { servedBy } : {}),
   operation: { operationId, summary, tags: ['fhir'], security: BEARER, parameters, responses: { 200: fhirJson(summary), ...FHIR_ERRORS } },
 });
 
 /**
  * The FHIR R4 read API over the refined zone (docs/fhir.md#read-api): readable when the
  * caller may read a source of one of the resource's messages, else 404. Served by the local
- * lake; on AWS the resource table exists but no read routes yet (ADR 0011).
+ * lake and by the query-api Lambda over the resource table; the change feed only locally (on
+ * AWS the refined EventBridge bus and its archive are the feed, ADR 0011).
  */
 // Literal paths come before the templated ones: the first match names a request's route.
 export const FHIR_ROUTES: readonly RouteDoc[] = [
   {
     method: 'get',
     path: '/fhir/metadata',
-    servedBy: 'local',
     operation: {
       operationId: 'fhirCapabilities',
       summary: 'The CapabilityStatement of the FHIR read API',
@@ -56,6 +63,7 @@ export const FHIR_ROUTES: readonly RouteDoc[] = [
     'The change feed: one entry per resource version, in commit order, paged',
     [queryParam('since', 'The position of the last change seen.'), queryParam('_type', 'Resource types, comma separated.'), COUNT],
     'search',
+    'local',
   ),
   read(
     '/fhir/_changes/stream',
@@ -63,6 +71,7 @@ export const FHIR_ROUTES: readonly RouteDoc[] = [
     'The change feed as server-sent events (one event per version)',
     [queryParam('since', 'The position of the last change seen.'), queryParam('_type', 'Resource types, comma separated.')],
     'search',
+    'local',
   ),
   read(
     '/fhir/{type}',
