@@ -212,8 +212,11 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
       this.sql(
         'INSERT INTO fhir_current (resource_type, id, version_id, seq, deleted) VALUES (?, ?, ?, ?, ?) ON CONFLICT (resource_type, id) DO UPDATE SET version_id = excluded.version_id, seq = excluded.seq, deleted = excluded.deleted',
       ).run(v.resourceType, v.id, v.versionId, lastInsertRowid, v.change === ResourceChange.Delete ? 1 : 0);
-      this.sql('DELETE FROM fhir_tokens WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
-      this.sql('DELETE FROM fhir_ranges WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
+      // A new resource has no search values yet (most versions are creates).
+      if (current !== undefined) {
+        this.sql('DELETE FROM fhir_tokens WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
+        this.sql('DELETE FROM fhir_ranges WHERE resource_type = ? AND id = ?').run(v.resourceType, v.id);
+      }
       const token = this.sql('INSERT OR IGNORE INTO fhir_tokens (name, value, resource_type, id) VALUES (?, ?, ?, ?)');
       for (const [name, values] of Object.entries(search.tokens)) for (const value of values) token.run(name, value, v.resourceType, v.id);
       const range = this.sql('INSERT INTO fhir_ranges (resource_type, id, name, low, high) VALUES (?, ?, ?, ?, ?)');
@@ -224,7 +227,8 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
 
   async addSource(resourceType: string, id: string, contribution: { source: string; messageId: string }): Promise<void> {
     checkResourceRef(resourceType, id);
-    await this.write(
+    // One statement: no savepoint needed (a restated resource of every message comes here).
+    await this.group.write(
       () => void this.sql('INSERT OR IGNORE INTO fhir_sources (resource_type, id, source) VALUES (?, ?, ?)').run(resourceType, id, contribution.source),
     );
   }
@@ -341,7 +345,7 @@ export class SqliteResourceStore implements ResourceStore, ChangeFeed {
 
   /** Local runtime: records that a message was refined (resumeRefined skips it after a crash). */
   markRefined(messageId: string, at: string): Promise<void> {
-    return this.write(() => void this.sql('INSERT OR IGNORE INTO refined_messages (message_id, at) VALUES (?, ?)').run(messageId, at));
+    return this.group.write(() => void this.sql('INSERT OR IGNORE INTO refined_messages (message_id, at) VALUES (?, ?)').run(messageId, at));
   }
 
   /** Local runtime: which of these messages were refined. */

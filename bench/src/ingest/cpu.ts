@@ -1,0 +1,145 @@
+/**
+ * `pnpm --filter @hcdl/bench bench:cpu [-- --messages 4000]`
+ *
+ * CPU time per message, by thread, of the local lake's whole walk (HTTP ingest, staging,
+ * outcome, refined FHIR zone) beside the bare append+fdatasync server's per request, same
+ * 64-client load, same run. Wall-clock throughput (bench:ingest) depends on what else the
+ * machine runs; CPU time per message much less, so this is the figure to compare between
+ * changes on a shared machine. Read from /proc/<pid>/task/<tid>/stat (Linux only): the main
+ * thread (HTTP, SQLite, the pipeline's use-cases) and the others (staging workers, file-system
+ * threads, V8's). `main ceiling` is the rate at which the main thread would be saturated.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
+import { drained } from './lake-state';
+import { LOAD_TEMPLATE } from './messages';
+import { type Child, startBare, startLake } from './processes';
+import { benchToken, PUBLIC_URL } from './token';
+
+const { values } = parseArgs({ options: { messages: { type: 'string', default: '4000' }, help: { type: 'boolean', default: false } } });
+if (values.help) {
+  console.log('Usage: pnpm --filter @hcdl/bench bench:cpu [-- --messages N (default 4000)]');
+  process.exit(0);
+}
+const N = Number(values.messages);
+const WARM_UP = 600;
+const CLIENTS = 64;
+
+/** CPU ms used so far by each thread of `pid`: the main thread, and the others summed. */
+function cpuOf(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+    } catch {
+      continue; // the thread ended meanwhile
+    }
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, in clock ticks (100 per second on Linux).
+    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
+    if (tid === String(pid)) main += ms;
+    else others += ms;
+  }
+  return { main, others };
+}
+
+function send(url: string, amount: number, headers: Record<string, string>): Promise<{ seconds: number; non2xx: number; errors: number }> {
+  return new Promise((resolve, reject) =>
+    autocannon(
+      { url: `${url}/hl7v2/er7?source=bench`, method: 'POST', connections: CLIENTS, amount, body: LOAD_TEMPLATE, idReplacement: true, headers, timeout: 60 },
+      (err, r) => (err ? reject(err) : resolve({ seconds: r.duration, non2xx: r.non2xx, errors: r.errors + r.timeouts })),
+    ),
+  );
+}
+
+/** Messages of the lake marked refined (every version of the message committed and published). */
+function refinedCount(dataDir: string): number {
+  const db = openDatabase(path.join(dataDir, 'refined.db'));
+  try {
+    return (db.prepare('SELECT count(*) AS n FROM refined_messages').get() as { n: number }).n;
+  } finally {
+    db.close();
+  }
+}
+
+async function until(done: () => boolean | Promise<boolean>, what: string, seconds = 900): Promise<void> {
+  const end = Date.now() + seconds * 1000;
+  while (!(await done())) {
+    if (Date.now() > end) throw new Error(`${what}: not within ${seconds} s`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+interface Measured {
+  ingest: { main: number; others: number };
+  whole?: { main: number; others: number };
+  seconds: number;
+  failed: number;
+}
+
+async function measure(server: Child, headers: Record<string, string>, settle?: () => Promise<void>): Promise<Measured> {
+  const pid = server.process.pid as number;
+  await send(server.url, WARM_UP, headers);
+  await settle?.();
+  const t0 = cpuOf(pid);
+  const run = await send(server.url, N, headers);
+  const t1 = cpuOf(pid);
+  const per = (a: { main: number; others: number }, b: { main: number; others: number }) => ({
+    main: (a.main - b.main) / N,
+    others: (a.others - b.others) / N,
+  });
+  const result: Measured = { ingest: per(t1, t0), seconds: run.seconds, failed: run.non2xx + run.errors };
+  if (settle !== undefined) {
+    await settle();
+    result.whole = per(cpuOf(pid), t0);
+  }
+  return result;
+}
+
+async function main(): Promise<void> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hcdl-bench-cpu-'));
+  const dataDir = path.join(dir, 'lake');
+  const bare = await startBare(dir);
+  let lake: Child | undefined;
+  try {
+    const bareRun = await measure(bare, { 'content-type': 'application/hl7-v2' });
+    await bare.stop();
+    lake = await startLake(dataDir, { HCDL_PUBLIC_URL: PUBLIC_URL });
+    const token = await benchToken(dataDir, 'bench');
+    const url = lake.url;
+    let sent = WARM_UP;
+    const settle = async (): Promise<void> => {
+      await until(() => drained(url), 'staging drained');
+      await until(() => refinedCount(dataDir) >= sent, 'refined zone caught up');
+    };
+    const lakeRun = await measure(lake, { 'content-type': 'application/hl7-v2', authorization: `Bearer ${token}` }, async () => {
+      await settle();
+      sent = WARM_UP + N;
+    });
+    const f = (ms: number) => ms.toFixed(3);
+    const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+    console.log(`bench:cpu  Node ${process.version}, ${N} messages (after ${WARM_UP} warm-up), ${CLIENTS} clients, load average ${load} at the end`);
+    console.log('| server | phase | main thread ms/msg | other threads ms/msg | total ms/msg | main ceiling msg/s | wall s | failed |');
+    console.log('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+    const row = (name: string, phase: string, c: { main: number; others: number }, m: Measured) =>
+      console.log(
+        `| ${name} | ${phase} | ${f(c.main)} | ${f(c.others)} | ${f(c.main + c.others)} | ${Math.round(1000 / c.main).toLocaleString('en-US')} | ${m.seconds.toFixed(1)} | ${m.failed} |`,
+      );
+    row('bare append + fdatasync', 'ingest', bareRun.ingest, bareRun);
+    row('HCDL lake', 'ingest (during the load)', lakeRun.ingest, lakeRun);
+    if (lakeRun.whole !== undefined) row('HCDL lake', 'whole walk (staged and refined)', lakeRun.whole, lakeRun);
+  } finally {
+    await lake?.stop();
+    await bare.stop();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
