@@ -113,6 +113,28 @@ describe('orders and parents', () => {
     expect(requests[0]?.specimen).toEqual([{ reference: `Specimen/${specimen?.id}` }]);
   });
 
+  it('OBR-2 and OBR-53 identify the request when ORC-2 is empty; OBR-29, else ORC-8, is the parent order as a logical reference', () => {
+    const rs = convert([
+      MSH('ORM^O01^ORM_O01'),
+      PID,
+      'ORC|NW||FL-1^LAB|||||PAR-8^PFILL-8',
+      'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN|||||||||||||||||||||||||PAR-29^PFILL-29||||||||||||||||||||||||ALT-53^^^EHR',
+      'ORC|NW|PL-2^EHR||||||PAR-8^PFILL-8',
+      'OBR|2|PL-2^EHR||2345-7^Glucose^LN',
+    ]);
+    const [first, second] = ofType(rs, 'ServiceRequest');
+    expect(ids(first)).toEqual(['urn:hcdl:ns:LAB|FL-1', 'urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:EHR|ALT-53']);
+    const parent = (r: FhirResource | undefined): string[] =>
+      ((r?.basedOn as { type: string; identifier: { value: string; type: { coding: { code: string }[] } } }[] | undefined) ?? []).map(
+        (b) => `${b.type}:${b.identifier.type.coding[0]?.code}|${b.identifier.value}`,
+      );
+    // The IG maps OBR-29 only: it wins over ORC-8, which names the same parent.
+    expect(parent(first)).toEqual(['ServiceRequest:PGN|PAR-29', 'ServiceRequest:FGN|PFILL-29']);
+    expect(parent(second)).toEqual(['ServiceRequest:PGN|PAR-8', 'ServiceRequest:FGN|PFILL-8']);
+    // A logical reference makes no resource of the parent.
+    expect(ofType(rs, 'ServiceRequest')).toHaveLength(2);
+  });
+
   it('an ED OBX is an Observation holding the attachment in the R5 valueAttachment extension', () => {
     const rs = convert([
       MSH('ORU^R01^ORU_R01'),

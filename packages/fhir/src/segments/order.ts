@@ -3,8 +3,8 @@
  * (IG ORC[ServiceRequest], OBR[ServiceRequest], OBR[DiagnosticReport]). An ORC and the OBR
  * that follows it are one order: one ServiceRequest.
  */
-import { codeableConcept, mappedCode } from '../datatypes/coded';
-import { eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
+import { cxIdentifier, eiIdentifier, eiKey, eipIdentifiers } from '../datatypes/identifiers';
 import { toDateTime, toInstant } from '../datatypes/dtm';
 import type { Mapping, OrderState } from '../mapping';
 import { append, clean, type FhirResource, type Json } from '../resource';
@@ -58,6 +58,17 @@ function serviceRequest(m: Mapping, key: string | undefined, position: string, d
   return sr;
 }
 
+/**
+ * The parent order (OBR-29, else ORC-8: both an EIP naming the order this one follows) as
+ * logical references, one per part: the placer part in basedOn[1], the filler part in
+ * basedOn[2] (IG OBR[ServiceRequest] row 29, EIP[PlacerAssignedIdentifier],
+ * EIP[FillerAssignedIdentifier]). The IG has no map for ORC-8; it names the same parent.
+ */
+function parentOrder(obr: V2Segment, orc: V2Segment | undefined): Json[] {
+  const eip = rep1(obr, 29) ?? (orc !== undefined ? rep1(orc, 8) : undefined);
+  return eipIdentifiers(eip).map((identifier) => ({ type: 'ServiceRequest', identifier }));
+}
+
 /** ORC → starts an order group with its ServiceRequest. */
 export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState {
   const key = orderKey(m, orc, 2, 3);
@@ -95,7 +106,7 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
     .map((r) => codeableConcept(r))
     .filter((c) => c !== undefined);
   if (reason.length > 0) sr.reasonCode = reason;
-  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true };
+  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true, orc };
   if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
   if (key !== undefined) state.key = key;
   m.order = state;
@@ -123,15 +134,27 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   // The placer and filler numbers: OBR-2/3, or the ORC's when the OBR leaves them empty
   // (IG OBR[ServiceRequest] rows 1-6, ORC[DiagnosticReport] rows 0-6).
   const ordered = (state.request?.identifier as Json[] | undefined) ?? [];
-  const identifiers = [
-    eiIdentifier(rep1(obr, 2), 'PLAC') ?? ordered.find((i) => isType(i, 'PLAC')),
-    eiIdentifier(rep1(obr, 3), 'FILL') ?? ordered.find((i) => isType(i, 'FILL')),
-  ].filter((i) => i !== undefined) as Json[];
+  const placer = eiIdentifier(rep1(obr, 2), 'PLAC');
+  const filler = eiIdentifier(rep1(obr, 3), 'FILL');
+  const identifiers = [placer ?? ordered.find((i) => isType(i, 'PLAC')), filler ?? ordered.find((i) => isType(i, 'FILL'))].filter(
+    (i) => i !== undefined,
+  ) as Json[];
   // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
   const group = state.request?.requisition as Json | undefined;
   if (sr !== undefined) {
     if (code !== undefined) sr.code = code;
-    if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
+    // OBR-2/3 identify the request when the ORC leaves ORC-2/3 empty (IG OBR[ServiceRequest]
+    // rows 2-3, IF ORC-2/ORC-3 NOT VALUED); OBR-53 is an alternate placer number (row 53).
+    const own = (sr.identifier as Json[] | undefined) ?? [];
+    const missing = [placer, filler].filter((i) => i !== undefined && !own.some((o) => isType(o, i.type?.coding?.[0]?.code ?? ''))) as Json[];
+    const alternate = reps(obr, 53)
+      .map((r) => cxIdentifier(r, m.offset))
+      .filter((i) => i !== undefined)
+      .map((i) => ({ ...i, type: tableConcept('PLAC', '0203') }));
+    if (missing.length > 0 || alternate.length > 0) sr.identifier = [...own, ...missing, ...alternate];
+    // OBR-29: the parent order this one is based on (IG OBR[ServiceRequest] row 29, basedOn).
+    const parent = parentOrder(obr, state.orc);
+    if (parent.length > 0) append(sr, 'basedOn', ...parent);
     const requester = practitioner(m, rep1(obr, 16));
     if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
     const occurrence = toDateTime(val(obr, 6), m.offset);

@@ -152,6 +152,35 @@ export const DEPARTURES: readonly Departure[] = [
     },
   },
   {
+    id: 'parent-order',
+    cite: 'IG OBR[ServiceRequest] row 29: OBR-29 (parent order) → basedOn.identifier, a logical reference (ORC-8, unmapped by the IG, names the same parent)',
+    converter: 'makes a ServiceRequest of the parent order (ORC-8 or OBR-29) in ORU, OUL, OML and MDM; in ORM it writes the logical reference',
+    explains: (d, m) => {
+      if (d.type !== 'ServiceRequest' || d.kind !== 'count' || count(d, 'expected') <= count(d, 'made')) return false;
+      const parents = values(m, 'OBR', 29).length + values(m, 'OBR', 29, 2).length + values(m, 'ORC', 8).length + values(m, 'ORC', 8, 2).length;
+      return count(d, 'expected') - count(d, 'made') <= parents;
+    },
+  },
+  {
+    id: 'order-numbers',
+    cite: 'IG ORC[ServiceRequest] row 4: ORC-4 → identifier only IF ORC-4.2 valued; OBR[ServiceRequest] row 53: OBR-53 → identifier by CX[Identifier] (CX.4 → system)',
+    converter: 'adds ORC-4 as an identifier without its authority, and writes OBR-53 without its CX.4 authority',
+    explains: (d, m) => {
+      if (d.type !== 'ServiceRequest' || d.kind !== 'identifiers') return false;
+      // ORC-4.1 of the ORC segments that leave ORC-4.2 empty.
+      const group = m.segments
+        .filter((s) => s.id === 'ORC' && values({ segments: [s] }, 'ORC', 4, 2).length === 0)
+        .flatMap((s) => values({ segments: [s] }, 'ORC', 4));
+      const alternates = values(m, 'OBR', 53);
+      const alternate = (x: string): boolean => alternates.some((a) => x.endsWith(`|${a}`));
+      return (
+        d.expected.length > 0 &&
+        d.expected.every((e) => group.some((g) => e === `|${g}`) || (e.startsWith('|') && alternate(e) && d.made.some((x) => x.endsWith(e)))) &&
+        d.made.every((x) => alternate(x) && d.expected.some((e) => x.endsWith(e)))
+      );
+    },
+  },
+  {
     id: 'invalid-oid',
     cite: 'IG HD[uri]: an HD.2 that is not an OID is no urn:oid',
     converter: 'writes urn:oid: before an HD.2 typed ISO that is not an OID (urn:oid:r2.3)',
