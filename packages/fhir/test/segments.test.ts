@@ -135,6 +135,27 @@ describe('orders and parents', () => {
     expect(ofType(rs, 'ServiceRequest')).toHaveLength(2);
   });
 
+  it('in OUL the ORC after an OBR completes that order; an EIP ORC-4 is a PGN and an FGN identifier', () => {
+    const rs = convert([
+      MSH('OUL^R22^OUL_R22'),
+      PID,
+      'SPM|1|SP-1&LAB||SKBP^Biopsy^HL70487',
+      'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN',
+      'ORC|SC||FL-1^LAB|GRP-P&EHR^GRP-F&LAB|CM',
+      'OBX|1|NM|2345-7^Glucose^LN||5.4|mmol/L|||||F',
+      'OBR|2|PL-2^EHR||2345-7^Glucose^LN',
+      'ORC|SC||FL-2^LAB',
+    ]);
+    const requests = ofType(rs, 'ServiceRequest');
+    expect(requests).toHaveLength(2);
+    // OBR-2 wins over the empty ORC-2; ORC-3 fills the missing filler number (IG rows 2-3).
+    expect(ids(requests[0])).toEqual(['urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:LAB|FL-1', '|GRP-P', '|GRP-F']);
+    expect(requests[0]?.status).toBe('completed');
+    const report = ofType(rs, 'DiagnosticReport')[0];
+    expect(ids(report)).toEqual(['urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:LAB|FL-1', '|GRP-P', '|GRP-F']);
+    expect(ids(requests[1])).toEqual(['urn:hcdl:ns:EHR|PL-2', 'urn:hcdl:ns:LAB|FL-2']);
+  });
+
   it('an ED OBX is an Observation holding the attachment in the R5 valueAttachment extension', () => {
     const rs = convert([
       MSH('ORU^R01^ORU_R01'),

@@ -69,20 +69,57 @@ function parentOrder(obr: V2Segment, orc: V2Segment | undefined): Json[] {
   return eipIdentifiers(eip).map((identifier) => ({ type: 'ServiceRequest', identifier }));
 }
 
-/** ORC → starts an order group with its ServiceRequest. */
+/**
+ * The order an ORC joins instead of starting one: in OUL the ORDER group is OBR, [ORC]
+ * (OUL_R22, OUL_R23, OUL_R24), so an ORC right after an OBR that has none belongs to it.
+ */
+function obrOrder(m: Mapping): OrderState | undefined {
+  const o = m.order;
+  return m.messageCode === 'OUL' && o?.obr !== undefined && o.orc === undefined && o.serviceRequest !== undefined ? o : undefined;
+}
+
+/**
+ * ORC-4, the placer group number. Sent as an EIP (placer & filler parts in subcomponents, v2.5
+ * on) it is two identifiers by the EIP maps (PGN and FGN, IG ORC[DiagnosticReport] row 4); sent
+ * flat it reads as an EI (value^namespace, the v2.3-2.4 type, and how senders still fill it).
+ */
+function groupNumbers(orc: V2Segment): Json[] {
+  const rep = rep1(orc, 4);
+  if (rep?.some((c) => Array.isArray(c) && c.length > 1) === true) return eipIdentifiers(rep).map((i) => ({ ...i }));
+  const ei = eiIdentifier(rep, 'PGN');
+  return ei !== undefined ? [{ ...ei }] : [];
+}
+
+/** Adds the identifiers of a type the resource has none of (ORC-2/3 IF OBR-2/3 NOT VALUED and back). */
+function addMissing(r: FhirResource, identifiers: Json[]): void {
+  const own = (r.identifier as Json[] | undefined) ?? [];
+  const missing = identifiers.filter((i) => !own.some((o) => isType(o, ((i.type as Json).coding as Json[])[0]?.code as string)));
+  if (missing.length > 0) r.identifier = [...own, ...missing];
+}
+
+/** ORC → starts an order group with its ServiceRequest (in OUL, completes its OBR's). */
 export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState {
-  const key = orderKey(m, orc, 2, 3);
+  const joined = obrOrder(m);
+  const key = joined !== undefined ? joined.key : orderKey(m, orc, 2, 3);
   const detached = MEDICATION_MESSAGES.has(m.messageCode);
-  const sr = serviceRequest(m, key, position, detached);
+  const sr = (joined !== undefined ? m.get(joined.serviceRequest) : undefined) ?? serviceRequest(m, key, position, detached);
   if (m.patient === undefined) sr.subject = m.subject();
   const identifiers = orderIdentifiers(orc, 2, 3);
-  if (identifiers.length > 0) sr.identifier = identifiers;
-  const group = eiIdentifier(rep1(orc, 4), 'PGN');
+  if (joined !== undefined) addMissing(sr, identifiers);
+  else if (identifiers.length > 0) sr.identifier = identifiers;
+  const groups = groupNumbers(orc);
+  const group = groups[0];
   if (group !== undefined) {
     sr.requisition = group;
     // The placer group number identifies the request too when sent with its authority (IG
     // ORC[ServiceRequest] row 18, ORC-4.2 valued).
-    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), group];
+    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), ...groups];
+  }
+  // The OBR's report, made before its ORC came, takes the ORC's numbers it lacks and the placer
+  // group number (IG ORC[DiagnosticReport] rows 0-7).
+  if (joined?.report !== undefined) {
+    addMissing(joined.report, identifiers);
+    append(joined.report, 'identifier', ...groups);
   }
   const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
   const orderStatus = val(orc, 5);
@@ -106,6 +143,10 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
     .map((r) => codeableConcept(r))
     .filter((c) => c !== undefined);
   if (reason.length > 0) sr.reasonCode = reason;
+  if (joined !== undefined) {
+    joined.orc = orc;
+    return joined;
+  }
   const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true, orc };
   if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
   if (key !== undefined) state.key = key;
@@ -140,7 +181,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
     (i) => i !== undefined,
   ) as Json[];
   // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
-  const group = state.request?.requisition as Json | undefined;
+  const groups = state.orc !== undefined ? groupNumbers(state.orc) : [];
   if (sr !== undefined) {
     if (code !== undefined) sr.code = code;
     // OBR-2/3 identify the request when the ORC leaves ORC-2/3 empty (IG OBR[ServiceRequest]
@@ -174,7 +215,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   const report = clean({
     resourceType: 'DiagnosticReport',
     id: m.id('DiagnosticReport', reportKey, position),
-    identifier: group !== undefined ? [...identifiers, group] : identifiers,
+    identifier: [...identifiers, ...groups],
     basedOn: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
     status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
     category: val(obr, 24) !== undefined ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: val(obr, 24) }] }] : undefined,

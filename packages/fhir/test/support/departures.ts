@@ -181,6 +181,18 @@ export const DEPARTURES: readonly Departure[] = [
     },
   },
   {
+    id: 'group-parts',
+    cite: 'IG ORC[DiagnosticReport] row 4 and EIP[PlacerAssignedIdentifier], EIP[FillerAssignedIdentifier]: an EIP ORC-4 → a PGN identifier of its placer part and an FGN identifier of its filler part',
+    converter: "writes an EIP ORC-4 sent with subcomponents as one identifier, the placer part's text (with its `&`) as value and the filler part's as system",
+    explains: (d) => {
+      if ((d.type !== 'ServiceRequest' && d.type !== 'DiagnosticReport') || d.kind !== 'identifiers' || d.expected.length === 0) return false;
+      const parts = d.expected.map((e) => /^ns:([^&|]+)&[^|]*\|([^&]+)&.*$/.exec(e));
+      if (parts.some((p) => p === null)) return false;
+      const made = new Set(parts.flatMap((p) => [`|${p?.[1]}`, `|${p?.[2]}`]));
+      return d.made.length === made.size && d.made.every((x) => made.has(x));
+    },
+  },
+  {
     id: 'invalid-oid',
     cite: 'IG HD[uri]: an HD.2 that is not an OID is no urn:oid',
     converter: 'writes urn:oid: before an HD.2 typed ISO that is not an OID (urn:oid:r2.3)',
