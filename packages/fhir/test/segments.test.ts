@@ -156,6 +156,21 @@ describe('orders and parents', () => {
     expect(ids(requests[1])).toEqual(['urn:hcdl:ns:EHR|PL-2', 'urn:hcdl:ns:LAB|FL-2']);
   });
 
+  it('an OBX after a TXA is document content in MDM only; in ORU it is an Observation', () => {
+    const lines = (type: string): string[] => [
+      MSH(type),
+      PID,
+      'OBR|1|PL-1^EHR||11488-4^Consult note^LN',
+      'TXA|1|CN||20240601|||||||||DOC-1',
+      'OBX|1|TX|11488-4^Consult note^LN||Patient seen.||||||F',
+    ];
+    const mdm = convert(lines('MDM^T02^MDM_T02'));
+    expect(ofType(mdm, 'Observation')).toHaveLength(0);
+    expect(JSON.stringify(ofType(mdm, 'DocumentReference')[0]?.content)).toContain('text/plain');
+    const oru = convert(lines('ORU^R01^ORU_R01'));
+    expect(ofType(oru, 'Observation')).toHaveLength(1);
+  });
+
   it('an ED OBX is an Observation holding the attachment in the R5 valueAttachment extension', () => {
     const rs = convert([
       MSH('ORU^R01^ORU_R01'),
