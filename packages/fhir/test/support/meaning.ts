@@ -163,8 +163,13 @@ function quantity(r: R): string | undefined {
 
 function score(a: R, b: R, aliases: Aliases): number {
   const inter = (x: string[], y: string[]): number => x.filter((v) => y.includes(v)).length;
+  const ia = identifiers(a, aliases);
+  const ib = identifiers(b, aliases);
+  const shared = inter(ia, ib);
   return (
-    inter(identifiers(a, aliases), identifiers(b, aliases)) * 3 +
+    shared * 3 -
+    // An identifier only one side has tells them apart (two results of one code, one identified).
+    (ia.length + ib.length - 2 * shared) +
     inter(codes(a), codes(b)) * 2 +
     inter(names(a), names(b)) +
     (quantity(a) === quantity(b) ? 1 : 0)
