@@ -113,14 +113,14 @@ describe('orders and parents', () => {
     expect(requests[0]?.specimen).toEqual([{ reference: `Specimen/${specimen?.id}` }]);
   });
 
-  it('OBR-2 and OBR-53 identify the request when ORC-2 is empty; OBR-29, else ORC-8, is the parent order as a logical reference', () => {
+  it('OBR-2 over ORC-2, and OBR-53, identify the request; OBR-29, else ORC-8, is the parent order as a logical reference', () => {
     const rs = convert([
       MSH('ORM^O01^ORM_O01'),
       PID,
       'ORC|NW||FL-1^LAB|||||PAR-8^PFILL-8',
       'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN|||||||||||||||||||||||||PAR-29^PFILL-29||||||||||||||||||||||||ALT-53^^^EHR',
       'ORC|NW|PL-2^EHR||||||PAR-8^PFILL-8',
-      'OBR|2|PL-2^EHR||2345-7^Glucose^LN',
+      'OBR|2|PO-2^EHR||2345-7^Glucose^LN',
     ]);
     const [first, second] = ofType(rs, 'ServiceRequest');
     expect(ids(first)).toEqual(['urn:hcdl:ns:LAB|FL-1', 'urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:EHR|ALT-53']);
@@ -131,6 +131,8 @@ describe('orders and parents', () => {
     // The IG maps OBR-29 only: it wins over ORC-8, which names the same parent.
     expect(parent(first)).toEqual(['ServiceRequest:PGN|PAR-29', 'ServiceRequest:FGN|PFILL-29']);
     expect(parent(second)).toEqual(['ServiceRequest:PGN|PAR-8', 'ServiceRequest:FGN|PFILL-8']);
+    // ORC-2 and OBR-2 both valued: the request's placer number is OBR-2 (IG ORC[ServiceRequest] row 2).
+    expect(ids(second)).toEqual(['urn:hcdl:ns:EHR|PO-2']);
     // A logical reference makes no resource of the parent.
     expect(ofType(rs, 'ServiceRequest')).toHaveLength(2);
   });

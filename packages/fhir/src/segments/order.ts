@@ -90,11 +90,16 @@ function groupNumbers(orc: V2Segment): Json[] {
   return ei !== undefined ? [{ ...ei }] : [];
 }
 
-/** Adds the identifiers of a type the resource has none of (ORC-2/3 IF OBR-2/3 NOT VALUED and back). */
-function addMissing(r: FhirResource, identifiers: Json[]): void {
+/**
+ * Merges order numbers into a resource by type (PLAC, FILL): `replace` lets them take the place
+ * of the resource's own numbers of that type, otherwise they only fill the types it lacks.
+ */
+function mergeNumbers(r: FhirResource, identifiers: Json[], replace: boolean): void {
+  const typeOf = (i: Json): string => (((i.type as Json | undefined)?.coding as Json[] | undefined)?.[0]?.code as string | undefined) ?? '';
   const own = (r.identifier as Json[] | undefined) ?? [];
-  const missing = identifiers.filter((i) => !own.some((o) => isType(o, ((i.type as Json).coding as Json[])[0]?.code as string)));
-  if (missing.length > 0) r.identifier = [...own, ...missing];
+  const kept = replace ? own.filter((o) => !identifiers.some((i) => typeOf(i) === typeOf(o))) : own;
+  const added = replace ? identifiers : identifiers.filter((i) => !own.some((o) => typeOf(i) === typeOf(o)));
+  if (added.length > 0) r.identifier = [...kept, ...added];
 }
 
 /** ORC → starts an order group with its ServiceRequest (in OUL, completes its OBR's). */
@@ -105,7 +110,8 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
   const sr = (joined !== undefined ? m.get(joined.serviceRequest) : undefined) ?? serviceRequest(m, key, position, detached);
   if (m.patient === undefined) sr.subject = m.subject();
   const identifiers = orderIdentifiers(orc, 2, 3);
-  if (joined !== undefined) addMissing(sr, identifiers);
+  // The request keeps OBR-2/3 over ORC-2/3 (IG ORC[ServiceRequest] rows 2-3, IF OBR-2/3 NOT VALUED).
+  if (joined !== undefined) mergeNumbers(sr, identifiers, false);
   else if (identifiers.length > 0) sr.identifier = identifiers;
   const groups = groupNumbers(orc);
   const group = groups[0];
@@ -115,10 +121,10 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
     // ORC[ServiceRequest] row 18, ORC-4.2 valued).
     if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), ...groups];
   }
-  // The OBR's report, made before its ORC came, takes the ORC's numbers it lacks and the placer
-  // group number (IG ORC[DiagnosticReport] rows 0-7).
+  // The OBR's report, made before its ORC came, takes the ORC's numbers (OBR-2/3 count only IF
+  // ORC-2/3 NOT VALUED, IG OBR[DiagnosticReport] rows 2-3) and the placer group number.
   if (joined?.report !== undefined) {
-    addMissing(joined.report, identifiers);
+    mergeNumbers(joined.report, identifiers, true);
     append(joined.report, 'identifier', ...groups);
   }
   const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
@@ -184,15 +190,15 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   const groups = state.orc !== undefined ? groupNumbers(state.orc) : [];
   if (sr !== undefined) {
     if (code !== undefined) sr.code = code;
-    // OBR-2/3 identify the request when the ORC leaves ORC-2/3 empty (IG OBR[ServiceRequest]
-    // rows 2-3, IF ORC-2/ORC-3 NOT VALUED); OBR-53 is an alternate placer number (row 53).
-    const own = (sr.identifier as Json[] | undefined) ?? [];
-    const missing = [placer, filler].filter((i) => i !== undefined && !own.some((o) => isType(o, i.type?.coding?.[0]?.code ?? ''))) as Json[];
+    // The request's placer and filler numbers are OBR-2/3 when valued: the ORC's count only
+    // IF OBR-2/OBR-3 NOT VALUED (IG ORC[ServiceRequest] rows 2-3, OBR[ServiceRequest] rows 2-3).
+    // OBR-53 is an alternate placer number (row 53).
+    mergeNumbers(sr, [placer, filler].filter((i) => i !== undefined) as Json[], true);
     const alternate = reps(obr, 53)
       .map((r) => cxIdentifier(r, m.offset))
       .filter((i) => i !== undefined)
       .map((i) => ({ ...i, type: tableConcept('PLAC', '0203') }));
-    if (missing.length > 0 || alternate.length > 0) sr.identifier = [...own, ...missing, ...alternate];
+    if (alternate.length > 0) append(sr, 'identifier', ...alternate);
     // OBR-29: the parent order this one is based on (IG OBR[ServiceRequest] row 29, basedOn).
     const parent = parentOrder(obr, state.orc);
     if (parent.length > 0) append(sr, 'basedOn', ...parent);
