@@ -158,6 +158,25 @@ describe('orders and parents', () => {
     expect(ids(requests[1])).toEqual(['urn:hcdl:ns:EHR|PL-2', 'urn:hcdl:ns:LAB|FL-2']);
   });
 
+  it('a second OBR with the order numbers of the first does not restate its request; ORC-15 dates it when OBR-6 does not', () => {
+    const rs = convert([
+      MSH('OML^O21^OML_O21'),
+      PID,
+      'ORC|NW|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||GRP-1^^2.16.840.1.113883.3.72.5.24^ISO|||||||||||20240601094705-0500',
+      'OBR|1|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||1320^HIV Ag/Ab^L|||20240602103205-0500',
+      'OBR|2|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||1680^Syphilis^L|||20240602103205-0500',
+    ]);
+    const requests = ofType(rs, 'ServiceRequest');
+    expect(requests).toHaveLength(1);
+    expect((requests[0]?.code as { coding: { code: string }[] }).coding[0]?.code).toBe('1320');
+    expect(requests[0]?.occurrenceDateTime).toBe('2024-06-01T09:47:05-05:00');
+    // ORC-4 sent with its authority (a universal id) identifies the request too.
+    expect(ids(requests[0])).toContain('urn:oid:2.16.840.1.113883.3.72.5.24|GRP-1');
+    // The Specimen both OBRs describe is referenced once.
+    const specimens = (requests[0]?.specimen as { reference: string }[]).map((r) => r.reference);
+    expect(new Set(specimens).size).toBe(specimens.length);
+  });
+
   it('an OBX after a TXA is document content in MDM only; in ORU it is an Observation', () => {
     const lines = (type: string): string[] => [
       MSH(type),

@@ -118,8 +118,9 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
   if (group !== undefined) {
     sr.requisition = group;
     // The placer group number identifies the request too when sent with its authority (IG
-    // ORC[ServiceRequest] row 18, ORC-4.2 valued).
-    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), ...groups];
+    // ORC[ServiceRequest] row 18, ORC-4.2 valued; read as an EI, its namespace or universal id).
+    if (comp(rep1(orc, 4), 2) !== undefined || comp(rep1(orc, 4), 3) !== undefined)
+      sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), ...groups];
   }
   // The OBR's report, made before its ORC came, takes the ORC's numbers (OBR-2/3 count only IF
   // ORC-2/3 NOT VALUED, IG OBR[DiagnosticReport] rows 2-3) and the placer group number.
@@ -166,9 +167,13 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   // An ORC's order takes the first OBR that follows it (TQ1, PRT and NTE may come between);
   // a further OBR starts an order of its own.
   let state = m.order?.serviceRequest !== undefined && m.order.fromOrc === true && m.order.obr === undefined ? m.order : undefined;
+  // A further OBR naming an order this message already made (the same placer or filler number)
+  // does not restate it: the first one made wins, as for every resource sharing an id.
+  let repeated = false;
   if (state === undefined) {
     const sr = serviceRequest(m, key, position);
-    sr.status = 'active';
+    repeated = sr.code !== undefined;
+    if (!repeated) sr.status = 'active';
     if (m.patient === undefined) sr.subject = m.subject();
     state = { serviceRequest: { reference: `ServiceRequest/${sr.id}` }, request: sr, specimens: [], position, observations: [] };
     if (key !== undefined) state.key = key;
@@ -188,7 +193,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   ) as Json[];
   // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
   const groups = state.orc !== undefined ? groupNumbers(state.orc) : [];
-  if (sr !== undefined) {
+  if (sr !== undefined && !repeated) {
     if (code !== undefined) sr.code = code;
     // The request's placer and filler numbers are OBR-2/3 when valued: the ORC's count only
     // IF OBR-2/OBR-3 NOT VALUED (IG ORC[ServiceRequest] rows 2-3, OBR[ServiceRequest] rows 2-3).
@@ -204,7 +209,8 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
     if (parent.length > 0) append(sr, 'basedOn', ...parent);
     const requester = practitioner(m, rep1(obr, 16));
     if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
-    const occurrence = toDateTime(val(obr, 6), m.offset);
+    // OBR-6, else ORC-15 (the IG leaves ORC-15 without a target; FHIR-Converter's reading).
+    const occurrence = toDateTime(val(obr, 6), m.offset) ?? (state.orc !== undefined ? toDateTime(val(state.orc, 15), m.offset) : undefined);
     if (occurrence !== undefined) sr.occurrenceDateTime = occurrence;
     const priority = val(obr, 5) ?? val(obr, 27, 6);
     if (priority === 'S') sr.priority = 'stat';
@@ -263,7 +269,9 @@ function obrSpecimen(m: Mapping, obr: V2Segment, state: OrderState, position: st
     } as Json),
   } as Json) as FhirResource;
   const ref = m.add(specimen);
+  // A repeated OBR of one order makes the same Specimen: referenced once.
+  if (state.specimens.some((r) => r.reference === ref.reference)) return;
   state.specimens.push(ref);
   const sr = m.get(state.serviceRequest);
-  if (sr !== undefined) append(sr, 'specimen', ref);
+  if (sr !== undefined && !((sr.specimen as Json[] | undefined) ?? []).some((r) => r.reference === ref.reference)) append(sr, 'specimen', ref);
 }
