@@ -157,7 +157,10 @@ export const DEPARTURES: readonly Departure[] = [
     converter: 'makes a ServiceRequest of the parent order (ORC-8 or OBR-29) in ORU, OUL, OML and MDM; in ORM it writes the logical reference',
     explains: (d, m) => {
       if (d.type !== 'ServiceRequest' || d.kind !== 'count' || count(d, 'expected') <= count(d, 'made')) return false;
-      const parents = values(m, 'OBR', 29).length + values(m, 'OBR', 29, 2).length + values(m, 'ORC', 8).length + values(m, 'ORC', 8, 2).length;
+      // One parent per OBR-29 or ORC-8 sent (either part of the EIP valued).
+      const named = (id: string, f: number): number =>
+        m.segments.filter((s) => s.id === id && [1, 2].some((c) => values({ segments: [s] }, id, f, c).length > 0)).length;
+      const parents = named('OBR', 29) + named('ORC', 8);
       return count(d, 'expected') - count(d, 'made') <= parents;
     },
   },
