@@ -114,14 +114,15 @@ describe('orders and parents', () => {
   });
 
   it('OBR-2 over ORC-2, and OBR-53, identify the request; OBR-29, else ORC-8, is the parent order as a logical reference', () => {
-    const rs = convert([
+    const lines = [
       MSH('ORM^O01^ORM_O01'),
       PID,
       'ORC|NW||FL-1^LAB|||||PAR-8^PFILL-8',
       'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN|||||||||||||||||||||||||PAR-29^PFILL-29||||||||||||||||||||||||ALT-53^^^EHR',
       'ORC|NW|PL-2^EHR||||||PAR-8^PFILL-8',
       'OBR|2|PO-2^EHR||2345-7^Glucose^LN',
-    ]);
+    ];
+    const rs = convert(lines);
     const [first, second] = ofType(rs, 'ServiceRequest');
     expect(ids(first)).toEqual(['urn:hcdl:ns:LAB|FL-1', 'urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:EHR|ALT-53']);
     const parent = (r: FhirResource | undefined): string[] =>
@@ -135,6 +136,9 @@ describe('orders and parents', () => {
     expect(ids(second)).toEqual(['urn:hcdl:ns:EHR|PO-2']);
     // A logical reference makes no resource of the parent.
     expect(ofType(rs, 'ServiceRequest')).toHaveLength(2);
+    // ORC-8, OBR-29 and OBR-53 are carried: no note calls them unmapped.
+    const { notes } = convertMessage(parseMessage(lines.join('\r')), ctx);
+    expect(notes.map((n) => n.location).filter((l) => /^(ORC\[\d\]-8|OBR\[\d\]-(29|53))$/.test(l))).toEqual([]);
   });
 
   it('in OUL the ORC after an OBR completes that order; an EIP ORC-4 is a PGN and an FGN identifier', () => {
