@@ -134,6 +134,8 @@ export interface OrderState {
   observations: Reference[];
   /** The group started with an ORC (its first OBR joins it). */
   fromOrc?: boolean;
+  /** The group's ORC, when it started with one. */
+  orc?: V2Segment;
   /** The group's OBR, once one came. */
   obr?: V2Segment;
   /** An RXA/RXE group's resource (Immunization, MedicationRequest...). */

@@ -113,6 +113,89 @@ describe('orders and parents', () => {
     expect(requests[0]?.specimen).toEqual([{ reference: `Specimen/${specimen?.id}` }]);
   });
 
+  it('OBR-2 over ORC-2, and OBR-53, identify the request; OBR-29, else ORC-8, is the parent order as a logical reference', () => {
+    const lines = [
+      MSH('ORM^O01^ORM_O01'),
+      PID,
+      'ORC|NW||FL-1^LAB|||||PAR-8^PFILL-8',
+      'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN|||||||||||||||||||||||||PAR-29^PFILL-29||||||||||||||||||||||||ALT-53^^^EHR',
+      'ORC|NW|PL-2^EHR||||||PAR-8^PFILL-8',
+      'OBR|2|PO-2^EHR||2345-7^Glucose^LN',
+    ];
+    const rs = convert(lines);
+    const [first, second] = ofType(rs, 'ServiceRequest');
+    expect(ids(first)).toEqual(['urn:hcdl:ns:LAB|FL-1', 'urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:EHR|ALT-53']);
+    const parent = (r: FhirResource | undefined): string[] =>
+      ((r?.basedOn as { type: string; identifier: { value: string; type: { coding: { code: string }[] } } }[] | undefined) ?? []).map(
+        (b) => `${b.type}:${b.identifier.type.coding[0]?.code}|${b.identifier.value}`,
+      );
+    // The IG maps OBR-29 only: it wins over ORC-8, which names the same parent.
+    expect(parent(first)).toEqual(['ServiceRequest:PGN|PAR-29', 'ServiceRequest:FGN|PFILL-29']);
+    expect(parent(second)).toEqual(['ServiceRequest:PGN|PAR-8', 'ServiceRequest:FGN|PFILL-8']);
+    // ORC-2 and OBR-2 both valued: the request's placer number is OBR-2 (IG ORC[ServiceRequest] row 2).
+    expect(ids(second)).toEqual(['urn:hcdl:ns:EHR|PO-2']);
+    // A logical reference makes no resource of the parent.
+    expect(ofType(rs, 'ServiceRequest')).toHaveLength(2);
+    // ORC-8, OBR-29 and OBR-53 are carried: no note calls them unmapped.
+    const { notes } = convertMessage(parseMessage(lines.join('\r')), ctx);
+    expect(notes.map((n) => n.location).filter((l) => /^(ORC\[\d\]-8|OBR\[\d\]-(29|53))$/.test(l))).toEqual([]);
+  });
+
+  it('in OUL the ORC after an OBR completes that order; an EIP ORC-4 is a PGN and an FGN identifier', () => {
+    const rs = convert([
+      MSH('OUL^R22^OUL_R22'),
+      PID,
+      'SPM|1|SP-1&LAB||SKBP^Biopsy^HL70487',
+      'OBR|1|PL-1^EHR||24323-8^Metabolic panel^LN',
+      'ORC|SC||FL-1^LAB|GRP-P&EHR^GRP-F&LAB|CM',
+      'OBX|1|NM|2345-7^Glucose^LN||5.4|mmol/L|||||F',
+      'OBR|2|PL-2^EHR||2345-7^Glucose^LN',
+      'ORC|SC||FL-2^LAB',
+    ]);
+    const requests = ofType(rs, 'ServiceRequest');
+    expect(requests).toHaveLength(2);
+    // OBR-2 wins over the empty ORC-2; ORC-3 fills the missing filler number (IG rows 2-3).
+    expect(ids(requests[0])).toEqual(['urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:LAB|FL-1', '|GRP-P', '|GRP-F']);
+    expect(requests[0]?.status).toBe('completed');
+    const report = ofType(rs, 'DiagnosticReport')[0];
+    expect(ids(report)).toEqual(['urn:hcdl:ns:EHR|PL-1', 'urn:hcdl:ns:LAB|FL-1', '|GRP-P', '|GRP-F']);
+    expect(ids(requests[1])).toEqual(['urn:hcdl:ns:EHR|PL-2', 'urn:hcdl:ns:LAB|FL-2']);
+  });
+
+  it('a second OBR with the order numbers of the first does not restate its request; ORC-15 dates it when OBR-6 does not', () => {
+    const rs = convert([
+      MSH('OML^O21^OML_O21'),
+      PID,
+      'ORC|NW|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||GRP-1^^2.16.840.1.113883.3.72.5.24^ISO|||||||||||20240601094705-0500',
+      'OBR|1|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||1320^HIV Ag/Ab^L|||20240602103205-0500',
+      'OBR|2|ORD-1^^2.16.840.1.113883.3.72.5.24^ISO||1680^Syphilis^L|||20240602103205-0500',
+    ]);
+    const requests = ofType(rs, 'ServiceRequest');
+    expect(requests).toHaveLength(1);
+    expect((requests[0]?.code as { coding: { code: string }[] }).coding[0]?.code).toBe('1320');
+    expect(requests[0]?.occurrenceDateTime).toBe('2024-06-01T09:47:05-05:00');
+    // ORC-4 sent with its authority (a universal id) identifies the request too.
+    expect(ids(requests[0])).toContain('urn:oid:2.16.840.1.113883.3.72.5.24|GRP-1');
+    // The Specimen both OBRs describe is referenced once.
+    const specimens = (requests[0]?.specimen as { reference: string }[]).map((r) => r.reference);
+    expect(new Set(specimens).size).toBe(specimens.length);
+  });
+
+  it('an OBX after a TXA is document content in MDM only; in ORU it is an Observation', () => {
+    const lines = (type: string): string[] => [
+      MSH(type),
+      PID,
+      'OBR|1|PL-1^EHR||11488-4^Consult note^LN',
+      'TXA|1|CN||20240601|||||||||DOC-1',
+      'OBX|1|TX|11488-4^Consult note^LN||Patient seen.||||||F',
+    ];
+    const mdm = convert(lines('MDM^T02^MDM_T02'));
+    expect(ofType(mdm, 'Observation')).toHaveLength(0);
+    expect(JSON.stringify(ofType(mdm, 'DocumentReference')[0]?.content)).toContain('text/plain');
+    const oru = convert(lines('ORU^R01^ORU_R01'));
+    expect(ofType(oru, 'Observation')).toHaveLength(1);
+  });
+
   it('an ED OBX is an Observation holding the attachment in the R5 valueAttachment extension', () => {
     const rs = convert([
       MSH('ORU^R01^ORU_R01'),

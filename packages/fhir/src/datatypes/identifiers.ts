@@ -80,3 +80,16 @@ export function eiKey(rep: V2Repetition | undefined): string | undefined {
   if (value === undefined) return undefined;
   return `${comp(rep, 2) ?? ''}&${comp(rep, 3) ?? ''}#${value}`;
 }
+
+/**
+ * An EIP (placer & filler, each an EI in subcomponents) as identifiers: the value alone, typed
+ * PGN / FGN (IG EIP[PlacerAssignedIdentifier], EIP[FillerAssignedIdentifier]).
+ */
+export function eipIdentifiers(eip: V2Repetition | undefined): Identifier[] {
+  const out: Identifier[] = [];
+  const placer = sub(eip, 1, 1);
+  const filler = sub(eip, 2, 1);
+  if (placer !== undefined) out.push({ type: tableConcept('PGN', '0203'), value: placer });
+  if (filler !== undefined) out.push({ type: tableConcept('FGN', '0203'), value: filler });
+  return out;
+}

@@ -53,7 +53,10 @@ export function clinicalSegment(m: Mapping, seg: V2Segment, location: string, st
       mapObr(m, seg, location);
       return true;
     case 'OBX':
-      if (state.document !== undefined) mapDocumentObx(m, seg, state.document);
+      // Only in MDM is an OBX after the TXA the document's content (IG MDM_T02 row 10.1); in
+      // ORU/OUL a TXA closes an order document group and the OBX after it are results (IG
+      // ORU_R01 rows 4.2.1.3 and 4.2.4.3.1).
+      if (state.document !== undefined && m.messageCode === 'MDM') mapDocumentObx(m, seg, state.document);
       else mapObx(m, seg, location);
       return true;
     case 'SPM':

@@ -3,8 +3,8 @@
  * (IG ORC[ServiceRequest], OBR[ServiceRequest], OBR[DiagnosticReport]). An ORC and the OBR
  * that follows it are one order: one ServiceRequest.
  */
-import { codeableConcept, mappedCode } from '../datatypes/coded';
-import { eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { codeableConcept, mappedCode, tableConcept } from '../datatypes/coded';
+import { cxIdentifier, eiIdentifier, eiKey, eipIdentifiers } from '../datatypes/identifiers';
 import { toDateTime, toInstant } from '../datatypes/dtm';
 import type { Mapping, OrderState } from '../mapping';
 import { append, clean, type FhirResource, type Json } from '../resource';
@@ -58,20 +58,75 @@ function serviceRequest(m: Mapping, key: string | undefined, position: string, d
   return sr;
 }
 
-/** ORC → starts an order group with its ServiceRequest. */
+/**
+ * The parent order (OBR-29, else ORC-8: both an EIP naming the order this one follows) as
+ * logical references, one per part: the placer part in basedOn[1], the filler part in
+ * basedOn[2] (IG OBR[ServiceRequest] row 29, EIP[PlacerAssignedIdentifier],
+ * EIP[FillerAssignedIdentifier]). The IG has no map for ORC-8; it names the same parent.
+ */
+function parentOrder(obr: V2Segment, orc: V2Segment | undefined): Json[] {
+  const eip = rep1(obr, 29) ?? (orc !== undefined ? rep1(orc, 8) : undefined);
+  return eipIdentifiers(eip).map((identifier) => ({ type: 'ServiceRequest', identifier }));
+}
+
+/**
+ * The order an ORC joins instead of starting one: in OUL the ORDER group is OBR, [ORC]
+ * (OUL_R22, OUL_R23, OUL_R24), so an ORC right after an OBR that has none belongs to it.
+ */
+function obrOrder(m: Mapping): OrderState | undefined {
+  const o = m.order;
+  return m.messageCode === 'OUL' && o?.obr !== undefined && o.orc === undefined && o.serviceRequest !== undefined ? o : undefined;
+}
+
+/**
+ * ORC-4, the placer group number. Sent as an EIP (placer & filler parts in subcomponents, v2.5
+ * on) it is two identifiers by the EIP maps (PGN and FGN, IG ORC[DiagnosticReport] row 4); sent
+ * flat it reads as an EI (value^namespace, the v2.3-2.4 type, and how senders still fill it).
+ */
+function groupNumbers(orc: V2Segment): Json[] {
+  const rep = rep1(orc, 4);
+  if (rep?.some((c) => Array.isArray(c) && c.length > 1) === true) return eipIdentifiers(rep).map((i) => ({ ...i }));
+  const ei = eiIdentifier(rep, 'PGN');
+  return ei !== undefined ? [{ ...ei }] : [];
+}
+
+/**
+ * Merges order numbers into a resource by type (PLAC, FILL): `replace` lets them take the place
+ * of the resource's own numbers of that type, otherwise they only fill the types it lacks.
+ */
+function mergeNumbers(r: FhirResource, identifiers: Json[], replace: boolean): void {
+  const typeOf = (i: Json): string => (((i.type as Json | undefined)?.coding as Json[] | undefined)?.[0]?.code as string | undefined) ?? '';
+  const own = (r.identifier as Json[] | undefined) ?? [];
+  const kept = replace ? own.filter((o) => !identifiers.some((i) => typeOf(i) === typeOf(o))) : own;
+  const added = replace ? identifiers : identifiers.filter((i) => !own.some((o) => typeOf(i) === typeOf(o)));
+  if (added.length > 0) r.identifier = [...kept, ...added];
+}
+
+/** ORC → starts an order group with its ServiceRequest (in OUL, completes its OBR's). */
 export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState {
-  const key = orderKey(m, orc, 2, 3);
+  const joined = obrOrder(m);
+  const key = joined !== undefined ? joined.key : orderKey(m, orc, 2, 3);
   const detached = MEDICATION_MESSAGES.has(m.messageCode);
-  const sr = serviceRequest(m, key, position, detached);
+  const sr = (joined !== undefined ? m.get(joined.serviceRequest) : undefined) ?? serviceRequest(m, key, position, detached);
   if (m.patient === undefined) sr.subject = m.subject();
   const identifiers = orderIdentifiers(orc, 2, 3);
-  if (identifiers.length > 0) sr.identifier = identifiers;
-  const group = eiIdentifier(rep1(orc, 4), 'PGN');
+  // The request keeps OBR-2/3 over ORC-2/3 (IG ORC[ServiceRequest] rows 2-3, IF OBR-2/3 NOT VALUED).
+  if (joined !== undefined) mergeNumbers(sr, identifiers, false);
+  else if (identifiers.length > 0) sr.identifier = identifiers;
+  const groups = groupNumbers(orc);
+  const group = groups[0];
   if (group !== undefined) {
     sr.requisition = group;
     // The placer group number identifies the request too when sent with its authority (IG
-    // ORC[ServiceRequest] row 18, ORC-4.2 valued).
-    if (comp(rep1(orc, 4), 2) !== undefined) sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), group];
+    // ORC[ServiceRequest] row 18, ORC-4.2 valued; read as an EI, its namespace or universal id).
+    if (comp(rep1(orc, 4), 2) !== undefined || comp(rep1(orc, 4), 3) !== undefined)
+      sr.identifier = [...((sr.identifier as Json[] | undefined) ?? []), ...groups];
+  }
+  // The OBR's report, made before its ORC came, takes the ORC's numbers (OBR-2/3 count only IF
+  // ORC-2/3 NOT VALUED, IG OBR[DiagnosticReport] rows 2-3) and the placer group number.
+  if (joined?.report !== undefined) {
+    mergeNumbers(joined.report, identifiers, true);
+    append(joined.report, 'identifier', ...groups);
   }
   const status = mappedCode('OrderControlCode[ServiceRequest.status]', val(orc, 1));
   const orderStatus = val(orc, 5);
@@ -95,7 +150,11 @@ export function mapOrc(m: Mapping, orc: V2Segment, position: string): OrderState
     .map((r) => codeableConcept(r))
     .filter((c) => c !== undefined);
   if (reason.length > 0) sr.reasonCode = reason;
-  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true };
+  if (joined !== undefined) {
+    joined.orc = orc;
+    return joined;
+  }
+  const state: OrderState = { request: sr, specimens: [], position, observations: [], fromOrc: true, orc };
   if (!detached) state.serviceRequest = { reference: `ServiceRequest/${sr.id}` };
   if (key !== undefined) state.key = key;
   m.order = state;
@@ -108,9 +167,13 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   // An ORC's order takes the first OBR that follows it (TQ1, PRT and NTE may come between);
   // a further OBR starts an order of its own.
   let state = m.order?.serviceRequest !== undefined && m.order.fromOrc === true && m.order.obr === undefined ? m.order : undefined;
+  // A further OBR naming an order this message already made (the same placer or filler number)
+  // does not restate it: the first one made wins, as for every resource sharing an id.
+  let repeated = false;
   if (state === undefined) {
     const sr = serviceRequest(m, key, position);
-    sr.status = 'active';
+    repeated = sr.code !== undefined;
+    if (!repeated) sr.status = 'active';
     if (m.patient === undefined) sr.subject = m.subject();
     state = { serviceRequest: { reference: `ServiceRequest/${sr.id}` }, request: sr, specimens: [], position, observations: [] };
     if (key !== undefined) state.key = key;
@@ -123,18 +186,31 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   // The placer and filler numbers: OBR-2/3, or the ORC's when the OBR leaves them empty
   // (IG OBR[ServiceRequest] rows 1-6, ORC[DiagnosticReport] rows 0-6).
   const ordered = (state.request?.identifier as Json[] | undefined) ?? [];
-  const identifiers = [
-    eiIdentifier(rep1(obr, 2), 'PLAC') ?? ordered.find((i) => isType(i, 'PLAC')),
-    eiIdentifier(rep1(obr, 3), 'FILL') ?? ordered.find((i) => isType(i, 'FILL')),
-  ].filter((i) => i !== undefined) as Json[];
+  const placer = eiIdentifier(rep1(obr, 2), 'PLAC');
+  const filler = eiIdentifier(rep1(obr, 3), 'FILL');
+  const identifiers = [placer ?? ordered.find((i) => isType(i, 'PLAC')), filler ?? ordered.find((i) => isType(i, 'FILL'))].filter(
+    (i) => i !== undefined,
+  ) as Json[];
   // The report also carries the placer group number (IG ORC[DiagnosticReport] row 7, ORC-4).
-  const group = state.request?.requisition as Json | undefined;
-  if (sr !== undefined) {
+  const groups = state.orc !== undefined ? groupNumbers(state.orc) : [];
+  if (sr !== undefined && !repeated) {
     if (code !== undefined) sr.code = code;
-    if (sr.identifier === undefined && identifiers.length > 0) sr.identifier = identifiers;
+    // The request's placer and filler numbers are OBR-2/3 when valued: the ORC's count only
+    // IF OBR-2/OBR-3 NOT VALUED (IG ORC[ServiceRequest] rows 2-3, OBR[ServiceRequest] rows 2-3).
+    // OBR-53 is an alternate placer number (row 53).
+    mergeNumbers(sr, [placer, filler].filter((i) => i !== undefined) as Json[], true);
+    const alternate = reps(obr, 53)
+      .map((r) => cxIdentifier(r, m.offset))
+      .filter((i) => i !== undefined)
+      .map((i) => ({ ...i, type: tableConcept('PLAC', '0203') }));
+    if (alternate.length > 0) append(sr, 'identifier', ...alternate);
+    // OBR-29: the parent order this one is based on (IG OBR[ServiceRequest] row 29, basedOn).
+    const parent = parentOrder(obr, state.orc);
+    if (parent.length > 0) append(sr, 'basedOn', ...parent);
     const requester = practitioner(m, rep1(obr, 16));
     if (requester !== undefined && sr.requester === undefined) sr.requester = requester;
-    const occurrence = toDateTime(val(obr, 6), m.offset);
+    // OBR-6, else ORC-15 (the IG leaves ORC-15 without a target; FHIR-Converter's reading).
+    const occurrence = toDateTime(val(obr, 6), m.offset) ?? (state.orc !== undefined ? toDateTime(val(state.orc, 15), m.offset) : undefined);
     if (occurrence !== undefined) sr.occurrenceDateTime = occurrence;
     const priority = val(obr, 5) ?? val(obr, 27, 6);
     if (priority === 'S') sr.priority = 'stat';
@@ -151,7 +227,7 @@ export function mapObr(m: Mapping, obr: V2Segment, position: string): void {
   const report = clean({
     resourceType: 'DiagnosticReport',
     id: m.id('DiagnosticReport', reportKey, position),
-    identifier: group !== undefined ? [...identifiers, group] : identifiers,
+    identifier: [...identifiers, ...groups],
     basedOn: state.serviceRequest !== undefined ? [state.serviceRequest] : undefined,
     status: mappedCode('ResultStatus[Non-Queries]', status) ?? (status === 'C' ? 'corrected' : 'unknown'),
     category: val(obr, 24) !== undefined ? [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v2-0074', code: val(obr, 24) }] }] : undefined,
@@ -193,7 +269,9 @@ function obrSpecimen(m: Mapping, obr: V2Segment, state: OrderState, position: st
     } as Json),
   } as Json) as FhirResource;
   const ref = m.add(specimen);
+  // A repeated OBR of one order makes the same Specimen: referenced once.
+  if (state.specimens.some((r) => r.reference === ref.reference)) return;
   state.specimens.push(ref);
   const sr = m.get(state.serviceRequest);
-  if (sr !== undefined) append(sr, 'specimen', ref);
+  if (sr !== undefined && !((sr.specimen as Json[] | undefined) ?? []).some((r) => r.reference === ref.reference)) append(sr, 'specimen', ref);
 }

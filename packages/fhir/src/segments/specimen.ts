@@ -1,6 +1,6 @@
 /** SPM → Specimen with its identifiers and parent specimens (IG SPM[Specimen], EIP maps). */
 import { codeableConcept } from '../datatypes/coded';
-import { cxIdentifier, eiIdentifier, eiKey } from '../datatypes/identifiers';
+import { cxIdentifier, eiIdentifier, eiKey, eipIdentifiers } from '../datatypes/identifiers';
 import { toDateTime } from '../datatypes/dtm';
 import { unitOf } from '../datatypes/values-obx';
 import type { Mapping } from '../mapping';
@@ -8,24 +8,9 @@ import { append, clean, type FhirResource, type Identifier, type Json, type Refe
 import { asRep, comp, rep1, reps, sub, val } from '../values';
 import type { V2Repetition, V2Segment } from '../v2';
 
-const V2_0203 = 'http://terminology.hl7.org/CodeSystem/v2-0203';
-
-/**
- * An EIP (placer & filler, each an EI in subcomponents) as identifiers: the value alone, typed
- * PGN / FGN (IG EIP[PlacerAssignedIdentifier], EIP[FillerAssignedIdentifier]).
- */
-function specimenIds(eip: V2Repetition | undefined): Identifier[] {
-  const out: Identifier[] = [];
-  const placer = sub(eip, 1, 1);
-  const filler = sub(eip, 2, 1);
-  if (placer !== undefined) out.push({ type: { coding: [{ system: V2_0203, code: 'PGN' }] }, value: placer });
-  if (filler !== undefined) out.push({ type: { coding: [{ system: V2_0203, code: 'FGN' }] }, value: filler });
-  return out;
-}
-
 /** SPM-3: a parent specimen, referenced by its identifiers (IG SPM[Specimen] rows 2-3), made as a stub. */
 function parentSpecimen(m: Mapping, eip: V2Repetition, position: string): Reference | undefined {
-  const identifier = specimenIds(eip);
+  const identifier = eipIdentifiers(eip);
   if (identifier.length === 0) return undefined;
   const key = `spm-parent:${m.scope}|${identifier.map((i) => `${i.type?.coding?.[0]?.code}#${i.value}`).join('|')}`;
   return m.add({ resourceType: 'Specimen', id: m.id('Specimen', key, position), identifier, subject: m.subject() } as FhirResource, true);
@@ -57,7 +42,7 @@ export function mapSpm(m: Mapping, spm: V2Segment, position: string): void {
       position,
     ),
     identifier: [
-      ...specimenIds(id2),
+      ...eipIdentifiers(id2),
       ...reps(spm, 31)
         .map((r) => cxIdentifier(r, m.offset))
         .filter((i) => i !== undefined),

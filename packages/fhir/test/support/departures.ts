@@ -152,6 +152,50 @@ export const DEPARTURES: readonly Departure[] = [
     },
   },
   {
+    id: 'parent-order',
+    cite: 'IG OBR[ServiceRequest] row 29: OBR-29 (parent order) → basedOn.identifier, a logical reference (ORC-8, unmapped by the IG, names the same parent)',
+    converter: 'makes a ServiceRequest of the parent order (ORC-8 or OBR-29) in ORU, OUL, OML and MDM; in ORM it writes the logical reference',
+    explains: (d, m) => {
+      if (d.type !== 'ServiceRequest' || d.kind !== 'count' || count(d, 'expected') <= count(d, 'made')) return false;
+      // One parent per OBR-29 or ORC-8 sent (either part of the EIP valued).
+      const named = (id: string, f: number): number =>
+        m.segments.filter((s) => s.id === id && [1, 2].some((c) => values({ segments: [s] }, id, f, c).length > 0)).length;
+      const parents = named('OBR', 29) + named('ORC', 8);
+      return count(d, 'expected') - count(d, 'made') <= parents;
+    },
+  },
+  {
+    id: 'order-numbers',
+    cite: 'IG ORC[ServiceRequest] row 4: ORC-4 → identifier only IF ORC-4.2 valued; OBR[ServiceRequest] row 53: OBR-53 → identifier by CX[Identifier] (CX.4 → system)',
+    converter: 'adds ORC-4 as an identifier without its authority, and writes OBR-53 without its CX.4 authority',
+    explains: (d, m) => {
+      if (d.type !== 'ServiceRequest' || d.kind !== 'identifiers') return false;
+      // ORC-4.1 of the ORC segments that leave ORC-4.2 empty.
+      const group = m.segments
+        .filter((s) => s.id === 'ORC' && values({ segments: [s] }, 'ORC', 4, 2).length === 0)
+        .flatMap((s) => values({ segments: [s] }, 'ORC', 4));
+      const alternates = values(m, 'OBR', 53);
+      const alternate = (x: string): boolean => alternates.some((a) => x.endsWith(`|${a}`));
+      return (
+        d.expected.length > 0 &&
+        d.expected.every((e) => group.some((g) => e === `|${g}`) || (e.startsWith('|') && alternate(e) && d.made.some((x) => x.endsWith(e)))) &&
+        d.made.every((x) => alternate(x) && d.expected.some((e) => x.endsWith(e)))
+      );
+    },
+  },
+  {
+    id: 'group-parts',
+    cite: 'IG ORC[DiagnosticReport] row 4 and EIP[PlacerAssignedIdentifier], EIP[FillerAssignedIdentifier]: an EIP ORC-4 → a PGN identifier of its placer part and an FGN identifier of its filler part',
+    converter: "writes an EIP ORC-4 sent with subcomponents as one identifier, the placer part's text (with its `&`) as value and the filler part's as system",
+    explains: (d) => {
+      if ((d.type !== 'ServiceRequest' && d.type !== 'DiagnosticReport') || d.kind !== 'identifiers' || d.expected.length === 0) return false;
+      const parts = d.expected.map((e) => /^ns:([^&|]+)&[^|]*\|([^&]+)&.*$/.exec(e));
+      if (parts.some((p) => p === null)) return false;
+      const made = new Set(parts.flatMap((p) => [`|${p?.[1]}`, `|${p?.[2]}`]));
+      return d.made.length === made.size && d.made.every((x) => made.has(x));
+    },
+  },
+  {
     id: 'invalid-oid',
     cite: 'IG HD[uri]: an HD.2 that is not an OID is no urn:oid',
     converter: 'writes urn:oid: before an HD.2 typed ISO that is not an OID (urn:oid:r2.3)',

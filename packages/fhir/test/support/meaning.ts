@@ -163,8 +163,13 @@ function quantity(r: R): string | undefined {
 
 function score(a: R, b: R, aliases: Aliases): number {
   const inter = (x: string[], y: string[]): number => x.filter((v) => y.includes(v)).length;
+  const ia = identifiers(a, aliases);
+  const ib = identifiers(b, aliases);
+  const shared = inter(ia, ib);
   return (
-    inter(identifiers(a, aliases), identifiers(b, aliases)) * 3 +
+    shared * 3 -
+    // An identifier only one side has tells them apart (two results of one code, one identified).
+    (ia.length + ib.length - 2 * shared) +
     inter(codes(a), codes(b)) * 2 +
     inter(names(a), names(b)) +
     (quantity(a) === quantity(b) ? 1 : 0)
@@ -196,6 +201,29 @@ export interface SampleComparison {
 
 const minus = (a: string[], b: string[]): string[] => a.filter((v) => !b.includes(v));
 
+/**
+ * Pairs expected and made resources of one type, best-scoring pairs first (ties in bundle
+ * order), so that when the counts differ the resource left without a pair is the one that
+ * resembles nothing, not whichever the other side's order reached last.
+ */
+function pairUp(expected: readonly R[], made: readonly R[], aliases: Aliases): Map<number, number> {
+  const all: { e: number; g: number; s: number }[] = [];
+  expected.forEach((e, ei) => {
+    made.forEach((g, gi) => {
+      all.push({ e: ei, g: gi, s: score(e, g, aliases) });
+    });
+  });
+  all.sort((a, b) => b.s - a.s || a.e - b.e || a.g - b.g);
+  const pairs = new Map<number, number>();
+  const taken = new Set<number>();
+  for (const p of all) {
+    if (pairs.has(p.e) || taken.has(p.g)) continue;
+    pairs.set(p.e, p.g);
+    taken.add(p.g);
+  }
+  return pairs;
+}
+
 export function compareBundles(expected: readonly R[], ours: readonly R[], aliases: Aliases = new Map()): SampleComparison {
   const differences: string[] = [];
   const details: Difference[] = [];
@@ -211,20 +239,10 @@ export function compareBundles(expected: readonly R[], ours: readonly R[], alias
       differences.push(`${type}: ${expAll.length} expected, ${got.length} made`);
       details.push({ type, kind: 'count', expected: [String(expAll.length)], made: [String(got.length)] });
     }
-    const free = [...got];
-    for (const e of expAll) {
-      let best = -1;
-      let at = -1;
-      free.forEach((g, i) => {
-        const s = score(e, g, aliases);
-        if (s > best) {
-          best = s;
-          at = i;
-        }
-      });
-      const g = free[at];
+    const pairs = pairUp(expAll, got, aliases);
+    for (const [i, e] of expAll.entries()) {
+      const g = got[pairs.get(i) ?? -1];
       if (g === undefined) continue;
-      free.splice(at, 1);
       if (type === 'Patient' && e.id !== undefined && g.id !== undefined) patientMatch.set(`Patient/${e.id}`, `Patient/${g.id}`);
       const found: Difference[] = [];
       const set = (kind: Difference['kind'], a: string[], b: string[]): void => {
