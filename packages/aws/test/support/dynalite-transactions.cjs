@@ -179,7 +179,11 @@ function install(root) {
     const token = request.ClientRequestToken;
     if (typeof token !== 'string') return run(request);
     const now = Date.now();
-    for (const [k, v] of tokens) if (now - v.at > TOKEN_WINDOW_MS) tokens.delete(k);
+    // Oldest first (insertion order): stop at the first token still in its window.
+    for (const [k, v] of tokens) {
+      if (now - v.at <= TOKEN_WINDOW_MS) break;
+      tokens.delete(k);
+    }
     const { ClientRequestToken: _token, ReturnConsumedCapacity: _rc, ReturnItemCollectionMetrics: _rm, ...items } = request;
     const fingerprint = JSON.stringify(items);
     const seen = tokens.get(token);
