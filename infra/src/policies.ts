@@ -41,7 +41,12 @@ function textOf(source: PolicySource, key: string, envDir: string, envFile: stri
   if (!existsSync(file)) throw new InfraConfigError(`${envFile}: policies.${key} names ${file}, which does not exist`);
   // A link out of the environment's folder is refused like a `../` path.
   if (!inside(realpathSync(file))) throw new InfraConfigError(`${envFile}: policies.${key} must name a file in ${root}, got "${source}"`);
-  return { text: readFileSync(file, 'utf8'), where: `${file} (policies.${key} of ${envFile})` };
+  const where = `${file} (policies.${key} of ${envFile})`;
+  try {
+    return { text: readFileSync(file, 'utf8'), where };
+  } catch (err) {
+    throw new InfraConfigError(`${where}: cannot be read (${String((err as { code?: unknown }).code ?? 'error')})`, { cause: err });
+  }
 }
 
 function identityOf(source: PolicySource, envDir: string, envFile: string): string {

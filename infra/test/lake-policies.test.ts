@@ -148,6 +148,9 @@ describe('policies section of the environment file', () => {
     symlinkSync(path.join(outside, 'identity.json'), path.join(linked, 'link.json'));
     expect(() => load(linked)).toThrow(/policies\.identity must name a file in .*, got "link\.json"$/);
     expect(() => load(envDir({ policies: { identity: 'missing.json' } }))).toThrow(/policies\.identity names .*missing\.json, which does not exist$/);
+    expect(() => load(envDir({ policies: { validation: 'sub' } }, { 'sub/validation.json': '{}' }))).toThrow(
+      /[/\\]sub \(policies\.validation of .*dev\.json\): cannot be read \(EISDIR\)$/,
+    );
   });
 
   it('refuses an identity policy too large for a Lambda environment', () => {
