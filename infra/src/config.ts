@@ -1,3 +1,5 @@
+import type { PoliciesConfig } from './policies';
+
 /** What one deployment of HCDL looks like. Built by env.ts from infra/env/<name>.json and the process environment. */
 
 /**
@@ -97,6 +99,8 @@ export interface InfraConfig {
   uploadMaxBytes: number;
   /** The optional `mllp` stack: MLLP over TLS on ECS Fargate behind a Network Load Balancer. */
   mllp?: MllpConfig;
+  /** Identity and validation policies, checked at synth and set on the functions that read them; absent: the shipped ones. */
+  policies?: PoliciesConfig;
 }
 
 /** One MLLP listener: a port of the load balancer and the source its messages are recorded under. */

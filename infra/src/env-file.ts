@@ -59,6 +59,16 @@ export const EnvFileSchema = z.strictObject({
       maxTasks: z.int().min(1).optional(),
     })
     .optional(),
+  /**
+   * The lake's policies (docs/deploy.md, "Policies"): each the name of a JSON file in this
+   * folder or the document inline; their content is checked by the functions' own parsers (policies.ts).
+   */
+  policies: z
+    .strictObject({
+      identity: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+      validation: z.union([z.string().min(1), z.record(z.string(), z.unknown())]).optional(),
+    })
+    .optional(),
   stateBackend: z
     .strictObject({
       bucket: z.string().min(3),

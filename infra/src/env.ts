@@ -11,6 +11,7 @@ import {
 } from './config';
 import { CONSOLE_ORIGIN, defaultEnvDir, type EnvFile, readEnvFile } from './env-file';
 import { InfraConfigError } from './errors';
+import { readPolicies } from './policies';
 
 type Env = Record<string, string | undefined>;
 
@@ -85,7 +86,8 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
   if (!ENV_NAME_PATTERN.test(name)) {
     throw new InfraConfigError(`HCDL_ENV must match ${ENV_NAME_PATTERN.source} (a lower-case letter, then 1-11 lower-case letters or digits), got "${name}"`);
   }
-  const file = readEnvFile(options.envDir ?? defaultEnvDir(), name);
+  const envDir = options.envDir ?? defaultEnvDir();
+  const file = readEnvFile(envDir, name);
   if (name === PRODUCTION_ENV && file?.protected === false)
     throw new InfraConfigError(`environment "${PRODUCTION_ENV}" is always protected: remove "protected": false`);
   const isProtected = name === PRODUCTION_ENV || file?.protected === true;
@@ -122,6 +124,7 @@ export function loadInfraConfig(options: LoadInfraConfigOptions = {}): InfraConf
     fileDrop: file?.fileDrop ?? {},
     uploadMaxBytes: positiveInt(env, 'HCDL_UPLOAD_MAX_BYTES') ?? file?.uploadMaxBytes ?? 100 * 1024 * 1024,
   };
+  if (file?.policies !== undefined) config.policies = readPolicies(file.policies, envDir, path.join(envDir, `${name}.json`));
   if (file?.mllp !== undefined) {
     const m = file.mllp;
     const ports = m.listeners.map((l) => l.port);

@@ -15,6 +15,7 @@ import { allow, assumeRolePolicy, catalogWrite, kmsUse, objectArns, policyDocume
 import { DeadLetterQueue } from '../constructs/queue';
 import { HubQueueSubscription } from '../constructs/queue-subscription';
 import { LAMBDAS } from '../handlers';
+import { identityPolicyEnvironment, validationPolicyEnvironment } from '../policies';
 import { ZonePrefix } from '../zones';
 import type { CoreResources } from './core';
 import { LakeStack } from './lake-stack';
@@ -62,6 +63,8 @@ export class StagingStack extends LakeStack {
 
     this.stage = new LakeFunction(this, 'stage', {
       ...defaults,
+      // It judges every message against its source's validation policy (functions/staging-er7/src/env.ts).
+      environment: { ...defaults.environment, ...validationPolicyEnvironment(config.policies) },
       code: bundleAsset(this, 'staging-er7-code', props.bundles, LAMBDAS.stagingStage.bundle),
       functionName: name('staging-stage'),
       roleName: this.globalName('staging-stage'),
@@ -78,7 +81,8 @@ export class StagingStack extends LakeStack {
     this.coreWriter = new LakeFunction(this, 'core-writer', {
       ...defaults,
       // Catalog writes are mirrored as NDJSON under catalog/ for Athena (packages/aws catalogFor).
-      environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true' },
+      // It resolves patients under the identity policy (functions/core-writer/src/env.ts).
+      environment: { ...defaults.environment, [SETTINGS.catalogMirror.env]: 'true', ...identityPolicyEnvironment(config.policies) },
       code: bundleAsset(this, 'core-writer-code', props.bundles, LAMBDAS.coreWriter.bundle),
       functionName: name('core-writer'),
       roleName: this.globalName('core-writer'),

@@ -33,9 +33,13 @@ export const TEST_ENV = { HCDL_ENV: 'dev', AWS_REGION: 'eu-west-1' } as const;
 
 /**
  * Synthesizes every stack into a temp cdktf.out, as `pnpm synth` does, and reads the JSON back.
- * `envFile`: the environment's file (infra/env/<name>.json) to synthesize with, instead of the repository's.
+ * `envFile`: the environment's file (infra/env/<name>.json) to synthesize with, instead of the repository's;
+ * `besideEnvFile`: more files of that folder (e.g. policies the file names), by relative path.
  */
-export function synthAll(environment: Record<string, string> = {}, options: { envFile?: Record<string, unknown> } = {}): SynthResult {
+export function synthAll(
+  environment: Record<string, string> = {},
+  options: { envFile?: Record<string, unknown>; besideEnvFile?: Record<string, string> } = {},
+): SynthResult {
   const outdir = mkdtempSync(path.join(os.tmpdir(), 'hcdl-infra-'));
   const app = new App({ outdir, stackTraces: false });
   const vars = { ...TEST_ENV, ...environment };
@@ -44,10 +48,21 @@ export function synthAll(environment: Record<string, string> = {}, options: { en
     envDir = path.join(outdir, 'env');
     mkdirSync(envDir);
     writeFileSync(path.join(envDir, `${vars.HCDL_ENV}.json`), JSON.stringify(options.envFile));
+    for (const [name, text] of Object.entries(options.besideEnvFile ?? {})) {
+      mkdirSync(path.dirname(path.join(envDir, name)), { recursive: true });
+      writeFileSync(path.join(envDir, name), text);
+    }
   }
-  const config = loadInfraConfig({ environment: vars, ...(envDir !== undefined ? { envDir } : {}) });
-  const stacks = buildStacks(app, config, FIXTURE_BUNDLES);
-  app.synth();
+  let stacks: HcdlStacks;
+  try {
+    const config = loadInfraConfig({ environment: vars, ...(envDir !== undefined ? { envDir } : {}) });
+    stacks = buildStacks(app, config, FIXTURE_BUNDLES);
+    app.synth();
+  } catch (err) {
+    // A refused configuration leaves no scratch folder behind.
+    rmSync(outdir, { recursive: true, force: true });
+    throw err;
+  }
   const texts = {} as Record<StackId, string>;
   const json = {} as Record<StackId, TfJson>;
   for (const id of [...Object.values(StackName), ...(stacks.mllp !== undefined ? [MLLP_STACK] : [])] as StackId[]) {

@@ -14,7 +14,7 @@ const TABLE = 'hcdl-test-resources';
 let server: DynamoServer;
 
 beforeAll(async () => {
-  server = await startDynalite({ transactions: true });
+  server = await startDynalite();
   await createResourceTable(server.clients.dynamoRaw, TABLE);
 }, 60_000);
 

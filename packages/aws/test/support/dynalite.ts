@@ -15,14 +15,14 @@ export interface DynamoServer {
 /**
  * Starts dynalite (a DynamoDB-compatible server, in memory) in a child process on 127.0.0.1
  * with a free port, and returns clients pointed at it. Table operations complete at once (no
- * CREATING delay); TransactWriteItems of Put items is added (transactions.cjs), or with
- * `transactions` the fuller one of dynalite-transactions.cjs (Put, Delete, ConditionCheck).
- * `returnOldOnConditionFailure` adds that DynamoDB feature to dynalite
+ * CREATING delay); TransactWriteItems is added (dynalite-transactions.cjs: Put, Update, Delete,
+ * ConditionCheck, all or nothing). `returnOldOnConditionFailure` adds that DynamoDB feature to
+ * dynalite's single-item writes
  * (see dynalite-process.cjs). Its own process keeps the server's work off the test's event
  * loop, so timing-sensitive tests (the idempotency contract's concurrency case) hold under load.
  */
-export async function startDynalite(options: { returnOldOnConditionFailure?: boolean; transactions?: boolean } = {}): Promise<DynamoServer> {
-  const args = [...(options.returnOldOnConditionFailure === true ? ['--return-old'] : []), ...(options.transactions === true ? ['--transactions'] : [])];
+export async function startDynalite(options: { returnOldOnConditionFailure?: boolean } = {}): Promise<DynamoServer> {
+  const args = options.returnOldOnConditionFailure === true ? ['--return-old'] : [];
   const child = fork(path.join(import.meta.dirname, 'dynalite-process.cjs'), args, {
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
