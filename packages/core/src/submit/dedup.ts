@@ -46,12 +46,15 @@ export function createDedup(
   windowSeconds: number,
   options: { waitMs?: number; inProgressBudgetMs?: number; heldBy?: HeldBy } = {},
 ) {
-  const waitMs = options.waitMs ?? 15000;
   const config = new IdempotencyConfig({ eventKeyJmesPath: 'dedupKey', expiresAfterSeconds: windowSeconds, throwOnNoIdempotencyKey: true });
   // Powertools sets the in-progress expiry from the Lambda's remaining time. Give it a fixed
   // budget (longer than any ingest) so a record left in progress by a crash is taken over
   // after that, instead of blocking the message for the whole window.
   const budget = options.inProgressBudgetMs ?? 60000;
+  // A waiter waits as long as the winner's record may be in progress: a winner slowed by a busy
+  // machine or a throttled table is still the winner, and giving up earlier answers 503 to a
+  // request that would have been a plain duplicate a moment later.
+  const waitMs = options.waitMs ?? budget;
   config.registerLambdaContext({ getRemainingTimeInMillis: () => budget } as Parameters<IdempotencyConfig['registerLambdaContext']>[0]);
   return async function dedup(input: DedupInput, ingest: () => Promise<IngestResult>): Promise<DedupOutcome> {
     const run = makeIdempotent(async (_i: DedupInput): Promise<IngestResult> => ingest(), { persistenceStore: store, config, keyPrefix: DEDUP_KEY_PREFIX });
