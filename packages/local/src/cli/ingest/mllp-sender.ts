@@ -18,12 +18,13 @@ export function readAck(bytes: Uint8Array): { code: string; text: string } | und
 
 /** What an ACK says about the file's messages (see ackFor in @hcdl/core for the texts). */
 function outcomeOf(ack: { code: string; text: string }, attempts: number): FileOutcome | 'again' {
+  // An accept or application ACK of a resent message (the only answer when MSH-15 is NE): AA, or AE when the original is in the error zone.
+  if (/^duplicate of message/.test(ack.text) && (ack.code === 'AA' || ack.code === 'CA' || ack.code === 'AE'))
+    return { kind: 'sent', ingested: 0, duplicate: 1, attempts };
   if (ack.code === 'AA' || ack.code === 'CA') {
     const batch = /^(\d+) of (\d+) messages accepted/.exec(ack.text);
     if (batch !== null) return { kind: 'sent', ingested: Number(batch[1]), duplicate: Number(batch[2]) - Number(batch[1]), attempts };
-    return /^duplicate of message/.test(ack.text)
-      ? { kind: 'sent', ingested: 0, duplicate: 1, attempts }
-      : { kind: 'sent', ingested: 1, duplicate: 0, attempts };
+    return { kind: 'sent', ingested: 1, duplicate: 0, attempts };
   }
   if (/send it again/.test(ack.text)) return 'again';
   return { kind: 'rejected', status: 0, code: ack.code === '' ? 'NO_MSA' : ack.code, reason: ack.text === '' ? 'refused' : ack.text, attempts };
