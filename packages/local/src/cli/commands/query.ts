@@ -26,6 +26,8 @@ Views: messages, errors, patient_identifiers, patient_links, patient_merges,
        fields: every value at its HL7 position (segment, seq, field, rep, component, sub,
        all 1-based) with its text value.
        After \`hcdl compact\` they read the Parquet copy plus what changed since.
+Each local run is recorded in the lake's audit trail (OS user, host, views named,
+SHA-256 of the SQL, rows, outcome; never the SQL text) before anything is printed.
 --athena runs on Amazon Athena (HCDL_ATHENA_WORKGROUP, HCDL_ATHENA_DATABASE,
 HCDL_ATHENA_REGION or AWS_REGION; AWS credentials from the usual SDK chain).`;
 
