@@ -14,6 +14,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { defaultStager, type Stager } from '@hcdl/core';
+import { fhirPatientId } from '@hcdl/lake';
 import { olderParser } from '@hcdl/core/testing';
 import { splitMessages } from '@hcdl/hl7v2';
 import { artifactsDir, browserTestsRun, launchChromium } from './support/browser';
@@ -197,7 +198,7 @@ describeBrowser('web console in headless Chromium', () => {
       patientId: string;
     };
     const patientId = record.patientId;
-    const fhirId = patientId.replace(/^pat_/, 'pat-');
+    const fhirId = fhirPatientId(patientId);
     const source = `urn:hcdl:message:${ids.adt}`;
     // The refined zone's API (another branch): answered here as its contract says.
     await page.route(`**/fhir/Patient/${fhirId}/$everything**`, (route) =>

@@ -28,18 +28,7 @@ export function refinedKey(resourceType: string, id: string, versionId: number):
 /** `<Type>/<id>/_history/<version>`: the id of the one change event of a version. */
 export const resourceEventId = (resourceType: string, id: string, versionId: number): string => `${resourceType}/${id}/_history/${versionId}`;
 
-/**
- * The FHIR id of a patient of the patient index: `pat_<ULID>` becomes `pat-<ULID>` (FHIR ids
- * allow no `_`), so the Patient resource and the index name the same patient.
- */
-export function fhirPatientId(patientId: string): string {
-  return patientId.replace(/^pat_/, 'pat-');
-}
-
-/** The patient index id of a FHIR Patient id made by fhirPatientId (undefined for other ids). */
-export function indexPatientId(fhirId: string): string | undefined {
-  return /^pat-[0-9A-HJKMNP-TV-Z]{26}$/.test(fhirId) ? fhirId.replace(/^pat-/, 'pat_') : undefined;
-}
+export { fhirPatientId, indexPatientId } from './fhir-patient-id';
 
 /**
  * `fhir-changed` for a committed version: a pointer to the version's object in the refined

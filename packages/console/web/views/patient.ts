@@ -3,6 +3,7 @@ import { h, replace, table, when } from '../dom';
 import type { ViewContext } from '../main';
 import { href, type Route } from '../router';
 import type { Patient } from '../types';
+import { patientFhirPanel } from './fhir';
 import { messageRow, messageTable } from './message-table';
 
 /** Find a patient by one of its identifiers (authority#type#value). */
@@ -92,4 +93,6 @@ export async function renderPatient(ctx: ViewContext, id: string): Promise<void>
       : h('p', {}, 'No merges.'),
     messages,
   );
+  const fhir = await patientFhirPanel(ctx, p.patientId);
+  if (fhir !== undefined) ctx.main.append(fhir);
 }

@@ -68,7 +68,8 @@ function headerOfRow(row: MessageRecord, frame: MessageHeader | undefined): Mess
  * Application ACKs (enhanced mode MSH-16, or HTTP `?ack=application`): sent once a message's
  * staging has ended, AA when it was staged, AE with the located diagnostics (ERR-2 location,
  * ERR-3 HL7 table 0357, ERR-4 severity) when it went to the error zone, e.g. invalid under the
- * source's validation policy. A duplicate answers its original's outcome. One per message of
+ * source's validation policy. A duplicate answers its original's outcome, its text starting
+ * `duplicate of message <id>; already stored` as the accept ACK's does. One per message of
  * the submission; a message still waiting when the wait runs out gets none.
  */
 export function createApplicationAcks(deps: ApplicationAcksDeps) {
@@ -81,23 +82,19 @@ export function createApplicationAcks(deps: ApplicationAcksDeps) {
     return out.map(boundedDiagnostic);
   }
 
-  async function ackOf(messageId: string, header: MessageHeader, force: boolean): Promise<ApplicationAck | undefined> {
+  async function ackOf(messageId: string, header: MessageHeader, force: boolean, resent: boolean): Promise<ApplicationAck | undefined> {
     const row = await deps.watch.wait(messageId, deps.timeoutMs);
     if (row === undefined || row.status === MessageStatus.Ingested) return undefined;
     const ok = row.status === MessageStatus.Staged;
     const send = force || wanted(ackModeOf(header).application, ok);
-    if (ok)
-      return {
-        messageId,
-        status: 'staged',
-        code: 'AA',
-        text: `staged as ${messageId}`,
-        send,
-        diagnostics: [],
-        ack: buildAck(header, { code: 'AA', text: `staged as ${messageId}` }),
-      };
+    // A sender that asked for no accept ACK (MSH-15 NE) learns only here that it resent a stored message.
+    const duplicate = resent ? `duplicate of message ${messageId}; already stored, ` : undefined;
+    if (ok) {
+      const text = duplicate !== undefined ? `${duplicate}staged` : `staged as ${messageId}`;
+      return { messageId, status: 'staged', code: 'AA', text, send, diagnostics: [], ack: buildAck(header, { code: 'AA', text }) };
+    }
     const diagnostics = await diagnosticsOf(row);
-    const text = `message ${messageId} is kept in the error zone: not valid under the source's validation policy or not parseable`;
+    const text = `${duplicate ?? `message ${messageId} is `}kept in the error zone: not valid under the source's validation policy or not parseable`;
     return {
       messageId,
       status: 'error',
@@ -125,9 +122,10 @@ export function createApplicationAcks(deps: ApplicationAcksDeps) {
       const acks = await Promise.all(
         outcome.messages.map(async (m) => {
           const h = single ? (header ?? outcome.header) : undefined;
-          if (h !== undefined) return ackOf(m.messageId, h, options.force === true);
+          const duplicate = m.status !== 'ingested';
+          if (h !== undefined) return ackOf(m.messageId, h, options.force === true, duplicate);
           const row = await deps.catalog.getMessage(m.messageId);
-          return row === undefined ? undefined : ackOf(m.messageId, headerOfRow(row, header ?? outcome.header), options.force === true);
+          return row === undefined ? undefined : ackOf(m.messageId, headerOfRow(row, header ?? outcome.header), options.force === true, duplicate);
         }),
       );
       return acks.filter((a): a is ApplicationAck => a !== undefined);

@@ -120,6 +120,18 @@ describe('the application ACK: after staging, under the source policy', () => {
     expect(acks.map((a) => a.code)).toEqual(['AA']);
   });
 
+  it('a resent message answers its original outcome and says it is a duplicate (MSH-15 NE leaves no other answer)', async () => {
+    const text = enhanced('APP-7', 'NE', 'AL');
+    const { t, acks: first } = await applicationAcksOf(text);
+    expect(first.map((a) => [a.code, msa(a.ack)[2]])).toEqual([['AA', `staged as ${first[0]?.messageId}`]]);
+    const acks = createApplicationAcks({ catalog: t.catalog, watch: createOutcomeWatch({ catalog: t.catalog, pollMs: 5 }), timeoutMs: 5_000 });
+    const again = await t.submit(text);
+    expect(again).toMatchObject({ kind: 'accepted', messages: [{ status: 'duplicate' }] });
+    const [second] = await Promise.all([acks.collect(again, undefined), t.settle()]);
+    const id = first[0]?.messageId ?? '';
+    expect(second.map((a) => [a.messageId, a.code, a.send, msa(a.ack)[2]])).toEqual([[id, 'AA', true, `duplicate of message ${id}; already stored, staged`]]);
+  });
+
   it('MSH-16 ER sends an application ACK only for an error, SU only for a success; NE asks none', async () => {
     const er = await applicationAcksOf(enhanced('APP-4', 'AL', 'ER'));
     expect(er.acks.map((a) => [a.code, a.send])).toEqual([['AA', false]]);

@@ -6,7 +6,13 @@ import type { CatalogColumn } from '../catalog-rows';
  * delete, and every adapter refuses an id appended twice (CatalogConflictError). Records hold
  * ids (message, patient, batch), never content, names or patient identifiers.
  */
-export const AuditAction = { Read: 'read', Search: 'search', Write: 'write' } as const;
+export const AuditAction = {
+  Read: 'read',
+  Search: 'search',
+  Write: 'write',
+  /** An SQL query run on the lake's host (`hcdl query`): the views it read, a hash of its text, the rows it answered. */
+  Query: 'query',
+} as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 
 export const AuditOutcome = {
@@ -24,13 +30,17 @@ export interface AuditRecord {
   /** Time-ordered (ULID): the trail's order and its paging cursor. */
   auditId: string;
   at: string;
-  /** The token's `sub` (`anonymous` without a valid token). */
+  /**
+   * The token's `sub` (`anonymous` without a valid token); `mllp:<source>` for an MLLP frame
+   * (the listener's configured source); `os:<user>` for a command run on the lake's host.
+   */
   principal: string;
-  /** Where the call came from (the client address as the transport saw it). */
+  /** Where the call came from (the client address as the transport saw it; the host name for a local command). */
   client?: string;
   action: AuditAction;
+  /** The HTTP method; `MLLP` for a frame, `SQL` for a query. */
   method: string;
-  /** The route template (`/hl7v2/messages/{id}`), never the concrete path or query. */
+  /** The route template (`/hl7v2/messages/{id}`), never the concrete path or query; `mllp`, `hcdl query` otherwise. */
   route: string;
   entityType: string;
   /** The message, patient or batch ids the call named or wrote. */
@@ -40,9 +50,12 @@ export interface AuditRecord {
   /** The patient of the message read, or the patient read. */
   patientId?: string;
   outcome: AuditOutcome;
+  /** The HTTP status; 0 for a call that had none (an MLLP frame, a query). */
   status: number;
-  /** Items a search answered. */
+  /** Items a search answered; rows a query answered. */
   count?: number;
+  /** SHA-256 (hex) of a query's SQL text: the same query is recognisable, the text (which may hold identifiers) is not kept. */
+  sqlSha256?: string;
 }
 
 export interface AuditQuery {
@@ -118,4 +131,5 @@ export const AUDIT_COLUMNS: readonly CatalogColumn[] = [
   c('outcome', 'outcome', 'VARCHAR'),
   c('status', 'status', 'INTEGER'),
   c('count', 'count', 'INTEGER'),
+  c('sql_sha256', 'sqlSha256', 'VARCHAR'),
 ];

@@ -1,3 +1,4 @@
+export * from './audit';
 export * from './framing';
 export * from './listener';
 export * from './limits';

@@ -1,6 +1,7 @@
 import type net from 'node:net';
-import { type Ack, ackFor, type ApplicationAcks, notStoredAck, type Submit } from '@hcdl/core';
+import { type Ack, ackFor, type ApplicationAcks, notStoredAck, type Submit, type SubmitOutcome } from '@hcdl/core';
 import { Hl7Error, type MessageHeader, readHeader } from '@hcdl/hl7v2';
+import { type FrameFate, type MllpAudit, mllpAuditRecord, mllpPrincipal } from './audit';
 import { createMllpServer, guardConnection } from './connections';
 import { MllpDecoder, type MllpEvent, mllpFrame } from './framing';
 import { defaultMllpLimits, type MllpLimits } from './limits';
@@ -43,6 +44,13 @@ export interface MllpListenerOptions {
    * frames get their accept ACK only.
    */
   applicationAcks?: Pick<ApplicationAcks, 'asked' | 'collect'>;
+  /**
+   * The audit trail (docs/adr/0016): one record per frame (principal `mllp:<source>`, the
+   * peer address, the message ids, the outcome), appended with the frame's own writes, so its
+   * ACK leaves only once the record is durable; a frame whose record fails is answered
+   * "not stored, send it again" (its resend is then a recorded duplicate).
+   */
+  audit?: MllpAudit;
   /** Told the open connections on each accept (`accepted`) and close (the metrics gauge). */
   onConnections?: (open: number, accepted: boolean) => void;
   logger: {
@@ -83,7 +91,7 @@ type Reply = (Pick<Ack, 'ack' | 'code'> & { send?: boolean; followUp?: () => Pro
 
 export async function startMllpListener(options: MllpListenerOptions): Promise<MllpListener> {
   const { logger } = options;
-  const claims = { sub: `mllp:${options.source}`, 'custom:write': options.source };
+  const claims = { sub: mllpPrincipal(options.source), 'custom:write': options.source };
   const sockets = new Set<net.Socket>();
   const inFlight = new Set<Promise<void>>();
 
@@ -96,37 +104,62 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
     }
   }
 
-  /** The ACK for one frame, or undefined for bytes outside a frame (they get none). */
-  async function replyFor(event: MllpEvent): Promise<Reply> {
+  /** Appends a frame's audit record (when the listener has a trail); a failure rejects. */
+  async function audit(fate: FrameFate, client: string | undefined): Promise<void> {
+    if (options.audit === undefined) return;
+    const at = options.audit.now?.() ?? new Date();
+    await options.audit.trail.append(mllpAuditRecord(fate, { source: options.source, at, ...(client !== undefined ? { client } : {}) }));
+  }
+
+  /** The ACK for one frame, audited, or undefined for bytes outside a frame (they get none and no record). */
+  async function replyFor(event: MllpEvent, client: string | undefined): Promise<Reply> {
     if (event.kind === 'noise' || event.kind === 'truncated') {
       log('warn', 'mllp bytes outside a complete frame ignored', { kind: event.kind, size: event.size });
       return undefined;
     }
-    if (event.kind === 'oversize') return ackFor({ kind: 'too-large', limit: options.maxFrameBytes }, 'mllp');
-    if (event.kind === 'stray') {
-      log('warn', 'mllp frame with a stray start byte refused', { offset: event.offset, size: event.bytes.length });
-      return ackFor(
-        {
-          kind: 'bad-request',
-          code: 'MLLP_STRAY_START_BYTE',
-          message: `MLLP_STRAY_START_BYTE: a start byte (0x0B) at offset ${event.offset} inside the frame`,
-        },
-        'mllp',
-        headerOf(event.bytes),
-      );
-    }
+    if (event.kind === 'frame') return submitted(event.bytes, client);
     try {
-      const outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: event.bytes });
-      // A stored frame's header was read by submit already; read it here only for the others.
-      const header = outcome.kind === 'accepted' && outcome.header !== undefined ? outcome.header : headerOf(event.bytes);
-      const ack = ackFor(outcome, 'mllp', header);
-      const apps = options.applicationAcks;
-      if (outcome.kind !== 'accepted' || apps === undefined || !apps.asked(header)) return ack;
-      return { ...ack, followUp: () => apps.collect(outcome, header) };
+      await audit({ kind: 'refused' }, client);
+    } catch (err) {
+      log('error', 'mllp audit record failed', { error: errorName(err) });
+      return notStoredAck(event.kind === 'stray' ? headerOf(event.bytes) : undefined);
+    }
+    if (event.kind === 'oversize') return ackFor({ kind: 'too-large', limit: options.maxFrameBytes }, 'mllp');
+    log('warn', 'mllp frame with a stray start byte refused', { offset: event.offset, size: event.bytes.length });
+    return ackFor(
+      {
+        kind: 'bad-request',
+        code: 'MLLP_STRAY_START_BYTE',
+        message: `MLLP_STRAY_START_BYTE: a start byte (0x0B) at offset ${event.offset} inside the frame`,
+      },
+      'mllp',
+      headerOf(event.bytes),
+    );
+  }
+
+  /** A complete frame through submit; its ACK once its record is appended. */
+  async function submitted(bytes: Uint8Array, client: string | undefined): Promise<Reply> {
+    let outcome: SubmitOutcome;
+    try {
+      outcome = await options.submit({ claims, contentType: 'application/hl7-v2', body: bytes });
     } catch (err) {
       log('error', 'mllp message failed', { error: errorName(err) });
-      return notStoredAck(headerOf(event.bytes));
+      // Recorded when the trail takes it; the sender is told to resend either way.
+      await audit({ kind: 'failed' }, client).catch((e: unknown) => log('error', 'mllp audit record failed', { error: errorName(e) }));
+      return notStoredAck(headerOf(bytes));
     }
+    try {
+      await audit({ kind: 'submitted', outcome }, client);
+    } catch (err) {
+      log('error', 'mllp audit record failed; the frame is answered "send it again"', { error: errorName(err) });
+      return notStoredAck(headerOf(bytes));
+    }
+    // A stored frame's header was read by submit already; read it here only for the others.
+    const header = outcome.kind === 'accepted' && outcome.header !== undefined ? outcome.header : headerOf(bytes);
+    const ack = ackFor(outcome, 'mllp', header);
+    const apps = options.applicationAcks;
+    if (outcome.kind !== 'accepted' || apps === undefined || !apps.asked(header)) return ack;
+    return { ...ack, followUp: () => apps.collect(outcome, header) };
   }
 
   /**
@@ -135,12 +168,12 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
    * submission ran turns the ACK into an AR "send it again": nothing is acknowledged that a
    * crash could lose.
    */
-  function begin(event: MllpEvent): { ran: Promise<unknown>; reply: Promise<Reply> } {
+  function begin(event: MllpEvent, client: string | undefined): { ran: Promise<unknown>; reply: Promise<Reply> } {
     if (options.defer === undefined) {
-      const reply = replyFor(event);
+      const reply = replyFor(event, client);
       return { ran: reply, reply };
     }
-    const { ran, durable } = options.defer(() => replyFor(event));
+    const { ran, durable } = options.defer(() => replyFor(event, client));
     const reply = durable.catch((err: unknown): Reply => {
       log('error', 'mllp message not durable', { error: errorName(err) });
       return notStoredAck(event.kind === 'frame' ? headerOf(event.bytes) : undefined);
@@ -204,6 +237,8 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
       sockets.add(socket);
       options.onConnections?.(sockets.size, true);
       socket.setKeepAlive(true);
+      // The audit trail's "from where": the peer as this socket saw it at accept.
+      const client = socket.remoteAddress;
       const decoder = new MllpDecoder(options.maxFrameBytes);
       const guard = guardConnection(socket, limits, log, () => pending > 0);
       // MLLP is one message, one ACK, in order: frames of a connection are handled in sequence
@@ -217,7 +252,7 @@ export async function startMllpListener(options: MllpListenerOptions): Promise<M
           const bytes = e.kind === 'frame' || e.kind === 'stray' ? e.bytes.length : 0;
           guard.hold(bytes);
           if (++pending >= MAX_PENDING_FRAMES) socket.pause();
-          const started = intake.then(() => begin(e));
+          const started = intake.then(() => begin(e, client));
           intake = started.then(
             (s) => s.ran.catch(() => undefined),
             () => undefined,

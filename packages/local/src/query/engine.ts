@@ -71,6 +71,8 @@ export class QueryEngine {
   private refined = false;
   private auditRows: number | undefined;
   private fresh: FreshDocument[] = [];
+  /** The lake's relations as defined before the user's statements ran (the audit's "views read"). */
+  private lakeRelations: string[] | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -209,6 +211,7 @@ export class QueryEngine {
    */
   async query(sql: string): Promise<QueryResult> {
     await this.prepareFor(sql);
+    this.lakeRelations = await this.relations();
     let statements;
     try {
       statements = await this.con.extractStatements(sql);
@@ -231,6 +234,23 @@ export class QueryEngine {
       }
     }
     return toResult(last as DuckDBResultReader);
+  }
+
+  /** Names of the relations defined in the session (lake views; after user statements, theirs too). */
+  private async relations(): Promise<string[]> {
+    const reader = await this.con.runAndReadAll('SELECT DISTINCT table_name FROM information_schema.tables ORDER BY table_name');
+    return reader.getRows().map((r) => String(r[0]));
+  }
+
+  /**
+   * The lake views a SQL text names (whole words, any case), for the audit trail. A view named
+   * only in a string literal or a comment is listed too: the list says what the SQL may have
+   * read, never less. Relations the SQL itself created are not lake views and are left out.
+   */
+  async viewsNamed(sql: string): Promise<string[]> {
+    const known = this.lakeRelations ?? (await this.relations().catch(() => [] as string[]));
+    const words = new Set((sql.match(/[A-Za-z_][A-Za-z0-9_]*/g) ?? []).map((w) => w.toLowerCase()));
+    return known.filter((name) => words.has(name.toLowerCase()));
   }
 
   /** Advice for stderr when this session read much that a compaction would have spared. */

@@ -62,7 +62,7 @@ export const OPS_ROUTES: readonly RouteDoc[] = [
         queryParam('until', 'ISO-8601 instant, exclusive.', { type: 'string', format: 'date-time' }),
         queryParam('principal', 'The `sub` of the caller.'),
         queryParam('entity', 'A message, patient or batch id the call touched.'),
-        queryParam('action', 'read, search or write.', { type: 'string', enum: ['read', 'search', 'write'] }),
+        queryParam('action', 'read, search, write or query.', { type: 'string', enum: ['read', 'search', 'write', 'query'] }),
         queryParam('outcome', 'The outcome.', { type: 'string', enum: ['success', 'denied', 'not-found', 'invalid', 'duplicate', 'error'] }),
         ...PAGING,
       ],

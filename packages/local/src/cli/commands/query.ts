@@ -26,6 +26,8 @@ Views: messages, errors, patient_identifiers, patient_links, patient_merges,
        fields: every value at its HL7 position (segment, seq, field, rep, component, sub,
        all 1-based) with its text value.
        After \`hcdl compact\` they read the Parquet copy plus what changed since.
+Each local run is recorded in the lake's audit trail (OS user, host, views named,
+SHA-256 of the SQL, rows, outcome; never the SQL text) before anything is printed.
 --athena runs on Amazon Athena (HCDL_ATHENA_WORKGROUP, HCDL_ATHENA_DATABASE,
 HCDL_ATHENA_REGION or AWS_REGION; AWS credentials from the usual SDK chain).`;
 
@@ -41,16 +43,29 @@ interface Answer {
   hint?: string;
 }
 
+/**
+ * Runs the SQL on the local lake and records the run in the lake's audit trail (OS user, host,
+ * views named, SHA-256 of the SQL, rows, outcome: docs/adr/0016) before anything is printed:
+ * a run that cannot be recorded prints no rows. A folder with no lake has no trail to write.
+ */
 async function runLocal(sql: string, dataDir: string): Promise<Answer> {
-  const { QueryEngine } = await import('../../query/engine');
+  const [{ QueryEngine }, { appendToLakeTrail, queryAuditRecord }] = await Promise.all([import('../../query/engine'), import('../../query/query-audit')]);
   const engine = await QueryEngine.open({ dataDir });
+  let answer: Answer;
   try {
     const result = await engine.query(sql);
     const hint = engine.hint;
-    return hint === undefined ? { result } : { result, hint: `hcdl query: ${hint}\n` };
-  } finally {
+    answer = hint === undefined ? { result } : { result, hint: `hcdl query: ${hint}\n` };
+  } catch (err) {
+    const views = await engine.viewsNamed(sql);
     engine.close();
+    await appendToLakeTrail(dataDir, queryAuditRecord(sql, views, { error: err }));
+    throw err;
   }
+  const views = await engine.viewsNamed(sql);
+  engine.close();
+  await appendToLakeTrail(dataDir, queryAuditRecord(sql, views, { rows: answer.result.rows.length }));
+  return answer;
 }
 
 /** Athena's errors are translated at this boundary into the query side's own family. */

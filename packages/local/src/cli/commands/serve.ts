@@ -65,6 +65,7 @@ export const serveCommand: CommandSpec = {
           applicationAcks: lake.applicationAcks,
           logger: lake.logger,
           onConnections: lake.metrics.mllpConnections,
+          audit: { trail: lake.adapters.audit },
         });
     } catch (err) {
       await stopAll();

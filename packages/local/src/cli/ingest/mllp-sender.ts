@@ -6,24 +6,31 @@ import { backoffMs, type FileOutcome, type RetryPolicy, type Sender } from './ou
 /** Largest ACK accepted (an ACK with many ERR segments is still small). */
 const MAX_ACK_BYTES = 1024 * 1024;
 
-/** MSA-1 and MSA-3 of an ACK (the field separator is MSH's 4th character). */
+/**
+ * MSA-1 and the ACK's text: MSA-3 before v2.7, ERR-8 of its ERR from v2.7 on, where MSA-3 is
+ * withdrawn (the field separator is MSH's 4th character).
+ */
 export function readAck(bytes: Uint8Array): { code: string; text: string } | undefined {
   const text = Buffer.from(bytes).toString('latin1');
   const sep = text.startsWith('MSH') ? text[3] : '|';
-  const msa = text.split(/\r\n?|\n/).find((l) => l.startsWith(`MSA${sep}`));
-  if (msa === undefined || sep === undefined) return undefined;
+  if (sep === undefined) return undefined;
+  const lines = text.split(/\r\n?|\n/);
+  const msa = lines.find((l) => l.startsWith(`MSA${sep}`));
+  if (msa === undefined) return undefined;
   const f = msa.split(sep);
-  return { code: f[1] ?? '', text: f[3] ?? '' };
+  const inErr = lines.filter((l) => l.startsWith(`ERR${sep}`)).map((l) => l.split(sep)[8] ?? '');
+  return { code: f[1] ?? '', text: f[3] || (inErr.find((t) => t !== '') ?? '') };
 }
 
 /** What an ACK says about the file's messages (see ackFor in @hcdl/core for the texts). */
 function outcomeOf(ack: { code: string; text: string }, attempts: number): FileOutcome | 'again' {
+  // An accept or application ACK of a resent message (the only answer when MSH-15 is NE): AA, or AE when the original is in the error zone.
+  if (/^duplicate of message/.test(ack.text) && (ack.code === 'AA' || ack.code === 'CA' || ack.code === 'AE'))
+    return { kind: 'sent', ingested: 0, duplicate: 1, attempts };
   if (ack.code === 'AA' || ack.code === 'CA') {
     const batch = /^(\d+) of (\d+) messages accepted/.exec(ack.text);
     if (batch !== null) return { kind: 'sent', ingested: Number(batch[1]), duplicate: Number(batch[2]) - Number(batch[1]), attempts };
-    return /^duplicate of message/.test(ack.text)
-      ? { kind: 'sent', ingested: 0, duplicate: 1, attempts }
-      : { kind: 'sent', ingested: 1, duplicate: 0, attempts };
+    return { kind: 'sent', ingested: 1, duplicate: 0, attempts };
   }
   if (/send it again/.test(ack.text)) return 'again';
   return { kind: 'rejected', status: 0, code: ack.code === '' ? 'NO_MSA' : ack.code, reason: ack.text === '' ? 'refused' : ack.text, attempts };
