@@ -57,7 +57,7 @@ const TARGET_CPU_PERCENT = 60;
  *
  * The task runs submit + ingest itself (ADR 0006) with the front door's ingest grants and
  * nothing else: raw/ and error/ objects, message rows (MSG# keys), idempotency records, the
- * `ingested` publish. It invokes no function: calling the front door would add an invocation
+ * `ingested` publish, each frame's audit record. It invokes no function: calling the front door would add an invocation
  * and the 6 MB payload limit to every message, for no right the task would not need anyway.
  */
 export class MllpStack extends LakeStack {
@@ -90,6 +90,8 @@ export class MllpStack extends LakeStack {
         allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.CatalogMessages, ZonePrefix.CatalogErrors]), 'MirrorCatalogRows'),
         idempotencyUse(core.idempotencyTable.arn),
         publishToHub(core.hubTopic.arn),
+        // Each frame's audit record (create-only objects; never read back here).
+        allow(['s3:PutObject'], objectArns(lake, [ZonePrefix.Audit]), 'AppendAudit'),
         kmsUse(core.key.arn),
       ]),
     });

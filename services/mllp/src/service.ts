@@ -1,5 +1,5 @@
 import { Logger } from '@aws-lambda-powertools/logger';
-import { awsClientsFor, catalogFor, destroyAwsClients, hubFor, idempotencyStoreFor, objectStoreFor } from '@hcdl/aws';
+import { awsClientsFor, catalogFor, destroyAwsClients, hubFor, idempotencyStoreFor, ObjectAuditTrail, objectStoreFor } from '@hcdl/aws';
 import { createApplicationAcks, createDedup, createOutcomeWatch, createSubmit, createWriter, dedupOptions } from '@hcdl/core';
 import { type MllpListener, startMllpListener } from '@hcdl/local/mllp';
 import type { MllpServiceEnv } from './env';
@@ -27,8 +27,11 @@ export async function startMllpService(
   const clients = awsClientsFor(env);
   const now = (): string => new Date().toISOString();
   const catalog = catalogFor(env, clients);
+  const objectStore = objectStoreFor(env, clients);
+  // One audit record per frame under audit/ (docs/adr/0016), as the local listener writes them.
+  const audit = { trail: new ObjectAuditTrail(objectStore) };
   const writer = createWriter({
-    objectStore: objectStoreFor(env, clients),
+    objectStore,
     catalog,
     hub: hubFor(env, clients),
     logger,
@@ -55,6 +58,7 @@ export async function startMllpService(
         limits: env.limits,
         submit,
         applicationAcks,
+        audit,
         logger,
       });
       listeners.push({ listener, source: l.source });

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CreateTableCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createAwsAdapters, createCatalogTable, type AwsAdapters } from '@hcdl/aws';
+import { createAwsAdapters, createCatalogTable, type AwsAdapters, ObjectAuditTrail } from '@hcdl/aws';
 import { mllpFrame } from '@hcdl/local/mllp';
 import { startDynalite, TEST_CREDENTIALS, TEST_REGION, type DynamoServer } from '../../../packages/aws/test/support/dynalite';
 import { startS3rver, type S3Server } from '../../../packages/aws/test/support/s3rver';
@@ -243,6 +243,15 @@ describe('the MLLP container image', () => {
 
     await exchange(ports.adt as number, ADT('MLLP-2', 'MRN-78'));
     expect((await adapters.catalog.listMessages({ source: 'adt' })).items.map((r) => r.controlId)).toEqual(['MLLP-2']);
+
+    // Every frame is in the audit trail under audit/ (ADR 0016): who (the port's source), what, the outcome.
+    const trail = (await new ObjectAuditTrail(adapters.objectStore).query({ limit: 100 })).records;
+    expect(trail.map((r) => [r.principal, r.action, r.outcome])).toEqual([
+      ['mllp:lab', 'write', 'success'],
+      ['mllp:lab', 'write', 'duplicate'],
+      ['mllp:adt', 'write', 'success'],
+    ]);
+    expect(trail[0]?.entityIds).toContain(row?.messageId);
   }, 60_000);
 
   it('stops on SIGTERM once the frames in flight are answered, and logged nothing of a message', async () => {
