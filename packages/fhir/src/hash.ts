@@ -24,18 +24,10 @@ function fmix(h: number): number {
   return h ^ (h >>> 16);
 }
 
-/** The char code of each hex digit. */
-const HEX_CODES = Array.from({ length: 16 }, (_, i) => i.toString(16).charCodeAt(0));
-/**
- * The id's char codes, reused: String.fromCharCode over them makes one flat string, where
- * joining two-digit pieces made a rope of ~20 parts that every Map key and JSON.stringify of
- * the id flattened again (about half the cost of an id).
- */
-const UUID_CODES: number[] = Array.from({ length: 36 }, () => 45);
-/** Hex digits of a 32-bit word into UUID_CODES from `at`: `count` nibbles from nibble `from` (0 = highest). */
-function putHex(x: number, at: number, from: number, count: number): void {
-  for (let k = 0; k < count; k++) UUID_CODES[at + k] = HEX_CODES[(x >>> (28 - 4 * (from + k))) & 15] as number;
-}
+/** Two hex digits per byte value: Number#toString(16) is slow on values past 2^31 (heap doubles). */
+const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+const hex = (x: number, shift: number): string => HEX[(x >>> shift) & 0xff] as string;
+const hex8 = (x: number): string => hex(x, 24) + hex(x, 16) + hex(x, 8) + hex(x, 0);
 
 /** UTF-8 bytes of `text` in a reused buffer; returns the byte count. */
 function utf8(text: string): number {
@@ -48,28 +40,16 @@ const word = (b: Uint8Array, i: number): number => (b[i] as number) | ((b[i + 1]
 
 /** The 128-bit hash as a UUID-shaped string (8-4-4-4-12 hex digits). */
 export function murmur3x128Uuid(text: string): string {
-  murmur3x128Words(text);
-  const h1 = WORDS[0] as number;
-  const h2 = WORDS[1] as number;
-  const h3 = WORDS[2] as number;
-  const h4 = WORDS[3] as number;
-  putHex(h1, 0, 0, 8);
-  putHex(h2, 9, 0, 4);
-  putHex(h2, 14, 4, 4);
-  putHex(h3, 19, 0, 4);
-  putHex(h3, 24, 4, 4);
-  putHex(h4, 28, 0, 8);
-  return String.fromCharCode.apply(null, UUID_CODES);
+  const [h1, h2, h3, h4] = murmur3x128Words(text);
+  return `${hex8(h1)}-${hex(h2, 24)}${hex(h2, 16)}-${hex(h2, 8)}${hex(h2, 0)}-${hex(h3, 24)}${hex(h3, 16)}-${hex(h3, 8)}${hex(h3, 0)}${hex8(h4)}`;
 }
 
 export function murmur3x128(text: string): string {
-  return murmur3x128Uuid(text).replace(/-/g, '');
+  const [h1, h2, h3, h4] = murmur3x128Words(text);
+  return hex8(h1) + hex8(h2) + hex8(h3) + hex8(h4);
 }
 
-/** The four words of the last hash (no array allocated per call). */
-const WORDS = new Int32Array(4);
-
-function murmur3x128Words(text: string): void {
+function murmur3x128Words(text: string): [number, number, number, number] {
   const len = utf8(text);
   const b = scratch;
   let h1 = 0;
@@ -96,23 +76,16 @@ function murmur3x128Words(text: string): void {
     h4 = (Math.imul(rotl(h4, 13) + h1, 5) + 0x32ac3b17) | 0;
   }
   // The tail (under 16 bytes): the reference implementation's fall-through cases, as one loop.
-  let t1 = 0;
-  let t2 = 0;
-  let t3 = 0;
-  let t4 = 0;
+  const tail = [0, 0, 0, 0];
   for (let i = blocks; i < len; i++) {
     const n = i - blocks;
-    const v = (b[i] as number) << ((n & 3) * 8);
-    if (n < 4) t1 |= v;
-    else if (n < 8) t2 |= v;
-    else if (n < 12) t3 |= v;
-    else t4 |= v;
+    tail[n >> 2] = (tail[n >> 2] as number) | ((b[i] as number) << ((n & 3) * 8));
   }
   const rest = len - blocks;
-  if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(t4, C4), 18), C1);
-  if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(t3, C3), 17), C4);
-  if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(t2, C2), 16), C3);
-  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(t1, C1), 15), C2);
+  if (rest > 12) h4 ^= Math.imul(rotl(Math.imul(tail[3] as number, C4), 18), C1);
+  if (rest > 8) h3 ^= Math.imul(rotl(Math.imul(tail[2] as number, C3), 17), C4);
+  if (rest > 4) h2 ^= Math.imul(rotl(Math.imul(tail[1] as number, C2), 16), C3);
+  if (rest > 0) h1 ^= Math.imul(rotl(Math.imul(tail[0] as number, C1), 15), C2);
   h1 ^= len;
   h2 ^= len;
   h3 ^= len;
@@ -129,8 +102,5 @@ function murmur3x128Words(text: string): void {
   h2 = (h2 + h1) | 0;
   h3 = (h3 + h1) | 0;
   h4 = (h4 + h1) | 0;
-  WORDS[0] = h1;
-  WORDS[1] = h2;
-  WORDS[2] = h3;
-  WORDS[3] = h4;
+  return [h1, h2, h3, h4];
 }
