@@ -45,6 +45,35 @@ function rate(step: (text: string, i: number) => number, messages: readonly stri
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
+/** A copy of a JSON value with every string emptied: the same elements, almost no text. */
+const hollow = (v: unknown): unknown =>
+  typeof v === 'string'
+    ? ''
+    : Array.isArray(v)
+      ? v.map(hollow)
+      : v !== null && typeof v === 'object'
+        ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, hollow(x)]))
+        : v;
+
+/**
+ * CPU µs per JSON.stringify of finished Bundles, and of the same Bundles with every string
+ * emptied: the second is what Node's serializer costs for the elements alone (objects, arrays,
+ * keys), whatever the mapping does.
+ */
+function serializeAlone(messages: readonly string[]): { bundle: number; hollow: number } {
+  const built = messages.slice(0, 200).map((text, i) => convertMessage(parseMessage(text), context(i)).bundle);
+  const hollowed = built.map(hollow);
+  const time = (xs: readonly unknown[]): number => {
+    let n = 0;
+    for (const x of xs) n += JSON.stringify(x).length;
+    const cpu = process.cpuUsage();
+    for (let r = 0; r < 20; r++) for (const x of xs) n += JSON.stringify(x).length;
+    const used = process.cpuUsage(cpu);
+    return n > 0 ? (used.user + used.system) / (20 * xs.length) : 0;
+  };
+  return { bundle: time(built), hollow: time(hollowed) };
+}
+
 function stream(total: number): { rssMb: number[]; seconds: number } {
   // Messages are generated in chunks and dropped, as a stream reader would hand them over.
   const rssMb: number[] = [];
@@ -88,6 +117,12 @@ process.stdout.write(
     `${fmt(median(cpuRates.serialize))} messages per CPU second; in ${Math.round(bytesIn)} B/message, out ${Math.round(bytesOut)} B of Bundle JSON/message\n` +
     `  per message (CPU time): parse ${parseUs.toFixed(0)} µs, map ${mapUs.toFixed(0)} µs, serialize ${serializeUs.toFixed(0)} µs\n`,
 );
+{
+  const alone = serializeAlone(messages);
+  process.stdout.write(
+    `  JSON.stringify alone (CPU, ${process.version}): ${alone.bundle.toFixed(0)} µs per Bundle; ${alone.hollow.toFixed(0)} µs for the same Bundles with every string emptied (the elements alone)\n`,
+  );
+}
 if (streamCount > 0) {
   const s = stream(streamCount);
   process.stdout.write(`stream of ${fmt(streamCount)} messages in ${s.seconds.toFixed(1)} s; RSS every 20,000 messages (MB): ${s.rssMb.join(', ')}\n`);
