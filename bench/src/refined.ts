@@ -77,7 +77,11 @@ const median = (xs: number[]): number => {
 };
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '2' } } });
+  const { values } = parseArgs({
+    // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
+    args: process.argv.slice(2).filter((a) => a !== '--'),
+    options: { rounds: { type: 'string', default: '2' } },
+  });
   const rounds = Number(values.rounds);
   if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds must be a whole number from 1');
   const results: Round[] = [];

@@ -21,7 +21,11 @@ import { LOAD_TEMPLATE } from './messages';
 import { type Child, startBare, startLake } from './processes';
 import { benchToken, PUBLIC_URL } from './token';
 
-const { values } = parseArgs({ options: { messages: { type: 'string', default: '4000' }, help: { type: 'boolean', default: false } } });
+const { values } = parseArgs({
+  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: { messages: { type: 'string', default: '4000' }, help: { type: 'boolean', default: false } },
+});
 if (values.help) {
   console.log('Usage: pnpm --filter @hcdl/bench bench:cpu [-- --messages N (default 4000)]');
   process.exit(0);

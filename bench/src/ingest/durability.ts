@@ -15,7 +15,11 @@ import { parseArgs } from 'node:util';
 import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
 import { GroupCommit, type SyncFile } from '../../../packages/local/src/adapters/group-commit';
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '64' } } });
+const { values } = parseArgs({
+  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '64' } },
+});
 const SECONDS = Number(values.seconds);
 const CLIENTS = Number(values.clients);
 

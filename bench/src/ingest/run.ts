@@ -25,6 +25,8 @@ import { median, percentile } from './stats';
 import { benchToken, PUBLIC_URL } from './token';
 
 const { values } = parseArgs({
+  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
+  args: process.argv.slice(2).filter((a) => a !== '--'),
   options: {
     seconds: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' },
