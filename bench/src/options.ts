@@ -93,3 +93,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions | 'help' {
   }
   return o;
 }
+
+/** This script's arguments without the `--` that `pnpm … bench:x -- --opt` passes through (not an argument of ours). */
+export function scriptArgs(): string[] {
+  return process.argv.slice(2).filter((a) => a !== '--');
+}

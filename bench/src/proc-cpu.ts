@@ -23,11 +23,11 @@ interface Stat {
   cpuMs: number;
 }
 
-/** /proc/<pid>/stat: the command may hold spaces and parentheses, the fields after its last `)` do not. */
-function statOf(pid: number): Stat | undefined {
+/** /proc/<path>/stat: the command may hold spaces and parentheses, the fields after its last `)` do not. */
+function statOf(path: number | string): Stat | undefined {
   let text: string;
   try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    text = readFileSync(`/proc/${path}/stat`, 'utf8');
   } catch {
     return undefined; // gone meanwhile
   }
@@ -65,4 +65,16 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   let ms = 0;
   for (const [pid, cpu] of after) ms += cpu - (before.get(pid) ?? 0);
   return ms;
+}
+
+/** CPU ms so far of one process's threads: its main thread, and all the others summed (workers, I/O threads, V8's). */
+export function threadCpu(pid: number): { main: number; others: number } {
+  let main = 0;
+  let others = 0;
+  for (const tid of readdirSync(`/proc/${pid}/task`)) {
+    const ms = statOf(`${pid}/task/${tid}`)?.cpuMs ?? 0; // a thread that ended meanwhile counts no more
+    if (tid === String(pid)) main += ms;
+    else others += ms;
+  }
+  return { main, others };
 }

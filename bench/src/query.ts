@@ -30,12 +30,12 @@ import { compactStaging, parquetDir, QueryEngine, readManifest } from '../../pac
 import { baselineDir, openBaseline, writeBaseline } from './query-baseline';
 import { bundleCli, removeBundle, runCli } from './query-cli';
 import { fillViaFrontDoor, fillViaStagingSteps } from './query-fill';
+import { scriptArgs } from './options';
 
 const GROUP_BY_TYPE = 'SELECT type, count(*) AS messages FROM staging GROUP BY type ORDER BY type';
 
-// pnpm passes the `--` that separates its own options through: drop it.
 const { values } = parseArgs({
-  args: process.argv.slice(2).filter((a) => a !== '--'),
+  args: scriptArgs(),
   options: {
     count: { type: 'string', default: '100000' },
     via: { type: 'string', default: 'staging' },

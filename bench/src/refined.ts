@@ -14,6 +14,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openLocalLake, readConfig } from '../../packages/local/src/index';
 import { corpusMessageRows } from '../../test/fixtures/corpus-manifest';
+import { scriptArgs } from './options';
 
 const CORPUS = path.resolve(import.meta.dirname, '../../test/fixtures/corpus');
 
@@ -78,8 +79,7 @@ const median = (xs: number[]): number => {
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
-    // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
-    args: process.argv.slice(2).filter((a) => a !== '--'),
+    args: scriptArgs(),
     options: { rounds: { type: 'string', default: '2' } },
   });
   const rounds = Number(values.rounds);

@@ -9,21 +9,22 @@
  * thread (HTTP, SQLite, the pipeline's use-cases) and the others (staging workers, file-system
  * threads, V8's). `main ceiling` is the rate at which the main thread would be saturated.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
+import { scriptArgs } from '../options';
+import { threadCpu } from '../proc-cpu';
 import { drained } from './lake-state';
 import { LOAD_TEMPLATE } from './messages';
 import { type Child, startBare, startLake } from './processes';
 import { benchToken, PUBLIC_URL } from './token';
 
 const { values } = parseArgs({
-  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
-  args: process.argv.slice(2).filter((a) => a !== '--'),
+  args: scriptArgs(),
   options: { messages: { type: 'string', default: '4000' }, help: { type: 'boolean', default: false } },
 });
 if (values.help) {
@@ -33,26 +34,6 @@ if (values.help) {
 const N = Number(values.messages);
 const WARM_UP = 600;
 const CLIENTS = 64;
-
-/** CPU ms used so far by each thread of `pid`: the main thread, and the others summed. */
-function cpuOf(pid: number): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
-  for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended meanwhile
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // utime and stime, in clock ticks (100 per second on Linux).
-    const ms = (Number(fields[11]) + Number(fields[12])) * 10;
-    if (tid === String(pid)) main += ms;
-    else others += ms;
-  }
-  return { main, others };
-}
 
 function send(url: string, amount: number, headers: Record<string, string>): Promise<{ seconds: number; non2xx: number; errors: number }> {
   return new Promise((resolve, reject) =>
@@ -88,21 +69,22 @@ interface Measured {
   failed: number;
 }
 
-async function measure(server: Child, headers: Record<string, string>, settle?: () => Promise<void>): Promise<Measured> {
+/** `settle(n)` resolves once the server has finished the walk of its first `n` messages (the lake: staged and refined). */
+async function measure(server: Child, headers: Record<string, string>, settle?: (messages: number) => Promise<void>): Promise<Measured> {
   const pid = server.process.pid as number;
   await send(server.url, WARM_UP, headers);
-  await settle?.();
-  const t0 = cpuOf(pid);
+  await settle?.(WARM_UP);
+  const t0 = threadCpu(pid);
   const run = await send(server.url, N, headers);
-  const t1 = cpuOf(pid);
+  const t1 = threadCpu(pid);
   const per = (a: { main: number; others: number }, b: { main: number; others: number }) => ({
     main: (a.main - b.main) / N,
     others: (a.others - b.others) / N,
   });
   const result: Measured = { ingest: per(t1, t0), seconds: run.seconds, failed: run.non2xx + run.errors };
   if (settle !== undefined) {
-    await settle();
-    result.whole = per(cpuOf(pid), t0);
+    await settle(WARM_UP + N);
+    result.whole = per(threadCpu(pid), t0);
   }
   return result;
 }
@@ -118,14 +100,9 @@ async function main(): Promise<void> {
     lake = await startLake(dataDir, { HCDL_PUBLIC_URL: PUBLIC_URL });
     const token = await benchToken(dataDir, 'bench');
     const url = lake.url;
-    let sent = WARM_UP;
-    const settle = async (): Promise<void> => {
+    const lakeRun = await measure(lake, { 'content-type': 'application/hl7-v2', authorization: `Bearer ${token}` }, async (messages) => {
       await until(() => drained(url), 'staging drained');
-      await until(() => refinedCount(dataDir) >= sent, 'refined zone caught up');
-    };
-    const lakeRun = await measure(lake, { 'content-type': 'application/hl7-v2', authorization: `Bearer ${token}` }, async () => {
-      await settle();
-      sent = WARM_UP + N;
+      await until(() => refinedCount(dataDir) >= messages, 'refined zone caught up');
     });
     const f = (ms: number) => ms.toFixed(3);
     const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');

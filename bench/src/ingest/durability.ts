@@ -14,10 +14,10 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
 import { GroupCommit, type SyncFile } from '../../../packages/local/src/adapters/group-commit';
+import { scriptArgs } from '../options';
 
 const { values } = parseArgs({
-  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
-  args: process.argv.slice(2).filter((a) => a !== '--'),
+  args: scriptArgs(),
   options: { seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '64' } },
 });
 const SECONDS = Number(values.seconds);

@@ -23,10 +23,10 @@ import { type Child, startBare, startLake } from './processes';
 import { type IngestReport, printReport } from './report';
 import { median, percentile } from './stats';
 import { benchToken, PUBLIC_URL } from './token';
+import { scriptArgs } from '../options';
 
 const { values } = parseArgs({
-  // `pnpm … bench:x -- --opt` passes the `--` through: not an argument of ours.
-  args: process.argv.slice(2).filter((a) => a !== '--'),
+  args: scriptArgs(),
   options: {
     seconds: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' },
