@@ -2,6 +2,7 @@
 import { bytesAsLatin1, Charset, charsetOf, decodeBytes } from './charset';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { findMsh18 } from './msh18';
+import { decodeWide, wideEncoding } from './wide';
 
 export interface DecodedInput {
   text: string;
@@ -40,9 +41,13 @@ export function unknownCharset(msh18: { value: string | undefined; line: number 
  * Text of the input, MSH-18 read first from a latin-1 view of the bytes (one character per
  * byte, so it can be read whatever the character set), then the bytes decoded with the
  * character set it names; strings pass through (MSH-18 then only tells how `\X..\` escapes
- * decode). decodeInput takes a shorter way for the common case and gives the same result.
+ * decode). Bytes that start with a UTF-16 or UTF-32 byte order mark are decoded whole in that
+ * encoding (wide.ts). decodeInput takes a shorter way for the common case and gives the same
+ * result.
  */
 export function decodeProbing(input: string | Uint8Array): DecodedInput {
+  const wide = typeof input === 'string' ? undefined : wideEncoding(input);
+  if (wide !== undefined) return decodeWide(input as Uint8Array, wide);
   const diagnostics: Diagnostic[] = [];
   // In the latin-1 probe a UTF-8 BOM reads as 'ï»¿' and would hide an MSH on the first line.
   const bom = typeof input !== 'string' && input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;

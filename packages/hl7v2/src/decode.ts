@@ -6,7 +6,7 @@
 import { Charset, charsetOf, decodeUtf8 } from './charset';
 import { decodeProbing, PROBE_LIMIT, probeLength, unknownCharset, type DecodedInput } from './decode-probe';
 import { findMsh18 } from './msh18';
-import { decodeWide, wideEncoding } from './wide';
+import { wideEncoding } from './wide';
 
 export type { DecodedInput } from './decode-probe';
 export { findMsh18 } from './msh18';
@@ -56,8 +56,8 @@ function decodeUtf8First(body: Uint8Array): DecodedInput | undefined {
 /** Text of the input: bytes are decoded per MSH-18 (see charset.ts); strings pass through. */
 export function decodeInput(input: string | Uint8Array): DecodedInput {
   if (typeof input !== 'string') {
-    const wide = wideEncoding(input);
-    if (wide !== undefined) return decodeWide(input, wide);
+    // A UTF-16/32 byte order mark: the general way decodes it whole (wide.ts).
+    if (wideEncoding(input) !== undefined) return decodeProbing(input);
     const bom = input[0] === 0xef && input[1] === 0xbb && input[2] === 0xbf;
     const fast = decodeUtf8First(bom ? input.subarray(3) : input);
     if (fast !== undefined) return fast;

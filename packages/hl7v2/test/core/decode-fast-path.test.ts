@@ -50,6 +50,22 @@ describe('decodeInput: the UTF-8 shortcut', () => {
     );
   });
 
+  it('agrees with the probe on bytes that start with a UTF-16 or UTF-32 byte order mark', () => {
+    // fast-check found [FF FE] + an MSH line: decodeInput read it as UTF-16LE, the probe as latin-1.
+    for (const bom of [
+      [0xff, 0xfe],
+      [0xfe, 0xff],
+      [0xff, 0xfe, 0, 0],
+      [0, 0, 0xfe, 0xff],
+    ]) {
+      for (const rest of [new Uint8Array(0), utf8('\rMSH|^~\\&|||||||||||||||UTF-8\r')]) {
+        const bytes = concatBytes(new Uint8Array(bom), rest);
+        expect(decodeInput(bytes)).toEqual(decodeProbing(bytes));
+        expect(decodeInput(bytes).charset).not.toBe('utf-8');
+      }
+    }
+  });
+
   it('takes the probe when the MSH line is longer than the probe reaches (64 KB)', () => {
     const long = utf8(`MSH|^~\\&|${'x'.repeat(70_000)}|||||||||||||||8859/1\r`);
     expect(decodeInput(long)).toEqual(decodeProbing(long));
