@@ -14,6 +14,12 @@ export interface Subscription {
   name: string;
   filterPolicy: FilterPolicy;
   handle(event: HubEvent): Promise<void>;
+  /**
+   * At most this many deliveries to this subscriber at once; the others wait, in publication
+   * order (on AWS: the subscriber's queue and its function's reserved concurrency). Absent:
+   * every matching event is delivered at once.
+   */
+  concurrency?: number;
 }
 
 /**

@@ -41,8 +41,15 @@ export interface InProcessHubOptions {
  * at-least-once within the process; work lost with the process is resumed from the catalog
  * at start (see the runtime).
  */
+/** The deliveries of a subscription with a concurrency: how many run, and who waits for a turn. */
+interface Turns {
+  running: number;
+  waiting: (() => void)[];
+}
+
 export class InProcessHub implements Hub {
   private readonly subscriptions: Subscription[] = [];
+  private readonly turns = new Map<Subscription, Turns>();
   private readonly inFlight = new Set<Promise<void>>();
   readonly deadLetters: DeadLetter[] = [];
   private closed = false;
@@ -50,7 +57,26 @@ export class InProcessHub implements Hub {
   constructor(private readonly options: InProcessHubOptions = {}) {}
 
   subscribe(subscription: Subscription): void {
+    const limit = subscription.concurrency;
+    if (limit !== undefined && (!Number.isSafeInteger(limit) || limit < 1)) {
+      throw new RangeError(`subscription ${subscription.name}: concurrency must be a whole number of at least 1`);
+    }
     this.subscriptions.push(subscription);
+    if (limit !== undefined) this.turns.set(subscription, { running: 0, waiting: [] });
+  }
+
+  /** Waits for a turn of a subscription with a concurrency (none needed without one); resolves with its release. */
+  private async turn(s: Subscription): Promise<() => void> {
+    const turns = this.turns.get(s);
+    if (turns === undefined) return () => undefined;
+    if (turns.running >= (s.concurrency as number)) await new Promise<void>((resolve) => turns.waiting.push(resolve));
+    else turns.running++;
+    return () => {
+      // The turn passes straight to the next waiter (running stays the same), else it is freed.
+      const next = turns.waiting.shift();
+      if (next !== undefined) next();
+      else turns.running--;
+    };
   }
 
   async publish(event: HubEvent): Promise<void> {
@@ -67,20 +93,25 @@ export class InProcessHub implements Hub {
     const max = this.options.maxAttempts ?? 3;
     let wait = this.options.backoffMs ?? 50;
     await Promise.resolve();
-    for (let attempt = 1; ; attempt++) {
-      try {
-        await s.handle(fromWire(wire));
-        return;
-      } catch (err) {
-        if (attempt >= max || this.closed) {
-          const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: errorLabel(err), at: new Date().toISOString() };
-          this.deadLetters.push(letter);
-          this.options.onDeadLetter?.(letter);
+    const release = await this.turn(s);
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          await s.handle(fromWire(wire));
           return;
+        } catch (err) {
+          if (attempt >= max || this.closed) {
+            const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: errorLabel(err), at: new Date().toISOString() };
+            this.deadLetters.push(letter);
+            this.options.onDeadLetter?.(letter);
+            return;
+          }
+          await new Promise((r) => setTimeout(r, wait));
+          wait *= 2;
         }
-        await new Promise((r) => setTimeout(r, wait));
-        wait *= 2;
       }
+    } finally {
+      release();
     }
   }
 

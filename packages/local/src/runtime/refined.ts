@@ -79,12 +79,20 @@ export function failpointsOf(names: readonly string[]): ((name: string) => Promi
   };
 }
 
+/**
+ * Messages refined at once. Each holds its parsed message and its resources until its versions
+ * are committed: without a bound, a staging backlog draining at once (thousands of `staged`
+ * events) started thousands of refines together and held gigabytes. The rest wait in the hub.
+ */
+export const REFINED_CONCURRENCY = 16;
+
 /** The refined stage on the in-process hub (the filter policy the AWS stack uses), marking each message refined. */
 export function subscribeRefined(adapters: LakeAdapters, app: Application): void {
   const refined = app.refined;
   if (refined === undefined) return;
   adapters.hub.subscribe({
     ...REFINED_SUBSCRIPTION,
+    concurrency: REFINED_CONCURRENCY,
     // Outside the scope of the outcome that published `staged` (its deferred group commit):
     // each version must be durable before the relay announces it.
     handle: (event) =>

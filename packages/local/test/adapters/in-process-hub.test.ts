@@ -47,6 +47,60 @@ describe('InProcessHub specifics', () => {
     expect(third - second).toBeGreaterThanOrEqual(75);
   });
 
+  it('gives a subscription with a concurrency at most that many deliveries at once, in publication order, the others unlimited', async () => {
+    const hub = new InProcessHub({ maxAttempts: 2, backoffMs: 1 });
+    let running = 0;
+    let most = 0;
+    const started: string[] = [];
+    const gates: (() => void)[] = [];
+    hub.subscribe({
+      name: 'bounded',
+      filterPolicy: {},
+      concurrency: 2,
+      handle: async (e) => {
+        started.push(String((e.body as { messageId: string }).messageId));
+        running++;
+        most = Math.max(most, running);
+        await new Promise<void>((resolve) => gates.push(resolve));
+        running--;
+        // A failed attempt keeps its turn: the retry runs before a waiter starts.
+        if ((e.body as { messageId: string }).messageId === 'm1' && started.filter((id) => id === 'm1').length === 1) throw new Error('once');
+      },
+    });
+    let free = 0;
+    hub.subscribe({ name: 'free', filterPolicy: {}, handle: async () => void free++ });
+    const ids = ['m0', 'm1', 'm2', 'm3', 'm4', 'm5'];
+    for (const id of ids) await hub.publish(hubEvent({}, { messageId: id }));
+    // Wait until the two turns are taken (observed, not timed).
+    // The unbounded subscriber gets every event meanwhile.
+    while (gates.length < 2 || free < ids.length) await new Promise((r) => setImmediate(r));
+    expect(started).toEqual(['m0', 'm1']);
+    const settled = hub.idle();
+    // Open gates one at a time as deliveries reach them, until every delivery has ended.
+    let opened = 0;
+    while (opened < ids.length + 1) {
+      const gate = gates.shift();
+      if (gate === undefined) {
+        await new Promise((r) => setImmediate(r));
+        continue;
+      }
+      gate();
+      opened++;
+    }
+    await settled;
+    expect(most).toBe(2);
+    expect(started.filter((id) => id !== 'm1')).toEqual(['m0', 'm2', 'm3', 'm4', 'm5']);
+    expect(started.filter((id) => id === 'm1')).toHaveLength(2);
+    expect(hub.deadLetters).toEqual([]);
+  });
+
+  it('refuses a concurrency that is not a whole number of at least 1', () => {
+    const hub = new InProcessHub();
+    for (const concurrency of [0, -1, 1.5, Number.NaN]) {
+      expect(() => hub.subscribe({ name: 'bad', filterPolicy: {}, concurrency, handle: async () => undefined })).toThrow(/concurrency/);
+    }
+  });
+
   it('close() drains deliveries in flight (retries included), then refuses publishes', async () => {
     let calls = 0;
     const hub = new InProcessHub({ maxAttempts: 3, backoffMs: 5 });
