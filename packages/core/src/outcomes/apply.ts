@@ -130,8 +130,10 @@ export function createOutcomes(deps: OutcomeDeps) {
     });
     await keepRejectedMerges(deps.catalog, record, target.attempt, indexed, at);
     if (indexed.links.length > 0 || indexed.merges.length > 0 || indexed.conflicts.length > 0 || indexed.rejectedMerges.length > 0) {
-      // Counts only: identifiers and demographics are PHI and never logged.
-      deps.logger.info('patient index updated', {
+      // Counts only: identifiers and demographics are PHI and never logged. New links are
+      // routine (every new patient): DEBUG; a merge or a conflict is worth an operator's eye.
+      const notable = indexed.merges.length > 0 || indexed.conflicts.length > 0 || indexed.rejectedMerges.length > 0;
+      deps.logger[notable ? 'info' : 'debug']('patient index updated', {
         messageId: record.messageId,
         links: indexed.links.length,
         merges: indexed.merges.length,
