@@ -1,6 +1,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import type Database from 'better-sqlite3';
+import { type Checkpointer, createCheckpointer } from './checkpointer';
 import { createFsThreads, type FsThreads } from './fs-threads';
 
 /** Makes a file's written data durable (fdatasync), off the event loop. */
@@ -32,6 +33,9 @@ interface Scope {
   run: number;
 }
 
+/** WAL size past which the checkpointer thread is asked for a checkpoint (SQLite's own default: 1,000 pages of 4 KB). */
+const CHECKPOINT_BYTES = 4 * 1024 * 1024;
+
 /** Writes a deferred scope makes before it lets the event loop serve others (a batch file is thousands). */
 const WRITES_PER_TURN = 64;
 
@@ -42,6 +46,8 @@ export interface GroupCommitStats {
   syncs: number;
   /** Time spent waiting for syncs, in ms. */
   syncMs: number;
+  /** WAL checkpoints run by the checkpointer thread. */
+  checkpoints: number;
 }
 
 /**
@@ -71,7 +77,10 @@ export class GroupCommit {
   private walFd: number | undefined;
   private readonly wal: string | undefined;
   private readonly scopes = new AsyncLocalStorage<Scope>();
-  readonly stats: GroupCommitStats = { writes: 0, commits: 0, syncs: 0, syncMs: 0 };
+  readonly stats: GroupCommitStats = { writes: 0, commits: 0, syncs: 0, syncMs: 0, checkpoints: 0 };
+  /** Checkpoints the WAL off the event loop (a file in WAL mode only; started at the first need). */
+  private checkpointer: Checkpointer | undefined;
+  private readonly checkpoints: boolean;
 
   private readonly syncFile: SyncFile;
   /** The thread that syncs, when this group started one (no SyncFile was given). */
@@ -94,6 +103,10 @@ export class GroupCommit {
     // frames of a commit live there until a checkpoint, which SQLite syncs itself).
     const mode = String(db.pragma('journal_mode', { simple: true })).toLowerCase();
     this.wal = db.memory ? undefined : mode === 'wal' ? `${db.name}-wal` : db.name;
+    // The checkpoint SQLite runs inside a COMMIT would run on the event loop: a thread does it.
+    this.checkpoints = !db.memory && mode === 'wal';
+    if (this.checkpoints) db.pragma('wal_autocheckpoint = 0');
+    Object.defineProperty(this.stats, 'checkpoints', { enumerable: true, get: () => this.checkpointer?.stats.checkpoints ?? 0 });
   }
 
   /**
@@ -232,9 +245,20 @@ export class GroupCommit {
     if (err === undefined) {
       this.stats.syncs++;
       batch.resolve();
+      this.checkpointWhenLarge();
     } else batch.reject(err);
     // Writes that came during the sync: their transaction is committed now.
     if (this.open !== undefined) this.flush();
+  }
+
+  /** Asks the checkpointer thread for a checkpoint once the WAL has grown past CHECKPOINT_BYTES. */
+  private checkpointWhenLarge(): void {
+    if (!this.checkpoints || this.walFd === undefined || fstatSync(this.walFd).size < CHECKPOINT_BYTES) return;
+    this.checkpointer ??= createCheckpointer(this.db.name, () => {
+      // No thread: SQLite checkpoints in its COMMITs again, as it does by default.
+      if (this.db.open) this.db.pragma('wal_autocheckpoint = 1000');
+    });
+    this.checkpointer.request();
   }
 
   private async syncWal(): Promise<void> {
@@ -254,6 +278,7 @@ export class GroupCommit {
   /** Waits for the writes in flight, then releases the WAL file (before the connection closes). */
   async close(): Promise<void> {
     while (this.open !== undefined || this.syncing !== undefined) await this.settled().catch(() => undefined);
+    await this.checkpointer?.close();
     this.closeWal();
     await this.thread?.close();
   }

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { statSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -153,5 +154,57 @@ describe('GroupCommit', () => {
     expect(await settled(detachedWrite as Promise<unknown>)).toBe(false);
     held.release();
     await Promise.all([scope, detachedWrite]);
+  });
+});
+
+describe('GroupCommit checkpoints', () => {
+  let dir: string;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), 'hcdl-group-checkpoint-'));
+  });
+
+  afterEach(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("checkpoints the WAL on a thread of its own instead of in a COMMIT on the event loop, and SQLite then reuses the WAL's space", async () => {
+    const file = path.join(dir, 'catalog.db');
+    const db = openDatabase(file);
+    db.exec('CREATE TABLE t (n INTEGER PRIMARY KEY, v BLOB)');
+    const group = new GroupCommit(db);
+    // The COMMITs of this connection never checkpoint.
+    expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
+    const wal = `${file}-wal`;
+    const row = Buffer.alloc(512 * 1024, 7);
+    let n = 0;
+    const write = () => group.write(() => db.prepare('INSERT INTO t (n, v) VALUES (?, ?)').run(++n, row));
+    // Past 4 MB of WAL the thread is asked for a checkpoint: wait until it has run one (observed progress).
+    while (statSync(wal).size < 4 * 1024 * 1024) await write();
+    await write();
+    while (group.stats.checkpoints === 0) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    // A complete checkpoint lets the next transaction write the WAL from its start: it stops growing.
+    const size = statSync(wal).size;
+    for (let i = 0; i < 4; i++) await write();
+    expect(statSync(wal).size).toBeLessThanOrEqual(size);
+    // Every row is there, for this connection and for another one (read from the database file and the WAL).
+    expect((db.prepare('SELECT count(*) AS c FROM t').get() as { c: number }).c).toBe(n);
+    const other = openDatabase(file);
+    expect((other.prepare('SELECT count(*) AS c, sum(length(v)) AS bytes FROM t').get() as { c: number; bytes: number }).c).toBe(n);
+    other.close();
+    await group.close();
+    db.close();
+  });
+
+  it('leaves an in-memory database to SQLite (nothing to checkpoint)', async () => {
+    const db = openDatabase(':memory:');
+    const group = new GroupCommit(db);
+    db.exec('CREATE TABLE t (v TEXT)');
+    await group.write(() => db.prepare('INSERT INTO t (v) VALUES (?)').run('a'));
+    expect(group.stats.checkpoints).toBe(0);
+    await group.close();
+    db.close();
   });
 });
