@@ -195,7 +195,7 @@ export function createRefine(deps: RefineDeps) {
       await deps.failpoint?.('refine.committed');
       await deps.relay.drain();
     }
-    deps.logger.info('message refined', { messageId: record.messageId, versions: result.versions.length, unchanged: result.unchanged, stale: result.stale });
+    deps.logger.debug('message refined', { messageId: record.messageId, versions: result.versions.length, unchanged: result.unchanged, stale: result.stale });
     return result;
   };
 }
