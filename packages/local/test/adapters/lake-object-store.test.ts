@@ -111,7 +111,9 @@ describe('LakeObjectStore', () => {
       metadata: { 'message-id': 'm-1' },
     };
     let zoneDb: Database.Database;
-    afterEach(() => zoneDb?.close());
+    afterEach(() => {
+      zoneDb?.close();
+    });
 
     const rowsOf = (d: Database.Database): string[] =>
       (d.prepare("SELECT key FROM objects WHERE key LIKE 'refined/%'").all() as { key: string }[]).map((r) => r.key);
