@@ -52,6 +52,13 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
   const requests = new Map<number, { resolve(m: FromRefined): void; reject(err: Error): void }>();
   let ended: Error | undefined;
 
+  // The thread keeps the process alive only while it has work of the main thread's (a lake
+  // left open by its caller, or a command done with it, must not hang the process on it).
+  const keepAlive = (): void => {
+    if (ended === undefined && (inFlight > 0 || requests.size > 0)) worker.ref();
+    else worker.unref();
+  };
+
   const wake = (): void => {
     const waiting = quiet;
     quiet = [];
@@ -73,6 +80,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
     const id = nextId++;
     return new Promise((resolve, reject) => {
       requests.set(id, { resolve, reject });
+      keepAlive();
       send(make(id));
     });
   };
@@ -92,13 +100,17 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
         void publish(m.id, m.events);
         return;
       case 'done':
-        if (inFlight > 0 && --inFlight === 0) wake();
+        if (inFlight > 0 && --inFlight === 0) {
+          keepAlive();
+          wake();
+        }
         return;
       case 'ready':
         return;
       default: {
         const r = requests.get(m.id);
         requests.delete(m.id);
+        keepAlive();
         if (r === undefined) return;
         if (m.kind === 'failed') r.reject(new Error(`refined thread: ${m.error}`));
         else r.resolve(m);
@@ -110,6 +122,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
     end(err);
   });
   worker.on('exit', (code) => end(new Error(`refined thread exited (${code})`)));
+  keepAlive();
 
   let warned = false;
   return {
@@ -122,6 +135,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
         return;
       }
       inFlight++;
+      if (inFlight === 1) keepAlive();
       send({ kind: 'staged', event });
     },
     busy: () => inFlight > 0,
