@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Builds the `hcdl` CLI into plain JavaScript with esbuild: packages/local/src/cli/main.ts ->
 // packages/local/dist/cli/main.mjs (the package's `bin`), each command's module a chunk
-// loaded when that command runs, and the staging worker as worker-entry.mjs beside them.
+// loaded when that command runs, the staging worker as worker-entry.mjs and the refined stage's
+// thread as refined-entry.mjs beside them.
 // Native and thread-spawning packages (SQLite, DuckDB, piscina) and esbuild (the console is
 // bundled at run time from its sources) stay external, loaded from
 // packages/local/node_modules. A build-info.json lists the workspace files the bundle was
@@ -39,7 +40,11 @@ export async function buildCli() {
   const esbuild = await loadEsbuild();
   const started = Date.now();
   const result = await esbuild.build({
-    entryPoints: { main: path.join(local, 'src/cli/main.ts'), 'worker-entry': path.join(local, 'src/staging/worker-thread.ts') },
+    entryPoints: {
+      main: path.join(local, 'src/cli/main.ts'),
+      'worker-entry': path.join(local, 'src/staging/worker-thread.ts'),
+      'refined-entry': path.join(local, 'src/runtime/refined-thread.ts'),
+    },
     outdir: CLI_DIR,
     outExtension: { '.js': '.mjs' },
     splitting: true,

@@ -29,7 +29,8 @@ interface Round {
 
 async function round(refined: boolean): Promise<Round> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'hcdl-bench-refined-'));
-  const lake = await openLocalLake(readConfig({ HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' }));
+  // Without refine: the use-case is replaced on this thread, so the stage must run here (ADR 0018).
+  const lake = await openLocalLake(readConfig({ HCDL_DATA_DIR: dataDir, HCDL_LOG_LEVEL: 'SILENT', HCDL_PORT: '0' }), refined ? {} : { refinedThread: false });
   try {
     const stage = lake.app.refined;
     if (stage === undefined) throw new Error('the lake has no refined stage');

@@ -13,3 +13,4 @@ export * from './runtime/jwt';
 export * from './mllp';
 export * from './runtime/refined';
 export * from './adapters/sqlite-resource-store';
+export * from './runtime/refined-worker';

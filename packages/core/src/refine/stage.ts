@@ -3,6 +3,7 @@ import {
   type ChangeFeed,
   fhirChangedEvent,
   type Hub,
+  type HubEvent,
   type LogPort,
   type ObjectStore,
   type ResourceStore,
@@ -20,6 +21,11 @@ export interface RefinedStageDeps {
   changeFeed?: ChangeFeed;
   /** Where versions are announced (`fhir-changed`); absent: not announced (on AWS the refined function announces them on its bus). */
   hub?: Hub;
+  /**
+   * Announces a batch of `fhir-changed` events in commit order at once, instead of `hub` one
+   * by one (the local lake's refined thread hands them to the main thread's hub in one message).
+   */
+  publishAll?: (events: readonly HubEvent[]) => Promise<void>;
   logger: LogPort;
   now: () => string;
   failpoint?: (name: string) => Promise<void>;
@@ -49,11 +55,23 @@ export function createRefinedStage(deps: RefinedStageDeps): RefinedStage {
     return t;
   }
   const hub = deps.hub;
+  const publishAll = deps.publishAll;
+  const eventOf = async (v: ResourceVersion) => fhirChangedEvent(v, await messageTypeOf(v.messageId));
   const relay = createRelay({
     resources: deps.resources,
     objectStore: deps.objectStore,
     logger: deps.logger,
-    ...(hub !== undefined ? { announce: async (v: ResourceVersion) => hub.publish(fhirChangedEvent(v, await messageTypeOf(v.messageId))) } : {}),
+    ...(publishAll !== undefined
+      ? {
+          announceAll: async (versions: readonly ResourceVersion[]) => {
+            const events: HubEvent[] = [];
+            for (const v of versions) events.push(await eventOf(v));
+            await publishAll(events);
+          },
+        }
+      : hub !== undefined
+        ? { announce: async (v: ResourceVersion) => hub.publish(await eventOf(v)) }
+        : {}),
   });
   const refine = createRefine({
     objectStore: deps.objectStore,

@@ -22,6 +22,13 @@ export const TABLE_PREFIXES = ['raw/', 'error/', 'work/'] as const;
 export interface LakeObjectStoreOptions {
   /** Key prefixes kept in the table (default TABLE_PREFIXES); `['']` keeps every object there. */
   tablePrefixes?: readonly string[];
+  /**
+   * Zones whose attribute rows live in the objects table of another SQLite file: the refined
+   * zone's in `refined.db`, which its own thread writes (ADR 0018), never in the catalog's file.
+   * A key of such a zone the zone's table does not hold is looked up in the main table (a
+   * folder written before the move), then in the folder.
+   */
+  attributeZones?: readonly { prefix: string; db: Database.Database }[];
 }
 
 const missing = (err: unknown): boolean => {
@@ -63,6 +70,7 @@ async function* mergeKeys(a: AsyncIterable<string>, b: AsyncIterable<string>): A
  */
 export class LakeObjectStore extends BaseObjectStore {
   private readonly table: SqliteObjects;
+  private readonly zones: { prefix: string; table: SqliteObjects }[];
   private readonly files: ContentFiles;
   private readonly folder: FolderObjectStore;
   private readonly tablePrefixes: readonly string[];
@@ -72,10 +80,28 @@ export class LakeObjectStore extends BaseObjectStore {
   constructor(db: Database.Database, root: string, options: LakeObjectStoreOptions = {}) {
     super();
     this.table = new SqliteObjects(db);
+    this.zones = (options.attributeZones ?? []).map((z) => ({ prefix: z.prefix, table: new SqliteObjects(z.db) }));
     this.files = new ContentFiles(root);
     this.folder = new FolderObjectStore(root);
     this.tablePrefixes = options.tablePrefixes ?? TABLE_PREFIXES;
     this.legacy = new Set(this.tablePrefixes.filter((p) => p === '' || existsSync(path.join(root, ...p.split('/').filter(Boolean)))));
+  }
+
+  /** Keeps the attribute rows of a zone in another SQLite file from now on (LakeObjectStoreOptions.attributeZones). */
+  addAttributeZone(prefix: string, db: Database.Database): void {
+    this.zones.push({ prefix, table: new SqliteObjects(db) });
+  }
+
+  /** The table that holds a key's row: its zone's, else the main one. */
+  private tableOf(key: string): SqliteObjects {
+    for (const z of this.zones) if (key.startsWith(z.prefix)) return z.table;
+    return this.table;
+  }
+
+  /** A key's row: in its table, else (a zone moved to another file) in the main table where an earlier version wrote it. */
+  private row(key: string): ObjectRow | undefined {
+    const table = this.tableOf(key);
+    return table.get(key) ?? (table === this.table ? undefined : this.table.get(key));
   }
 
   private inTable(key: string): boolean {
@@ -96,7 +122,7 @@ export class LakeObjectStore extends BaseObjectStore {
       return;
     }
     await this.files.write(input.key, input.body, input.ifNoneMatch);
-    await this.table.put(input, true);
+    await this.tableOf(input.key).put(input, true);
   }
 
   protected async _copy(input: CopyObjectInput): Promise<void> {
@@ -115,7 +141,7 @@ export class LakeObjectStore extends BaseObjectStore {
   }
 
   protected async _get(key: string): Promise<StoredObject | undefined> {
-    const row = this.table.get(key);
+    const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.get(key) : undefined;
     if (row.body !== null) return { ...this.info(row, new Date(row.modified)), body: row.body, size: row.body.byteLength };
     let body: Buffer;
@@ -129,7 +155,7 @@ export class LakeObjectStore extends BaseObjectStore {
   }
 
   protected async _head(key: string): Promise<ObjectInfo | undefined> {
-    const row = this.table.get(key);
+    const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.head(key) : undefined;
     if (row.body !== null) return this.info(row, new Date(row.modified));
     const st = await this.fileInfo(key);
@@ -137,7 +163,7 @@ export class LakeObjectStore extends BaseObjectStore {
   }
 
   protected async _getTags(key: string): Promise<Record<string, string> | undefined> {
-    const row = this.table.get(key);
+    const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.getTags(key) : undefined;
     if (row.body === null && (await this.fileInfo(key)) === undefined) return undefined;
     return row.tags;
@@ -151,7 +177,10 @@ export class LakeObjectStore extends BaseObjectStore {
   }
 
   protected async _delete(key: string): Promise<void> {
-    await this.table.delete(key);
+    const table = this.tableOf(key);
+    await table.delete(key);
+    // A row an earlier version left in the main table goes too (never a write there otherwise).
+    if (table !== this.table && this.table.get(key) !== undefined) await this.table.delete(key);
     if (this.mayBeFile(key)) await this.folder.delete(key);
   }
 

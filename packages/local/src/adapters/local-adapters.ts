@@ -36,6 +36,18 @@ export function openDatabase(file: string): Database.Database {
   return db;
 }
 
+/**
+ * A read-only connection to a database file another connection of the process writes (in WAL
+ * mode it reads what was committed, never waiting for the writer): the refined stage's thread
+ * reads the catalog through one, so that nothing it does can ever take the catalog's write
+ * lock (ADR 0018). A write through it throws SQLITE_READONLY.
+ */
+export function openReadOnlyDatabase(file: string): Database.Database {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 /** The connections of this process, per database file, with how many users each has. */
 const shared = new Map<string, { db: Database.Database; users: number }>();
 

@@ -19,6 +19,7 @@ import { createLakeMetrics, type LakeMetrics } from '../observe/metrics';
 import { subscribeMetrics } from '../observe/hub-metrics';
 import { createLocalAdapters } from '../adapters/local-adapters';
 import { failpointsOf, type LakeAdapters, markCleanStop, resumeRefined, subscribeRefined, withRefinedStore } from './refined';
+import { type RefinedThread, startRefinedThread } from './refined-worker';
 import { removeStaleTempFiles } from '../adapters/temp-files';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
@@ -43,6 +44,8 @@ export interface LocalLake {
   applicationAcks: ApplicationAcks;
   /** Prometheus metrics of this lake (GET /metrics). */
   metrics: LakeMetrics;
+  /** The thread that runs the refined stage (ADR 0018); absent when it runs on the main thread. */
+  refinedThread: RefinedThread | undefined;
   /**
    * Runs a request's use-case with its writes committed together and resolves once they are
    * durable: the transport answers after it (GroupCommit.deferred). `ran` settles when the
@@ -68,6 +71,8 @@ export interface LocalApplication {
   staging: StagingScheduler;
   /** The worker pool that stages (absent when the caller gave its own stager). */
   pool: StagingPool | undefined;
+  /** The thread that runs the refined stage (ADR 0018); absent when it runs on this thread. */
+  refinedThread: RefinedThread | undefined;
   /** Resolves when no event is in flight and nothing waits for staging. */
   idle(): Promise<void>;
   /**
@@ -75,6 +80,16 @@ export interface LocalApplication {
    * message waits for the refined stage, so the next start skips the catalog scan.
    */
   close(options?: { cleanStop?: boolean }): Promise<void>;
+}
+
+/** How the local application is opened beyond the core's options. */
+export interface LocalApplicationOptions extends ApplicationOptions {
+  /**
+   * Run the refined stage in a thread of its own (default), or on this thread (`hcdl replay
+   * --fhir`, which serves nothing; a caller that injects `now` or `failpoint` functions, which
+   * cannot cross to another thread, also gets it here).
+   */
+  refinedThread?: boolean;
 }
 
 /** Outcomes recorded at once: their writes share the group commits. */
@@ -86,7 +101,8 @@ const RECORDING_CONCURRENCY = 64;
  * through the filter policy the AWS stack uses, and queued by the staging scheduler.
  * Nothing is staged until `staging.resume()` or a new message.
  */
-export async function openLocalApplication(config: LocalConfig, logger: Logger, options: ApplicationOptions = {}): Promise<LocalApplication> {
+export async function openLocalApplication(config: LocalConfig, logger: Logger, localOptions: LocalApplicationOptions = {}): Promise<LocalApplication> {
+  const { refinedThread: threadWanted, ...options } = localOptions;
   const adapters = withRefinedStore(
     createLocalAdapters({
       dataDir: config.dataDir,
@@ -144,7 +160,12 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     retryFailedMs: config.staging.retryMs,
     logger,
   });
-  subscribeRefined(adapters, app);
+  const inThread = threadWanted ?? (options.now === undefined && options.failpoint === undefined);
+  const refinedThread =
+    app.refined !== undefined && inThread
+      ? startRefinedThread({ dataDir: adapters.dataDir, logLevel: config.logLevel, failpoints: config.failpoints, hub: adapters.hub, logger })
+      : undefined;
+  subscribeRefined(adapters, app, refinedThread);
   adapters.hub.subscribe({
     ...STAGING_SUBSCRIPTION,
     handle: async (event) => {
@@ -152,23 +173,30 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     },
   });
   const idle = async (): Promise<void> => {
-    // Staging publishes events, and events start staging: until both are quiet.
+    // Staging publishes events, events start staging and refining, refining announces: until all are quiet.
     do {
       await adapters.hub.idle();
       await staging.idle();
-    } while (adapters.hub.busy());
+      await refinedThread?.idle();
+    } while (adapters.hub.busy() || refinedThread?.busy() === true);
   };
   return {
     adapters,
     app,
     staging,
     pool,
+    refinedThread,
     idle,
     async close(options = {}) {
       // Work in progress finishes; what waits stays `ingested` for the next start.
       await staging.close();
+      if (refinedThread !== undefined) {
+        await idle();
+        // The thread finishes what it has, records the clean stop in refined.db (it owns its writes), and ends.
+        await refinedThread.close(options.cleanStop === true);
+      }
       await adapters.hub.idle();
-      if (options.cleanStop === true) await markCleanStop(adapters);
+      if (refinedThread === undefined && options.cleanStop === true) await markCleanStop(adapters);
       await pool?.close();
       await adapters.close();
     },
@@ -181,10 +209,10 @@ const eventMessageId = (event: { body: unknown }): string | undefined => {
 };
 
 /** The local lake: the application core, its HTTP routes, token verification, then resume of work left in flight. */
-export async function openLocalLake(config: LocalConfig, options: ApplicationOptions = {}): Promise<LocalLake> {
+export async function openLocalLake(config: LocalConfig, options: LocalApplicationOptions = {}): Promise<LocalLake> {
   const logger = localLogger(config);
   const local = await openLocalApplication(config, logger, options);
-  const { adapters, app, staging, pool } = local;
+  const { adapters, app, staging, pool, refinedThread } = local;
   let devIssuer: DevIssuer | undefined;
   let verify: TokenVerifier;
   if (config.oidc.jwksUrl !== undefined) {
@@ -200,7 +228,7 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
   const waiting = adapters.catalog.countByStatus(MessageStatus.Ingested, 1_000_000);
   if (waiting > 0) logger.info('resuming messages waiting for staging', { count: waiting });
   staging.resume();
-  await resumeRefined(adapters, app, logger);
+  await resumeRefined(adapters, app, logger, refinedThread);
   // The outcome of a message is awaited on the catalog; the hub's staged/failed events wake the wait at once.
   const watch = createOutcomeWatch({ catalog: adapters.catalog });
   adapters.hub.subscribe({
@@ -241,6 +269,7 @@ export async function openLocalLake(config: LocalConfig, options: ApplicationOpt
     logger,
     staging,
     metrics,
+    refinedThread,
     durably: (work) => adapters.group.scoped(work),
     // The read routes read the catalog and the refined store: both durable before an answer.
     settled: async () => {

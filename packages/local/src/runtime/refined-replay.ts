@@ -11,7 +11,8 @@ import { localLogger, openLocalApplication } from './lake';
  */
 export async function replayFhirLocal(config: LocalConfig, filter: RebuildFilter): Promise<RebuildSummary> {
   const logger = localLogger(config, 'hcdl-replay-fhir');
-  const local = await openLocalApplication(config, logger);
+  // Refined on this thread: the command serves nothing, and rebuild calls refine directly.
+  const local = await openLocalApplication(config, logger, { refinedThread: false });
   const { adapters, app } = local;
   try {
     const refined = app.refined;

@@ -4,6 +4,7 @@ import { REFINED_SUBSCRIPTION } from '@hcdl/core';
 import { allPages, type Catalog, HubEventName, type Hub, isHubEvent, type LogPort, MessageStatus, stagedEvent } from '@hcdl/lake';
 import { acquireDatabase, type LocalAdapters, releaseDatabase } from '../adapters/local-adapters';
 import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
+import type { RefinedThread } from './refined-worker';
 
 /** Wakes the change streams when a version is announced (each stream then reads the feed from its position). */
 export class ChangeSignal {
@@ -39,6 +40,16 @@ export class ChangeSignal {
   }
 }
 
+/** Keys whose attribute rows live in `refined.db` (the refined zone), not in the catalog's file (ADR 0018). */
+export const REFINED_ZONE_PREFIX = 'refined/';
+
+/** `TypeError`, `SqliteError SQLITE_BUSY`: what failed, without the message (which can quote input). */
+export function errorLabel(err: unknown): string {
+  if (!(err instanceof Error)) return typeof err;
+  const code = (err as { code?: unknown }).code;
+  return typeof code === 'string' || typeof code === 'number' ? `${err.name} ${code}` : err.name;
+}
+
 /** The embedded adapters with the refined zone's index (`<dataDir>/refined.db`) and the change signal. */
 export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; changeSignal: ChangeSignal };
 
@@ -47,10 +58,15 @@ export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; cha
  * `refined.db` (acquireDatabase, shared as the catalog's is), written through that
  * connection's group commit (ADR 0009). A file of its own: the refined zone is derived data
  * (`hcdl replay --fhir` rebuilds it from staging), and refining a message's dozens of versions
- * never lengthens the commits that ingest waits for. Closing the adapters closes it too.
+ * never lengthens the commits that ingest waits for. The refined zone's object attributes
+ * (tags, metadata) are rows of the same file (ADR 0018): the object store routes `refined/`
+ * keys there, and still finds the rows an earlier version left in the catalog. Opening makes
+ * the file's schema, so the refined stage's thread, started after, finds it made. Closing the
+ * adapters closes it too.
  */
 export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
   const db = acquireDatabase(path.join(adapters.dataDir, 'refined.db'));
+  adapters.objectStore.addAttributeZone(REFINED_ZONE_PREFIX, db);
   const changeSignal = new ChangeSignal();
   return {
     ...adapters,
@@ -86,21 +102,34 @@ export function failpointsOf(names: readonly string[]): ((name: string) => Promi
  */
 export const REFINED_CONCURRENCY = 16;
 
-/** The refined stage on the in-process hub (the filter policy the AWS stack uses), marking each message refined. */
-export function subscribeRefined(adapters: LakeAdapters, app: Application): void {
+/**
+ * The refined stage on the in-process hub (the filter policy the AWS stack uses), marking each
+ * message refined: in its own thread when `thread` is given (the lake), else on this thread
+ * (`hcdl replay --fhir`, which serves nothing). Either way at most REFINED_CONCURRENCY
+ * messages at once: a delivery lasts until its message is refined.
+ */
+export function subscribeRefined(adapters: LakeAdapters, app: Application, thread?: RefinedThread): void {
   const refined = app.refined;
   if (refined === undefined) return;
   adapters.hub.subscribe({
     ...REFINED_SUBSCRIPTION,
     concurrency: REFINED_CONCURRENCY,
-    // Outside the scope of the outcome that published `staged` (its deferred group commit):
-    // each version must be durable before the relay announces it.
-    handle: (event) =>
-      adapters.group.detached(async () => {
-        if (!isHubEvent(event, HubEventName.Staged)) return;
-        await refined.refine(event.body);
-        await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
-      }),
+    handle:
+      thread !== undefined
+        ? async (event) => {
+            // `staged` is published inside the outcome's deferred commit: the thread reads the
+            // catalog through a connection of its own, which sees the outcome once committed.
+            await adapters.group.settled();
+            await thread.hand(event);
+          }
+        : // Outside the scope of the outcome that published `staged` (its deferred group commit):
+          // each version must be durable before the relay announces it.
+          (event) =>
+            adapters.group.detached(async () => {
+              if (!isHubEvent(event, HubEventName.Staged)) return;
+              await refined.refine(event.body);
+              await adapters.resources.markRefined(event.body.messageId, new Date().toISOString());
+            }),
   });
   // Change streams wake on the announcements of this process (other processes' are polled).
   adapters.hub.subscribe({
@@ -111,7 +140,7 @@ export function subscribeRefined(adapters: LakeAdapters, app: Application): void
 }
 
 /** Name of the flag a cleanly stopped lake leaves: nothing of the refined stage was in flight. */
-const CLEAN_STOP = 'clean-stop';
+export const CLEAN_STOP = 'clean-stop';
 
 /**
  * After a start: publishes what the outbox holds (versions committed by a process that died
@@ -119,12 +148,14 @@ const CLEAN_STOP = 'clean-stop';
  * `staged` for every staged message not marked refined (the in-process hub lost its events
  * with the process). Returns how many messages were sent to refine again.
  */
-export async function resumeRefined(adapters: LakeAdapters, app: Application, logger: LogPort): Promise<number> {
+export async function resumeRefined(adapters: LakeAdapters, app: Application, logger: LogPort, thread?: RefinedThread): Promise<number> {
   const refined = app.refined;
   if (refined === undefined) return 0;
-  const published = await refined.relay.drain();
+  // The thread that owns refined.db drains and takes the flag; the scan below only reads.
+  const { published, cleanStop } =
+    thread !== undefined ? await thread.resume() : { published: await refined.relay.drain(), cleanStop: await adapters.resources.takeFlag(CLEAN_STOP) };
   if (published > 0) logger.info('published versions left in the outbox', { count: published });
-  if (await adapters.resources.takeFlag(CLEAN_STOP)) return 0;
+  if (cleanStop) return 0;
   return republishUnrefined(adapters.catalog, adapters.resources, adapters.hub, logger);
 }
 

@@ -100,4 +100,55 @@ describe('LakeObjectStore', () => {
       expect(await collect(store.list('raw/'))).toEqual([]);
     });
   });
+
+  describe('a zone whose attributes live in another file (the refined zone, ADR 0018)', () => {
+    const key = 'refined/fhir/Patient/p-1/1.json';
+    const put = {
+      key,
+      body: '{"resourceType":"Patient"}',
+      contentType: 'application/fhir+json',
+      tags: { data_src: 'raw/x' },
+      metadata: { 'message-id': 'm-1' },
+    };
+    let zoneDb: Database.Database;
+    afterEach(() => {
+      zoneDb?.close();
+    });
+
+    const rowsOf = (d: Database.Database): string[] =>
+      (d.prepare("SELECT key FROM objects WHERE key LIKE 'refined/%'").all() as { key: string }[]).map((r) => r.key);
+
+    it('writes and reads the rows in that file, none in the main one', async () => {
+      db = openDatabase(path.join(dir, 'catalog.db'));
+      zoneDb = openDatabase(path.join(dir, 'refined.db'));
+      const store = new LakeObjectStore(db, zones, { attributeZones: [{ prefix: 'refined/', db: zoneDb }] });
+      await store.put(put);
+      expect(rowsOf(zoneDb)).toEqual([key]);
+      expect(rowsOf(db)).toEqual([]);
+      expect(await store.getTags(key)).toEqual({ data_src: 'raw/x' });
+      expect((await store.head(key))?.metadata).toEqual({ 'message-id': 'm-1' });
+      expect(text((await store.get(key))?.body)).toBe(put.body);
+      expect(await collect(store.list('refined/'))).toEqual([key]);
+      await store.delete(key);
+      expect(rowsOf(zoneDb)).toEqual([]);
+      expect(await store.head(key)).toBeUndefined();
+      await store.close();
+    });
+
+    it('still reads the rows an earlier version wrote in the main file', async () => {
+      db = openDatabase(path.join(dir, 'catalog.db'));
+      const before = new LakeObjectStore(db, zones);
+      await before.put(put);
+      await before.close();
+      expect(rowsOf(db)).toEqual([key]);
+      zoneDb = openDatabase(path.join(dir, 'refined.db'));
+      const store = new LakeObjectStore(db, zones);
+      store.addAttributeZone('refined/', zoneDb);
+      expect(await store.getTags(key)).toEqual({ data_src: 'raw/x' });
+      expect((await store.get(key))?.metadata).toEqual({ 'message-id': 'm-1' });
+      await store.delete(key);
+      expect(rowsOf(db)).toEqual([]);
+      await store.close();
+    });
+  });
 });
