@@ -246,8 +246,13 @@ export async function openLocalLake(config: LocalConfig, options: LocalApplicati
   subscribeMetrics(adapters.hub, metrics);
   const checks = createHealthChecks({ db: adapters.db, group: adapters.group, zonesDir: path.join(adapters.dataDir, 'zones') });
   const health = async () => ({
-    checks: await checks(),
+    checks: {
+      ...(await checks()),
+      // A refined thread that died: the FHIR zone stops following until a restart refines what it missed.
+      ...(refinedThread !== undefined ? { refined: refinedThread.alive() ? { ok: true, ms: 0 } : { ok: false, ms: 0, error: 'RefinedThreadStopped' } } : {}),
+    },
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
+    ...(refinedThread !== undefined ? { refined: { inWork: refinedThread.inWork() } } : {}),
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
     durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
   });

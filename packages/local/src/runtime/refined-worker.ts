@@ -17,6 +17,10 @@ export interface RefinedThread {
   hand(event: HubEvent): Promise<void>;
   /** Whether staged events handed over are still being refined. */
   busy(): boolean;
+  /** Staged events handed over and not finished (/health shows it). */
+  inWork(): number;
+  /** Whether the thread still runs (a thread that died or was closed does not: /health fails its check). */
+  alive(): boolean;
   /** Resolves when every staged event handed over so far is finished. */
   idle(): Promise<void>;
   /** At start: publishes what the outbox holds, and reads (and clears) the clean-stop flag. */
@@ -152,6 +156,8 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
       });
     },
     busy: () => handed.size > 0,
+    inWork: () => handed.size,
+    alive: () => ended === undefined,
     idle: () => (handed.size === 0 ? Promise.resolve() : new Promise((resolve) => quiet.push(resolve))),
     async resume() {
       const m = await request((id) => ({ kind: 'resume', id }));

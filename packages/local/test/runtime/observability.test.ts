@@ -182,6 +182,31 @@ describe('a started lake at INFO', () => {
   });
 });
 
+describe('/health and the refined thread', () => {
+  it('shows the thread, and answers 503 once it has stopped', async () => {
+    // A lake of its own: this test stops the thread.
+    const s = await startCaptured({});
+    try {
+      const ok = (await (await call(s, 'GET', '/health')).json()) as { checks: Record<string, { ok: boolean }>; refined: { inWork: number } };
+      expect([ok.checks.refined?.ok, ok.refined.inWork]).toEqual([true, 0]);
+      const thread = s.lake.refinedThread;
+      if (thread === undefined) throw new Error('the lake runs its refined stage in a thread');
+      await thread.close(false);
+      const bad = await call(s, 'GET', '/health');
+      const body = (await bad.json()) as { status: string; checks: Record<string, { ok: boolean; error?: string }> };
+      expect([bad.status, body.status, body.checks.refined?.ok, body.checks.refined?.error, body.checks.catalog?.ok]).toEqual([
+        503,
+        'unhealthy',
+        false,
+        'RefinedThreadStopped',
+        true,
+      ]);
+    } finally {
+      await s.close();
+    }
+  });
+});
+
 describe('the log level', () => {
   it('DEBUG adds the request detail lines', async () => {
     const s = await startCaptured({ HCDL_LOG_LEVEL: 'debug' });
