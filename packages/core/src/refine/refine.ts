@@ -40,8 +40,36 @@ export interface RefineResult {
   unchanged: number;
   /** Resources left as they are because a newer message (by EVN-2/MSH-7) already wrote them. */
   stale: number;
-  /** Why nothing was done, when the message was not refinable now. */
-  skipped?: 'not-staged';
+  /** Why nothing was done: the message is not staged (yet), or is over the refined stage's size (REFINE_MAX_ELEMENTS). */
+  skipped?: 'not-staged' | 'too-many-elements';
+}
+
+/**
+ * Most HL7 elements (fields, repetitions, components, subcomponents, segments: the delimiters
+ * of the raw bytes) a message may hold to be converted to FHIR. Parsing and mapping hold every
+ * element in memory: the 10 MB message of `^` runs of issue 12 is ten million empty
+ * components, which took the refined stage past a gigabyte for nothing a reader could use. A
+ * large legitimate message (a document in one ED or TX field) has few elements; a lab report
+ * of thousands of results is far below this.
+ */
+export const REFINE_MAX_ELEMENTS = 1_000_000;
+
+/**
+ * The elements of raw ER7 bytes: its separators and segment ends (MSH-1/MSH-2 when the bytes
+ * start with an MSH segment, else `|^~&`), counted in one pass that stops past `limit`.
+ */
+export function countElements(raw: string | Uint8Array, limit = REFINE_MAX_ELEMENTS): number {
+  const bytes = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : raw;
+  const marks = new Uint8Array(256);
+  const msh = bytes[0] === 0x4d && bytes[1] === 0x53 && bytes[2] === 0x48 && bytes.length > 7;
+  // Field, component, repetition and subcomponent separators (MSH-1, MSH-2 but its escape character).
+  const separators = msh ? [bytes[3], bytes[4], bytes[5], bytes[7]] : [0x7c, 0x5e, 0x7e, 0x26];
+  for (const c of separators) marks[c as number] = 1;
+  marks[0x0d] = 1;
+  marks[0x0a] = 1;
+  let n = 0;
+  for (let i = 0; i < bytes.length; i++) if (marks[bytes[i] as number] === 1 && ++n > limit) return n;
+  return n;
 }
 
 /** A resource's version race lost this many times in a row is an error (retried by the hub). */
@@ -102,6 +130,16 @@ export function createRefine(deps: RefineDeps) {
     if (record.status !== MessageStatus.Staged) return { ...result, skipped: 'not-staged' };
     const raw = await deps.objectStore.get(record.rawKey);
     if (raw === undefined) throw new MissingLakeObjectError('raw object', record.messageId);
+    const elements = countElements(raw.body);
+    if (elements > REFINE_MAX_ELEMENTS) {
+      // Staged, not refined: the message stays readable as HL7 (raw and staging); counts only in the log.
+      deps.logger.warn('message not refined: too many elements', {
+        messageId: record.messageId,
+        elements: `>${REFINE_MAX_ELEMENTS}`,
+        limit: REFINE_MAX_ELEMENTS,
+      });
+      return { ...result, skipped: 'too-many-elements' };
+    }
     const message = parseMessage(normalize(raw.body));
     const eventTime = messageEventTime(message)?.epochMs;
     const conversion = convertMessage(message, {

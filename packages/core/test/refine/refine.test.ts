@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { refinedKey, ResourceChange, ResourceConflictError } from '@hcdl/lake';
 import { MemoryResourceStore } from '@hcdl/lake/testing';
-import { createRefinedStage } from '../../src/index';
+import { countElements, createRefinedStage, REFINE_MAX_ELEMENTS } from '../../src/index';
 import { recordingLogger } from '../support';
 import { adtAt, patientOf, refinedApp } from './support';
 
@@ -225,3 +225,33 @@ describe('refine: the outbox', () => {
     expect(t.changes()).toHaveLength(pending.length);
   });
 });
+
+describe('refine: the refined stage size bound', () => {
+  it('counts the elements of ER7 bytes with the separators MSH-1 and MSH-2 name, stopping past the limit', () => {
+    // MSH: its fields' '|', MSH-2's '^', '~', '&' and the segment end; PID: three '|', '^', '~', '&', the end.
+    expect(countElements('MSH|^~\\&|A\rPID|1||X^Y~Z&W\r')).toBe(13);
+    // Other separators: '#' fields, '$' components; the usual ones are then text.
+    expect(countElements('MSH#$~\\&#A\rPID#1##X$Y|^\r')).toBe(11);
+    expect(countElements(`MSH|^~\\&|${'^'.repeat(50)}`, 10)).toBe(11);
+  });
+
+  it('a staged message over REFINE_MAX_ELEMENTS is not converted: no version, no event, one WARN line with counts only', async () => {
+    const t = refinedApp();
+    const before = t.changes().length;
+    const huge = `MSH|^~\\&|APP|FAC|LAKE|HCDL|20240102030405||ORU^R01^ORU_R01|HUGE1|P|2.5\rPID|1||MRN-9^^^HOSP^MR||DOE^JANE\rOBR|1||ORD1|CBC^Blood count^L\rOBX|1|TX|NOTE^Note^L||${'^'.repeat(REFINE_MAX_ELEMENTS)}||||||F\r`;
+    const messageId = await t.send(huge);
+    expect((await t.catalog.getMessage(messageId))?.status).toBe('staged');
+    expect(t.changes().length).toBe(before);
+    expect(await refinedResult(t, messageId)).toMatchObject({ messageId, versions: [], skipped: 'too-many-elements' });
+    const warned = t.logger.lines.filter((l) => l.message === 'message not refined: too many elements');
+    expect(warned.length).toBeGreaterThanOrEqual(1);
+    expect(warned[0]?.level).toBe('warn');
+    expect(JSON.stringify(warned)).not.toContain('DOE');
+    expect(JSON.stringify(warned)).not.toContain('MRN-9');
+    // A message under the bound is refined as usual.
+    await t.send(adtAt('C9', T1, { visit: 'V9' }));
+    expect(t.changes().length).toBeGreaterThan(before);
+  });
+});
+
+const refinedResult = (t: ReturnType<typeof refinedApp>, messageId: string) => t.refined.refine({ messageId });
