@@ -8,8 +8,8 @@ export interface DeadLetter {
   at: string;
 }
 
-/** `TypeError`, `SqliteError SQLITE_BUSY`: what failed, without the message. */
-function errorLabel(err: unknown): string {
+/** `TypeError`, `SqliteError SQLITE_BUSY`: what failed, without the message (which can quote input). */
+export function errorLabel(err: unknown): string {
   if (!(err instanceof Error)) return typeof err;
   const code = (err as { code?: unknown }).code;
   return typeof code === 'string' || typeof code === 'number' ? `${err.name} ${code}` : err.name;
@@ -19,6 +19,33 @@ function errorLabel(err: unknown): string {
 function fromWire(wire: string): HubEvent {
   const e = JSON.parse(wire) as { attributes: Record<string, string | undefined>; body: unknown };
   return parseHubEvent(e.attributes, e.body);
+}
+
+/** Delivery attempts of one event to one subscriber, and the first wait between two (doubled each time): the hub's defaults. */
+export const DELIVERY_ATTEMPTS = 3;
+export const DELIVERY_BACKOFF_MS = 50;
+
+/**
+ * Runs `attempt` until it succeeds, at most `maxAttempts` times, waiting `backoffMs` after the
+ * first failure and twice as long after each next one; `stop()` true after a failure gives up
+ * at once (a closing hub). Resolves with nothing on success, else with the last failure.
+ */
+export async function withRetries(
+  attempt: () => Promise<void>,
+  options: { maxAttempts?: number | undefined; backoffMs?: number | undefined; stop?: () => boolean } = {},
+): Promise<{ error: unknown } | undefined> {
+  const max = options.maxAttempts ?? DELIVERY_ATTEMPTS;
+  let wait = options.backoffMs ?? DELIVERY_BACKOFF_MS;
+  for (let n = 1; ; n++) {
+    try {
+      await attempt();
+      return undefined;
+    } catch (error) {
+      if (n >= max || options.stop?.() === true) return { error };
+      await new Promise((r) => setTimeout(r, wait));
+      wait *= 2;
+    }
+  }
 }
 
 export interface InProcessHubOptions {
@@ -90,26 +117,18 @@ export class InProcessHub implements Hub {
   }
 
   private async deliver(s: Subscription, wire: string): Promise<void> {
-    const max = this.options.maxAttempts ?? 3;
-    let wait = this.options.backoffMs ?? 50;
     await Promise.resolve();
     const release = await this.turn(s);
     try {
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await s.handle(fromWire(wire));
-          return;
-        } catch (err) {
-          if (attempt >= max || this.closed) {
-            const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: errorLabel(err), at: new Date().toISOString() };
-            this.deadLetters.push(letter);
-            this.options.onDeadLetter?.(letter);
-            return;
-          }
-          await new Promise((r) => setTimeout(r, wait));
-          wait *= 2;
-        }
-      }
+      const failed = await withRetries(() => s.handle(fromWire(wire)), {
+        maxAttempts: this.options.maxAttempts,
+        backoffMs: this.options.backoffMs,
+        stop: () => this.closed,
+      });
+      if (failed === undefined) return;
+      const letter: DeadLetter = { subscription: s.name, event: JSON.parse(wire) as HubEvent, error: errorLabel(failed.error), at: new Date().toISOString() };
+      this.deadLetters.push(letter);
+      this.options.onDeadLetter?.(letter);
     } finally {
       release();
     }

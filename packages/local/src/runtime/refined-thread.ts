@@ -18,12 +18,9 @@ import { acquireDatabase, openReadOnlyDatabase, releaseDatabase } from '../adapt
 import { LakeObjectStore } from '../adapters/lake-object-store';
 import { SqliteCatalog } from '../adapters/sqlite-catalog';
 import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
-import { CLEAN_STOP, errorLabel, failpointsOf, REFINED_ZONE_PREFIX } from './refined';
+import { errorLabel, withRetries } from '../adapters/in-process-hub';
+import { CLEAN_STOP, failpointsOf, REFINED_ZONE_PREFIX } from './refined';
 import { type FromRefined, REFINED_THREAD_ROLE, type RefinedThreadData, type ToRefined } from './refined-protocol';
-
-/** Delivery attempts of one staged event, and the first backoff (doubled each time): the in-process hub's defaults. */
-const ATTEMPTS = 3;
-const BACKOFF_MS = 50;
 
 export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
   const post = (m: FromRefined): void => port.postMessage(m);
@@ -71,19 +68,10 @@ export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
 
   /** One staged event, with the hub's retries; a last failure is logged as a dead letter (ids and the error's class only). */
   async function handle(id: number, wire: HubEvent): Promise<void> {
-    let wait = BACKOFF_MS;
     try {
       const event = parseHubEvent(wire.attributes as unknown as Record<string, string | undefined>, wire.body);
-      for (let attempt = 1; ; attempt++) {
-        try {
-          await refineOnce(event);
-          return;
-        } catch (err) {
-          if (attempt >= ATTEMPTS) throw err;
-          await new Promise((r) => setTimeout(r, wait));
-          wait *= 2;
-        }
-      }
+      const failed = await withRetries(() => refineOnce(event));
+      if (failed !== undefined) throw failed.error;
     } catch (err) {
       const messageId = (wire.body as { messageId?: unknown } | null)?.messageId;
       logger.error('event dead-lettered', {

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { REFINED_SUBSCRIPTION } from '@hcdl/core';
 import type { HubEvent, LogPort } from '@hcdl/lake';
 import type { InProcessHub } from '../adapters/in-process-hub';
-import { errorLabel } from './refined';
+import { errorLabel } from '../adapters/in-process-hub';
 import { type FromRefined, REFINED_THREAD_ROLE, type ToRefined } from './refined-protocol';
 
 /** The refined stage's thread, seen from the main thread (ADR 0018). */

@@ -43,13 +43,6 @@ export class ChangeSignal {
 /** Keys whose attribute rows live in `refined.db` (the refined zone), not in the catalog's file (ADR 0018). */
 export const REFINED_ZONE_PREFIX = 'refined/';
 
-/** `TypeError`, `SqliteError SQLITE_BUSY`: what failed, without the message (which can quote input). */
-export function errorLabel(err: unknown): string {
-  if (!(err instanceof Error)) return typeof err;
-  const code = (err as { code?: unknown }).code;
-  return typeof code === 'string' || typeof code === 'number' ? `${err.name} ${code}` : err.name;
-}
-
 /** The embedded adapters with the refined zone's index (`<dataDir>/refined.db`) and the change signal. */
 export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; changeSignal: ChangeSignal };
 
