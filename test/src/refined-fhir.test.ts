@@ -8,21 +8,17 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { FhirChangedEvent } from '@hcdl/lake';
-import { A01, a08Of, a40Of, readEvents } from './support/fhir';
+import { A01, a08Of, a40Of, readEvents, recordFhirChanges } from './support/fhir';
 import { getJson, post, startTestLake, type TestLake } from './support/harness';
 
 let t: TestLake;
 let token: string;
-const events: FhirChangedEvent['body'][] = [];
+let events: FhirChangedEvent['body'][] = [];
 
 beforeAll(async () => {
   t = await startTestLake();
   token = await t.token({ write: 'ghh', read: 'ghh' });
-  t.lake.adapters.hub.subscribe({
-    name: 'test-subscriber',
-    filterPolicy: { event: ['fhir-changed'] },
-    handle: async (e) => void events.push(e.body as FhirChangedEvent['body']),
-  });
+  events = recordFhirChanges(t);
 }, 120_000);
 afterAll(async () => t?.close(), 60_000);
 

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { FhirChangedEvent } from '@hcdl/lake';
 import { openReadOnlyDatabase } from '@hcdl/local';
-import { A01 } from './support/fhir';
+import { A01, recordFhirChanges } from './support/fhir';
 import { post, startTestLake, type TestLake } from './support/harness';
 
 let t: TestLake;
 let token: string;
 let refinedHere = 0;
-const events: FhirChangedEvent['body'][] = [];
+let events: FhirChangedEvent['body'][] = [];
 
 beforeAll(async () => {
   t = await startTestLake();
@@ -29,11 +29,7 @@ beforeAll(async () => {
     refinedHere++;
     return refine(target);
   };
-  t.lake.adapters.hub.subscribe({
-    name: 'test-subscriber',
-    filterPolicy: { event: ['fhir-changed'] },
-    handle: async (e) => void events.push(e.body as FhirChangedEvent['body']),
-  });
+  events = recordFhirChanges(t);
 }, 120_000);
 afterAll(async () => t?.close(), 60_000);
 

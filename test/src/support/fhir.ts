@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CORPUS } from './harness';
+import type { FhirChangedEvent } from '@hcdl/lake';
+import { CORPUS, type TestLake } from './harness';
 
 /** The corpus ADT^A01 (FHIR-Converter sample): a patient with three identifiers, a visit, and much more. */
 export const A01 = readFileSync(path.join(CORPUS, 'FHIR-Converter/data/SampleData/Hl7v2/ADT-A01-01.hl7'), 'latin1');
@@ -97,5 +98,16 @@ export async function readEvents(url: string, token: string, done: (events: SseE
     clearTimeout(timer);
     controller.abort();
   }
+  return events;
+}
+
+/** Records every `fhir-changed` event the lake's hub delivers, in delivery order (the array fills as they come). */
+export function recordFhirChanges(t: TestLake): FhirChangedEvent['body'][] {
+  const events: FhirChangedEvent['body'][] = [];
+  t.lake.adapters.hub.subscribe({
+    name: 'test-subscriber',
+    filterPolicy: { event: ['fhir-changed'] },
+    handle: async (e) => void events.push(e.body as FhirChangedEvent['body']),
+  });
   return events;
 }
