@@ -67,14 +67,23 @@ export function cpuBetween(before: Map<number, number>, after: Map<number, numbe
   return ms;
 }
 
-/** CPU ms so far of one process's threads: its main thread, and all the others summed (workers, I/O threads, V8's). */
+/**
+ * CPU ms so far of one process: its main thread, and all the others together (workers, I/O
+ * threads, V8's). The others are the process's total less the main thread: the total of
+ * /proc/<pid>/stat keeps the time of threads that have ended (an idle file thread is stopped).
+ */
 export function threadCpu(pid: number): { main: number; others: number } {
-  let main = 0;
-  let others = 0;
+  const main = statOf(`${pid}/task/${pid}`)?.cpuMs ?? 0;
+  const total = statOf(pid)?.cpuMs ?? main;
+  return { main, others: total - main };
+}
+
+/** CPU ms so far of each of a process's threads, by thread id (the main thread's id is the pid). */
+export function perThreadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    const ms = statOf(`${pid}/task/${tid}`)?.cpuMs ?? 0; // a thread that ended meanwhile counts no more
-    if (tid === String(pid)) main += ms;
-    else others += ms;
+    const ms = statOf(`${pid}/task/${tid}`)?.cpuMs;
+    if (ms !== undefined) out.set(Number(tid), ms);
   }
-  return { main, others };
+  return out;
 }

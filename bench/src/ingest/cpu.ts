@@ -17,7 +17,7 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
 import { scriptArgs } from '../options';
-import { threadCpu } from '../proc-cpu';
+import { perThreadCpu, threadCpu } from '../proc-cpu';
 import { drained } from './lake-state';
 import { LOAD_TEMPLATE } from './messages';
 import { type Child, startBare, startLake } from './processes';
@@ -25,10 +25,10 @@ import { benchToken, PUBLIC_URL } from './token';
 
 const { values } = parseArgs({
   args: scriptArgs(),
-  options: { messages: { type: 'string', default: '4000' }, help: { type: 'boolean', default: false } },
+  options: { messages: { type: 'string', default: '4000' }, threads: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
 });
 if (values.help) {
-  console.log('Usage: pnpm --filter @hcdl/bench bench:cpu [-- --messages N (default 4000)]');
+  console.log('Usage: pnpm --filter @hcdl/bench bench:cpu [-- --messages N (default 4000)] [--threads (each thread of the lake, by id)]');
   process.exit(0);
 }
 const N = Number(values.messages);
@@ -65,6 +65,8 @@ async function until(done: () => boolean | Promise<boolean>, what: string, secon
 interface Measured {
   ingest: { main: number; others: number };
   whole?: { main: number; others: number };
+  /** ms/msg of each thread over the whole walk, busiest first (thread id, in order of creation). */
+  threads?: Array<[number, number]>;
   seconds: number;
   failed: number;
 }
@@ -75,6 +77,7 @@ async function measure(server: Child, headers: Record<string, string>, settle?: 
   await send(server.url, WARM_UP, headers);
   await settle?.(WARM_UP);
   const t0 = threadCpu(pid);
+  const p0 = perThreadCpu(pid);
   const run = await send(server.url, N, headers);
   const t1 = threadCpu(pid);
   const per = (a: { main: number; others: number }, b: { main: number; others: number }) => ({
@@ -85,9 +88,15 @@ async function measure(server: Child, headers: Record<string, string>, settle?: 
   if (settle !== undefined) {
     await settle(WARM_UP + N);
     result.whole = per(threadCpu(pid), t0);
+    result.threads = [...perThreadCpu(pid)]
+      .map(([tid, ms]): [number, number] => [tid, (ms - (p0.get(tid) ?? 0)) / N])
+      .filter(([, perMsg]) => perMsg > 0)
+      .sort((a, b) => b[1] - a[1]);
   }
   return result;
 }
+
+const pid = (c: Child | undefined): number | undefined => c?.process.pid;
 
 async function main(): Promise<void> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hcdl-bench-cpu-'));
@@ -116,6 +125,14 @@ async function main(): Promise<void> {
     row('bare append + fdatasync', 'ingest', bareRun.ingest, bareRun);
     row('HCDL lake', 'ingest (during the load)', lakeRun.ingest, lakeRun);
     if (lakeRun.whole !== undefined) row('HCDL lake', 'whole walk (staged and refined)', lakeRun.whole, lakeRun);
+    if (values.threads && lakeRun.threads !== undefined) {
+      console.log(
+        '\nLake threads alive at the end, over the whole walk (Node names every thread `node`: the id is the order of creation; the main thread is the pid; a thread that ended meanwhile is counted in the table above only):',
+      );
+      console.log('| thread id | ms/msg |');
+      console.log('| ---: | ---: |');
+      for (const [tid, perMsg] of lakeRun.threads) console.log(`| ${tid}${tid === pid(lake) ? ' (main)' : ''} | ${f(perMsg)} |`);
+    }
   } finally {
     await lake?.stop();
     await bare.stop();
