@@ -33,6 +33,9 @@ export function openDatabase(file: string): Database.Database {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('busy_timeout = 5000');
+  // Statement journals (each savepoint's undo pages) in memory, not in temp files: a savepoint
+  // per message otherwise costs file writes the WAL sync never needed.
+  db.pragma('temp_store = MEMORY');
   return db;
 }
 
