@@ -3,7 +3,7 @@
  * (the refined zone rebuilt from the staged messages of a data folder).
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path, { join } from 'node:path';
@@ -98,7 +98,9 @@ describe('hcdl replay --fhir', () => {
       await lake.close();
     }
     await rm(path.join(dataDir, 'refined.db'));
-    await rm(path.join(dataDir, 'zones', 'refined'), { recursive: true });
+    // The zone's bodies: lines of segment files (ADR 0019); nothing under zones/refined/ any more.
+    expect(existsSync(path.join(dataDir, 'zones', 'refined'))).toBe(false);
+    await rm(path.join(dataDir, 'segments', 'refined'), { recursive: true });
     const first = await run((a, io) => runReplay(a, io, env), ['--fhir', '--json']);
     expect(first.code).toBe(0);
     const summary = JSON.parse(first.stdout);

@@ -11,11 +11,17 @@ export interface RelayDeps {
   /** Announces a batch of versions in commit order at once (AWS: PutEvents, 10 a call); used instead of `announce` when given. */
   announceAll?: (versions: readonly ResourceVersion[]) => Promise<void>;
   logger: LogPort;
+  /**
+   * Objects written at once (default 16, S3 PUTs in flight). A store that joins the puts of one
+   * turn into one write (the local segment zone, ADR 0019) takes a whole outbox batch at once.
+   */
+  putsAtOnce?: number;
 }
 
 /** Versions read from the outbox per round. */
-const BATCH = 100;
-/** Objects written at once. */
+export const RELAY_BATCH = 100;
+const BATCH = RELAY_BATCH;
+/** Objects written at once by default. */
 const PUTS_AT_ONCE = 16;
 
 /**
@@ -45,7 +51,8 @@ export function createRelay(deps: RelayDeps) {
 
   /** Objects first (several at once: each put is durable on its own), then the announcements in commit order, then one mark. */
   async function publish(batch: readonly ResourceVersion[]): Promise<void> {
-    for (let i = 0; i < batch.length; i += PUTS_AT_ONCE) await Promise.all(batch.slice(i, i + PUTS_AT_ONCE).map(materialize));
+    const atOnce = deps.putsAtOnce ?? PUTS_AT_ONCE;
+    for (let i = 0; i < batch.length; i += atOnce) await Promise.all(batch.slice(i, i + atOnce).map(materialize));
     if (deps.announceAll !== undefined) await deps.announceAll(batch);
     else if (deps.announce !== undefined) for (const v of batch) await deps.announce(v);
     await deps.resources.markPublished(batch.map(eventIdOf));

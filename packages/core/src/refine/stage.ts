@@ -16,6 +16,8 @@ import { createRelay, type Relay } from './relay';
 
 export interface RefinedStageDeps {
   objectStore: ObjectStore;
+  /** Refined objects the relay writes at once (RelayDeps.putsAtOnce). */
+  putsAtOnce?: number;
   catalog: Pick<Catalog, 'getMessage' | 'getPatientIdByIdentifier' | 'listMessages'>;
   resources: ResourceStore;
   changeFeed?: ChangeFeed;
@@ -61,6 +63,7 @@ export function createRefinedStage(deps: RefinedStageDeps): RefinedStage {
     resources: deps.resources,
     objectStore: deps.objectStore,
     logger: deps.logger,
+    ...(deps.putsAtOnce !== undefined ? { putsAtOnce: deps.putsAtOnce } : {}),
     ...(publishAll !== undefined
       ? {
           announceAll: async (versions: readonly ResourceVersion[]) => {

@@ -59,13 +59,21 @@ export class ContentFiles {
   }
 
   async write(key: string, body: Uint8Array, exclusive: boolean): Promise<void> {
-    const file = this.pathOf(key);
     try {
-      await this.threads.place(file, body, exclusive, TEMP_SUFFIX);
+      await this.writeFile(this.pathOf(key), body, exclusive);
     } catch (err) {
       if (err instanceof FsThreadError && err.code === 'EEXIST') throw new ObjectAlreadyExistsError(key, { cause: err });
       throw err;
     }
+  }
+
+  /**
+   * Writes a file by path, durably as `write` does (a segment file of ./segment-files.ts,
+   * outside the zones folder). A name that exists fails with FsThreadError code EEXIST when
+   * `exclusive`.
+   */
+  async writeFile(file: string, body: Uint8Array, exclusive: boolean): Promise<void> {
+    await this.threads.place(file, body, exclusive, TEMP_SUFFIX);
     await this.folderSync(path.dirname(file)).sync();
   }
 

@@ -14,6 +14,7 @@ import {
 import { ContentFiles } from './content-files';
 import { FolderObjectStore } from './folder-object-store';
 import { compareKeyBytes, keyBytes } from './folder-keys';
+import { fitsSegment, SegmentZone } from './segment-files';
 import { type ObjectRow, SqliteObjects } from './sqlite-objects';
 
 /** Zones whose objects live in the objects table (bodies included): nothing reads them as files. */
@@ -28,7 +29,25 @@ export interface LakeObjectStoreOptions {
    * A key of such a zone the zone's table does not hold is looked up in the main table (a
    * folder written before the move), then in the folder.
    */
-  attributeZones?: readonly { prefix: string; db: Database.Database }[];
+  attributeZones?: readonly AttributeZone[];
+}
+
+/** A zone whose attribute rows live in another SQLite file (LakeObjectStoreOptions.attributeZones). */
+export interface AttributeZone {
+  prefix: string;
+  db: Database.Database;
+  /**
+   * The folder of the zone's segment files (segmentsDirOf): its objects' bodies are lines of
+   * shared segment files (./segment-files.ts, ADR 0019) instead of a file each; a body that
+   * cannot be one line, or an exclusive put, is still a file.
+   */
+  segments?: string;
+}
+
+interface Zone {
+  prefix: string;
+  table: SqliteObjects;
+  segments?: SegmentZone;
 }
 
 const missing = (err: unknown): boolean => {
@@ -70,7 +89,7 @@ async function* mergeKeys(a: AsyncIterable<string>, b: AsyncIterable<string>): A
  */
 export class LakeObjectStore extends BaseObjectStore {
   private readonly table: SqliteObjects;
-  private readonly zones: { prefix: string; table: SqliteObjects }[];
+  private readonly zones: Zone[] = [];
   private readonly files: ContentFiles;
   private readonly folder: FolderObjectStore;
   private readonly tablePrefixes: readonly string[];
@@ -80,22 +99,29 @@ export class LakeObjectStore extends BaseObjectStore {
   constructor(db: Database.Database, root: string, options: LakeObjectStoreOptions = {}) {
     super();
     this.table = new SqliteObjects(db);
-    this.zones = (options.attributeZones ?? []).map((z) => ({ prefix: z.prefix, table: new SqliteObjects(z.db) }));
     this.files = new ContentFiles(root);
+    for (const z of options.attributeZones ?? []) this.addAttributeZone(z);
     this.folder = new FolderObjectStore(root);
     this.tablePrefixes = options.tablePrefixes ?? TABLE_PREFIXES;
     this.legacy = new Set(this.tablePrefixes.filter((p) => p === '' || existsSync(path.join(root, ...p.split('/').filter(Boolean)))));
   }
 
   /** Keeps the attribute rows of a zone in another SQLite file from now on (LakeObjectStoreOptions.attributeZones). */
-  addAttributeZone(prefix: string, db: Database.Database): void {
-    this.zones.push({ prefix, table: new SqliteObjects(db) });
+  addAttributeZone(zone: AttributeZone): void {
+    const table = new SqliteObjects(zone.db);
+    const z: Zone = { prefix: zone.prefix, table };
+    if (zone.segments !== undefined) z.segments = new SegmentZone(zone.prefix, table, zone.segments, this.files);
+    this.zones.push(z);
+  }
+
+  private zoneOf(key: string): Zone | undefined {
+    for (const z of this.zones) if (key.startsWith(z.prefix)) return z;
+    return undefined;
   }
 
   /** The table that holds a key's row: its zone's, else the main one. */
   private tableOf(key: string): SqliteObjects {
-    for (const z of this.zones) if (key.startsWith(z.prefix)) return z.table;
-    return this.table;
+    return this.zoneOf(key)?.table ?? this.table;
   }
 
   /** A key's row: in its table, else (a zone moved to another file) in the main table where an earlier version wrote it. */
@@ -121,6 +147,16 @@ export class LakeObjectStore extends BaseObjectStore {
       await this.table.put(input, false);
       return;
     }
+    const segments = this.zoneOf(input.key)?.segments;
+    if (segments !== undefined && fitsSegment(input)) {
+      const before = this.row(input.key);
+      await segments.put(input);
+      // A body file the key had before (written as a file, or by an earlier version) would be read by SQL beside the new line.
+      if (before !== undefined && before.body === null && before.segment === undefined) await this.files.remove(input.key);
+      return;
+    }
+    // An exclusive create of a key whose body is a line (no file for link() to refuse).
+    if (segments !== undefined && input.ifNoneMatch && this.row(input.key)?.segment !== undefined) throw new ObjectAlreadyExistsError(input.key);
     await this.files.write(input.key, input.body, input.ifNoneMatch);
     await this.tableOf(input.key).put(input, true);
   }
@@ -144,6 +180,12 @@ export class LakeObjectStore extends BaseObjectStore {
     const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.get(key) : undefined;
     if (row.body !== null) return { ...this.info(row, new Date(row.modified)), body: row.body, size: row.body.byteLength };
+    if (row.segment !== undefined) {
+      const segments = this.zoneOf(key)?.segments;
+      const body = segments === undefined ? undefined : await segments.read(row.segment, row.size);
+      if (body === undefined) return undefined;
+      return { ...this.info(row, new Date(row.modified)), body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength), size: body.byteLength };
+    }
     let body: Buffer;
     try {
       body = await readFile(this.files.pathOf(key));
@@ -157,7 +199,7 @@ export class LakeObjectStore extends BaseObjectStore {
   protected async _head(key: string): Promise<ObjectInfo | undefined> {
     const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.head(key) : undefined;
-    if (row.body !== null) return this.info(row, new Date(row.modified));
+    if (row.body !== null || row.segment !== undefined) return this.info(row, new Date(row.modified));
     const st = await this.fileInfo(key);
     return st === undefined ? undefined : { ...this.info(row, st.mtime), size: st.size };
   }
@@ -165,15 +207,17 @@ export class LakeObjectStore extends BaseObjectStore {
   protected async _getTags(key: string): Promise<Record<string, string> | undefined> {
     const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.getTags(key) : undefined;
-    if (row.body === null && (await this.fileInfo(key)) === undefined) return undefined;
+    if (row.body === null && row.segment === undefined && (await this.fileInfo(key)) === undefined) return undefined;
     return row.tags;
   }
 
   protected _list(prefix: string, startAfter: string | undefined): AsyncIterable<string> {
-    const tableKeys = this.table.keys(prefix, startAfter);
-    // The folder walk finds the files of this version and of earlier ones; the table, its bodies.
-    const fileKeys = this.folder.list(prefix, startAfter === undefined ? {} : { startAfter });
-    return mergeKeys(tableKeys, fileKeys);
+    let keys = this.table.keys(prefix, startAfter);
+    // The folder walk finds the files of this version and of earlier ones; the tables, the bodies they hold or place in segments.
+    for (const z of this.zones) {
+      if (z.segments !== undefined && (z.prefix.startsWith(prefix) || prefix.startsWith(z.prefix))) keys = mergeKeys(keys, z.table.keys(prefix, startAfter));
+    }
+    return mergeKeys(keys, this.folder.list(prefix, startAfter === undefined ? {} : { startAfter }));
   }
 
   protected async _delete(key: string): Promise<void> {

@@ -2,11 +2,21 @@ import type Database from 'better-sqlite3';
 import { ObjectAlreadyExistsError, type CheckedPut } from '@hcdl/lake';
 import { type GroupCommit, groupCommitOf } from './group-commit';
 
+/** Where the body of an object kept in a segment file is (./segment-files.ts). */
+export interface SegmentPlace {
+  /** The segment file's name, in its zone's segments folder. */
+  segment: string;
+  /** The body's first byte in the file (the body is `size` bytes long). */
+  offset: number;
+}
+
 /** One row of the objects table: the object's attributes, and its body unless the body is a file. */
 export interface ObjectRow {
   key: string;
-  /** The bytes, for objects kept in the table; null for objects whose body is a file of the zones folder. */
+  /** The bytes, for objects kept in the table; null for objects whose body is a file of the zones folder or in a segment. */
   body: Buffer | null;
+  /** Set for an object whose body is a line of a segment file. */
+  segment?: SegmentPlace;
   contentType: string | undefined;
   metadata: Record<string, string>;
   tags: Record<string, string>;
@@ -17,7 +27,10 @@ export interface ObjectRow {
 interface Stored {
   key: string;
   body: Buffer | null;
+  /** 0: body in the table; 1: a file of the zones folder; 2: a line of a segment file. */
   file: number;
+  segment: string | null;
+  seg_offset: number | null;
   content_type: string | null;
   metadata: string;
   tags: string;
@@ -34,21 +47,37 @@ CREATE TABLE IF NOT EXISTS objects (
   metadata TEXT NOT NULL,
   tags TEXT NOT NULL,
   size INTEGER NOT NULL,
-  modified INTEGER NOT NULL
+  modified INTEGER NOT NULL,
+  segment TEXT,
+  seg_offset INTEGER
 );
 `;
 
-const COLUMNS = 'key, file, body, content_type, metadata, tags, size, modified';
+/** Columns a table made by an earlier version lacks, added at open. */
+const ADDED = [
+  ['segment', 'TEXT'],
+  ['seg_offset', 'INTEGER'],
+] as const;
 
-const toRow = (s: Stored): ObjectRow => ({
-  key: s.key,
-  body: s.file === 1 ? null : (s.body ?? Buffer.alloc(0)),
-  contentType: s.content_type ?? undefined,
-  metadata: JSON.parse(s.metadata) as Record<string, string>,
-  tags: JSON.parse(s.tags) as Record<string, string>,
-  size: s.size,
-  modified: s.modified,
-});
+const COLUMNS = 'key, file, body, content_type, metadata, tags, size, modified, segment, seg_offset';
+
+const IN_TABLE = 0;
+const IN_FILE = 1;
+const IN_SEGMENT = 2;
+
+const toRow = (s: Stored): ObjectRow => {
+  const row: ObjectRow = {
+    key: s.key,
+    body: s.file === IN_TABLE ? (s.body ?? Buffer.alloc(0)) : null,
+    contentType: s.content_type ?? undefined,
+    metadata: JSON.parse(s.metadata) as Record<string, string>,
+    tags: JSON.parse(s.tags) as Record<string, string>,
+    size: s.size,
+    modified: s.modified,
+  };
+  if (s.file === IN_SEGMENT && s.segment !== null) row.segment = { segment: s.segment, offset: s.seg_offset ?? 0 };
+  return row;
+};
 
 /** Keys listed per query: listing never holds a statement open across an await. */
 const PAGE = 256;
@@ -71,23 +100,28 @@ export class SqliteObjects {
   private readonly page: Database.Statement;
 
   constructor(db: Database.Database) {
-    db.exec(SCHEMA);
+    if (!db.readonly) {
+      db.exec(SCHEMA);
+      const has = new Set((db.pragma('table_info(objects)') as { name: string }[]).map((c) => c.name));
+      for (const [name, type] of ADDED) if (!has.has(name)) db.exec(`ALTER TABLE objects ADD COLUMN ${name} ${type}`);
+    }
     this.group = groupCommitOf(db);
     this.select = db.prepare(`SELECT ${COLUMNS} FROM objects WHERE key = ?`);
-    const values = '(@key, @file, @body, @contentType, @metadata, @tags, @size, @modified)';
+    const values = '(@key, @file, @body, @contentType, @metadata, @tags, @size, @modified, @segment, @segOffset)';
     this.insert = db.prepare(`INSERT INTO objects (${COLUMNS}) VALUES ${values}`);
     this.upsert = db.prepare(
       `INSERT INTO objects (${COLUMNS}) VALUES ${values} ON CONFLICT(key) DO UPDATE SET file = excluded.file, body = excluded.body,
-       content_type = excluded.content_type, metadata = excluded.metadata, tags = excluded.tags, size = excluded.size, modified = excluded.modified`,
+       content_type = excluded.content_type, metadata = excluded.metadata, tags = excluded.tags, size = excluded.size, modified = excluded.modified,
+       segment = excluded.segment, seg_offset = excluded.seg_offset`,
     );
     // The body is copied inside SQLite: a 10 MB raw message is never read into the process to be copied.
     this.copyRow = db.prepare(
-      `INSERT INTO objects (${COLUMNS}) SELECT @to, file, body, COALESCE(@contentType, content_type), metadata, @tags, size, @modified FROM objects WHERE key = @from AND file = 0
+      `INSERT INTO objects (${COLUMNS}) SELECT @to, file, body, COALESCE(@contentType, content_type), metadata, @tags, size, @modified, NULL, NULL FROM objects WHERE key = @from AND file = 0
        ON CONFLICT(key) DO UPDATE SET file = excluded.file, body = excluded.body, content_type = excluded.content_type, metadata = excluded.metadata,
-       tags = excluded.tags, size = excluded.size, modified = excluded.modified WHERE @overwrite = 1`,
+       tags = excluded.tags, size = excluded.size, modified = excluded.modified, segment = NULL, seg_offset = NULL WHERE @overwrite = 1`,
     );
     this.remove = db.prepare('DELETE FROM objects WHERE key = ?');
-    this.page = db.prepare('SELECT key FROM objects WHERE key >= @from AND key > @after AND file = 0 ORDER BY key LIMIT @limit');
+    this.page = db.prepare(`SELECT key FROM objects WHERE key >= @from AND key > @after AND file <> ${IN_FILE} ORDER BY key LIMIT @limit`);
   }
 
   get(key: string): ObjectRow | undefined {
@@ -97,16 +131,7 @@ export class SqliteObjects {
 
   /** Stores an object (its body, or only its attributes when `inFile`); durable when it resolves. */
   put(input: CheckedPut, inFile: boolean): Promise<void> {
-    const params = {
-      key: input.key,
-      file: inFile ? 1 : 0,
-      body: inFile ? null : input.body,
-      contentType: input.contentType ?? null,
-      metadata: JSON.stringify(input.metadata),
-      tags: JSON.stringify(input.tags),
-      size: input.body.byteLength,
-      modified: Date.now(),
-    };
+    const params = this.params(input, inFile ? IN_FILE : IN_TABLE);
     return this.group.write(() => {
       if (!input.ifNoneMatch || inFile) {
         // A body file was already placed exclusively (link): its row follows it.
@@ -123,6 +148,32 @@ export class SqliteObjects {
   }
 
   /**
+   * Stores the attributes of objects whose bodies were written to a segment file (durable
+   * there before this is called), in one commit; a key that exists is overwritten.
+   */
+  putSegment(entries: readonly { input: CheckedPut; place: SegmentPlace }[]): Promise<void> {
+    const rows = entries.map((e) => ({ ...this.params(e.input, IN_SEGMENT), segment: e.place.segment, segOffset: e.place.offset }));
+    return this.group.write(() => {
+      for (const row of rows) this.upsert.run(row);
+    });
+  }
+
+  private params(input: CheckedPut, file: number) {
+    return {
+      key: input.key,
+      file,
+      body: file === IN_TABLE ? input.body : null,
+      contentType: input.contentType ?? null,
+      metadata: JSON.stringify(input.metadata),
+      tags: JSON.stringify(input.tags),
+      size: input.body.byteLength,
+      modified: Date.now(),
+      segment: null as string | null,
+      segOffset: null as number | null,
+    };
+  }
+
+  /**
    * Copies a table object to another key inside SQLite. Resolves false when `from` is not a
    * table object (the caller copies through the bytes); throws ObjectAlreadyExistsError when
    * `to` exists and `overwrite` is false.
@@ -130,7 +181,7 @@ export class SqliteObjects {
   copy(from: string, to: string, tags: Record<string, string>, contentType: string | undefined, overwrite: boolean): Promise<boolean> {
     return this.group.write(() => {
       const source = this.select.get(from) as Stored | undefined;
-      if (source === undefined || source.file === 1) return false;
+      if (source === undefined || source.file !== IN_TABLE) return false;
       const r = this.copyRow.run({
         from,
         to,
@@ -148,7 +199,7 @@ export class SqliteObjects {
     return this.group.write(() => void this.remove.run(key));
   }
 
-  /** Keys of table objects (bodies in the table) under `prefix`, strictly after `startAfter`, in byte order. */
+  /** Keys of table and segment objects (bodies not files of the zones folder) under `prefix`, strictly after `startAfter`, in byte order. */
   async *keys(prefix: string, startAfter: string | undefined): AsyncGenerator<string> {
     let after = startAfter ?? '';
     for (;;) {

@@ -12,13 +12,14 @@
 import path from 'node:path';
 import { isMainThread, type MessagePort, parentPort, threadId, workerData } from 'node:worker_threads';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createRefinedStage, REFINED_SUBSCRIPTION } from '@hcdl/core';
+import { createRefinedStage, REFINED_SUBSCRIPTION, RELAY_BATCH } from '@hcdl/core';
 import { HubEventName, type HubEvent, isHubEvent, parseHubEvent } from '@hcdl/lake';
 import { acquireDatabase, openReadOnlyDatabase, releaseDatabase } from '../adapters/local-adapters';
 import { LakeObjectStore } from '../adapters/lake-object-store';
 import { SqliteCatalog } from '../adapters/sqlite-catalog';
 import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
 import { errorLabel, withRetries } from '../adapters/in-process-hub';
+import { refinedSegmentsDir } from '../adapters/segment-files';
 import { CLEAN_STOP, failpointsOf, REFINED_ZONE_PREFIX } from './refined';
 import { type FromRefined, REFINED_THREAD_ROLE, type RefinedThreadData, type ToRefined } from './refined-protocol';
 
@@ -30,7 +31,7 @@ export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
   const catalogDb = openReadOnlyDatabase(path.join(data.dataDir, 'catalog.db'));
   const refinedDb = acquireDatabase(path.join(data.dataDir, 'refined.db'));
   const objectStore = new LakeObjectStore(catalogDb, path.join(data.dataDir, 'zones'), {
-    attributeZones: [{ prefix: REFINED_ZONE_PREFIX, db: refinedDb }],
+    attributeZones: [{ prefix: REFINED_ZONE_PREFIX, db: refinedDb, segments: refinedSegmentsDir(data.dataDir) }],
   });
   const resources = new SqliteResourceStore(refinedDb);
 
@@ -47,6 +48,8 @@ export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
   const failpoint = failpointsOf(data.failpoints);
   const stage = createRefinedStage({
     objectStore,
+    // The segment zone joins the puts of one turn into one file: a whole outbox batch at once.
+    putsAtOnce: RELAY_BATCH,
     catalog: new SqliteCatalog(catalogDb),
     resources,
     changeFeed: resources,

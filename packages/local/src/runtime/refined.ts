@@ -4,6 +4,7 @@ import { REFINED_SUBSCRIPTION } from '@hcdl/core';
 import { allPages, type Catalog, HubEventName, type Hub, isHubEvent, type LogPort, MessageStatus, stagedEvent } from '@hcdl/lake';
 import { acquireDatabase, type LocalAdapters, releaseDatabase } from '../adapters/local-adapters';
 import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
+import { refinedSegmentsDir } from '../adapters/segment-files';
 import type { RefinedThread } from './refined-worker';
 
 /** Wakes the change streams when a version is announced (each stream then reads the feed from its position). */
@@ -59,7 +60,7 @@ export type LakeAdapters = LocalAdapters & { resources: SqliteResourceStore; cha
  */
 export function withRefinedStore(adapters: LocalAdapters): LakeAdapters {
   const db = acquireDatabase(path.join(adapters.dataDir, 'refined.db'));
-  adapters.objectStore.addAttributeZone(REFINED_ZONE_PREFIX, db);
+  adapters.objectStore.addAttributeZone({ prefix: REFINED_ZONE_PREFIX, db, segments: refinedSegmentsDir(adapters.dataDir) });
   const changeSignal = new ChangeSignal();
   return {
     ...adapters,
