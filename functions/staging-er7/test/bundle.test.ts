@@ -80,7 +80,8 @@ describe('staging-er7 Lambda bundle (the stage task)', () => {
 
   it('logs ids and counts only', () => {
     const entries = h.logs.entries();
-    expect(entries.some((e) => e.service === 'hcdl-staging-er7' && e.step === 'stage' && e.message === 'staging done')).toBe(true);
+    // A staged message is logged by the outcome (`message staged`); the stage logs what it could not stage.
+    expect(entries.some((e) => e.service === 'hcdl-staging-er7' && e.step === 'stage' && e.message === 'staging failed')).toBe(true);
     const text = h.logs.text();
     for (const secret of ['DOE', 'JOHN', '100001', '900001', 'MSGID10001', 'PID|', 'garbage']) expect(text).not.toContain(secret);
   });

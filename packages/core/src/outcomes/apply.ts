@@ -154,7 +154,7 @@ export function createOutcomes(deps: OutcomeDeps) {
       return rowOf(record.messageId);
     }
     if ('workKey' in output.staging) await deps.objectStore.delete(output.staging.workKey);
-    deps.logger.info('message staged', { messageId: record.messageId });
+    deps.logger.info('message staged', { messageId: record.messageId, warnings: output.warnings });
     await deps.hub.publish(stagedEvent({ ...updated, stagingKey: key }, deps.now()));
     return updated;
   }

@@ -51,7 +51,8 @@ export function createStage(deps: StageDeps) {
       await deps.objectStore.put({ key: workKey, body: result.stagingJson, contentType: 'application/json' });
       out.staging = { workKey };
     }
-    deps.logger.info('staging done', { messageId: target.messageId, warnings: result.warnings });
+    // DEBUG: the outcome's `message staged` line (INFO) says it with the warnings, once per message.
+    deps.logger.debug('staging done', { messageId: target.messageId, warnings: result.warnings });
     return out;
   };
 }
