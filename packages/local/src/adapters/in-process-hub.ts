@@ -134,6 +134,12 @@ export class InProcessHub implements Hub {
     }
   }
 
+  /** Events waiting for a turn of the subscription named `name` (one with a concurrency; 0 otherwise). */
+  waiting(name: string): number {
+    for (const [s, turns] of this.turns) if (s.name === name) return turns.waiting.length;
+    return 0;
+  }
+
   /** Whether a delivery is in flight. */
   busy(): boolean {
     return this.inFlight.size > 0;

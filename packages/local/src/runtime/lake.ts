@@ -10,6 +10,7 @@ import {
   createOutcomeWatch,
   createReplayRoute,
   type HttpApi,
+  REFINED_SUBSCRIPTION,
   STAGING_SUBSCRIPTION,
   targetOf,
 } from '@hcdl/core';
@@ -252,7 +253,10 @@ export async function openLocalLake(config: LocalConfig, options: LocalApplicati
       ...(refinedThread !== undefined ? { refined: refinedThread.alive() ? { ok: true, ms: 0 } : { ok: false, ms: 0, error: 'RefinedThreadStopped' } } : {}),
     },
     staging: { ...staging.backlog(), ...(pool !== undefined ? { pool: pool.stats() } : {}) },
-    ...(refinedThread !== undefined ? { refined: { inWork: refinedThread.inWork() } } : {}),
+    // The refined stage's backlog: staged messages being refined, and those waiting for a turn (it yields to ingest and staging when cores are short).
+    ...(refinedThread !== undefined
+      ? { refined: { inWork: refinedThread.inWork(), waiting: adapters.hub.waiting(REFINED_SUBSCRIPTION.name), nice: refinedThread.nice() ?? null } }
+      : {}),
     // Group commit since start: writes per sync is how much concurrent requests share the disk.
     durability: { ...adapters.group.stats, syncMs: Math.round(adapters.group.stats.syncMs) },
   });

@@ -31,7 +31,7 @@ export type ToRefined =
 /** Refined thread → main thread. */
 export type FromRefined =
   /** The thread has opened its files and serves. */
-  | { kind: 'ready'; threadId: number }
+  | { kind: 'ready'; threadId: number; nice?: number }
   /** `fhir-changed` events to publish on the main hub, in commit order; answered by `published`. */
   | { kind: 'announce'; id: number; events: HubEvent[] }
   /** One `staged` event handed over is finished (refined, or dead-lettered after its attempts). */

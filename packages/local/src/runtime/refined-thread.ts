@@ -21,12 +21,22 @@ import { SqliteResourceStore } from '../adapters/sqlite-resource-store';
 import { errorLabel, withRetries } from '../adapters/in-process-hub';
 import { refinedSegmentsDir } from '../adapters/segment-files';
 import { CLEAN_STOP, failpointsOf, REFINED_ZONE_PREFIX } from './refined';
+import { lowerThreadPriority, threadNice } from './thread-priority';
 import { type FromRefined, REFINED_THREAD_ROLE, type RefinedThreadData, type ToRefined } from './refined-protocol';
+
+/**
+ * The refined thread's nice value: the FHIR zone is derived from the staged one, so when the
+ * machine has no core to spare, ingest and staging go first and the refined stage catches up
+ * after (its backlog is `refined.waiting` in /health). 10 gives it about a tenth of a core
+ * that ingest and staging also want, and all of an idle one.
+ */
+export const REFINED_NICE = 10;
 
 export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
   const post = (m: FromRefined): void => port.postMessage(m);
   const logger = new Logger({ serviceName: 'hcdl-local', logLevel: data.logLevel as 'INFO' });
   logger.appendKeys({ thread: 'refined' });
+  if (!lowerThreadPriority(REFINED_NICE)) logger.debug('refined thread priority unchanged (not Linux, or refused)');
 
   const catalogDb = openReadOnlyDatabase(path.join(data.dataDir, 'catalog.db'));
   const refinedDb = acquireDatabase(path.join(data.dataDir, 'refined.db'));
@@ -132,7 +142,8 @@ export function serveRefined(port: MessagePort, data: RefinedThreadData): void {
         return;
     }
   });
-  post({ kind: 'ready', threadId });
+  const nice = threadNice();
+  post({ kind: 'ready', threadId, ...(nice !== undefined ? { nice } : {}) });
 }
 
 const data = workerData as Partial<RefinedThreadData> | null;

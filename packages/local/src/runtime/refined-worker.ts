@@ -19,6 +19,8 @@ export interface RefinedThread {
   busy(): boolean;
   /** Staged events handed over and not finished (/health shows it). */
   inWork(): number;
+  /** The thread's nice value once it has started (Linux; REFINED_NICE), else undefined. */
+  nice(): number | undefined;
   /** Whether the thread still runs (a thread that died or was closed does not: /health fails its check). */
   alive(): boolean;
   /** Resolves when every staged event handed over so far is finished. */
@@ -120,6 +122,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
         return;
       }
       case 'ready':
+        nice = m.nice;
         return;
       default: {
         const r = requests.get(m.id);
@@ -139,6 +142,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
   keepAlive();
 
   let warned = false;
+  let nice: number | undefined;
   return {
     threadId: worker.threadId,
     hand(event) {
@@ -157,6 +161,7 @@ export function startRefinedThread(options: RefinedThreadOptions): RefinedThread
     },
     busy: () => handed.size > 0,
     inWork: () => handed.size,
+    nice: () => nice,
     alive: () => ended === undefined,
     idle: () => (handed.size === 0 ? Promise.resolve() : new Promise((resolve) => quiet.push(resolve))),
     async resume() {

@@ -75,6 +75,8 @@ describe('InProcessHub specifics', () => {
     // The unbounded subscriber gets every event meanwhile.
     while (gates.length < 2 || free < ids.length) await new Promise((r) => setImmediate(r));
     expect(started).toEqual(['m0', 'm1']);
+    // The four others wait for a turn (what /health shows of the refined stage's backlog).
+    expect([hub.waiting('bounded'), hub.waiting('free'), hub.waiting('unknown')]).toEqual([4, 0, 0]);
     const settled = hub.idle();
     // Open gates one at a time as deliveries reach them, until every delivery has ended.
     let opened = 0;
@@ -88,6 +90,7 @@ describe('InProcessHub specifics', () => {
       opened++;
     }
     await settled;
+    expect(hub.waiting('bounded')).toBe(0);
     expect(most).toBe(2);
     expect(started.filter((id) => id !== 'm1')).toEqual(['m0', 'm2', 'm3', 'm4', 'm5']);
     expect(started.filter((id) => id === 'm1')).toHaveLength(2);
