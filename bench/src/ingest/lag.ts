@@ -6,7 +6,8 @@
  * is drained but whose refined FHIR stage is still catching up), then a sustained `--rate`
  * msg/s for `--seconds`. Prints the lag from the 201 to `staged` (p50, p99, max), the refined
  * stage's backlog seen in /health during the run, and how long the refined zone took to catch
- * up after it. Quicker than the whole bench:ingest when a change targets the lag.
+ * up after it, and the lake's resident memory (peak from the sustained load to that point, and
+ * then). Quicker than the whole bench:ingest when a change targets the lag.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -70,6 +71,8 @@ async function main(): Promise<void> {
       console.log(`burst: ${burst.requests} messages in ${BEFORE} s (${burst.rate.toFixed(0)} msg/s), staging drained`);
     }
     let backlogMax = 0;
+    let rssPeak = lake.rss();
+    const rssSampler = setInterval(() => (rssPeak = Math.max(rssPeak, lake.rss())), 200);
     const sampler = setInterval(() => {
       refinedBacklog(lake.url).then(
         (n) => (backlogMax = Math.max(backlogMax, n)),
@@ -84,16 +87,20 @@ async function main(): Promise<void> {
     const t = performance.now();
     while ((await refinedBacklog(lake.url)) > 0) await new Promise((r) => setTimeout(r, 250));
     const refinedSeconds = (performance.now() - t) / 1000;
+    clearInterval(rssSampler);
+    const rssAfter = lake.rss();
     console.log(
       `bench:lag  Node ${process.version}, load average ${os
         .loadavg()
         .map((l) => l.toFixed(1))
         .join(' ')} at the end`,
     );
-    console.log('| load | sent | errors | staged | lag p50 ms | lag p99 ms | lag max ms | refined backlog, most seen | refined caught up after the run |');
-    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
     console.log(
-      `| ${RATE} msg/s for ${SECONDS} s | ${lag.requests} (${lag.rate.toFixed(0)} msg/s) | ${lag.errors} | ${rows.filter((r) => r.status === 'staged').length} of ${rows.length} | ${percentile(lags, 0.5)} | ${percentile(lags, 0.99)} | ${Math.max(...lags)} | ${backlogMax} | ${refinedSeconds.toFixed(1)} s |`,
+      '| load | sent | errors | staged | lag p50 ms | lag p99 ms | lag max ms | refined backlog, most seen | refined caught up after the run | lake RSS peak / after, MB |',
+    );
+    console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+    console.log(
+      `| ${RATE} msg/s for ${SECONDS} s | ${lag.requests} (${lag.rate.toFixed(0)} msg/s) | ${lag.errors} | ${rows.filter((r) => r.status === 'staged').length} of ${rows.length} | ${percentile(lags, 0.5)} | ${percentile(lags, 0.99)} | ${Math.max(...lags)} | ${backlogMax} | ${refinedSeconds.toFixed(1)} s | ${(rssPeak / 1048576).toFixed(0)} / ${(rssAfter / 1048576).toFixed(0)} |`,
     );
   } finally {
     await lake.stop();
