@@ -1,19 +1,17 @@
-import { readFileSync, readlinkSync } from 'node:fs';
-import { setPriority } from 'node:os';
-import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
 
 /**
- * Lowers the scheduling priority of the calling thread only (its nice value), for work that
- * may wait when the machine is busy: on Linux `setpriority` takes a thread id, which
- * `/proc/thread-self` names. Raising a nice value needs no privilege. Elsewhere, or when
- * the system refuses, nothing changes and it answers false.
+ * Lowers the scheduling priority (raises the nice value) of the calling thread only, for
+ * work that may wait when the machine is busy: on Linux a nice value is a thread's own, and
+ * `setpriority` with no id applies to the calling thread. Raising a nice value needs no
+ * privilege. Elsewhere it would be the whole process's, so nothing changes and it answers
+ * false; so it does when the system refuses.
  */
 export function lowerThreadPriority(nice: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    const tid = Number(path.basename(readlinkSync('/proc/thread-self')));
-    if (!Number.isSafeInteger(tid) || tid <= 0) return false;
-    setPriority(tid, nice);
+    os.setPriority(nice);
     return true;
   } catch {
     return false;
