@@ -79,4 +79,16 @@ describe('staging pool', () => {
     expect(result.diagnostics[0]?.message).toContain('needed more than 16 MB of memory');
     expect(pool.stats()).toMatchObject({ overMemory: 1 });
   }, 120_000);
+
+  it('refuses, before staging it, a message whose one huge array would abort the process past a smaller heap (nodejs/node#47224)', async () => {
+    // 10 MB of `^` staged with a 160 MB worker heap aborted the whole process (the bound was a
+    // quarter of the heap then); refused by size now, this test's process lives on.
+    pool = createStagingPool({ threads: 1, timeoutMs: 120_000, memoryMb: 160, logger });
+    const result = await pool.stager(adversarial(10 * 1024 * 1024 - 4096), {});
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics[0]).toMatchObject({ code: STAGING_LIMIT, segment: 'OBX' });
+    expect(pool.stats()).toMatchObject({ running: 0, overMemory: 1 });
+    expect(await pool.stager(ORU, {})).toEqual(stageMessage(ORU));
+  }, 120_000);
 });
