@@ -25,10 +25,11 @@ import { lowerThreadPriority, threadNice } from './thread-priority';
 import { type FromRefined, REFINED_THREAD_ROLE, type RefinedThreadData, type ToRefined } from './refined-protocol';
 
 /**
- * The refined thread's nice value: the FHIR zone is derived from the staged one, so when the
- * machine has no core to spare, ingest and staging go first and the refined stage catches up
- * after (its backlog is `refined.waiting` in /health). 10 gives it about a tenth of a core
- * that ingest and staging also want, and all of an idle one.
+ * How much lower the refined thread's priority is than the lake's (nice steps; the staging
+ * workers are 5 lower). The FHIR zone is derived from the staged one, so when the machine has
+ * no core to spare, ingest and staging go first and the refined stage catches up after (its
+ * backlog is `refined.waiting` in /health). 10 steps give it about a tenth of a core that
+ * ingest also wants, and all of an idle one.
  */
 export const REFINED_NICE = 10;
 

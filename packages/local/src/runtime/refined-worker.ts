@@ -19,7 +19,7 @@ export interface RefinedThread {
   busy(): boolean;
   /** Staged events handed over and not finished (/health shows it). */
   inWork(): number;
-  /** The thread's nice value once it has started (Linux; REFINED_NICE), else undefined. */
+  /** The thread's nice value once it has started (Linux: REFINED_NICE steps below the lake's), else undefined. */
   nice(): number | undefined;
   /** Whether the thread still runs (a thread that died or was closed does not: /health fails its check). */
   alive(): boolean;

@@ -2,16 +2,17 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
- * Lowers the scheduling priority (raises the nice value) of the calling thread only, for
- * work that may wait when the machine is busy: on Linux a nice value is a thread's own, and
- * `setpriority` with no id applies to the calling thread. Raising a nice value needs no
- * privilege. Elsewhere it would be the whole process's, so nothing changes and it answers
- * false; so it does when the system refuses.
+ * Lowers the scheduling priority of the calling thread only, by `steps` of nice value from what
+ * it has (a new thread starts with the nice value of the thread that made it; at most 19),
+ * for work that may wait when the machine is busy. On Linux a nice value is a thread's own,
+ * and `setpriority`/`getpriority` with no id are the calling thread's; raising a nice value
+ * needs no privilege. Elsewhere it would be the whole process's, so nothing changes and it
+ * answers false; so it does when the system refuses.
  */
-export function lowerThreadPriority(nice: number): boolean {
+export function lowerThreadPriority(steps: number): boolean {
   if (process.platform !== 'linux') return false;
   try {
-    os.setPriority(nice);
+    os.setPriority(Math.min(19, os.getPriority() + steps));
     return true;
   } catch {
     return false;

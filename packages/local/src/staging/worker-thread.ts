@@ -5,9 +5,9 @@
  */
 import { lowerThreadPriority } from '../runtime/thread-priority';
 
-// Staging yields part of the CPU to the thread that accepts messages (nice 5: about a quarter
-// of a core it shares with it): under a flood, ingest keeps answering and the staging backlog
-// drains when the flood ebbs. The refined stage's thread yields more (nice 10, ADR 0018).
+// Staging yields part of the CPU to the thread that accepts messages (5 nice steps below it:
+// about a quarter of a core it shares with it): under a flood, ingest keeps answering and the
+// staging backlog drains when the flood ebbs. The refined stage's thread yields more (10).
 lowerThreadPriority(5);
 
 export { locate, stage } from './worker';
