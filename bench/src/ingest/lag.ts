@@ -15,7 +15,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { scriptArgs } from '../options';
 import { load } from './http-load';
-import { drained, rowsOf } from './lake-state';
+import { drained, health, rowsOf } from './lake-state';
 import { LOAD_TEMPLATE } from './messages';
 import { startLake } from './processes';
 import { percentile } from './stats';
@@ -38,12 +38,9 @@ const RATE = Number(values.rate);
 const SECONDS = Number(values.seconds);
 const BEFORE = Number(values.before);
 
-interface RefinedHealth {
-  refined?: { inWork: number; waiting?: number };
-}
 const refinedBacklog = async (url: string): Promise<number> => {
-  const h = (await (await fetch(`${url}/health`)).json()) as RefinedHealth;
-  return (h.refined?.inWork ?? 0) + (h.refined?.waiting ?? 0);
+  const { refined } = await health(url);
+  return (refined?.inWork ?? 0) + (refined?.waiting ?? 0);
 };
 
 async function main(): Promise<void> {

@@ -2,7 +2,12 @@ import path from 'node:path';
 import { openDatabase } from '../../../packages/local/src/adapters/local-adapters';
 
 /** GET /health of the lake. */
-export async function health(url: string): Promise<{ staging: { waiting: number }; durability: { writes: number; commits: number; syncs: number } }> {
+export async function health(url: string): Promise<{
+  staging: { waiting: number };
+  durability: { writes: number; commits: number; syncs: number };
+  /** The refined thread's backlog (absent when the lake refines on its main thread). */
+  refined?: { inWork: number; waiting: number };
+}> {
   return (await (await fetch(`${url}/health`)).json()) as never;
 }
 

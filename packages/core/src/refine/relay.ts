@@ -20,7 +20,6 @@ export interface RelayDeps {
 
 /** Versions read from the outbox per round. */
 export const RELAY_BATCH = 100;
-const BATCH = RELAY_BATCH;
 /** Objects written at once by default. */
 const PUTS_AT_ONCE = 16;
 
@@ -61,7 +60,7 @@ export function createRelay(deps: RelayDeps) {
   async function drainNow(): Promise<number> {
     let n = 0;
     for (;;) {
-      const batch = await deps.resources.pending(BATCH);
+      const batch = await deps.resources.pending(RELAY_BATCH);
       if (batch.length === 0) break;
       await publish(batch);
       n += batch.length;

@@ -56,6 +56,12 @@ export interface InProcessHubOptions {
   onDeadLetter?: (letter: DeadLetter) => void;
 }
 
+/** The deliveries of a subscription with a concurrency: how many run, and who waits for a turn. */
+interface Turns {
+  running: number;
+  waiting: (() => void)[];
+}
+
 /**
  * Pub/sub hub inside one process: each subscription's SNS filter policy (the same
  * declaration the cloud stack uses) is evaluated on the event attributes, and matching
@@ -68,12 +74,6 @@ export interface InProcessHubOptions {
  * at-least-once within the process; work lost with the process is resumed from the catalog
  * at start (see the runtime).
  */
-/** The deliveries of a subscription with a concurrency: how many run, and who waits for a turn. */
-interface Turns {
-  running: number;
-  waiting: (() => void)[];
-}
-
 export class InProcessHub implements Hub {
   private readonly subscriptions: Subscription[] = [];
   private readonly turns = new Map<Subscription, Turns>();

@@ -12,6 +12,9 @@ const MAX_ENTRIES = 1_000;
 const MAX_BYTES = 8 * 1024 * 1024;
 const NEWLINE = 0x0a;
 
+/** The ending of every segment file's name (newline-delimited JSON when its objects are JSON, as the refined zone's are). */
+export const SEGMENT_SUFFIX = '.ndjson';
+
 /** The folder of a zone's segment files: `<data dir>/segments/<zone>/` (outside the zones folder, so no listing of keys sees them). */
 export const segmentsDirOf = (dataDir: string, zone: string): string => path.join(dataDir, 'segments', zone);
 
@@ -35,7 +38,7 @@ function segmentName(): string {
   const random = Math.floor(Math.random() * 36 ** 6)
     .toString(36)
     .padStart(6, '0');
-  return `${time}-${seq}-${random}.ndjson`;
+  return `${time}-${seq}-${random}${SEGMENT_SUFFIX}`;
 }
 
 function syncFolder(dir: string): void {

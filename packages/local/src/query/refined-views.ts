@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { DELETED_TAG, FHIR_RESOURCE_TYPES, REFINED_VERSIONS_VIEW, REFINED_VIEW_COLUMNS, refinedViewName } from '@hcdl/lake';
-import { refinedSegmentsDir } from '../adapters/segment-files';
+import { refinedSegmentsDir, SEGMENT_SUFFIX } from '../adapters/segment-files';
 import { errorText, QueryError } from './errors';
 import { ident, lit, zonesDir } from './paths';
 
@@ -23,7 +23,6 @@ function hasVersions(dir: string): boolean {
 
 const hasSegments = (dir: string): boolean => existsSync(dir) && readdirSync(dir).some((f) => f.endsWith(SEGMENT_SUFFIX));
 
-const SEGMENT_SUFFIX = '.ndjson';
 const MAX_OBJECT = 67108864;
 
 const doc = (jsonPath: string): string => `(doc->>${lit(jsonPath)})`;

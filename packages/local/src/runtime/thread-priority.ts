@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 
 /**
@@ -19,13 +18,11 @@ export function lowerThreadPriority(steps: number): boolean {
   }
 }
 
-/** The nice value of the calling thread (Linux; undefined elsewhere): field 19 of /proc/thread-self/stat. */
+/** The nice value of the calling thread (Linux, where `getpriority` with no id is the thread's; undefined elsewhere). */
 export function threadNice(): number | undefined {
   if (process.platform !== 'linux') return undefined;
   try {
-    const stat = readFileSync('/proc/thread-self/stat', 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[16]);
+    return os.getPriority();
   } catch {
     return undefined;
   }
