@@ -37,6 +37,16 @@ export interface LineTable {
 
 const SURROGATE = /[\ud800-\udfff]/;
 
+/** Texts longer than this get their line tables sized before the scan (see scanLines). */
+const PRESIZE_FROM = 64 * 1024;
+
+/** Occurrences of a one-character string in a text. */
+function count(s: string, c: string): number {
+  let n = 0;
+  for (let i = s.indexOf(c); i >= 0; i = s.indexOf(c, i + 1)) n++;
+  return n;
+}
+
 function isBlankRange(s: string, from: number, to: number): boolean {
   for (let i = from; i < to; i++) {
     const c = s.charCodeAt(i);
@@ -45,12 +55,20 @@ function isBlankRange(s: string, from: number, to: number): boolean {
   return true;
 }
 
-/** Scans text into its non-blank lines (see LineTable); CR, LF, CRLF and mixed terminators. */
-export function scanLines(s: string): LineTable {
-  const starts: number[] = [];
-  const ends: number[] = [];
-  const lines: number[] = [];
+/**
+ * Scans text into its non-blank lines (see LineTable); CR, LF, CRLF and mixed terminators.
+ * With `until`, the scan stops after the first line it accepts (readHeader: the lines up to
+ * the first MSH, not the million segments after it).
+ */
+export function scanLines(s: string, until?: (text: string, from: number, to: number) => boolean): LineTable {
   const len = s.length;
+  // A long text's tables are sized once from its terminators (a bound): growing three arrays to
+  // a million entries each by push costs several times more than filling them.
+  const bound = len > PRESIZE_FROM && until === undefined ? count(s, '\r') + count(s, '\n') + 1 : 0;
+  const starts: number[] = bound > 0 ? new Array<number>(bound) : [];
+  const ends: number[] = bound > 0 ? new Array<number>(bound) : [];
+  const lines: number[] = bound > 0 ? new Array<number>(bound) : [];
+  let n = 0;
   let start = 0;
   let cr = s.indexOf('\r');
   let lf = s.indexOf('\n');
@@ -74,13 +92,19 @@ export function scanLines(s: string): LineTable {
     while (from < to && isFraming(s.charCodeAt(from))) from++;
     while (to > from && isFraming(s.charCodeAt(to - 1))) to--;
     if (from < to && !isBlankRange(s, from, to)) {
-      starts.push(from);
-      ends.push(to);
-      lines.push(starts.length);
+      starts[n] = from;
+      ends[n] = to;
+      lines[n] = ++n;
+      if (until?.(s, from, to) === true) break;
     }
     start = next;
   }
-  return { text: s, count: starts.length, start: starts, end: ends, line: lines, surrogates: SURROGATE.test(s) };
+  if (bound > 0) {
+    starts.length = n;
+    ends.length = n;
+    lines.length = n;
+  }
+  return { text: s, count: n, start: starts, end: ends, line: lines, surrogates: SURROGATE.test(s) };
 }
 
 /** Text of line i of a table. */

@@ -117,7 +117,8 @@ export function parseMessage(input: string | Uint8Array, options: ParseOptions =
 /** Reads only the MSH segment (cheap): delimiters and the header fields the lake catalogs. */
 export function readHeader(input: string | Uint8Array): MessageHeader {
   const decoded = decodeInput(input);
-  const t = scanLines(decoded.text);
+  // The lines up to the first MSH only: the rest of the message is not read.
+  const t = scanLines(decoded.text, isMshAt);
   const i = nextMshLine(t, 0);
   if (i === t.count) throw noMsh(tableLines(t));
   const from = t.start[i] as number;

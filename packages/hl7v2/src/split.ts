@@ -2,7 +2,7 @@ import { decodeInput } from './decode';
 import { addDiagnostic, countDropped, finishDiagnostics, isFull } from './diagnostic-list';
 import { diagnostic, ParseCode, type Diagnostic } from './diagnostics';
 import { Hl7FatalError } from './errors';
-import { isEnvelopeId, isMshLine, isSegmentLine, joinLines, scanLines, splitLines, tableLines, type Line } from './lines';
+import { isEnvelopeId, isMshAt, isSegmentAt, type LineTable, lineText, scanLines, tableLines } from './lines';
 import type { Message } from './model';
 import { nextMshLine, noMsh, parseLines } from './parse';
 
@@ -38,66 +38,86 @@ function envelopeId(text: string): string | undefined {
   return isEnvelopeId(id) && text.length >= 4 ? id : undefined;
 }
 
+/** The text of a table's lines from..to-1 as a message: joined by CR, with a trailing CR. */
+function textOfLines(t: LineTable, from: number, to: number): string {
+  const s = t.text;
+  // Lines one CR apart in the text (the usual case): one slice, not a join of a slice per line.
+  let plain = true;
+  for (let i = from; i < to - 1 && plain; i++) plain = (t.end[i] as number) + 1 === (t.start[i + 1] as number) && s.charCodeAt(t.end[i] as number) === 0x0d;
+  const last = t.end[to - 1] as number;
+  if (plain) return s.charCodeAt(last) === 0x0d ? s.slice(t.start[from] as number, last + 1) : `${s.slice(t.start[from] as number, last)}\r`;
+  const texts = new Array<string>(to - from + 1);
+  for (let i = from; i < to; i++) texts[i - from] = lineText(t, i);
+  texts[to - from] = '';
+  return texts.join('\r');
+}
+
 /**
  * Splits a file into messages by segment: a message starts at a line that is an MSH segment
  * and ends before the next MSH or envelope segment. "MSH|" inside a field never splits.
  * Throws Hl7FatalError when there is no MSH segment at all (an envelope alone is an empty
- * batch: no messages and an EMPTY_BATCH warning).
+ * batch: no messages and an EMPTY_BATCH warning). It works on the offsets of the lines
+ * (scanLines), so a message of a million segments costs one scan and one slice, not a string
+ * per line.
  */
 export function splitMessages(input: string | Uint8Array): SplitResult {
   const decoded = decodeInput(input);
-  const lines = splitLines(decoded.text);
+  const t = scanLines(decoded.text);
+  const text = t.text;
   const result: SplitResult = { messages: [], envelope: {}, parts: [], diagnostics: decoded.diagnostics };
-  let current: Line[] | undefined;
-  let fs = '|';
-  const flush = (): void => {
-    if (current === undefined) return;
-    const chunk: MessageChunk = { text: joinLines(current), index: result.messages.length + 1, line: (current[0] as Line).line };
+  /** First line of the message being read; -1 when none. */
+  let first = -1;
+  let fs = 0x7c;
+  const flush = (end: number): void => {
+    if (first < 0) return;
+    const chunk: MessageChunk = { text: textOfLines(t, first, end), index: result.messages.length + 1, line: t.line[first] as number };
     result.messages.push(chunk);
     result.parts.push({ kind: 'message', chunk });
-    current = undefined;
+    first = -1;
   };
-  for (const l of lines) {
-    if (isMshLine(l.text)) {
-      flush();
-      fs = l.text.charAt(3);
-      current = [l];
+  for (let i = 0; i < t.count; i++) {
+    const from = t.start[i] as number;
+    const to = t.end[i] as number;
+    if (isMshAt(text, from, to)) {
+      flush(i);
+      fs = text.charCodeAt(from + 3);
+      first = i;
       continue;
     }
-    const env = envelopeId(l.text);
-    if (env !== undefined && (current === undefined || isSegmentLine(l.text, fs))) {
-      flush();
+    const env = to - from >= 4 ? envelopeId(text.slice(from, from + 4)) : undefined;
+    if (env !== undefined && (first < 0 || isSegmentAt(text, from, to, fs))) {
+      flush(i);
+      const line = lineText(t, i);
       const key = env.toLowerCase() as 'fhs' | 'bhs' | 'bts' | 'fts';
-      result.envelope[key] ??= l.text;
-      result.parts.push({ kind: 'envelope', id: env, text: l.text, line: l.line });
+      result.envelope[key] ??= line;
+      result.parts.push({ kind: 'envelope', id: env, text: line, line: t.line[i] as number });
       continue;
     }
-    if (current !== undefined) current.push(l);
-    else {
-      result.parts.push({ kind: 'other', text: l.text, line: l.line });
-      const segment = isSegmentLine(l.text, fs);
-      if (isFull(result.diagnostics)) countDropped(result.diagnostics, segment ? 'error' : 'warning', l.line);
-      else if (segment) {
-        // A segment with no MSH before it: the file is not a well-formed batch.
-        const id = l.text.slice(0, 3);
-        result.diagnostics.push(
-          diagnostic('SEGMENT_OUTSIDE_MESSAGE', 'error', `${id} segment is not inside any message (no MSH before it)`, { line: l.line, segment: id }),
-        );
-      } else {
-        result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment; kept as sent', { line: l.line }));
-      }
+    if (first >= 0) continue;
+    const line = t.line[i] as number;
+    result.parts.push({ kind: 'other', text: lineText(t, i), line });
+    const segment = isSegmentAt(text, from, to, fs);
+    if (isFull(result.diagnostics)) countDropped(result.diagnostics, segment ? 'error' : 'warning', line);
+    else if (segment) {
+      // A segment with no MSH before it: the file is not a well-formed batch.
+      const id = text.slice(from, from + 3);
+      result.diagnostics.push(
+        diagnostic('SEGMENT_OUTSIDE_MESSAGE', 'error', `${id} segment is not inside any message (no MSH before it)`, { line, segment: id }),
+      );
+    } else {
+      result.diagnostics.push(diagnostic(ParseCode.DataBeforeMsh, 'warning', 'line outside any message is not a segment; kept as sent', { line }));
     }
   }
-  flush();
+  flush(t.count);
   finishDiagnostics(result.diagnostics);
   if (result.messages.length === 0) {
     // An envelope with no message (FHS/BHS/BTS/FTS only) is a valid, empty batch.
     if (result.parts.some((p) => p.kind === 'envelope')) {
-      addDiagnostic(result.diagnostics, diagnostic('EMPTY_BATCH', 'warning', 'the batch envelope holds no message', { line: (lines[0] as Line).line }));
+      addDiagnostic(result.diagnostics, diagnostic('EMPTY_BATCH', 'warning', 'the batch envelope holds no message', { line: t.line[0] as number }));
       finishDiagnostics(result.diagnostics);
       return result;
     }
-    throw noMsh(lines);
+    throw noMsh(tableLines(t));
   }
   return result;
 }
