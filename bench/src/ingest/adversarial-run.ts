@@ -1,4 +1,4 @@
-import { adversarial, message } from './messages';
+import { type AdversarialShape, adversarial, message } from './messages';
 import { percentile } from './stats';
 
 /** Latencies of /health and of normal posts within one window of the run. */
@@ -54,6 +54,8 @@ export async function adversarialRun(o: {
   url: string;
   token: string;
   bytes: number;
+  /** The adversarial content (default `^` runs). */
+  shape?: AdversarialShape;
   clients: number;
   calmSeconds: number;
   rss: () => number;
@@ -94,7 +96,7 @@ export async function adversarialRun(o: {
   const res = await fetch(`${o.url}/hl7v2/er7?source=adv`, {
     method: 'POST',
     headers: { ...auth, 'content-type': 'application/hl7-v2' },
-    body: adversarial(o.bytes, 'ADV-1'),
+    body: adversarial(o.bytes, 'ADV-1', o.shape),
   });
   const answered = performance.now();
   const answerMs = answered - start;

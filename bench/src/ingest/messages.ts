@@ -29,11 +29,17 @@ export function batchFile(n: number, tag: string): string {
   return parts.join(SEG) + SEG;
 }
 
+/** The shapes of adversarial content: runs of one separator, or a run of short segments. */
+export const ADVERSARIAL_SHAPES = ['^', '&', '~', '|', 'segments'] as const;
+export type AdversarialShape = (typeof ADVERSARIAL_SHAPES)[number];
+
 /**
- * The adversarial message of issue 12: a valid ADT^A01 whose OBX-5 is `bytes` of `^` runs
- * (millions of empty components), what a writer, or anyone who reaches the MLLP port, can send.
+ * The adversarial message of issue 12: a valid ORU^R01 whose OBX-5 is `bytes` of `^` runs
+ * (millions of empty components), what a writer, or anyone who reaches the MLLP port, can send;
+ * or the same size of another separator, or of one-field NTE segments (`shape`).
  */
-export function adversarial(bytes: number, controlId: string): string {
+export function adversarial(bytes: number, controlId: string, shape: AdversarialShape = '^'): string {
   const head = message(controlId).replace('ADT^A01^ADT_A01', 'ORU^R01^ORU_R01');
-  return `${head}OBR|1||ORD1|CBC^Blood count^L\rOBX|1|TX|NOTE^Note^L||${'^'.repeat(bytes)}||||||F\r`;
+  if (shape === 'segments') return `${head}OBR|1||ORD1|CBC^Blood count^L\r${'NTE|1\r'.repeat(Math.floor(bytes / 6))}`;
+  return `${head}OBR|1||ORD1|CBC^Blood count^L\rOBX|1|TX|NOTE^Note^L||${shape.repeat(bytes)}||||||F\r`;
 }
