@@ -8,6 +8,7 @@
  * the /health and post latencies before, while it is accepted and while it stages, and the
  * lake's resident memory before the POST and at its peak. `--shape all` runs every shape, each
  * on a lake of its own. Quicker than the whole bench:ingest when a change targets this.
+ * `BENCH_LAKE_ENV='{"HCDL_STAGING_MEMORY_MB":"512"}'` starts the lake with other settings.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import os, { tmpdir } from 'node:os';
@@ -44,7 +45,7 @@ const mb = (bytes: number): string => (bytes / 1048576).toFixed(0);
 async function one(shape: AdversarialShape): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), 'hcdl-bench-adv-'));
   const dataDir = path.join(dir, 'lake');
-  const lake = await startLake(dataDir, { HCDL_PUBLIC_URL: PUBLIC_URL });
+  const lake = await startLake(dataDir, { HCDL_PUBLIC_URL: PUBLIC_URL, ...(process.env.BENCH_LAKE_ENV ? JSON.parse(process.env.BENCH_LAKE_ENV) : {}) });
   try {
     const token = await benchToken(dataDir, 'bench,adv,adv-others');
     const headers = { 'content-type': 'application/hl7-v2', authorization: `Bearer ${token}` };

@@ -54,7 +54,7 @@ export const SETTINGS = {
   /** Longest one message may take to stage before it goes to the error zone (STAGING_LIMIT), in ms. */
   stagingTimeoutMs: { env: 'HCDL_STAGING_TIMEOUT_MS', default: 30_000 },
   /** Heap of one staging worker, in MB; a message that needs more goes to the error zone (STAGING_LIMIT). */
-  stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 512 },
+  stagingMemoryMb: { env: 'HCDL_STAGING_MEMORY_MB', default: 256 },
   /** Staging events kept in memory; past it the catalog is the queue (ingest never waits for staging). */
   stagingBacklog: { env: 'HCDL_STAGING_BACKLOG', default: 10_000 },
   /** A message whose staging failed every attempt (e.g. the disk full) is taken again after this long, in ms, without a restart. */

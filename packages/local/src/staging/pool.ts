@@ -1,8 +1,8 @@
 import type { StageResult, Stager, ValidationPolicy } from '@hcdl/core';
 import { Piscina } from 'piscina';
 import type { LargestSegment } from './largest-segment';
-import { limitResult, type StagingLimits } from './limits';
-import type { StageTask } from './worker';
+import { estimateResult, limitResult, type StagingLimits } from './limits';
+import type { OverMemory, StageTask } from './worker';
 
 export interface StagingPoolOptions extends StagingLimits {
   /** Worker threads (default: the machine's available parallelism). */
@@ -18,12 +18,14 @@ export interface StagingPoolOptions extends StagingLimits {
  * (the array of ten million empty components of one field, a split of a huge string) aborts
  * the whole process instead of the worker (nodejs/node#47224). Measured with the staging pool
  * on 10 MB messages made of one separator (`^`, `&`, `~`, `|`, segments): the process aborted
- * with 12.8 and 16 heap bytes per message byte (`&` at 128 MB, `^` at 160 MB), and never from
- * 19.2 up (at and above that every shape was staged or refused as STAGING_LIMIT by its
- * worker). 32 keeps twice that margin. With the defaults (512 MB, bodies of 10 MB) no
- * message is refused by size; a smaller HCDL_STAGING_MEMORY_MB lowers the size refused.
+ * with 12.8 and 16 heap bytes per message byte (`&` at 128 MB, `^` at 160 MB). Those messages
+ * are now refused first by their structure (./heap-estimate.ts: the estimate of the heap
+ * staging needs, from the count of each separator), which leaves this bound the shapes the
+ * estimate prices by bytes (text, escapes, quotes): staged at 16 bytes per byte at 128 and
+ * 256 MB, as was every separator shape sized just under its estimate. With the defaults
+ * (256 MB, bodies of 10 MB) no message is refused by size alone.
  */
-export const HEAP_BYTES_PER_MESSAGE_BYTE = 32;
+export const HEAP_BYTES_PER_MESSAGE_BYTE = 16;
 
 /** What the pool has done (shown by /health). */
 export interface StagingPoolStats {
@@ -75,9 +77,10 @@ class Slots {
  * locate a message that goes over a limit); a view into a larger buffer is cut out first, since
  * a worker receives a view's whole buffer.
  */
-function taskOf(raw: Uint8Array, policy?: ValidationPolicy): StageTask {
+function taskOf(raw: Uint8Array, policy?: ValidationPolicy, heapBytes?: number): StageTask {
   const task: StageTask = { raw: raw.byteLength === raw.buffer.byteLength ? raw : raw.slice(), started: new Float64Array(new SharedArrayBuffer(8)) };
   if (policy !== undefined) task.policy = policy;
+  if (heapBytes !== undefined) task.heapBytes = heapBytes;
   return task;
 }
 
@@ -117,7 +120,7 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
   async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number, policy?: ValidationPolicy): Promise<T> {
     await slots.acquire();
     const abort = new AbortController();
-    const task = taskOf(raw, policy);
+    const task = taskOf(raw, policy, name === 'stage' ? options.memoryMb * 1024 * 1024 : undefined);
     let timer: NodeJS.Timeout | undefined;
     const check = (): void => {
       const started = task.started[0] as number;
@@ -149,7 +152,15 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
       return limitResult('memory', options, await locate(raw));
     }
     try {
-      return await run<StageResult>('stage', raw, options.timeoutMs, context.policy);
+      const result = await run<StageResult | OverMemory>('stage', raw, options.timeoutMs, context.policy);
+      if (!('overMemory' in result)) return result;
+      counts.overMemory++;
+      options.logger.warn('staging limit reached; the message goes to the error zone', {
+        limit: 'memory',
+        size: raw.byteLength,
+        estimatedMb: Math.ceil(result.overMemory.bytes / 1048576),
+      });
+      return estimateResult(options, result.overMemory);
     } catch (err) {
       const kind = (err as Error).name === 'AbortError' ? 'time' : (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : undefined;
       if (kind === undefined) throw err;

@@ -18,6 +18,12 @@ const ORU = readFileSync(path.join(CORPUS, 'FHIR-Converter/data/SampleData/Hl7v2
 const adversarial = (bytes: number): Uint8Array =>
   Buffer.from(`${ADT.toString('latin1').replace(/\r?\n/g, '\r').replace(/\r+$/, '')}\rOBX|1|TX|NOTE^Note^L||${'^'.repeat(bytes)}||||||F\r`, 'latin1');
 
+/** The corpus ADT with a tail of `n` copies of `unit` in OBX-5, or `n` one-field NTE segments. */
+const withTail = (unit: string, n: number): Uint8Array => {
+  const head = `${ADT.toString('latin1').replace(/\r?\n/g, '\r').replace(/\r+$/, '')}\r`;
+  return Buffer.from(unit === 'NTE' ? `${head}${'NTE|1\r'.repeat(n)}` : `${head}OBX|1|TX|NOTE^Note^L||${unit.repeat(n)}||||||F\r`, 'latin1');
+};
+
 const warnings: unknown[] = [];
 const logger = { warn: (message: string, extra: Record<string, unknown>) => void warnings.push({ message, ...extra }) };
 
@@ -91,4 +97,33 @@ describe('staging pool', () => {
     expect(pool.stats()).toMatchObject({ running: 0, overMemory: 1 });
     expect(await pool.stager(ORU, {})).toEqual(stageMessage(ORU));
   }, 120_000);
+
+  it('refuses at once, without staging it, a message whose structure needs more heap than a worker has', async () => {
+    // 10 MB of `~` is ten million repetition arrays (~700 MB): before the estimate, a worker
+    // spent ~20 s collecting garbage at its 512 MB limit before it failed.
+    pool = createStagingPool({ threads: 1, timeoutMs: 120_000, memoryMb: 512, logger });
+    const reps = await pool.stager(withTail('~', 10 * 1024 * 1024 - 4096), {});
+    expect(reps.ok).toBe(false);
+    if (reps.ok) return;
+    expect(reps.diagnostics).toHaveLength(1);
+    expect(reps.diagnostics[0]).toMatchObject({ code: STAGING_LIMIT, severity: 'error', segment: 'OBX', segmentRepetition: 2 });
+    expect(reps.diagnostics[0]?.message).toMatch(
+      /^staging not started: the message would need about \d+ MB of memory, more than the 512 MB a staging worker may use \(/,
+    );
+    expect(reps.diagnostics[0]?.message).toMatch(/10,481,\d{3} repetition/);
+    // A million and a half short segments: no line dominates, the count says it.
+    const segments = await pool.stager(withTail('NTE', 1_700_000), {});
+    expect(segments.ok).toBe(false);
+    if (segments.ok) return;
+    expect(segments.diagnostics[0]).toMatchObject({ code: STAGING_LIMIT });
+    expect(segments.diagnostics[0]?.message).toMatch(/1,700,0\d\d segments/);
+    expect(pool.stats()).toMatchObject({ overMemory: 2, overTime: 0 });
+    expect(warnings).toContainEqual(expect.objectContaining({ limit: 'memory', estimatedMb: expect.any(Number) }));
+    // Large messages that fit are staged as on the calling thread: 8 MB of text, 2 MB of `|`.
+    const text = withTail('A', 8 * 1024 * 1024);
+    expect(await pool.stager(text, {})).toEqual(stageMessage(text));
+    const fields = withTail('|', 2 * 1024 * 1024);
+    expect(await pool.stager(fields, {})).toEqual(stageMessage(fields));
+    expect(pool.stats()).toMatchObject({ overMemory: 2 });
+  }, 240_000);
 });

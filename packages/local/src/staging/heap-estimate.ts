@@ -1,0 +1,155 @@
+/**
+ * What staging a message will need of a worker's heap, read from its structure before it is
+ * parsed. The parsed tree holds an array slot, an array or an object per value, so its size
+ * follows the number of segments, fields, repetitions, components and subcomponents, not the
+ * number of bytes: 10 MB of `~` is ten million repetition arrays (about 700 MB), 10 MB of text
+ * one string. Counting the separators is one pass over the bytes that allocates nothing, so a
+ * message that cannot fit is refused at once instead of after the seconds of garbage
+ * collection a worker spends at its heap limit (and before any allocation large enough to take
+ * the whole process down with it, nodejs/node#47224).
+ */
+
+/** Heap bytes of staging per element, measured (see PER_ELEMENT). */
+interface Costs {
+  base: number;
+  byte: number;
+  segment: number;
+  field: number;
+  repetition: number;
+  component: number;
+  subcomponent: number;
+  /** The array a component becomes at its first subcomponent separator (a run of `&` pays it once). */
+  subcomponentArray: number;
+}
+
+/**
+ * The least old-generation heap (`--max-old-space-size`, found by bisection) the core's
+ * staging needed for messages made of one element repeated, at 2 MB and 6 MB, Node 20,
+ * rounded up: a separate process per trial (the whole staging step: decode, normalize, parse,
+ * validate, staging JSON). Segments: one-field NTE lines. `base` is the module code and a
+ * message of text alone. `subcomponentArray` from runs of `a^b&c~` (149 B a run at 6 MB, the
+ * other costs summing to 119). The figures are upper bounds of the marginal cost (components cost
+ * less per element in larger runs), so the estimate errs towards refusing a message that
+ * could just have fitted, never towards aborting.
+ */
+const PER_ELEMENT: Costs = { base: 24 << 20, byte: 2, segment: 480, field: 16, repetition: 75, component: 28, subcomponent: 24, subcomponentArray: 48 };
+
+/** The estimate, and where the message holds most of it (for a located diagnostic). */
+export interface HeapEstimate {
+  /** Heap bytes staging is expected to need at least. */
+  bytes: number;
+  segments: number;
+  fields: number;
+  repetitions: number;
+  components: number;
+  subcomponents: number;
+  /** 1-based line with the largest share of the estimate, its segment id and repetition when it is a segment. */
+  line: number;
+  segment?: string;
+  segmentRepetition?: number;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const isIdByte = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a));
+
+/** The separators of the message's MSH (MSH-1 and MSH-2), when the bytes start with one; HL7's defaults otherwise. */
+function separatorsOf(raw: Uint8Array): { field: number; component: number; repetition: number; subcomponent: number } {
+  let i = 0;
+  // A UTF-8 byte order mark or an MLLP start block before the MSH.
+  if (raw[0] === 0xef && raw[1] === 0xbb && raw[2] === 0xbf) i = 3;
+  while (raw[i] === 0x0b) i++;
+  const d = { field: 0x7c, component: 0x5e, repetition: 0x7e, subcomponent: 0x26 };
+  if (raw[i] !== 0x4d || raw[i + 1] !== 0x53 || raw[i + 2] !== 0x48) return d;
+  const field = raw[i + 3];
+  if (field === undefined || field === CR || field === LF) return d;
+  d.field = field;
+  // MSH-2: component, repetition, escape, subcomponent (each may be missing).
+  const enc = [raw[i + 4], raw[i + 5], raw[i + 6], raw[i + 7]];
+  const take = (k: number): number | undefined => {
+    for (let j = 0; j <= k; j++) if (enc[j] === undefined || enc[j] === field || enc[j] === CR || enc[j] === LF) return undefined;
+    return enc[k];
+  };
+  d.component = take(0) ?? -1;
+  d.repetition = take(1) ?? -1;
+  d.subcomponent = take(3) ?? -1;
+  return d;
+}
+
+/**
+ * Estimates the heap staging `raw` needs (see PER_ELEMENT): one pass over the bytes counting
+ * line breaks and the message's separators.
+ */
+export function estimateStagingHeap(raw: Uint8Array, costs: Costs = PER_ELEMENT): HeapEstimate {
+  const d = separatorsOf(raw);
+  const count = { segments: 0, fields: 0, repetitions: 0, components: 0, subcomponents: 0 };
+  const seen = new Map<string, number>();
+  let line = 0;
+  let start = 0;
+  let lineCost = 0;
+  let total = 0;
+  /** Whether the current component has become an array of subcomponents. */
+  let subArray = false;
+  let best = { cost: -1, line: 1 } as { cost: number; line: number; segment?: string; segmentRepetition?: number };
+  const close = (end: number): void => {
+    if (end <= start) return;
+    line++;
+    count.segments++;
+    const cost = lineCost + costs.segment + (end - start) * costs.byte;
+    total += cost;
+    let id: string | undefined;
+    if (end - start >= 3 && isIdByte(raw[start]) && isIdByte(raw[start + 1]) && isIdByte(raw[start + 2])) {
+      id = String.fromCharCode(raw[start] as number, raw[start + 1] as number, raw[start + 2] as number);
+      seen.set(id, (seen.get(id) ?? 0) + 1);
+    }
+    if (cost > best.cost) {
+      best = { cost, line };
+      if (id !== undefined) {
+        best.segment = id;
+        best.segmentRepetition = seen.get(id) as number;
+      }
+    }
+  };
+  for (let i = 0; i < raw.byteLength; i++) {
+    const b = raw[i];
+    if (b === CR || b === LF) {
+      close(i);
+      start = i + 1;
+      lineCost = 0;
+      subArray = false;
+    } else if (b === d.field) {
+      count.fields++;
+      lineCost += costs.field;
+      subArray = false;
+    } else if (b === d.component) {
+      count.components++;
+      lineCost += costs.component;
+      subArray = false;
+    } else if (b === d.repetition) {
+      count.repetitions++;
+      lineCost += costs.repetition;
+      subArray = false;
+    } else if (b === d.subcomponent) {
+      count.subcomponents++;
+      lineCost += subArray ? costs.subcomponent : costs.subcomponent + costs.subcomponentArray;
+      subArray = true;
+    }
+  }
+  close(raw.byteLength);
+  const estimate: HeapEstimate = { bytes: costs.base + total, ...count, line: best.line };
+  if (best.segment !== undefined) {
+    estimate.segment = best.segment;
+    estimate.segmentRepetition = best.segmentRepetition as number;
+  }
+  return estimate;
+}
+
+/**
+ * Whether a message of `size` bytes can need more than `heapBytes` at all: the costliest
+ * element per byte is a segment of four bytes (`NTE` and its line break). Below that size the
+ * pass over the bytes is skipped (the usual message: kilobytes against hundreds of MB).
+ */
+export const mayExceed = (size: number, heapBytes: number, costs: Costs = PER_ELEMENT): boolean =>
+  costs.base +
+    size * (costs.byte + Math.max(costs.segment / 4, costs.repetition, costs.component, costs.field, (costs.subcomponent + costs.subcomponentArray) / 2)) >
+  heapBytes;
