@@ -124,10 +124,15 @@ export class LakeObjectStore extends BaseObjectStore {
     return this.zoneOf(key)?.table ?? this.table;
   }
 
-  /** A key's row: in its table, else (a zone moved to another file) in the main table where an earlier version wrote it. */
-  private row(key: string): ObjectRow | undefined {
+  /**
+   * A key's row: in its table, else (a zone moved to another file) in the main table where an
+   * earlier version wrote it. With the body only when asked (`_get`): a head or an existence
+   * check of a raw message does not read its bytes.
+   */
+  private row(key: string, withBody = false): ObjectRow | undefined {
     const table = this.tableOf(key);
-    return table.get(key) ?? (table === this.table ? undefined : this.table.get(key));
+    const read = (t: SqliteObjects): ObjectRow | undefined => (withBody ? t.get(key) : t.attributes(key));
+    return read(table) ?? (table === this.table ? undefined : read(this.table));
   }
 
   private inTable(key: string): boolean {
@@ -152,7 +157,7 @@ export class LakeObjectStore extends BaseObjectStore {
       const before = this.row(input.key);
       await segments.put(input);
       // A body file the key had before (written as a file, or by an earlier version) would be read by SQL beside the new line.
-      if (before !== undefined && before.body === null && before.segment === undefined) await this.files.remove(input.key);
+      if (before !== undefined && !before.inTable && before.segment === undefined) await this.files.remove(input.key);
       return;
     }
     // An exclusive create of a key whose body is a line (no file for link() to refuse).
@@ -177,7 +182,7 @@ export class LakeObjectStore extends BaseObjectStore {
   }
 
   protected async _get(key: string): Promise<StoredObject | undefined> {
-    const row = this.row(key);
+    const row = this.row(key, true);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.get(key) : undefined;
     if (row.body !== null) return { ...this.info(row, new Date(row.modified)), body: row.body, size: row.body.byteLength };
     if (row.segment !== undefined) {
@@ -199,7 +204,7 @@ export class LakeObjectStore extends BaseObjectStore {
   protected async _head(key: string): Promise<ObjectInfo | undefined> {
     const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.head(key) : undefined;
-    if (row.body !== null || row.segment !== undefined) return this.info(row, new Date(row.modified));
+    if (row.inTable || row.segment !== undefined) return this.info(row, new Date(row.modified));
     const st = await this.fileInfo(key);
     return st === undefined ? undefined : { ...this.info(row, st.mtime), size: st.size };
   }
@@ -207,7 +212,7 @@ export class LakeObjectStore extends BaseObjectStore {
   protected async _getTags(key: string): Promise<Record<string, string> | undefined> {
     const row = this.row(key);
     if (row === undefined) return this.mayBeFile(key) ? this.folder.getTags(key) : undefined;
-    if (row.body === null && row.segment === undefined && (await this.fileInfo(key)) === undefined) return undefined;
+    if (!row.inTable && row.segment === undefined && (await this.fileInfo(key)) === undefined) return undefined;
     return row.tags;
   }
 
@@ -224,7 +229,7 @@ export class LakeObjectStore extends BaseObjectStore {
     const table = this.tableOf(key);
     await table.delete(key);
     // A row an earlier version left in the main table goes too (never a write there otherwise).
-    if (table !== this.table && this.table.get(key) !== undefined) await this.table.delete(key);
+    if (table !== this.table && this.table.attributes(key) !== undefined) await this.table.delete(key);
     if (this.mayBeFile(key)) await this.folder.delete(key);
   }
 

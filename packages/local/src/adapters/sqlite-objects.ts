@@ -13,7 +13,13 @@ export interface SegmentPlace {
 /** One row of the objects table: the object's attributes, and its body unless the body is a file. */
 export interface ObjectRow {
   key: string;
-  /** The bytes, for objects kept in the table; null for objects whose body is a file of the zones folder or in a segment. */
+  /** Whether the body is kept in the table (not a file of the zones folder, not in a segment). */
+  inTable: boolean;
+  /**
+   * The bytes, for objects kept in the table when the row was read with its body (get); null
+   * for objects whose body is a file of the zones folder or in a segment, and for every row
+   * read by `attributes`.
+   */
   body: Buffer | null;
   /** Set for an object whose body is a line of a segment file. */
   segment?: SegmentPlace;
@@ -65,10 +71,14 @@ const IN_TABLE = 0;
 const IN_FILE = 1;
 const IN_SEGMENT = 2;
 
-const toRow = (s: Stored): ObjectRow => {
+/** Every column but the body (attributes: a 10 MB raw message's row without its 10 MB). */
+const ATTRIBUTE_COLUMNS = COLUMNS.replace('body,', 'NULL AS body,');
+
+const toRow = (s: Stored, withBody: boolean): ObjectRow => {
   const row: ObjectRow = {
     key: s.key,
-    body: s.file === IN_TABLE ? (s.body ?? Buffer.alloc(0)) : null,
+    inTable: s.file === IN_TABLE,
+    body: withBody && s.file === IN_TABLE ? (s.body ?? Buffer.alloc(0)) : null,
     contentType: s.content_type ?? undefined,
     metadata: JSON.parse(s.metadata) as Record<string, string>,
     tags: JSON.parse(s.tags) as Record<string, string>,
@@ -93,6 +103,7 @@ const PAGE = 256;
 export class SqliteObjects {
   private readonly group: GroupCommit;
   private readonly select: Database.Statement;
+  private readonly selectAttributes: Database.Statement;
   private readonly insert: Database.Statement;
   private readonly upsert: Database.Statement;
   private readonly copyRow: Database.Statement;
@@ -107,6 +118,7 @@ export class SqliteObjects {
     }
     this.group = groupCommitOf(db);
     this.select = db.prepare(`SELECT ${COLUMNS} FROM objects WHERE key = ?`);
+    this.selectAttributes = db.prepare(`SELECT ${ATTRIBUTE_COLUMNS} FROM objects WHERE key = ?`);
     const values = '(@key, @file, @body, @contentType, @metadata, @tags, @size, @modified, @segment, @segOffset)';
     this.insert = db.prepare(`INSERT INTO objects (${COLUMNS}) VALUES ${values}`);
     this.upsert = db.prepare(
@@ -124,9 +136,16 @@ export class SqliteObjects {
     this.page = db.prepare(`SELECT key FROM objects WHERE key >= @from AND key > @after AND file <> ${IN_FILE} ORDER BY key LIMIT @limit`);
   }
 
+  /** A row with its body (when the body is in the table). */
   get(key: string): ObjectRow | undefined {
     const s = this.select.get(key) as Stored | undefined;
-    return s === undefined ? undefined : toRow(s);
+    return s === undefined ? undefined : toRow(s, true);
+  }
+
+  /** A row without its body (`body` null): what a head, a tag read or an existence check needs. */
+  attributes(key: string): ObjectRow | undefined {
+    const s = this.selectAttributes.get(key) as Stored | undefined;
+    return s === undefined ? undefined : toRow(s, false);
   }
 
   /** Stores an object (its body, or only its attributes when `inFile`); durable when it resolves. */
@@ -180,7 +199,7 @@ export class SqliteObjects {
    */
   copy(from: string, to: string, tags: Record<string, string>, contentType: string | undefined, overwrite: boolean): Promise<boolean> {
     return this.group.write(() => {
-      const source = this.select.get(from) as Stored | undefined;
+      const source = this.selectAttributes.get(from) as Stored | undefined;
       if (source === undefined || source.file !== IN_TABLE) return false;
       const r = this.copyRow.run({
         from,
