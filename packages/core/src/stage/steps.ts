@@ -1,5 +1,7 @@
 import { type Diagnostic, Hl7FatalError, isStageable, normalize, parseMessage, structureOf, toStagingJsonText, validateMessage } from '@hcdl/hl7v2';
+import { getHeapStatistics } from 'node:v8';
 import { type PatientFacts, patientFactsOf } from '@hcdl/lake';
+import { estimateStagingHeap, heapLimitDiagnostic, mayExceed } from './heap-estimate';
 import { judge, lineCount } from '../policy/judge';
 import { DEFAULT_VALIDATION_POLICY, type ValidationPolicy } from '../policy/validation-policy';
 
@@ -30,7 +32,12 @@ function stagedHeaderOf(h: StagedHeader): StagedHeader {
  * that send the message to the error zone (fatal input, any diagnostic of severity error, or
  * what the source's validation policy refuses: docs/adr/0013).
  */
-export function stageMessage(raw: Uint8Array, policy: ValidationPolicy = DEFAULT_VALIDATION_POLICY): StageResult {
+export function stageMessage(raw: Uint8Array, policy: ValidationPolicy = DEFAULT_VALIDATION_POLICY, heapBytes?: number): StageResult {
+  // A message whose structure needs more heap than staging may use is refused before it is parsed (./heap-estimate.ts).
+  if (heapBytes !== undefined && mayExceed(raw.byteLength, heapBytes)) {
+    const estimate = estimateStagingHeap(raw);
+    if (estimate.bytes > heapBytes) return { ok: false, stage: 'parse', diagnostics: [heapLimitDiagnostic(estimate, heapBytes)] };
+  }
   const text = normalize(raw);
   let message;
   try {
@@ -69,7 +76,14 @@ export interface StagerContext {
   messageType?: string | undefined;
   /** The validation policy of the message's source (default: standard). */
   policy?: ValidationPolicy | undefined;
+  /** The heap staging may use, in bytes (default: this thread's V8 heap limit): a message estimated to need more is refused unparsed. */
+  heapBytes?: number | undefined;
 }
 
-/** Staging on the calling thread (a Lambda, a worker of the local pool). */
-export const defaultStager = (raw: Uint8Array, context?: StagerContext): StageResult => stageMessage(raw, context?.policy);
+/**
+ * Staging on the calling thread (a Lambda, a worker of the local pool), within the thread's heap:
+ * a message whose structure would not fit goes to the error zone (STAGING_LIMIT) instead of
+ * crashing the function or the worker.
+ */
+export const defaultStager = (raw: Uint8Array, context?: StagerContext): StageResult =>
+  stageMessage(raw, context?.policy, context?.heapBytes ?? getHeapStatistics().heap_size_limit);

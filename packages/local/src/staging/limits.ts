@@ -1,10 +1,8 @@
-import type { StageResult } from '@hcdl/core';
+import { STAGING_LIMIT, type StageResult } from '@hcdl/core';
 import { diagnostic } from '@hcdl/hl7v2';
-import type { HeapEstimate } from './heap-estimate';
 import type { LargestSegment } from './largest-segment';
 
-/** Code of the diagnostic of a message whose staging went over a per-message limit. */
-export const STAGING_LIMIT = 'STAGING_LIMIT';
+export { STAGING_LIMIT };
 
 /** The per-message limits of the staging pool. */
 export interface StagingLimits {
@@ -35,29 +33,5 @@ export function limitResult(kind: 'time' | 'memory', limits: StagingLimits, wher
     ok: false,
     stage: 'parse',
     diagnostics: [diagnostic(STAGING_LIMIT, 'error', `staging stopped: it ${over}${detail}`, loc)],
-  };
-}
-
-const int = (n: number): string => n.toLocaleString('en-US');
-
-/**
- * The staging outcome of a message refused before staging because its structure needs more
- * heap than a worker has (./heap-estimate.ts): located at the line holding most of it, with
- * the counts that make the estimate, so the sender sees what to change.
- */
-export function estimateResult(limits: StagingLimits, e: HeapEstimate): StageResult {
-  const loc = e.segment !== undefined ? { line: e.line, segment: e.segment, segmentRepetition: e.segmentRepetition ?? 1 } : { line: e.line };
-  const parts = `${int(e.segments)} segments, ${int(e.fields)} field, ${int(e.repetitions)} repetition, ${int(e.components)} component and ${int(e.subcomponents)} subcomponent separators`;
-  return {
-    ok: false,
-    stage: 'parse',
-    diagnostics: [
-      diagnostic(
-        STAGING_LIMIT,
-        'error',
-        `staging not started: the message would need about ${Math.ceil(e.bytes / 1048576)} MB of memory, more than the ${limits.memoryMb} MB a staging worker may use (${parts}; the most on line ${e.line}${e.segment !== undefined ? `, segment ${e.segment}` : ''})`,
-        loc,
-      ),
-    ],
   };
 }

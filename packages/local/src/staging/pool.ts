@@ -1,8 +1,8 @@
 import type { StageResult, Stager, ValidationPolicy } from '@hcdl/core';
 import { Piscina } from 'piscina';
 import type { LargestSegment } from './largest-segment';
-import { estimateResult, limitResult, type StagingLimits } from './limits';
-import type { OverMemory, StageTask } from './worker';
+import { limitResult, STAGING_LIMIT, type StagingLimits } from './limits';
+import type { StageTask } from './worker';
 
 export interface StagingPoolOptions extends StagingLimits {
   /** Worker threads (default: the machine's available parallelism). */
@@ -19,7 +19,7 @@ export interface StagingPoolOptions extends StagingLimits {
  * the whole process instead of the worker (nodejs/node#47224). Measured with the staging pool
  * on 10 MB messages made of one separator (`^`, `&`, `~`, `|`, segments): the process aborted
  * with 12.8 and 16 heap bytes per message byte (`&` at 128 MB, `^` at 160 MB). Those messages
- * are now refused first by their structure (./heap-estimate.ts: the estimate of the heap
+ * are now refused first by their structure (core's stage/heap-estimate.ts: the estimate of the heap
  * staging needs, from the count of each separator), which leaves this bound the shapes the
  * estimate prices by bytes (text, escapes, quotes): staged at 16 bytes per byte at 128 and
  * 256 MB, as was every separator shape sized just under its estimate. With the defaults
@@ -152,15 +152,13 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
       return limitResult('memory', options, await locate(raw));
     }
     try {
-      const result = await run<StageResult | OverMemory>('stage', raw, options.timeoutMs, context.policy);
-      if (!('overMemory' in result)) return result;
-      counts.overMemory++;
-      options.logger.warn('staging limit reached; the message goes to the error zone', {
-        limit: 'memory',
-        size: raw.byteLength,
-        estimatedMb: Math.ceil(result.overMemory.bytes / 1048576),
-      });
-      return estimateResult(options, result.overMemory);
+      const result = await run<StageResult>('stage', raw, options.timeoutMs, context.policy);
+      // Refused by the estimate of the heap it needs, before it was parsed.
+      if (!result.ok && result.diagnostics[0]?.code === STAGING_LIMIT) {
+        counts.overMemory++;
+        options.logger.warn('staging limit reached; the message goes to the error zone', { limit: 'memory', size: raw.byteLength, estimated: true });
+      }
+      return result;
     } catch (err) {
       const kind = (err as Error).name === 'AbortError' ? 'time' : (err as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY' ? 'memory' : undefined;
       if (kind === undefined) throw err;

@@ -1,5 +1,4 @@
 import { defaultStager, type StageResult, type ValidationPolicy } from '@hcdl/core';
-import { estimateStagingHeap, type HeapEstimate, mayExceed } from './heap-estimate';
 import { type LargestSegment, largestSegment } from './largest-segment';
 
 /** One staging task: a message's raw bytes (a copy, in the worker). */
@@ -12,26 +11,17 @@ export interface StageTask {
   started: Float64Array;
   /** The validation policy of the message's source. */
   policy?: ValidationPolicy;
-  /** The heap the worker may use, in bytes: a message estimated to need more is not staged (./heap-estimate.ts). */
+  /** The heap the worker may use, in bytes: a message estimated to need more is refused unparsed (core's heap-estimate.ts). */
   heapBytes?: number;
-}
-
-/** The answer for a message whose estimated staging heap is over the worker's (it was not staged). */
-export interface OverMemory {
-  overMemory: HeapEstimate;
 }
 
 /**
  * The work of a staging worker thread: the core's staging of one message (decode, normalize,
  * parse, validate, staging JSON and patient facts), on the worker's own event loop and heap.
  */
-export function stage(task: StageTask): StageResult | OverMemory {
+export function stage(task: StageTask): StageResult {
   task.started[0] = Date.now();
-  if (task.heapBytes !== undefined && mayExceed(task.raw.byteLength, task.heapBytes)) {
-    const estimate = estimateStagingHeap(task.raw);
-    if (estimate.bytes > task.heapBytes) return { overMemory: estimate };
-  }
-  return defaultStager(task.raw, { policy: task.policy });
+  return defaultStager(task.raw, { policy: task.policy, heapBytes: task.heapBytes });
 }
 
 /** Where a message that hit a staging limit holds most of its bytes (for a located diagnostic). */

@@ -97,7 +97,7 @@ describe('hcdl query over the corpus lake', () => {
     staged = messages.filter((m) => m.status === 'staged');
     engine = await QueryEngine.open({ dataDir });
     for (const [name, sql] of Object.entries(Q)) answers[name] = await engine.query(sql);
-  }, 120_000);
+  }, 600_000);
 
   afterAll(async () => {
     engine?.close();

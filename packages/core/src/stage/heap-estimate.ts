@@ -1,12 +1,17 @@
+import { type Diagnostic, diagnostic } from '@hcdl/hl7v2';
+
+/** Code of the diagnostic of a message whose staging went, or would go, over a per-message limit (time, memory). */
+export const STAGING_LIMIT = 'STAGING_LIMIT';
+
 /**
- * What staging a message will need of a worker's heap, read from its structure before it is
+ * What staging a message will need of the heap (a local staging worker's, a Lambda's), read from its structure before it is
  * parsed. The parsed tree holds an array slot, an array or an object per value, so its size
  * follows the number of segments, fields, repetitions, components and subcomponents, not the
  * number of bytes: 10 MB of `~` is ten million repetition arrays (about 700 MB), 10 MB of text
  * one string. Counting the separators is one pass over the bytes that allocates nothing, so a
  * message that cannot fit is refused at once instead of after the seconds of garbage
- * collection a worker spends at its heap limit (and before any allocation large enough to take
- * the whole process down with it, nodejs/node#47224).
+ * collection spent at the heap limit (and before any allocation large enough to take the whole
+ * process down with it, nodejs/node#47224, or a Lambda to crash and be retried).
  */
 
 /** Heap bytes of staging per element, measured (see PER_ELEMENT). */
@@ -153,3 +158,21 @@ export const mayExceed = (size: number, heapBytes: number, costs: Costs = PER_EL
   costs.base +
     size * (costs.byte + Math.max(costs.segment / 4, costs.repetition, costs.component, costs.field, (costs.subcomponent + costs.subcomponentArray) / 2)) >
   heapBytes;
+
+const int = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * The diagnostic of a message refused before staging because its structure needs more heap
+ * than staging may use: located at the line holding most of it, with the counts that make the
+ * estimate, so the sender sees what to change.
+ */
+export function heapLimitDiagnostic(e: HeapEstimate, heapBytes: number): Diagnostic {
+  const loc = e.segment !== undefined ? { line: e.line, segment: e.segment, segmentRepetition: e.segmentRepetition ?? 1 } : { line: e.line };
+  const parts = `${int(e.segments)} segments, ${int(e.fields)} field, ${int(e.repetitions)} repetition, ${int(e.components)} component and ${int(e.subcomponents)} subcomponent separators`;
+  return diagnostic(
+    STAGING_LIMIT,
+    'error',
+    `staging not started: the message would need about ${Math.ceil(e.bytes / 1048576)} MB of memory, more than the ${Math.floor(heapBytes / 1048576)} MB staging may use here (${parts}; the most on line ${e.line}${e.segment !== undefined ? `, segment ${e.segment}` : ''})`,
+    loc,
+  );
+}

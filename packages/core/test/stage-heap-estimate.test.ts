@@ -3,7 +3,9 @@
  * them, and names the line holding the most; a message too small to matter is not scanned.
  */
 import { describe, expect, it } from '@jest/globals';
-import { estimateStagingHeap, mayExceed } from '../../src/staging/heap-estimate';
+import { getHeapStatistics } from 'node:v8';
+import { estimateStagingHeap, mayExceed, STAGING_LIMIT } from '../src/stage/heap-estimate';
+import { defaultStager, stageMessage } from '../src/stage/steps';
 
 const bytes = (s: string): Uint8Array => Buffer.from(s, 'latin1');
 const UNIT = { base: 0, byte: 0, segment: 1000, field: 1, repetition: 100, component: 10, subcomponent: 10_000, subcomponentArray: 0 };
@@ -55,5 +57,41 @@ describe('mayExceed', () => {
     const heap = estimateStagingHeap(bytes(worst)).bytes;
     expect(mayExceed(size, heap - 1)).toBe(true);
     expect(mayExceed(size, heap * 2)).toBe(false);
+  });
+});
+
+describe('the default stager', () => {
+  it('refuses, unparsed and located, a message whose structure would not fit the heap of the thread it runs on (a Lambda, a worker)', () => {
+    const limit = getHeapStatistics().heap_size_limit;
+    // Enough repetitions for the estimate to pass this thread's heap limit: parsed, they would exhaust it.
+    const n = Math.ceil((limit * 1.1) / 75);
+    const head = bytes('MSH|^~\\&|A|B|C|D|20240101||ORU^R01|C1|P|2.5\rOBX|1|TX|N||');
+    const raw = new Uint8Array(head.byteLength + n + 1);
+    raw.set(head);
+    raw.fill(0x7e, head.byteLength, head.byteLength + n);
+    raw[raw.byteLength - 1] = 0x0d;
+    const result = defaultStager(raw);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.diagnostics).toEqual([
+      expect.objectContaining({
+        code: STAGING_LIMIT,
+        severity: 'error',
+        line: 2,
+        segment: 'OBX',
+        segmentRepetition: 1,
+        message: expect.stringMatching(/^staging not started/),
+      }),
+    ]);
+  });
+
+  it('stages as before what fits, and takes an explicit heap for the local pool', () => {
+    const msg = bytes(`MSH|^~\\&|A|B|C|D|20240101||ADT^A01^ADT_A01|C1|P|2.5\rEVN|A01|20240101\rPID|1||1^^^H^MR${'~'.repeat(100_000)}||DOE^J\rPV1|1|I\r`);
+    expect(defaultStager(msg)).toEqual(stageMessage(msg));
+    expect(defaultStager(msg).ok).toBe(true);
+    const refused = defaultStager(msg, { heapBytes: 4 << 20 });
+    expect(refused.ok).toBe(false);
+    if (refused.ok) return;
+    expect(refused.diagnostics[0]?.message).toContain('more than the 4 MB staging may use here');
   });
 });
