@@ -4,7 +4,7 @@ import { createOutcomes, type Outcomes } from './outcomes/apply';
 import { createQueryApi, type QueryApi } from './read/router';
 import { createReplay, type Replay } from './replay/replay';
 import { createDoorReplay } from './replay/door-replay';
-import { createMessageIngest } from './submit/messages';
+import { createMessageIngest, type MessageIngestDeps } from './submit/messages';
 import { createStage, type Stage, targetOf } from './stage/stage';
 import type { Stager } from './stage/steps';
 import type { ValidationPolicies } from './policy/validation-policy';
@@ -40,6 +40,8 @@ export interface ApplicationConfig {
 export interface ApplicationOptions {
   /** Replaces the staging function (tests run an "older parser", then replay). */
   stager?: Stager;
+  /** How the door prepares submitted bytes (split, headers, hashes; default on this thread): see MessageIngestDeps.prepare. */
+  prepare?: MessageIngestDeps['prepare'];
   /** Largest staging JSON handed inline from stage to outcome (default: 128 KB; Infinity in one process). */
   inlineBytes?: number;
   now?: () => Date;
@@ -92,13 +94,14 @@ export function createApplication(
     ...(config.identityPolicy !== undefined ? { identityPolicy: config.identityPolicy } : {}),
   });
   const dedup = createDedup(ports.idempotencyStore, config.dedupWindowSeconds, dedupOptions(writer, config));
-  const submit = createSubmit({ writer, dedup, maxBodyBytes: config.maxBodyBytes, logger: ports.logger });
+  const prepare = options.prepare !== undefined ? { prepare: options.prepare } : {};
+  const submit = createSubmit({ writer, dedup, maxBodyBytes: config.maxBodyBytes, logger: ports.logger, ...prepare });
   // Replay of what the door refused goes through the door's own split and dedup again.
   const door = createDoorReplay({
     catalog: ports.catalog,
     objectStore: ports.objectStore,
     recordError: writer.recordError,
-    ingestMessages: createMessageIngest({ writer, dedup, logger: ports.logger }),
+    ingestMessages: createMessageIngest({ writer, dedup, logger: ports.logger, ...prepare }),
     logger: ports.logger,
   });
   return {

@@ -34,6 +34,26 @@ export interface MessagesInput {
   landed?: { batchId: string; key: string };
 }
 
+/**
+ * The door's reading of a submission's bytes: the split into messages, and each message's
+ * header and content hash; or, for bytes that hold no usable MSH, the diagnostics that say why.
+ * Plain data, so it can be made on another thread (a Hl7FatalError would lose its class there).
+ */
+export type PreparedMessages = { ok: true; split: SplitResult; headers: MessageHeader[]; hashes: string[] } | { ok: false; diagnostics: Diagnostic[] };
+
+/** Prepares on the calling thread: split (normalizing once), then each message's header and hash. */
+export function prepareMessages(bytes: Uint8Array): PreparedMessages {
+  let split: SplitResult;
+  try {
+    split = splitMessages(bytes);
+  } catch (err) {
+    if (!(err instanceof Hl7FatalError)) throw err;
+    return { ok: false, diagnostics: [...err.diagnostics] };
+  }
+  // One hash per message: the dedup key and the catalog's content hash are the same digest.
+  return { ok: true, split, headers: split.messages.map((c) => readHeader(c.text)), hashes: split.messages.map((c) => contentHash(c.text)) };
+}
+
 export interface MessageIngestDeps {
   writer: Pick<Writer, 'ingest' | 'ingestRejected' | 'storeBatch' | 'storeBatchReport'>;
   dedup: (input: DedupInput, ingest: () => Promise<IngestResult>) => Promise<DedupOutcome>;
@@ -42,6 +62,12 @@ export interface MessageIngestDeps {
   concurrency?: number;
   /** Most messages one request may hold (default: no limit). Landed files have none. */
   maxMessages?: number;
+  /**
+   * How the bytes are prepared (default prepareMessages, on this thread). The local lake hands
+   * large bodies to a worker thread, so that decoding, splitting and hashing megabytes does
+   * not hold the event loop that serves every other request.
+   */
+  prepare?: (bytes: Uint8Array) => PreparedMessages | Promise<PreparedMessages>;
 }
 
 /**
@@ -72,13 +98,12 @@ export function createMessageIngest(deps: MessageIngestDeps) {
   async function ingestOne(
     input: MessagesInput,
     chunk: MessageChunk,
+    header: MessageHeader,
+    hash: string,
     single: boolean,
     batchId: string | undefined,
   ): Promise<{ message: SubmittedMessage; header: MessageHeader }> {
-    const header = readHeader(chunk.text);
     const candidateId = newMessageId();
-    // One hash per message: the dedup key and the catalog's content hash are the same digest.
-    const hash = contentHash(chunk.text);
     const outcome = await deps.dedup({ dedupKey: dedupKeyOf(input.source, hash), candidateId, source: input.source, contentHash: hash }, async () => {
       const record = await deps.writer.ingest({
         messageId: candidateId,
@@ -99,13 +124,9 @@ export function createMessageIngest(deps: MessageIngestDeps) {
   }
 
   return async function ingestMessages(input: MessagesInput): Promise<IngestOutcome> {
-    let split: SplitResult;
-    try {
-      split = splitMessages(input.bytes);
-    } catch (err) {
-      if (!(err instanceof Hl7FatalError)) throw err;
-      return reject(input, [...err.diagnostics]);
-    }
+    const prepared = await (deps.prepare ?? prepareMessages)(input.bytes);
+    if (!prepared.ok) return reject(input, prepared.diagnostics);
+    const { split, headers, hashes } = prepared;
     if (split.diagnostics.some((d) => d.severity === 'error')) return reject(input, split.diagnostics);
     if (split.messages.length === 0) {
       await report(input, input.landed?.batchId, { status: 'empty', messages: [] });
@@ -126,7 +147,9 @@ export function createMessageIngest(deps: MessageIngestDeps) {
         existingIsKept: input.landed !== undefined,
       });
     }
-    const done = await pMap(split.messages, (chunk) => ingestOne(input, chunk, single, batchId), { concurrency });
+    const done = await pMap(split.messages, (chunk, i) => ingestOne(input, chunk, headers[i] as MessageHeader, hashes[i] as string, single, batchId), {
+      concurrency,
+    });
     const messages = done.map((d) => d.message);
     const first = done[0]?.header;
     await report(input, batchId, { status: 'ingested', messages });

@@ -25,6 +25,7 @@ import { removeStaleTempFiles } from '../adapters/temp-files';
 import { openDevIssuer, type DevIssuer } from './dev-issuer';
 import type { LocalConfig } from './env';
 import { createTokenVerifier, type TokenVerifier } from './jwt';
+import { doorPreparation } from '../staging/door';
 import { createStagingPool, type StagingPool } from '../staging/pool';
 import { StagingScheduler } from '../staging/scheduler';
 
@@ -136,6 +137,8 @@ export async function openLocalApplication(config: LocalConfig, logger: Logger, 
     {
       inlineBytes: Number.POSITIVE_INFINITY,
       ...(failpoint !== undefined ? { failpoint } : {}),
+      // Large bodies are split and hashed on a staging worker, not on the loop that serves requests.
+      prepare: doorPreparation(pool),
       ...options,
       ...(pool !== undefined ? { stager: pool.stager } : {}),
     },

@@ -1,4 +1,4 @@
-import type { StageResult, Stager, ValidationPolicy } from '@hcdl/core';
+import type { PreparedMessages, StageResult, Stager, ValidationPolicy } from '@hcdl/core';
 import { Piscina } from 'piscina';
 import type { LargestSegment } from './largest-segment';
 import { limitResult, STAGING_LIMIT, type StagingLimits } from './limits';
@@ -39,6 +39,8 @@ export interface StagingPoolStats {
 export interface StagingPool {
   /** The core's stager, served by the pool. */
   stager: Stager;
+  /** The door's preparation of a submitted body (split, headers, hashes) on a worker (./door.ts). */
+  prepare(bytes: Uint8Array): Promise<PreparedMessages>;
   stats(): StagingPoolStats;
   close(): Promise<void>;
 }
@@ -117,7 +119,7 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
    * `timeoutMs`: the timer checks when the worker started it, and waits longer for a worker
    * still starting (a replaced worker loads its modules first).
    */
-  async function run<T>(name: 'stage' | 'locate', raw: Uint8Array, timeoutMs: number, policy?: ValidationPolicy): Promise<T> {
+  async function run<T>(name: 'stage' | 'locate' | 'prepare', raw: Uint8Array, timeoutMs: number, policy?: ValidationPolicy): Promise<T> {
     await slots.acquire();
     const abort = new AbortController();
     const task = taskOf(raw, policy, name === 'stage' ? options.memoryMb * 1024 * 1024 : undefined);
@@ -171,6 +173,8 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
 
   return {
     stager,
+    // Linear in the body (bounded by the body limit): the staging time limit is ample.
+    prepare: (bytes) => run<PreparedMessages>('prepare', bytes, options.timeoutMs),
     stats: () => ({ threads, running: slots.inUse, ...counts }),
     async close() {
       await pool?.destroy();

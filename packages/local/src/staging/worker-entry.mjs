@@ -8,3 +8,4 @@ const worker = await import('./worker-thread.ts');
 
 export const stage = worker.stage;
 export const locate = worker.locate;
+export const prepare = worker.prepare;

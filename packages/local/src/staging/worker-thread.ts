@@ -10,4 +10,4 @@ import { lowerThreadPriority } from '../runtime/thread-priority';
 // staging backlog drains when the flood ebbs. The refined stage's thread yields more (10).
 lowerThreadPriority(5);
 
-export { locate, stage } from './worker';
+export { locate, prepare, stage } from './worker';

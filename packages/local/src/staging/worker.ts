@@ -1,4 +1,4 @@
-import { defaultStager, type StageResult, type ValidationPolicy } from '@hcdl/core';
+import { defaultStager, type PreparedMessages, prepareMessages, type StageResult, type ValidationPolicy } from '@hcdl/core';
 import { type LargestSegment, largestSegment } from './largest-segment';
 
 /** One staging task: a message's raw bytes (a copy, in the worker). */
@@ -28,4 +28,10 @@ export function stage(task: StageTask): StageResult {
 export function locate(task: StageTask): LargestSegment {
   task.started[0] = Date.now();
   return largestSegment(task.raw);
+}
+
+/** The door's preparation of a large submitted body (split, headers, hashes), for ./door.ts. */
+export function prepare(task: StageTask): PreparedMessages {
+  task.started[0] = Date.now();
+  return prepareMessages(task.raw);
 }
