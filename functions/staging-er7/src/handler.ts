@@ -12,5 +12,13 @@ import { createStageTask, type StageTaskInput } from './index';
 export const stage = lazyHandler((): ((input: StageTaskInput, context: unknown) => Promise<StageOutput>) => {
   const env = readStageEnv();
   const logger = new Logger({ serviceName: 'hcdl-staging-er7', logLevel: env.logLevel, persistentKeys: { step: 'stage' } });
-  return withLogContext(logger, createStageTask({ objectStore: objectStoreFor(env, awsClientsFor(env)), logger, policies: env.validation }));
+  return withLogContext(
+    logger,
+    createStageTask({
+      objectStore: objectStoreFor(env, awsClientsFor(env)),
+      logger,
+      policies: env.validation,
+      ...(env.heapBytes !== undefined ? { heapBytes: env.heapBytes } : {}),
+    }),
+  );
 });

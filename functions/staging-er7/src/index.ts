@@ -24,8 +24,21 @@ export function stageTargetOf(input: StageTaskInput): StageTarget {
  * use-case. It reads raw/ and may write work/ only; its output is the next task's input
  * (core-writer's outcome task), which alone writes the zones and the catalog.
  */
-export function createStageTask(deps: { objectStore: Pick<ObjectStore, 'get' | 'put'>; logger: LogPort; stage?: Stage; policies?: ValidationPolicies }) {
+export function createStageTask(deps: {
+  objectStore: Pick<ObjectStore, 'get' | 'put'>;
+  logger: LogPort;
+  stage?: Stage;
+  policies?: ValidationPolicies;
+  /** The heap staging may use (a share of the function's memory: env.ts). */
+  heapBytes?: number;
+}) {
   const stage =
-    deps.stage ?? createStage({ objectStore: deps.objectStore, logger: deps.logger, ...(deps.policies !== undefined ? { policies: deps.policies } : {}) });
+    deps.stage ??
+    createStage({
+      objectStore: deps.objectStore,
+      logger: deps.logger,
+      ...(deps.policies !== undefined ? { policies: deps.policies } : {}),
+      ...(deps.heapBytes !== undefined ? { heapBytes: deps.heapBytes } : {}),
+    });
   return middy(async (input: StageTaskInput): Promise<StageOutput> => stage(stageTargetOf(input)));
 }

@@ -25,7 +25,8 @@ describe('staging-er7 Lambda bundle (the stage task)', () => {
   const ctx = () => lambdaContext('hcdl-dev-staging-stage');
 
   beforeAll(async () => {
-    h = await startLambdaHarness();
+    // The memory Lambda announces to the function (its staging heap is a share of it: env.ts).
+    h = await startLambdaHarness({ env: { AWS_LAMBDA_FUNCTION_MEMORY_SIZE: '512' } });
     bundle = await buildFunctionBundle('staging-er7');
     ({ stage } = await bundle.load<{ stage: Stage }>());
   }, 60_000);
@@ -67,6 +68,18 @@ describe('staging-er7 Lambda bundle (the stage task)', () => {
     const out = await stage(pipeInputOf([snsPublishOf(ingestedEvent(record))]), ctx());
     expect(out).toMatchObject({ outcome: 'failed', stage: 'parse', target: { messageId: record.messageId, attempt: 1 } });
     expect((out as { diagnostics: { code: string; severity: string }[] }).diagnostics[0]).toMatchObject({ code: 'NON_SEGMENT_LINES', severity: 'error' });
+  });
+
+  it('sends a message whose structure would not fit its memory to the error zone at once, located (no crash, no retry)', async () => {
+    // Six million empty repetitions: ~470 MB by the estimate, over the 307 MB staging may use of 512.
+    const bytes = Buffer.from(`MSH|^~\\&|A|B|C|D|20240101||ORU^R01|X2|P|2.5\rPID|1||42^^^H^MR\rOBR|1\rOBX|1|TX|N||${'~'.repeat(6_000_000)}\r`, 'latin1');
+    const record = await h.seedIngested(bytes, { source: 'hospital-b', messageType: 'ORU^R01' });
+    const out = await stage(pipeInputOf([snsPublishOf(ingestedEvent(record))]), ctx());
+    expect(out).toMatchObject({ outcome: 'failed', stage: 'parse', target: { messageId: record.messageId } });
+    const diagnostics = (out as { diagnostics: { code: string; segment?: string; message: string }[] }).diagnostics;
+    expect(diagnostics).toHaveLength(1);
+    expect(diagnostics[0]).toMatchObject({ code: 'STAGING_LIMIT', segment: 'OBX', line: 4 });
+    expect(diagnostics[0]?.message).toContain('more than the 307 MB staging may use here');
   });
 
   it('refuses what is not one ingested event (no retry: StepInputError, ValidationError)', async () => {

@@ -4,8 +4,8 @@ import { type Diagnostic, diagnostic } from '@hcdl/hl7v2';
 export const STAGING_LIMIT = 'STAGING_LIMIT';
 
 /**
- * What staging a message will need of the heap (a local staging worker's, a Lambda's), read from its structure before it is
- * parsed. The parsed tree holds an array slot, an array or an object per value, so its size
+ * What staging a message will need of the heap (a local staging worker's, a Lambda's), read
+ * from its structure before it is parsed. The parsed tree holds an array slot, an array or an object per value, so its size
  * follows the number of segments, fields, repetitions, components and subcomponents, not the
  * number of bytes: 10 MB of `~` is ten million repetition arrays (about 700 MB), 10 MB of text
  * one string. Counting the separators is one pass over the bytes that allocates nothing, so a

@@ -16,6 +16,8 @@ export interface StageDeps {
   inlineBytes?: number;
   /** The validation policy of each source (default: standard everywhere). */
   policies?: ValidationPolicies;
+  /** The heap staging may use, in bytes (default: the thread's V8 heap limit; a Lambda passes a share of its memory): see StagerContext. */
+  heapBytes?: number;
 }
 
 /** The staging target of an `ingested` event. */
@@ -38,7 +40,7 @@ export function createStage(deps: StageDeps) {
   return async function stage(target: StageTarget): Promise<StageOutput> {
     const raw = await deps.objectStore.get(target.rawKey);
     if (raw === undefined) throw new MissingLakeObjectError('raw object', target.messageId);
-    const result = await stager(raw.body, { messageType: target.messageType, policy: policyFor(deps.policies, target.source) });
+    const result = await stager(raw.body, { messageType: target.messageType, policy: policyFor(deps.policies, target.source), heapBytes: deps.heapBytes });
     if (!result.ok) {
       deps.logger.warn('staging failed', { messageId: target.messageId, diagnostics: result.diagnostics.length });
       return failedOutput(target, result.stage, result.diagnostics);
