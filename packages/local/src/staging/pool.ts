@@ -173,8 +173,13 @@ export function createStagingPool(options: StagingPoolOptions): StagingPool {
 
   return {
     stager,
-    // Linear in the body (bounded by the body limit): the staging time limit is ample.
-    prepare: (bytes) => run<PreparedMessages>('prepare', bytes, options.timeoutMs),
+    // Linear in the body: the staging time limit is ample. A body too large for a worker's heap
+    // (a raised HCDL_MAX_BODY_BYTES) is refused here, as staging refuses it, and the door
+    // prepares it in place rather than risk an allocation that aborts the process.
+    prepare: (bytes) =>
+      bytes.byteLength * HEAP_BYTES_PER_MESSAGE_BYTE > options.memoryMb * 1024 * 1024
+        ? Promise.reject(new RangeError(`a body of ${bytes.byteLength} bytes is too large for a staging worker's heap`))
+        : run<PreparedMessages>('prepare', bytes, options.timeoutMs),
     stats: () => ({ threads, running: slots.inUse, ...counts }),
     async close() {
       await pool?.destroy();

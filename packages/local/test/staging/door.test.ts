@@ -52,6 +52,13 @@ describe('door preparation', () => {
     expect(await door.prepare(whole.subarray(7))).toEqual(prepareMessages(single));
   }, 120_000);
 
+  it('does not hand a worker a body too large for its heap (the door prepares it in place)', async () => {
+    pool = createStagingPool({ threads: 1, timeoutMs: 60_000, memoryMb: 16, logger });
+    const big = Buffer.from(withDocument(2 * 1024 * 1024), 'latin1');
+    await expect(pool.prepare(big)).rejects.toThrow(/too large for a staging worker's heap/);
+    expect(await doorPreparation(pool)(big)).toEqual(prepareMessages(big));
+  }, 120_000);
+
   it('prepares a small body in place, and a large one in place when its worker fails or there is no pool', async () => {
     const calls: number[] = [];
     const failing = { prepare: (b: Uint8Array) => (calls.push(b.byteLength), Promise.reject(new Error('worker replaced'))) };
