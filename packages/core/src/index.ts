@@ -13,6 +13,7 @@ export * from './submit/messages';
 export * from './submit/submit';
 export * from './stage/steps';
 export * from './stage/heap-estimate';
+export * from './stage/line-locations';
 export * from './stage/output';
 export * from './stage/stage';
 export * from './outcomes/apply';

@@ -1,4 +1,5 @@
 import { type Diagnostic, diagnostic } from '@hcdl/hl7v2';
+import { type LineLocation, LineLocations } from './line-locations';
 
 /** Code of the diagnostic of a message whose staging went, or would go, over a per-message limit (time, memory). */
 export const STAGING_LIMIT = 'STAGING_LIMIT';
@@ -39,8 +40,11 @@ interface Costs {
  */
 const PER_ELEMENT: Costs = { base: 24 << 20, byte: 2, segment: 480, field: 16, repetition: 75, component: 28, subcomponent: 24, subcomponentArray: 48 };
 
-/** The estimate, and where the message holds most of it (for a located diagnostic). */
-export interface HeapEstimate {
+/**
+ * The estimate, and where the message holds most of it (for a located diagnostic): the line
+ * with the largest share of the estimate, its segment id and repetition when it is a segment.
+ */
+export interface HeapEstimate extends LineLocation {
   /** Heap bytes staging is expected to need at least. */
   bytes: number;
   segments: number;
@@ -48,15 +52,10 @@ export interface HeapEstimate {
   repetitions: number;
   components: number;
   subcomponents: number;
-  /** 1-based line with the largest share of the estimate, its segment id and repetition when it is a segment. */
-  line: number;
-  segment?: string;
-  segmentRepetition?: number;
 }
 
 const CR = 0x0d;
 const LF = 0x0a;
-const isIdByte = (b: number | undefined): boolean => b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a));
 
 /** The separators of the message's MSH (MSH-1 and MSH-2), when the bytes start with one; HL7's defaults otherwise. */
 function separatorsOf(raw: Uint8Array): { field: number; component: number; repetition: number; subcomponent: number } {
@@ -88,32 +87,20 @@ function separatorsOf(raw: Uint8Array): { field: number; component: number; repe
 export function estimateStagingHeap(raw: Uint8Array, costs: Costs = PER_ELEMENT): HeapEstimate {
   const d = separatorsOf(raw);
   const count = { segments: 0, fields: 0, repetitions: 0, components: 0, subcomponents: 0 };
-  const seen = new Map<string, number>();
-  let line = 0;
+  const lines = new LineLocations(raw);
   let start = 0;
   let lineCost = 0;
   let total = 0;
   /** Whether the current component has become an array of subcomponents. */
   let subArray = false;
-  let best = { cost: -1, line: 1 } as { cost: number; line: number; segment?: string; segmentRepetition?: number };
+  let best: { cost: number; where: LineLocation } = { cost: -1, where: { line: 1 } };
   const close = (end: number): void => {
     if (end <= start) return;
-    line++;
+    lines.count(start, end);
     count.segments++;
     const cost = lineCost + costs.segment + (end - start) * costs.byte;
     total += cost;
-    let id: string | undefined;
-    if (end - start >= 3 && isIdByte(raw[start]) && isIdByte(raw[start + 1]) && isIdByte(raw[start + 2])) {
-      id = String.fromCharCode(raw[start] as number, raw[start + 1] as number, raw[start + 2] as number);
-      seen.set(id, (seen.get(id) ?? 0) + 1);
-    }
-    if (cost > best.cost) {
-      best = { cost, line };
-      if (id !== undefined) {
-        best.segment = id;
-        best.segmentRepetition = seen.get(id) as number;
-      }
-    }
+    if (cost > best.cost) best = { cost, where: lines.last() };
   };
   for (let i = 0; i < raw.byteLength; i++) {
     const b = raw[i];
@@ -141,12 +128,7 @@ export function estimateStagingHeap(raw: Uint8Array, costs: Costs = PER_ELEMENT)
     }
   }
   close(raw.byteLength);
-  const estimate: HeapEstimate = { bytes: costs.base + total, ...count, line: best.line };
-  if (best.segment !== undefined) {
-    estimate.segment = best.segment;
-    estimate.segmentRepetition = best.segmentRepetition as number;
-  }
-  return estimate;
+  return { bytes: costs.base + total, ...count, ...best.where };
 }
 
 /**
