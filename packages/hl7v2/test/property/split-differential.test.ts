@@ -14,34 +14,21 @@ import { Hl7FatalError, parseMessage, readHeader, splitMessages } from '../../sr
 import { CORPUS_DIR, corpusMessageRows } from '../../../../test/fixtures/corpus-manifest';
 import { referenceSplit } from './split-reference';
 
-type Outcome = ReturnType<typeof splitMessages> | { fatal: string; diagnostics: unknown };
+type Fatal = { fatal: string; diagnostics: unknown };
 
-function outcome(split: (input: string | Uint8Array) => ReturnType<typeof splitMessages>, input: string | Uint8Array): Outcome {
+/** What a reading of the input gives, or the fatal error it throws as data (code and diagnostics). */
+function orFatal<T>(read: () => T): T | Fatal {
   try {
-    return split(input);
+    return read();
   } catch (err) {
     if (!(err instanceof Hl7FatalError)) throw err;
     return { fatal: err.code, diagnostics: err.diagnostics };
   }
 }
 
-function header(input: string | Uint8Array): unknown {
-  try {
-    return readHeader(input);
-  } catch (err) {
-    if (!(err instanceof Hl7FatalError)) throw err;
-    return { fatal: err.code, diagnostics: err.diagnostics };
-  }
-}
-
-function parsedHeader(input: string | Uint8Array): unknown {
-  try {
-    return parseMessage(input).header;
-  } catch (err) {
-    if (!(err instanceof Hl7FatalError)) throw err;
-    return { fatal: err.code, diagnostics: err.diagnostics };
-  }
-}
+const outcome = (split: (input: string | Uint8Array) => ReturnType<typeof splitMessages>, input: string | Uint8Array) => orFatal(() => split(input));
+const header = (input: string | Uint8Array): unknown => orFatal(() => readHeader(input));
+const parsedHeader = (input: string | Uint8Array): unknown => orFatal(() => parseMessage(input).header);
 
 const lineArb = fc.oneof(
   fc.constantFrom('MSH|^~\\&|APP|FAC|LAB|HOSP|20240101||ADT^A01|C1|P|2.5', 'MSH#^~\\&#A#B', 'MSH|', 'MSH', 'MSHX|a', 'MSH1|^~\\&'),
