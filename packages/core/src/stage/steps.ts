@@ -86,4 +86,8 @@ export interface StagerContext {
  * crashing the function or the worker.
  */
 export const defaultStager = (raw: Uint8Array, context?: StagerContext): StageResult =>
-  stageMessage(raw, context?.policy, context?.heapBytes ?? getHeapStatistics().heap_size_limit);
+  stageMessage(raw, context?.policy, context?.heapBytes ?? threadHeapLimit());
+
+let heapLimit: number | undefined;
+/** This thread's V8 heap limit (fixed for the isolate's life: read once, not per message). */
+const threadHeapLimit = (): number => (heapLimit ??= getHeapStatistics().heap_size_limit);
